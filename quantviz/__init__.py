@@ -1,0 +1,1 @@
+"""quantviz: the tested core of an app that teaches linear quantization."""
