@@ -297,8 +297,13 @@ def _round(t: np.ndarray, cfg: QuantConfig) -> np.ndarray:
     return whole + (u < (t - whole))
 
 
-def _unclipped_codes(x: np.ndarray, qp: QParams, axis, group_size) -> np.ndarray:
-    """``round(x / scale) + zero_point`` before clipping, as floats (one temporary)."""
+def unclipped_codes(
+    x: np.ndarray, qp: QParams, axis: int | None = None, group_size: int | None = None
+) -> np.ndarray:
+    """``round(x / scale) + zero_point`` before clipping, as floats (one temporary).
+
+    The codes :func:`quantize` would give without saturation; the same arithmetic and rounding.
+    """
     cfg = qp.config
     fdt = _float_dtype(cfg)
     x = np.asarray(x)
@@ -333,7 +338,7 @@ def quantize(
     grid saturate at ``qmin``/``qmax`` (see :func:`saturated`); infinities saturate too; NaN
     raises ``ValueError``.
     """
-    t = _unclipped_codes(x, qp, axis, group_size)
+    t = unclipped_codes(x, qp, axis, group_size)
     np.clip(t, qp.qmin, qp.qmax, out=t)
     return t.astype(integer_dtype(qp.qmin, qp.qmax)).reshape(np.shape(x))
 
@@ -346,7 +351,7 @@ def saturated(
     True where ``round(x/scale) + zero_point`` falls outside ``[qmin, qmax]``: these carry
     clipping error; every other element carries only rounding error (at most ``scale/2``).
     """
-    t = _unclipped_codes(x, qp, axis, group_size)
+    t = unclipped_codes(x, qp, axis, group_size)
     return ((t < qp.qmin) | (t > qp.qmax)).reshape(np.shape(x))
 
 
