@@ -1,0 +1,1 @@
+"""The only streamlit-aware code of quantviz: controls, caching, text table, page sections."""

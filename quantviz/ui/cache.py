@@ -1,0 +1,93 @@
+"""Bounded caches around the core, keyed by small arguments or an upload's digest.
+
+Arrays are cached with ``st.cache_resource`` (shared, no copy per hit) and made read-only, so
+40 sessions on one tensor hold it once. Arguments whose name starts with ``_`` (the bytes of an
+upload, the array itself) are not hashed: the key is the small tuple before them. Every cache
+has ``max_entries`` and a ``ttl``; errors are cached as messages so that a bad upload is not
+parsed again on every rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from quantviz import loaders, observers, views
+from quantviz.distributions import sample
+from quantviz.quantize import QuantConfig, compute_qparams
+
+TTL = 1800  # seconds
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An array, or the sentence saying why there is none."""
+
+    x: np.ndarray | None
+    error: str | None = None
+
+
+def _frozen(x: np.ndarray) -> np.ndarray:
+    x.flags.writeable = False
+    return x
+
+
+@st.cache_resource(max_entries=8, ttl=TTL, show_spinner=False)
+def distribution_tensor(key: str, n: int, seed: int, params: tuple) -> np.ndarray:
+    """``distributions.sample`` for small, hashable arguments (``params``: name/value pairs)."""
+    return _frozen(np.asarray(sample(key, n, seed, **dict(params)), dtype=np.float32))
+
+
+def digest(data: bytes) -> str:
+    """A short content hash of an upload: the same file from many sessions shares one entry."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@st.cache_resource(max_entries=16, ttl=TTL, show_spinner=False)
+def upload_catalog(data_digest: str, filename: str, _data: bytes) -> tuple[tuple, str | None]:
+    """The tensors an upload holds, from its headers only: ``(infos, error)``."""
+    try:
+        return tuple(loaders.describe_tensors(filename, _data)), None
+    except loaders.TensorLoadError as err:
+        return (), str(err)
+
+
+@st.cache_resource(max_entries=6, ttl=TTL, show_spinner=False)
+def upload_tensor(
+    data_digest: str, filename: str, name: str, drop_nonfinite: bool, _data: bytes | None
+) -> Loaded:
+    """One named tensor of an upload, decoded (float32/float64, read-only)."""
+    if _data is None:
+        return Loaded(None, "the uploaded file is no longer available; upload it again")
+    try:
+        x = loaders.load_tensor(filename, _data, name, drop_nonfinite=drop_nonfinite)
+    except loaders.TensorLoadError as err:
+        return Loaded(None, str(err))
+    return Loaded(_frozen(x))
+
+
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+def calibrated_range(
+    source: tuple, method: str, params: tuple, cfg: QuantConfig, _x: np.ndarray
+) -> tuple[float, float]:
+    """The range ``(x_min, x_max)`` the observer ``method`` chooses for ``_x`` under ``cfg``."""
+    return observers.calibrate(method, np.ravel(_x), cfg, **dict(params))
+
+
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+def explore_view(
+    source: tuple, cfg: QuantConfig, x_min: float, x_max: float, _x: np.ndarray
+) -> views.ExploreView:
+    """The Explore page's data for one tensor (``source`` is its key), config and range."""
+    qp = compute_qparams(x_min, x_max, cfg)
+    return views.explore_view(_x, qp, x_min, x_max)
+
+
+def clear_all() -> None:
+    """Empty every cache of this module (tests call it between runs)."""
+    for fn in (distribution_tensor, upload_catalog, upload_tensor, calibrated_range,
+               explore_view):
+        fn.clear()

@@ -1,0 +1,178 @@
+"""The sidebar controls shared by the pages: where the tensor comes from, and the scheme.
+
+:func:`tensor_source` returns a :class:`Tensor` (a small hashable key plus the cached array);
+:func:`scheme` returns a ``QuantConfig`` and the calibration choice. Every control is a
+:class:`~quantviz.ui.state.Control`, so the URL carries it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from quantviz.distributions import DISTRIBUTIONS
+from quantviz.loaders import ACCEPTED_EXTENSIONS
+from quantviz.observers import OBSERVERS
+from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
+from quantviz.ui import cache
+from quantviz.ui.i18n import has, t
+from quantviz.ui.state import Control, widget
+
+SIZES = (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
+
+SOURCE = Control("src", "segmented", "dist", "source.label", options=("dist", "upload"))
+DIST = Control("dist", "select", "normal", "dist.label", options=tuple(DISTRIBUTIONS),
+               help="dist.help", option_prefix="dist")
+N = Control("n", "select", 100_000, "n.label", options=SIZES)
+SEED = Control("seed", "int", 0, "seed.label", lo=0, hi=999)
+DROP = Control("drop", "toggle", False, "drop.label", help="drop.help")
+
+SCHEME = Control("scheme", "segmented", "asymmetric", "scheme.label", options=SCHEMES)
+BITS = Control("bits", "int", 8, "bits.label", lo=MIN_BITS, hi=MAX_BITS)
+SIGNED = Control("signed", "toggle", False, "signed.label", help="signed.help")
+NARROW = Control("narrow", "toggle", False, "narrow.label", help="narrow.help")
+ROUNDING = Control("rounding", "select", "half_even", "rounding.label", options=ROUNDINGS)
+ARITH = Control("arith", "segmented", "pytorch", "arith.label", options=ARITHMETICS,
+                help="arith.help")
+CALIB = Control("calib", "select", "minmax", "calib.label", options=tuple(OBSERVERS),
+                help="calib.help")
+PERCENTILE = Control("pct", "float", 99.9, "pct.label", lo=90.0, hi=100.0, step=0.01)
+AVERAGING = Control("avg", "float", 0.01, "avg.label", lo=0.001, hi=1.0, step=0.001,
+                    fmt="%.3f")
+
+#: Observers that see the tensor as a stream of batches (the rest see it whole).
+BATCHES = 32
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """The tensor the page works on: ``key`` identifies it in caches, ``x`` is read-only."""
+
+    key: tuple
+    x: np.ndarray
+    label: str
+
+
+def param_controls(dist_key: str) -> list[Control]:
+    """One slider per parameter of the distribution ``dist_key`` (URL key ``dist.param``)."""
+    controls = []
+    for p in DISTRIBUTIONS[dist_key].params:
+        kind = "int" if p.kind == "int" else "float"
+        label = f"param.{p.name}" if has(f"param.{p.name}") else "param.generic"
+        controls.append(Control(f"{dist_key}.{p.name}", kind, p.default, label, lo=p.min,
+                                hi=p.max, step=p.step))
+    return controls
+
+
+def _distribution() -> Tensor:
+    key = widget(DIST)
+    dist_text = f"dist.{key}.desc"
+    st.sidebar.caption(t(dist_text) if has(dist_text) else DISTRIBUTIONS[key].description)
+    params = tuple((c.key.split(".", 1)[1], widget(c)) for c in param_controls(key))
+    n = widget(N)
+    seed = widget(SEED)
+    source = ("dist", key, n, seed, params)
+    with st.spinner(t("busy.sample", n=f"{n:,}")):
+        x = cache.distribution_tensor(key, n, seed, params)
+    return Tensor(source, x, t("tensor.dist_label", name=_dist_name(key), n=f"{x.size:,}"))
+
+
+def _dist_name(key: str) -> str:
+    return t(f"dist.{key}") if has(f"dist.{key}") else DISTRIBUTIONS[key].label
+
+
+def _upload() -> Tensor | None:
+    file = st.sidebar.file_uploader(
+        t("upload.label"), type=[e.lstrip(".") for e in ACCEPTED_EXTENSIONS], key="upload",
+        help=t("upload.help"),
+    )
+    if file is None:
+        st.sidebar.info(t("upload.none"))
+        return None
+    data = file.getvalue()
+    memo = st.session_state.setdefault("_digests", {})
+    if file.file_id not in memo:
+        memo.clear()
+        memo[file.file_id] = cache.digest(data)
+    data_digest = memo[file.file_id]
+    infos, error = cache.upload_catalog(data_digest, file.name, data)
+    if error:
+        st.sidebar.error(error)
+        return None
+    names = [info.name for info in infos]
+    described = {info.name: f"{info.name}  {list(info.shape)}  {info.dtype_name}" for info in infos}
+    if st.session_state.get("tensor") not in names:
+        st.session_state["tensor"] = names[0]
+    name = st.sidebar.selectbox(t("upload.tensor"), names, key="tensor",
+                                format_func=described.get)
+    drop = widget(DROP)
+    with st.spinner(t("busy.load", name=name)):
+        loaded = cache.upload_tensor(data_digest, file.name, name, drop, data)
+    if loaded.error:
+        st.sidebar.error(loaded.error)
+        return None
+    source = ("upload", data_digest, file.name, name, drop)
+    return Tensor(source, loaded.x, t("tensor.upload_label", name=name, file=file.name,
+                                      n=f"{loaded.x.size:,}"))
+
+
+def tensor_source() -> Tensor:
+    """Draw the source controls; return the chosen tensor.
+
+    When an upload fails, the error is shown and the previous good tensor stays (if it is still
+    cached); failing that, the default distribution.
+    """
+    st.sidebar.subheader(t("sidebar.tensor"))
+    kind = widget(SOURCE) or SOURCE.default
+    tensor = _distribution() if kind == "dist" else _upload()
+    if tensor is not None:
+        st.session_state["_last_source"] = (tensor.key, tensor.label)
+        return tensor
+    last = st.session_state.get("_last_source")
+    if last and last[0][0] == "upload":
+        _, data_digest, filename, name, drop = last[0]
+        loaded = cache.upload_tensor(data_digest, filename, name, drop, None)
+        if loaded.x is not None:
+            st.info(t("tensor.kept", label=last[1]))
+            return Tensor(last[0], loaded.x, last[1])
+    if last and last[0][0] == "dist":
+        _, key, n, seed, params = last[0]
+        st.info(t("tensor.kept", label=last[1]))
+        return Tensor(last[0], cache.distribution_tensor(key, n, seed, params), last[1])
+    key = DIST.default
+    params = tuple((p.name, p.default) for p in DISTRIBUTIONS[key].params)
+    source = ("dist", key, N.default, SEED.default, params)
+    x = cache.distribution_tensor(key, N.default, SEED.default, params)
+    return Tensor(source, x, t("tensor.dist_label", name=_dist_name(key), n=f"{x.size:,}"))
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """The chosen config and calibration method with its parameters."""
+
+    cfg: QuantConfig
+    method: str
+    params: tuple
+
+
+def scheme(container=None) -> Scheme:
+    """Draw the scheme controls; return the config and the calibration choice."""
+    box = container if container is not None else st.sidebar
+    box.subheader(t("sidebar.scheme"))
+    scheme_name = widget(SCHEME, box) or SCHEME.default
+    bits = widget(BITS, box)
+    signed = widget(SIGNED, box)
+    narrow = widget(NARROW, box)
+    method = widget(CALIB, box)
+    params: tuple = ()
+    if method == "percentile":
+        params = (("percentile", widget(PERCENTILE, box)),)
+    elif method == "moving_average":
+        params = (("averaging_constant", widget(AVERAGING, box)), ("batches", BATCHES))
+    with box.expander(t("sidebar.advanced")):
+        rounding = widget(ROUNDING, st)
+        arithmetic = widget(ARITH, st) or ARITH.default
+    cfg = QuantConfig(bits, scheme_name, signed, narrow, rounding, arithmetic)
+    return Scheme(cfg, method, params)

@@ -1,0 +1,188 @@
+"""The sections of the Explore page: presets, metrics, the four views, the worked example,
+what the notes leave out, and downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import streamlit as st
+
+from quantviz import figures, formulas
+from quantviz.quantize import QParams, dequantize, notes_qparams, quantize, zero_point_forms
+from quantviz.ui import cache, controls, shell
+from quantviz.ui.controls import Scheme, Tensor
+from quantviz.ui.i18n import t
+from quantviz.ui.state import Control, set_values, widget
+from quantviz.views import ExploreView
+
+X0 = Control("x0", "number", 0.5, "worked.x0", fmt="%.6g", step=0.01)
+
+#: One-click presets: the control values each sets.
+PRESETS: dict[str, dict] = {
+    "weights": {"src": "dist", "dist": "normal", "scheme": "symmetric", "signed": True,
+                "narrow": False, "calib": "minmax", "bits": 8},
+    "activations": {"src": "dist", "dist": "relu", "scheme": "asymmetric", "signed": False,
+                    "narrow": False, "calib": "moving_average", "bits": 8},
+    "relu_signed": {"src": "dist", "dist": "relu", "scheme": "symmetric", "signed": True,
+                    "narrow": False, "calib": "minmax", "bits": 8},
+    "all_positive": {"src": "dist", "dist": "all_positive", "scheme": "asymmetric",
+                     "signed": False, "narrow": False, "calib": "minmax", "bits": 8},
+    "outliers": {"src": "dist", "dist": "outliers", "scheme": "asymmetric", "signed": False,
+                 "narrow": False, "calib": "minmax", "bits": 8},
+}
+
+
+def presets() -> None:
+    """A row of one-click presets (they set controls in a callback, before the rerun)."""
+    st.write(t("preset.heading"))
+    cols = st.columns(len(PRESETS))
+    for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
+        col.button(t(f"preset.{name}"), key=f"preset_{name}", help=t(f"preset.{name}.help"),
+                   on_click=set_values, args=(values,), use_container_width=True)
+
+
+def compute(tensor: Tensor, choice: Scheme) -> ExploreView:
+    """Calibrate and quantize through the caches (with a spinner for big tensors)."""
+    with st.spinner(t("busy.quantize", n=f"{tensor.x.size:,}")):
+        x_min, x_max = cache.calibrated_range(tensor.key, choice.method, choice.params,
+                                              choice.cfg, tensor.x)
+        return cache.explore_view(tensor.key, choice.cfg, x_min, x_max, tensor.x)
+
+
+def metrics(view: ExploreView) -> None:
+    s = view.summary
+    forms = zero_point_forms(view.qp)
+    row1 = st.columns(4)
+    row1[0].metric("scale", f"{forms.scale:.6g}")
+    row1[1].metric(t("metric.zero_point"), f"Z = {forms.zero_point}",
+                   help=t("metric.zero_point.help", zp=forms.zp_notes))
+    row1[2].metric(t("metric.range"), f"[{view.x_min:.4g}, {view.x_max:.4g}]")
+    row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {view.qp.qmax - view.qp.qmin + 1}",
+                   help=t("metric.codes_used.help"))
+    row2 = st.columns(4)
+    row2[0].metric("SQNR", f"{s.sqnr_db:.2f} dB")
+    row2[1].metric("MSE", f"{s.mse:.3g}", help=t("metric.mse.help",
+                                                rounding=f"{s.split.rounding_mse:.3g}",
+                                                clipping=f"{s.split.clipping_mse:.3g}",
+                                                uniform=f"{s.uniform_noise_mse:.3g}"))
+    row2[2].metric(t("metric.max_error"), f"{s.max_abs_error:.3g}")
+    row2[3].metric(t("metric.clipped"), f"{100 * s.fraction_clipped:.3f} %")
+    st.caption(t("metric.effective_bits", bits=f"{s.usage.effective_bits:.2f}",
+                 total=view.qp.config.bits, unused=f"{100 * s.usage.unused_fraction:.1f}"))
+
+
+def views(view: ExploreView, theme: figures.Theme) -> None:
+    """The four views of the design, two by two."""
+    qp = view.qp
+    top = st.columns(2)
+    with top[0]:
+        shell.figure(figures.value_histogram(
+            view.values, grid=view.grid, x_lo=float(qp.x_lo), x_hi=float(qp.x_hi), theme=theme,
+            labels={"title": t("fig.values"), "counts": t("fig.count_x"), "grid": t("fig.grid"),
+                    "y": t("fig.count")}), key="fig_values")
+    with top[1]:
+        sc = view.staircase
+        shell.figure(figures.mapping_staircase(
+            sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo), x_hi=float(qp.x_hi), qmin=qp.qmin,
+            qmax=qp.qmax, theme=theme, labels={"title": t("fig.mapping")}), key="fig_mapping")
+    bottom = st.columns(2)
+    with bottom[0]:
+        shell.figure(figures.code_usage(view.summary.usage, theme=theme, labels={
+            "title": t("fig.codes"), "unreachable": t("fig.unreachable"),
+            "empty": t("fig.empty"), "counts": t("fig.per_code"), "y": t("fig.count")}),
+            key="fig_codes")
+    with bottom[1]:
+        e = view.errors
+        shell.figure(figures.error_histogram(
+            e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count,
+            theme=theme, labels={"title": t("fig.errors"), "rounding": t("fig.rounding"),
+                                 "clipping": t("fig.clipping"), "uniform": t("fig.uniform"),
+                                 "y": t("fig.count")}), key="fig_errors")
+
+
+def worked_example(view: ExploreView) -> None:
+    st.subheader(t("worked.heading"))
+    x0 = widget(X0, st)
+    if x0 is None or not np.isfinite(x0):
+        x0 = X0.default
+    cols = st.columns(2)
+    with cols[0]:
+        st.markdown(t("worked.pytorch"))
+        for line in formulas.worked_quantize(x0, view.qp):
+            st.latex(line)
+    with cols[1]:
+        st.markdown(t("worked.notes"))
+        for line in formulas.worked_notes(x0, view.qp):
+            st.latex(line)
+
+
+def notes_gaps(view: ExploreView) -> None:
+    """Where the source notes' formula and PyTorch part ways on this tensor."""
+    cfg = view.qp.config
+    if view.data_min > 0 or view.data_max < 0:
+        if view.data_max > view.data_min:
+            scale, zp = notes_qparams(view.data_min, view.data_max, cfg.bits)
+            st.warning(t("gap.zero_outside", lo=f"{view.data_min:.4g}", hi=f"{view.data_max:.4g}",
+                         zp=int(zp), code=int(-zp), top=2**cfg.bits - 1, Z=int(view.qp.zero_point),
+                         scale=f"{scale:.4g}"))
+    if view.summary.fraction_clipped > 0:
+        st.info(t("gap.clipping", pct=f"{100 * view.summary.fraction_clipped:.3f}"))
+    if cfg.scheme == "symmetric" and cfg.signed and not cfg.narrow_range:
+        st.info(t("gap.full_range", denom=(cfg.qmax - cfg.qmin) / 2))
+    if float(view.qp.scale) <= 2.0**-23:
+        st.info(t("gap.degenerate"))
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def params_json(qp: QParams) -> str:
+    forms = zero_point_forms(qp)
+    cfg = qp.config
+    return json.dumps({
+        "bits": cfg.bits, "scheme": cfg.scheme, "signed": cfg.signed,
+        "narrow_range": cfg.narrow_range, "rounding": cfg.rounding,
+        "arithmetic": cfg.arithmetic, "qmin": qp.qmin, "qmax": qp.qmax,
+        "scale": forms.scale, "zero_point": forms.zero_point, "zp_notes": forms.zp_notes,
+        "offset_aimet": forms.offset_aimet, "multiplier": forms.multiplier,
+        "nncf": {"input_low": forms.input_low, "input_high": forms.input_high,
+                 "levels": forms.levels},
+    }, indent=2)
+
+
+def downloads(tensor: Tensor, view: ExploreView) -> None:
+    """Codes and x_hat as .npy (built only when clicked), parameters as JSON."""
+    qp, x = view.qp, tensor.x
+    st.subheader(t("download.heading"))
+    cols = st.columns(3)
+    cols[0].download_button(t("download.codes"), data=lambda: _npy(quantize(x, qp)),
+                            file_name="q.npy", mime="application/octet-stream",
+                            on_click="ignore", key="dl_codes")
+    cols[1].download_button(t("download.x_hat"),
+                            data=lambda: _npy(dequantize(quantize(x, qp), qp)),
+                            file_name="x_hat.npy", mime="application/octet-stream",
+                            on_click="ignore", key="dl_x_hat")
+    cols[2].download_button(t("download.params"), data=params_json(qp),
+                            file_name="qparams.json", mime="application/json",
+                            on_click="ignore", key="dl_params")
+
+
+def render() -> None:
+    """The whole Explore page."""
+    theme = shell.page_start("explore")
+    tensor = controls.tensor_source()
+    choice = controls.scheme()
+    presets()
+    st.caption(tensor.label)
+    view = compute(tensor, choice)
+    metrics(view)
+    views(view, theme)
+    notes_gaps(view)
+    worked_example(view)
+    downloads(tensor, view)
+    shell.page_end()

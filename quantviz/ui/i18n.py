@@ -1,0 +1,53 @@
+"""One text table for every string a person reads, in English and in Chinese.
+
+Each module in ``quantviz.ui.texts`` defines ``TEXT = {key: (english, chinese)}``; they are
+merged here once, and a key defined twice is an error. :func:`t` looks a key up in the language
+chosen in the sidebar (``st.session_state["lang"]``, bound to the URL).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import streamlit as st
+
+from quantviz.ui import texts
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
+
+
+def _load() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for info in pkgutil.iter_modules(texts.__path__):
+        module = importlib.import_module(f"{texts.__name__}.{info.name}")
+        for key, pair in module.TEXT.items():
+            if key in table:
+                raise ValueError(f"text key {key!r} is defined twice (again in {info.name})")
+            if len(pair) != 2 or not all(pair):
+                raise ValueError(f"text key {key!r} needs an English and a Chinese string")
+            table[key] = pair
+    return table
+
+
+TABLE: dict[str, tuple[str, str]] = _load()
+
+
+def lang() -> str:
+    """The current language code ("en" or "zh")."""
+    value = st.session_state.get("lang", "en")
+    return value if value in LANGUAGES else "en"
+
+
+def t(key: str, **values: object) -> str:
+    """The string ``key`` in the current language, with ``{name}`` fields filled from ``values``.
+
+    An unknown key raises ``KeyError`` (a test checks that every key the code uses exists).
+    """
+    english, chinese = TABLE[key]
+    text = chinese if lang() == "zh" else english
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in TABLE

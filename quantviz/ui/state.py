@@ -1,0 +1,142 @@
+"""Controls bound to the URL's query parameters, so a shared link restores the view.
+
+A :class:`Control` declares a widget once: its key (also its query parameter), kind, default and
+allowed values. :func:`widget` draws it; its value is read from the URL the first time the
+session meets it and written back to the URL after every change (defaults are left out so links
+stay short). A value in the URL that does not parse or is out of range falls back to the default:
+a hand-edited link never breaks the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import streamlit as st
+
+from quantviz.ui.i18n import has, t
+
+Kind = Literal["select", "radio", "segmented", "int", "float", "toggle", "number"]
+
+
+@dataclass(frozen=True)
+class Control:
+    """A widget bound to the query parameter ``key``.
+
+    ``options`` for select/radio/segmented: their labels come from the text table as
+    ``"{option_prefix or label}.{option}"`` when that key exists, else the option itself.
+    ``lo``/``hi``/``step`` for int/float sliders and number inputs; ``label`` and ``help`` are
+    text keys.
+    """
+
+    key: str
+    kind: Kind
+    default: Any
+    label: str
+    options: tuple = ()
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    help: str | None = None
+    fmt: str | None = None
+    option_prefix: str | None = None
+
+    def parse(self, raw: str | None) -> Any:
+        """The value a URL string stands for, or the default when it is missing or invalid."""
+        if raw is None:
+            return self.default
+        try:
+            if self.kind in ("select", "radio", "segmented"):
+                match = [o for o in self.options if str(o) == raw]
+                return match[0] if match else self.default
+            if self.kind == "toggle":
+                return raw.lower() in ("1", "true", "yes", "on")
+            value: Any = int(raw) if self.kind == "int" else float(raw)
+        except ValueError:
+            return self.default
+        if value != value or (self.lo is not None and value < self.lo) or (
+            self.hi is not None and value > self.hi
+        ):
+            return self.default
+        return value
+
+    def serialize(self, value: Any) -> str:
+        if self.kind == "toggle":
+            return "1" if value else "0"
+        return str(value)
+
+
+def init(control: Control) -> None:
+    """Put the control's value into session state (from the URL) unless it is there already."""
+    if control.key not in st.session_state:
+        st.session_state[control.key] = control.parse(st.query_params.get(control.key))
+
+
+def value(control: Control) -> Any:
+    """The control's current value (initialising it from the URL if needed)."""
+    init(control)
+    return st.session_state[control.key]
+
+
+def option_label(control: Control) -> Callable[[Any], str]:
+    def label(option: Any) -> str:
+        key = f"{control.option_prefix or control.label}.{option}"
+        return t(key) if has(key) else str(option)
+
+    return label
+
+
+def widget(control: Control, container: Any = None) -> Any:
+    """Draw ``control`` in ``container`` (the sidebar by default) and return its value.
+
+    The control is remembered for this run so that the page's URL sync writes it.
+    """
+    init(control)
+    drawn = st.session_state.setdefault("_controls", [])
+    if control not in drawn:
+        drawn.append(control)
+    box = container if container is not None else st.sidebar
+    label = t(control.label)
+    helptext = t(control.help) if control.help else None
+    k = control.key
+    if control.kind == "select":
+        return box.selectbox(label, control.options, key=k, help=helptext,
+                             format_func=option_label(control))
+    if control.kind == "radio":
+        return box.radio(label, control.options, key=k, help=helptext, horizontal=True,
+                         format_func=option_label(control))
+    if control.kind == "segmented":
+        return box.segmented_control(label, control.options, key=k, help=helptext,
+                                     format_func=option_label(control), selection_mode="single")
+    if control.kind == "toggle":
+        return box.toggle(label, key=k, help=helptext)
+    if control.kind == "int":
+        return box.slider(label, int(control.lo), int(control.hi), step=int(control.step or 1),
+                          key=k, help=helptext)
+    if control.kind == "float":
+        return box.slider(label, float(control.lo), float(control.hi),
+                          step=float(control.step or 0.01), key=k, help=helptext,
+                          format=control.fmt)
+    return box.number_input(label, key=k, help=helptext, format=control.fmt,
+                            min_value=control.lo, max_value=control.hi, step=control.step)
+
+
+def sync_url(controls: Sequence[Control]) -> None:
+    """Write the controls' values to the URL; defaults are removed to keep links short."""
+    for control in controls:
+        current = st.session_state.get(control.key, control.default)
+        if current is None:
+            current = control.default
+        text = control.serialize(current)
+        if current == control.default:
+            if control.key in st.query_params:
+                del st.query_params[control.key]
+        elif st.query_params.get(control.key) != text:
+            st.query_params[control.key] = text
+
+
+def set_values(values: dict[str, Any]) -> None:
+    """Set several controls at once (for presets; call from a widget callback)."""
+    for key, v in values.items():
+        st.session_state[key] = v

@@ -1,0 +1,1 @@
+"""Text tables: each module defines TEXT = {key: (english, chinese)}."""

@@ -1,0 +1,128 @@
+"""The data behind each page's figures, computed once from a tensor and a config.
+
+A view is a frozen bundle of small things (binned histograms, a few thousand staircase points,
+code counts, the summary metrics): it never holds the tensor, so it can be cached and shared
+between sessions without its size growing with the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from quantviz.metrics import Histogram, QuantSummary, histogram, summarize
+from quantviz.quantize import QParams, compute_qparams, dequantize, quantize, saturated
+
+#: Bins of the value histogram and of the error histograms.
+VALUE_BINS = 120
+ERROR_BINS = 60
+#: Points on the x axis of the staircase.
+STAIRCASE_POINTS = 1500
+
+
+@dataclass(frozen=True)
+class Staircase:
+    """``q(x)`` and ``x_hat(x)`` on a sorted sample ``x`` of the axis (not of the data)."""
+
+    x: np.ndarray
+    q: np.ndarray
+    x_hat: np.ndarray
+
+
+@dataclass(frozen=True)
+class ErrorHistograms:
+    """``x_hat - x`` binned apart for in-range elements (rounding) and clipped ones.
+
+    ``uniform_count``: the count per rounding bin that uniform noise on ``[-scale/2, scale/2]``
+    would give, ``n_in_range * bin_width / scale``.
+    """
+
+    rounding: Histogram
+    clipped: Histogram
+    uniform_count: float
+
+
+@dataclass(frozen=True)
+class ExploreView:
+    """Everything the Explore page draws for one tensor and one config."""
+
+    qp: QParams
+    x_min: float
+    x_max: float
+    data_min: float
+    data_max: float
+    n: int
+    summary: QuantSummary
+    values: Histogram
+    grid: np.ndarray
+    staircase: Staircase
+    errors: ErrorHistograms
+
+
+def grid_values(qp: QParams) -> np.ndarray:
+    """``x_hat`` of every code ``qmin..qmax``: the values the grid can represent."""
+    codes = np.arange(qp.qmin, qp.qmax + 1, dtype=np.int64)
+    return dequantize(codes.astype(qp.config.dtype), qp)
+
+
+def staircase(lo: float, hi: float, qp: QParams, points: int = STAIRCASE_POINTS) -> Staircase:
+    """Sample ``[lo, hi]`` evenly with ``points`` values and map each through ``q`` and ``x_hat``.
+
+    ``lo == hi`` is widened by one step of ``scale`` on each side so the axis is never empty.
+    """
+    if not hi > lo:
+        lo, hi = lo - float(qp.scale), hi + float(qp.scale)
+    x = np.linspace(lo, hi, points, dtype=np.float32)
+    q = quantize(x, qp)
+    return Staircase(x, q, dequantize(q, qp))
+
+
+def error_histograms(
+    err: np.ndarray, clipped: np.ndarray, scale: float, bins: int = ERROR_BINS
+) -> ErrorHistograms:
+    """Bin ``err = x_hat - x`` apart for in-range and clipped elements.
+
+    In-range errors lie in ``[-scale/2, scale/2]`` (up to float rounding), so they are binned
+    on ``[-0.6 scale, 0.6 scale]``; clipped errors on their own range.
+    """
+    inside = err[~clipped]
+    half = 0.6 * scale
+    rounding = histogram(inside, bins, (-half, half))
+    outside = err[clipped]
+    clip_hist = histogram(outside, bins) if outside.size else Histogram(
+        np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64))
+    width = 2 * half / bins
+    return ErrorHistograms(rounding, clip_hist, inside.size * width / scale)
+
+
+def explore_view(x: np.ndarray, qp: QParams, x_min: float, x_max: float) -> ExploreView:
+    """Quantize ``x`` with ``qp`` (calibrated on ``[x_min, x_max]``) and bin what the page shows."""
+    x = np.asarray(x, dtype=np.float32).ravel()
+    if x.size == 0:
+        raise ValueError("x is empty: there is nothing to quantize")
+    q, x_hat, summary = summarize(x, qp)
+    clipped = saturated(x, qp)
+    err = np.subtract(x_hat, x, dtype=np.float32)
+    data_min, data_max = float(x.min()), float(x.max())
+    lo = min(data_min, float(qp.x_lo))
+    hi = max(data_max, float(qp.x_hi))
+    pad = 0.05 * (hi - lo)
+    return ExploreView(
+        qp=qp,
+        x_min=float(x_min),
+        x_max=float(x_max),
+        data_min=data_min,
+        data_max=data_max,
+        n=int(x.size),
+        summary=summary,
+        values=histogram(x, VALUE_BINS),
+        grid=grid_values(qp),
+        staircase=staircase(lo - pad, hi + pad, qp),
+        errors=error_histograms(err, clipped, float(qp.scale)),
+    )
+
+
+def explore_for_range(x: np.ndarray, x_min: float, x_max: float, cfg) -> ExploreView:
+    """:func:`explore_view` with the parameters computed from the range ``[x_min, x_max]``."""
+    return explore_view(x, compute_qparams(x_min, x_max, cfg), x_min, x_max)
