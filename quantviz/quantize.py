@@ -191,7 +191,7 @@ def compute_qparams(x_min: object, x_max: object, cfg: QuantConfig) -> QParams:
         raise ValueError(f"x_min has shape {lo.shape} but x_max has shape {hi.shape}")
     if np.any(lo > hi):
         bad = int(np.flatnonzero(lo > hi)[0]) if lo.ndim else 0
-        raise ValueError(f"x_min > x_max: {lo.flat[bad]!r} > {hi.flat[bad]!r}")
+        raise ValueError(f"x_min > x_max: {float(lo.flat[bad])} > {float(hi.flat[bad])}")
     qmin, qmax = cfg.qmin, cfg.qmax
     zero = fdt(0)
     min_neg = np.minimum(lo, zero)
