@@ -1,0 +1,124 @@
+"""Real-browser tests: `streamlit run` on a free loopback port, driven by Debian's Chromium.
+
+The tests skip only where /usr/bin/chromium is absent; CI installs it, so CI always runs them.
+Screenshots go to artifacts/screenshots/ (ignored by git) so that a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Start the app once for the e2e session and yield its base URL."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("streamlit did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.js_errors = errors
+    yield pg
+    context.close()
+
+
+def wait_for_app(pg, timeout_ms: int = 90_000) -> None:
+    """Wait as Streamlit's own tests do: the script is not running and no skeleton is left."""
+    pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
+                         timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while pg.locator("[data-testid=stSkeleton]").count() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pg.wait_for_timeout(500)
+    pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
+                         timeout=timeout_ms)
+
+
+def screenshot(pg, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def open_app(page, app_url):
+    """``open_app("explore?bits=4")`` loads a page of the app and waits until it is idle.
+
+    Returns the Playwright page, with ``page.wait_idle()`` and ``page.shot(name)`` attached.
+    """
+
+    def go(path: str = ""):
+        page.goto(f"{app_url}/{path}")
+        wait_for_app(page)
+        return page
+
+    page.wait_idle = lambda: wait_for_app(page)
+    page.shot = lambda name: screenshot(page, name)
+    return go
