@@ -1,0 +1,416 @@
+"""Range observers (calibrators): they watch batches of values and produce ``(x_min, x_max)``.
+
+Observers only produce a range; :func:`quantviz.quantize.compute_qparams` turns any range into
+``scale`` and ``zero_point``. Every observer has the same small surface:
+
+- ``update(batch)`` folds one batch in and returns the observer (empty batches are ignored, as
+  in PyTorch; NaN or infinite values raise ``ValueError``),
+- ``x_min`` / ``x_max``: the current range as Python floats holding float32 values
+  (``ValueError`` before the first update),
+- ``history``: the range after each (non-empty) update, for a batch-by-batch view,
+- ``compute_qparams(cfg)``: ``compute_qparams(x_min, x_max, cfg)``.
+
+========================  ===============================================  ====================
+observer                  range                                            cost per update
+========================  ===============================================  ====================
+MinMaxObserver            running min / max (PyTorch's)                    O(n)
+MovingAverageMinMax...    ``m += c * (batch_m - m)`` in float32 (PyTorch)  O(n)
+PercentileObserver        lower / upper percentile of the values seen      O(n + S)
+MSEObserver               min/max shrunk by the alpha with least MSE       O(n + K * S)
+EntropyObserver           |x| threshold with least KL divergence (TRT)     O(n + S + B * B)
+========================  ===============================================  ====================
+
+``n`` is the batch size, ``S`` the bounded sample (``max_samples``), ``K`` the number of
+candidates and ``B`` the number of histogram bins. The last three need every value seen, so
+they keep a bounded sample: every value while fewer than ``max_samples`` have been seen, after
+that a uniform random sample of ``max_samples`` of all of them (reservoir sampling with random
+keys, seeded, so the same batches give the same range). Memory never grows past
+``max_samples`` float32 values plus their keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from quantviz.quantize import QParams, QuantConfig, code_range, compute_qparams, fake_quantize
+
+#: Default bound of the sample kept by the percentile, MSE and entropy observers.
+MAX_SAMPLES = 1 << 20
+
+
+def _float32_batch(batch: object) -> np.ndarray:
+    """The batch as a flat float32 array (PyTorch observers cast to float32 first).
+
+    Rounding to float32 is monotone, so min/max of the cast equal the cast of min/max.
+    NaN or an infinity raises ``ValueError``: no finite range could come out of it.
+    """
+    x = np.asarray(batch)
+    if x.dtype.kind not in "fiub":
+        raise ValueError(f"batch must hold real numbers, got dtype {x.dtype}")
+    x = x.astype(np.float32, copy=False).ravel()
+    if x.size and not np.isfinite(x.min() + x.max()):
+        bad = int(np.count_nonzero(~np.isfinite(x)))
+        raise ValueError(f"batch holds {bad} NaN or infinite values: an observer needs finite data")
+    return x
+
+
+class _Observer:
+    """Shared surface: history, ``x_min``/``x_max`` and ``compute_qparams``.
+
+    Subclasses implement ``_observe(x)``: fold a non-empty flat float32 batch in and return
+    the new range as two float32 scalars.
+    """
+
+    def __init__(self) -> None:
+        self.history: list[tuple[float, float]] = []
+
+    def update(self, batch: object) -> _Observer:
+        """Fold ``batch`` (any shape) into the range; record the new range in ``history``."""
+        x = _float32_batch(batch)
+        if x.size:
+            lo, hi = self._observe(x)
+            self.history.append((float(lo), float(hi)))
+        return self
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        raise NotImplementedError
+
+    def _range(self) -> tuple[float, float]:
+        if not self.history:
+            raise ValueError(f"{type(self).__name__} has seen no data yet: call update(batch)")
+        return self.history[-1]
+
+    @property
+    def x_min(self) -> float:
+        """Lower end of the current range (a float32 value)."""
+        return self._range()[0]
+
+    @property
+    def x_max(self) -> float:
+        """Upper end of the current range (a float32 value)."""
+        return self._range()[1]
+
+    def compute_qparams(self, cfg: QuantConfig) -> QParams:
+        """``compute_qparams(x_min, x_max, cfg)`` on the current range."""
+        return compute_qparams(self.x_min, self.x_max, cfg)
+
+    def __repr__(self) -> str:
+        state = f"x_min={self.x_min}, x_max={self.x_max}" if self.history else "empty"
+        return f"{type(self).__name__}({state}, updates={len(self.history)})"
+
+
+class MinMaxObserver(_Observer):
+    """Running minimum and maximum, as ``torch.ao.quantization.MinMaxObserver``.
+
+    ``x_min = min(x_min, min(batch))``, ``x_max = max(x_max, max(batch))`` in float32. Every
+    value lands inside the range, so nothing is clipped, but one outlier stretches the grid for
+    all the others. Cost O(n) per update, O(1) memory.
+    """
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        lo, hi = x.min(), x.max()
+        if self.history:
+            lo = min(lo, np.float32(self.x_min))
+            hi = max(hi, np.float32(self.x_max))
+        return lo, hi
+
+
+class MovingAverageMinMaxObserver(_Observer):
+    """Exponential moving average of each batch's min and max, as PyTorch's observer.
+
+    The first batch sets the range; each later batch moves it by
+    ``m = m + c * (batch_m - m)`` with ``c = averaging_constant``, every operation rounded to
+    float32 (``c`` itself is rounded to float32 first, as PyTorch does with a Python scalar).
+    A lone outlier batch moves the range only by ``c`` of the way. The average of the batch
+    minima is at least the running minimum (and likewise for maxima), so the range lies
+    inside MinMax's (up to float32 rounding of the update, a few ulps).
+    ``averaging_constant`` must be in ``(0, 1]``; 1 keeps only the last batch. Cost O(n) per
+    update, O(1) memory.
+    """
+
+    def __init__(self, averaging_constant: float = 0.01) -> None:
+        if not 0 < averaging_constant <= 1:
+            raise ValueError(f"averaging_constant={averaging_constant!r} is not in (0, 1]")
+        super().__init__()
+        self.averaging_constant = float(averaging_constant)
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        lo, hi = x.min(), x.max()
+        if not self.history:
+            return lo, hi
+        c = np.float32(self.averaging_constant)
+        m_lo, m_hi = np.float32(self.x_min), np.float32(self.x_max)
+        return m_lo + c * (lo - m_lo), m_hi + c * (hi - m_hi)
+
+
+class _Sample:
+    """A bounded uniform sample of every value seen (reservoir sampling with random keys).
+
+    Each value gets a key ``u ~ U(0, 1)``; the sample is the ``cap`` values with the smallest
+    keys. Once full, a new value can only enter if its key is below ``tau``, the largest key
+    kept, so only a ``Binomial(n, tau)`` draw of each batch is given keys (memory stays
+    ``O(cap)`` however long calibration runs). Seeded and deterministic.
+    """
+
+    def __init__(self, cap: int, seed: int) -> None:
+        if isinstance(cap, bool) or not isinstance(cap, (int, np.integer)) or cap < 1:
+            raise ValueError(f"max_samples must be a positive integer, got {cap!r}")
+        self.cap = int(cap)
+        self.rng = np.random.default_rng(seed)
+        self.values = np.zeros(0, dtype=np.float32)
+        self.keys = np.zeros(0, dtype=np.float64)
+        self.tau = 1.0
+
+    def add(self, x: np.ndarray) -> None:
+        if self.tau < 1.0:
+            k = int(self.rng.binomial(x.size, self.tau))
+            x = x[self.rng.choice(x.size, size=k, replace=False)]
+            keys = self.rng.uniform(0.0, self.tau, size=k)
+        else:
+            keys = self.rng.random(x.size)
+        values = np.concatenate([self.values, x])
+        keys = np.concatenate([self.keys, keys])
+        if values.size > self.cap:
+            values, keys = self._smallest_keys(values, keys)
+            self.tau = float(keys.max())
+        self.values, self.keys = values, keys
+
+    def _smallest_keys(self, values: np.ndarray, keys: np.ndarray):
+        """The ``cap`` entries with the smallest keys; a cheap pre-cut saves most of the sort.
+
+        The keys are uniform below ``tau``, so the cap-th smallest is near
+        ``tau * cap / size``; entries above a cut six standard deviations higher are dropped
+        first (if that left too few, the full set is used).
+        """
+        cut = self.tau * (self.cap + 6 * np.sqrt(self.cap) + 6) / keys.size
+        below = keys < cut
+        if np.count_nonzero(below) >= self.cap:
+            values, keys = values[below], keys[below]
+        keep = np.argpartition(keys, self.cap - 1)[: self.cap]
+        return values[keep], keys[keep]
+
+
+class PercentileObserver(_Observer):
+    """Range from the lower and upper percentiles of all values seen.
+
+    ``x_min = P_{100 - p}``, ``x_max = P_p`` with ``p = percentile`` (99.99 by default: one
+    value in ten thousand may clip at each end), by linear interpolation between order
+    statistics (numpy's default), rounded to float32. The values come from the bounded sample
+    (see the module docstring): exact while fewer than ``max_samples`` values have been seen,
+    an unbiased estimate after. ``percentile`` must be in ``[50, 100]``; 100 is MinMax on the
+    sample. Cost O(n + S) per update (a partition of the sample).
+    """
+
+    def __init__(self, percentile: float = 99.99, max_samples: int = MAX_SAMPLES,
+                 seed: int = 0) -> None:
+        if not 50 <= percentile <= 100:
+            raise ValueError(f"percentile={percentile!r} is not in [50, 100]")
+        super().__init__()
+        self.percentile = float(percentile)
+        self.sample = _Sample(max_samples, seed)
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        self.sample.add(x)
+        lo, hi = np.percentile(self.sample.values, [100 - self.percentile, self.percentile])
+        return np.float32(lo), np.float32(hi)
+
+
+def _running_minmax(obs: _Observer, x: np.ndarray) -> tuple[np.float32, np.float32]:
+    lo, hi = x.min(), x.max()
+    if obs.data_range is not None:
+        lo, hi = min(lo, obs.data_range[0]), max(hi, obs.data_range[1])
+    obs.data_range = (lo, hi)
+    return lo, hi
+
+
+def clipping_mse(x: np.ndarray, x_min: float, x_max: float, cfg: QuantConfig) -> float:
+    """Quantization MSE of ``x`` under the range ``[x_min, x_max]``: ``mean((x - x_hat)^2)``.
+
+    ``x_hat = fake_quantize(x, compute_qparams(x_min, x_max, cfg))``; squared errors are summed
+    in float64. The quantity the MSE observer minimises (and the "MSE vs clipping threshold"
+    curve plots).
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.size == 0:
+        raise ValueError("clipping_mse needs at least one value")
+    err = np.subtract(x, fake_quantize(x, compute_qparams(x_min, x_max, cfg)), dtype=np.float64)
+    return float(np.dot(err, err) / err.size)
+
+
+class MSEObserver(_Observer):
+    """Clipping range with the least quantization MSE, searched over a grid of shrink factors.
+
+    Candidates are ``[alpha * x_min, alpha * x_max]`` for ``alpha = k / n_candidates``,
+    ``k = n_candidates .. 1``, where ``[x_min, x_max]`` is the running min/max; each is scored
+    by :func:`clipping_mse` on the bounded sample with ``cfg`` (bits, scheme and rounding all
+    change the answer, so the config is given to the constructor; ``compute_qparams(cfg)``
+    still accepts any config and only converts the range). ``alpha = 1`` is MinMax, so the
+    chosen range never has a larger MSE on the sample than MinMax's; ties keep the wider range.
+    Shrinking trades clipping error at the tails for finer steps in the bulk.
+
+    Cost O(n + K * S) per update: K = ``n_candidates`` fake-quantizations of the sample (about
+    0.3 s for the default 100 candidates on 2^20 values). The curve of the last search is kept
+    in ``alphas`` / ``mse_curve`` for the "MSE vs clipping threshold" figure.
+    """
+
+    def __init__(self, cfg: QuantConfig, n_candidates: int = 100,
+                 max_samples: int = MAX_SAMPLES, seed: int = 0) -> None:
+        if isinstance(n_candidates, bool) or not isinstance(n_candidates, (int, np.integer)) \
+                or n_candidates < 1:
+            raise ValueError(f"n_candidates must be a positive integer, got {n_candidates!r}")
+        super().__init__()
+        self.cfg = cfg
+        self.n_candidates = int(n_candidates)
+        self.sample = _Sample(max_samples, seed)
+        self.data_range: tuple[np.float32, np.float32] | None = None
+        self.alphas = np.zeros(0)
+        self.mse_curve = np.zeros(0)
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        lo, hi = _running_minmax(self, x)
+        self.sample.add(x)
+        self.alphas = np.arange(self.n_candidates, 0, -1) / self.n_candidates
+        self.mse_curve = np.array([
+            clipping_mse(self.sample.values, *self._candidate(a), self.cfg) for a in self.alphas
+        ])
+        return self._candidate(self.alphas[int(np.argmin(self.mse_curve))])
+
+    def _candidate(self, alpha: float) -> tuple[np.float32, np.float32]:
+        lo, hi = self.data_range
+        return np.float32(alpha * float(lo)), np.float32(alpha * float(hi))
+
+
+def kl_divergences(hist: np.ndarray, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """KL(P || Q) for every candidate threshold bin ``i = levels .. len(hist)``.
+
+    TensorRT's entropy calibration on a histogram of ``|x|``:
+
+    - P: ``hist[:i]`` with the outliers ``sum(hist[i:])`` folded into its last bin, normalised.
+    - Q: ``hist[:i]`` (without the outliers) merged into ``levels`` chunks of ``i // levels``
+      bins (the remainder joins the last chunk), each chunk's total spread evenly over the bins
+      of that chunk where P is non-zero, normalised.
+    - ``KL = sum P log(P / Q)`` over the bins where P > 0. Q is spread over exactly those
+      bins, so no smoothing is needed; a candidate where a chunk of Q is empty but P is not
+      (only outliers folded into an empty last bin) gets ``KL = inf``.
+
+    Returns ``(candidates, divergences)``. Cost O(B^2) for B bins (B * levels Python-level
+    steps are avoided: each candidate is a few vectorised passes over ``i`` bins).
+    """
+    hist = np.asarray(hist, dtype=np.float64)
+    n = hist.size
+    candidates = np.arange(levels, n + 1)
+    divergences = np.empty(candidates.size)
+    suffix = np.concatenate([np.cumsum(hist[::-1])[::-1], [0.0]])
+    for k, i in enumerate(candidates):
+        p = hist[:i].copy()
+        p[-1] += suffix[i]
+        chunk = np.minimum(np.arange(i) // (i // levels), levels - 1)
+        nonzero = p != 0
+        totals = np.bincount(chunk, weights=hist[:i], minlength=levels)
+        counts = np.bincount(chunk, weights=nonzero, minlength=levels)
+        q = np.where(nonzero, totals[chunk] / np.maximum(counts[chunk], 1), 0.0)
+        mask = p > 0
+        if np.any(q[mask] == 0):
+            divergences[k] = np.inf
+            continue
+        p_m = p[mask] / p.sum()
+        q_m = q[mask] / q.sum()
+        divergences[k] = float(np.dot(p_m, np.log(p_m / q_m)))
+    return candidates, divergences
+
+
+def entropy_levels(cfg: QuantConfig, nonnegative: bool) -> int:
+    """How many codes cover ``[0, T]`` under ``cfg``: the ``levels`` of the KL search.
+
+    For data with both signs the range is ``[-T, T]`` (128 codes per side for 8 bits); for
+    non-negative data it is ``[0, T]``: 256 codes for unsigned asymmetric 8 bits, but 128 for
+    signed symmetric, whose negative codes are unreachable.
+    """
+    lo = 0.0 if nonnegative else -1.0
+    qp = compute_qparams(lo, 1.0, cfg)
+    zero_code, top_code = code_range(0.0, 1.0, qp)
+    return top_code - zero_code + 1
+
+
+class EntropyObserver(_Observer):
+    """Threshold ``T`` on ``|x|`` with the least KL divergence (TensorRT's entropy calibrator).
+
+    A ``bins``-bin histogram of ``|x|`` over ``[0, max|x|]`` (from the bounded sample) is
+    scanned for the threshold bin ``i`` whose clipped-and-quantized distribution is closest
+    to the original (see :func:`kl_divergences`), with ``levels`` from
+    :func:`entropy_levels`; ``T`` is the upper edge of bin ``i`` (the largest ``i`` wins a
+    tie). The range is ``[max(x_min, -T), min(x_max, T)]``. Heavy tails get clipped when the
+    bulk's resolution is worth more than the outliers. With ``levels >= bins`` (wide codes)
+    nothing is clipped.
+
+    The search is symmetric (on ``|x|``) whatever ``cfg.scheme``; ``cfg`` only sets
+    ``levels``, so it is given to the constructor. Cost O(n + S + B^2) per update (about
+    0.1 s for 2048 bins).
+    """
+
+    def __init__(self, cfg: QuantConfig, bins: int = 2048, max_samples: int = MAX_SAMPLES,
+                 seed: int = 0) -> None:
+        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+            raise ValueError(f"bins must be an integer of at least 2, got {bins!r}")
+        super().__init__()
+        self.cfg = cfg
+        self.bins = int(bins)
+        self.sample = _Sample(max_samples, seed)
+        self.data_range: tuple[np.float32, np.float32] | None = None
+        self.threshold = 0.0
+        self.divergences = np.zeros(0)
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        lo, hi = _running_minmax(self, x)
+        self.sample.add(x)
+        amax = max(-float(lo), float(hi))
+        levels = entropy_levels(self.cfg, nonnegative=lo >= 0)
+        if amax == 0 or levels >= self.bins:
+            self.threshold, self.divergences = amax, np.zeros(0)
+            return lo, hi
+        hist, edges = np.histogram(np.abs(self.sample.values), bins=self.bins, range=(0, amax))
+        candidates, self.divergences = kl_divergences(hist, levels)
+        last_best = candidates.size - 1 - int(np.argmin(self.divergences[::-1]))
+        self.threshold = float(edges[candidates[last_best]])
+        t = np.float32(self.threshold)
+        return max(lo, -t), min(hi, t)
+
+
+ObserverFactory = Callable[..., _Observer]
+
+#: Registry for the UI: name -> ``factory(cfg, **params)``.
+OBSERVERS: dict[str, ObserverFactory] = {
+    "minmax": lambda cfg, **params: MinMaxObserver(**params),
+    "moving_average": lambda cfg, **params: MovingAverageMinMaxObserver(**params),
+    "percentile": lambda cfg, **params: PercentileObserver(**params),
+    "mse": lambda cfg, **params: MSEObserver(cfg, **params),
+    "entropy": lambda cfg, **params: EntropyObserver(cfg, **params),
+}
+
+
+def make_observer(name: str, cfg: QuantConfig, **params: Any) -> _Observer:
+    """A fresh observer from :data:`OBSERVERS`; an unknown name raises ``ValueError``."""
+    if name not in OBSERVERS:
+        raise ValueError(f"observer {name!r} is not one of {', '.join(OBSERVERS)}")
+    return OBSERVERS[name](cfg, **params)
+
+
+def calibrate(name: str, x: np.ndarray, cfg: QuantConfig, batches: int | None = None,
+              **params: Any) -> tuple[float, float]:
+    """Run observer ``name`` over ``x`` and return its range ``(x_min, x_max)``.
+
+    ``x`` is flattened and fed as ``batches`` consecutive, nearly equal batches
+    (``np.array_split``; ``None`` means one batch). ``params`` go to the observer's
+    constructor (``averaging_constant``, ``percentile``, ``n_candidates``, ``bins``, ...).
+    """
+    x = np.asarray(x)
+    n = 1 if batches is None else batches
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= max(x.size, 1):
+        raise ValueError(f"batches={batches!r} must be an integer in 1..{max(x.size, 1)}")
+    obs = make_observer(name, cfg, **params)
+    for batch in np.array_split(x.ravel(), n):
+        obs.update(batch)
+    return obs.x_min, obs.x_max

@@ -1,0 +1,278 @@
+"""Tests for quantviz.observers: hand-computed ranges, then properties of every observer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from quantviz.observers import (
+    OBSERVERS,
+    EntropyObserver,
+    MinMaxObserver,
+    MovingAverageMinMaxObserver,
+    MSEObserver,
+    PercentileObserver,
+    calibrate,
+    clipping_mse,
+    entropy_levels,
+    kl_divergences,
+    make_observer,
+)
+from quantviz.quantize import QuantConfig, compute_qparams
+
+F32 = np.float32
+INT8_SYM = QuantConfig(8, "symmetric", signed=True)
+UINT8_AFFINE = QuantConfig(8, "asymmetric", signed=False)
+
+
+def _all_observers(cfg):
+    """One of each, with small settings so that property tests stay fast."""
+    return [
+        MinMaxObserver(),
+        MovingAverageMinMaxObserver(0.3),
+        PercentileObserver(99.0, max_samples=200),
+        MSEObserver(cfg, n_candidates=20, max_samples=200),
+        EntropyObserver(cfg, bins=300, max_samples=200),
+    ]
+
+
+# ---------------------------------------------------------------- hand-computed ranges
+
+
+def test_minmax_keeps_the_running_extremes():
+    obs = MinMaxObserver()
+    assert obs.update(np.array([1.0, -2.0, 3.0])) is obs
+    obs.update(np.array([[5.0], [0.0]]))
+    # min(-2, 0) = -2, max(3, 5) = 5
+    assert (obs.x_min, obs.x_max) == (-2.0, 5.0)
+    assert obs.history == [(-2.0, 3.0), (-2.0, 5.0)]
+
+
+def test_moving_average_hand_values():
+    obs = MovingAverageMinMaxObserver(averaging_constant=0.5)
+    obs.update(np.array([0.0, 4.0]))  # the first batch sets the range: (0, 4)
+    obs.update(np.array([-2.0, 8.0]))
+    # min: 0 + 0.5 * (-2 - 0) = -1; max: 4 + 0.5 * (8 - 4) = 6
+    assert obs.history == [(0.0, 4.0), (-1.0, 6.0)]
+
+
+def test_moving_average_rounds_to_float32_like_pytorch():
+    obs = MovingAverageMinMaxObserver()  # c = 0.01 -> float32 0.0099999998
+    obs.update(np.array([0.0, 1.0])).update(np.array([0.0, 2.0]))
+    # 1 + 0.01 * (2 - 1) = 1.01 -> nearest float32 1.0099999904632568 (not the float64 1.01)
+    assert obs.x_max == float(F32(1.01)) == 1.0099999904632568
+    assert obs.x_min == 0.0
+
+
+def test_percentile_hand_values():
+    # 0, 1, ..., 10000: P99 sits at index 0.99 * 10000 = 9900 exactly, P1 at index 100.
+    obs = PercentileObserver(percentile=99.0).update(np.arange(10_001, dtype=F32))
+    assert (obs.x_min, obs.x_max) == (100.0, 9900.0)
+    # Split over batches the sample is the same while it fits: same range.
+    batched = PercentileObserver(percentile=99.0)
+    for part in np.array_split(np.arange(10_001, dtype=F32), 7):
+        batched.update(part)
+    assert (batched.x_min, batched.x_max) == (100.0, 9900.0)
+
+
+def test_kl_divergences_hand_values():
+    # hist [4, 0, 2, 2], levels 2. Candidates i = 2, 3, 4:
+    # i=2: P = [4, 0+2+2] but Q merges [4 | 0] -> the second bin of Q is empty while P's is
+    #      not -> KL = inf.
+    # i=3: P = [4, 0, 2+2] -> [1/2, 0, 1/2]; chunks of 3//2 = 1 bin, the remainder joins the
+    #      last: [4 | 0, 2] -> Q = [4, 0, 2] (the 2 spread over P's one non-zero bin)
+    #      -> [2/3, 0, 1/3]; KL = 1/2 ln(1/2 / 2/3) + 1/2 ln(1/2 / 1/3) = 1/2 ln(9/8).
+    # i=4: chunks [4, 0 | 2, 2] -> Q = [4, 0, 2, 2] = P -> KL = 0.
+    candidates, kl = kl_divergences(np.array([4, 0, 2, 2]), levels=2)
+    np.testing.assert_array_equal(candidates, [2, 3, 4])
+    assert kl[0] == np.inf
+    assert kl[1] == pytest.approx(0.5 * np.log(9 / 8), rel=1e-12)
+    assert kl[2] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("cfg", "nonnegative", "levels"),
+    [
+        (INT8_SYM, False, 128),  # [-T, T] -> codes 0..127 cover [0, T]
+        (INT8_SYM, True, 128),  # ReLU: the negative codes are unreachable
+        (UINT8_AFFINE, True, 256),  # [0, T] -> all of 0..255
+        (UINT8_AFFINE, False, 128),  # zero_point 128: codes 128..255 cover [0, T]
+        (QuantConfig(4, "symmetric", signed=True), False, 8),  # [-8, 7]: codes 0..7
+    ],
+)
+def test_entropy_levels(cfg, nonnegative, levels):
+    assert entropy_levels(cfg, nonnegative) == levels
+
+
+def test_clipping_mse_hand_value():
+    # uint8 [0, 2.55]: scale = 0.01 (float32). x = [0.004, 1.0, 3.0]: 0.004 -> 0 (error 0.004),
+    # 1.0 -> 100 -> 1.0, 3.0 clips to 2.55 (error 0.45): MSE = (0.004^2 + 0.45^2) / 3.
+    x = np.array([0.004, 1.0, 3.0], F32)
+    got = clipping_mse(x, 0.0, 2.55, UINT8_AFFINE)
+    assert got == pytest.approx((0.004**2 + 0.45**2) / 3, rel=1e-5)
+
+
+# ---------------------------------------------------------------- behaviour
+
+
+@pytest.mark.parametrize("name", sorted(OBSERVERS))
+def test_no_range_before_the_first_update(name):
+    obs = make_observer(name, INT8_SYM)
+    for attr in ("x_min", "x_max"):
+        with pytest.raises(ValueError, match="no data"):
+            getattr(obs, attr)
+    with pytest.raises(ValueError, match="no data"):
+        obs.compute_qparams(INT8_SYM)
+    assert obs.history == []
+
+
+@pytest.mark.parametrize("name", sorted(OBSERVERS))
+def test_empty_batches_are_ignored_and_bad_values_refused(name):
+    obs = make_observer(name, INT8_SYM)
+    obs.update(np.zeros(0, F32))
+    assert obs.history == []
+    obs.update(np.array([-1.0, 2.0]))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        obs.update(np.array([0.0, np.nan]))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        obs.update(np.array([np.inf]))
+    with pytest.raises(ValueError, match="dtype"):
+        obs.update(np.array(["a"]))
+    assert len(obs.history) == 1
+
+
+@pytest.mark.parametrize("name", sorted(OBSERVERS))
+def test_compute_qparams_is_the_range_through_the_one_function(name):
+    x = np.random.default_rng(1).standard_normal(3000)
+    obs = make_observer(name, UINT8_AFFINE).update(x)
+    assert obs.compute_qparams(UINT8_AFFINE) == compute_qparams(obs.x_min, obs.x_max,
+                                                                UINT8_AFFINE)
+    assert obs.x_min == float(F32(obs.x_min)) and obs.x_max == float(F32(obs.x_max))
+
+
+def test_registry_names_and_calibrate():
+    assert set(OBSERVERS) == {"minmax", "moving_average", "percentile", "mse", "entropy"}
+    x = np.random.default_rng(2).standard_normal((40, 50))
+    flat = x.ravel()
+    obs = MovingAverageMinMaxObserver(0.1)
+    for part in np.array_split(flat, 4):
+        obs.update(part)
+    assert calibrate("moving_average", x, INT8_SYM, batches=4, averaging_constant=0.1) == (
+        obs.x_min, obs.x_max)
+    assert calibrate("minmax", x, INT8_SYM) == (float(F32(x.min())), float(F32(x.max())))
+    with pytest.raises(ValueError, match="'kmeans'"):
+        calibrate("kmeans", x, INT8_SYM)
+    with pytest.raises(ValueError, match="batches=0"):
+        calibrate("minmax", x, INT8_SYM, batches=0)
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda: MovingAverageMinMaxObserver(0.0), "averaging_constant=0.0"),
+        (lambda: MovingAverageMinMaxObserver(1.5), "averaging_constant=1.5"),
+        (lambda: PercentileObserver(40.0), "percentile=40.0"),
+        (lambda: PercentileObserver(max_samples=0), "max_samples"),
+        (lambda: MSEObserver(INT8_SYM, n_candidates=0), "n_candidates"),
+        (lambda: EntropyObserver(INT8_SYM, bins=1), "bins"),
+    ],
+)
+def test_bad_parameters(make, needle):
+    with pytest.raises(ValueError, match=needle):
+        make()
+
+
+def test_sample_is_bounded_uniform_and_seeded():
+    def run(seed):
+        obs = PercentileObserver(90.0, max_samples=500, seed=seed)
+        for b in range(10):
+            obs.update(np.arange(b * 1000, (b + 1) * 1000, dtype=F32))
+        return obs
+
+    obs = run(0)
+    values = obs.sample.values
+    assert values.size == 500 and np.unique(values).size == 500
+    # Uniform over all 10 batches: 50 expected from each (sd about 6.7).
+    per_batch = np.bincount((values // 1000).astype(int), minlength=10)
+    assert per_batch.min() > 20 and per_batch.max() < 90
+    assert obs.history == run(0).history
+    assert obs.history != run(1).history
+    # The 90th percentile of 0..9999 is about 9000.
+    assert abs(obs.x_max - 9000) < 400
+
+
+def test_mse_observer_beats_or_ties_minmax_and_shrinks_heavy_tails():
+    x = np.random.default_rng(3).standard_t(2, 20_000).astype(F32)
+    for cfg in (INT8_SYM, UINT8_AFFINE, QuantConfig(4, "asymmetric", signed=True)):
+        obs = MSEObserver(cfg).update(x)
+        mse_choice = clipping_mse(x, obs.x_min, obs.x_max, cfg)
+        mse_minmax = clipping_mse(x, float(x.min()), float(x.max()), cfg)
+        assert mse_choice < mse_minmax
+        assert obs.mse_curve.min() == pytest.approx(mse_choice, rel=1e-12)
+        assert x.min() < obs.x_min and obs.x_max < x.max()
+
+
+def test_entropy_clips_heavy_tails_but_not_uniform_data():
+    rng = np.random.default_rng(4)
+    heavy = rng.standard_t(2, 50_000)
+    obs = EntropyObserver(INT8_SYM).update(heavy)
+    amax = np.abs(heavy).max()
+    assert obs.threshold < 0.5 * amax
+    clipped = np.mean((heavy < obs.x_min) | (heavy > obs.x_max))
+    assert 0 < clipped < 0.01
+    uniform = rng.uniform(-1, 1, 50_000)
+    obs = EntropyObserver(INT8_SYM).update(uniform)
+    # Flat data has no tail worth cutting: the threshold is within 1% of max|x|.
+    assert obs.threshold > 0.99 * np.abs(uniform).max()
+
+
+def test_entropy_keeps_the_range_when_codes_outnumber_bins():
+    x = np.random.default_rng(5).standard_t(2, 5000)
+    obs = EntropyObserver(QuantConfig(16, "symmetric", signed=True), bins=2048).update(x)
+    assert (obs.x_min, obs.x_max) == (float(F32(x.min())), float(F32(x.max())))
+
+
+# ---------------------------------------------------------------- properties
+
+BATCHES = st.lists(
+    hnp.arrays(np.float64, st.integers(0, 30),
+               elements=st.floats(-1e3, 1e3, allow_nan=False)),
+    min_size=1, max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches=BATCHES, scheme=st.sampled_from(["asymmetric", "symmetric"]),
+       signed=st.booleans())
+def test_every_observer_keeps_an_ordered_range_and_one_history_entry_per_update(
+        batches, scheme, signed):
+    cfg = QuantConfig(8, scheme, signed=signed)
+    non_empty = sum(b.size > 0 for b in batches)
+    for obs in _all_observers(cfg):
+        for b in batches:
+            obs.update(b)
+        assert len(obs.history) == non_empty
+        assert all(lo <= hi for lo, hi in obs.history)
+        if non_empty:
+            seen = np.concatenate(batches).astype(F32)
+            # Every observer's range stays inside the data's range (the moving average up to
+            # float32 rounding of its update, a few ulps).
+            slack = 4 * 2.0**-23 * float(np.abs(seen).max())
+            assert seen.min() - slack <= obs.x_min <= obs.x_max <= seen.max() + slack
+
+
+@settings(max_examples=80, deadline=None)
+@given(batches=BATCHES, c=st.floats(0.001, 1.0))
+def test_moving_average_stays_inside_the_running_minmax(batches, c):
+    ma, mm = MovingAverageMinMaxObserver(c), MinMaxObserver()
+    for b in batches:
+        ma.update(b)
+        mm.update(b)
+    for (lo, hi), (m_lo, m_hi) in zip(ma.history, mm.history, strict=True):
+        # An average of batch minima is at least the running minimum; float32 rounding of
+        # the update may cross it by a few ulps of the values involved.
+        slack = 4 * 2.0**-23 * max(abs(m_lo), abs(m_hi))
+        assert m_lo - slack <= lo <= hi <= m_hi + slack
