@@ -1,0 +1,759 @@
+"""Uploaded bytes -> named float arrays, with size limits and errors a student can act on.
+
+Accepted: ``.npy``, ``.npz``, ``.safetensors``, and numbers in ``.csv`` / ``.tsv`` / ``.txt``.
+Nothing is ever unpickled: pickles (``.pt``, ``.pth``, ``.pkl``, ``.bin``, object arrays) can
+run arbitrary code when loaded, so they are refused with a sentence that says what to do.
+
+Every size is checked from a header before anything is allocated or decompressed: the npy
+header (parsed here, never by ``np.load``), each npz member's header and its declared size in
+the zip's central directory, the safetensors JSON header. A zip bomb is refused before one byte
+is inflated, and a member whose header lies about its size cannot inflate past what it declared.
+
+Three entry points share one index of the file (:func:`_index`) and one decoder
+(:func:`_to_float`): :func:`describe_tensors` reads headers only, :func:`load_tensor` decodes
+one named tensor, :func:`load_tensors` decodes them all. Each raises :class:`TensorLoadError`
+(a ``ValueError``) and nothing else.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import math
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import ml_dtypes
+import numpy as np
+
+__all__ = [
+    "ACCEPTED_EXTENSIONS",
+    "ACCEPTED_TEXT",
+    "DEFAULT_MAX_ELEMENTS",
+    "TensorInfo",
+    "TensorLoadError",
+    "describe_tensors",
+    "load_tensor",
+    "load_tensors",
+]
+
+ACCEPTED_EXTENSIONS: tuple[str, ...] = (".npy", ".npz", ".safetensors", ".csv", ".tsv", ".txt")
+ACCEPTED_TEXT = (
+    "Accepted files: NumPy .npy or .npz, .safetensors, or plain numbers in .csv, .tsv or .txt "
+    "(separated by commas, tabs or spaces, with at most one header row)."
+)
+DEFAULT_MAX_ELEMENTS = 50_000_000
+
+_PICKLE_ADVICE = (
+    "Pickles can run any code when they are opened, so quantviz never opens them. Save the "
+    "tensors with safetensors instead (safetensors.torch.save_file(model.state_dict(), "
+    "'weights.safetensors')) or as .npy / .npz, and upload that file."
+)
+_REFUSED_EXTENSIONS = {
+    ".pt": "a PyTorch .pt file is a Python pickle.",
+    ".pth": "a PyTorch .pth file is a Python pickle.",
+    ".ckpt": "a .ckpt checkpoint is a Python pickle.",
+    ".pkl": "a .pkl file is a Python pickle.",
+    ".pickle": "a .pickle file is a Python pickle.",
+    ".bin": "a .bin checkpoint (pytorch_model.bin) is a Python pickle.",
+}
+
+_NPY_MAGIC = b"\x93NUMPY"
+_NPY_MAX_HEADER = 10_000  # bytes; numpy's own limit for headers it parses without pickles
+_SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON describes ~150,000 tensors
+_ZIP_MAX_DIRECTORY = 8 * 2**20  # central directory bytes; bounds the zip index in memory
+_ZIP_CHUNK = 2**20  # npz members are inflated this many bytes at a time
+
+# safetensors dtype -> how its bytes are stored (always little-endian)
+_SAFETENSORS_DTYPES: dict[str, np.dtype] = {
+    "F64": np.dtype("<f8"),
+    "F32": np.dtype("<f4"),
+    "F16": np.dtype("<f2"),
+    "BF16": np.dtype(ml_dtypes.bfloat16),
+    "F8_E4M3": np.dtype(ml_dtypes.float8_e4m3fn),
+    "F8_E5M2": np.dtype(ml_dtypes.float8_e5m2),
+    "I8": np.dtype("i1"),
+    "U8": np.dtype("u1"),
+    "I16": np.dtype("<i2"),
+    "U16": np.dtype("<u2"),
+    "I32": np.dtype("<i4"),
+    "U32": np.dtype("<u4"),
+    "I64": np.dtype("<i8"),
+    "U64": np.dtype("<u8"),
+}
+
+# why a numpy dtype kind cannot be quantized
+_REFUSED_KINDS = {
+    "b": "boolean values (True/False), not numbers to quantize",
+    "c": "complex numbers, and quantization here works on real numbers",
+    "U": "text strings, not numbers",
+    "S": "byte strings, not numbers",
+    "O": "Python objects, which only unpickling can read, and unpickling can run any code",
+    "V": "raw records or a structured type, not plain numbers",
+    "M": "dates, not numbers to quantize",
+    "m": "time spans, not numbers to quantize",
+}
+
+
+class TensorLoadError(ValueError):
+    """An uploaded file cannot be turned into float arrays; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """What a file's header says about one tensor: enough for a picker, nothing decoded.
+
+    ``dtype_name`` is numpy's name of the stored type ("float32", "bfloat16", "int8", ...);
+    ``n_elements`` is the product of ``shape`` (1 for a 0-d array).
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    dtype_name: str
+    n_elements: int
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One tensor of a file: its header facts and a function that decodes it."""
+
+    info: TensorInfo
+    decode: Callable[[], np.ndarray]
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+
+def describe_tensors(filename: str, data: bytes) -> list[TensorInfo]:
+    """Name, shape and dtype of every tensor in the file, from its headers only.
+
+    Reads the npy header, each npz member's npy header, or the safetensors JSON header, and
+    checks that the byte counts and offsets they declare fit the file; no tensor data is
+    decoded (zipfile inflates at most a few kilobytes of an npz member to reach its header).
+    A text file has no header, so its rows and columns are counted
+    (the numbers themselves are checked only when loaded). Raises :class:`TensorLoadError`
+    for anything :func:`load_tensor` would refuse from the headers alone: unaccepted or
+    damaged files, non-numeric dtypes, empty tensors. Size limits are not applied here.
+    """
+    with _plain_errors(filename):
+        return [entry.info for entry in _index(filename, data)]
+
+
+def load_tensor(
+    filename: str,
+    data: bytes,
+    name: str,
+    *,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
+    drop_nonfinite: bool = False,
+) -> np.ndarray:
+    """Decode only the tensor called ``name`` (for big checkpoints); see :func:`load_tensors`.
+
+    Single-array files (npy, csv, tsv, txt) hold one tensor named after the file's stem.
+    An unknown ``name`` raises :class:`TensorLoadError` listing the names the file has.
+    """
+    with _plain_errors(filename):
+        _check_max_elements(max_elements)
+        entries = {entry.info.name: entry for entry in _index(filename, data)}
+        if name not in entries:
+            raise TensorLoadError(
+                f"{_label(filename)} has no tensor named {name!r}; it has {_list_names(entries)}."
+            )
+        entry = entries[name]
+        _check_size(filename, entry.info, max_elements)
+        return _finish(filename, entry, drop_nonfinite)
+
+
+def load_tensors(
+    filename: str,
+    data: bytes,
+    *,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
+    drop_nonfinite: bool = False,
+) -> dict[str, np.ndarray]:
+    """Every tensor in an uploaded file, by name, as float32 or float64 arrays.
+
+    Formats (by extension, case-insensitive): ``.npy`` and ``.npz`` (every array, by member
+    name), ``.safetensors`` (every tensor; F64, F32, F16, BF16, F8_E4M3, F8_E5M2 and the
+    integer dtypes), ``.csv`` / ``.tsv`` / ``.txt`` (numbers separated by commas, tabs or
+    whitespace, one optional header row, ``#`` starts a comment; one column gives a 1-D
+    array, several give a 2-D array of rows by columns). Single-array files are named after
+    the file's stem ("weights.npy" -> "weights").
+
+    dtypes: float64 (and longer floats) stays float64; float32, float16, bfloat16, float8 and
+    integers become float32; numbers read from text are float64. Shapes are kept; values are
+    exact (big-endian npy included), except that integers beyond 2^24 round to float32.
+
+    Limits and refusals, each a :class:`TensorLoadError` with a plain sentence:
+
+    - sizes come from headers, before anything is allocated or decompressed: a tensor with
+      more than ``max_elements`` elements is refused, and so is a file whose tensors add up
+      to more (load those one at a time with :func:`load_tensor`);
+    - NaN or infinite values are refused with their count, unless ``drop_nonfinite=True``:
+      then they are removed, and a tensor that had any comes back flattened to 1-D (a tensor
+      without any keeps its shape);
+    - pickles (.pt, .pth, .pkl, .bin, object arrays) are never unpickled; empty, truncated
+      or damaged files, complex, boolean, string and date data, zero-element tensors and
+      byte counts that disagree with the declared shape are refused.
+    """
+    with _plain_errors(filename):
+        _check_max_elements(max_elements)
+        entries = _index(filename, data)
+        for entry in entries:
+            _check_size(filename, entry.info, max_elements)
+        total = sum(entry.info.n_elements for entry in entries)
+        if total > max_elements:
+            raise TensorLoadError(
+                f"{_label(filename)} holds {len(entries)} tensors with {total:,} elements in "
+                f"all, more than the limit of {max_elements:,}; load them one at a time."
+            )
+        return {entry.info.name: _finish(filename, entry, drop_nonfinite) for entry in entries}
+
+
+# ---------------------------------------------------------------------------------------------
+# shared: dispatch, limits, decoding, errors
+
+
+@contextlib.contextmanager
+def _plain_errors(filename: object) -> Iterator[None]:
+    """Let only TensorLoadError out: everything numpy, zipfile or json raise becomes one."""
+    try:
+        yield
+    except TensorLoadError:
+        raise
+    except MemoryError:
+        raise TensorLoadError(
+            f"{_label(filename)} is too big to load in the memory this computer has left."
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - the promise is: no other exception type leaves
+        raise TensorLoadError(
+            f"{_label(filename)} could not be read: it looks damaged, or it is not the kind of "
+            f"file its extension says ({type(exc).__name__}: {_short(exc)})."
+        ) from exc
+
+
+def _label(filename: object) -> str:
+    return repr(PurePath(filename).name) if isinstance(filename, str) else "The file"
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = str(exc).strip() or "no details"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _list_names(names: object, limit: int = 10) -> str:
+    shown = [repr(n) for n in list(names)[:limit]]
+    more = len(list(names)) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _check_max_elements(max_elements: object) -> None:
+    if (
+        isinstance(max_elements, bool)
+        or not isinstance(max_elements, (int, np.integer))
+        or max_elements < 1
+    ):
+        raise TensorLoadError(f"max_elements must be a positive integer, got {max_elements!r}")
+
+
+def _check_size(filename: str, info: TensorInfo, max_elements: int) -> None:
+    if info.n_elements > max_elements:
+        raise TensorLoadError(
+            f"{_label(filename)}: tensor {info.name!r} has {info.n_elements:,} elements "
+            f"(shape {info.shape}), more than the limit of {max_elements:,}."
+        )
+
+
+def _index(filename: str, data: bytes) -> list[_Entry]:
+    """Read the file's headers into entries (name, shape, dtype, decoder); decode nothing."""
+    if not isinstance(filename, str):
+        raise TensorLoadError(f"the file name must be a string, got {filename!r}")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TensorLoadError(f"{_label(filename)}: expected the file's bytes, got {type(data)}")
+    path = PurePath(filename)
+    ext = path.suffix.lower()
+    if ext in _REFUSED_EXTENSIONS:
+        raise TensorLoadError(
+            f"{_label(filename)}: {_REFUSED_EXTENSIONS[ext]} {_PICKLE_ADVICE} {ACCEPTED_TEXT}"
+        )
+    if ext not in ACCEPTED_EXTENSIONS:
+        shown = f"a {ext} file" if ext else "a file without an extension"
+        raise TensorLoadError(f"{_label(filename)}: {shown} is not accepted. {ACCEPTED_TEXT}")
+    buf = memoryview(data).cast("B") if not isinstance(data, bytes) else data
+    if len(buf) == 0:
+        raise TensorLoadError(f"{_label(filename)} is empty (0 bytes).")
+    stem = path.stem or "tensor"
+    if ext == ".npy":
+        entries = [_index_npy(filename, buf, stem)]
+    elif ext == ".npz":
+        entries = _index_npz(filename, bytes(buf))
+    elif ext == ".safetensors":
+        entries = _index_safetensors(filename, buf)
+    else:
+        entries = [_index_text(filename, buf, stem)]
+    if not entries:
+        raise TensorLoadError(f"{_label(filename)} holds no tensors.")
+    for entry in entries:
+        if entry.info.n_elements == 0:
+            raise TensorLoadError(
+                f"{_label(filename)}: tensor {entry.info.name!r} is empty (shape "
+                f"{entry.info.shape}, 0 elements); there is nothing to quantize."
+            )
+    return entries
+
+
+def _check_dtype(filename: str, name: str, dtype: np.dtype) -> None:
+    """Refuse dtypes that are not real numbers (object arrays would need unpickling)."""
+    if dtype.kind in "fiu":
+        return
+    why = _REFUSED_KINDS.get("O" if dtype.hasobject else dtype.kind, "not plain numbers")
+    raise TensorLoadError(
+        f"{_label(filename)}: tensor {name!r} has dtype {dtype}: {why}. Upload real numbers "
+        "(floats or integers)."
+    )
+
+
+def _output_dtype(stored: np.dtype) -> np.dtype:
+    """float64 stays float64 (longer floats become it too); everything else becomes float32."""
+    if stored.kind == "f" and stored.itemsize >= 8:
+        return np.dtype(np.float64)
+    return np.dtype(np.float32)
+
+
+def _to_float(
+    raw: np.ndarray, shape: tuple[int, ...], fortran_order: bool = False, owned: bool = False
+) -> np.ndarray:
+    """The one decoder: flat stored values -> C-ordered float32/float64 array of ``shape``.
+
+    ``raw`` is 1-D in the stored dtype (any byte order). Unless it is a buffer of our own
+    (``owned``), it is a read-only view of the upload and one ``astype`` makes the only
+    full-size copy; byte order is fixed on the way.
+    """
+    x = raw.reshape(shape[::-1]).T if fortran_order else raw.reshape(shape)
+    return x.astype(_output_dtype(raw.dtype), order="C", copy=not owned)
+
+
+def _finish(filename: str, entry: _Entry, drop_nonfinite: bool) -> np.ndarray:
+    """Decode an entry, then refuse (or drop) NaN and infinite values."""
+    x = entry.decode()
+    if x.size == 0:
+        raise TensorLoadError(f"{_label(filename)}: tensor {entry.info.name!r} is empty.")
+    # min/max propagate NaN and reach +-inf: two passes, no allocation, for the usual case
+    if np.isfinite(x.min()) and np.isfinite(x.max()):
+        return x
+    finite = np.isfinite(x)
+    n_bad = x.size - int(np.count_nonzero(finite))
+    if drop_nonfinite:
+        kept = x[finite]
+        if kept.size == 0:
+            raise TensorLoadError(
+                f"{_label(filename)}: all {x.size:,} values of tensor {entry.info.name!r} are "
+                "NaN or infinite; nothing is left to quantize."
+            )
+        return kept
+    n_nan = int(np.count_nonzero(np.isnan(x)))
+    raise TensorLoadError(
+        f"{_label(filename)}: tensor {entry.info.name!r} has {n_bad:,} values that are not "
+        f"finite ({n_nan:,} NaN, {n_bad - n_nan:,} infinite) out of {x.size:,}. Quantization "
+        "needs finite numbers: fix the file, or drop them (drop_nonfinite=True)."
+    )
+
+
+def _info(name: str, shape: tuple[int, ...], dtype: np.dtype) -> TensorInfo:
+    return TensorInfo(name=name, shape=shape, dtype_name=dtype.name, n_elements=math.prod(shape))
+
+
+# ---------------------------------------------------------------------------------------------
+# .npy (also the members of .npz)
+
+
+@dataclass(frozen=True)
+class _NpyHeader:
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    fortran_order: bool
+    data_offset: int  # bytes from the start of the npy file to the first value
+
+    @property
+    def n_bytes(self) -> int:
+        return math.prod(self.shape) * self.dtype.itemsize
+
+
+def _read_npy_header(fp: io.RawIOBase | io.BufferedIOBase, where: str) -> _NpyHeader:
+    """Parse an npy header by hand (magic, version, length, dict literal); never unpickles.
+
+    Layout: ``\\x93NUMPY``, major, minor, then the header length (uint16 for version 1,
+    uint32 for versions 2 and 3), then a Python dict literal with "descr", "fortran_order"
+    and "shape" (latin-1 for versions 1 and 2, UTF-8 for 3).
+    """
+    prefix = fp.read(8)
+    if len(prefix) < 8 or prefix[:6] != _NPY_MAGIC:
+        hint = " (it looks like a Python pickle)" if prefix[:1] == b"\x80" else ""
+        raise TensorLoadError(
+            f"{where} is not a NumPy .npy array: it does not start with the .npy signature{hint}."
+        )
+    major = prefix[6]
+    if major not in (1, 2, 3):
+        raise TensorLoadError(f"{where} uses .npy format version {major}, which is unknown.")
+    size_format = "<H" if major == 1 else "<I"
+    size_bytes = fp.read(struct.calcsize(size_format))
+    if len(size_bytes) < struct.calcsize(size_format):
+        raise TensorLoadError(f"{where} is truncated inside its .npy header.")
+    (header_len,) = struct.unpack(size_format, size_bytes)
+    if header_len > _NPY_MAX_HEADER:
+        raise TensorLoadError(
+            f"{where} has a {header_len:,}-byte .npy header, more than the {_NPY_MAX_HEADER:,} "
+            "bytes a plain array needs."
+        )
+    raw = fp.read(header_len)
+    if len(raw) < header_len:
+        raise TensorLoadError(f"{where} is truncated inside its .npy header.")
+    text = raw.decode("utf-8" if major == 3 else "latin-1")
+    try:
+        fields = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        raise TensorLoadError(f"{where} has a damaged .npy header ({_short(exc)}).") from None
+    if not isinstance(fields, dict) or set(fields) != {"descr", "fortran_order", "shape"}:
+        raise TensorLoadError(f"{where} has a damaged .npy header: {text[:200]!r}")
+    shape, fortran_order = fields["shape"], fields["fortran_order"]
+    if not isinstance(shape, tuple) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        raise TensorLoadError(f"{where} declares an impossible shape {shape!r}.")
+    if not isinstance(fortran_order, bool):
+        raise TensorLoadError(
+            f"{where} has a damaged .npy header (fortran_order={fortran_order!r})."
+        )
+    try:
+        dtype = np.lib.format.descr_to_dtype(fields["descr"])
+    except Exception:  # noqa: BLE001 - any bad descr is one plain refusal
+        raise TensorLoadError(
+            f"{where} declares an unknown data type {fields['descr']!r}."
+        ) from None
+    return _NpyHeader(shape, dtype, fortran_order, 6 + 2 + len(size_bytes) + header_len)
+
+
+def _check_npy_bytes(where: str, header: _NpyHeader, available: int) -> None:
+    """The bytes after the header must be exactly what the shape and dtype need."""
+    if available != header.n_bytes:
+        state = "is truncated" if available < header.n_bytes else "has extra bytes"
+        raise TensorLoadError(
+            f"{where} {state}: its header declares {math.prod(header.shape):,} values of "
+            f"{header.dtype.name} (shape {header.shape}, {header.n_bytes:,} bytes) but "
+            f"{available:,} bytes of data follow."
+        )
+
+
+def _index_npy(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
+    where = _label(filename)
+    header = _read_npy_header(io.BytesIO(buf[: 12 + _NPY_MAX_HEADER]), where)
+    _check_dtype(filename, name, header.dtype)
+    _check_npy_bytes(where, header, len(buf) - header.data_offset)
+
+    def decode() -> np.ndarray:
+        n = math.prod(header.shape)
+        raw = np.frombuffer(buf, dtype=header.dtype, count=n, offset=header.data_offset)
+        return _to_float(raw, header.shape, header.fortran_order)
+
+    return _Entry(_info(name, header.shape, header.dtype), decode)
+
+
+# ---------------------------------------------------------------------------------------------
+# .npz
+
+
+def _zip_directory_size(filename: str, data: bytes) -> int:
+    """Size of the zip's central directory, from its end record, before zipfile parses it."""
+    tail_start = max(0, len(data) - (22 + 0xFFFF))  # end record + longest comment
+    pos = data.rfind(b"PK\x05\x06", tail_start)
+    if pos < 0 or pos + 22 > len(data):
+        raise TensorLoadError(
+            f"{_label(filename)} is not a valid .npz file: it has no zip directory (the file "
+            "is truncated, or it is not a zip archive)."
+        )
+    return struct.unpack_from("<I", data, pos + 12)[0]
+
+
+@contextlib.contextmanager
+def _damaged_zip(where: str) -> Iterator[None]:
+    """zipfile's and zlib's complaints about a broken archive, as one plain sentence."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise TensorLoadError(
+            f"{where} is damaged: the zip archive does not read back ({_short(exc)})."
+        ) from None
+
+
+def _index_npz(filename: str, data: bytes) -> list[_Entry]:
+    if _zip_directory_size(filename, data) > _ZIP_MAX_DIRECTORY:
+        raise TensorLoadError(
+            f"{_label(filename)}: its zip directory is larger than {_ZIP_MAX_DIRECTORY:,} "
+            "bytes; that many arrays is not a model's weights."
+        )
+    with _damaged_zip(_label(filename)):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    entries: list[_Entry] = []
+    seen: set[str] = set()
+    for member in archive.infolist():
+        if member.is_dir():
+            continue
+        name = member.filename.removesuffix(".npy")
+        where = f"{_label(filename)}: member {member.filename!r}"
+        if not member.filename.endswith(".npy"):
+            hint = " (a PyTorch checkpoint: a pickle)" if member.filename.endswith(".pkl") else ""
+            raise TensorLoadError(f"{where} is not a .npy array{hint}. {ACCEPTED_TEXT}")
+        if name in seen:
+            raise TensorLoadError(f"{where} appears twice; which one is meant is unclear.")
+        seen.add(name)
+        entries.append(_index_npz_member(filename, archive, member, name, where))
+    return entries
+
+
+def _index_npz_member(
+    filename: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, where: str
+) -> _Entry:
+    if member.flag_bits & 0x1:
+        raise TensorLoadError(f"{where} is encrypted.")
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise TensorLoadError(
+            f"{where} is compressed with zip method {member.compress_type}; np.savez and "
+            "np.savez_compressed use only 'stored' and 'deflate'."
+        )
+    if member.compress_type == zipfile.ZIP_STORED and member.compress_size != member.file_size:
+        raise TensorLoadError(f"{where} is damaged: stored sizes disagree.")
+    with _damaged_zip(where), archive.open(member) as fp:
+        header = _read_npy_header(fp, where)
+    _check_dtype(filename, name, header.dtype)
+    _check_npy_bytes(where, header, member.file_size - header.data_offset)
+
+    def decode() -> np.ndarray:
+        stored = np.empty(header.n_bytes, dtype=np.uint8)
+        # zipfile inflates at most member.file_size bytes, then checks the CRC-32
+        with _damaged_zip(where), archive.open(member) as fp:
+            fp.read(header.data_offset)
+            filled = 0
+            while filled < header.n_bytes:
+                chunk = fp.read(min(_ZIP_CHUNK, header.n_bytes - filled))
+                if not chunk:
+                    raise TensorLoadError(f"{where} is truncated.")
+                stored[filled : filled + len(chunk)] = np.frombuffer(chunk, dtype=np.uint8)
+                filled += len(chunk)
+        return _to_float(stored.view(header.dtype), header.shape, header.fortran_order, True)
+
+    return _Entry(_info(name, header.shape, header.dtype), decode)
+
+
+# ---------------------------------------------------------------------------------------------
+# .safetensors
+
+
+def _index_safetensors(filename: str, buf: bytes | memoryview) -> list[_Entry]:
+    """Layout: 8-byte little-endian header length N, N bytes of JSON, then the data buffer.
+
+    The JSON maps each tensor name to ``{"dtype", "shape", "data_offsets": [start, end]}``
+    (offsets into the data buffer); an optional "__metadata__" holds free text.
+    """
+    where = _label(filename)
+    if len(buf) < 8:
+        raise TensorLoadError(f"{where} is too short for a .safetensors file ({len(buf)} bytes).")
+    (header_len,) = struct.unpack_from("<Q", buf, 0)
+    if header_len < 2 or header_len > len(buf) - 8 or header_len > _SAFETENSORS_MAX_HEADER:
+        raise TensorLoadError(
+            f"{where} is not a valid .safetensors file: it declares a {header_len:,}-byte header "
+            f"but the file has {len(buf):,} bytes (the header is at most "
+            f"{_SAFETENSORS_MAX_HEADER:,})."
+        )
+    try:
+        header = json.loads(
+            bytes(buf[8 : 8 + header_len]).decode("utf-8"), object_pairs_hook=_no_duplicate_keys
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise TensorLoadError(
+            f"{where} has a damaged .safetensors header: it is not valid JSON ({_short(exc)})."
+        ) from None
+    if not isinstance(header, dict):
+        raise TensorLoadError(f"{where} has a damaged .safetensors header (not a JSON object).")
+    base = 8 + header_len
+    entries: list[_Entry] = []
+    spans: list[tuple[int, int, str]] = []
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        entry, start, end = _safetensors_entry(where, buf, base, name, spec)
+        entries.append(entry)
+        spans.append((start, end, name))
+    spans.sort()
+    for (_, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:], strict=False):
+        if start_b < end_a:
+            raise TensorLoadError(
+                f"{where} is damaged: the bytes of tensors {name_a!r} and {name_b!r} overlap."
+            )
+    return entries
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        dup = next(key for key in keys if keys.count(key) > 1)
+        raise ValueError(f"the name {dup!r} appears twice")
+    return dict(pairs)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _safetensors_entry(
+    where: str, buf: bytes | memoryview, base: int, name: str, spec: object
+) -> tuple[_Entry, int, int]:
+    """Validate one header entry against the buffer; return it with its byte span."""
+    if not isinstance(spec, dict) or not {"dtype", "shape", "data_offsets"} <= set(spec):
+        raise TensorLoadError(
+            f"{where}: the header entry for {name!r} needs dtype, shape and data_offsets."
+        )
+    dtype_code, shape, offsets = spec["dtype"], spec["shape"], spec["data_offsets"]
+    if dtype_code == "BOOL":
+        raise TensorLoadError(f"{where}: tensor {name!r} has dtype BOOL: {_REFUSED_KINDS['b']}.")
+    if not isinstance(dtype_code, str) or dtype_code not in _SAFETENSORS_DTYPES:
+        raise TensorLoadError(
+            f"{where}: tensor {name!r} has dtype {dtype_code!r}, which quantviz does not read; "
+            f"it reads {', '.join(_SAFETENSORS_DTYPES)}."
+        )
+    if not isinstance(shape, list) or not all(_is_count(n) for n in shape):
+        raise TensorLoadError(f"{where}: tensor {name!r} declares an impossible shape {shape!r}.")
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(map(_is_count, offsets))):
+        raise TensorLoadError(
+            f"{where}: tensor {name!r} has bad data_offsets {offsets!r} (want [start, end])."
+        )
+    dtype = _SAFETENSORS_DTYPES[dtype_code]
+    shape_t = tuple(shape)
+    n = math.prod(shape_t)
+    start, end = offsets
+    if end < start or base + end > len(buf):
+        raise TensorLoadError(
+            f"{where}: tensor {name!r} claims bytes {start:,} to {end:,} of the data, but the "
+            f"file holds only {len(buf) - base:,} data bytes: it is truncated or damaged."
+        )
+    if end - start != n * dtype.itemsize:
+        raise TensorLoadError(
+            f"{where}: tensor {name!r} declares {n:,} values of {dtype_code} (shape "
+            f"{shape_t}, {n * dtype.itemsize:,} bytes) but its offsets span {end - start:,} bytes."
+        )
+
+    def decode() -> np.ndarray:
+        raw = np.frombuffer(buf, dtype=dtype, count=n, offset=base + start)
+        return _to_float(raw, shape_t)
+
+    return _Entry(_info(name, shape_t, dtype), decode), start, end
+
+
+# ---------------------------------------------------------------------------------------------
+# .csv / .tsv / .txt
+
+
+@dataclass(frozen=True)
+class _TextLayout:
+    delimiter: str | None  # None: any run of whitespace
+    skip_lines: int  # physical lines before the data (the header row and what precedes it)
+    n_rows: int
+    n_cols: int
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    return line.split(delimiter) if delimiter else line.split()
+
+
+def _text_layout(where: str, text: str) -> _TextLayout:
+    """Find the separator, an optional header row, and count rows and columns.
+
+    The separator comes from the first data row: a comma if it has one, else a tab, else
+    whitespace. The first non-blank row is a header if any of its fields is not a number.
+    Blank rows and ``#`` comments are skipped. Numbers are not converted here.
+    """
+    delimiter: str | None = None
+    skip_lines, n_rows, n_cols = 0, 0, 0
+    header_seen = False
+    for i, line in enumerate(io.StringIO(text, newline=None)):
+        content = line.split("#", 1)[0].strip()
+        if not content:
+            continue
+        if n_rows == 0:
+            if not header_seen and not all(map(_is_number, content.replace(",", " ").split())):
+                header_seen, skip_lines = True, i + 1
+                continue
+            delimiter = "," if "," in content else "\t" if "\t" in content else None
+            n_cols = len(_split(content, delimiter))
+        n_rows += 1
+    if n_rows == 0:
+        raise TensorLoadError(
+            f"{where} has no numbers" + (" below its header." if header_seen else ".")
+        )
+    return _TextLayout(delimiter, skip_lines, n_rows, n_cols)
+
+
+def _text_problem(text: str, layout: _TextLayout) -> str | None:
+    """The first row that is not ``n_cols`` numbers, as a sentence with its line number."""
+    for i, line in enumerate(io.StringIO(text, newline=None)):
+        content = line.split("#", 1)[0].strip()
+        if i < layout.skip_lines or not content:
+            continue
+        fields = [f.strip() for f in _split(content, layout.delimiter)]
+        if len(fields) != layout.n_cols:
+            return (
+                f"line {i + 1} has {len(fields)} values but the first row has {layout.n_cols}; "
+                "every row needs the same number of columns"
+            )
+        bad = next((f for f in fields if not _is_number(f)), None)
+        if bad is not None:
+            return f"line {i + 1} has {bad!r}, which is not a number"
+    return None
+
+
+def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
+    where = _label(filename)
+    try:
+        text = str(buf, "utf-8-sig")
+    except UnicodeDecodeError:
+        text = str(buf, "latin-1")  # spreadsheet exports; numbers are ASCII either way
+    if "\x00" in text:
+        raise TensorLoadError(f"{where} contains binary data; it is not a text file of numbers.")
+    layout = _text_layout(where, text)
+    shape = (layout.n_rows,) if layout.n_cols == 1 else (layout.n_rows, layout.n_cols)
+
+    def decode() -> np.ndarray:
+        try:
+            x = np.loadtxt(
+                io.StringIO(text, newline=None),
+                dtype=np.float64,
+                comments="#",
+                delimiter=layout.delimiter,
+                skiprows=layout.skip_lines,
+                ndmin=2,
+            )
+        except ValueError as exc:
+            detail = _text_problem(text, layout) or str(exc).split("; use `usecols`")[0]
+            raise TensorLoadError(f"{where}: {detail.rstrip('.')}.") from None
+        if x.shape != (layout.n_rows, layout.n_cols):
+            raise TensorLoadError(
+                f"{where}: expected {layout.n_rows:,} rows of {layout.n_cols} numbers, "
+                f"read {x.shape[0]:,} rows of {x.shape[1]}."
+            )
+        return x.reshape(shape)
+
+    return _Entry(_info(name, shape, np.dtype(np.float64)), decode)
