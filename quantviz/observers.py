@@ -127,6 +127,10 @@ class MovingAverageMinMaxObserver(_Observer):
     A lone outlier batch moves the range only by ``c`` of the way. The average of the batch
     minima is at least the running minimum (and likewise for maxima), so the range lies
     inside MinMax's (up to float32 rounding of the update, a few ulps).
+
+    Edge case: when the batches' min and max are only a few ulps apart, that rounding can
+    leave the averaged min above the averaged max (PyTorch's ``calculate_qparams`` then fails
+    its ``min <= max`` check); here the two values are swapped so the range stays ordered.
     ``averaging_constant`` must be in ``(0, 1]``; 1 keeps only the last batch. Cost O(n) per
     update, O(1) memory.
     """
@@ -143,7 +147,8 @@ class MovingAverageMinMaxObserver(_Observer):
             return lo, hi
         c = np.float32(self.averaging_constant)
         m_lo, m_hi = np.float32(self.x_min), np.float32(self.x_max)
-        return m_lo + c * (lo - m_lo), m_hi + c * (hi - m_hi)
+        lo, hi = m_lo + c * (lo - m_lo), m_hi + c * (hi - m_hi)
+        return (lo, hi) if lo <= hi else (hi, lo)
 
 
 class _Sample:

@@ -67,6 +67,16 @@ def test_moving_average_rounds_to_float32_like_pytorch():
     assert obs.x_min == 0.0
 
 
+def test_moving_average_keeps_the_range_ordered_when_rounding_inverts_it():
+    # c = 1: max = 66 + 1 * (1.3501164 - 66); the difference -64.649884 is rounded to float32
+    # steps of 2^-17 near 64, so max comes out 1.3501129 while min = 0 + 1 * 1.3501164 is
+    # exact: min > max. PyTorch then refuses to compute parameters; we keep the pair ordered.
+    obs = MovingAverageMinMaxObserver(1.0)
+    obs.update(np.array([66.0, 0.0], F32)).update(np.array([1.3501164], F32))
+    assert (obs.x_min, obs.x_max) == (1.3501129150390625, float(F32(1.3501164)))
+    assert obs.compute_qparams(UINT8_AFFINE).scale > 0
+
+
 def test_percentile_hand_values():
     # 0, 1, ..., 10000: P99 sits at index 0.99 * 10000 = 9900 exactly, P1 at index 100.
     obs = PercentileObserver(percentile=99.0).update(np.arange(10_001, dtype=F32))
