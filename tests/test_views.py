@@ -1,0 +1,157 @@
+"""The Explore page's data: binned, small, and equal to what quantize/dequantize give."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from quantviz import views
+from quantviz.distributions import sample
+from quantviz.metrics import Histogram
+from quantviz.quantize import QuantConfig, compute_qparams, dequantize, quantize, saturated
+
+HAND = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 3.0], dtype=np.float32)
+
+
+def _arrays(obj) -> list[np.ndarray]:
+    """Every numpy array inside a (nested) frozen dataclass."""
+    if isinstance(obj, np.ndarray):
+        return [obj]
+    if dataclasses.is_dataclass(obj):
+        return [a for f in dataclasses.fields(obj) for a in _arrays(getattr(obj, f.name))]
+    return []
+
+
+def test_grid_values_by_hand_signed_symmetric_int4():
+    # int4 signed: qmin = -8, qmax = 7; symmetric over [-1, 1]: scale = 1 / ((7 - -8) / 2)
+    # = 1 / 7.5 = 0.1333..., Z = 0; the grid is k * scale for k = -8..7: -1.0667 .. 0.9333.
+    qp = compute_qparams(-1.0, 1.0, QuantConfig(4, "symmetric", True))
+    grid = views.grid_values(qp)
+    expected = (np.arange(-8, 8, dtype=np.float32) * np.float32(qp.scale)).astype(np.float32)
+    np.testing.assert_array_equal(grid, expected)
+    assert grid[8] == 0.0  # 0.0 is on the grid exactly
+    assert grid[0] == pytest.approx(-8 / 7.5, rel=1e-6)
+
+
+def test_explore_view_by_hand_with_one_clipped_value():
+    # uint8 over the calibrated [-1, 1]: scale = 2/255, Z = 127 (float32, see test_formulas);
+    # the grid tops out at (255 - 127) * scale = 1.0039, so 3.0 clips: 1 of 6 values.
+    view = views.explore_for_range(HAND, -1.0, 1.0, QuantConfig())
+    assert (view.qp.qmin, view.qp.qmax, view.qp.zero_point) == (0, 255, 127)
+    assert (view.x_min, view.x_max) == (-1.0, 1.0)
+    assert (view.data_min, view.data_max, view.n) == (-1.0, 3.0, 6)
+    assert view.summary.fraction_clipped == pytest.approx(1 / 6)
+    # the clipped error is x_hat(255) - 3 = 128 * scale - 3 = -1.99607837
+    clipped = view.errors.clipped
+    assert clipped.counts.sum() == 1
+    centre = (clipped.edges[:-1] + clipped.edges[1:])[clipped.counts > 0] / 2
+    assert centre[0] == pytest.approx(128 * view.qp.scale - 3, abs=0.02)
+    # 5 values in range; uniform count per bin = 5 * bin width / scale = 5 * (1.2/60) = 0.1
+    assert view.errors.rounding.counts.sum() == 5
+    assert view.errors.uniform_count == pytest.approx(0.1)
+    # the value histogram spans the data
+    assert view.values.counts.sum() == 6
+    assert (view.values.edges[0], view.values.edges[-1]) == (-1.0, 3.0)
+    assert len(view.grid) == 256
+
+
+def test_staircase_maps_its_axis_through_quantize_and_dequantize():
+    qp = compute_qparams(-1.0, 1.0, QuantConfig(3))
+    sc = views.staircase(-2.0, 2.0, qp, points=401)
+    assert len(sc.x) == 401 and sc.x[0] == -2.0 and sc.x[-1] == 2.0
+    np.testing.assert_array_equal(sc.q, quantize(sc.x, qp))
+    np.testing.assert_array_equal(sc.x_hat, dequantize(sc.q, qp))
+    assert np.all(np.diff(sc.q.astype(int)) >= 0)  # a staircase never goes down
+    # beyond the grid it is flat at qmin and qmax
+    assert np.all(sc.q[sc.x < qp.x_lo - qp.scale] == qp.qmin)
+    assert np.all(sc.q[sc.x > qp.x_hi + qp.scale] == qp.qmax)
+    # 3 bits: 8 codes, all on the axis
+    assert len(np.unique(sc.q)) == 8
+
+
+def test_staircase_of_an_empty_range_is_widened_by_one_step():
+    qp = compute_qparams(0.0, 0.0, QuantConfig())
+    sc = views.staircase(0.5, 0.5, qp)
+    assert sc.x[0] == pytest.approx(0.5 - qp.scale) and sc.x[-1] == pytest.approx(0.5 + qp.scale)
+
+
+def test_error_histograms_by_hand():
+    # scale 1: in-range errors are binned on [-0.6, 0.6] in 60 bins of 0.02; the two in-range
+    # errors give uniform_count = 2 * 0.02 / 1 = 0.04; the clipped one is binned on its own.
+    err = np.array([0.1, -0.1, 5.0], dtype=np.float32)
+    clipped = np.array([False, False, True])
+    eh = views.error_histograms(err, clipped, 1.0)
+    assert eh.rounding.counts.sum() == 2 and len(eh.rounding.counts) == views.ERROR_BINS
+    assert eh.rounding.edges[0] == pytest.approx(-0.6)
+    assert eh.rounding.edges[-1] == pytest.approx(0.6)
+    assert eh.clipped.counts.sum() == 1
+    assert eh.uniform_count == pytest.approx(0.04)
+
+
+def test_error_histograms_without_clipping_have_one_empty_clipped_bin():
+    eh = views.error_histograms(np.zeros(4, np.float32), np.zeros(4, bool), 0.5)
+    assert eh.clipped.counts.tolist() == [0]
+
+
+def test_a_tensor_that_clips_entirely_has_an_empty_rounding_histogram():
+    # x = 1 with the range [0, 0.5]: every element saturates, none is left in range
+    view = views.explore_for_range(np.ones(3, np.float32), 0.0, 0.5, QuantConfig(2))
+    assert view.summary.fraction_clipped == 1.0
+    assert view.errors.rounding.counts.tolist() == [0] * views.ERROR_BINS
+    assert view.errors.uniform_count == 0.0
+    assert view.errors.clipped.counts.sum() == 3
+
+
+def test_an_empty_tensor_is_refused():
+    qp = compute_qparams(-1.0, 1.0, QuantConfig())
+    with pytest.raises(ValueError, match="empty"):
+        views.explore_view(np.zeros(0, np.float32), qp, -1.0, 1.0)
+
+
+def test_explore_for_range_equals_explore_view_with_computed_parameters():
+    x = sample("laplace", 5000, 3)
+    cfg = QuantConfig(5, "symmetric", True, True)
+    a = views.explore_for_range(x, -2.0, 2.0, cfg)
+    b = views.explore_view(x, compute_qparams(-2.0, 2.0, cfg), -2.0, 2.0)
+    assert a.qp == b.qp and a.summary.mse == b.summary.mse
+    np.testing.assert_array_equal(a.values.counts, b.values.counts)
+
+
+@pytest.mark.parametrize("bits", [2, 8, 16])
+def test_a_view_holds_no_array_that_grows_with_the_tensor(bits):
+    x = sample("normal", 1_000_000, 0)
+    view = views.explore_for_range(x, float(x.min()), float(x.max()), QuantConfig(bits))
+    biggest = max(a.size for a in _arrays(view))
+    assert biggest <= max(2**bits, views.STAIRCASE_POINTS)
+    assert view.n == 1_000_000
+
+
+data = arrays(np.float32, st.integers(1, 300),
+              elements=st.floats(-100, 100, allow_nan=False, width=32))
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=data, bits=st.integers(2, 10), scheme=st.sampled_from(("asymmetric", "symmetric")),
+       signed=st.booleans(), shrink=st.floats(0.1, 1.0))
+def test_views_agree_with_quantize(x, bits, scheme, signed, shrink):
+    """Counts add up, the in-range errors stay within the rounding band, codes match."""
+    lo, hi = float(x.min()) * shrink, float(x.max()) * shrink
+    cfg = QuantConfig(bits, scheme, signed)
+    view = views.explore_for_range(x, lo, hi, cfg)
+    qp = view.qp
+    n_clipped = int(saturated(x, qp).sum())
+    assert view.values.counts.sum() == x.size
+    assert view.summary.usage.counts.sum() == x.size
+    # every in-range error lies in [-0.6 scale, 0.6 scale] (within scale/2 up to float rounding),
+    # so none is lost from the rounding histogram
+    assert view.errors.rounding.counts.sum() == x.size - n_clipped
+    assert view.errors.clipped.counts.sum() == n_clipped
+    q = quantize(x, qp)
+    expected_counts = np.bincount(q.astype(np.int64) - qp.qmin, minlength=qp.qmax - qp.qmin + 1)
+    np.testing.assert_array_equal(view.summary.usage.counts, expected_counts)
+    assert isinstance(view.values, Histogram)
