@@ -50,9 +50,15 @@ EFFECTIVE_BITS = r"b_{\mathrm{eff}} = \log_2(\text{codes used})"
 
 
 def _num(v: float) -> str:
-    """A float as LaTeX, with enough digits to show float32 values faithfully."""
-    return f"{float(v):.9g}".replace("e", r"\times 10^{") + ("}" if "e" in f"{float(v):.9g}"
-                                                               else "")
+    """A float as LaTeX, with enough digits to show float32 values faithfully (``inf`` as
+    ``\\infty``: a huge value times ``1/s`` can overflow float32)."""
+    if np.isinf(v):
+        return r"\infty" if v > 0 else r"-\infty"
+    text = f"{float(v):.9g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return rf"{mantissa}\times 10^{{{int(exponent)}}}"
 
 
 def worked_quantize(x0: float, qp: QParams) -> list[str]:
@@ -65,15 +71,18 @@ def worked_quantize(x0: float, qp: QParams) -> list[str]:
     x = np.array([x0], dtype=np.float32)
     q = int(quantize(x, qp)[0])
     x_hat = float(dequantize(np.array([q], dtype=qp.config.dtype), qp)[0])
-    t = float(np.float32(x[0]) * np.float32(forms.multiplier))
     if qp.config.arithmetic == "textbook":
         t = float(x[0]) / forms.scale
+        step = rf"\frac{{x}}{{s}} = \frac{{{_num(x[0])}}}{{{_num(forms.scale)}}} = {_num(t)}"
+    else:
+        t = float(np.float32(x[0]) * np.float32(forms.multiplier))
+        step = rf"\frac{{x}}{{s}} = {_num(x[0])} \times {_num(forms.multiplier)} = {_num(t)}"
     zp = forms.zero_point
     rounded = _num(float(unclipped_codes(x, qp, None, None)[0]) - zp)
     return [
         rf"s = {_num(forms.scale)},\quad Z = {zp},\quad [q_{{\min}}, q_{{\max}}] = "
         rf"[{qp.qmin}, {qp.qmax}]",
-        rf"\frac{{x}}{{s}} = {_num(x[0])} \times {_num(forms.multiplier)} = {_num(t)}",
+        step,
         rf"\operatorname{{round}}({_num(t)}) = {rounded}",
         rf"q = \operatorname{{clip}}({rounded} {'+' if zp >= 0 else '-'} {abs(zp)},\ "
         rf"{qp.qmin},\ {qp.qmax}) = {q}",
@@ -84,14 +93,25 @@ def worked_quantize(x0: float, qp: QParams) -> list[str]:
 
 
 def worked_notes(x0: float, qp: QParams) -> list[str]:
-    """The same value in the notes' convention: ``q = round(x/s) - zp``, ``zp = -Z``."""
+    """The same value in the notes' convention: ``q = round(x/s) - zp``, ``zp = -Z``.
+
+    The notes do not clamp: their ``x_q`` is the unclipped code. When it lies outside
+    ``[qmin, qmax]`` a line shows the clip that real kernels add; ``x_f`` is then computed from
+    the clipped code, as :func:`quantviz.quantize.dequantize` does.
+    """
     forms = zero_point_forms(qp)
     x = np.array([x0], dtype=np.float32)
     q = int(quantize(x, qp)[0])
+    unclipped = float(unclipped_codes(x, qp, None, None)[0])
+    x_hat = float(dequantize(np.array([q], dtype=qp.config.dtype), qp)[0])
     zp = forms.zp_notes
-    return [
+    lines = [
         rf"zp = -Z = {zp}",
         rf"x_q = \operatorname{{round}}\!\left(\frac{{{_num(x[0])}}}{{{_num(forms.scale)}}}"
-        rf"\right) {'-' if zp >= 0 else '+'} {abs(zp)} = {q}",
-        rf"x_f = {_num(forms.scale)} \times ({q} {'+' if zp >= 0 else '-'} {abs(zp)})",
+        rf"\right) {'-' if zp >= 0 else '+'} {abs(zp)} = {_num(unclipped)}",
     ]
+    if unclipped != q:
+        lines.append(rf"\operatorname{{clip}}({_num(unclipped)},\ {qp.qmin},\ {qp.qmax}) = {q}")
+    lines.append(rf"x_f = {_num(forms.scale)} \times ({q} {'+' if zp >= 0 else '-'} {abs(zp)})"
+                 rf" = {_num(x_hat)}")
+    return lines

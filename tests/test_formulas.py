@@ -1,0 +1,160 @@
+"""The LaTeX of the formulas and the worked example: the numbers it shows are the code's own."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quantviz import formulas
+from quantviz.formulas import _num, worked_notes, worked_quantize
+from quantviz.quantize import (
+    ARITHMETICS,
+    QuantConfig,
+    compute_qparams,
+    dequantize,
+    quantize,
+    unclipped_codes,
+)
+
+CONSTANTS = {name: value for name, value in vars(formulas).items()
+             if name.isupper() and isinstance(value, str)}
+
+
+def _last_number(line: str) -> str:
+    """The text after the last ``=`` of a LaTeX line (the result it states)."""
+    return line.rsplit("=", 1)[1].strip()
+
+
+def _balanced(latex: str) -> bool:
+    depth = 0
+    for ch in latex.replace(r"\{", "").replace(r"\}", ""):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_every_formula_constant_has_balanced_braces():
+    assert len(CONSTANTS) >= 20
+    for name, latex in CONSTANTS.items():
+        assert _balanced(latex), name
+        # \left( pairs with \right) (not \leftarrow / \rightarrow)
+        lefts = re.findall(r"\\left(?![a-z])", latex)
+        assert len(lefts) == len(re.findall(r"\\right(?![a-z])", latex)), name
+
+
+def test_the_notes_and_pytorch_zero_points_are_linked_by_a_sign():
+    assert formulas.CONVENTION_LINK == "zp = -Z"
+    assert "+ Z" in formulas.QUANTIZE
+    assert "- zp" in formulas.NOTES_4
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.5, "0.5"),
+    (3.0, "3"),
+    (-2.5e-12, r"-2.5\times 10^{-12}"),
+    (3e38, r"3\times 10^{38}"),
+    (float("inf"), r"\infty"),
+    (float("-inf"), r"-\infty"),
+])
+def test_num_writes_floats_as_latex(value, text):
+    assert _num(value) == text
+
+
+def test_worked_quantize_by_hand_uint8_minus_one_to_one():
+    # PyTorch in float32: scale = f32(2/255) = 0.00784313772; -1/scale = -127.49999 (float32
+    # rounding), rint -> -127, so Z = 0 - (-127) = 127. 1/scale in float32 = 127.499992.
+    # x = 0.5: 0.5 * 127.499992 = 63.7499962 -> round 64 -> q = 64 + 127 = 191;
+    # x_hat = (191 - 127) * scale = 64 * 0.00784313772 = 0.501960814.
+    qp = compute_qparams(-1.0, 1.0, QuantConfig())
+    lines = worked_quantize(0.5, qp)
+    assert lines[0] == (r"s = 0.00784313772,\quad Z = 127,\quad [q_{\min}, q_{\max}] = "
+                        r"[0, 255]")
+    assert lines[1] == r"\frac{x}{s} = 0.5 \times 127.499992 = 63.7499962"
+    assert _last_number(lines[2]) == "64"
+    assert lines[3] == r"q = \operatorname{clip}(64 + 127,\ 0,\ 255) = 191"
+    assert _last_number(lines[4]) == "0.501960814"
+    assert _last_number(lines[5]) == "0.001960814"
+
+
+def test_worked_quantize_textbook_divides_in_float64():
+    # float64: scale = 2/255 = 0.00784313725..., -1/scale = -127.5 exactly, rint -> -128 (half
+    # to even), Z = 128: one more than PyTorch's float32 path. 0.5 / scale = 63.75 -> 64.
+    qp = compute_qparams(-1.0, 1.0, QuantConfig(arithmetic="textbook"))
+    lines = worked_quantize(0.5, qp)
+    assert r"Z = 128" in lines[0]
+    assert lines[1] == r"\frac{x}{s} = \frac{0.5}{0.00784313725} = 63.75"
+    assert _last_number(lines[3]) == "192"
+
+
+def test_worked_notes_by_hand_shows_the_missing_clamp():
+    # Same parameters; x = 3: 3 * 127.499992 = 382.49997 -> 382, + 127 = 509 > 255. The notes
+    # have no clamp, so their x_q is 509; kernels clip it to 255; x_f = 128 * scale.
+    qp = compute_qparams(-1.0, 1.0, QuantConfig())
+    lines = worked_notes(3.0, qp)
+    assert lines[0] == "zp = -Z = -127"
+    assert _last_number(lines[1]) == "509"
+    assert lines[2] == r"\operatorname{clip}(509,\ 0,\ 255) = 255"
+    assert lines[3] == r"x_f = 0.00784313772 \times (255 - 127) = 1.00392163"
+
+
+def test_worked_notes_has_no_clip_line_inside_the_range():
+    qp = compute_qparams(-1.0, 1.0, QuantConfig())
+    lines = worked_notes(0.5, qp)
+    assert len(lines) == 3
+    assert not any("clip" in line for line in lines)
+
+
+def test_a_value_that_overflows_float32_is_shown_as_infinity():
+    qp = compute_qparams(-1.0, 1.0, QuantConfig())
+    with np.errstate(over="ignore"):
+        lines = worked_quantize(3e38, qp)
+        notes = worked_notes(-3e38, qp)
+    assert _last_number(lines[3]) == "255"
+    assert r"\infty" in lines[1] and r"\infty" in notes[1]
+    assert _last_number(notes[2]) == "0"
+
+
+configs = st.builds(
+    QuantConfig,
+    bits=st.integers(2, 16),
+    scheme=st.sampled_from(("asymmetric", "symmetric")),
+    signed=st.booleans(),
+    narrow_range=st.booleans(),
+    rounding=st.sampled_from(("half_even", "half_away", "floor")),
+    arithmetic=st.sampled_from(ARITHMETICS),
+)
+finite = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False, width=32)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cfg=configs, a=finite, b=finite, x0=finite)
+def test_worked_example_states_quantize_and_dequantize_results(cfg, a, b, x0):
+    qp = compute_qparams(min(a, b), max(a, b), cfg)
+    x = np.array([x0], dtype=np.float32)
+    q = int(quantize(x, qp)[0])
+    x_hat = dequantize(np.array([q], dtype=cfg.dtype), qp)[0]
+    unclipped = float(unclipped_codes(x, qp)[0])
+
+    lines = worked_quantize(x0, qp)
+    assert rf"Z = {int(qp.zero_point)}," in lines[0]
+    assert _last_number(lines[2]) == _num(unclipped - int(qp.zero_point))
+    assert int(_last_number(lines[3])) == q
+    assert _last_number(lines[4]) == _num(x_hat)
+    assert _last_number(lines[5]) == _num(np.float32(x_hat) - x[0])
+
+    notes = worked_notes(x0, qp)
+    assert notes[0] == f"zp = -Z = {-int(qp.zero_point)}"
+    assert _last_number(notes[1]) == _num(unclipped)
+    assert (len(notes) == 4) == (unclipped != q)
+    assert _last_number(notes[-1]) == _num(x_hat)
+    # the notes' sign: "- zp" with zp = -Z reads "+ Z" (or "- |Z|" for a negative Z)
+    sign = re.search(r"\\right\) ([+-]) (\d+) =", notes[1])
+    assert sign is not None
+    assert (1 if sign.group(1) == "+" else -1) * int(sign.group(2)) == int(qp.zero_point)
+    for line in lines + notes:
+        assert _balanced(line), line
