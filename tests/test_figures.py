@@ -1,0 +1,260 @@
+"""What each Explore figure shows (traces, shapes, legends, titles), not its whole JSON."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from quantviz import figures, views
+from quantviz.distributions import sample
+from quantviz.metrics import Histogram
+from quantviz.quantize import QuantConfig, compute_qparams
+
+
+def _view(key: str = "normal", n: int = 20_000, cfg: QuantConfig | None = None, **params):
+    x = sample(key, n, 0, **params)
+    return views.explore_for_range(x, float(x.min()), float(x.max()), cfg or QuantConfig())
+
+
+def _rects(fig: go.Figure) -> list:
+    return [s for s in fig.layout.shapes if s.type == "rect"]
+
+
+def _vlines(fig: go.Figure) -> list[float]:
+    return [s.x0 for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1]
+
+
+def _values_figure(view, **kw) -> go.Figure:
+    return figures.value_histogram(view.values, grid=view.grid, x_lo=float(view.qp.x_lo),
+                                   x_hi=float(view.qp.x_hi), **kw)
+
+
+def _staircase_figure(view) -> go.Figure:
+    sc, qp = view.staircase, view.qp
+    return figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
+                                     x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax)
+
+
+def _errors_figure(view) -> go.Figure:
+    e = view.errors
+    return figures.error_histogram(e.rounding, e.clipped, scale=float(view.qp.scale),
+                                   uniform_count=e.uniform_count)
+
+
+def _all_figures(view) -> list[go.Figure]:
+    return [_values_figure(view), _staircase_figure(view), figures.code_usage(view.summary.usage),
+            _errors_figure(view)]
+
+
+# --- value histogram -----------------------------------------------------------------------
+
+def test_value_histogram_bars_are_the_binned_counts():
+    view = _view()
+    bars = _values_figure(view).data[0]
+    assert bars.type == "bar"
+    np.testing.assert_array_equal(bars.y, view.values.counts)
+    edges = view.values.edges
+    np.testing.assert_allclose(bars.x, (edges[:-1] + edges[1:]) / 2)
+    np.testing.assert_allclose(bars.width, np.diff(edges))
+
+
+def test_value_histogram_thins_a_256_code_grid_and_says_so():
+    # 256 representable values, at most 64 lines: every 4th is drawn, and the legend says so
+    view = _view()
+    grid = _values_figure(view, labels={"grid": "grid"}).data[1]
+    assert grid.name == "grid (1 in 4)"
+    xs = [x for x in grid.x if x is not None]
+    np.testing.assert_allclose(sorted(set(xs)), view.grid[::4])
+    assert len(set(xs)) == 64
+    ymax = view.values.counts.max()
+    assert sorted({y for y in grid.y if y is not None}) == [0.0, pytest.approx(1.05 * ymax)]
+
+
+def test_value_histogram_draws_every_line_of_a_small_grid():
+    view = _view(cfg=QuantConfig(4))
+    grid = _values_figure(view, labels={"grid": "grid"}).data[1]
+    assert grid.name == "grid"
+    np.testing.assert_allclose(sorted({x for x in grid.x if x is not None}), view.grid)
+
+
+def test_value_histogram_shades_the_clip_zones_beyond_the_grid():
+    # the data reach 3 but the calibrated range stops at 1: [x_hi, axis end] is shaded
+    x = np.linspace(-1, 3, 4001, dtype=np.float32)
+    view = views.explore_for_range(x, -1.0, 1.0, QuantConfig())
+    fig = _values_figure(view)
+    lo, hi = fig.layout.xaxis.range
+    x_lo, x_hi = float(view.qp.x_lo), float(view.qp.x_hi)
+    spans = sorted((float(r.x0), float(r.x1)) for r in _rects(fig))
+    assert spans == [(pytest.approx(lo), pytest.approx(x_lo)), (pytest.approx(x_hi),
+                                                                 pytest.approx(hi))]
+    assert hi - x_hi > 1.9  # the right zone covers the clipped data 1.004..3
+    assert sorted(_vlines(fig)) == [pytest.approx(x_lo), pytest.approx(x_hi)]
+    assert all(r.yref == "y domain" for r in _rects(fig))
+
+
+def test_value_histogram_shows_named_calibration_ranges():
+    view = _view()
+    fig = _values_figure(view, ranges={"MinMax": (-4.0, 4.0), "Percentile": (-3.0, 3.0)})
+    named = {tr.name: list(tr.x) for tr in fig.data[2:]}
+    assert named == {"MinMax": [-4.0, 4.0], "Percentile": [-3.0, 3.0]}
+    assert fig.data[2].line.color != fig.data[3].line.color
+
+
+# --- mapping staircase ----------------------------------------------------------------------
+
+def test_staircase_shows_q_and_x_hat_on_two_axes_with_the_identity():
+    view = _view(cfg=QuantConfig(3))
+    fig = _staircase_figure(view)
+    q, x_hat, identity = fig.data
+    np.testing.assert_array_equal(q.y, view.staircase.q)
+    np.testing.assert_array_equal(x_hat.y, view.staircase.x_hat)
+    assert q.line.shape == "hv" and q.yaxis == "y" and x_hat.yaxis == "y2"
+    assert list(identity.x) == list(identity.y)  # the line x_hat = x
+    assert fig.layout.yaxis.range[0] < view.qp.qmin and fig.layout.yaxis.range[1] > view.qp.qmax
+    assert len(_rects(fig)) == 2 and len(_vlines(fig)) == 2
+
+
+def test_staircase_uses_webgl_above_the_threshold():
+    qp = compute_qparams(-1.0, 1.0, QuantConfig())
+    small = views.staircase(-1.5, 1.5, qp, points=500)
+    large = views.staircase(-1.5, 1.5, qp, points=figures.GL_THRESHOLD + 1)
+    for sc, kind in ((small, "scatter"), (large, "scattergl")):
+        fig = figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=-1.0, x_hi=1.0, qmin=0,
+                                        qmax=255)
+        assert fig.data[0].type == kind
+
+
+# --- code usage -----------------------------------------------------------------------------
+
+def test_code_usage_shades_the_negative_codes_relu_cannot_reach():
+    # ReLU outputs under signed symmetric int8: codes -128..-1 are unreachable, 0..127 are not
+    view = _view("relu", cfg=QuantConfig(8, "symmetric", True))
+    usage = view.summary.usage
+    assert (usage.reachable_lo, usage.unreachable) == (0, 128)
+    fig = figures.code_usage(usage, labels={"unreachable": "unreachable"})
+    assert [(r.x0, r.x1) for r in _rects(fig)] == [(-128.5, -0.5)]
+    assert "unreachable" in [tr.name for tr in fig.data]
+    assert usage.used <= 128
+    assert fig.layout.title.text.startswith(f"Integer codes used: {usage.used} of 256")
+
+
+def test_code_usage_without_unreachable_codes_has_no_shading_nor_legend_entry():
+    view = _view("uniform")
+    fig = figures.code_usage(view.summary.usage, labels={"unreachable": "unreachable"})
+    assert _rects(fig) == []
+    assert "unreachable" not in [tr.name for tr in fig.data]
+
+
+def test_code_usage_marks_the_reachable_but_empty_codes():
+    # bimodal data leave a gap: codes between the modes are reachable yet empty
+    view = _view("bimodal", n=5_000, cfg=QuantConfig(6), separation=8.0, std=0.3)
+    usage = view.summary.usage
+    fig = figures.code_usage(usage, labels={"empty": "empty"})
+    markers = fig.data[-1]
+    codes = np.arange(usage.qmin, usage.qmax + 1)
+    empty = codes[(usage.counts == 0) & (codes >= usage.reachable_lo)
+                  & (codes <= usage.reachable_hi)]
+    assert len(empty) > 10
+    assert markers.name == f"empty: {len(empty)}"
+    np.testing.assert_array_equal(markers.x, empty)
+    assert set(markers.y) == {0}
+
+
+def test_code_usage_bars_are_the_counts_per_code():
+    view = _view(cfg=QuantConfig(4))
+    bars = figures.code_usage(view.summary.usage).data[0]
+    np.testing.assert_array_equal(bars.x, np.arange(0, 16))
+    np.testing.assert_array_equal(bars.y, view.summary.usage.counts)
+
+
+def test_code_usage_of_16_bits_bins_codes_and_keeps_the_total():
+    view = _view(cfg=QuantConfig(16, "symmetric", True))
+    usage = view.summary.usage
+    fig = figures.code_usage(usage, labels={"counts": "per code"})
+    bars = fig.data[0]
+    per_bar = 65536 // figures.MAX_CODE_BARS
+    assert len(bars.y) == figures.MAX_CODE_BARS
+    assert bars.name == f"per code ({per_bar} codes per bar)"
+    assert sum(bars.y) == usage.counts.sum() == 20_000
+    assert len(fig.data[-1].x) <= figures.MAX_CODE_BARS  # empty-code markers thinned too
+
+
+# --- error histogram ------------------------------------------------------------------------
+
+def test_error_histogram_shows_the_rounding_band_and_the_uniform_line():
+    view = _view("uniform", n=200_000, cfg=QuantConfig(6))
+    scale = float(view.qp.scale)
+    fig = _errors_figure(view)
+    [band] = _rects(fig)
+    assert (band.x0, band.x1) == (pytest.approx(-scale / 2), pytest.approx(scale / 2))
+    line = fig.data[-1]
+    assert list(line.x) == [pytest.approx(-scale / 2), pytest.approx(scale / 2)]
+    assert line.y[0] == line.y[1] == pytest.approx(view.errors.uniform_count)
+    # data spread evenly over many steps: the bars inside the band stand at the line's height
+    rounding = view.errors.rounding
+    centres = (rounding.edges[:-1] + rounding.edges[1:]) / 2
+    inside = rounding.counts[np.abs(centres) < 0.45 * scale]
+    assert inside.mean() == pytest.approx(view.errors.uniform_count, rel=0.05)
+    assert rounding.counts[np.abs(centres) > 0.55 * scale].sum() == 0
+
+
+def test_error_histogram_draws_clipped_errors_apart_only_when_there_are_some():
+    clean = _errors_figure(_view())
+    assert [tr.type for tr in clean.data] == ["bar", "scatter"]
+    x = np.linspace(-1, 3, 4001, dtype=np.float32)
+    clipped_view = views.explore_for_range(x, -1.0, 1.0, QuantConfig())
+    fig = figures.error_histogram(clipped_view.errors.rounding, clipped_view.errors.clipped,
+                                  scale=float(clipped_view.qp.scale),
+                                  uniform_count=clipped_view.errors.uniform_count,
+                                  labels={"clipping": "clipped"})
+    assert [tr.name for tr in fig.data if tr.type == "bar"][1] == "clipped"
+    assert sum(fig.data[1].y) == clipped_view.errors.clipped.counts.sum() > 0
+    assert min(fig.data[1].x) < -1.5  # clipping errors reach about 1.004 - 3
+
+
+# --- all figures ----------------------------------------------------------------------------
+
+def test_labels_become_titles_and_themes_set_sizes():
+    view = _view()
+    theme = figures.Theme.presentation()
+    fig = figures.error_histogram(view.errors.rounding, view.errors.clipped,
+                                  scale=float(view.qp.scale),
+                                  uniform_count=view.errors.uniform_count,
+                                  labels={"title": "Fehler"}, theme=theme)
+    assert fig.layout.title.text == "Fehler"
+    assert fig.layout.font.size == theme.font_size > figures.DEFAULT_THEME.font_size
+    assert fig.layout.height == theme.height
+    usage_fig = figures.code_usage(view.summary.usage,
+                                   labels={"title": "{used}/{levels} {bits:.1f}"})
+    usage = view.summary.usage
+    assert usage_fig.layout.title.text == f"{usage.used}/256 {usage.effective_bits:.1f}"
+
+
+def test_every_colour_comes_from_the_colour_blind_safe_palette():
+    view = _view("relu", cfg=QuantConfig(8, "symmetric", True))
+    allowed = set(figures.OKABE_ITO) | {figures.GREY}
+    for fig in _all_figures(view):
+        for tr in fig.data:
+            colour = (tr.marker.color if tr.type == "bar" else tr.line.color) or \
+                getattr(tr.marker, "color", None)
+            assert colour in allowed, (fig.layout.title.text, tr.name, colour)
+        for shape in fig.layout.shapes:
+            assert (shape.fillcolor or shape.line.color) in allowed
+
+
+def test_figure_json_stays_flat_from_ten_thousand_to_ten_million_values():
+    sizes = {}
+    for n in (10_000, 10_000_000):
+        view = _view(n=n)
+        sizes[n] = [len(fig.to_json()) for fig in _all_figures(view)]
+    for small, large in zip(sizes[10_000], sizes[10_000_000], strict=True):
+        assert large <= 1.1 * small and small <= 1.1 * large
+    assert sum(sizes[10_000_000]) < 300_000
+
+
+def test_histogram_edges_in_float32_serialise():
+    hist = Histogram(np.linspace(-1, 1, 5, dtype=np.float32), np.array([1, 2, 3, 4]))
+    fig = figures.value_histogram(hist, grid=np.array([-1.0, 0.0, 1.0], np.float32), x_lo=-1.0,
+                                  x_hi=1.0)
+    assert '"type":"bar"' in fig.to_json().replace(" ", "")
