@@ -5,7 +5,9 @@ the ``quantize_per_tensor`` / ``fake_quantize_per_tensor_affine`` kernels): ever
 float32, ``q = clip(rint(x * (1/scale)) + zero_point, qmin, qmax)`` with the float32 reciprocal
 and round half to even, ``x_hat = (q - zero_point) * scale``.
 
-A "textbook" arithmetic sits beside it (float64, divide by the scale) so that the app can show
+PyTorch itself has a second path: on x86, ``torch.quantize_per_tensor`` (FBGEMM) adds the zero
+point before rounding, in one fused multiply-add; the "fbgemm" arithmetic reproduces it.
+A "textbook" arithmetic sits beside them (float64, divide by the scale) so that the app can show
 where the two disagree: ties and the symmetric maximum.
 
 Zero point sign: internally ``q = round(x/scale) + zero_point`` (PyTorch, ONNX, TFLite).
@@ -15,18 +17,18 @@ Zero point sign: internally ``q = round(x/scale) + zero_point`` (PyTorch, ONNX, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 Scheme = Literal["asymmetric", "symmetric"]
 Rounding = Literal["half_even", "half_away", "floor", "stochastic"]
-Arithmetic = Literal["pytorch", "textbook"]
+Arithmetic = Literal["pytorch", "fbgemm", "textbook"]
 
 SCHEMES: tuple[str, ...] = ("asymmetric", "symmetric")
 ROUNDINGS: tuple[str, ...] = ("half_even", "half_away", "floor", "stochastic")
-ARITHMETICS: tuple[str, ...] = ("pytorch", "textbook")
+ARITHMETICS: tuple[str, ...] = ("pytorch", "fbgemm", "textbook")
 MIN_BITS, MAX_BITS = 2, 16
 
 #: float32 machine epsilon, 2**-23: PyTorch's floor on the scale (``torch.finfo(float32).eps``).
@@ -51,8 +53,10 @@ class QuantConfig:
 
     ``rounding`` applies to ``x / scale`` ("half_even" is PyTorch's ``rint``; "half_away" is the
     school rule; "floor"; "stochastic" rounds up with probability equal to the fraction, drawn
-    from ``seed``). ``arithmetic`` is "pytorch" (float32, multiply by the reciprocal) or
-    "textbook" (float64, divide).
+    from ``seed``). ``arithmetic`` is "pytorch" (float32, multiply by the reciprocal, round,
+    then add the zero point: ``fake_quantize`` and the design's formula), "fbgemm" (float32,
+    ``round(fl(x * (1/scale) + zero_point))`` with the sum rounded once, as the fused
+    multiply-add of ``torch.quantize_per_tensor`` on x86) or "textbook" (float64, divide).
 
     Edge cases: ``bits`` outside 2..16 is refused (one bit leaves no room for a zero point, and
     above 16 bits the codes no longer fit an int16 and float32 cannot tell neighbouring steps
@@ -106,7 +110,7 @@ class QuantConfig:
 
 
 def _float_dtype(cfg: QuantConfig) -> type[np.floating]:
-    return np.float32 if cfg.arithmetic == "pytorch" else np.float64
+    return np.float64 if cfg.arithmetic == "textbook" else np.float32
 
 
 @dataclass(frozen=True)
@@ -312,6 +316,8 @@ def unclipped_codes(
     xg = _grouped(x, group_size)
     scale = _broadcast(np.asarray(qp.scale, dtype=fdt), x, axis, group_size)
     zero_point = _broadcast(np.asarray(qp.zero_point), x, axis, group_size).astype(fdt)
+    if cfg.arithmetic == "fbgemm":
+        return _fused_codes(xg, scale, zero_point, cfg)
     if cfg.arithmetic == "pytorch":
         inv_scale = fdt(1) / scale
         t = np.multiply(xg, inv_scale, dtype=fdt)
@@ -322,6 +328,23 @@ def unclipped_codes(
     t = _round(t, cfg)
     t += zero_point
     return t
+
+
+def _fused_codes(xg: np.ndarray, scale: np.ndarray, zero_point: np.ndarray, cfg: QuantConfig):
+    """FBGEMM's ``round(fl32(x * inv_scale + zero_point))``: one rounding for the multiply-add.
+
+    The product of two float32 values is exact in float64 (48 significant bits) and so is its
+    sum with a zero point below 2^17 unless the product is below about 2^-20 in magnitude,
+    where the float32 result is the zero point either way; rounding that float64 to float32 is
+    the single rounding of a fused multiply-add.
+    """
+    inv_scale = np.float32(1) / scale
+    t = np.multiply(xg, inv_scale.astype(np.float64), dtype=np.float64)
+    t += zero_point.astype(np.float64) if np.ndim(zero_point) else np.float64(zero_point)
+    t = t.astype(np.float32)
+    if np.isnan(t).any():
+        raise ValueError("x contains NaN: quantization is undefined for NaN")
+    return _round(t, cfg)
 
 
 def quantize(
@@ -467,22 +490,25 @@ def notes_qparams(x_min: float, x_max: float, bits: int) -> tuple[float, float]:
     return scale, float(np.rint(x_min / scale))
 
 
-def arithmetic_disagreements(x: np.ndarray, cfg: QuantConfig) -> np.ndarray:
-    """Flat indices of the elements whose codes differ between "pytorch" and "textbook" math.
+def arithmetic_disagreements(
+    x: np.ndarray, cfg: QuantConfig, a: str = "pytorch", b: str = "textbook"
+) -> np.ndarray:
+    """Flat indices of the elements whose codes differ between two arithmetics.
 
     Both use the range ``[min(x), max(x)]`` and ``cfg``'s scheme, bits and rounding; only the
-    arithmetic differs (float32 reciprocal-multiply against float64 division). Differences sit
-    on ties (``x/scale`` a half step, decided differently after float32 rounding) and at the
-    symmetric maximum. Empty ``x`` gives an empty result.
+    arithmetic differs (``a`` against ``b``; by default float32 reciprocal-multiply against
+    float64 division). Differences sit on ties (``x/scale`` near a half step, decided
+    differently after float32 rounding) and at the symmetric maximum; "pytorch" against
+    "fbgemm" differ where adding the zero point before rounding moves a near-tie. Empty ``x``
+    gives an empty result.
     """
     x = np.asarray(x)
     if x.size == 0:
         return np.zeros(0, dtype=np.int64)
     lo, hi = float(x.min()), float(x.max())
     codes = []
-    for arithmetic in ARITHMETICS:
-        c = QuantConfig(cfg.bits, cfg.scheme, cfg.signed, cfg.narrow_range, cfg.rounding,
-                        arithmetic, cfg.seed)
+    for arithmetic in (a, b):
+        c = replace(cfg, arithmetic=arithmetic)
         codes.append(quantize(x, compute_qparams(lo, hi, c)).ravel())
     return np.flatnonzero(codes[0] != codes[1])
 

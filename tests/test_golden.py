@@ -17,6 +17,7 @@ the model and we agree.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from pathlib import Path
@@ -29,6 +30,7 @@ from hypothesis.extra import numpy as hnp
 
 from quantviz.observers import MinMaxObserver, MovingAverageMinMaxObserver
 from quantviz.quantize import (
+    QParams,
     QuantConfig,
     channel_minmax,
     compute_qparams,
@@ -82,16 +84,9 @@ def observe(cfg: QuantConfig, data: list[np.ndarray]):
     return observers
 
 
-def fbgemm_codes(x: np.ndarray, scale: float, zero_point: int, qmin: int, qmax: int):
-    """Model of FBGEMM's quantize kernel: ``clip(rint(fl32(x * inv + zero_point)))``.
-
-    ``inv = fl32(1 / scale)``; the multiply-add is rounded once to float32 (an FMA). The
-    product of two float32 values is exact in 48 bits and the sum with a small integer in the
-    64-bit long double, so rounding that to float32 is the single FMA rounding.
-    """
-    inv = F32(1) / F32(scale)
-    exact = x.astype(np.longdouble) * np.longdouble(inv) + np.longdouble(zero_point)
-    return np.clip(np.rint(exact.astype(F32)), qmin, qmax).astype(np.int64)
+def fbgemm(qp: QParams) -> QParams:
+    """The same parameters with the "fbgemm" arithmetic (torch.quantize_per_tensor on x86)."""
+    return dataclasses.replace(qp, config=dataclasses.replace(qp.config, arithmetic="fbgemm"))
 
 
 def test_golden_file_is_small_and_complete():
@@ -130,8 +125,8 @@ def test_quantize_matches_torch_quantize_per_tensor(case, name):
     qp = observe(cfg, batches(case))[0].compute_qparams(cfg)
     x = x_of(case, name)
     int_repr = GOLDEN[f"{case}/{name}/int_repr"].astype(np.int64)
-    fused = fbgemm_codes(x, qp.scale, qp.zero_point, qp.qmin, qp.qmax)
-    np.testing.assert_array_equal(fused, int_repr, err_msg="the FBGEMM model is off")
+    fused = quantize(x, fbgemm(qp)).astype(np.int64)
+    np.testing.assert_array_equal(fused, int_repr, err_msg="the fbgemm arithmetic is off")
     ours = quantize(x, qp).astype(np.int64)
     if qp.zero_point == 0:
         np.testing.assert_array_equal(ours, int_repr)
@@ -231,9 +226,11 @@ def test_live_against_torch(data, which, c_avg):
             warnings.simplefilter("ignore")
             q = torch.quantize_per_tensor(tx, scale.item(), int(zp.item()),
                                           getattr(torch, c["dtype"])).int_repr().numpy()
+        np.testing.assert_array_equal(quantize(x, fbgemm(qp)).astype(np.int64),
+                                      q.astype(np.int64))
         ours = quantize(x, qp).astype(np.int64)
-        same = ours == fbgemm_codes(x, qp.scale, qp.zero_point, cfg.qmin, cfg.qmax)
-        np.testing.assert_array_equal(ours[same], q.astype(np.int64)[same])
+        same = ours == q
+        assert np.all(np.abs(ours[~same] - q[~same]) == 1)
 
 
 @settings(max_examples=30, deadline=None)
