@@ -73,8 +73,14 @@ def upload_tensor(
 def calibrated_range(
     source: tuple, method: str, params: tuple, cfg: QuantConfig, _x: np.ndarray
 ) -> tuple[float, float]:
-    """The range ``(x_min, x_max)`` the observer ``method`` chooses for ``_x`` under ``cfg``."""
-    return observers.calibrate(method, np.ravel(_x), cfg, **dict(params))
+    """The range ``(x_min, x_max)`` the observer ``method`` chooses for ``_x`` under ``cfg``.
+
+    A ``batches`` parameter is capped at the number of values (a 10-value upload is 10 batches).
+    """
+    kwargs = dict(params)
+    if "batches" in kwargs:
+        kwargs["batches"] = min(kwargs["batches"], _x.size)
+    return observers.calibrate(method, np.ravel(_x), cfg, **kwargs)
 
 
 @st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)

@@ -44,6 +44,9 @@ AVERAGING = Control("avg", "float", 0.01, "avg.label", lo=0.001, hi=1.0, step=0.
 
 #: Observers that see the tensor as a stream of batches (the rest see it whole).
 BATCHES = 32
+#: Pickled checkpoints: the uploader takes them only so that the loader can say why it refuses
+#: them and what to upload instead (a browser-side refusal would not say).
+PICKLES = (".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".bin")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def param_controls(dist_key: str) -> list[Control]:
     return controls
 
 
-def _distribution() -> Tensor:
+def _distribution() -> Tensor | None:
     key = widget(DIST)
     dist_text = f"dist.{key}.desc"
     st.sidebar.caption(t(dist_text) if has(dist_text) else DISTRIBUTIONS[key].description)
@@ -74,8 +77,12 @@ def _distribution() -> Tensor:
     n = widget(N)
     seed = widget(SEED)
     source = ("dist", key, n, seed, params)
-    with st.spinner(t("busy.sample", n=f"{n:,}")):
-        x = cache.distribution_tensor(key, n, seed, params)
+    try:
+        with st.spinner(t("busy.sample", n=f"{n:,}")):
+            x = cache.distribution_tensor(key, n, seed, params)
+    except ValueError as err:  # parameters the sampler refuses, e.g. low >= high
+        st.sidebar.error(str(err))
+        return None
     return Tensor(source, x, t("tensor.dist_label", name=_dist_name(key), n=f"{x.size:,}"))
 
 
@@ -85,8 +92,8 @@ def _dist_name(key: str) -> str:
 
 def _upload() -> Tensor | None:
     file = st.sidebar.file_uploader(
-        t("upload.label"), type=[e.lstrip(".") for e in ACCEPTED_EXTENSIONS], key="upload",
-        help=t("upload.help"),
+        t("upload.label"), type=[e.lstrip(".") for e in ACCEPTED_EXTENSIONS + PICKLES],
+        key="upload", help=t("upload.help"),
     )
     if file is None:
         st.sidebar.info(t("upload.none"))
@@ -121,8 +128,9 @@ def _upload() -> Tensor | None:
 def tensor_source() -> Tensor:
     """Draw the source controls; return the chosen tensor.
 
-    When an upload fails, the error is shown and the previous good tensor stays (if it is still
-    cached); failing that, the default distribution.
+    When an upload fails or the sampler refuses the parameters (say low >= high), the error is
+    shown and the previous good tensor stays (if it is still cached); failing that, the default
+    distribution.
     """
     st.sidebar.subheader(t("sidebar.tensor"))
     kind = widget(SOURCE) or SOURCE.default
