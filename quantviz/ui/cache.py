@@ -10,9 +10,11 @@ parsed again on every rerun.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from quantviz import loaders, observers, views
@@ -92,8 +94,20 @@ def explore_view(
     return views.explore_view(_x, qp, x_min, x_max)
 
 
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+def figure(key: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure ``_build()`` returns, built once per ``key``.
+
+    Building a plotly figure costs tens of milliseconds (validation), more than the rest of a
+    rerun, so a rerun with unchanged controls reuses it. ``key`` must hold everything the
+    figure depends on: its name, the view's key (tensor key, config, range), the theme and the
+    translated labels. Streamlit only reads a figure, so sessions can share it.
+    """
+    return _build()
+
+
 def clear_all() -> None:
     """Empty every cache of this module (tests call it between runs)."""
     for fn in (distribution_tensor, upload_catalog, upload_tensor, calibrated_range,
-               explore_view):
+               explore_view, figure):
         fn.clear()

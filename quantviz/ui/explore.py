@@ -73,33 +73,41 @@ def metrics(view: ExploreView) -> None:
                  total=view.qp.config.bits, unused=f"{100 * s.usage.unused_fraction:.1f}"))
 
 
-def views(view: ExploreView, theme: figures.Theme) -> None:
-    """The four views of the design, two by two."""
+def _figure(name: str, view_key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+    """Draw the figure ``build(labels)``, built once per view, theme and labels (cached)."""
+    key = (name, view_key, theme, tuple(labels.items()))
+    shell.figure(cache.figure(key, lambda: build(labels)), key=f"fig_{name}")
+
+
+def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
+    """The four views of the design, two by two (``view_key`` identifies ``view``)."""
     qp = view.qp
+    x_lo, x_hi = float(qp.x_lo), float(qp.x_hi)
+    sc, e = view.staircase, view.errors
     top = st.columns(2)
     with top[0]:
-        shell.figure(figures.value_histogram(
-            view.values, grid=view.grid, x_lo=float(qp.x_lo), x_hi=float(qp.x_hi), theme=theme,
-            labels={"title": t("fig.values"), "counts": t("fig.count_x"), "grid": t("fig.grid"),
-                    "y": t("fig.count")}), key="fig_values")
+        _figure("values", view_key, theme, {
+            "title": t("fig.values"), "counts": t("fig.count_x"), "grid": t("fig.grid"),
+            "y": t("fig.count")}, lambda labels: figures.value_histogram(
+                view.values, grid=view.grid, x_lo=x_lo, x_hi=x_hi, theme=theme, labels=labels))
     with top[1]:
-        sc = view.staircase
-        shell.figure(figures.mapping_staircase(
-            sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo), x_hi=float(qp.x_hi), qmin=qp.qmin,
-            qmax=qp.qmax, theme=theme, labels={"title": t("fig.mapping")}), key="fig_mapping")
+        _figure("mapping", view_key, theme, {"title": t("fig.mapping")},
+                lambda labels: figures.mapping_staircase(
+                    sc.x, sc.q, sc.x_hat, x_lo=x_lo, x_hi=x_hi, qmin=qp.qmin, qmax=qp.qmax,
+                    theme=theme, labels=labels))
     bottom = st.columns(2)
     with bottom[0]:
-        shell.figure(figures.code_usage(view.summary.usage, theme=theme, labels={
+        _figure("codes", view_key, theme, {
             "title": t("fig.codes"), "unreachable": t("fig.unreachable"),
-            "empty": t("fig.empty"), "counts": t("fig.per_code"), "y": t("fig.count")}),
-            key="fig_codes")
+            "empty": t("fig.empty"), "counts": t("fig.per_code"), "y": t("fig.count")},
+            lambda labels: figures.code_usage(view.summary.usage, theme=theme, labels=labels))
     with bottom[1]:
-        e = view.errors
-        shell.figure(figures.error_histogram(
-            e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count,
-            theme=theme, labels={"title": t("fig.errors"), "rounding": t("fig.rounding"),
-                                 "clipping": t("fig.clipping"), "uniform": t("fig.uniform"),
-                                 "y": t("fig.count")}), key="fig_errors")
+        _figure("errors", view_key, theme, {
+            "title": t("fig.errors"), "rounding": t("fig.rounding"),
+            "clipping": t("fig.clipping"), "uniform": t("fig.uniform"), "y": t("fig.count")},
+            lambda labels: figures.error_histogram(
+                e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count,
+                theme=theme, labels=labels))
 
 
 def worked_example(view: ExploreView) -> None:
@@ -181,7 +189,7 @@ def render() -> None:
     st.caption(tensor.label)
     view = compute(tensor, choice)
     metrics(view)
-    views(view, theme)
+    views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     notes_gaps(view)
     worked_example(view)
     downloads(tensor, view)
