@@ -59,11 +59,16 @@ class Tensor:
 
 
 def param_controls(dist_key: str) -> list[Control]:
-    """One slider per parameter of the distribution ``dist_key`` (URL key ``dist.param``)."""
+    """One slider per parameter of the distribution ``dist_key`` (URL key ``dist.param``).
+
+    Its label is the text ``param.<dist>.<name>`` (where a parameter means something of its
+    own there, like the log-normal's mean of the log), else ``param.<name>``.
+    """
     controls = []
     for p in DISTRIBUTIONS[dist_key].params:
         kind = "int" if p.kind == "int" else "float"
-        label = f"param.{p.name}" if has(f"param.{p.name}") else "param.generic"
+        label = next((k for k in (f"param.{dist_key}.{p.name}", f"param.{p.name}") if has(k)),
+                     "param.generic")
         controls.append(Control(f"{dist_key}.{p.name}", kind, p.default, label, lo=p.min,
                                 hi=p.max, step=p.step))
     return controls

@@ -1,0 +1,126 @@
+"""The text table: every key in English and Chinese, and every key the code uses exists."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import quantviz.ui
+from quantviz.distributions import DISTRIBUTIONS
+from quantviz.ui import controls, explore, shell
+from quantviz.ui.i18n import LANGUAGES, TABLE, _load
+from quantviz.ui.state import Control
+
+UI = Path(quantviz.ui.__file__).parent
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+# t("key") or t('key'), and t(f"prefix.{name}.suffix") for keys built at run time
+LITERAL = re.compile(r"""\bt\(\s*(["'])([^"'{}]+)\1""")
+FSTRING = re.compile(r"""\bt\(\s*f(["'])([^"']+)\1""")
+
+
+def _sources() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(UI.glob("*.py"))}
+
+
+def _ui_controls() -> list[Control]:
+    """Every Control defined at module level in quantviz.ui, plus each distribution's sliders."""
+    found: list[Control] = []
+    for info in pkgutil.iter_modules(quantviz.ui.__path__):
+        module = importlib.import_module(f"quantviz.ui.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, Control)]
+    for key in DISTRIBUTIONS:
+        found += controls.param_controls(key)
+    return list(dict.fromkeys(found))
+
+
+def test_every_key_has_english_and_real_chinese():
+    assert set(LANGUAGES) == {"en", "zh"}
+    for key, (english, chinese) in TABLE.items():
+        assert english.strip() and chinese.strip(), key
+        if not CJK.search(chinese):
+            # only names and symbols may stay untranslated (MinMax, PyTorch, MSE, English)
+            plain = FIELD.sub("", english)
+            assert not re.search(r"\b[a-z]{3,}\b", plain), (key, english, chinese)
+
+
+def test_both_languages_fill_the_same_fields():
+    for key, (english, chinese) in TABLE.items():
+        assert sorted(FIELD.findall(english)) == sorted(FIELD.findall(chinese)), key
+
+
+def test_the_table_is_merged_from_every_texts_module_without_collisions():
+    # _load raises on a key defined twice; reloading proves the current modules merge cleanly
+    assert _load() == TABLE
+    assert len(TABLE) > 150
+
+
+def test_every_literal_key_used_in_the_ui_exists():
+    used = {}
+    for name, text in _sources().items():
+        for match in LITERAL.finditer(text):
+            used.setdefault(match.group(2), name)
+    assert len(used) > 50
+    missing = {key: where for key, where in used.items() if key not in TABLE}
+    assert not missing
+
+
+def test_every_key_built_at_run_time_matches_some_key():
+    patterns = {}
+    for name, text in _sources().items():
+        for match in FSTRING.finditer(text):
+            template = match.group(2)
+            regex = re.escape(template)
+            regex = re.sub(r"\\\{[^}]*\\\}", r"[^.]+", regex)
+            patterns[template] = (re.compile(f"^{regex}$"), name)
+    assert "preset.{name}" in patterns
+    for template, (regex, where) in patterns.items():
+        assert any(regex.match(k) for k in TABLE), (template, where)
+
+
+def test_the_explore_keys_built_at_run_time_all_exist():
+    for name in explore.PRESETS:
+        assert f"preset.{name}" in TABLE and f"preset.{name}.help" in TABLE
+    for page in ("explore",):
+        for part in ("nav", "title", "intro"):
+            assert f"{page}.{part}" in TABLE
+    for key in DISTRIBUTIONS:
+        assert f"dist.{key}" in TABLE and f"dist.{key}.desc" in TABLE
+
+
+@pytest.mark.parametrize("control", _ui_controls(), ids=lambda c: c.key)
+def test_every_control_has_its_label_help_and_option_labels(control):
+    assert control.label in TABLE
+    if control.help:
+        assert control.help in TABLE
+    for option in control.options:
+        if isinstance(option, (int, float)):
+            continue  # numbers read the same in both languages
+        key = f"{control.option_prefix or control.label}.{option}"
+        assert key in TABLE, key
+
+
+def test_option_labels_switch_language(app_test):
+    # through a real run: the scheme buttons and the language switch read in Chinese
+    at = app_test(query={"lang": "zh"})
+    at.run()
+    assert not at.exception
+    assert at.button_group(key="scheme").label == TABLE["scheme.label"][1]
+    assert at.button_group(key="scheme").options == [
+        TABLE["scheme.label.asymmetric"][1], TABLE["scheme.label.symmetric"][1]]
+    assert at.selectbox(key="calib").options[0] == TABLE["calib.label.minmax"][1]
+
+
+def test_each_distribution_parameter_has_its_own_label():
+    for key in DISTRIBUTIONS:
+        for control in controls.param_controls(key):
+            assert control.label != "param.generic", control.key
+
+
+def test_the_language_switch_is_itself_bilingual():
+    assert [TABLE[f"{shell.LANG.label}.{code}"][0] for code in shell.LANG.options] == [
+        "English", "中文"]
