@@ -245,12 +245,15 @@ class Session:
         self.pending: list[ForwardMsg] = []
 
     def _fetch_cookies(self) -> None:
-        request = urllib.request.Request(f"{self.url}/{self.page}")
-        with OPENER.open(request, timeout=30) as r:
-            r.read()
-            for header in r.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        """The page, then the health check (as the frontend polls it): the XSRF cookie."""
+        for path in (self.page, "_stcore/health"):
+            headers = {"Cookie": self.cookie_header} if self.cookies else {}
+            request = urllib.request.Request(f"{self.url}/{path}", headers=headers)
+            with OPENER.open(request, timeout=30) as r:
+                r.read()
+                for header in r.headers.get_all("Set-Cookie") or []:
+                    name, _, rest = header.partition("=")
+                    self.cookies[name.strip()] = rest.split(";", 1)[0]
 
     @property
     def cookie_header(self) -> str:
