@@ -104,13 +104,16 @@ def _vlines(xs: Sequence[float], y0: float, y1: float) -> tuple[list, list]:
 
 
 def _clip_zones(fig: go.Figure, x_lo: float, x_hi: float, view: tuple[float, float],
-                theme: Theme) -> None:
-    """Shade the parts of ``view`` beyond ``[x_lo, x_hi]``: values there saturate at qmin/qmax.
+                theme: Theme, half_step: float = 0.0) -> None:
+    """Mark the grid's ends ``x_lo``/``x_hi`` (dashed) and shade where values saturate.
 
-    The x axis is fixed to ``view`` so that the shading never stretches the axis.
+    A value up to half a step beyond ``x_hi`` still rounds to ``qmax`` (rounding error, not
+    clipping), so the shading starts at ``x_hi + half_step`` (and ends at ``x_lo - half_step``):
+    what lies in it is exactly what the page counts as clipped. The x axis is fixed to ``view``
+    so that the shading never stretches the axis.
     """
     lo, hi = view
-    for x0, x1 in ((lo, x_lo), (x_hi, hi)):
+    for x0, x1 in ((lo, x_lo - half_step), (x_hi + half_step, hi)):
         if x1 > x0:
             fig.add_vrect(x0=x0, x1=x1, fillcolor=theme.clip_color, opacity=0.1, line_width=0,
                           layer="below")
@@ -137,7 +140,8 @@ def value_histogram(
     """Histogram of ``x`` with the quantization grid (``x_hat`` of every code) and clip range.
 
     ``grid`` holds the representable values, thinned to every k-th above ``MAX_GRID_LINES``
-    (the legend says so). ``[x_lo, x_hi]`` is the clipping range; outside it is shaded.
+    (the legend says so). ``[x_lo, x_hi]`` is the clipping range; beyond it by more than half
+    a step (where values saturate) is shaded.
     ``ranges`` adds named calibration ranges as coloured marker pairs on top.
     """
     labels = dict(labels or {})
@@ -161,7 +165,9 @@ def value_histogram(
     _layout(fig, theme, labels.get("title", "Values x and the quantization grid"), "x",
             labels.get("y", "count"))
     edges = np.asarray(hist.edges)
-    _clip_zones(fig, x_lo, x_hi, _padded(min(edges[0], x_lo), max(edges[-1], x_hi)), theme)
+    half_step = (x_hi - x_lo) / (len(grid) - 1) / 2 if len(grid) > 1 else 0.0
+    _clip_zones(fig, x_lo, x_hi, _padded(min(edges[0], x_lo), max(edges[-1], x_hi)), theme,
+                half_step)
     return fig
 
 
@@ -180,8 +186,10 @@ def mapping_staircase(
     """The float-to-int mapping: the staircase ``q(x)`` (left axis) and ``x_hat(x)`` (right).
 
     ``x`` is a sorted sample of the axis (not the data); ``q`` and ``x_hat`` are its codes and
-    reconstruction. The identity ``x_hat = x`` is drawn for reference; the clip zones beyond
-    ``[x_lo, x_hi]``, where the staircase goes flat at ``qmin``/``qmax``, are shaded.
+    reconstruction. The right axis is the left one relabelled, ``x_hat = x_lo + (q - qmin) *
+    step`` with ``step = (x_hi - x_lo) / (qmax - qmin)``, so the two staircases coincide and the
+    identity ``x_hat = x`` shows the error: the gap between the steps and the diagonal is
+    rounding; where the staircase goes flat at ``qmin``/``qmax`` (shaded) it is clipping.
     """
     labels = dict(labels or {})
     scatter = go.Scattergl if len(x) > GL_THRESHOLD else go.Scatter
@@ -194,11 +202,13 @@ def mapping_staircase(
                           line={"color": GREY, "width": 1},
                           name=labels.get("identity", "x_hat = x"), yaxis="y2"))
     _layout(fig, theme, labels.get("title", "Float-to-int mapping"), "x", "q")
-    _clip_zones(fig, x_lo, x_hi, (float(x[0]), float(x[-1])), theme)
+    step = (x_hi - x_lo) / (qmax - qmin)
+    _clip_zones(fig, x_lo, x_hi, (float(x[0]), float(x[-1])), theme, step / 2)
+    q_range = [qmin - 0.03 * (qmax - qmin), qmax + 0.03 * (qmax - qmin)]
     fig.update_layout(
-        yaxis={"range": [qmin - 0.03 * (qmax - qmin), qmax + 0.03 * (qmax - qmin)]},
+        yaxis={"range": q_range},
         yaxis2={"title": {"text": "x_hat"}, "overlaying": "y", "side": "right",
-                "range": [x[0], x[-1]], "showgrid": False},
+                "range": [x_lo + (q - qmin) * step for q in q_range], "showgrid": False},
     )
     return fig
 

@@ -78,19 +78,23 @@ def test_value_histogram_draws_every_line_of_a_small_grid():
     np.testing.assert_allclose(sorted({x for x in grid.x if x is not None}), view.grid)
 
 
-def test_value_histogram_shades_the_clip_zones_beyond_the_grid():
-    # the data reach 3 but the calibrated range stops at 1: [x_hi, axis end] is shaded
+def test_value_histogram_shades_where_values_saturate():
+    # the data reach 3 but the calibrated range stops at 1; the grid ends at x_hi (dashed), and
+    # values more than half a step beyond it saturate: the shading starts at x_hi + scale/2
     x = np.linspace(-1, 3, 4001, dtype=np.float32)
     view = views.explore_for_range(x, -1.0, 1.0, QuantConfig())
     fig = _values_figure(view)
     lo, hi = fig.layout.xaxis.range
-    x_lo, x_hi = float(view.qp.x_lo), float(view.qp.x_hi)
+    x_lo, x_hi, half = float(view.qp.x_lo), float(view.qp.x_hi), float(view.qp.scale) / 2
     spans = sorted((float(r.x0), float(r.x1)) for r in _rects(fig))
-    assert spans == [(pytest.approx(lo), pytest.approx(x_lo)), (pytest.approx(x_hi),
-                                                                 pytest.approx(hi))]
-    assert hi - x_hi > 1.9  # the right zone covers the clipped data 1.004..3
+    assert spans == [(pytest.approx(lo), pytest.approx(x_lo - half)),
+                     (pytest.approx(x_hi + half), pytest.approx(hi))]
+    assert hi - x_hi > 1.9  # the right zone covers the clipped data 1.008..3
     assert sorted(_vlines(fig)) == [pytest.approx(x_lo), pytest.approx(x_hi)]
     assert all(r.yref == "y domain" for r in _rects(fig))
+    # what lies in the shaded zones is what the page reports as clipped
+    shaded = np.mean((x < x_lo - half) | (x > x_hi + half))
+    assert shaded == pytest.approx(view.summary.fraction_clipped, abs=1 / x.size)
 
 
 def test_value_histogram_shows_named_calibration_ranges():
@@ -104,15 +108,30 @@ def test_value_histogram_shows_named_calibration_ranges():
 # --- mapping staircase ----------------------------------------------------------------------
 
 def test_staircase_shows_q_and_x_hat_on_two_axes_with_the_identity():
-    view = _view(cfg=QuantConfig(3))
+    # data on [-3, 3], 3-bit grid calibrated on [-1, 1]: both ends saturate
+    x = np.linspace(-3, 3, 1001, dtype=np.float32)
+    view = views.explore_for_range(x, -1.0, 1.0, QuantConfig(3))
     fig = _staircase_figure(view)
     q, x_hat, identity = fig.data
     np.testing.assert_array_equal(q.y, view.staircase.q)
     np.testing.assert_array_equal(x_hat.y, view.staircase.x_hat)
     assert q.line.shape == "hv" and q.yaxis == "y" and x_hat.yaxis == "y2"
     assert list(identity.x) == list(identity.y)  # the line x_hat = x
-    assert fig.layout.yaxis.range[0] < view.qp.qmin and fig.layout.yaxis.range[1] > view.qp.qmax
-    assert len(_rects(fig)) == 2 and len(_vlines(fig)) == 2
+    q_lo, q_hi = fig.layout.yaxis.range
+    assert q_lo < view.qp.qmin and q_hi > view.qp.qmax
+    half = float(view.qp.scale) / 2
+    spans = sorted((float(r.x0), float(r.x1)) for r in _rects(fig))
+    assert [spans[0][1], spans[1][0]] == [pytest.approx(float(view.qp.x_lo) - half),
+                                          pytest.approx(float(view.qp.x_hi) + half)]
+    assert len(_vlines(fig)) == 2
+    # the staircase is flat exactly in the shaded zones
+    sx, sq = np.asarray(q.x), np.asarray(q.y)
+    assert set(sq[sx > spans[1][0] + 1e-6]) == {view.qp.qmax}
+    assert set(sq[sx < spans[0][1] - 1e-6]) == {view.qp.qmin}
+    # the right axis is the left one relabelled: each x_hat sits at the height of its q
+    y2_lo, y2_hi = fig.layout.yaxis2.range
+    np.testing.assert_allclose((np.asarray(x_hat.y) - y2_lo) / (y2_hi - y2_lo),
+                               (np.asarray(q.y) - q_lo) / (q_hi - q_lo), atol=1e-5)
 
 
 def test_staircase_uses_webgl_above_the_threshold():
