@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from quantviz.comparisons import Density
 from quantviz.metrics import CodeUsage, Histogram
 
 #: Okabe & Ito's colour-blind-safe palette, used by every chart.
@@ -325,3 +326,257 @@ def sqnr_vs_bits(
                                  line={"color": GREY, "dash": "dash"}))
     return _layout(fig, theme, labels.get("title", ""), "bits", y_title)
 
+
+# -- comparisons, sweeps and calibrators (Compare, Bits and Calibration pages) ----------------
+
+
+def _finite(values: Sequence[float]) -> list[float | None]:
+    """Values for plotly: non-finite entries (an exact SQNR of inf) become gaps (``None``)."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]
+
+
+def share_axes(fig: go.Figure, *, x: tuple[float, float] | None = None,
+               y: tuple[float, float] | None = None, y2: tuple[float, float] | None = None,
+               log_y: bool = False, margins: tuple[int, int, int] | None = None) -> go.Figure:
+    """Fix a figure's axis ranges so that side-by-side figures line up.
+
+    ``y`` is in data units, or in decades (``log10``) when ``log_y``: plotly's convention for
+    log axes (ticks at powers of ten only). ``y2`` is the right-hand axis of
+    :func:`mapping_staircase`. ``margins = (left, right, bottom)`` in pixels fixes the plot
+    area (legends and tick labels no longer push it), with the legend at the bottom of the
+    figure, so figures in a row have plot areas of one size. Returns ``fig``.
+    """
+    if x is not None:
+        fig.update_xaxes(range=list(x))
+    if log_y:
+        fig.update_yaxes(type="log", dtick=1)
+    if margins is not None:
+        left, right, bottom = margins
+        fig.update_layout(margin={"l": left, "r": right, "b": bottom, "autoexpand": False},
+                          legend={"yref": "container", "y": 0, "yanchor": "bottom"})
+        fig.update_xaxes(automargin=False)
+        fig.update_yaxes(automargin=False)
+    if y is not None:
+        fig.update_layout(yaxis={"range": list(y)})
+    if y2 is not None:
+        fig.update_layout(yaxis2={"range": list(y2)})
+    return fig
+
+
+def error_density(
+    rounding: Density,
+    clipped: Density,
+    *,
+    scale: float,
+    uniform: float,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """The error ``x_hat - x`` as a density (share of values per unit of error).
+
+    In-range (rounding) and clipped elements are separate traces; the band
+    ``[-scale/2, scale/2]`` is shaded and the level ``uniform`` of uniform rounding noise is
+    drawn over it. Densities of configs with different steps share one y axis.
+    """
+    labels = dict(labels or {})
+    fig = go.Figure(_density_bars(rounding, labels.get("rounding", "rounding error (in range)"),
+                                  theme.color(0)))
+    if np.any(np.asarray(clipped.values) > 0):
+        fig.add_trace(_density_bars(clipped, labels.get("clipping", "clipping error (saturated)"),
+                                    theme.clip_color))
+    half = scale / 2
+    fig.add_vrect(x0=-half, x1=half, fillcolor=theme.color(2), opacity=0.1, line_width=0,
+                  layer="below")
+    fig.add_trace(go.Scatter(x=[-half, half], y=[uniform, uniform], mode="lines",
+                             name=labels.get("uniform", "uniform noise, variance scale^2/12"),
+                             line={"color": theme.color(2), "dash": "dash", "width": 2}))
+    return _layout(fig, theme, labels.get("title", "Error x_hat - x"), "x_hat - x",
+                   labels.get("y", "density"))
+
+
+def _density_bars(d: Density, name: str, color: str) -> go.Bar:
+    edges = np.asarray(d.edges, dtype=np.float64)
+    return go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=np.asarray(d.values), width=np.diff(edges),
+                  name=name, marker={"color": color, "line": {"width": 0}}, opacity=0.85)
+
+
+#: Line styles of the sweep's schemes, so that lines lying on top of each other stay apart.
+_DASHES = ("solid", "dash", "dot")
+
+
+def sweep_lines(
+    bits: Sequence[int],
+    curves: Mapping[str, Sequence[float]],
+    *,
+    marked: Mapping[str, Sequence[bool]] | None = None,
+    reference: Sequence[float] | None = None,
+    highlight: int | None = None,
+    log_y: bool = False,
+    y_title: str = "SQNR (dB)",
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """One line per scheme of a measure against ``bits``.
+
+    ``marked[name][i]`` puts a large open marker on point ``i`` of that line (the bit widths
+    where clipping, not rounding, dominates the error); ``reference`` is a dashed grey line
+    computed by the caller (6.02 dB per bit, or ``y = bits`` for effective bits);
+    ``highlight`` draws a vertical line at one bit width. Non-finite values leave gaps.
+    """
+    labels = dict(labels or {})
+    fig = go.Figure()
+    xs = [int(b) for b in bits]
+    for i, (name, ys) in enumerate(curves.items()):
+        fig.add_trace(go.Scatter(x=xs, y=_finite(ys), mode="lines+markers", name=name,
+                                 line={"color": theme.color(i), "dash": _DASHES[i % 3]},
+                                 marker={"size": 6}))
+    first_mark = True
+    for i, (name, flags) in enumerate((marked or {}).items()):
+        ys = np.asarray(curves[name], dtype=np.float64)
+        idx = [k for k, f in enumerate(flags) if f]
+        if not idx:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[xs[k] for k in idx], y=_finite(ys[idx]), mode="markers",
+            name=labels.get("marked", "clipping dominates"), legendgroup="marked",
+            showlegend=first_mark,
+            marker={"symbol": "diamond-open", "size": 14, "color": theme.color(i),
+                    "line": {"width": 2}}))
+        first_mark = False
+    if reference is not None:
+        fig.add_trace(go.Scatter(x=xs, y=_finite(reference), mode="lines",
+                                 name=labels.get("reference", "6.02 dB per bit"),
+                                 line={"color": GREY, "dash": "dash"}))
+    if highlight is not None:
+        fig.add_vline(x=highlight, line={"color": GREY, "width": 1, "dash": "dot"})
+    _layout(fig, theme, labels.get("title", ""), labels.get("x", "bits"), y_title)
+    if xs:
+        fig.update_xaxes(dtick=1 if len(xs) <= 16 else None, range=[min(xs) - 0.5, max(xs) + 0.5])
+    if log_y:
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    return fig
+
+
+def calibrator_ranges(
+    hist: Histogram,
+    ranges: Mapping[str, tuple[float, float]],
+    *,
+    log_y: bool = False,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Histogram of ``x`` with each calibrator's range ``[x_min, x_max]`` drawn over it.
+
+    Calibrator ``i`` gets colour ``theme.color(i + 1)``: a bar at its own height from x_min to
+    x_max and dashed vertical lines at both ends (values beyond them saturate).
+    """
+    labels = dict(labels or {})
+    fig = go.Figure(_bars(hist, labels.get("counts", "count of x"), theme.color(0), 0.6))
+    counts = np.asarray(hist.counts, dtype=np.float64)
+    top = float(counts.max()) if counts.size and counts.max() > 0 else 1.0
+    for i, (name, (lo, hi)) in enumerate(ranges.items()):
+        color = theme.color(i + 1)
+        level = top * (1.15 + 0.12 * i) if not log_y else top * 1.6 ** (i + 1)
+        base = max(float(counts[counts > 0].min()), 1.0) if log_y and np.any(counts > 0) else 0.0
+        px, py = _vlines([lo, hi], base, level)
+        fig.add_trace(go.Scatter(x=px, y=py, mode="lines", legendgroup=name, showlegend=False,
+                                 line={"color": color, "width": 1.5, "dash": "dash"},
+                                 hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=[lo, hi], y=[level, level], mode="lines+markers", name=name,
+                                 legendgroup=name, line={"color": color, "width": 4},
+                                 marker={"symbol": "line-ns-open", "size": 14},
+                                 hovertemplate=f"{name}: [{lo:.4g}, {hi:.4g}]<extra></extra>"))
+    _layout(fig, theme, labels.get("title", "Values x and each calibrator's range"), "x",
+            labels.get("y", "count"))
+    if log_y:
+        fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    return fig
+
+
+def threshold_tradeoff(
+    thresholds: Sequence[float],
+    rounding: Sequence[float],
+    clipping: Sequence[float],
+    total: Sequence[float],
+    *,
+    marks: Mapping[str, tuple[float, float]] | None = None,
+    focus: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """MSE against the clipping threshold ``T`` (log-log), split into its two parts.
+
+    Total MSE solid, rounding part (grows like ``T^2``) and clipping part (falls to 0 once
+    nothing clips) dashed; ``marks[name] = (T, mse)`` places calibrator ``i`` with colour
+    ``theme.color(i + 1)``, matching :func:`calibrator_ranges`. Zero MSEs are left out (a
+    log axis cannot show them). ``focus = ((T_lo, T_hi), (mse_lo, mse_hi))`` in data units
+    sets the visible part (see ``ThresholdCurve.focus``); otherwise plotly's autorange.
+    """
+    labels = dict(labels or {})
+    t = np.asarray(thresholds, dtype=np.float64)
+
+    def positive(values: Sequence[float]) -> list[float | None]:
+        v = np.asarray(values, dtype=np.float64)
+        return [float(a) if a > 0 and np.isfinite(a) else None for a in v]
+
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=t, y=positive(total), mode="lines",
+                             name=labels.get("total", "total MSE"),
+                             line={"color": theme.color(7), "width": 3}))
+    fig.add_trace(go.Scatter(x=t, y=positive(rounding), mode="lines",
+                             name=labels.get("rounding", "rounding part"),
+                             line={"color": theme.color(0), "dash": "dash"}))
+    fig.add_trace(go.Scatter(x=t, y=positive(clipping), mode="lines",
+                             name=labels.get("clipping", "clipping part"),
+                             line={"color": theme.clip_color, "dash": "dot"}))
+    for i, (name, (tx, mse)) in enumerate((marks or {}).items()):
+        fig.add_trace(go.Scatter(x=[tx], y=positive([mse]), mode="markers", name=name,
+                                 marker={"color": theme.color(i + 1), "size": 13,
+                                         "symbol": "circle", "line": {"width": 1.5,
+                                                                      "color": "white"}}))
+    _layout(fig, theme, labels.get("title", "MSE against the clipping threshold T"),
+            labels.get("x", "clipping threshold T"), labels.get("y", "MSE"))
+    fig.update_xaxes(type="log", exponentformat="power")
+    fig.update_yaxes(type="log", exponentformat="power", dtick=1)
+    fig.update_layout(legend={"y": -0.32})
+    if focus is not None:
+        (t_lo, t_hi), (m_lo, m_hi) = focus
+        ticks = _log_ticks(t_lo, t_hi)
+        fig.update_xaxes(range=[np.log10(t_lo), np.log10(t_hi)], tickvals=ticks,
+                         ticktext=[f"{v:g}" for v in ticks])
+        fig.update_yaxes(range=[np.log10(m_lo), np.log10(m_hi)])
+    return fig
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """Tick values 1, 2, 5 times powers of ten within ``[lo, hi]`` (labels in full, not the
+    bare digits plotly writes between decades)."""
+    if not (0 < lo < hi and np.isfinite(hi)):
+        return []
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    return [m * 10.0**k for k in decades for m in (1, 2, 5) if lo <= m * 10.0**k <= hi]
+
+
+def stream_ranges(
+    batch_max: Sequence[float],
+    lines: Mapping[str, Sequence[float]],
+    *,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Batch by batch: each batch's own maximum (grey dots) and each observer's ``x_max``.
+
+    ``lines[name][t]`` is an observer's ``x_max`` after batch ``t``; observer ``i`` gets
+    colour ``theme.color(i)``.
+    """
+    labels = dict(labels or {})
+    steps = list(range(len(batch_max)))
+    fig = go.Figure(go.Scatter(x=steps, y=_finite(batch_max), mode="markers",
+                               name=labels.get("batch", "max of each batch"),
+                               marker={"color": GREY, "size": 7}))
+    for i, (name, ys) in enumerate(lines.items()):
+        fig.add_trace(go.Scatter(x=steps, y=_finite(ys), mode="lines", name=name,
+                                 line={"color": theme.color(i), "width": 3,
+                                       "shape": "hv" if i == 0 else "linear"}))
+    return _layout(fig, theme, labels.get("title", "x_max batch by batch"),
+                   labels.get("x", "batch"), "x_max")

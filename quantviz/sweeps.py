@@ -1,0 +1,367 @@
+"""Sweeps over one tensor: bit widths, clipping thresholds, and a stream of batches.
+
+Three questions a learner asks once quantization itself is clear: how many bits, which
+range, and how the range should follow data that changes. Each function here answers one on
+a given tensor and returns a small frozen result (a few hundred numbers at most), never the
+tensor itself, so results can be cached and drawn without growing with the data.
+
+Sweeps quantize the tensor many times, so they run on :func:`subsample` (at most
+:data:`SWEEP_MAX_VALUES` values, a seeded uniform sample); the caller says so on screen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from quantviz.metrics import summarize
+from quantviz.observers import MinMaxObserver, MovingAverageMinMaxObserver, calibrate
+from quantviz.quantize import MAX_BITS, MIN_BITS, QuantConfig, compute_qparams
+
+#: Largest number of values a sweep quantizes (2^18: 45 sweep points in a few seconds).
+SWEEP_MAX_VALUES = 1 << 18
+#: SQNR gained per extra bit when the step halves: ``20 log10(2)``, about 6.02 dB.
+DB_PER_BIT = 20 * math.log10(2)
+#: The bit widths of the sweep: 2 to 16.
+SWEEP_BITS: tuple[int, ...] = tuple(range(MIN_BITS, MAX_BITS + 1))
+
+
+def subsample(x: np.ndarray, max_values: int = SWEEP_MAX_VALUES, seed: int = 0) -> np.ndarray:
+    """At most ``max_values`` values of ``x``, flattened to float32, in tensor order.
+
+    With ``x.size <= max_values`` every value is kept; otherwise ``max_values`` distinct
+    positions are drawn uniformly without replacement by ``np.random.default_rng(seed)`` and
+    sorted (so batches fed to an observer keep the tensor's order). Deterministic. An empty
+    ``x`` or ``max_values < 1`` raises ``ValueError``.
+    """
+    flat = np.asarray(x).reshape(-1)
+    if flat.size == 0:
+        raise ValueError("x is empty: there is nothing to sample")
+    if isinstance(max_values, bool) or not isinstance(max_values, (int, np.integer)) \
+            or max_values < 1:
+        raise ValueError(f"max_values must be a positive integer, got {max_values!r}")
+    if flat.size <= max_values:
+        return flat.astype(np.float32)
+    rng = np.random.default_rng(seed)
+    keep = np.sort(rng.choice(flat.size, size=int(max_values), replace=False))
+    return flat[keep].astype(np.float32)
+
+
+@dataclass(frozen=True)
+class RangeScore:
+    """How well the range ``[x_min, x_max]`` quantizes a tensor under one config.
+
+    ``rounding_mse + clipping_mse == mse`` (see ``metrics.error_split``);
+    ``effective_bits = log2(codes_used)``.
+    """
+
+    x_min: float
+    x_max: float
+    scale: float
+    zero_point: int
+    mse: float
+    sqnr_db: float
+    rounding_mse: float
+    clipping_mse: float
+    fraction_clipped: float
+    codes_used: int
+    effective_bits: float
+
+    @property
+    def clipping_dominates(self) -> bool:
+        """True when saturation costs more than rounding: ``clipping_mse > rounding_mse``."""
+        return self.clipping_mse > self.rounding_mse
+
+
+def score_range(x: np.ndarray, cfg: QuantConfig, x_min: float, x_max: float) -> RangeScore:
+    """Quantize ``x`` with ``compute_qparams(x_min, x_max, cfg)`` and measure the result.
+
+    One pass of ``metrics.summarize``: MSE, SQNR, the rounding/clipping split, the share of
+    clipped values and the codes used. Edge cases as in ``compute_qparams`` (a degenerate range
+    gets ``scale = eps``) and ``metrics.sqnr_db`` (``inf`` for an exact reconstruction).
+    """
+    qp = compute_qparams(x_min, x_max, cfg)
+    _, _, s = summarize(np.asarray(x).reshape(-1), qp)
+    return RangeScore(
+        x_min=float(x_min), x_max=float(x_max), scale=float(s.scale),
+        zero_point=int(s.zero_point), mse=s.mse, sqnr_db=s.sqnr_db,
+        rounding_mse=s.split.rounding_mse, clipping_mse=s.split.clipping_mse,
+        fraction_clipped=s.fraction_clipped, codes_used=s.usage.used,
+        effective_bits=s.usage.effective_bits,
+    )
+
+
+# -- bit-width sweep ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepScheme:
+    """One line of the bit-width sweep: a scheme and a signedness (``narrow`` when asked)."""
+
+    key: str
+    scheme: str
+    signed: bool
+
+
+#: The schemes the bit-width sweep compares.
+SWEEP_SCHEMES: tuple[SweepScheme, ...] = (
+    SweepScheme("asymmetric", "asymmetric", False),
+    SweepScheme("symmetric_signed", "symmetric", True),
+    SweepScheme("symmetric_unsigned", "symmetric", False),
+)
+
+
+def sweep_config(scheme: SweepScheme, bits: int, narrow: bool = False) -> QuantConfig:
+    """The ``QuantConfig`` of one sweep point; ``narrow`` applies to signed schemes only.
+
+    (An unsigned narrow range drops code 0, which no sweep here is about.)
+    """
+    return QuantConfig(bits, scheme.scheme, scheme.signed, bool(narrow and scheme.signed))
+
+
+def sweep_point(x: np.ndarray, scheme: SweepScheme, bits: int, method: str,
+                params: Sequence[tuple[str, object]] = (), narrow: bool = False) -> RangeScore:
+    """Calibrate ``x`` with observer ``method`` under the sweep config, then score the range.
+
+    ``params`` are the observer's ``(name, value)`` pairs, ``batches`` included (as
+    ``observers.calibrate`` takes them). The MSE and entropy observers depend on the config,
+    so every point calibrates anew.
+    """
+    cfg = sweep_config(scheme, bits, narrow)
+    x_min, x_max = calibrate(method, x, cfg, **dict(params))
+    return score_range(x, cfg, x_min, x_max)
+
+
+@dataclass(frozen=True)
+class BitSweep:
+    """Scores of every scheme at every bit width: ``scores[key][i]`` is at ``bits[i]``."""
+
+    bits: tuple[int, ...]
+    scores: dict[str, tuple[RangeScore, ...]]
+    n: int
+
+    def series(self, key: str, field: str) -> list[float]:
+        """One field (``"sqnr_db"``, ``"mse"``, ``"effective_bits"``, ...) along the bits."""
+        return [getattr(s, field) for s in self.scores[key]]
+
+    def clipping_dominates(self, key: str) -> list[bool]:
+        return [s.clipping_dominates for s in self.scores[key]]
+
+
+def bit_sweep(x: np.ndarray, method: str, params: Sequence[tuple[str, object]] = (),
+              narrow: bool = False, bits: Sequence[int] = SWEEP_BITS,
+              schemes: Sequence[SweepScheme] = SWEEP_SCHEMES,
+              progress: Callable[[float], None] | None = None) -> BitSweep:
+    """:func:`sweep_point` for every scheme and bit width, in that order.
+
+    ``progress(done / total)`` is called after each point when given. ``x`` is used as is;
+    pass :func:`subsample` of a large tensor.
+    """
+    total = len(bits) * len(schemes)
+    scores: dict[str, tuple[RangeScore, ...]] = {}
+    done = 0
+    for scheme in schemes:
+        row = []
+        for b in bits:
+            row.append(sweep_point(x, scheme, b, method, params, narrow))
+            done += 1
+            if progress is not None:
+                progress(done / total)
+        scores[scheme.key] = tuple(row)
+    return BitSweep(tuple(bits), scores, int(np.asarray(x).size))
+
+
+def reference_line(bits: Sequence[int], anchor_bits: int, anchor_db: float) -> list[float]:
+    """The 6.02 dB-per-bit line through ``(anchor_bits, anchor_db)``.
+
+    ``anchor_db + 20 log10(2) * (b - anchor_bits)`` for each ``b``: each bit halves the step,
+    which quarters the rounding MSE. A non-finite anchor raises ``ValueError``.
+    """
+    if not math.isfinite(anchor_db):
+        raise ValueError(f"anchor_db={anchor_db!r} must be finite")
+    return [anchor_db + DB_PER_BIT * (b - anchor_bits) for b in bits]
+
+
+def reference_anchor(sweep: BitSweep, prefer_bits: int = 8) -> tuple[int, float] | None:
+    """Where the 6.02 dB-per-bit line is pinned: ``(bits, sqnr_db)`` of one sweep point.
+
+    The first scheme (in sweep order) with a point where rounding dominates and the SQNR is
+    finite; of its such points, the one at ``prefer_bits`` if there is one, else the widest
+    below it, else the narrowest above it. A line through a point where clipping dominates
+    would sit on the plateau and say nothing about rounding. ``None`` when no point fits.
+    """
+    for scores in sweep.scores.values():
+        fits = [(b, s.sqnr_db) for b, s in zip(sweep.bits, scores, strict=True)
+                if not s.clipping_dominates and math.isfinite(s.sqnr_db)]
+        if not fits:
+            continue
+        below = [f for f in fits if f[0] <= prefer_bits]
+        return below[-1] if below else fits[0]
+    return None
+
+
+# -- MSE against the clipping threshold ------------------------------------------------------
+
+
+def threshold_alphas(n_log: int = 81, n_linear: int = 100, smallest: float = 1e-3) -> np.ndarray:
+    """Shrink factors ``alpha`` in ``(0, 1]`` for the trade-off curve, sorted, unique.
+
+    The union of ``n_log`` geometric steps from ``smallest`` to 1 (heavy tails have their best
+    threshold far below the max) and ``k / n_linear`` for ``k = 1 .. n_linear`` (the MSE
+    observer's own candidates, so its choice lies on the curve).
+    """
+    if not 0 < smallest < 1 or n_log < 2 or n_linear < 1:
+        raise ValueError(f"need 0 < smallest < 1, n_log >= 2, n_linear >= 1; got {smallest!r}, "
+                         f"{n_log!r}, {n_linear!r}")
+    alphas = np.concatenate([np.geomspace(smallest, 1.0, n_log),
+                             np.arange(1, n_linear + 1) / n_linear])
+    return np.unique(np.round(alphas, 12))
+
+
+def threshold_range(alpha: float, x_min: float, x_max: float,
+                    cfg: QuantConfig) -> tuple[float, float]:
+    """The candidate range of shrink factor ``alpha`` for the data range ``[x_min, x_max]``.
+
+    Symmetric: ``[-T, T]`` with ``T = alpha * max(-min(x_min, 0), max(x_max, 0))``.
+    Asymmetric: ``[alpha * x_min, alpha * x_max]`` (the MSE observer's candidates), each end
+    rounded to float32.
+    """
+    if cfg.scheme == "symmetric":
+        t = np.float32(alpha * threshold_of(x_min, x_max))
+        return float(-t), float(t)
+    return float(np.float32(alpha * float(x_min))), float(np.float32(alpha * float(x_max)))
+
+
+def threshold_of(x_min: float, x_max: float) -> float:
+    """The clipping threshold of a range: ``T = max(-min(x_min, 0), max(x_max, 0))``."""
+    return float(max(-min(float(x_min), 0.0), max(float(x_max), 0.0)))
+
+
+def on_threshold_curve(obs_range: tuple[float, float], data_range: tuple[float, float],
+                       cfg: QuantConfig, rtol: float = 1e-5) -> bool:
+    """Whether the range ``obs_range`` is one the trade-off curve tries.
+
+    Both ranges are first widened to include 0 (as ``compute_qparams`` does). Symmetric: always
+    (the parameters depend only on ``T``). Asymmetric: when ``obs_range`` is
+    ``alpha * data_range`` for one ``alpha``, ends compared with relative tolerance ``rtol``
+    (float32 rounding of the candidates). A data range without extent counts as on the curve.
+    """
+    if cfg.scheme == "symmetric":
+        return True
+    lo, hi = min(float(obs_range[0]), 0.0), max(float(obs_range[1]), 0.0)
+    d_lo, d_hi = min(float(data_range[0]), 0.0), max(float(data_range[1]), 0.0)
+    amax = threshold_of(d_lo, d_hi)
+    if amax == 0:
+        return True
+    alpha = threshold_of(lo, hi) / amax
+    return bool(np.isclose(lo, alpha * d_lo, rtol=rtol, atol=rtol * amax)
+                and np.isclose(hi, alpha * d_hi, rtol=rtol, atol=rtol * amax))
+
+
+@dataclass(frozen=True)
+class ThresholdCurve:
+    """MSE against the clipping threshold ``T``, split into rounding and clipping parts.
+
+    ``thresholds[i] = alphas[i] * threshold_of(x_min, x_max)``; ``n`` values were quantized.
+    """
+
+    alphas: np.ndarray
+    thresholds: np.ndarray
+    rounding_mse: np.ndarray
+    clipping_mse: np.ndarray
+    total_mse: np.ndarray
+    n: int
+
+    @property
+    def best(self) -> int:
+        """Index of the least total MSE (the widest range on a tie, as the MSE observer)."""
+        total = self.total_mse
+        return int(np.flatnonzero(total == total.min())[-1])
+
+    def focus(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
+        """Axis ranges ``((T_lo, T_hi), (mse_lo, mse_hi))`` around where the curve turns.
+
+        Left of the first threshold whose total MSE is below a quarter of the largest, the
+        curve only says "everything clips"; the T axis starts at half that threshold and ends
+        10 % past the largest. The MSE axis runs from a thirtieth of the least total MSE to
+        twice the largest (the rounding part of tiny thresholds falls far below; it is cut).
+        ``None`` when no total MSE is positive (a tensor quantized exactly).
+        """
+        total, t = self.total_mse, self.thresholds
+        positive = total[total > 0]
+        if positive.size == 0 or t[-1] <= 0:
+            return None
+        low = np.flatnonzero(total < 0.25 * total.max())
+        start = t[low[0]] / 2 if low.size else t[0]
+        return ((float(max(start, t[0])), float(t[-1] * 1.1)),
+                (float(positive.min() / 30), float(total.max() * 2)))
+
+
+def threshold_curve(x: np.ndarray, cfg: QuantConfig, x_min: float, x_max: float,
+                    alphas: np.ndarray | None = None) -> ThresholdCurve:
+    """Quantize ``x`` with every :func:`threshold_range` and split each MSE.
+
+    Small thresholds give fine steps but clip much (clipping MSE grows); large ones clip
+    nothing but coarsen the steps (rounding MSE grows like ``T^2``). ``[x_min, x_max]`` is the
+    data range (of the whole tensor when ``x`` is a sample). ``alphas`` defaults to
+    :func:`threshold_alphas`. A range without extent (all zeros) gives ``T = 0`` throughout.
+    """
+    a = threshold_alphas() if alphas is None else np.asarray(alphas, dtype=np.float64)
+    if a.size == 0 or np.any(a <= 0) or np.any(a > 1):
+        raise ValueError(f"alphas must be non-empty and in (0, 1], got {a!r}")
+    scores = [score_range(x, cfg, *threshold_range(float(al), x_min, x_max, cfg)) for al in a]
+    return ThresholdCurve(
+        alphas=a,
+        thresholds=a * threshold_of(x_min, x_max),
+        rounding_mse=np.array([s.rounding_mse for s in scores]),
+        clipping_mse=np.array([s.clipping_mse for s in scores]),
+        total_mse=np.array([s.mse for s in scores]),
+        n=int(np.asarray(x).size),
+    )
+
+
+# -- a stream of batches ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreamRanges:
+    """Each batch's own range and the ranges of MinMax and the moving average after it.
+
+    Arrays of one entry per batch; ``moving_*`` follow ``m += c * (batch_m - m)``.
+    """
+
+    batch_min: np.ndarray
+    batch_max: np.ndarray
+    minmax_min: np.ndarray
+    minmax_max: np.ndarray
+    moving_min: np.ndarray
+    moving_max: np.ndarray
+    averaging_constant: float
+
+
+def stream_ranges(batches: Sequence[np.ndarray], averaging_constant: float) -> StreamRanges:
+    """Feed ``batches`` in order to a MinMax and a moving-average observer; keep their history.
+
+    MinMax's range only widens: one spike stays in it forever. The moving average moves
+    ``c = averaging_constant`` of the way to each batch's own min/max, so a spike moves it a
+    little and is then forgotten, and a drift is followed with a lag of about ``1/c`` batches.
+    Empty batches are skipped (as the observers do); no non-empty batch raises ``ValueError``.
+    """
+    minmax = MinMaxObserver()
+    moving = MovingAverageMinMaxObserver(averaging_constant)
+    own = []
+    for batch in batches:
+        b = np.asarray(batch, dtype=np.float32).reshape(-1)
+        if b.size == 0:
+            continue
+        minmax.update(b)
+        moving.update(b)
+        own.append((float(b.min()), float(b.max())))
+    if not own:
+        raise ValueError("the stream holds no values")
+    mm, mv, ow = np.array(minmax.history), np.array(moving.history), np.array(own)
+    return StreamRanges(ow[:, 0], ow[:, 1], mm[:, 0], mm[:, 1], mv[:, 0], mv[:, 1],
+                        float(averaging_constant))
