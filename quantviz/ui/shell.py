@@ -38,8 +38,35 @@ def nav_title(page: str) -> str:
     return t(f"{page}.nav")
 
 
+def _ensure_navigation() -> None:
+    """Make app.py's navigation route every run, the first link opened after a start included.
+
+    Streamlit takes a ``pages/`` folder beside the entry point for its older multipage mode
+    until ``st.navigation`` has run once in the process. Until then a link such as
+    ``/compare?bits=4`` runs ``pages/compare.py`` alone: no page config (narrow layout), file
+    names in the sidebar. Seeing that mode, switch it off (as ``st.navigation`` itself does)
+    and rerun, so that app.py runs and routes the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def home() -> None:
+    """The app's root URL (a hidden page): open Explore with the same query string.
+
+    Streamlit serves its default page at "/" only, so if Explore were the default, a shared
+    link to ``/explore?bits=4`` would pop up "Page not found". The default is this page instead,
+    and every page, Explore included, keeps its own path.
+    """
+    st.switch_page("pages/explore.py", query_params=st.query_params.to_dict())
+
+
 def page_start(page: str) -> Theme:
     """Draw the shared switches and the page title; return the figure theme to use."""
+    _ensure_navigation()
     st.session_state["_controls"] = []
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)

@@ -1,0 +1,192 @@
+"""The Explore page in real Chromium: it loads, the keyboard moves the bits slider, an upload
+replaces the tensor, and a shared link restores the view, even as the first request after a
+start. Screenshots go to artifacts/screenshots/explore-*.png."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def titles(pg) -> list[str]:
+    """The titles of the plotly charts on the page (SVG text)."""
+    return [t.text_content() for t in pg.locator(".js-plotly-plot .gtitle").all()]
+
+
+def metrics(pg) -> dict[str, str]:
+    out = {}
+    for m in pg.locator("[data-testid=stMetric]").all():
+        out[m.locator("[data-testid=stMetricLabel]").inner_text().strip()] = (
+            m.locator("[data-testid=stMetricValue]").inner_text().strip())
+    return out
+
+
+def captions(pg) -> str:
+    return "\n".join(pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
+
+
+def slider(pg, label: str):
+    """The focusable range input of the sidebar slider labelled ``label``."""
+    box = pg.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text=label)
+    return box.locator("input[type=range]")
+
+
+def wait_until(pg, predicate, timeout_s: float = 30.0):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        pg.wait_for_timeout(200)
+    pg.shot("explore-failed")
+    raise AssertionError(f"the page did not reach the expected state; charts: {titles(pg)}")
+
+
+def assert_clean(pg) -> None:
+    assert pg.locator("[role=dialog]").all_inner_texts() == []  # e.g. "Page not found"
+    assert pg.locator("[data-testid=stException]").count() == 0
+    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
+    assert pg.js_errors == []
+
+
+def test_the_page_loads_without_error(open_app):
+    pg = open_app("explore")
+    assert_clean(pg)
+    assert pg.locator(".js-plotly-plot").count() == 4
+    assert len(metrics(pg)) == 8
+    assert pg.locator(".katex").count() >= 6  # the worked example's formulas render
+    assert "Tensor: Normal, 100,000 values." in captions(pg)
+    assert pg.shot("explore-default").exists()
+
+
+def test_the_bits_slider_moves_by_keyboard(open_app):
+    pg = open_app("explore")
+    assert any("of 256" in t for t in titles(pg))
+    thumb = slider(pg, "Bits")
+    assert thumb.get_attribute("value") == "8"
+    thumb.focus()
+    for _ in range(4):
+        pg.keyboard.press("ArrowLeft")
+    pg.wait_idle()
+    title = wait_until(pg, lambda: [t for t in titles(pg) if "of 16," in t])
+    assert title[0].startswith("Integer codes used:")
+    assert thumb.get_attribute("value") == "4"
+    assert metrics(pg)["codes used"].endswith("/ 16")
+    assert "bits=4" in pg.url
+    assert_clean(pg)
+    pg.shot("explore-bits-4")
+
+
+def test_an_upload_replaces_the_tensor(open_app, tmp_path):
+    path = tmp_path / "weights.npy"
+    np.save(path, np.linspace(-3, 3, 777, dtype=np.float32))
+    pg = open_app("explore?src=upload")
+    pg.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
+    pg.wait_idle()
+    wait_until(pg, lambda: "Tensor: weights from weights.npy, 777 values." in captions(pg))
+    assert metrics(pg)["calibrated [x_min, x_max]"] == "[-3, 3]"
+    assert_clean(pg)
+    pg.shot("explore-upload")
+
+
+def test_a_refused_upload_says_why_and_keeps_the_tensor(open_app, tmp_path):
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([1, "a"], dtype=object), allow_pickle=True)
+    path = tmp_path / "objects.npy"
+    path.write_bytes(buffer.getvalue())
+    pg = open_app("explore?src=upload")
+    pg.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
+    pg.wait_idle()
+    error = wait_until(pg, lambda: pg.locator("[data-testid=stAlertContentError]")
+                       .all_inner_texts())
+    assert "Python objects" in error[0]
+    assert "Tensor: Normal, 100,000 values." in captions(pg)
+    assert pg.locator("[data-testid=stException]").count() == 0
+    pg.shot("explore-upload-refused")
+
+
+def check_shared_view(pg) -> None:
+    """The controls and metrics of explore?bits=3&scheme=symmetric&signed=1."""
+    assert slider(pg, "Bits").get_attribute("value") == "3"
+    scheme = pg.locator("[data-testid=stSidebar] [role=radiogroup][aria-label=Scheme]")
+    checked = scheme.locator("[role=radio][aria-checked=true]").inner_text()
+    assert checked.strip() == "Symmetric"
+    signed = pg.locator("[data-testid=stSidebar] [data-testid=stCheckbox]").filter(
+        has_text="Signed integers")
+    assert signed.locator("input").is_checked()
+    shown = metrics(pg)
+    assert shown["zero_point"] == "Z = 0"
+    assert shown["codes used"].endswith("/ 8")
+    assert any("of 8," in t for t in titles(pg))
+
+
+def test_chinese_in_presentation_mode(open_app):
+    pg = open_app("explore?lang=zh&present=1")
+    assert pg.locator("h1").first.inner_text().startswith("探索")
+    assert "已用整数码" in " ".join(titles(pg))
+    # presentation mode starts with the sidebar folded and the text enlarged
+    assert pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true"
+    size = pg.locator("[data-testid=stMetricValue]").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size > 40
+    assert_clean(pg)
+    pg.shot("explore-zh-presentation")
+
+
+@pytest.fixture
+def fresh_app():
+    """A new server whose first request is the test's own (the shared app_url has served
+    others already). Yields its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_a_shared_link_restores_the_view_even_as_the_first_request(fresh_app, page, open_app):
+    # Streamlit runs pages/*.py alone (file names in the sidebar, no page config) until
+    # st.navigation has run once; the first link opened must still get app.py's navigation,
+    # with no "Page not found" for /explore.
+    page.goto(f"{fresh_app}/explore?bits=3&scheme=symmetric&signed=1")
+    page.wait_idle()
+    nav = [t.split("\n")[-1].strip() for t in
+           page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+    assert nav[0] == "Explore" and "app" not in nav and "explore" not in nav
+    width = page.locator("[data-testid=stMainBlockContainer]").bounding_box()["width"]
+    assert width > 900  # the wide layout of app.py's page config
+    check_shared_view(page)
+    assert_clean(page)
+    page.shot("explore-shared-link")
