@@ -16,7 +16,7 @@ from quantviz.distributions import DISTRIBUTIONS
 from quantviz.loaders import ACCEPTED_EXTENSIONS
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
-from quantviz.ui import cache
+from quantviz.ui import cache, shell
 from quantviz.ui.i18n import has, t
 from quantviz.ui.state import Control, widget
 
@@ -83,7 +83,7 @@ def _distribution() -> Tensor | None:
     seed = widget(SEED)
     source = ("dist", key, n, seed, params)
     try:
-        with st.spinner(t("busy.sample", n=f"{n:,}")):
+        with shell.busy(t("busy.sample", n=f"{n:,}"), n):
             x = cache.distribution_tensor(key, n, seed, params)
     except ValueError as err:  # parameters the sampler refuses, e.g. low >= high
         st.sidebar.error(str(err))

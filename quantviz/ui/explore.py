@@ -45,7 +45,7 @@ def presets() -> None:
 
 def compute(tensor: Tensor, choice: Scheme) -> ExploreView:
     """Calibrate and quantize through the caches (with a spinner for big tensors)."""
-    with st.spinner(t("busy.quantize", n=f"{tensor.x.size:,}")):
+    with shell.busy(t("busy.quantize", n=f"{tensor.x.size:,}"), tensor.x.size):
         x_min, x_max = cache.calibrated_range(tensor.key, choice.method, choice.params,
                                               choice.cfg, tensor.x)
         return cache.explore_view(tensor.key, choice.cfg, x_min, x_max, tensor.x)
