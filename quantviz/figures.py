@@ -152,7 +152,7 @@ def value_histogram(
     gx, gy = _vlines(shown, 0.0, ymax * 1.05)
     grid_name = labels.get("grid", "grid: x_hat of each code q")
     if k > 1:
-        grid_name += f" (1 in {k})"
+        grid_name += " " + labels.get("thinned", "(1 in {k})").format(k=k)
     fig.add_trace(
         go.Scatter(x=gx, y=gy, mode="lines", name=grid_name,
                    line={"color": GREY, "width": 1}, opacity=0.45, hoverinfo="skip")
@@ -209,7 +209,8 @@ def mapping_staircase(
     fig.update_layout(
         yaxis={"range": q_range},
         yaxis2={"title": {"text": "x_hat"}, "overlaying": "y", "side": "right",
-                "range": [x_lo + (q - qmin) * step for q in q_range], "showgrid": False},
+                "range": [x_lo + (q - qmin) * step for q in q_range], "showgrid": False,
+                "tickmode": "auto"},  # round x_hat ticks, not those of q's grid lines
     )
     return fig
 
@@ -236,7 +237,7 @@ def code_usage(
     starts = usage.qmin + np.arange(len(binned)) * per_bar
     name = labels.get("counts", "elements per code")
     if per_bar > 1:
-        name += f" ({per_bar} codes per bar)"
+        name += " " + labels.get("per_bar", "({n} codes per bar)").format(n=per_bar)
     fig = go.Figure(go.Bar(x=starts + (per_bar - 1) / 2, y=binned, width=per_bar, name=name,
                            marker={"color": theme.color(0), "line": {"width": 0}}))
     for lo, hi in _unreachable_spans(usage):
@@ -257,7 +258,8 @@ def code_usage(
     title = labels.get("title", "Integer codes used: {used} of {levels}, effective bits {bits:.2f}")
     title = title.format(used=usage.used, levels=levels, bits=usage.effective_bits)
     _layout(fig, theme, title, "q", labels.get("y", "count"))
-    fig.update_xaxes(range=[usage.qmin - 0.5 - per_bar / 2, usage.qmax + 0.5 + per_bar / 2])
+    margin = 0.5 + 0.01 * levels  # bars span [qmin - 0.5, qmax + 0.5]; no tick beyond a code
+    fig.update_xaxes(range=[usage.qmin - margin, usage.qmax + margin])
     return fig
 
 
@@ -298,8 +300,13 @@ def error_histogram(
     fig.add_trace(go.Scatter(x=[-half, half], y=[uniform_count, uniform_count], mode="lines",
                              name=labels.get("uniform", "uniform noise, variance scale^2/12"),
                              line={"color": theme.color(2), "dash": "dash", "width": 2}))
-    return _layout(fig, theme, labels.get("title", "Error x_hat - x"), "x_hat - x",
-                   labels.get("y", "count"))
+    _layout(fig, theme, labels.get("title", "Error x_hat - x"), "x_hat - x",
+            labels.get("y", "count"))
+    shown = [rounding, clipped] if np.sum(clipped.counts) else [rounding]
+    lo = min(float(h.edges[0]) for h in shown)
+    hi = max(float(h.edges[-1]) for h in shown)
+    fig.update_xaxes(range=_padded(lo, hi, 0.05))  # the first x tick clears the y axis's "0"
+    return fig
 
 
 def sqnr_vs_bits(

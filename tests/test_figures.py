@@ -71,6 +71,12 @@ def test_value_histogram_thins_a_256_code_grid_and_says_so():
     assert sorted({y for y in grid.y if y is not None}) == [0.0, pytest.approx(1.05 * ymax)]
 
 
+def test_value_histogram_thinning_note_is_a_label():
+    view = _view()
+    grid = _values_figure(view, labels={"grid": "网格", "thinned": "（每 {k} 条画 1 条）"}).data[1]
+    assert grid.name == "网格 （每 4 条画 1 条）"
+
+
 def test_value_histogram_draws_every_line_of_a_small_grid():
     view = _view(cfg=QuantConfig(4))
     grid = _values_figure(view, labels={"grid": "grid"}).data[1]
@@ -197,6 +203,15 @@ def test_code_usage_of_16_bits_bins_codes_and_keeps_the_total():
     assert bars.name == f"per code ({per_bar} codes per bar)"
     assert sum(bars.y) == usage.counts.sum() == 20_000
     assert len(fig.data[-1].x) <= figures.MAX_CODE_BARS  # empty-code markers thinned too
+    translated = figures.code_usage(usage, labels={"counts": "计数", "per_bar": "（每根 {n}）"})
+    assert translated.data[0].name == f"计数 （每根 {per_bar}）"
+
+
+def test_code_usage_axis_ends_half_a_code_beyond_the_range():
+    # 3 bits: codes 0..7; the axis must not reach 8 (a tick for a code that does not exist)
+    view = _view(cfg=QuantConfig(3))
+    lo, hi = figures.code_usage(view.summary.usage).layout.xaxis.range
+    assert -1 < lo < -0.5 and 7.5 < hi < 8
 
 
 # --- error histogram ------------------------------------------------------------------------
@@ -216,6 +231,13 @@ def test_error_histogram_shows_the_rounding_band_and_the_uniform_line():
     inside = rounding.counts[np.abs(centres) < 0.45 * scale]
     assert inside.mean() == pytest.approx(view.errors.uniform_count, rel=0.05)
     assert rounding.counts[np.abs(centres) > 0.55 * scale].sum() == 0
+
+
+def test_error_histogram_axis_is_padded_beyond_the_bars():
+    view = _view()
+    lo, hi = _errors_figure(view).layout.xaxis.range
+    edges = view.errors.rounding.edges
+    assert lo < edges[0] and hi > edges[-1]
 
 
 def test_error_histogram_draws_clipped_errors_apart_only_when_there_are_some():

@@ -317,6 +317,14 @@ def test_language_switch_to_chinese(page):
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert TABLE["fig.values"][1] in titles and TABLE["fig.mapping"][1] in titles
     assert at.slider(key="bits").label == TABLE["bits.label"][1]
+    # the notes a figure adds to its legend are translated too
+    legend = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]["name"]
+    assert legend == f"{TABLE['fig.grid'][1]} {TABLE['fig.thinned'][1].format(k=4)}"
+    # (a fresh run: AppTest formats a selectbox's value outside the run, in English, so it
+    # cannot send a Chinese page's widgets back)
+    at = page(n=N, lang="zh", bits=16)
+    bars = json.loads(at.get("plotly_chart")[2].proto.spec)["data"][0]["name"]
+    assert bars == f"{TABLE['fig.per_code'][1]} {TABLE['fig.per_bar'][1].format(n=128)}"
 
 
 def test_source_upload_without_a_file_keeps_the_distribution(page):

@@ -88,7 +88,8 @@ def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
     with top[0]:
         _figure("values", view_key, theme, {
             "title": t("fig.values"), "counts": t("fig.count_x"), "grid": t("fig.grid"),
-            "y": t("fig.count")}, lambda labels: figures.value_histogram(
+            "thinned": t("fig.thinned"), "y": t("fig.count")},
+            lambda labels: figures.value_histogram(
                 view.values, grid=view.grid, x_lo=x_lo, x_hi=x_hi, theme=theme, labels=labels))
     with top[1]:
         _figure("mapping", view_key, theme, {"title": t("fig.mapping")},
@@ -99,7 +100,8 @@ def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
     with bottom[0]:
         _figure("codes", view_key, theme, {
             "title": t("fig.codes"), "unreachable": t("fig.unreachable"),
-            "empty": t("fig.empty"), "counts": t("fig.per_code"), "y": t("fig.count")},
+            "empty": t("fig.empty"), "counts": t("fig.per_code"), "per_bar": t("fig.per_bar"),
+            "y": t("fig.count")},
             lambda labels: figures.code_usage(view.summary.usage, theme=theme, labels=labels))
     with bottom[1]:
         _figure("errors", view_key, theme, {

@@ -137,9 +137,11 @@ def test_chinese_in_presentation_mode(open_app):
     assert "已用整数码" in " ".join(titles(pg))
     # presentation mode starts with the sidebar folded and the text enlarged
     assert pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true"
-    size = pg.locator("[data-testid=stMetricValue]").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")
-    assert size > 40
+    def px(selector: str) -> float:
+        return pg.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+    value, label = px("[data-testid=stMetricValue] p"), px("[data-testid=stMetricLabel] p")
+    assert value > 40 and value > 1.5 * label  # the numbers read from the back of the room
     assert_clean(pg)
     pg.shot("explore-zh-presentation")
 

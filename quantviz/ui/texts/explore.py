@@ -53,6 +53,8 @@ TEXT = {
                    "数值 x、量化网格与截断范围"),
     "fig.count_x": ("count of x", "x 的计数"),
     "fig.grid": ("grid: x_hat of each code", "网格：每个码的 x_hat"),
+    "fig.thinned": ("(1 in {k})", "（每 {k} 条画 1 条）"),
+    "fig.per_bar": ("({n} codes per bar)", "（每根柱含 {n} 个码）"),
     "fig.count": ("count", "计数"),
     "fig.mapping": ("Float-to-int mapping q(x) and reconstruction x_hat(x)",
                     "浮点到整数的映射 q(x) 与重建 x_hat(x)"),
