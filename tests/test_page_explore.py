@@ -155,6 +155,17 @@ def test_scheme_symmetric_signed_and_narrow(page):
     assert narrow.scale > qp.scale
 
 
+def test_the_full_range_note_names_this_bit_width_s_divisors(page):
+    # 4-bit signed: qmin = -8, qmax = 7; full range divides by 15/2 = 7.5, narrow by 7
+    at = page(n=N, bits=4, scheme="symmetric", signed=1)
+    notes = [i.value for i in at.info if "half step" in i.value]
+    assert len(notes) == 1
+    assert "= 7.5:" in notes[0] and "divides by 7 instead" in notes[0]
+    at.toggle(key="narrow").set_value(True).run()
+    ok(at)
+    assert not [i.value for i in at.info if "half step" in i.value]
+
+
 def test_signed_asymmetric_shifts_the_zero_point_by_128(page):
     at = page(n=N)
     unsigned = zero_point(at)

@@ -140,7 +140,7 @@ def notes_gaps(view: ExploreView) -> None:
     if view.summary.fraction_clipped > 0:
         st.info(t("gap.clipping", pct=f"{100 * view.summary.fraction_clipped:.3f}"))
     if cfg.scheme == "symmetric" and cfg.signed and not cfg.narrow_range:
-        st.info(t("gap.full_range", denom=(cfg.qmax - cfg.qmin) / 2))
+        st.info(t("gap.full_range", denom=(cfg.qmax - cfg.qmin) / 2, narrow=cfg.qmax))
     if float(view.qp.scale) <= 2.0**-23:
         st.info(t("gap.degenerate"))
 

@@ -90,9 +90,9 @@ TEXT = {
                      "真实的算子会截断，这部分截断误差与取整误差分开统计。"),
     "gap.full_range": ("Full-range signed symmetric divides by (qmax - qmin)/2 = {denom}: +max "
                        "lands on a half step and saturates at qmax, while -max reaches qmin. "
-                       "Narrow range divides by 127 instead.",
+                       "Narrow range divides by {narrow} instead.",
                        "全范围有符号对称量化除以 (qmax - qmin)/2 = {denom}：+max 落在半步上并饱和"
-                       "到 qmax，而 -max 到达 qmin。窄范围则除以 127。"),
+                       "到 qmax，而 -max 到达 qmin。窄范围则除以 {narrow}。"),
     "gap.degenerate": ("The range is empty (all values equal to 0): scale falls to its floor "
                        "eps = 2^-23 so that nothing divides by zero.",
                        "范围为空（所有值都为 0）：scale 取下限 eps = 2^-23，避免除以零。"),
