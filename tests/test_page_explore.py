@@ -401,6 +401,17 @@ def test_an_npz_offers_its_tensors(page):
     assert calibrated(at) == (-5.0, 4.0)
 
 
+def test_dropping_non_finite_values(page):
+    at = page(n=N, src="upload")
+    upload(at, "gaps.csv", b"1.5\nnan\n-0.5\ninf\n2.5\n")
+    assert any("not finite" in e.value for e in at.error)
+    at.toggle(key="drop").set_value(True).run()
+    ok(at)
+    assert not at.error
+    assert "Tensor: gaps from gaps.csv, 3 values." in captions(at)
+    assert calibrated(at) == (-0.5, 2.5)
+
+
 def test_a_tiny_upload_works_with_the_moving_average(page):
     # 10 values cannot be fed as 32 batches: the batches are capped at the number of values
     at = page(n=N, src="upload", calib="moving_average")
