@@ -9,4 +9,8 @@ st.set_page_config(page_title="quantviz", page_icon="🔢", layout="wide",
 st.navigation([
     st.Page(home, title="quantviz", default=True, visibility="hidden"),
     st.Page("pages/explore.py", title=nav_title("explore"), icon="🔍", url_path="explore"),
+    st.Page("pages/compare.py", title=nav_title("compare"), icon="⚖️", url_path="compare"),
+    st.Page("pages/bits.py", title=nav_title("bits"), icon="📶", url_path="bits"),
+    st.Page("pages/calibration.py", title=nav_title("calibration"), icon="🎯",
+            url_path="calibration"),
 ]).run()

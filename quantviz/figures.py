@@ -574,7 +574,8 @@ def stream_ranges(
     """Batch by batch: each batch's own maximum (grey dots) and each observer's ``x_max``.
 
     ``lines[name][t]`` is an observer's ``x_max`` after batch ``t``; observer ``i`` gets
-    colour ``theme.color(i)``.
+    colour ``theme.color(i + 1)`` (as in :func:`calibrator_ranges`, so MinMax first and the
+    moving average second keep their colours from the page's other charts).
     """
     labels = dict(labels or {})
     steps = list(range(len(batch_max)))
@@ -583,7 +584,7 @@ def stream_ranges(
                                marker={"color": GREY, "size": 7}))
     for i, (name, ys) in enumerate(lines.items()):
         fig.add_trace(go.Scatter(x=steps, y=_finite(ys), mode="lines", name=name,
-                                 line={"color": theme.color(i), "width": 3,
+                                 line={"color": theme.color(i + 1), "width": 3,
                                        "shape": "hv" if i == 0 else "linear"}))
     return _layout(fig, theme, labels.get("title", "x_max batch by batch"),
                    labels.get("x", "batch"), "x_max")

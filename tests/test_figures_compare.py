@@ -195,6 +195,8 @@ def test_stream_ranges_figure():
     assert fig.data[0].mode == "markers" and list(fig.data[0].y) == [1.0, 3.0, 1.0]
     assert list(fig.data[1].y) == [1.0, 3.0, 3.0] and fig.data[1].line.shape == "hv"
     assert list(fig.data[2].y) == [1.0, 2.0, 1.5]
+    theme = figures.DEFAULT_THEME  # the colours of calibrator_ranges: MinMax 1, moving 2
+    assert (fig.data[1].line.color, fig.data[2].line.color) == (theme.color(1), theme.color(2))
     assert list(fig.data[0].x) == [0, 1, 2]
 
 

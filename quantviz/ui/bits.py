@@ -1,0 +1,164 @@
+"""The Bit-width page: SQNR, MSE and effective bits of every scheme from 2 to 16 bits.
+
+The sweep (3 schemes x 15 bit widths) runs on a bounded sample of the tensor, one cached
+point at a time, with a progress bar while points are computed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from quantviz import figures, sweeps
+from quantviz.quantize import MAX_BITS, MIN_BITS
+from quantviz.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
+from quantviz.ui import controls, shell, sweep_cache
+from quantviz.ui.controls import Tensor
+from quantviz.ui.i18n import t
+from quantviz.ui.state import Control, widget
+
+#: The shared bit width, here the one whose numbers are read off.
+HIGHLIGHT = Control("bits", "int", 8, "bits.highlight", lo=MIN_BITS, hi=MAX_BITS)
+NARROW = replace(controls.NARROW, help="bits.narrow.help")
+#: The reference line goes through a point at this many bits, if rounding dominates there.
+ANCHOR_BITS = 8
+#: Redraw the progress bar at most this often (cached points take microseconds).
+PROGRESS_EVERY = 0.1
+
+
+def calibration(n: int) -> tuple[str, tuple]:
+    """Draw the calibration controls; return the method and its observer parameters."""
+    method = widget(controls.CALIB)
+    if method == "percentile":
+        return method, (("percentile", widget(controls.PERCENTILE)),)
+    if method == "moving_average":
+        return method, (("averaging_constant", widget(controls.AVERAGING)),
+                        ("batches", min(controls.BATCHES, n)))
+    return method, ()
+
+
+def compute(tensor: Tensor, method: str, params: tuple, narrow: bool) -> BitSweep:
+    """Every sweep point through the cache, with a progress bar while points are computed."""
+    xs = sweep_cache.sample(tensor.key, tensor.x)
+    points = [(s, b) for s in SWEEP_SCHEMES for b in SWEEP_BITS]
+    bar = st.empty()
+    scores: dict[str, list[sweeps.RangeScore]] = {s.key: [] for s in SWEEP_SCHEMES}
+    last = time.perf_counter()
+    for done, (scheme, b) in enumerate(points, start=1):
+        scores[scheme.key].append(
+            sweep_cache.sweep_point(tensor.key, scheme, b, method, params, narrow, xs))
+        if time.perf_counter() - last > PROGRESS_EVERY:
+            last = time.perf_counter()
+            bar.progress(done / len(points), text=t("bits.busy", n=f"{xs.size:,}",
+                                                      total=len(points), done=done))
+    bar.empty()
+    return BitSweep(SWEEP_BITS, {k: tuple(v) for k, v in scores.items()}, int(xs.size))
+
+
+def name(key: str) -> str:
+    return t(f"bits.scheme.{key}")
+
+
+def reference(sweep: BitSweep) -> list[float] | None:
+    """The 6.02 dB-per-bit line through a point where rounding dominates (see
+    ``sweeps.reference_anchor``)."""
+    anchor = sweeps.reference_anchor(sweep, ANCHOR_BITS)
+    return None if anchor is None else sweeps.reference_line(sweep.bits, *anchor)
+
+
+def readout(sweep: BitSweep, bits: int) -> None:
+    """SQNR of each scheme at the chosen bit width."""
+    st.subheader(t("bits.at", bits=bits))
+    i = sweep.bits.index(bits)
+    for col, s in zip(st.columns(len(SWEEP_SCHEMES)), SWEEP_SCHEMES, strict=True):
+        score = sweep.scores[s.key][i]
+        col.metric(name(s.key), f"{score.sqnr_db:.2f} dB", help=t(
+            "bits.metric.help", mse=f"{score.mse:.3g}", clip=f"{score.clipping_mse:.3g}",
+            eff=f"{score.effective_bits:.2f}"))
+
+
+def charts(sweep: BitSweep, bits: int, theme: figures.Theme) -> None:
+    """SQNR and MSE side by side, effective bits below."""
+    labels = {s.key: name(s.key) for s in SWEEP_SCHEMES}
+    marked = {labels[k]: sweep.clipping_dominates(k) for k in labels}
+    common = {"x": t("bits.fig.bits"), "marked": t("bits.fig.marked")}
+    left, right = st.columns(2)
+    with left:
+        shell.figure(figures.sweep_lines(
+            sweep.bits, {labels[k]: sweep.series(k, "sqnr_db") for k in labels}, marked=marked,
+            reference=reference(sweep), highlight=bits, theme=theme, y_title="SQNR (dB)",
+            labels={**common, "title": t("bits.fig.sqnr"), "reference": t("bits.fig.reference")}),
+            key="bits_sqnr")
+    with right:
+        shell.figure(figures.sweep_lines(
+            sweep.bits, {labels[k]: sweep.series(k, "mse") for k in labels}, marked=marked,
+            highlight=bits, log_y=True, theme=theme, y_title="MSE",
+            labels={**common, "title": t("bits.fig.mse")}), key="bits_mse")
+    left, right = st.columns(2)
+    with left:
+        shell.figure(figures.sweep_lines(
+            sweep.bits, {labels[k]: sweep.series(k, "effective_bits") for k in labels},
+            reference=[float(b) for b in sweep.bits], highlight=bits, theme=theme,
+            y_title=t("bits.fig.eff_y"),
+            labels={**common, "title": t("bits.fig.eff"), "reference": t("bits.fig.diagonal")}),
+            key="bits_eff")
+        cap = math.log2(sweep.n)
+        if cap < MAX_BITS:
+            st.caption(t("bits.cap", cap=f"{cap:.2f}", n=f"{sweep.n:,}"))
+    with right:
+        notes(sweep)
+        st.markdown(t("bits.explain"))
+
+
+def notes(sweep: BitSweep) -> None:
+    """Where clipping takes over, scheme by scheme."""
+    said = False
+    for s in SWEEP_SCHEMES:
+        flags = sweep.clipping_dominates(s.key)
+        if any(flags):
+            first = sweep.bits[flags.index(True)]
+            st.markdown(t("bits.clip_from", scheme=name(s.key), bits=first,
+                          sqnr=f"{sweep.scores[s.key][-1].sqnr_db:.2f}"))
+            said = True
+    if not said:
+        st.markdown(t("bits.no_clip"))
+
+
+def table(sweep: BitSweep) -> pd.DataFrame:
+    """Every number of the sweep, one row per bit width."""
+    data: dict[str, list] = {t("bits.col.bits"): list(sweep.bits)}
+    for s in SWEEP_SCHEMES:
+        label = name(s.key)
+        data[t("bits.col.sqnr", scheme=label)] = [round(v, 2) for v in
+                                                  sweep.series(s.key, "sqnr_db")]
+        data[t("bits.col.mse", scheme=label)] = [f"{v:.3g}" for v in sweep.series(s.key, "mse")]
+        data[t("bits.col.eff", scheme=label)] = [round(v, 2) for v in
+                                                 sweep.series(s.key, "effective_bits")]
+        data[t("bits.col.clip", scheme=label)] = sweep.clipping_dominates(s.key)
+    return pd.DataFrame(data)
+
+
+def render() -> None:
+    """The whole Bit-width page."""
+    theme = shell.page_start("bits")
+    tensor = controls.tensor_source()
+    st.sidebar.subheader(t("bits.sidebar"))
+    method, params = calibration(tensor.x.size)
+    narrow = widget(NARROW)
+    bits = widget(HIGHLIGHT)
+    st.caption(tensor.label)
+    sweep = compute(tensor, method, params, narrow)
+    if sweep.n < tensor.x.size:
+        st.caption(t("bits.sample", n=f"{sweep.n:,}", total=f"{tensor.x.size:,}",
+                     points=len(SWEEP_BITS) * len(SWEEP_SCHEMES)))
+    else:
+        st.caption(t("bits.whole", n=f"{sweep.n:,}"))
+    readout(sweep, bits)
+    charts(sweep, bits, theme)
+    with st.expander(t("bits.table")):
+        st.dataframe(table(sweep), hide_index=True, width="stretch")
+    shell.page_end()

@@ -1,0 +1,267 @@
+"""The Compare page: two to four configs side by side on one tensor, on shared axes.
+
+Each config has its own controls (URL keys ``c1.scheme``, ``c2.bits``, ...); the tensor comes
+from the shared sidebar. The page opens on ReLU outputs (the notes' example of a wasted range)
+unless the session or the link already chose a tensor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import streamlit as st
+
+from quantviz import comparisons, figures, views
+from quantviz.comparisons import MetricRow
+from quantviz.observers import OBSERVERS
+from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES, QuantConfig
+from quantviz.ui import cache, controls, shell
+from quantviz.ui.controls import Tensor
+from quantviz.ui.i18n import t
+from quantviz.ui.state import Control, value, widget
+
+COUNT = Control("configs", "segmented", 2, "compare.count", options=(2, 3, 4))
+LOG_Y = Control("cmp.logy", "toggle", True, "compare.logy", help="compare.logy.help")
+#: The page's own default tensor: ReLU outputs, the notes' example.
+PAGE_DIST = replace(controls.DIST, default="relu")
+
+#: Defaults of configs 1..4: (scheme, bits, signed, narrow, calibration).
+DEFAULTS: tuple[tuple[str, int, bool, bool, str], ...] = (
+    ("asymmetric", 8, False, False, "minmax"),
+    ("symmetric", 8, True, False, "minmax"),
+    ("asymmetric", 4, False, False, "mse"),
+    ("symmetric", 8, True, True, "percentile"),
+)
+BEST = "★"
+
+
+@dataclass(frozen=True)
+class ConfigControls:
+    """The controls of config ``i`` (URL keys ``c{i}.scheme`` ... ``c{i}.avg``)."""
+
+    scheme: Control
+    bits: Control
+    signed: Control
+    narrow: Control
+    calib: Control
+    pct: Control
+    avg: Control
+
+
+def config_controls(i: int) -> ConfigControls:
+    """Controls of config ``i`` (1-based) with that config's defaults."""
+    scheme, bits, signed, narrow, calib = DEFAULTS[i - 1]
+    p = f"c{i}."
+    return ConfigControls(
+        Control(p + "scheme", "segmented", scheme, "scheme.label", options=SCHEMES),
+        Control(p + "bits", "int", bits, "bits.label", lo=MIN_BITS, hi=MAX_BITS),
+        Control(p + "signed", "toggle", signed, "signed.label", help="signed.help"),
+        Control(p + "narrow", "toggle", narrow, "narrow.label", help="narrow.help"),
+        Control(p + "calib", "select", calib, "calib.label", options=tuple(OBSERVERS),
+                help="calib.help"),
+        Control(p + "pct", "float", 99.9, "pct.label", lo=90.0, hi=100.0, step=0.01),
+        Control(p + "avg", "float", 0.01, "avg.label", lo=0.001, hi=1.0, step=0.001, fmt="%.3f"),
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    """One column of the comparison: its number, config and calibration."""
+
+    i: int
+    cfg: QuantConfig
+    method: str
+    params: tuple
+
+    @property
+    def name(self) -> str:
+        return t("compare.name", i=self.i, scheme=t(f"scheme.label.{self.cfg.scheme}"),
+                 dtype=comparisons.dtype_name(self.cfg),
+                 narrow=t("compare.narrow") if self.cfg.narrow_range else "",
+                 calib=t(f"calib.label.{self.method}"))
+
+
+def observer_params(method: str, pct: float, avg: float) -> tuple:
+    """The observer parameters, as the sidebar's scheme controls pass them to the cache."""
+    if method == "percentile":
+        return (("percentile", pct),)
+    if method == "moving_average":
+        return (("averaging_constant", avg), ("batches", controls.BATCHES))
+    return ()
+
+
+def _read(c: ConfigControls, i: int, box) -> Config:
+    scheme = widget(c.scheme, box) or c.scheme.default
+    bits = widget(c.bits, box)
+    signed = widget(c.signed, box)
+    narrow = widget(c.narrow, box)
+    method = widget(c.calib, box)
+    pct = widget(c.pct, box) if method == "percentile" else value(c.pct)
+    avg = widget(c.avg, box) if method == "moving_average" else value(c.avg)
+    return Config(i, QuantConfig(bits, scheme, signed, narrow), method,
+                  observer_params(method, pct, avg))
+
+
+def _current(c: ConfigControls, i: int) -> Config:
+    """The config as the controls hold it now (before they are drawn)."""
+    method = value(c.calib)
+    return Config(i, QuantConfig(value(c.bits), value(c.scheme) or c.scheme.default,
+                                 value(c.signed), value(c.narrow)),
+                  method, observer_params(method, value(c.pct), value(c.avg)))
+
+
+def config_panel(count: int) -> list[Config]:
+    """One expander of controls per config, in columns."""
+    cols = st.columns(count)
+    configs = []
+    for i, col in enumerate(cols, start=1):
+        c = config_controls(i)
+        box = col.expander(_current(c, i).name, expanded=False)
+        configs.append(_read(c, i, box))
+    return configs
+
+
+def page_tensor() -> Tensor:
+    """The shared tensor source, opening on ReLU outputs on a first visit.
+
+    On the session's first visit to this page, a distribution still at the app's default and
+    not named by the link becomes ReLU outputs; the URL sync then treats ReLU as this page's
+    default, so a link to this page names any other distribution.
+    """
+    if not st.session_state.get("_compare_seen"):
+        st.session_state["_compare_seen"] = True
+        if "dist" not in st.query_params and \
+                st.session_state.get("dist", controls.DIST.default) == controls.DIST.default:
+            st.session_state["dist"] = PAGE_DIST.default
+    tensor = controls.tensor_source()
+    drawn = st.session_state.get("_controls", [])
+    st.session_state["_controls"] = [PAGE_DIST if c == controls.DIST else c for c in drawn]
+    return tensor
+
+
+def compute(tensor: Tensor, configs: Sequence[Config]) -> list[views.ExploreView]:
+    """Calibrate and quantize the tensor once per config (cached per tensor and config)."""
+    out = []
+    for c in configs:
+        with st.spinner(t("compare.busy", n=f"{tensor.x.size:,}", i=c.i)):
+            x_min, x_max = cache.calibrated_range(tensor.key, c.method, c.params, c.cfg, tensor.x)
+            out.append(cache.explore_view(tensor.key, c.cfg, x_min, x_max, tensor.x))
+    return out
+
+
+def _cell(key: str, v: float) -> str:
+    if key == "fraction_clipped":
+        return f"{100 * v:.3f}"
+    if key in ("zero_point", "codes_used"):
+        return f"{int(v)}"
+    if key in ("sqnr_db", "effective_bits"):
+        return f"{v:.2f}"
+    return f"{v:.4g}"
+
+
+def table(rows: Sequence[MetricRow], names: Sequence[str]):
+    """The measures as a styled table: best cells starred, bold and shaded."""
+    index = [t(f"compare.metric.{r.key}") for r in rows]
+    cells = [[(f"{BEST} " if b else "") + _cell(r.key, v) for v, b in zip(r.values, r.best,
+                                                                        strict=True)]
+             for r in rows]
+    frame = pd.DataFrame(cells, index=index, columns=list(names))
+    frame.index.name = t("compare.measure")
+    marks = pd.DataFrame([list(r.best) for r in rows], index=index, columns=list(names))
+    styles = marks.replace({True: "font-weight: bold; background-color: #d6ecf7",
+                            False: ""})
+    return frame.style.apply(lambda _: styles, axis=None)
+
+
+def verdict(rows: Sequence[MetricRow], configs: Sequence[Config],
+            vs: Sequence[views.ExploreView]) -> None:
+    """One sentence on the winner, and one per config that cannot reach part of its codes."""
+    by_key = {r.key: r for r in rows}
+    mse, sqnr = by_key["mse"], by_key["sqnr_db"]
+    if any(mse.best):
+        win = mse.best.index(True)
+        others = [s for k, s in enumerate(sqnr.values) if not mse.best[k]]
+        gap = sqnr.values[win] - max(others)
+        st.markdown(t("compare.verdict", name=configs[win].name, sqnr=f"{sqnr.values[win]:.2f}",
+                      gap=f"{gap:.2f}"))
+    else:
+        st.markdown(t("compare.verdict_tie"))
+    for c, v in zip(configs, vs, strict=True):
+        u = v.summary.usage
+        if u.unreachable:
+            st.info(t("compare.unreachable", name=c.name, k=u.unreachable, levels=u.levels,
+                      bits=f"{u.effective_bits:.2f}", total=c.cfg.bits))
+
+
+def _y_range(span: tuple[float, float], log_y: bool) -> tuple[float, float]:
+    if log_y:
+        return comparisons.log_range(*span)
+    return 0.0, span[1] * 1.05 if span[1] > 0 else 1.0
+
+
+def _margins(theme: figures.Theme, right: bool = False) -> tuple[int, int, int]:
+    """Fixed margins (left, right, bottom) so the figures of a row line up: room for tick
+    labels and the axis title on the left (and right), three legend rows below."""
+    unit = theme.font_size
+    return 5 * unit, (5 * unit if right else unit), 10 * unit
+
+
+def figure_rows(vs: Sequence[views.ExploreView], theme: figures.Theme, log_y: bool) -> None:
+    """Three rows (codes, errors, mapping), one column per config, axes shared per row."""
+    dens = [comparisons.error_density(v.errors, v.n) for v in vs]
+    axes = comparisons.shared_axes(vs, dens)
+    count_y = _y_range((max(axes.counts[0] * 0.5, 0.5), axes.counts[1]), log_y)
+    st.subheader(t("compare.row.codes"))
+    for k, (col, v) in enumerate(zip(st.columns(len(vs)), vs, strict=True)):
+        fig = figures.code_usage(v.summary.usage, theme=theme, labels={
+            "title": t("compare.fig.codes"), "unreachable": t("compare.fig.unreachable"),
+            "empty": t("compare.fig.empty"), "counts": t("compare.fig.per_code"),
+            "y": t("fig.count")})
+        with col:
+            shell.figure(figures.share_axes(fig, y=count_y, log_y=log_y, margins=_margins(theme)),
+                         key=f"cmp_codes_{k}")
+    st.subheader(t("compare.row.errors"), help=t("compare.row.errors.help"))
+    dens_y = _y_range(axes.density, log_y)
+    for k, (col, v, d) in enumerate(zip(st.columns(len(vs)), vs, dens, strict=True)):
+        scale = float(v.qp.scale)
+        fig = figures.error_density(d.rounding, d.clipped, scale=scale, uniform=d.uniform,
+                                    theme=theme, labels={
+                                        "title": t("compare.fig.errors", scale=f"{scale:.4g}"),
+                                        "rounding": t("compare.fig.rounding"),
+                                        "clipping": t("compare.fig.clipping"),
+                                        "uniform": t("compare.fig.uniform"),
+                                        "y": t("compare.fig.density")})
+        with col:
+            shell.figure(figures.share_axes(fig, x=axes.error, y=dens_y, log_y=log_y,
+                                            margins=_margins(theme)), key=f"cmp_errors_{k}")
+    st.subheader(t("compare.row.mapping"))
+    for k, (col, v) in enumerate(zip(st.columns(len(vs)), vs, strict=True)):
+        qp = v.qp
+        sc = views.staircase(*axes.x, qp)
+        fig = figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
+                                        x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax,
+                                        theme=theme, labels={"title": t("compare.fig.mapping")})
+        with col:
+            shell.figure(figures.share_axes(fig, margins=_margins(theme, right=True)),
+                         key=f"cmp_mapping_{k}")
+
+
+def render() -> None:
+    """The whole Compare page."""
+    theme = shell.page_start("compare")
+    tensor = page_tensor()
+    st.sidebar.subheader(t("compare.sidebar"))
+    count = widget(COUNT) or COUNT.default
+    log_y = widget(LOG_Y)
+    st.caption(tensor.label)
+    configs = config_panel(count)
+    vs = compute(tensor, configs)
+    rows = comparisons.metric_rows([v.summary for v in vs])
+    names = [c.name for c in configs]
+    st.subheader(t("compare.table"), help=t("compare.table.help"))
+    st.dataframe(table(rows, names), width="stretch")
+    verdict(rows, configs, vs)
+    figure_rows(vs, theme, log_y)
+    shell.page_end()

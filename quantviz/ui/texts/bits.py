@@ -1,0 +1,76 @@
+"""Strings of the Bit-width page."""
+
+TEXT = {
+    "bits.nav": ("Bit width", "位宽"),
+    "bits.title": ("How many bits? Every scheme from 2 to 16 bits",
+                   "多少位？各方案从 2 位到 16 位"),
+    "bits.intro": ("Each scheme quantizes the current tensor at every bit width, with the "
+                   "calibration chosen in the sidebar. Dashed: 6.02 dB per bit, what halving "
+                   "the step buys.",
+                   "每种方案以侧边栏选择的校准方法，在每个位宽上量化当前张量。虚线：每位 "
+                   "6.02 dB，即步长减半带来的收益。"),
+    "bits.sidebar": ("Sweep", "扫描设置"),
+    "bits.highlight": ("Bits to read off", "查看的位宽"),
+    "bits.narrow.help": ("Narrow range for the signed scheme (int8: -127..127).",
+                         "有符号方案使用窄范围（int8：-127..127）。"),
+    "bits.scheme.asymmetric": ("asymmetric (uint)", "非对称（uint）"),
+    "bits.scheme.symmetric_signed": ("symmetric signed (int)", "有符号对称（int）"),
+    "bits.scheme.symmetric_unsigned": ("symmetric unsigned (uint)", "无符号对称（uint）"),
+    "bits.busy": ("Quantizing {n} values at {total} settings: {done} done…",
+                  "正在以 {total} 种设置量化 {n} 个数值：已完成 {done} 种…"),
+    "bits.sample": ("Computed on {n} values: a seeded random sample of the tensor's {total}, "
+                    "so that the {points} quantizations stay fast.",
+                    "基于 {n} 个数值计算：从张量的 {total} 个数值中按固定种子随机抽样，"
+                    "使 {points} 次量化保持快速。"),
+    "bits.whole": ("Computed on all {n} values.", "基于全部 {n} 个数值计算。"),
+    "bits.at": ("At {bits} bits", "{bits} 位时"),
+    "bits.metric.help": ("MSE {mse}, of which clipping {clip}; effective bits {eff}.",
+                         "MSE {mse}，其中截断部分 {clip}；有效位数 {eff}。"),
+    "bits.fig.sqnr": ("SQNR against bits", "SQNR 与位宽"),
+    "bits.fig.mse": ("MSE against bits", "MSE 与位宽"),
+    "bits.fig.eff": ("Effective bits log2(codes used)", "有效位数 log2(已用码数)"),
+    "bits.fig.bits": ("bits", "位宽"),
+    "bits.fig.reference": ("6.02 dB per bit", "每位 6.02 dB"),
+    "bits.fig.diagonal": ("every code used (= bits)", "用满所有码（= 位宽）"),
+    "bits.fig.marked": ("clipping error > rounding error", "截断误差 > 取整误差"),
+    "bits.fig.eff_y": ("effective bits", "有效位数"),
+    "bits.clip_from": ("**{scheme}**: clipping dominates from {bits} bits on; above that, "
+                       "more bits shrink only the rounding part and SQNR levels off at "
+                       "{sqnr} dB.",
+                       "**{scheme}**：从 {bits} 位起截断误差占主导；此后增加位数只减小取整"
+                       "部分，SQNR 停留在 {sqnr} dB 附近。"),
+    "bits.no_clip": ("Rounding dominates at every bit width for every scheme: the range "
+                     "clips little or nothing, so each bit adds about 6 dB.",
+                     "所有方案在每个位宽上都是取整误差占主导：范围几乎不截断，所以每多一位"
+                     "约增加 6 dB。"),
+    "bits.cap": ("Effective bits cannot exceed log2(N) = {cap} with N = {n} values: a tensor "
+                 "this small cannot fill more codes.",
+                 "N = {n} 个数值时有效位数不可能超过 log2(N) = {cap}：这么小的张量填不满更多"
+                 "的码。"),
+    "bits.explain": (
+        "**Why 6 dB per bit.** One more bit doubles the number of codes over the same range, "
+        "so the step `scale` halves and the rounding MSE `scale²/12` falls to a quarter: "
+        "10·log10(4) = 6.02 dB. Every curve runs parallel to the dashed line as long as "
+        "rounding is the only error.\n\n"
+        "**Where it stops.** A range that clips (Percentile, MSE or Entropy calibration) "
+        "leaves a clipping error that extra bits do not shrink. Where it exceeds the rounding "
+        "error (◇), the range and not the bit width limits the accuracy: widen the range, do "
+        "not add bits.\n\n"
+        "**The bit that is lost.** Effective bits = log2(codes used). On ReLU outputs signed "
+        "symmetric quantization never reaches its negative codes, so its line sits one bit "
+        "below asymmetric: an int8 tensor that works like int7, and 6 dB less SQNR.",
+        "**为什么每位 6 dB。** 范围不变时多一位，码的个数翻倍，步长 `scale` 减半，取整 MSE "
+        "`scale²/12` 降为四分之一：10·log10(4) = 6.02 dB。只要误差只来自取整，每条曲线都与"
+        "虚线平行。\n\n"
+        "**在哪里停下。** 会截断的范围（百分位、MSE 或熵校准）带来的截断误差不会因为位数增加"
+        "而减小。当它超过取整误差（◇）时，限制精度的是范围而不是位宽：应放宽范围，而不是"
+        "增加位数。\n\n"
+        "**丢掉的那一位。** 有效位数 = log2(已用码数)。在 ReLU 输出上，有符号对称量化永远"
+        "用不到负码，所以它的曲线比非对称低一位：int8 张量用起来像 int7，SQNR 少 6 dB。"),
+    "bits.table": ("The numbers", "具体数值"),
+    "bits.col.bits": ("bits", "位宽"),
+    "bits.col.sqnr": ("{scheme}: SQNR (dB)", "{scheme}：SQNR（dB）"),
+    "bits.col.mse": ("{scheme}: MSE", "{scheme}：MSE"),
+    "bits.col.eff": ("{scheme}: effective bits", "{scheme}：有效位数"),
+    "bits.col.clip": ("{scheme}: clipping dominates", "{scheme}：截断占主导"),
+}

@@ -1,0 +1,26 @@
+"""The Calibration page in real Chromium on ReLU outputs: every calibrator's range, the
+table, the trade-off curve and the stream. Screenshot: artifacts/screenshots/calibration-*.png."""
+
+from __future__ import annotations
+
+
+def assert_clean(pg) -> None:
+    assert pg.locator("[role=dialog]").all_inner_texts() == []
+    assert pg.locator("[data-testid=stException]").count() == 0
+    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
+    assert pg.js_errors == []
+
+
+def test_calibration_on_relu(open_app):
+    pg = open_app("calibration?dist=relu")
+    assert_clean(pg)
+    assert pg.locator(".js-plotly-plot").count() == 3
+    assert pg.locator("[data-testid=stDataFrame]").count() == 1
+    legend = [t.text_content() for t in
+              pg.locator(".js-plotly-plot").first.locator(".legendtext").all()]
+    assert legend == ["count of x", "MinMax", "Moving-average MinMax", "Percentile",
+                      "Minimum MSE", "Entropy (KL)"]
+    body = pg.locator("[data-testid=stMain]").inner_text()
+    assert "Weights are fixed" in body and "Least MSE on the curve" in body
+    assert pg.locator("[data-testid=stMetric]").count() == 2
+    assert pg.shot("calibration-relu").exists()

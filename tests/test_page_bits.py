@@ -1,0 +1,222 @@
+"""The Bit-width page under Streamlit's AppTest: default run, every control, the sample,
+progress, links, languages and uploads. Expected numbers come from quantviz.sweeps."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from quantviz import sweeps
+from quantviz.distributions import sample
+from quantviz.sweeps import SWEEP_SCHEMES
+from quantviz.ui import bits, sweep_cache
+from quantviz.ui.i18n import TABLE
+
+N = 1000
+ASYM, SYM_S, SYM_U = SWEEP_SCHEMES
+NAMES = {s.key: TABLE[f"bits.scheme.{s.key}"][0] for s in SWEEP_SCHEMES}
+
+
+@pytest.fixture
+def page(app_test):
+    sweep_cache.clear()
+
+    def run(**query):
+        at = app_test(page="bits", query={k: str(v) for k, v in query.items()})
+        at.run()
+        ok(at)
+        return at
+
+    yield run
+    sweep_cache.clear()
+
+
+def ok(at) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def metric(at, key: str) -> float:
+    values = [m.value for m in at.metric if m.label == NAMES[key]]
+    assert len(values) == 1, [m.label for m in at.metric]
+    return float(values[0].removesuffix(" dB"))
+
+
+def expected(scheme, b: int, method: str = "minmax", params: tuple = (), narrow: bool = False,
+             x: np.ndarray | None = None, key: str = "normal", n: int = N):
+    x = sample(key, n, 0) if x is None else x
+    return sweeps.sweep_point(sweeps.subsample(x), scheme, b, method, params, narrow)
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_default_run(page):
+    at = page()
+    assert at.title[0].value == TABLE["bits.title"][0]
+    assert at.subheader[0].value == "At 8 bits"
+    for s in SWEEP_SCHEMES:
+        assert metric(at, s.key) == pytest.approx(expected(s, 8, n=100_000).sqnr_db, abs=0.006)
+    specs = charts(at)
+    assert len(specs) == 3
+    sqnr, mse, eff = specs
+    names = [tr["name"] for tr in sqnr["data"]]
+    assert names == [*NAMES.values(), "6.02 dB per bit"]
+    ref = sqnr["data"][-1]["y"]
+    assert np.diff(ref) == pytest.approx([sweeps.DB_PER_BIT] * 14)
+    assert mse["layout"]["yaxis"]["type"] == "log"
+    assert eff["data"][-1]["y"] == list(range(2, 17))  # every code used: y = bits
+    assert "Computed on all 100,000 values." in captions(at)
+    assert TABLE["bits.no_clip"][0] in markdown(at)  # MinMax never clips
+    frame = at.dataframe[0].value
+    assert list(frame["bits"]) == list(range(2, 17))
+    assert at.query_params == {}
+
+
+def test_relu_signed_symmetric_sits_one_bit_below(page):
+    at = page(dist="relu")
+    eff = charts(at)[2]
+    by_name = {tr["name"]: np.array(tr["y"]) for tr in eff["data"]}
+    gap = by_name[NAMES["asymmetric"]] - by_name[NAMES["symmetric_signed"]]
+    # up to 10 bits, where 100,000 values still fill the codes they can reach
+    assert np.all(np.abs(gap[:9] - 1.0) < 0.1), gap
+
+
+def test_highlight_bits(page):
+    at = page(n=N)
+    at.slider(key="bits").set_value(4).run()
+    ok(at)
+    assert at.subheader[0].value == "At 4 bits"
+    assert metric(at, "asymmetric") == pytest.approx(expected(ASYM, 4).sqnr_db, abs=0.006)
+    assert [s["x0"] for s in charts(at)[0]["layout"]["shapes"] if s["type"] == "line"] == [4]
+    assert at.query_params == {"n": str(N), "bits": "4"}
+
+
+def test_percentile_calibration_and_its_parameter(page):
+    at = page(n=N)
+    at.selectbox(key="calib").set_value("percentile").run()
+    ok(at)
+    params = (("percentile", 99.9),)
+    assert metric(at, "asymmetric") == pytest.approx(
+        expected(ASYM, 8, "percentile", params).sqnr_db, abs=0.006)
+    at.slider(key="pct").set_value(99.0).run()
+    ok(at)
+    params = (("percentile", 99.0),)
+    assert metric(at, "asymmetric") == pytest.approx(
+        expected(ASYM, 8, "percentile", params).sqnr_db, abs=0.006)
+    # clipping takes over: a note per scheme, diamonds on the lines
+    assert "clipping dominates from" in markdown(at)
+    marks = [tr for tr in charts(at)[0]["data"] if tr["mode"] == "markers"]
+    assert marks and marks[0]["name"] == TABLE["bits.fig.marked"][0]
+    flags = [s.clipping_dominates for s in
+             sweeps.bit_sweep(sweeps.subsample(sample("normal", N, 0)), "percentile", params,
+                              schemes=(ASYM,)).scores["asymmetric"]]
+    first = sweeps.SWEEP_BITS[flags.index(True)]
+    assert f"{NAMES['asymmetric']}**: clipping dominates from {first} bits" in markdown(at)
+
+
+def test_moving_average_and_its_constant(page):
+    at = page(n=N, calib="moving_average")
+    at.slider(key="avg").set_value(0.5).run()
+    ok(at)
+    params = (("averaging_constant", 0.5), ("batches", 32))
+    assert metric(at, "symmetric_signed") == pytest.approx(
+        expected(SYM_S, 8, "moving_average", params).sqnr_db, abs=0.006)
+
+
+def test_narrow_range_changes_only_the_signed_scheme(page):
+    at = page(n=N)
+    before = {s.key: metric(at, s.key) for s in SWEEP_SCHEMES}
+    at.toggle(key="narrow").set_value(True).run()
+    ok(at)
+    assert metric(at, "symmetric_signed") == pytest.approx(
+        expected(SYM_S, 8, narrow=True).sqnr_db, abs=0.006)
+    assert metric(at, "symmetric_signed") != before["symmetric_signed"]
+    assert metric(at, "asymmetric") == before["asymmetric"]
+
+
+def test_a_large_tensor_is_swept_on_a_sample_with_progress(page, monkeypatch):
+    shown = []
+    real = bits.t
+
+    def spy(key, **values):
+        if key == "bits.busy":
+            shown.append(values["done"])
+        return real(key, **values)
+
+    monkeypatch.setattr(bits, "t", spy)
+    monkeypatch.setattr(bits, "PROGRESS_EVERY", -1.0)  # draw the bar after every point
+    at = page(n=1_000_000)
+    assert shown == list(range(1, 46))
+    n = sweeps.SWEEP_MAX_VALUES
+    assert f"Computed on {n:,} values: a seeded random sample of the tensor's 1,000,000" \
+        in captions(at)
+    assert not at.get("progress")  # the bar is gone once the sweep is done
+    assert metric(at, "asymmetric") == pytest.approx(
+        expected(ASYM, 8, n=1_000_000).sqnr_db, abs=0.006)
+    shown.clear()
+    points = []
+    real_point = sweeps.sweep_point
+    monkeypatch.setattr(sweeps, "sweep_point", lambda *a, **k: points.append(a) or
+                        real_point(*a, **k))
+    monkeypatch.setattr(bits, "PROGRESS_EVERY", 0.1)
+    at.run()
+    ok(at)
+    assert points == [] and shown == []  # cached: nothing recomputed, no bar
+
+
+def test_effective_bits_cap_of_a_small_tensor(page):
+    at = page(n=N)
+    assert "cannot exceed log2(N) = 9.97 with N = 1,000" in captions(at)
+
+
+def test_a_query_string_restores_the_view(page):
+    query = {"calib": "percentile", "pct": "99.5", "narrow": "1", "bits": "6", "dist": "laplace",
+             "n": str(N)}
+    at = page(**query)
+    assert at.selectbox(key="calib").value == "percentile"
+    assert at.slider(key="pct").value == 99.5 and at.toggle(key="narrow").value is True
+    assert at.subheader[0].value == "At 6 bits"
+    assert metric(at, "symmetric_signed") == pytest.approx(
+        expected(SYM_S, 6, "percentile", (("percentile", 99.5),), True, key="laplace").sqnr_db,
+        abs=0.006)
+    assert at.query_params == query
+
+
+def test_chinese(page):
+    at = page(lang="zh", n=N)
+    assert at.title[0].value == TABLE["bits.title"][1]
+    assert at.subheader[0].value == "8 位时"
+    assert [m.label for m in at.metric] == [TABLE[f"bits.scheme.{s.key}"][1]
+                                            for s in SWEEP_SCHEMES]
+    assert TABLE["bits.explain"][1] in markdown(at)
+
+
+def npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def test_an_uploaded_tensor_is_swept(page):
+    at = page(src="upload", calib="moving_average")
+    x = np.linspace(0.0, 1.0, 20, dtype=np.float32)  # fewer values than the 32 batches
+    at.get("file_uploader")[0].set_value(("a.npy", npy(x), "application/octet-stream"))
+    at.run()
+    ok(at)
+    assert "Tensor: a from a.npy, 20 values." in captions(at)
+    params = (("averaging_constant", 0.01), ("batches", 20))
+    assert metric(at, "asymmetric") == pytest.approx(
+        expected(ASYM, 8, "moving_average", params, x=x).sqnr_db, abs=0.006)
