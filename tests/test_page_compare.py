@@ -237,6 +237,11 @@ def test_chinese(page):
     assert list(frame.columns) == ["1. 非对称 uint8，MinMax", "2. 对称 int8，MinMax"]
     assert TABLE["compare.metric.scale"][1] in frame.index
     assert TABLE["compare.row.codes"][1] in [s.value for s in at.subheader]
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert titles[0].startswith("已用") and titles[-1] == TABLE["compare.fig.mapping"][1]
+    at.button_group(key="lang").set_value("en").run()  # cached figures follow the language
+    ok(at)
+    assert charts(at)[-1]["layout"]["title"]["text"] == TABLE["compare.fig.mapping"][0]
 
 
 def test_presentation_mode_uses_the_large_theme(page):

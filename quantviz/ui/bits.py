@@ -16,7 +16,7 @@ import streamlit as st
 from quantviz import figures, sweeps
 from quantviz.quantize import MAX_BITS, MIN_BITS
 from quantviz.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
-from quantviz.ui import controls, shell, sweep_cache
+from quantviz.ui import cache, controls, shell, sweep_cache
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, widget
@@ -81,31 +81,42 @@ def readout(sweep: BitSweep, bits: int) -> None:
             eff=f"{score.effective_bits:.2f}"))
 
 
-def charts(sweep: BitSweep, bits: int, theme: figures.Theme) -> None:
-    """SQNR and MSE side by side, effective bits below."""
-    labels = {s.key: name(s.key) for s in SWEEP_SCHEMES}
-    marked = {labels[k]: sweep.clipping_dominates(k) for k in labels}
+def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+    """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
+    full = ("bits", name, key, theme, tuple(labels.items()))
+    shell.figure(cache.figure(full, lambda: build(labels)), key=f"bits_{name}")
+
+
+def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None:
+    """SQNR and MSE side by side, effective bits below (``key`` identifies ``sweep``)."""
+    names = {s.key: name(s.key) for s in SWEEP_SCHEMES}
+    marked = {names[k]: sweep.clipping_dominates(k) for k in names}
     common = {"x": t("bits.fig.bits"), "marked": t("bits.fig.marked")}
+    key = (*key, bits)
+
+    def lines(field: str) -> dict[str, list[float]]:
+        return {names[k]: sweep.series(k, field) for k in names}
+
     left, right = st.columns(2)
     with left:
-        shell.figure(figures.sweep_lines(
-            sweep.bits, {labels[k]: sweep.series(k, "sqnr_db") for k in labels}, marked=marked,
-            reference=reference(sweep), highlight=bits, theme=theme, y_title="SQNR (dB)",
-            labels={**common, "title": t("bits.fig.sqnr"), "reference": t("bits.fig.reference")}),
-            key="bits_sqnr")
+        _figure("sqnr", key, theme, {**common, "title": t("bits.fig.sqnr"),
+                                     "reference": t("bits.fig.reference")},
+                lambda labels: figures.sweep_lines(
+                    sweep.bits, lines("sqnr_db"), marked=marked, reference=reference(sweep),
+                    highlight=bits, theme=theme, y_title="SQNR (dB)", labels=labels))
     with right:
-        shell.figure(figures.sweep_lines(
-            sweep.bits, {labels[k]: sweep.series(k, "mse") for k in labels}, marked=marked,
-            highlight=bits, log_y=True, theme=theme, y_title="MSE",
-            labels={**common, "title": t("bits.fig.mse")}), key="bits_mse")
+        _figure("mse", key, theme, {**common, "title": t("bits.fig.mse")},
+                lambda labels: figures.sweep_lines(
+                    sweep.bits, lines("mse"), marked=marked, highlight=bits, log_y=True,
+                    theme=theme, y_title="MSE", labels=labels))
     left, right = st.columns(2)
     with left:
-        shell.figure(figures.sweep_lines(
-            sweep.bits, {labels[k]: sweep.series(k, "effective_bits") for k in labels},
-            reference=[float(b) for b in sweep.bits], highlight=bits, theme=theme,
-            y_title=t("bits.fig.eff_y"),
-            labels={**common, "title": t("bits.fig.eff"), "reference": t("bits.fig.diagonal")}),
-            key="bits_eff")
+        _figure("eff", key, theme, {**common, "title": t("bits.fig.eff"),
+                                    "reference": t("bits.fig.diagonal")},
+                lambda labels: figures.sweep_lines(
+                    sweep.bits, lines("effective_bits"),
+                    reference=[float(b) for b in sweep.bits], highlight=bits, theme=theme,
+                    y_title=t("bits.fig.eff_y"), labels=labels))
         cap = math.log2(sweep.n)
         if cap < MAX_BITS:
             st.caption(t("bits.cap", cap=f"{cap:.2f}", n=f"{sweep.n:,}"))
@@ -158,7 +169,7 @@ def render() -> None:
     else:
         st.caption(t("bits.whole", n=f"{sweep.n:,}"))
     readout(sweep, bits)
-    charts(sweep, bits, theme)
+    charts(sweep, (tensor.key, method, params, narrow), bits, theme)
     with st.expander(t("bits.table")):
         st.dataframe(table(sweep), hide_index=True, width="stretch")
     shell.page_end()

@@ -96,6 +96,12 @@ def ranges_table(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[fl
     return frame.style.apply(lambda _: style_frame, axis=None), scores
 
 
+def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+    """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
+    full = ("calibration", name, key, theme, tuple(labels.items()))
+    shell.figure(cache.figure(full, lambda: build(labels)), key=f"cal_{name}")
+
+
 def tradeoff(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[float, float]],
              theme: figures.Theme) -> None:
     """MSE against the clipping threshold on the sample, each calibrator marked."""
@@ -109,12 +115,13 @@ def tradeoff(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[float,
              for m, (a, b) in ranges.items()}
     left, right = st.columns([3, 2])
     with left:
-        shell.figure(figures.threshold_tradeoff(
-            curve.thresholds, curve.rounding_mse, curve.clipping_mse, curve.total_mse,
-            marks=marks, focus=curve.focus(), theme=theme, labels={
-                "title": t("calibration.fig.tradeoff"), "x": t("calibration.fig.threshold"),
-                "total": t("calibration.fig.total"), "rounding": t("calibration.fig.rounding"),
-                "clipping": t("calibration.fig.clipping")}), key="cal_tradeoff")
+        _figure("tradeoff", (tensor.key, cfg, tuple(marks.items())), theme, {
+            "title": t("calibration.fig.tradeoff"), "x": t("calibration.fig.threshold"),
+            "total": t("calibration.fig.total"), "rounding": t("calibration.fig.rounding"),
+            "clipping": t("calibration.fig.clipping")},
+            lambda labels: figures.threshold_tradeoff(
+                curve.thresholds, curve.rounding_mse, curve.clipping_mse, curve.total_mse,
+                marks=marks, focus=curve.focus(), theme=theme, labels=labels))
     with right:
         st.markdown(t("calibration.tradeoff.explain"))
         b = curve.best
@@ -143,9 +150,11 @@ def stream_section(cfg: QuantConfig, theme: figures.Theme) -> None:
              t("calibration.moving_line", c=f"{avg:g}"): sr.moving_max}
     left, right = st.columns([3, 2])
     with left:
-        shell.figure(figures.stream_ranges(sr.batch_max, lines, theme=theme, labels={
+        _figure("stream", (params, avg, tuple(lines)), theme, {
             "title": t("calibration.fig.stream"), "batch": t("calibration.fig.batch"),
-            "x": t("calibration.fig.batch_axis")}), key="cal_stream")
+            "x": t("calibration.fig.batch_axis")},
+            lambda labels: figures.stream_ranges(sr.batch_max, lines, theme=theme,
+                                                 labels=labels))
         st.caption(t("calibration.stream.caption", batches=STREAM["n_batches"],
                      size=STREAM["batch_size"], spike=f"{STREAM['spike_size']:g}"))
     with right:
@@ -171,10 +180,11 @@ def render() -> None:
     st.caption(tensor.label)
     ranges = calibrate_all(tensor, cfg, pct, avg)
     hist = sweep_cache.value_histogram(tensor.key, tensor.x)
-    shell.figure(figures.calibrator_ranges(
-        hist, {label(m): r for m, r in ranges.items()}, log_y=log_y, theme=theme,
-        labels={"title": t("calibration.fig.ranges"), "counts": t("fig.count_x"),
-                "y": t("fig.count")}), key="cal_ranges")
+    named = {label(m): r for m, r in ranges.items()}
+    _figure("ranges", (tensor.key, tuple(named.items()), log_y), theme, {
+        "title": t("calibration.fig.ranges"), "counts": t("fig.count_x"), "y": t("fig.count")},
+        lambda labels: figures.calibrator_ranges(hist, named, log_y=log_y, theme=theme,
+                                                 labels=labels))
     st.subheader(t("calibration.table"), help=t("calibration.table.help"))
     styled, _ = ranges_table(tensor, cfg, ranges)
     st.dataframe(styled, hide_index=True, width="stretch")

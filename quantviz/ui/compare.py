@@ -208,44 +208,60 @@ def _margins(theme: figures.Theme, right: bool = False) -> tuple[int, int, int]:
     return 5 * unit, (5 * unit if right else unit), 10 * unit
 
 
-def figure_rows(vs: Sequence[views.ExploreView], theme: figures.Theme, log_y: bool) -> None:
-    """Three rows (codes, errors, mapping), one column per config, axes shared per row."""
+def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+    """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
+    full = ("compare", name, key, theme, tuple(labels.items()))
+    shell.figure(cache.figure(full, lambda: build(labels)), key=f"cmp_{name}")
+
+
+def figure_rows(tensor: Tensor, configs: Sequence[Config], vs: Sequence[views.ExploreView],
+                theme: figures.Theme, log_y: bool) -> None:
+    """Three rows (codes, errors, mapping), one column per config, axes shared per row.
+
+    A figure depends on its own view and on the shared axes (so on every config), hence its
+    cache key holds both.
+    """
     dens = [comparisons.error_density(v.errors, v.n) for v in vs]
     axes = comparisons.shared_axes(vs, dens)
+    keys = [(tensor.key, c.cfg, v.x_min, v.x_max, axes, log_y) for c, v in
+            zip(configs, vs, strict=True)]
     count_y = _y_range((max(axes.counts[0] * 0.5, 0.5), axes.counts[1]), log_y)
     st.subheader(t("compare.row.codes"))
     for k, (col, v) in enumerate(zip(st.columns(len(vs)), vs, strict=True)):
-        fig = figures.code_usage(v.summary.usage, theme=theme, labels={
-            "title": t("compare.fig.codes"), "unreachable": t("compare.fig.unreachable"),
-            "empty": t("compare.fig.empty"), "counts": t("compare.fig.per_code"),
-            "y": t("fig.count")})
         with col:
-            shell.figure(figures.share_axes(fig, y=count_y, log_y=log_y, margins=_margins(theme)),
-                         key=f"cmp_codes_{k}")
+            _figure(f"codes_{k}", keys[k], theme, {
+                "title": t("compare.fig.codes"), "unreachable": t("compare.fig.unreachable"),
+                "empty": t("compare.fig.empty"), "counts": t("compare.fig.per_code"),
+                "y": t("fig.count")},
+                lambda labels, v=v: figures.share_axes(
+                    figures.code_usage(v.summary.usage, theme=theme, labels=labels),
+                    y=count_y, log_y=log_y, margins=_margins(theme)))
     st.subheader(t("compare.row.errors"), help=t("compare.row.errors.help"))
     dens_y = _y_range(axes.density, log_y)
     for k, (col, v, d) in enumerate(zip(st.columns(len(vs)), vs, dens, strict=True)):
         scale = float(v.qp.scale)
-        fig = figures.error_density(d.rounding, d.clipped, scale=scale, uniform=d.uniform,
-                                    theme=theme, labels={
-                                        "title": t("compare.fig.errors", scale=f"{scale:.4g}"),
-                                        "rounding": t("compare.fig.rounding"),
-                                        "clipping": t("compare.fig.clipping"),
-                                        "uniform": t("compare.fig.uniform"),
-                                        "y": t("compare.fig.density")})
         with col:
-            shell.figure(figures.share_axes(fig, x=axes.error, y=dens_y, log_y=log_y,
-                                            margins=_margins(theme)), key=f"cmp_errors_{k}")
+            _figure(f"errors_{k}", keys[k], theme, {
+                "title": t("compare.fig.errors", scale=f"{scale:.4g}"),
+                "rounding": t("compare.fig.rounding"), "clipping": t("compare.fig.clipping"),
+                "uniform": t("compare.fig.uniform"), "y": t("compare.fig.density")},
+                lambda labels, d=d, scale=scale: figures.share_axes(
+                    figures.error_density(d.rounding, d.clipped, scale=scale, uniform=d.uniform,
+                                          theme=theme, labels=labels),
+                    x=axes.error, y=dens_y, log_y=log_y, margins=_margins(theme)))
     st.subheader(t("compare.row.mapping"))
     for k, (col, v) in enumerate(zip(st.columns(len(vs)), vs, strict=True)):
-        qp = v.qp
-        sc = views.staircase(*axes.x, qp)
-        fig = figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
-                                        x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax,
-                                        theme=theme, labels={"title": t("compare.fig.mapping")})
         with col:
-            shell.figure(figures.share_axes(fig, margins=_margins(theme, right=True)),
-                         key=f"cmp_mapping_{k}")
+            _figure(f"mapping_{k}", keys[k], theme, {"title": t("compare.fig.mapping")},
+                    lambda labels, qp=v.qp: _mapping(qp, axes.x, theme, labels))
+
+
+def _mapping(qp, x_range: tuple[float, float], theme: figures.Theme, labels: dict):
+    sc = views.staircase(*x_range, qp)
+    fig = figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
+                                    x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax,
+                                    theme=theme, labels=labels)
+    return figures.share_axes(fig, margins=_margins(theme, right=True))
 
 
 def render() -> None:
@@ -263,5 +279,5 @@ def render() -> None:
     st.subheader(t("compare.table"), help=t("compare.table.help"))
     st.dataframe(table(rows, names), width="stretch")
     verdict(rows, configs, vs)
-    figure_rows(vs, theme, log_y)
+    figure_rows(tensor, configs, vs, theme, log_y)
     shell.page_end()
