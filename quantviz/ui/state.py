@@ -93,6 +93,10 @@ def widget(control: Control, container: Any = None) -> Any:
     The control is remembered for this run so that the page's URL sync writes it.
     """
     init(control)
+    # Streamlit drops a widget's state when a page without that widget runs, so a key shared
+    # by two pages (bits, scheme) would reset on the way from one to the other; written back
+    # before the widget exists, the value is plain session state the new widget starts from.
+    st.session_state[control.key] = st.session_state[control.key]
     drawn = st.session_state.setdefault("_controls", [])
     if control not in drawn:
         drawn.append(control)
