@@ -115,3 +115,98 @@ def worked_notes(x0: float, qp: QParams) -> list[str]:
     lines.append(rf"x_f = {_num(forms.scale)} \times ({q} {'+' if zp >= 0 else '-'} {abs(zp)})"
                  rf" = {_num(x_hat)}")
     return lines
+
+
+# --- the Learn page: the notes' derivation, the conventions, integer matmuls -----------------
+NOTES_CLAMP = (r"x_q = \operatorname{clip}\!\left(\operatorname{round}\!\left(\frac{x_f}{scale}"
+               r"\right) - zp,\ 0,\ 2^n - 1\right)")
+MATMUL_EXPANSION = (r"\sum_i (q_{w,i} - Z_w)(q_{x,i} - Z_x) = \sum_i q_{w,i}\,q_{x,i}"
+                    r" - Z_x \sum_i q_{w,i} - Z_w \sum_i q_{x,i} + N Z_w Z_x")
+AIMET_DEQUANTIZE = r"\hat{x} = (q + \mathrm{offset})\cdot s,\qquad \mathrm{offset} = -Z"
+MULTIPLIER_QUANTIZE = r"q = \operatorname{round}(x \cdot m) + Z,\qquad m = 1/s"
+NNCF_QUANTIZE = (r"q - q_{\min} = \operatorname{round}\!\left(\frac{\operatorname{clip}(x,\ "
+                 r"\ell,\ h) - \ell}{h - \ell}\,(\mathrm{levels} - 1)\right)")
+PADDING_ZERO = r"\hat{0} = scale \times (\operatorname{round}(-zp) + zp)"
+
+
+def _signed(v: float) -> str:
+    """`` + v`` or `` - |v|`` for the middle of a LaTeX sum."""
+    return f" + {_num(v)}" if v >= 0 else f" - {_num(-v)}"
+
+
+def worked_derivation(steps) -> dict[str, str]:
+    """The notes' equations (1)-(4), dequantization and 0.0 with ``steps``'s numbers.
+
+    ``steps`` is a :class:`quantviz.lessons.NotesSteps`; the keys are "1", "scale", "2", "zp",
+    "3", "4", "dequantize", "zero" and "pytorch" (PyTorch's ``Z`` and code beside them). The
+    notes do not clamp, so "4" states the bare code even when it leaves ``[0, 2^n - 1]``.
+    """
+    s = steps
+    return {
+        "1": (rf"x_q = \operatorname{{round}}\!\left(({_num(s.x_f)}{_signed(-s.x_min)})"
+              rf"\times\frac{{{s.top}}}{{{_num(s.x_max)}{_signed(-s.x_min)}}}\right)"
+              rf" = \operatorname{{round}}({_num(s.t1)}) = {s.q1}"),
+        "scale": (rf"scale = \frac{{{_num(s.x_max)}{_signed(-s.x_min)}}}{{{s.top}}}"
+                  rf" = {_num(s.scale)}"),
+        "2": (rf"\frac{{x_f}}{{scale}} = {_num(s.x_over_scale)},\qquad "
+              rf"\frac{{x_f^{{\min}}}}{{scale}} = {_num(s.zp_exact)}"),
+        "zp": rf"zp = \frac{{{_num(s.x_min)}}}{{{_num(s.scale)}}} = {_num(s.zp_exact)}",
+        "3": (rf"x_q = \operatorname{{round}}({_num(s.x_over_scale)}{_signed(-s.zp_exact)})"
+              rf" = \operatorname{{round}}({_num(s.t3)}) = {s.q3}"),
+        "4": (rf"zp = \operatorname{{round}}({_num(s.zp_exact)}) = {s.zp},\quad "
+              rf"x_q = \operatorname{{round}}({_num(s.x_over_scale)}){_signed(-s.zp)}"
+              rf" = {s.q4}"),
+        "dequantize": (rf"x_f = {_num(s.scale)} \times ({s.q4}{_signed(s.zp)})"
+                       rf" = {_num(s.x_hat)},\qquad bias = scale \times zp"
+                       rf" = {_num(s.scale * s.zp)}"),
+        "zero": (rf"0.0 \xrightarrow{{\text{{quantize}}}} -zp = {s.zero_code}"
+                 rf" \xrightarrow{{\text{{dequantize}}}} {_num(s.scale)} \times ({s.zero_code}"
+                 rf"{_signed(s.zp)}) = {_num(s.scale * (s.zero_code + s.zp))}"),
+        "pytorch": (rf"s = {_num(s.pt_scale)},\quad Z = {s.pt_zero_point},\quad "
+                    rf"q = {s.pt_code},\quad \hat{{x}} = {_num(s.pt_x_hat)}"),
+    }
+
+
+def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
+    """One value ``x0`` quantized and dequantized in every zero-point convention.
+
+    Keys "pytorch", "notes", "aimet", "multiplier", "nncf"; every line states the same code
+    ``q`` (NNCF's codes start at 0, so it states ``q - qmin``) and the same ``x_hat``, both
+    computed by :mod:`quantviz.quantize`. A value beyond the grid shows its unclipped code
+    an arrow to the clamped one. Per-tensor ``qp`` only.
+    """
+    f = zero_point_forms(qp)
+    x = np.array([x0], dtype=np.float32)
+    q = int(quantize(x, qp)[0])
+    u = int(unclipped_codes(x, qp, None, None)[0])
+    code = f"{q}" if u == q else rf"{u} \to {q}"
+    x_hat = _num(float(dequantize(np.array([q], dtype=qp.config.dtype), qp)[0]))
+    xs, s = _num(x[0]), _num(f.scale)
+    frac = rf"\operatorname{{round}}\!\left(\frac{{{xs}}}{{{s}}}\right)"
+    return {
+        "pytorch": (rf"q = {frac}{_signed(f.zero_point)} = {code},\quad \hat{{x}} = "
+                    rf"({q}{_signed(-f.zero_point)})\times {s} = {x_hat}"),
+        "notes": (rf"x_q = {frac}{_signed(-f.zp_notes)} = {code},\quad x_f = {s}\times"
+                  rf"({q}{_signed(f.zp_notes)}) = {x_hat}"),
+        "aimet": (rf"\mathrm{{offset}} = {f.offset_aimet},\quad \hat{{x}} = ({q}"
+                  rf"{_signed(f.offset_aimet)})\times {s} = {x_hat}"),
+        "multiplier": (rf"m = {_num(f.multiplier)},\quad q = \operatorname{{round}}({xs}\times"
+                       rf"{_num(f.multiplier)}){_signed(f.zero_point)} = {code}"),
+        "nncf": (rf"\ell = {_num(f.input_low)},\ h = {_num(f.input_high)},\ "
+                 rf"\mathrm{{levels}} = {f.levels}:\quad q - q_{{\min}} = {q - qp.qmin}"),
+    }
+
+
+def worked_dot(terms) -> str:
+    """:data:`MATMUL_EXPANSION` with the numbers of a :class:`quantviz.lessons.DotTerms`."""
+    t = terms
+    return (rf"{t.direct} = {t.qq} - {t.z_x}\times {t.sum_qw} - {t.z_w}\times {t.sum_qx}"
+            rf" + {t.n}\times {t.z_w}\times {t.z_x}")
+
+
+def worked_padding(result) -> str:
+    """:data:`PADDING_ZERO` with the numbers of a :class:`quantviz.lessons.PaddingResult`."""
+    r = result
+    code = int(np.rint(-r.zp_exact))
+    return (rf"\hat{{0}} = {_num(r.scale)} \times ({code}{_signed(r.zp_exact)})"
+            rf" = {_num(r.pad_exact)}")

@@ -158,3 +158,54 @@ def test_worked_example_states_quantize_and_dequantize_results(cfg, a, b, x0):
     assert (1 if sign.group(1) == "+" else -1) * int(sign.group(2)) == int(qp.zero_point)
     for line in lines + notes:
         assert _balanced(line), line
+
+
+# ---------------------------------------------------------------- the Learn page's lines
+
+
+def test_worked_derivation_by_hand():
+    from quantviz.formulas import worked_derivation
+    from quantviz.lessons import notes_steps
+
+    # [-1, 3], 8 bits, x_f = 0.5: scale = 4/255 = 0.0156862745, zp = -63.75 -> -64,
+    # x_f/scale = 31.875 -> 32, x_q = 32 + 64 = 96, x_f = 0.0156862745 * (96 - 64) = 0.50196
+    lines = worked_derivation(notes_steps(0.5, -1.0, 3.0, 8))
+    assert _last_number(lines["1"]) == "96"
+    assert _last_number(lines["scale"]) == "0.0156862745"
+    assert _last_number(lines["zp"]) == "-63.75"
+    assert _last_number(lines["3"]) == "96"
+    assert r"\operatorname{round}(31.875) + 64 = 96" in lines["4"]
+    assert r"(96 - 64) = 0.501960784" in lines["dequantize"]
+    assert _last_number(lines["dequantize"]) == "-1.00392157"  # bias = scale * zp
+    assert "-zp = 64" in lines["zero"] and _last_number(lines["zero"]) == "0"
+    assert "Z = 64" in lines["pytorch"]
+    for line in lines.values():
+        assert _balanced(line)
+        assert not re.search(r"\\q?quad[A-Za-z]", line)  # "\quadx" would not render
+
+
+def test_worked_conventions_state_one_code_and_one_value():
+    from quantviz.formulas import worked_conventions
+
+    # uint8 [-1, 3]: Z = 64, x = 0.5 -> round(31.875) + 64 = 96; NNCF counts from qmin = 0
+    qp = compute_qparams(-1.0, 3.0, QuantConfig(8, "asymmetric"))
+    lines = worked_conventions(0.5, qp)
+    assert set(lines) == {"pytorch", "notes", "aimet", "multiplier", "nncf"}
+    x_hat = formulas._num(float(dequantize(np.array([96], dtype=np.uint8), qp)[0]))
+    for key in ("pytorch", "notes", "aimet"):
+        assert _last_number(lines[key]) == x_hat, key
+    assert "+ 64 = 96" in lines["pytorch"] and "- -64" not in lines["notes"]
+    assert "offset = -64" in lines["aimet"].replace(r"\mathrm{offset}", "offset")
+    assert _last_number(lines["multiplier"]) == "96"
+    assert _last_number(lines["nncf"]) == "96"
+    # beyond the grid: 4.0 -> round(255.0) + 64 = 319, clamped to 255
+    assert r"319 \to 255" in worked_conventions(4.0, qp)["pytorch"]
+
+
+def test_worked_dot_states_every_term():
+    from quantviz.formulas import worked_dot
+    from quantviz.lessons import dot_terms
+
+    # (1-1)(4-2) + (2-1)(5-2) + (3-1)(6-2) = 11 = 32 - 2*6 - 1*15 + 3*1*2
+    line = worked_dot(dot_terms(np.array([1, 2, 3]), 1, np.array([4, 5, 6]), 2))
+    assert line == r"11 = 32 - 2\times 6 - 1\times 15 + 3\times 1\times 2"
