@@ -588,3 +588,261 @@ def stream_ranges(
                                        "shape": "hv" if i == 0 else "linear"}))
     return _layout(fig, theme, labels.get("title", "x_max batch by batch"),
                    labels.get("x", "batch"), "x_max")
+
+
+# -- per-channel and per-group quantization (Per-channel page) ----------------------------------
+
+
+def _gapped(values: Sequence[float]) -> list[float | None]:
+    """Values for plotly with non-finite entries (an exact channel's SQNR of inf) as gaps."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]
+
+
+def channel_ranges(
+    channel: Sequence[int],
+    x_min: Sequence[float],
+    x_max: Sequence[float],
+    *,
+    tensor_range: tuple[float, float],
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Each channel's ``[x_min, x_max]`` as a band, with the per-tensor range as dashed lines.
+
+    ``channel`` is the x position of each point (a channel index or the first channel of a
+    pooled block); the caller pools and orders. Above ``GL_THRESHOLD`` points the traces use
+    WebGL.
+    """
+    labels = dict(labels or {})
+    scatter = go.Scattergl if len(channel) > GL_THRESHOLD else go.Scatter
+    xs = np.asarray(channel)
+    fig = go.Figure()
+    fig.add_trace(scatter(x=xs, y=np.asarray(x_min, dtype=np.float64), mode="lines",
+                          name=labels.get("x_min", "x_min per channel"),
+                          line={"color": theme.color(0), "width": 1.5}))
+    fig.add_trace(scatter(x=xs, y=np.asarray(x_max, dtype=np.float64), mode="lines",
+                          name=labels.get("x_max", "x_max per channel"), fill="tonexty",
+                          line={"color": theme.color(1), "width": 1.5}))
+    lo, hi = tensor_range
+    span = [float(xs[0]), float(xs[-1])] if len(xs) else [0.0, 1.0]
+    fig.add_trace(go.Scatter(x=span + [None] + span, y=[lo, lo, None, hi, hi], mode="lines",
+                             name=labels.get("tensor", "per-tensor range"),
+                             line={"color": GREY, "dash": "dash", "width": 2}))
+    return _layout(fig, theme, labels.get("title", "Range of each channel"),
+                   labels.get("x", "channel"), labels.get("y", "x"))
+
+
+def channel_errors(
+    channel: Sequence[int],
+    curves: Mapping[str, Sequence[float]],
+    *,
+    log_y: bool = False,
+    y_title: str = "MSE",
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """One line per granularity of an error measure per channel (MSE or SQNR).
+
+    ``curves[name][i]`` belongs to ``channel[i]``; non-finite values (an exact channel) leave
+    gaps. Above ``GL_THRESHOLD`` points the traces use WebGL.
+    """
+    labels = dict(labels or {})
+    scatter = go.Scattergl if len(channel) > GL_THRESHOLD else go.Scatter
+    fig = go.Figure()
+    mode = "lines" if len(channel) > 200 else "lines+markers"
+    for i, (name, ys) in enumerate(curves.items()):
+        fig.add_trace(scatter(x=np.asarray(channel), y=_gapped(ys), mode=mode, name=name,
+                              line={"color": theme.color(i), "width": 1.5},
+                              marker={"size": 4}))
+    _layout(fig, theme, labels.get("title", "Error per channel"), labels.get("x", "channel"),
+            y_title)
+    if log_y:
+        fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def granularity_tradeoff(
+    points: Sequence[tuple[str, float, float]],
+    *,
+    selected: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """SQNR against the parameter overhead in bits per weight, one marker per choice.
+
+    ``points`` are ``(name, bits_per_weight, sqnr_db)``; names in ``selected`` are drawn large
+    and filled, the rest small and open. The x axis is logarithmic (per tensor costs a few
+    thousandths of a bit, groups of 16 a few bits).
+    """
+    labels = dict(labels or {})
+    fig = go.Figure()
+    chosen = [p for p in points if p[0] in selected]
+    others = [p for p in points if p[0] not in selected]
+    for group, name, size, symbol, color in (
+        (others, labels.get("others", "other choices"), 10, "circle-open", GREY),
+        (chosen, labels.get("selected", "shown above"), 16, "circle", theme.color(0)),
+    ):
+        if not group:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[p[1] for p in group], y=_gapped([p[2] for p in group]), text=[p[0] for p in group],
+            mode="markers+text", name=name, hovertemplate="%{text}<br>%{x:.4g} bits per weight"
+            "<br>%{y:.2f} dB<extra></extra>",
+            textposition=["bottom right" if i % 2 else "top left" for i in range(len(group))],
+            marker={"size": size, "symbol": symbol, "color": color, "line": {"width": 2}}))
+    _layout(fig, theme, labels.get("title", "Error against parameter cost"),
+            labels.get("x", "parameter overhead (bits per weight)"), labels.get("y", "SQNR (dB)"))
+    fig.update_xaxes(type="log", dtick=1, tickformat="~g")
+    finite = [p[2] for p in points if np.isfinite(p[2])]
+    if finite:
+        pad = max(1.0, 0.15 * (max(finite) - min(finite)))
+        fig.update_yaxes(range=[min(finite) - pad, max(finite) + pad])
+    if points:
+        xs = [p[1] for p in points]
+        fig.update_xaxes(range=[np.log10(min(xs)) - 0.5, np.log10(max(xs)) + 0.5])
+    return fig
+
+
+def group_heatmap(
+    cells: np.ndarray,
+    *,
+    row_step: int,
+    col_step: int,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Heat map of ``max |x|`` per (row, group), already pooled by the caller.
+
+    Cell ``[r, c]`` covers rows from ``r * row_step`` and groups from ``c * col_step``; the axes
+    count rows and groups of the tensor, not cells.
+    """
+    labels = dict(labels or {})
+    cells = np.asarray(cells, dtype=np.float64)
+    fig = go.Figure(go.Heatmap(
+        z=cells, x=np.arange(cells.shape[1]) * col_step, y=np.arange(cells.shape[0]) * row_step,
+        colorscale="Viridis", colorbar={"title": {"text": labels.get("z", "max |x|")}},
+        hovertemplate="row %{y}<br>group %{x}<br>max |x| = %{z:.4g}<extra></extra>"))
+    _layout(fig, theme, labels.get("title", "Largest |x| of each group"),
+            labels.get("x", "group"), labels.get("y", "row"))
+    fig.update_yaxes(autorange="reversed")
+    if cells.shape[1] <= 12:
+        fig.update_xaxes(dtick=col_step)
+    return fig
+
+
+# -- the Learn page: the two pictures and the padding lesson ------------------------------------
+
+
+def range_mapping(
+    picture,
+    *,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """The float axis (top) mapped onto the integer axis (bottom) for one scheme.
+
+    ``picture`` is a :class:`quantviz.lessons.MappingPicture`. The float axis spans the data
+    and the grid; the integer axis ``[qmin, qmax]`` is drawn narrower below it, as in the usual
+    textbook picture. Lines join ``grid_lo -> qmin``, ``grid_hi -> qmax`` and ``0.0 -> Z``; the
+    codes the data reach are a thick coloured bar, wasted codes a thick grey bar.
+    """
+    labels = dict(labels or {})
+    p = picture
+    f_lo = min(p.data_lo, p.grid_lo, 0.0)
+    f_hi = max(p.data_hi, p.grid_hi, 0.0)
+    width = (f_hi - f_lo) or 1.0
+
+    def fx(v: float) -> float:  # float value -> drawing position on [0, 1]
+        return (v - f_lo) / width
+
+    def qx(code: float) -> float:  # integer code -> drawing position on [0.15, 0.85]
+        return 0.15 + 0.7 * (code - p.qmin) / max(p.qmax - p.qmin, 1)
+
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[1, 1], mode="lines", showlegend=False,
+                             line={"color": "#444444", "width": 2}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[fx(p.data_lo), fx(p.data_hi)], y=[1, 1], mode="lines",
+                             name=labels.get("data", "data range [x_min, x_max]"),
+                             line={"color": theme.color(1), "width": 9}))
+    for lo, hi, name, color in _code_bars(p, labels, theme):
+        fig.add_trace(go.Scatter(x=[qx(lo - 0.5), qx(hi + 0.5)], y=[0, 0], mode="lines",
+                                 name=name, line={"color": color, "width": 9}))
+    joins = [(p.grid_lo, p.qmin, "q_min"), (p.grid_hi, p.qmax, "q_max"), (0.0, p.zero_point, "Z")]
+    jx, jy = [], []
+    for value, code, _ in joins:
+        jx += [fx(value), qx(code), None]
+        jy += [1, 0, None]
+    fig.add_trace(go.Scatter(x=jx, y=jy, mode="lines", name=labels.get("join", "x -> q"),
+                             line={"color": theme.color(0), "width": 1.5, "dash": "dot"}))
+    top = [(p.grid_lo, f"{p.grid_lo:.4g}"), (p.grid_hi, f"{p.grid_hi:.4g}"), (0.0, "0.0")]
+    fig.add_trace(go.Scatter(x=[fx(v) for v, _ in top], y=[1, 1, 1], mode="markers+text",
+                             text=[t for _, t in top], textposition="top center",
+                             showlegend=False, marker={"color": "#444444", "size": 8}))
+    bottom = [(p.qmin, f"q_min = {p.qmin}"), (p.qmax, f"q_max = {p.qmax}"),
+              (p.zero_point, f"Z = {p.zero_point}")]
+    fig.add_trace(go.Scatter(x=[qx(c) for c, _ in bottom], y=[0, 0, 0], mode="markers+text",
+                             text=[t for _, t in bottom], textposition="bottom center",
+                             showlegend=False, marker={"color": "#444444", "size": 8}))
+    _layout(fig, theme, labels.get("title", p.scheme), "", "")
+    fig.update_layout(height=int(theme.height * 0.8),
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0})
+    fig.update_xaxes(visible=False, range=[-0.08, 1.08])
+    fig.update_yaxes(visible=False, range=[-0.35, 1.3])
+    fig.add_annotation(x=-0.06, y=1, text="x", showarrow=False, font={"size": theme.font_size + 3})
+    fig.add_annotation(x=0.03, y=0, text="q", showarrow=False, font={"size": theme.font_size + 3})
+    return fig
+
+
+def _code_bars(p, labels: Mapping[str, str], theme: Theme) -> list[tuple[int, int, str, str]]:
+    """``(first, last, name, colour)`` of the reachable and wasted runs of codes."""
+    bars = [(p.code_lo, p.code_hi, labels.get("reached", "codes the data reach"),
+             theme.color(2))]
+    wasted = labels.get("wasted", "wasted codes")
+    if p.code_lo > p.qmin:
+        bars.append((p.qmin, p.code_lo - 1, wasted, GREY))
+    if p.code_hi < p.qmax:
+        bars.append((p.code_hi + 1, p.qmax, wasted if len(bars) == 1 else "", GREY))
+    return bars
+
+
+def padding_outputs(
+    reference: Sequence[float],
+    outputs: Mapping[str, Sequence[float]],
+    biases: Mapping[str, Sequence[float]],
+    border: Sequence[bool],
+    *,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Convolution outputs (top) and the part the padding adds to them (bottom), per position.
+
+    ``reference`` is the exact output, ``outputs[name]`` each quantized variant's, and
+    ``biases[name]`` the padding's share of it; positions where ``border`` is True (the window
+    reaches into the padding) are shaded in both panels.
+    """
+    from plotly.subplots import make_subplots
+
+    labels = dict(labels or {})
+    pos = np.arange(len(reference))
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.6, 0.4])
+    for i, (name, ys) in enumerate(outputs.items()):
+        fig.add_trace(go.Scatter(x=pos, y=np.asarray(ys), mode="lines+markers", name=name,
+                                 legendgroup=name, line={"color": theme.color(i), "width": 1.5},
+                                 marker={"size": 6}), row=1, col=1)
+    fig.add_trace(go.Scatter(x=pos, y=np.asarray(reference), mode="lines",
+                             name=labels.get("reference", "exact output"),
+                             line={"color": "#444444", "width": 1.5, "dash": "dash"}),
+                  row=1, col=1)
+    for i, (name, ys) in enumerate(biases.items()):
+        fig.add_trace(go.Bar(x=pos, y=np.asarray(ys), name=name, legendgroup=name,
+                             showlegend=False, marker={"color": theme.color(i)}), row=2, col=1)
+    for k in np.flatnonzero(np.asarray(border)):
+        fig.add_vrect(x0=k - 0.5, x1=k + 0.5, fillcolor=theme.clip_color, opacity=0.12,
+                      line_width=0, layer="below")
+    _layout(fig, theme, labels.get("title", "Zero padding after quantization"), "", "")
+    fig.update_layout(barmode="group", bargap=0.2, height=int(theme.height * 1.3))
+    fig.update_xaxes(title_text=labels.get("x", "output position"), row=2, col=1)
+    fig.update_yaxes(title_text=labels.get("y", "output"), row=1, col=1)
+    fig.update_yaxes(title_text=labels.get("bias", "bias from padding"), row=2, col=1)
+    return fig

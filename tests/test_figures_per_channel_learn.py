@@ -1,0 +1,111 @@
+"""What the Per-channel and Learn figures show: traces, positions, gaps, shading, WebGL."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from quantviz import figures, lessons
+from quantviz.figures import GL_THRESHOLD, GREY, Theme
+from quantviz.quantize import QuantConfig
+
+
+def test_channel_ranges_band_and_per_tensor_lines():
+    fig = figures.channel_ranges([0, 1, 2], [-1.0, -0.5, -0.1], [1.0, 0.4, 0.2],
+                                 tensor_range=(-1.0, 1.0), labels={"x_min": "lo", "x_max": "hi"})
+    lo, hi, tensor = fig.data
+    assert (lo.name, hi.name) == ("lo", "hi") and hi.fill == "tonexty"  # the band lo..hi
+    np.testing.assert_array_equal(hi.y, [1.0, 0.4, 0.2])
+    assert list(tensor.y) == [-1.0, -1.0, None, 1.0, 1.0]  # dashed lines at the shared range
+    assert list(tensor.x) == [0.0, 2.0, None, 0.0, 2.0]
+    assert isinstance(lo, go.Scatter)
+
+
+def test_channel_ranges_use_webgl_above_the_threshold():
+    n = GL_THRESHOLD + 1
+    fig = figures.channel_ranges(np.arange(n), -np.ones(n), np.ones(n), tensor_range=(-1, 1))
+    assert isinstance(fig.data[0], go.Scattergl) and isinstance(fig.data[1], go.Scattergl)
+
+
+def test_channel_errors_gap_infinite_values_and_log_axis():
+    fig = figures.channel_errors([0, 1, 2], {"per tensor": [1e-3, np.inf, 1e-5],
+                                             "per channel": [1e-4, 1e-4, 1e-6]}, log_y=True)
+    assert [tr.name for tr in fig.data] == ["per tensor", "per channel"]
+    assert list(fig.data[0].y) == [1e-3, None, 1e-5]  # an exact channel leaves a gap
+    assert fig.layout.yaxis.type == "log"
+    assert figures.channel_errors([0], {"a": [20.0]}).layout.yaxis.type is None
+
+
+def test_granularity_tradeoff_marks_the_selected_choices():
+    points = [("tensor", 0.002, 33.7), ("channel", 0.16, 43.4), ("g32", 1.25, 46.6)]
+    fig = figures.granularity_tradeoff(points, selected=("tensor", "channel"))
+    others, chosen = fig.data
+    assert list(others.text) == ["g32"] and others.marker.symbol == "circle-open"
+    assert list(chosen.text) == ["tensor", "channel"] and chosen.marker.symbol == "circle"
+    assert list(chosen.x) == [0.002, 0.16]
+    assert fig.layout.xaxis.type == "log"
+    # the x range spans half a decade beyond the cheapest and the dearest choice
+    assert fig.layout.xaxis.range == pytest.approx((np.log10(0.002) - 0.5, np.log10(1.25) + 0.5))
+
+
+def test_group_heatmap_axes_count_rows_and_groups():
+    cells = np.array([[1.0, 2.0], [3.0, 4.0]])
+    fig = figures.group_heatmap(cells, row_step=10, col_step=3)
+    (heat,) = fig.data
+    np.testing.assert_array_equal(heat.z, cells)
+    assert list(heat.x) == [0, 3] and list(heat.y) == [0, 10]
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def _join(fig) -> go.Scatter:
+    return next(tr for tr in fig.data if tr.name == "x -> q")
+
+
+def test_range_mapping_of_relu_under_signed_symmetric():
+    # [0, 6], int8 symmetric: grid [-6.0235, 5.9765], codes 0..127 reached, -128..-1 wasted
+    pic = lessons.mapping_picture(0.0, 6.0, QuantConfig(8, "symmetric", signed=True))
+    fig = figures.range_mapping(pic, labels={"join": "x -> q"})
+    names = {tr.name: tr for tr in fig.data if tr.name}
+    reached, wasted = names["codes the data reach"], names["wasted codes"]
+    assert wasted.line.color == GREY and reached.line.color != GREY
+
+    def qx(code):  # integer axis drawn on [0.15, 0.85]
+        return 0.15 + 0.7 * (code - pic.qmin) / (pic.qmax - pic.qmin)
+
+    assert wasted.x == pytest.approx((qx(-128.5), qx(-0.5)))
+    assert reached.x == pytest.approx((qx(-0.5), qx(127.5)))
+    join = _join(fig)
+    # grid_lo -> q_min, grid_hi -> q_max, 0.0 -> Z = 0, from y = 1 down to y = 0
+    assert [join.x[i] for i in (1, 4, 7)] == pytest.approx([qx(-128), qx(127), qx(0)])
+    assert list(join.y) == [1, 0, None] * 3
+    # the float axis spans grid and data: [-6.0235, 6.0], since 6.0 lies past the grid's end
+    width = max(pic.grid_hi, pic.data_hi) - pic.grid_lo
+    assert join.x[6] == pytest.approx((0.0 - pic.grid_lo) / width)
+
+
+def test_range_mapping_that_fills_the_grid_has_no_wasted_bar():
+    pic = lessons.mapping_picture(-1.0, 3.0, QuantConfig(8, "asymmetric"))
+    fig = figures.range_mapping(pic, theme=Theme.presentation())
+    assert "wasted codes" not in {tr.name for tr in fig.data}
+    assert fig.layout.height == int(Theme.presentation().height * 0.8)
+    labels = [t for tr in fig.data for t in (tr.text or [])]
+    assert "Z = 64" in labels and "q_min = 0" in labels and "q_max = 255" in labels
+
+
+def test_padding_outputs_shades_the_border_and_splits_the_bias():
+    r = lessons.padded_convolution(lessons.padding_signal(0.4), np.array(lessons.KERNELS["box3"]),
+                                   4)
+    fig = figures.padding_outputs(r.reference, {"int": r.out_integer, "frac": r.out_exact},
+                                  {"int": r.bias_integer, "frac": r.bias_exact}, r.border,
+                                  labels={"reference": "exact"})
+    lines = [tr for tr in fig.data if isinstance(tr, go.Scatter)]
+    bars = [tr for tr in fig.data if isinstance(tr, go.Bar)]
+    assert [tr.name for tr in lines] == ["int", "frac", "exact"]  # the exact line on top
+    assert [tr.name for tr in bars] == ["int", "frac"]
+    assert all(tr.yaxis == "y2" for tr in bars)  # the lower panel
+    np.testing.assert_array_equal(bars[1].y, r.bias_exact)
+    shaded = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert int(r.border.sum()) == 2  # box3: one output at each end, shaded in both panels
+    assert sorted((s.x0, s.xref) for s in shaded) == [
+        (-0.5, "x"), (-0.5, "x2"), (len(r.reference) - 1.5, "x"), (len(r.reference) - 1.5, "x2")]
