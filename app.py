@@ -13,4 +13,6 @@ st.navigation([
     st.Page("pages/bits.py", title=nav_title("bits"), icon="📶", url_path="bits"),
     st.Page("pages/calibration.py", title=nav_title("calibration"), icon="🎯",
             url_path="calibration"),
+    st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
+            url_path="per-channel"),
 ]).run()

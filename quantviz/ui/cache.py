@@ -131,6 +131,9 @@ def clear_all() -> None:
     for fn in (distribution_tensor, upload_catalog, upload_tensor, calibrated_range,
                explore_view, figure):
         fn.clear()
+    from quantviz.ui import channel_cache  # imports this module: import it late
+
+    channel_cache.clear()
     from quantviz.ui import sweep_cache  # imports this module: import it late
 
     sweep_cache.clear()
