@@ -15,4 +15,5 @@ st.navigation([
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per-channel"),
+    st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

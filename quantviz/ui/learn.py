@@ -1,0 +1,495 @@
+"""The Learn page: the source notes in order, in our words, with every number computed live.
+
+Sections follow the notes: the two schemes and their pictures, the derivation of scale and
+zero point, dequantization, why 0.0 must map exactly (a padded convolution), the zero-point
+conventions, then what the notes leave out, the practical advice and the sources. Three
+"predict, then reveal" questions ask before they tell; their answers come from the core.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from quantviz import figures, formulas, lessons
+from quantviz.quantize import QuantConfig, compute_qparams, zero_point_forms
+from quantviz.ui import controls, shell
+from quantviz.ui.i18n import t
+from quantviz.ui.state import Control, widget
+
+PAGES = Path(__file__).resolve().parents[2] / "pages"
+
+EX_MIN = Control("ex_min", "number", -1.0, "learn.ex_min", fmt="%.6g", step=0.1)
+EX_MAX = Control("ex_max", "number", 3.0, "learn.ex_max", fmt="%.6g", step=0.1)
+EX_X = Control("ex_x", "number", 0.5, "learn.ex_x", fmt="%.6g", step=0.1)
+PAD_KERNEL = Control("pad_kernel", "select", "box3", "learn.pad_kernel",
+                     options=tuple(lessons.KERNELS), option_prefix="learn.kernel")
+PAD_OFFSET = Control("pad_offset", "float", 0.4, "learn.pad_offset", lo=-1.0, hi=1.0, step=0.05)
+PAD_BITS = Control("pad_bits", "int", 4, "learn.pad_bits", lo=2, hi=8)
+GAP_MIN = Control("gap_min", "number", 1.0, "learn.gap_min", fmt="%.6g", step=0.1)
+GAP_MAX = Control("gap_max", "number", 3.0, "learn.gap_max", fmt="%.6g", step=0.1)
+CLAMP_X = Control("clamp_x", "number", 4.0, "learn.clamp_x", fmt="%.6g", step=0.1)
+SYM_AMAX = Control("sym_amax", "number", 3.0, "learn.sym_amax", lo=1e-6, hi=1e30, fmt="%.6g",
+                   step=0.5)
+QUIZ_CODES = Control("quiz_codes", "radio", None, "learn.q1.choice",
+                     options=("none", "negative", "positive", "lowest", "upper_half"),
+                     option_prefix="learn.quiz1")
+QUIZ_RANGE = Control("quiz_range", "segmented", "a", "learn.q2.range", options=("a", "b", "c"),
+                     option_prefix="learn.q2.range")
+QUIZ_ZP = Control("quiz_zp", "int", 128, "learn.q2.guess", lo=0, hi=255)
+QUIZ_CASE = Control("quiz_case", "select", "notes_pos", "learn.q3.case",
+                    options=("notes_pos", "pytorch_pos", "unrounded"),
+                    option_prefix="learn.q3.case")
+QUIZ_ZERO = Control("quiz_zero", "radio", None, "learn.q3.choice", options=("yes", "no"),
+                    option_prefix="learn.q3.answer")
+
+#: The ranges of the zero-point question (unsigned asymmetric 8-bit).
+QUIZ_RANGES: dict[str, tuple[float, float]] = {"a": (-1.0, 3.0), "b": (-0.5, 2.0),
+                                               "c": (-4.2, 1.3)}
+#: The situations of the "does 0.0 survive" question: (method, x_min, x_max), 8 bits.
+QUIZ_CASES: dict[str, tuple[str, float, float]] = {
+    "notes_pos": ("notes", 1.0, 3.0),
+    "pytorch_pos": ("pytorch", 1.0, 3.0),
+    "unrounded": ("unrounded", -1.0, 3.0),
+}
+#: ReLU6 outputs, the range of the wasted-codes question.
+RELU_RANGE = (0.0, 6.0)
+
+
+def _num(v: float) -> str:
+    return f"{v:.6g}"
+
+
+@dataclass(frozen=True)
+class Example:
+    """The learner's example: a range, a value to follow, and the bit width."""
+
+    x_min: float
+    x_max: float
+    x: float
+    bits: int
+
+    @property
+    def asym(self) -> QuantConfig:
+        return QuantConfig(self.bits, "asymmetric", signed=False)
+
+    @property
+    def sym(self) -> QuantConfig:
+        return QuantConfig(self.bits, "symmetric", signed=True)
+
+
+def _finite(value: float | None, default: float) -> float:
+    return float(value) if value is not None and math.isfinite(value) else default
+
+
+def example() -> Example:
+    """The sidebar controls of the example; an empty or inverted range falls back to default."""
+    st.sidebar.subheader(t("learn.sidebar.example"))
+    st.sidebar.caption(t("learn.sidebar.example_help"))
+    lo = _finite(widget(EX_MIN), EX_MIN.default)
+    hi = _finite(widget(EX_MAX), EX_MAX.default)
+    x = _finite(widget(EX_X), EX_X.default)
+    bits = widget(controls.BITS)
+    if not lo < hi:
+        st.warning(t("learn.ex_bad", lo=_num(lo), hi=_num(hi)))
+        lo, hi = EX_MIN.default, EX_MAX.default
+    return Example(lo, hi, x, bits)
+
+
+# ---------------------------------------------------------------------------------------------
+# predict, then reveal
+
+
+def _revealed(qid: tuple) -> bool:
+    """Draw the reveal button of question ``qid``; True once it was pressed for this question."""
+    shown = st.session_state.setdefault("_learn_revealed", set())
+    st.button(t("learn.quiz.reveal"), key=f"reveal_{qid[0]}", on_click=shown.add, args=(qid,))
+    return qid in shown
+
+
+def _verdict(guess, right: bool) -> str:
+    if guess is None:
+        return t("learn.quiz.no_guess")
+    return t("learn.quiz.right") if right else t("learn.quiz.wrong")
+
+
+def _spans(spans: tuple[tuple[int, int], ...]) -> str:
+    if not spans:
+        return t("learn.quiz.no_codes")
+    return ", ".join(f"{a}..{b}" if a != b else f"{a}" for a, b in spans)
+
+
+def quiz_wasted(ex: Example) -> None:
+    with st.container(border=True):
+        st.markdown(t("learn.q1.heading"))
+        cfg = ex.sym
+        st.markdown(t("learn.q1.question", bits=ex.bits, qmin=cfg.qmin, qmax=cfg.qmax))
+        guess = widget(QUIZ_CODES, st)
+        if not _revealed(("q1", ex.bits)):
+            return
+        lo, hi = RELU_RANGE
+        spans = lessons.wasted_code_spans(lo, hi, cfg)
+        pic = lessons.mapping_picture(lo, hi, cfg)
+        choices = lessons.wasted_code_choices(cfg)
+        right = guess is not None and choices[guess] == spans
+        st.markdown(t("learn.q1.answer", verdict=_verdict(guess, right),
+                      div=_num((cfg.qmax - cfg.qmin) / 2), scale=_num(pic.scale),
+                      lo=pic.code_lo, hi=pic.code_hi, spans=_spans(spans), wasted=pic.wasted,
+                      levels=pic.levels))
+
+
+def quiz_zero_point() -> None:
+    with st.container(border=True):
+        st.markdown(t("learn.q2.heading"))
+        key = widget(QUIZ_RANGE, st) or QUIZ_RANGE.default
+        lo, hi = QUIZ_RANGES[key]
+        st.markdown(t("learn.q2.question", lo=_num(lo), hi=_num(hi)))
+        guess = widget(QUIZ_ZP, st)
+        if not _revealed(("q2", key)):
+            return
+        qp = compute_qparams(lo, hi, QuantConfig(8, "asymmetric", signed=False))
+        z = int(qp.zero_point)
+        st.markdown(t("learn.q2.answer", verdict=_verdict(guess, guess == z), lo=_num(lo),
+                      hi=_num(hi), scale=_num(float(qp.scale)),
+                      ratio=_num(lo / float(qp.scale)), Z=z))
+
+
+def quiz_zero() -> None:
+    with st.container(border=True):
+        st.markdown(t("learn.q3.heading"))
+        case = widget(QUIZ_CASE, st) or QUIZ_CASE.default
+        st.markdown(t("learn.q3.question"))
+        guess = widget(QUIZ_ZERO, st)
+        if not _revealed(("q3", case)):
+            return
+        method, lo, hi = QUIZ_CASES[case]
+        trip = lessons.zero_trip(method, lo, hi, 8)
+        right = guess is not None and (guess == "yes") == trip.survives
+        where = "learn.q3.in_grid" if trip.in_grid else "learn.q3.out_grid"
+        st.markdown(t(where, verdict=_verdict(guess, right), code=trip.code,
+                      x_hat=_num(trip.x_hat), top=255))
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. the two schemes
+
+
+def _picture_caption(pic: lessons.MappingPicture) -> str:
+    return t("learn.s1.caption", scale=_num(pic.scale), Z=pic.zero_point, lo=pic.code_lo,
+             hi=pic.code_hi, used=pic.levels - pic.wasted, levels=pic.levels, wasted=pic.wasted)
+
+
+def section_schemes(ex: Example, theme: figures.Theme) -> None:
+    st.header(t("learn.s1.heading"))
+    st.markdown(t("learn.s1.asym"))
+    st.markdown(t("learn.s1.sym"))
+    pics = (lessons.mapping_picture(ex.x_min, ex.x_max, ex.asym),
+            lessons.mapping_picture(ex.x_min, ex.x_max, ex.sym))
+    labels = {"data": t("learn.fig.data"), "reached": t("learn.fig.reached"),
+              "wasted": t("learn.fig.wasted"), "join": t("learn.fig.join")}
+    cols = st.columns(2)
+    for col, pic, name in zip(cols, pics, ("asym", "sym"), strict=True):
+        with col:
+            shell.figure(figures.range_mapping(
+                pic, theme=theme, labels={**labels, "title": t(f"learn.s1.fig_{name}",
+                                                               bits=ex.bits)}),
+                key=f"learn_fig_{name}")
+            st.caption(_picture_caption(pic))
+    quiz_wasted(ex)
+    st.subheader(t("learn.s1.compare_heading"))
+    asym, sym = pics
+    st.markdown(t("learn.s1.full", used_a=asym.levels - asym.wasted, levels_a=asym.levels,
+                  used_s=sym.levels - sym.wasted, levels_s=sym.levels))
+    relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
+    left = relu.levels - relu.wasted
+    st.markdown(t("learn.s1.relu", bits=ex.bits, lo=relu.code_lo, hi=relu.code_hi,
+                  wasted=relu.wasted, levels=relu.levels, eff=f"{math.log2(left):.2f}"))
+    st.markdown(t("learn.s1.simple"))
+    st.latex(formulas.MATMUL_EXPANSION)
+    d_asym, d_sym = lessons.dot_example(ex.x_min, ex.x_max, ex.bits)
+    st.markdown(t("learn.s1.simple2", w=", ".join(map(str, lessons.DOT_WEIGHTS))))
+    st.markdown(t("learn.s1.dot_asym", zw=d_asym.z_w))
+    st.latex(formulas.worked_dot(d_asym))
+    st.markdown(t("learn.s1.dot_sym"))
+    st.latex(formulas.worked_dot(d_sym))
+
+
+# ---------------------------------------------------------------------------------------------
+# 2-4. the derivation, dequantization, the zero point
+
+
+def section_derivation(ex: Example) -> lessons.NotesSteps:
+    st.header(t("learn.s2.heading"))
+    steps = lessons.notes_steps(ex.x, ex.x_min, ex.x_max, ex.bits)
+    lines = formulas.worked_derivation(steps)
+    st.markdown(t("learn.s2.intro", lo=_num(ex.x_min), hi=_num(ex.x_max), bits=ex.bits,
+                  x=_num(ex.x), top=steps.top))
+    for key, formula in (("1", formulas.NOTES_1), ("scale", formulas.NOTES_SCALE),
+                         ("2", formulas.NOTES_2), ("zp", formulas.NOTES_ZP),
+                         ("3", formulas.NOTES_3), ("4", formulas.NOTES_4)):
+        st.markdown(t(f"learn.s2.eq{key}"))
+        st.latex(formula)
+        st.latex(lines[key])
+    if steps.q3 == steps.q4:
+        st.markdown(t("learn.s2.same", q=steps.q4))
+    else:
+        st.markdown(t("learn.s2.differ", q3=steps.q3, q4=steps.q4,
+                      frac=_num(abs(steps.zp_exact - steps.zp))))
+    if not steps.in_grid:
+        st.warning(t("learn.s2.outside", q=steps.q4, top=steps.top))
+    st.caption(t("learn.s2.credit"))
+    st.markdown(t("learn.s2.pytorch"))
+    for formula in (formulas.RANGE_WITH_ZERO, formulas.SCALE_ASYMMETRIC,
+                    formulas.ZERO_POINT_ASYMMETRIC, formulas.QUANTIZE):
+        st.latex(formula)
+    st.markdown(t("learn.s2.pytorch_numbers"))
+    st.latex(lines["pytorch"])
+    if steps.pt_zero_point == -steps.zp:
+        st.markdown(t("learn.s2.link_same", Z=steps.pt_zero_point, zp=steps.zp))
+    elif ex.x_min > 0 or ex.x_max < 0:
+        st.markdown(t("learn.s2.link_widened", Z=steps.pt_zero_point, zp=steps.zp))
+    else:
+        st.markdown(t("learn.s2.link_tie", Z=steps.pt_zero_point, zp=steps.zp,
+                      exact=_num(steps.zp_exact)))
+    quiz_zero_point()
+    return steps
+
+
+def section_dequantize(steps: lessons.NotesSteps) -> None:
+    st.header(t("learn.s3.heading"))
+    st.markdown(t("learn.s3.intro"))
+    st.latex(formulas.NOTES_DEQUANTIZE)
+    st.latex(formulas.worked_derivation(steps)["dequantize"])
+    err = steps.x_hat - steps.x_f
+    key = "learn.s3.error" if steps.in_grid else "learn.s3.error_out"
+    st.markdown(t(key, x_hat=_num(steps.x_hat), err=_num(err), half=_num(steps.scale / 2),
+                  q=steps.q4, top=steps.top))
+    st.markdown(t("learn.s3.pytorch"))
+    st.latex(formulas.DEQUANTIZE)
+
+
+def section_zero(steps: lessons.NotesSteps, theme: figures.Theme) -> None:
+    st.header(t("learn.s4.heading"))
+    st.markdown(t("learn.s4.intro"))
+    st.latex(formulas.NOTES_ZERO)
+    st.latex(formulas.worked_derivation(steps)["zero"])
+    st.markdown(t("learn.s4.why"))
+    quiz_zero()
+    padding_demo(theme)
+    st.caption(t("learn.s4.credit"))
+
+
+def padding_demo(theme: figures.Theme) -> None:
+    st.subheader(t("learn.s4.demo_heading"))
+    st.markdown(t("learn.s4.demo"))
+    cols = st.columns(3)
+    kernel = widget(PAD_KERNEL, cols[0])
+    offset = widget(PAD_OFFSET, cols[1])
+    bits = widget(PAD_BITS, cols[2])
+    r = lessons.padded_convolution(lessons.padding_signal(offset),
+                                   np.array(lessons.KERNELS[kernel]), bits)
+    st.markdown(t("learn.s4.zp", lo=_num(float(min(r.signal.min(), 0.0))), scale=_num(r.scale),
+                  zp_exact=_num(r.zp_exact), zp=r.zp))
+    st.latex(formulas.PADDING_ZERO)
+    st.latex(formulas.worked_padding(r))
+    inside = r.err_integer[~r.border]
+    bias = float(np.max(np.abs(r.bias_exact)))
+    m = st.columns(4)
+    m[0].metric(t("learn.s4.m_pad_integer"), _num(r.pad_integer))
+    m[1].metric(t("learn.s4.m_pad_exact"), _num(r.pad_exact))
+    m[2].metric(t("learn.s4.m_bias"), _num(bias))
+    m[3].metric(t("learn.s4.m_rounding"),
+                _num(float(np.sqrt(np.mean(inside**2)))) if inside.size else "—")
+    names = (t("learn.fig.pad.integer"), t("learn.fig.pad.exact"))
+    shell.figure(figures.padding_outputs(
+        r.reference, dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
+        dict(zip(names, (r.bias_integer, r.bias_exact), strict=True)), r.border, theme=theme,
+        labels={"title": t("learn.fig.pad.title"), "reference": t("learn.fig.pad.reference"),
+                "x": t("learn.fig.pad.x"), "y": t("learn.fig.pad.y"),
+                "bias": t("learn.fig.pad.bias")}), key="learn_fig_padding")
+    if r.pad_exact == 0.0:
+        st.markdown(t("learn.s4.result_none", zp_exact=_num(r.zp_exact)))
+    else:
+        st.markdown(t("learn.s4.result", pad=_num(r.pad_exact), bias=_num(bias)))
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. conventions
+
+
+CONVENTION_FORMULAS = {
+    "pytorch": (formulas.QUANTIZE, formulas.DEQUANTIZE),
+    "notes": (formulas.NOTES_4, formulas.NOTES_DEQUANTIZE),
+    "aimet": (formulas.AIMET_DEQUANTIZE,),
+    "multiplier": (formulas.MULTIPLIER_QUANTIZE,),
+    "nncf": (formulas.NNCF_QUANTIZE,),
+}
+
+
+def section_conventions(ex: Example) -> None:
+    st.header(t("learn.s5.heading"))
+    qp = compute_qparams(ex.x_min, ex.x_max, ex.asym)
+    f = zero_point_forms(qp)
+    st.markdown(t("learn.s5.intro", bits=ex.bits, x=_num(ex.x)))
+    rows = [
+        ("pytorch", "scale, Z", f"{_num(f.scale)}, {f.zero_point}"),
+        ("notes", "scale, zp", f"{_num(f.scale)}, {f.zp_notes}"),
+        ("aimet", "scale, offset", f"{_num(f.scale)}, {f.offset_aimet}"),
+        ("multiplier", "m = 1/scale, Z", f"{f.multiplier:.9g}, {f.zero_point}"),
+        ("nncf", "input_low, input_high, levels",
+         f"{_num(f.input_low)}, {_num(f.input_high)}, {f.levels}"),
+    ]
+    st.dataframe([{t("learn.col.convention"): t(f"learn.conv.{key}"),
+                   t("learn.col.parameter"): names, t("learn.col.value"): value}
+                  for key, names, value in rows], hide_index=True, width="stretch")
+    lines = formulas.worked_conventions(ex.x, qp)
+    for key in CONVENTION_FORMULAS:
+        st.markdown(f"**{t(f'learn.conv.{key}')}**")
+        for formula in CONVENTION_FORMULAS[key]:
+            st.latex(formula)
+        st.latex(lines[key])
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. what the notes leave out
+
+
+def gap_zero(bits: int) -> None:
+    st.subheader(t("learn.s6.zero.heading"))
+    st.markdown(t("learn.s6.zero.text", bits=bits))
+    cols = st.columns(3)
+    lo = _finite(widget(GAP_MIN, cols[0]), GAP_MIN.default)
+    hi = _finite(widget(GAP_MAX, cols[1]), GAP_MAX.default)
+    if not lo < hi:
+        st.warning(t("learn.ex_bad", lo=_num(lo), hi=_num(hi)))
+        lo, hi = GAP_MIN.default, GAP_MAX.default
+    z = lessons.zero_outside(lo, hi, bits)
+    if z.zero_in_grid:
+        st.info(t("learn.s6.zero.inside", code=z.zero_code, top=z.top))
+    else:
+        st.warning(t("learn.s6.zero.notes", scale=_num(z.scale), zp=z.zp, code=z.zero_code,
+                     top=z.top, hat=_num(z.zero_hat_clamped)))
+    st.markdown(t("learn.s6.zero.pytorch", scale=_num(z.pt_scale), Z=z.pt_zero_point,
+                  hat=_num(z.pt_zero_hat), wasted=z.wasted, levels=z.top + 1))
+
+
+def gap_clamp(ex: Example) -> None:
+    st.subheader(t("learn.s6.clamp.heading"))
+    st.markdown(t("learn.s6.clamp.text", lo=_num(ex.x_min), hi=_num(ex.x_max)))
+    x = _finite(widget(CLAMP_X, st), CLAMP_X.default)
+    st.latex(formulas.NOTES_CLAMP)
+    c = lessons.clamping(x, ex.x_min, ex.x_max, ex.bits)
+    if c.fits:
+        st.info(t("learn.s6.clamp.fits", x=_num(x), code=c.code, lo=_num(ex.x_min),
+                  hi=_num(ex.x_max)))
+        return
+    st.markdown(t("learn.s6.clamp.result", x=_num(x), code=c.code, bits=ex.bits,
+                  wrapped=c.wrapped, wrapped_hat=_num(c.x_hat_wrapped), top=2**ex.bits - 1,
+                  clamped=c.clamped, clamped_hat=_num(c.x_hat_clamped),
+                  err=_num(x - c.x_hat_clamped)))
+
+
+def gap_symmetric(ex: Example) -> None:
+    st.subheader(t("learn.s6.sym.heading"))
+    st.markdown(t("learn.s6.sym.text"))
+    amax = _finite(widget(SYM_AMAX, st), SYM_AMAX.default)
+    full, narrow = lessons.symmetric_ends(amax, ex.bits)
+    rows = []
+    for end in (full, narrow):
+        rows.append({
+            t("learn.col.range"): t("learn.s6.sym.narrow" if end.narrow else "learn.s6.sym.full",
+                                    qmin=end.qmin, qmax=end.qmax),
+            t("learn.col.divisor"): _num(end.divisor), "scale": f"{end.scale:.9g}",
+            "+max · (1/scale)": f"{end.t_pos:.9g}", "q(+max)": end.q_pos,
+            "x_hat(+max)": f"{end.x_hat_pos:.9g}", "−max · (1/scale)": f"{end.t_neg:.9g}",
+            "q(−max)": end.q_neg, "x_hat(−max)": f"{end.x_hat_neg:.9g}",
+        })
+    st.dataframe(rows, hide_index=True, width="stretch")
+    reach = "learn.s6.sym.reaches" if full.q_neg == full.qmin else "learn.s6.sym.misses"
+    st.markdown(t("learn.s6.sym.after", pos=f"{full.x_hat_pos:.9g}", neg=f"{full.x_hat_neg:.9g}",
+                  amax=_num(amax), qmin=full.qmin) + " " + t(reach, qmin=full.qmin,
+                                                             t=f"{full.t_neg:.9g}"))
+
+
+def gap_degenerate(bits: int) -> None:
+    st.subheader(t("learn.s6.edge.heading"))
+    st.markdown(t("learn.s6.edge.text"))
+    cols = st.columns(3, vertical_alignment="bottom")
+    name = widget(controls.SCHEME, cols[0]) or controls.SCHEME.default
+    signed = widget(controls.SIGNED, cols[1])
+    cfg = QuantConfig(bits, name, signed)
+    rows = []
+    for e in lessons.edge_case_gallery(cfg):
+        rows.append({
+            t("learn.col.case"): t(f"learn.edge.{e.key}"),
+            "x": ", ".join(f"{v:.3g}" for v in e.x),
+            "scale": f"{e.scale:.4g}", "Z": e.zero_point,
+            t("learn.col.eps"): "✓" if e.eps_floor else "",
+            "q": ", ".join(map(str, e.q)),
+            "x_hat": ", ".join(f"{v:.4g}" for v in e.x_hat),
+            t("learn.col.error"): f"{e.max_abs_error:.3g}",
+            t("learn.col.notes_scale"): (t("learn.edge.undefined") if e.notes_scale is None
+                                         else f"{e.notes_scale:.4g}"),
+        })
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.markdown(t("learn.s6.edge.after"))
+
+
+def section_gaps(ex: Example) -> None:
+    st.header(t("learn.s6.heading"))
+    st.markdown(t("learn.s6.intro"))
+    gap_zero(ex.bits)
+    gap_clamp(ex)
+    gap_symmetric(ex)
+    gap_degenerate(ex.bits)
+    st.subheader(t("learn.s6.relu.heading"))
+    relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
+    st.markdown(t("learn.s6.relu.text", bits=ex.bits, used=relu.levels - relu.wasted,
+                  levels=relu.levels, eff=f"{math.log2(relu.levels - relu.wasted):.2f}"))
+    link("explore", "learn.link.explore")
+
+
+# ---------------------------------------------------------------------------------------------
+# 7-8. practice and sources
+
+
+def link(page: str, label_key: str) -> None:
+    """``st.page_link`` to ``pages/<page>.py`` if that page exists now, plain text otherwise."""
+    if (PAGES / f"{page}.py").exists():
+        st.page_link(f"pages/{page}.py", label=t(label_key), icon="➡️")
+    else:
+        st.markdown(t("learn.link.missing", label=t(label_key)))
+
+
+def section_practice() -> None:
+    st.header(t("learn.s7.heading"))
+    st.markdown(t("learn.s7.text"))
+    st.markdown(t("learn.s7.weights"))
+    st.markdown(t("learn.s7.activations"))
+    st.markdown(t("learn.s7.see"))
+    for page in ("per_channel", "calibration", "compare", "explore"):
+        link(page, f"learn.link.{page}")
+
+
+def section_sources() -> None:
+    st.header(t("learn.s8.heading"))
+    st.markdown(t("learn.s8.text"))
+
+
+def render() -> None:
+    """The whole Learn page."""
+    theme = shell.page_start("learn")
+    ex = example()
+    section_schemes(ex, theme)
+    steps = section_derivation(ex)
+    section_dequantize(steps)
+    section_zero(steps, theme)
+    section_conventions(ex)
+    section_gaps(ex)
+    section_practice()
+    section_sources()
+    shell.page_end()

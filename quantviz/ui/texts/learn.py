@@ -1,0 +1,530 @@
+"""Strings of the Learn page: the source notes retold in our words, in English and Chinese.
+
+Strings formatted with numbers use ``{name}`` fields, so they hold no other braces.
+"""
+
+TEXT = {
+    "learn.nav": ("Learn", "学习"),
+    "learn.title": ("Learn: linear quantization, step by step, with live numbers",
+                    "学习：一步步理解线性量化，数字实时计算"),
+    "learn.intro": (
+        "This page retells a set of study notes on neural-network quantization (Zhang Ge, "
+        "2021, in Chinese) in their order and in our own words. Every number is computed by "
+        "the same code as the rest of the app, from the example in the sidebar. Where the "
+        "notes stop short, the page says so and shows what happens.",
+        "本页按原顺序、用我们自己的话重述一份关于神经网络量化的学习笔记（Zhang Ge，2021）。每个"
+        "数字都由与本应用其他部分相同的代码、根据侧边栏中的例子实时算出。笔记没有讲到的地方，本页"
+        "会指出来，并演示实际会发生什么。"),
+
+    # --- the example --------------------------------------------------------------------------
+    "learn.sidebar.example": ("Your example", "你的例子"),
+    "learn.sidebar.example_help": (
+        "A float range [x_min, x_max], one value x_f to follow through the formulas, and the "
+        "bit width n. Sections 1 to 6 use them.",
+        "一个浮点范围 [x_min, x_max]、一个用来跟踪公式的数值 x_f，以及位宽 n。第 1 到 6 节都会"
+        "用到它们。"),
+    "learn.ex_min": ("x_min", "x_min"),
+    "learn.ex_max": ("x_max", "x_max"),
+    "learn.ex_x": ("value x_f to follow", "要跟踪的数值 x_f"),
+    "learn.ex_bad": (
+        "x_min must be smaller than x_max (now [{lo}, {hi}]): the notes' formula divides by "
+        "x_max − x_min. The page uses the default range until you fix it.",
+        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：笔记的公式要除以 x_max − x_min。在你改正之"
+        "前，本页使用默认范围。"),
+
+    # --- predict, then reveal -----------------------------------------------------------------
+    "learn.quiz.reveal": ("Reveal the answer", "揭晓答案"),
+    "learn.quiz.right": ("**Right.**", "**答对了。**"),
+    "learn.quiz.wrong": ("**Not quite.**", "**不太对。**"),
+    "learn.quiz.no_guess": ("(No guess made.)", "（你还没有作答。）"),
+    "learn.quiz.no_codes": ("none", "无"),
+    "learn.q1.heading": ("**Predict, then reveal: which codes are wasted?**",
+                         "**先猜再看：哪些码被浪费了？**"),
+    "learn.q1.question": (
+        "ReLU6 outputs lie in [0, 6]. They are quantized to signed symmetric {bits}-bit "
+        "integers, [{qmin}, {qmax}]. Which codes can no output ever reach?",
+        "ReLU6 的输出位于 [0, 6]，被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。"
+        "哪些码是任何输出都到不了的？"),
+    "learn.q1.choice": ("Your answer", "你的答案"),
+    "learn.quiz1.none": ("none: every code can occur", "没有：每个码都可能出现"),
+    "learn.quiz1.negative": ("the negative codes, q_min … −1", "负码 q_min … −1"),
+    "learn.quiz1.positive": ("the positive codes, 1 … q_max", "正码 1 … q_max"),
+    "learn.quiz1.lowest": ("only the lowest code, q_min", "只有最小的码 q_min"),
+    "learn.quiz1.upper_half": ("the upper half of the codes", "上半部分的码"),
+    "learn.q1.answer": (
+        "{verdict} The scale is 6 / {div} = {scale}; 0.0 goes to code {lo} and 6.0 to code "
+        "{hi}. Unreachable: {spans}, that is {wasted} of {levels} codes.",
+        "{verdict} scale = 6 / {div} = {scale}；0.0 映射到码 {lo}，6.0 映射到码 {hi}。到不了的"
+        "码：{spans}，共 {wasted} 个（总共 {levels} 个）。"),
+    "learn.q2.heading": ("**Predict, then reveal: the zero point**", "**先猜再看：零点**"),
+    "learn.q2.range": ("Range", "范围"),
+    "learn.q2.range.a": ("[−1, 3]", "[−1, 3]"),
+    "learn.q2.range.b": ("[−0.5, 2]", "[−0.5, 2]"),
+    "learn.q2.range.c": ("[−4.2, 1.3]", "[−4.2, 1.3]"),
+    "learn.q2.question": (
+        "A tensor's values span [{lo}, {hi}]. Under unsigned asymmetric 8-bit quantization "
+        "in PyTorch's convention, q = round(x / s) + Z, which code Z stands for 0.0?",
+        "一个张量的数值范围是 [{lo}, {hi}]。按 PyTorch 的约定 q = round(x / s) + Z 做无符号非"
+        "对称 8 位量化，代表 0.0 的码 Z 是多少？"),
+    "learn.q2.guess": ("Your guess for Z", "你猜的 Z"),
+    "learn.q2.answer": (
+        "{verdict} s = ({hi} − ({lo})) / 255 = {scale}, and Z = 0 − round({lo} / s) = "
+        "−round({ratio}) = **{Z}**.",
+        "{verdict} s = ({hi} − ({lo})) / 255 = {scale}，Z = 0 − round({lo} / s) = "
+        "−round({ratio}) = **{Z}**。"),
+    "learn.q3.heading": ("**Predict, then reveal: does 0.0 survive?**",
+                         "**先猜再看：0.0 能原样回来吗？**"),
+    "learn.q3.case": ("Situation", "情形"),
+    "learn.q3.case.notes_pos": ("the notes' formula, data in [1, 3], 8 bits",
+                                "笔记的公式，数据在 [1, 3]，8 位"),
+    "learn.q3.case.pytorch_pos": ("PyTorch, data in [1, 3], 8 bits", "PyTorch，数据在 [1, 3]，8 位"),
+    "learn.q3.case.unrounded": ("zero point left unrounded, data in [−1, 3], 8 bits",
+                                "零点不取整，数据在 [−1, 3]，8 位"),
+    "learn.q3.question": ("After quantize and dequantize, is 0.0 exactly 0.0 again?",
+                          "经过量化与反量化之后，0.0 还严格等于 0.0 吗？"),
+    "learn.q3.choice": ("Your answer", "你的答案"),
+    "learn.q3.answer.yes": ("yes", "是"),
+    "learn.q3.answer.no": ("no", "否"),
+    "learn.q3.in_grid": ("{verdict} 0.0 goes to code {code} and comes back as **{x_hat}**.",
+                         "{verdict} 0.0 映射到码 {code}，回来时是 **{x_hat}**。"),
+    "learn.q3.out_grid": (
+        "{verdict} 0.0 goes to code {code}, outside [0, {top}]; clamped into the grid it "
+        "comes back as **{x_hat}**.",
+        "{verdict} 0.0 映射到码 {code}，超出 [0, {top}]；截断回网格内后，回来时是 **{x_hat}**。"),
+
+    # --- 1. the two schemes -------------------------------------------------------------------
+    "learn.s1.heading": ("1. Two ways to map floats onto integers", "1. 把浮点数映射到整数的两种方式"),
+    "learn.s1.asym": (
+        "**Asymmetric** quantization sends the smallest float, x_min, to the smallest integer "
+        "code, q_min, and the largest, x_max, to the largest, q_max. The grid need not be "
+        "centred on 0.0, so one more integer, the **zero point**, records which code stands "
+        "for 0.0.",
+        "**非对称量化**把最小的浮点数 x_min 映射到最小的整数码 q_min，把最大的 x_max 映射到 "
+        "q_max。网格不必以 0.0 为中心，因此需要再记一个整数，即**零点**（zero point），表示哪个码"
+        "代表 0.0。"),
+    "learn.s1.sym": (
+        "**Symmetric** quantization takes the largest magnitude, max(|x_min|, |x_max|), builds "
+        "the interval [−max, +max] around 0 and maps it onto a signed integer interval "
+        "centred on 0. The zero point is 0 and need not be stored.",
+        "**对称量化**取绝对值最大者 max(|x_min|, |x_max|)，以 0 为中心构造区间 [−max, +max]，"
+        "再把它映射到以 0 为中心的有符号整数区间。零点为 0，不必存储。"),
+    "learn.s1.fig_asym": ("Asymmetric, unsigned {bits}-bit", "非对称，无符号 {bits} 位"),
+    "learn.s1.fig_sym": ("Symmetric, signed {bits}-bit", "对称，有符号 {bits} 位"),
+    "learn.s1.caption": (
+        "scale = {scale}, Z = {Z}. The data reach codes {lo} … {hi}: {used} of {levels} "
+        "codes; {wasted} wasted.",
+        "scale = {scale}，Z = {Z}。数据能到达的码为 {lo} … {hi}：共 {levels} 个码中用到 {used} "
+        "个，浪费 {wasted} 个。"),
+    "learn.fig.data": ("data range [x_min, x_max]", "数据范围 [x_min, x_max]"),
+    "learn.fig.reached": ("codes the data reach", "数据能到达的码"),
+    "learn.fig.wasted": ("wasted codes", "被浪费的码"),
+    "learn.fig.join": ("x → q (grid ends and 0.0)", "x → q（网格两端与 0.0）"),
+    "learn.s1.compare_heading": ("How the two compare", "两种方式的比较"),
+    "learn.s1.full": (
+        "- **Asymmetric uses the whole integer range.** Your range reaches {used_a} of "
+        "{levels_a} codes under asymmetric quantization and {used_s} of {levels_s} under "
+        "symmetric.",
+        "- **非对称量化能用满整个整数范围。** 你的范围在非对称量化下用到 {levels_a} 个码中的 "
+        "{used_a} 个，在对称量化下用到 {levels_s} 个中的 {used_s} 个。"),
+    "learn.s1.relu": (
+        "- **Symmetric wastes codes when the data lean to one side.** The classic case is the "
+        "output of a ReLU: nothing is negative, so the negative half of a signed symmetric grid "
+        "is never used. For ReLU6 outputs in [0, 6] at {bits} bits only codes {lo} … {hi} can "
+        "occur: {wasted} of {levels} codes are wasted, and what is left carries {eff} bits "
+        "instead of {bits}.",
+        "- **数据偏向一侧时，对称量化会浪费码。** 典型的例子是 ReLU 的输出：没有负值，所以有符号"
+        "对称网格的负半边永远用不到。ReLU6 的输出在 [0, 6]，{bits} 位时只可能出现码 {lo} … "
+        "{hi}：{levels} 个码中浪费了 {wasted} 个，剩下的只相当于 {eff} 位而不是 {bits} 位。"),
+    "learn.s1.simple": (
+        "- **Symmetric is simpler to compute with.** An integer matrix product multiplies "
+        "codes from which the zero points must be taken away. One dot product, expanded:",
+        "- **对称量化在计算上更简单。** 整数矩阵乘法要把零点从码中减掉再相乘。把一个点积展开："),
+    "learn.s1.simple2": (
+        "With symmetric weights (Z_w = 0) the last two terms vanish, and Z_x · Σ q_w depends "
+        "only on the weights, so it can be folded into the bias ahead of time: the kernel is "
+        "left with the plain integer product. The same dot product with four activations "
+        "spread over your range and the weights ({w}):",
+        "权重对称（Z_w = 0）时，后两项消失；而 Z_x · Σ q_w 只与权重有关，可以预先并入偏置：算子"
+        "只剩下纯粹的整数乘积。用你的范围内均匀取的四个激活值和权重（{w}）算一个同样的点积："),
+    "learn.s1.dot_asym": ("asymmetric weights, Z_w = {zw}: all four terms",
+                          "非对称权重，Z_w = {zw}：四项都在"),
+    "learn.s1.dot_sym": ("symmetric weights, Z_w = 0: two terms are 0",
+                         "对称权重，Z_w = 0：有两项为 0"),
+
+    # --- 2. the derivation --------------------------------------------------------------------
+    "learn.s2.heading": ("2. Quantization, derived step by step", "2. 量化公式的逐步推导"),
+    "learn.s2.intro": (
+        "The notes derive the asymmetric formula for an unsigned n-bit grid, [0, {top}] here. "
+        "Follow it with your numbers: x_min = {lo}, x_max = {hi}, n = {bits}, and the value "
+        "x_f = {x}. Each step shows the general formula, then the same with your numbers.",
+        "笔记针对无符号 n 位网格推导非对称量化公式，这里是 [0, {top}]。用你的数字跟着走："
+        "x_min = {lo}，x_max = {hi}，n = {bits}，要量化的数值 x_f = {x}。每一步先给出一般公式，"
+        "再代入你的数字。"),
+    "learn.s2.eq1": (
+        "**Equation (1).** Shift the range so that x_min sits at 0, stretch [0, x_max − x_min] "
+        "onto [0, 2ⁿ − 1], and round to the nearest integer:",
+        "**式 (1)。** 先平移使 x_min 落在 0，再把 [0, x_max − x_min] 拉伸到 [0, 2ⁿ − 1]，最后"
+        "取整到最近的整数："),
+    "learn.s2.eqscale": ("**The scale** is the float width of one integer step:",
+                         "**scale**（缩放因子）是一个整数步长对应的浮点宽度："),
+    "learn.s2.eq2": (
+        "**Equation (2).** With the scale, equation (1) becomes a division, and the division "
+        "splits in two:",
+        "**式 (2)。** 有了 scale，式 (1) 就成了一次除法，而这个除法可以拆成两项："),
+    "learn.s2.eqzp": ("**The zero point** is the second part: x_min counted in steps.",
+                      "**零点** 就是第二项：以步长为单位度量的 x_min。"),
+    "learn.s2.eq3": ("**Equation (3).** So the code is the value in steps minus the zero point:",
+                     "**式 (3)。** 于是整数码等于以步长计的数值减去零点："),
+    "learn.s2.eq4": (
+        "**Equation (4).** In practice the zero point is rounded to an integer (section 4 "
+        "explains why). A whole number can then leave the rounding: subtracting it moves "
+        "every value by whole steps, so it may as well be done after rounding (only a value "
+        "exactly half-way between two codes can land differently, depending on how ties are "
+        "broken):",
+        "**式 (4)。** 实践中零点会被取整为整数（原因见第 4 节）。整数可以从取整里提出来：减去它"
+        "只是把每个数值平移整数个步长，放在取整之后做也一样（只有恰好位于两个码正中间的数值，"
+        "会因平局的处理方式不同而落到另一边）："),
+    "learn.s2.same": ("Here equations (3) and (4) give the same code, {q}.",
+                      "这里式 (3) 与式 (4) 给出同一个码：{q}。"),
+    "learn.s2.differ": (
+        "Here they differ: equation (3) gives {q3}, equation (4) gives {q4}. Rounding the "
+        "zero point first moved the grid by {frac} of a step, which can move a code by one.",
+        "这里两者不同：式 (3) 得到 {q3}，式 (4) 得到 {q4}。先对零点取整使网格移动了 {frac} "
+        "个步长，这足以让某个码相差 1。"),
+    "learn.s2.outside": (
+        "The code {q} lies outside [0, {top}]: x_f is beyond the range, and the notes have no "
+        "clamp, so it does not fit in n bits (see section 6).",
+        "码 {q} 超出了 [0, {top}]：x_f 在范围之外，而笔记里没有截断这一步，所以它放不进 n 位"
+        "（见第 6 节）。"),
+    "learn.s2.credit": (
+        "The notes take the first steps of this derivation from the Distiller documentation; "
+        "rounding the zero point is their author's own last step, offered with an invitation "
+        "to correct it.",
+        "笔记中这段推导的前几步参考了 Distiller 文档；对零点取整这最后一步是笔记作者自己加的，"
+        "并欢迎读者指正。"),
+    "learn.s2.pytorch": (
+        "**The same in PyTorch.** PyTorch (like ONNX and TFLite) adds the zero point instead "
+        "of subtracting it, first widens the range to include 0, clamps the code into "
+        "[q_min, q_max], and computes in float32:",
+        "**PyTorch 中的同一件事。** PyTorch（以及 ONNX、TFLite）是加上零点而不是减去它；它会先把"
+        "范围扩展到包含 0，把码截断到 [q_min, q_max] 之内，并用 float32 计算："),
+    "learn.s2.pytorch_numbers": ("With your numbers, in float32:", "代入你的数字（float32）："),
+    "learn.s2.link_same": ("So Z = −zp: here Z = {Z} and zp = {zp}.",
+                           "因此 Z = −zp：这里 Z = {Z}，zp = {zp}。"),
+    "learn.s2.link_widened": (
+        "Here Z = {Z} but −zp = −({zp}): your range does not contain 0, so PyTorch widened it "
+        "to include 0 and got different parameters (section 6 shows why).",
+        "这里 Z = {Z}，而 −zp = −({zp})：你的范围不包含 0，PyTorch 把它扩展到包含 0，因此参数"
+        "不同（原因见第 6 节）。"),
+    "learn.s2.link_tie": (
+        "Here Z = {Z} but −zp = −({zp}): x_min / scale = {exact} lies on a half step, and "
+        "float32 rounding tipped it the other way.",
+        "这里 Z = {Z}，而 −zp = −({zp})：x_min / scale = {exact} 恰好落在半步上，float32 的舍入"
+        "误差让它往另一边取整了。"),
+
+    # --- 3. dequantization --------------------------------------------------------------------
+    "learn.s3.heading": ("3. Dequantization: back to floats", "3. 反量化：回到浮点数"),
+    "learn.s3.intro": (
+        "Going back multiplies the code, with the zero point added back, by the scale. The "
+        "notes write it as a product plus a constant, the bias scale × zp:",
+        "反量化就是把码加回零点，再乘以 scale。笔记把它写成一个乘积加一个常数，即偏置 "
+        "scale × zp："),
+    "learn.s3.error": (
+        "x_f came back as {x_hat}: an error of {err}. That is within half a step "
+        "(scale / 2 = {half}), as it is for every value inside the range: rounding moves a "
+        "value to the nearest grid point and no further.",
+        "x_f 回来时是 {x_hat}，误差 {err}。它不超过半个步长（scale / 2 = {half}），范围内的每个"
+        "数值都是如此：取整只会把数值移到最近的网格点，不会更远。"),
+    "learn.s3.error_out": (
+        "x_f would come back as {x_hat} (error {err}), but only because its code {q} was kept "
+        "as is: it does not fit in [0, {top}]. Stored in n bits it must be clamped, and then "
+        "the error is no longer bounded by half a step (section 6).",
+        "x_f 会回到 {x_hat}（误差 {err}），但这只是因为码 {q} 被原样保留了：它放不进 [0, {top}]。"
+        "真正用 n 位存储时必须截断，误差就不再以半个步长为界（见第 6 节）。"),
+    "learn.s3.pytorch": ("In PyTorch's convention the same reads:", "按 PyTorch 的约定写作："),
+
+    # --- 4. the zero point and 0.0 ------------------------------------------------------------
+    "learn.s4.heading": ("4. Why 0.0 must come back exactly", "4. 为什么 0.0 必须精确地回来"),
+    "learn.s4.intro": (
+        "The zero point is the code that stands for 0.0. Because it is an integer, 0.0 "
+        "quantizes to a code with no rounding at all, and that code dequantizes to exactly "
+        "0.0:",
+        "零点就是代表 0.0 的那个码。因为它是整数，0.0 量化时完全没有取整误差，而这个码反量化后"
+        "又严格等于 0.0："),
+    "learn.s4.why": (
+        "This matters because networks are full of zeros that mean something: the padding "
+        "around an image or a sequence, masked positions, the zeros a ReLU outputs. If 0.0 "
+        "came back as some other number, every one of them would carry the same small error, "
+        "always with the same sign.",
+        "这很重要，因为网络里到处是有含义的 0：图像或序列四周的填充（padding）、被遮盖的位置、"
+        "ReLU 输出的 0。如果 0.0 回来时变成了别的数，它们每一个都会带上同样的小误差，而且符号总"
+        "是相同的。"),
+    "learn.s4.demo_heading": ("See it happen: zero padding", "动手看看：零填充"),
+    "learn.s4.demo": (
+        "A short 1-D signal is padded with zeros on both ends and convolved with a small "
+        "kernel (output as long as the input). Signal and padding are quantized together on "
+        "the notes' unsigned grid, twice: once with the zero point rounded to an integer "
+        "(equation 4), once with it left as a fraction (equation 3). The offset moves x_min "
+        "and with it the fraction of the zero point.",
+        "一个短的一维信号两端补 0，再与一个小卷积核做卷积（输出与输入等长）。信号和填充一起在"
+        "笔记的无符号网格上量化两次：一次零点取整为整数（式 4），一次零点保留小数（式 3）。"
+        "偏移量会改变 x_min，从而改变零点的小数部分。"),
+    "learn.pad_kernel": ("Kernel", "卷积核"),
+    "learn.kernel.box3": ("box blur [1, 1, 1] / 3", "均值模糊 [1, 1, 1] / 3"),
+    "learn.kernel.gauss5": ("Gaussian [1, 4, 6, 4, 1] / 16", "高斯 [1, 4, 6, 4, 1] / 16"),
+    "learn.kernel.edge3": ("edge detector [−1, 0, 1]", "边缘检测 [−1, 0, 1]"),
+    "learn.pad_offset": ("Signal offset", "信号偏移"),
+    "learn.pad_bits": ("Bits", "位宽"),
+    "learn.s4.zp": (
+        "x_min = {lo} (the padding's 0 included), scale = {scale}, zp = x_min / scale = "
+        "{zp_exact}, rounded: {zp}. What a padded 0.0 comes back as with the unrounded zero "
+        "point:",
+        "x_min = {lo}（包括填充的 0），scale = {scale}，zp = x_min / scale = {zp_exact}，取整后为 "
+        "{zp}。零点不取整时，填充的 0.0 回来时变成："),
+    "learn.s4.m_pad_integer": ("padded 0.0 → (integer zp)", "填充 0.0 →（整数零点）"),
+    "learn.s4.m_pad_exact": ("padded 0.0 → (unrounded zp)", "填充 0.0 →（不取整零点）"),
+    "learn.s4.m_bias": ("largest bias at the border", "边界处最大偏差"),
+    "learn.s4.m_rounding": ("rounding error inside (RMS)", "内部取整误差（均方根）"),
+    "learn.fig.pad.title": ("Convolution with zero padding, after quantization",
+                            "量化后的零填充卷积"),
+    "learn.fig.pad.reference": ("exact (float, true zeros)", "精确值（浮点，真正的 0）"),
+    "learn.fig.pad.integer": ("integer zero point", "整数零点"),
+    "learn.fig.pad.exact": ("unrounded zero point", "不取整的零点"),
+    "learn.fig.pad.x": ("output position (shaded: window reaches the padding)",
+                        "输出位置（阴影：窗口覆盖到填充）"),
+    "learn.fig.pad.y": ("output", "输出"),
+    "learn.fig.pad.bias": ("added by padding", "填充带来的偏差"),
+    "learn.s4.result": (
+        "With the integer zero point the padding adds nothing: its bars in the lower panel "
+        "are all 0. With the unrounded one, every padded zero comes back as {pad}, and the "
+        "outputs whose window reaches the padding shift by up to {bias}, while the outputs in "
+        "the middle are untouched. Unlike rounding error this does not average out: it has "
+        "the same sign at every border, and a network that pads at every layer adds it again "
+        "and again.",
+        "用整数零点时，填充不带来任何偏差：下方面板中它的柱子全为 0。用不取整的零点时，每个填充"
+        "的 0 都会变成 {pad}，窗口覆盖到填充的输出最多偏移 {bias}，而中间的输出不受影响。与取整"
+        "误差不同，这种偏差不会相互抵消：它在每个边界处符号都相同，而每一层都做填充的网络会一次次"
+        "叠加它。"),
+    "learn.s4.result_none": (
+        "With this offset the unrounded zero point happens to be a whole number ({zp_exact}), "
+        "so 0.0 survives either way. Move the offset to see the bias appear.",
+        "在这个偏移下，不取整的零点恰好是整数（{zp_exact}），所以 0.0 两种方式下都能精确回来。"
+        "调一调偏移量，就能看到偏差出现。"),
+    "learn.s4.credit": (
+        "The notes credit this point to the survey *Efficient Deep Learning* by G. Menghani "
+        "(2021).",
+        "笔记中这一点引自 G. Menghani 的综述 *Efficient Deep Learning*（2021）。"),
+
+    # --- 5. conventions -----------------------------------------------------------------------
+    "learn.s5.heading": ("5. One set of parameters, five ways to write it",
+                         "5. 同一组参数的五种写法"),
+    "learn.s5.intro": (
+        "Libraries and papers disagree on the sign of the zero point and on what to store. "
+        "Here are the parameters of your example (unsigned asymmetric, {bits} bits) in each "
+        "convention, and x_f = {x} through each one's formula: every line lands on the same "
+        "code and the same value.",
+        "各个库与论文在零点的符号和存储内容上并不统一。下面是你的例子（无符号非对称，{bits} 位）"
+        "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同。"),
+    "learn.col.convention": ("convention", "约定"),
+    "learn.col.parameter": ("parameters", "参数"),
+    "learn.col.value": ("value", "数值"),
+    "learn.conv.pytorch": ("PyTorch, ONNX, TFLite: q = round(x/s) + Z",
+                           "PyTorch、ONNX、TFLite：q = round(x/s) + Z"),
+    "learn.conv.notes": ("The notes, Distiller: q = round(x/s) − zp, with zp = −Z",
+                         "笔记、Distiller：q = round(x/s) − zp，其中 zp = −Z"),
+    "learn.conv.aimet": ("AIMET: offset = −Z", "AIMET：offset = −Z"),
+    "learn.conv.multiplier": ("Multiplier form (NVIDIA; Distiller's scale factor): m = 1/s",
+                              "乘数形式（NVIDIA；Distiller 的 scale factor）：m = 1/s"),
+    "learn.conv.nncf": ("NNCF: input_low, input_high, levels (codes counted from 0)",
+                        "NNCF：input_low、input_high、levels（码从 0 开始计）"),
+
+    # --- 6. what the notes leave out ----------------------------------------------------------
+    "learn.s6.heading": ("6. What the notes leave out", "6. 笔记没有讲到的地方"),
+    "learn.s6.intro": (
+        "The derivation above assumes a tidy case: 0.0 inside the range, every value inside "
+        "it, a range of non-zero width. Real tensors break each assumption.",
+        "上面的推导假设了一个理想情形：0.0 在范围内、所有数值都在范围内、范围宽度不为零。真实的"
+        "张量会打破其中每一条。"),
+    "learn.s6.zero.heading": ("Data that do not contain 0", "不包含 0 的数据"),
+    "learn.gap_min": ("x_min", "x_min"),
+    "learn.gap_max": ("x_max", "x_max"),
+    "learn.s6.zero.text": (
+        "The notes take for granted that 0.0 lies in [x_min, x_max]. Take data that stay "
+        "away from 0 instead, such as all-positive activations ({bits} bits; set the range "
+        "here):",
+        "笔记默认 0.0 位于 [x_min, x_max] 之内。换成远离 0 的数据，比如全为正的激活值（{bits} "
+        "位；可在此设置范围）："),
+    "learn.s6.zero.notes": (
+        "The notes' formula gives scale = {scale} and zp = round(x_min / scale) = {zp}, so "
+        "0.0 maps to code −zp = {code}, outside [0, {top}]. Clamped into the grid, 0.0 comes "
+        "back as {hat}: zero padding would no longer be zero.",
+        "按笔记的公式，scale = {scale}，zp = round(x_min / scale) = {zp}，于是 0.0 映射到码 "
+        "−zp = {code}，超出了 [0, {top}]。截断回网格后，0.0 回来时是 {hat}：零填充不再是零。"),
+    "learn.s6.zero.inside": (
+        "This range contains 0: the notes' formula sends 0.0 to code {code}, inside "
+        "[0, {top}], and it comes back exactly. Pick a range without 0 to see the problem.",
+        "这个范围包含 0：按笔记的公式 0.0 映射到码 {code}，位于 [0, {top}] 之内，能精确回来。"
+        "选一个不含 0 的范围才能看到问题。"),
+    "learn.s6.zero.pytorch": (
+        "PyTorch first widens the range to [min(x_min, 0), max(x_max, 0)]: scale = {scale}, "
+        "Z = {Z}, and 0.0 comes back as {hat}. The price: {wasted} of {levels} codes lie "
+        "between 0 and the data, where no value falls.",
+        "PyTorch 先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：scale = {scale}，Z = {Z}，0.0 "
+        "回来时是 {hat}。代价是：{levels} 个码中有 {wasted} 个落在 0 与数据之间，没有任何数值用"
+        "到它们。"),
+    "learn.s6.clamp.heading": ("Values beyond the range: clamping", "超出范围的数值：截断"),
+    "learn.s6.clamp.text": (
+        "Equation (4) has no clamp. A value beyond the calibrated range [{lo}, {hi}] gets a "
+        "code that does not fit in n bits. Real kernels add the clamp:",
+        "式 (4) 没有截断。超出校准范围 [{lo}, {hi}] 的数值会得到一个 n 位放不下的码。真实的算子"
+        "会加上截断："),
+    "learn.clamp_x": ("A value beyond the range", "范围之外的一个数值"),
+    "learn.s6.clamp.fits": (
+        "x = {x} lies inside [{lo}, {hi}]: its code {code} fits, nothing to clamp. Enter a "
+        "value beyond the range.",
+        "x = {x} 位于 [{lo}, {hi}] 之内：它的码 {code} 放得下，无需截断。请输入一个范围之外的"
+        "数值。"),
+    "learn.s6.clamp.result": (
+        "x = {x}: round(x / scale) − zp = {code}. Stored in an unsigned {bits}-bit integer "
+        "without a clamp, it wraps around to {wrapped}, which comes back as {wrapped_hat}: a "
+        "wild error. Clamped to [0, {top}], the code is {clamped} and comes back as "
+        "{clamped_hat}. What remains, {err}, is **clipping error**: it grows with the "
+        "distance beyond the range, whereas rounding error never exceeds half a step.",
+        "x = {x}：round(x / scale) − zp = {code}。不截断就存进无符号 {bits} 位整数时会回绕成 "
+        "{wrapped}，回来时变成 {wrapped_hat}：误差离谱。截断到 [0, {top}] 后码为 {clamped}，回来"
+        "时是 {clamped_hat}。剩下的 {err} 是**截断误差**：它随超出范围的距离增长，而取整误差永远"
+        "不超过半个步长。"),
+    "learn.s6.sym.heading": ("Symmetric: the full or the narrow integer range",
+                             "对称量化：全范围还是窄范围"),
+    "learn.s6.sym.text": (
+        "The notes map [−max, +max] onto \"the symmetric integer interval\", but a signed "
+        "n-bit integer is not symmetric: int8 holds −128 … 127. Dividing by "
+        "(q_max − q_min) / 2, which is 127.5 for int8, keeps all the codes but puts ±max on "
+        "±127.5, half a step off the grid. The narrow range −127 … 127 divides by 127 and "
+        "puts ±max exactly on a code. Largest magnitude:",
+        "笔记把 [−max, +max] 映射到“对称的整数区间”，但有符号 n 位整数并不对称：int8 是 −128 … "
+        "127。除以 (q_max − q_min) / 2（int8 为 127.5）能保留所有的码，却让 ±max 落在 ±127.5，"
+        "正好偏离网格半步。窄范围 −127 … 127 除以 127，使 ±max 恰好落在码上。最大绝对值："),
+    "learn.sym_amax": ("max |x|", "max |x|"),
+    "learn.col.range": ("integer range", "整数范围"),
+    "learn.col.divisor": ("divisor", "除数"),
+    "learn.s6.sym.full": ("full, {qmin} … {qmax}", "全范围 {qmin} … {qmax}"),
+    "learn.s6.sym.narrow": ("narrow, {qmin} … {qmax}", "窄范围 {qmin} … {qmax}"),
+    "learn.s6.sym.after": (
+        "Full range: +{amax} comes back as {pos} and −{amax} as {neg}, half a step short or "
+        "long. Narrow range returns both exactly, and simply never uses code {qmin}.",
+        "全范围：+{amax} 回来时是 {pos}，−{amax} 回来时是 {neg}，差了半个步长。窄范围两端都能"
+        "精确回来，只是永远不用码 {qmin}。"),
+    "learn.s6.sym.reaches": (
+        "Here −max · (1/scale) = {t} rounds to {qmin}.",
+        "这里 −max · (1/scale) = {t}，取整为 {qmin}。"),
+    "learn.s6.sym.misses": (
+        "Here −max · (1/scale) = {t}, a hair inside −127.5 after float32 rounding of 1/scale, "
+        "so even the full range never reaches {qmin}: which way the half step goes depends on "
+        "the last bit of a float32.",
+        "这里 −max · (1/scale) = {t}：1/scale 在 float32 中舍入后它略小于 127.5，所以即使是全范围"
+        "也到不了 {qmin}。半步往哪边走，取决于一个 float32 的最后一位。"),
+    "learn.s6.edge.heading": ("Degenerate ranges", "退化的范围"),
+    "learn.s6.edge.text": (
+        "When x_max = x_min the notes' scale is 0 and their formula divides by zero. PyTorch "
+        "floors the scale at eps = 2⁻²³ instead. Each small tensor below goes through MinMax "
+        "and the scheme you pick here (bits from the sidebar):",
+        "当 x_max = x_min 时，笔记中的 scale 为 0，公式会除以零。PyTorch 则给 scale 设下限 "
+        "eps = 2⁻²³。下面每个小张量都用 MinMax 和你在这里选的方案量化（位宽取自侧边栏）："),
+    "learn.col.case": ("tensor", "张量"),
+    "learn.col.eps": ("eps floor", "eps 下限"),
+    "learn.col.error": ("max |x_hat − x|", "最大 |x_hat − x|"),
+    "learn.col.notes_scale": ("notes' scale", "笔记的 scale"),
+    "learn.edge.all_zeros": ("all zeros", "全为 0"),
+    "learn.edge.constant": ("constant 0.5", "常数 0.5"),
+    "learn.edge.constant_negative": ("constant −2", "常数 −2"),
+    "learn.edge.single": ("one value", "单个数值"),
+    "learn.edge.tiny": ("a tiny range", "极小的范围"),
+    "learn.edge.all_positive": ("all positive", "全为正"),
+    "learn.edge.undefined": ("0: divides by zero", "0：除以零"),
+    "learn.s6.edge.after": (
+        "Read the table row by row: the all-zero tensor needs the eps floor to avoid 0 / 0 "
+        "and then comes back exactly; a constant comes back exactly only if it lands on a "
+        "code (under asymmetric quantization it is an end of the widened range, under "
+        "symmetric full range it sits half a step off); a range much narrower than "
+        "eps × (q_max − q_min) collapses, since every value rounds to the zero point and the "
+        "tensor comes back as zeros.",
+        "逐行看这张表：全 0 张量需要 eps 下限来避免 0 / 0，之后能精确回来；常数只有落在某个码上"
+        "时才能精确回来（非对称时它是扩展后范围的一端，对称全范围时它偏离网格半步）；比 "
+        "eps × (q_max − q_min) 窄得多的范围会塌缩：每个数值都取整到零点，整个张量回来时全为 0。"),
+    "learn.s6.relu.heading": ("ReLU outputs under signed symmetric: half the codes",
+                              "有符号对称量化下的 ReLU 输出：只用一半的码"),
+    "learn.s6.relu.text": (
+        "Section 1 showed it on a range; the notes mention it without a number. Counted as "
+        "effective bits, log2(codes used): ReLU6 outputs at {bits} bits use {used} of "
+        "{levels} codes, {eff} effective bits. The Explore page measures it on a whole tensor "
+        "(preset \"ReLU, signed symmetric\").",
+        "第 1 节已在一个范围上演示过；笔记提到了这一点，但没有给出数字。用有效位数 log2(已用码数) "
+        "来衡量：{bits} 位时 ReLU6 的输出只用到 {levels} 个码中的 {used} 个，有效位数为 {eff}。"
+        "“探索”页面在整个张量上测量它（预设“ReLU + 有符号对称”）。"),
+
+    # --- 7. practice --------------------------------------------------------------------------
+    "learn.s7.heading": ("7. In practice", "7. 实践经验"),
+    "learn.s7.text": (
+        "The notes end with rules of thumb they take from PyTorch's blog post *Practical "
+        "Quantization in PyTorch*:",
+        "笔记最后给出几条经验，引自 PyTorch 博客文章 *Practical Quantization in PyTorch*："),
+    "learn.s7.weights": (
+        "- **Weights: symmetric quantization with a MinMax observer.** Trained weights sit "
+        "roughly centred on 0, so symmetric costs little range and removes the zero-point "
+        "terms from the integer product; weights are fixed, so their min and max are known "
+        "exactly. One scale per output channel is the usual refinement.",
+        "- **权重：对称量化 + MinMax 观察器。** 训练好的权重大致以 0 为中心，对称量化几乎不损失"
+        "范围，又能去掉整数乘积中的零点项；权重是固定的，它们的最小值和最大值可以精确得到。常见的"
+        "改进是每个输出通道一个 scale。"),
+    "learn.s7.activations": (
+        "- **Activations: asymmetric quantization with a moving-average MinMax observer.** "
+        "Activations are often one-sided (ReLU) and change from batch to batch; averaging "
+        "each batch's min and max keeps one unusual batch from stretching the range.",
+        "- **激活：非对称量化 + 滑动平均 MinMax 观察器。** 激活往往只在一侧（ReLU），并且逐批"
+        "变化；对每批的最小值和最大值做滑动平均，可以避免某一批异常数据把范围拉宽。"),
+    "learn.s7.see": ("See each rule at work:", "在这些页面上看这些经验如何起作用："),
+    "learn.link.per_channel": ("Per-channel: weights, one scale per channel or group",
+                               "逐通道：权重按通道或按组各用一个 scale"),
+    "learn.link.calibration": ("Calibration: observers, batch by batch",
+                               "校准：观察器逐批更新"),
+    "learn.link.compare": ("Compare: schemes side by side", "比较：并排对比量化方案"),
+    "learn.link.explore": ("Explore: one tensor, with presets for weights and activations",
+                           "探索：一个张量，带权重与激活的预设"),
+    "learn.link.missing": ("{label} (this page is not available yet)", "{label}（该页面尚未上线）"),
+
+    # --- 8. sources ---------------------------------------------------------------------------
+    "learn.s8.heading": ("Sources", "参考资料"),
+    "learn.s8.text": (
+        "- The notes this page follows: Zhang Ge, *神经网络量化方式* (ways to quantize neural "
+        "networks), 2021.\n"
+        "- The derivation of scale and zero point: the [Distiller documentation on "
+        "quantization](https://intellabs.github.io/distiller/algo_quantization.html) (Intel "
+        "AI Lab).\n"
+        "- Why 0.0 must be exact: G. Menghani, [*Efficient Deep Learning: A Survey on Making "
+        "Deep Learning Models Smaller, Faster, and Better*](https://arxiv.org/abs/2106.08962), "
+        "2021.\n"
+        "- The rules of thumb: [*Practical Quantization in PyTorch*]"
+        "(https://pytorch.org/blog/quantization-in-practice/), PyTorch blog.\n"
+        "- Further reading the notes recommend: Lei Mao, [*Quantization for Neural Networks*]"
+        "(https://leimao.github.io/article/Neural-Networks-Quantization/); [an overview of "
+        "model quantization on Zhihu](https://zhuanlan.zhihu.com/p/349678095) (in Chinese); "
+        "tinyML Talks, [*A Practical Guide to Neural Network Quantization*]"
+        "(https://www.youtube.com/watch?v=KASuxB3XoYQ).\n"
+        "\nThe wording and every number on this page are our own; the notes' figures are "
+        "redrawn from the numbers.",
+        "- 本页依据的笔记：Zhang Ge，《神经网络量化方式》，2021。\n"
+        "- scale 与零点的推导：[Distiller 文档中的量化部分]"
+        "(https://intellabs.github.io/distiller/algo_quantization.html)（Intel AI Lab）。\n"
+        "- 为什么 0.0 必须精确：G. Menghani，[*Efficient Deep Learning: A Survey on Making "
+        "Deep Learning Models Smaller, Faster, and Better*](https://arxiv.org/abs/2106.08962)，"
+        "2021。\n"
+        "- 实践经验：[*Practical Quantization in PyTorch*]"
+        "(https://pytorch.org/blog/quantization-in-practice/)，PyTorch 博客。\n"
+        "- 笔记推荐的延伸阅读：Lei Mao，[*Quantization for Neural Networks*]"
+        "(https://leimao.github.io/article/Neural-Networks-Quantization/)；"
+        "[知乎：浅谈深度学习模型量化](https://zhuanlan.zhihu.com/p/349678095)；tinyML Talks，"
+        "[*A Practical Guide to Neural Network Quantization*]"
+        "(https://www.youtube.com/watch?v=KASuxB3XoYQ)。\n"
+        "\n本页的文字与所有数字均出自我们自己；笔记中的示意图根据数字重新绘制。"),
+}

@@ -1,0 +1,313 @@
+"""The Learn page under Streamlit's AppTest: every control, the three questions, links, languages.
+
+Expected numbers come from the core (quantviz.lessons, quantviz.formulas), so each test checks
+that the page shows what the core computes for the controls it was given.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from quantviz import formulas, lessons
+from quantviz.quantize import QuantConfig, compute_qparams
+from quantviz.ui.i18n import TABLE
+
+
+@pytest.fixture
+def page(app_test):
+    """``page(**query)`` runs the Learn page with the query string ``query``."""
+
+    def run(**query):
+        at = app_test(page="learn", query={k: str(v) for k, v in query.items()})
+        at.run()
+        ok(at)
+        return at
+
+    return run
+
+
+def ok(at) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def en(key: str, **fmt) -> str:
+    text = TABLE[key][0]
+    return text.format(**fmt) if fmt else text
+
+
+def latex(at) -> list[str]:
+    """The LaTeX bodies on the page (``st.latex`` wraps them in ``$$``)."""
+    return [m.value.strip().strip("$").strip() for m in at.latex]
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def metric(at, label: str) -> str:
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, [m.label for m in at.metric]
+    return values[0]
+
+
+def charts(at) -> dict[str, dict]:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return {s["layout"]["title"]["text"]: s for s in specs}
+
+
+def table(at, i: int) -> list[dict]:
+    return at.dataframe[i].value.to_dict("records")
+
+
+# --- the default view ------------------------------------------------------------------------
+
+
+def test_default_run_follows_the_notes_with_the_cores_numbers(page):
+    at = page()
+    lines = formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8))
+    shown = latex(at)
+    for key in ("1", "scale", "2", "zp", "3", "4", "dequantize", "zero", "pytorch"):
+        assert lines[key] in shown, key
+    for constant in ("NOTES_1", "NOTES_SCALE", "NOTES_2", "NOTES_ZP", "NOTES_3", "NOTES_4",
+                     "NOTES_DEQUANTIZE", "NOTES_ZERO", "QUANTIZE", "DEQUANTIZE",
+                     "MATMUL_EXPANSION", "NOTES_CLAMP", "PADDING_ZERO"):
+        assert getattr(formulas, constant) in shown, constant
+    headers = [h.value for h in at.header]
+    assert headers == [en(f"learn.s{i}.heading") for i in range(1, 9)]
+    assert set(charts(at)) == {"Asymmetric, unsigned 8-bit", "Symmetric, signed 8-bit",
+                               en("learn.fig.pad.title")}
+    assert at.query_params == {}
+
+
+def test_the_two_pictures_state_the_cores_mapping(page):
+    at = page()
+    for cfg, title in ((QuantConfig(8, "asymmetric"), "Asymmetric, unsigned 8-bit"),
+                       (QuantConfig(8, "symmetric", signed=True), "Symmetric, signed 8-bit")):
+        pic = lessons.mapping_picture(-1.0, 3.0, cfg)
+        caption = en("learn.s1.caption", scale=f"{pic.scale:.6g}", Z=pic.zero_point,
+                     lo=pic.code_lo, hi=pic.code_hi, used=pic.levels - pic.wasted,
+                     levels=pic.levels, wasted=pic.wasted)
+        assert caption in [c.value for c in at.caption], title
+        texts = [t for tr in charts(at)[title]["data"] for t in (tr.get("text") or [])]
+        assert f"Z = {pic.zero_point}" in texts and f"q_max = {pic.qmax}" in texts
+    # symmetric on [-1, 3]: codes -42 .. 127 reachable, 86 wasted
+    assert "86 wasted" in at.caption[2].value
+
+
+def test_the_conventions_agree_on_one_code(page):
+    at = page()
+    qp = compute_qparams(-1.0, 3.0, QuantConfig(8, "asymmetric"))
+    lines = formulas.worked_conventions(0.5, qp)
+    assert all(line in latex(at) for line in lines.values())
+    rows = table(at, 0)
+    assert rows[0]["value"] == f"{float(qp.scale):.6g}, 64" and rows[1]["value"].endswith("-64")
+
+
+# --- the example in the sidebar --------------------------------------------------------------
+
+
+def test_example_range_value_and_bits(page):
+    at = page()
+    at.number_input(key="ex_min").set_value(-0.4).run()
+    at.number_input(key="ex_max").set_value(0.6).run()
+    at.number_input(key="ex_x").set_value(0.1).run()
+    at.slider(key="bits").set_value(2).run()
+    ok(at)
+    steps = lessons.notes_steps(0.1, -0.4, 0.6, 2)
+    assert formulas.worked_derivation(steps)["4"] in latex(at)
+    # rounding the zero point first moves this code: eq. 3 gives 2, eq. 4 gives 1
+    assert en("learn.s2.differ", q3=2, q4=1, frac="0.2") in markdown(at)
+    assert at.query_params == {"ex_min": "-0.4", "ex_max": "0.6", "ex_x": "0.1", "bits": "2"}
+
+
+def test_an_inverted_range_warns_and_falls_back(page):
+    at = page(ex_min=3, ex_max=1)
+    assert at.warning[0].value == en("learn.ex_bad", lo="3", hi="1")
+    assert formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8))["1"] in latex(at)
+
+
+def test_a_value_beyond_the_range_is_flagged(page):
+    at = page(ex_x=5)
+    steps = lessons.notes_steps(5.0, -1.0, 3.0, 8)  # 5 / (4/255) = 318.75 -> 319 + 64 = 383
+    assert steps.q4 == 383
+    assert en("learn.s2.outside", q=383, top=255) in [w.value for w in at.warning]
+    assert "does not fit in [0, 255]" in markdown(at)
+
+
+def test_a_range_without_zero_widens_in_pytorch(page):
+    at = page(ex_min=1, ex_max=3)
+    steps = lessons.notes_steps(0.5, 1.0, 3.0, 8)
+    assert en("learn.s2.link_widened", Z=steps.pt_zero_point, zp=steps.zp) in markdown(at)
+
+
+# --- section controls ------------------------------------------------------------------------
+
+
+def test_padding_controls(page):
+    at = page()
+    box = np.array(lessons.KERNELS["box3"])
+    r = lessons.padded_convolution(lessons.padding_signal(0.4), box, 4)
+    assert metric(at, en("learn.s4.m_pad_exact")) == f"{r.pad_exact:.6g}"
+    assert metric(at, en("learn.s4.m_pad_integer")) == "0"
+    at.selectbox(key="pad_kernel").set_value("edge3").run()
+    at.slider(key="pad_offset").set_value(0.25).run()
+    at.slider(key="pad_bits").set_value(6).run()
+    ok(at)
+    r = lessons.padded_convolution(lessons.padding_signal(0.25), np.array(lessons.KERNELS["edge3"]),
+                                   6)
+    assert metric(at, en("learn.s4.m_pad_exact")) == f"{r.pad_exact:.6g}"
+    assert metric(at, en("learn.s4.m_bias")) == f"{np.max(np.abs(r.bias_exact)):.6g}"
+    assert formulas.worked_padding(r) in latex(at)
+    bars = [tr for tr in charts(at)[en("learn.fig.pad.title")]["data"] if tr["type"] == "bar"]
+    assert [tr["name"] for tr in bars] == [en("learn.fig.pad.integer"), en("learn.fig.pad.exact")]
+    assert at.query_params == {"pad_kernel": "edge3", "pad_offset": "0.25", "pad_bits": "6"}
+
+
+def test_padding_without_a_fractional_zero_point_says_so(page):
+    at = page(pad_offset=-0.2, pad_bits=2)  # range [-1.2, 0.8], scale 2/3: zp = -1.8
+    r = lessons.padded_convolution(lessons.padding_signal(-0.2), np.array(lessons.KERNELS["box3"]),
+                                   2)
+    assert r.pad_exact != 0 and en("learn.s4.result", pad=f"{r.pad_exact:.6g}",
+                                   bias=f"{np.max(np.abs(r.bias_exact)):.6g}") in markdown(at)
+    at = page(pad_offset=1.0, pad_bits=4)  # sine + 1 >= 0: range [0, 2], zp = 0 exactly
+    assert en("learn.s4.result_none", zp_exact="0") in markdown(at)
+
+
+def test_zero_outside_controls(page):
+    at = page()
+    z = lessons.zero_outside(1.0, 3.0, 8)
+    assert en("learn.s6.zero.notes", scale=f"{z.scale:.6g}", zp=128, code=-128, top=255,
+              hat=f"{z.zero_hat_clamped:.6g}") in [w.value for w in at.warning]
+    at.number_input(key="gap_min").set_value(-1.0).run()
+    ok(at)
+    assert en("learn.s6.zero.inside", code=64, top=255) in [i.value for i in at.info]
+    at.number_input(key="gap_max").set_value(-2.0).run()
+    assert en("learn.ex_bad", lo="-1", hi="-2") in [w.value for w in at.warning]
+
+
+def test_clamping_control(page):
+    at = page()
+    c = lessons.clamping(4.0, -1.0, 3.0, 8)
+    assert f"round(x / scale) − zp = {c.code}" in markdown(at)
+    assert f"wraps around to {c.wrapped}" in markdown(at)
+    at.number_input(key="clamp_x").set_value(1.0).run()
+    ok(at)
+    assert en("learn.s6.clamp.fits", x="1", code=lessons.clamping(1.0, -1.0, 3.0, 8).code,
+              lo="-1", hi="3") in [i.value for i in at.info]
+
+
+def test_symmetric_ends_control(page):
+    at = page()
+    at.number_input(key="sym_amax").set_value(1.0).run()
+    ok(at)
+    full, narrow = lessons.symmetric_ends(1.0, 8)
+    rows = table(at, 1)
+    assert rows[0]["q(−max)"] == full.q_neg == -127  # float32: 1 * (1/scale) = -127.49999
+    assert rows[1]["x_hat(+max)"] == f"{narrow.x_hat_pos:.9g}"
+    assert en("learn.s6.sym.misses", qmin=-128, t=f"{full.t_neg:.9g}") in markdown(at)
+    at.number_input(key="sym_amax").set_value(3.0).run()
+    assert en("learn.s6.sym.reaches", qmin=-128, t="-127.5") in markdown(at)
+
+
+def test_edge_case_gallery_controls(page):
+    at = page()
+    rows = table(at, 2)
+    assert [r["tensor"] for r in rows] == [en(f"learn.edge.{k}") for k in lessons.EDGE_CASES]
+    assert rows[0]["eps floor"] == "✓" and rows[0]["notes' scale"] == en("learn.edge.undefined")
+    at.button_group(key="scheme").set_value("symmetric").run()
+    at.toggle(key="signed").set_value(True).run()
+    ok(at)
+    const = lessons.edge_case("constant", QuantConfig(8, "symmetric", signed=True))
+    row = table(at, 2)[1]
+    assert row["q"] == ", ".join(map(str, const.q)) == "127, 127, 127, 127"
+    assert row["max |x_hat − x|"] == f"{const.max_abs_error:.3g}"
+
+
+# --- predict, then reveal --------------------------------------------------------------------
+
+
+def test_wasted_codes_question(page):
+    at = page()
+    assert "Unreachable" not in markdown(at)
+    at.button(key="reveal_q1").click().run()
+    assert en("learn.quiz.no_guess") in markdown(at)  # revealed without a guess
+    at.radio(key="quiz_codes").set_value("positive").run()
+    assert en("learn.quiz.wrong") in markdown(at)
+    at.radio(key="quiz_codes").set_value("negative").run()
+    ok(at)
+    assert en("learn.quiz.right") in markdown(at) and "Unreachable: -128..-1" in markdown(at)
+    at.slider(key="bits").set_value(4).run()  # a new question: hidden until revealed again
+    assert "Unreachable" not in markdown(at)
+    at.button(key="reveal_q1").click().run()
+    assert "Unreachable: -8..-1" in markdown(at)
+
+
+@pytest.mark.parametrize(("key", "lo", "hi"), [("a", -1.0, 3.0), ("c", -4.2, 1.3)])
+def test_zero_point_question(page, key, lo, hi):
+    at = page(quiz_range=key)
+    z = int(compute_qparams(lo, hi, QuantConfig(8, "asymmetric")).zero_point)
+    at.slider(key="quiz_zp").set_value(z).run()
+    at.button(key="reveal_q2").click().run()
+    ok(at)
+    assert en("learn.quiz.right") in markdown(at) and f"**{z}**" in markdown(at)
+    at.slider(key="quiz_zp").set_value(z + 1).run()
+    assert en("learn.quiz.wrong") in markdown(at)
+
+
+@pytest.mark.parametrize("case", ["notes_pos", "pytorch_pos", "unrounded"])
+def test_does_zero_survive_question(page, case):
+    from quantviz.ui.learn import QUIZ_CASES
+
+    at = page(quiz_case=case)
+    trip = lessons.zero_trip(*QUIZ_CASES[case], 8)
+    at.radio(key="quiz_zero").set_value("yes" if trip.survives else "no").run()
+    at.button(key="reveal_q3").click().run()
+    ok(at)
+    assert en("learn.quiz.right") in markdown(at)
+    assert f"comes back as **{trip.x_hat:.6g}**" in markdown(at)
+
+
+# --- links, URL and language -----------------------------------------------------------------
+
+
+def test_practice_links_only_to_pages_that_exist(page, monkeypatch, tmp_path):
+    from quantviz.ui import learn
+
+    at = page()
+    # every page of the practice section exists in this checkout: four links, plus Explore's
+    # in section 6, each to the page's url_path
+    links = [(p.proto.page, p.proto.label) for p in at.get("page_link")]
+    assert [page for page, _ in links] == ["explore", "per-channel", "calibration", "compare",
+                                           "explore"]
+    assert links[2][1] == en("learn.link.calibration")
+    # a checkout where only Explore exists: the others are named as plain text
+    (tmp_path / "explore.py").write_text("")
+    monkeypatch.setattr(learn, "PAGES", tmp_path)
+    at = page()
+    missing = en("learn.link.missing", label=en("learn.link.calibration"))
+    assert missing in markdown(at)
+    assert [p.proto.page for p in at.get("page_link")] == ["explore", "explore"]
+
+
+def test_a_query_string_restores_the_view(page):
+    at = page(ex_min=0, ex_max=6, bits=4, pad_kernel="gauss5", quiz_range="b", sym_amax=2,
+              scheme="symmetric")
+    assert at.number_input(key="ex_min").value == 0 and at.slider(key="bits").value == 4
+    assert at.selectbox(key="pad_kernel").value == "gauss5"
+    assert at.button_group(key="quiz_range").value == "b"
+    pic = lessons.mapping_picture(0.0, 6.0, QuantConfig(4, "symmetric", signed=True))
+    assert pic.wasted == 8 and "8 wasted" in at.caption[2].value
+
+
+def test_language_switch_to_chinese(page):
+    at = page()
+    at.button_group(key="lang").set_value("zh").run()
+    ok(at)
+    assert at.title[0].value == TABLE["learn.title"][1]
+    assert [h.value for h in at.header][0] == TABLE["learn.s1.heading"][1]
+    assert "对称，有符号 8 位" in charts(at)
+    assert at.query_params == {"lang": "zh"}
