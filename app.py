@@ -14,6 +14,6 @@ st.navigation([
     st.Page("pages/calibration.py", title=nav_title("calibration"), icon="🎯",
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
-            url_path="per-channel"),
+            url_path="per_channel"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

@@ -281,7 +281,7 @@ def test_practice_links_only_to_pages_that_exist(page, monkeypatch, tmp_path):
     # every page of the practice section exists in this checkout: four links, plus Explore's
     # in section 6, each to the page's url_path
     links = [(p.proto.page, p.proto.label) for p in at.get("page_link")]
-    assert [page for page, _ in links] == ["explore", "per-channel", "calibration", "compare",
+    assert [page for page, _ in links] == ["explore", "per_channel", "calibration", "compare",
                                            "explore"]
     assert links[2][1] == en("learn.link.calibration")
     # a checkout where only Explore exists: the others are named as plain text

@@ -48,18 +48,6 @@ def assert_clean(pg) -> None:
     assert pg.js_errors == []
 
 
-def open_page(open_app, path: str):
-    """Open the app's root once, then ``path``.
-
-    Until app.py's ``st.navigation`` has run once in the server process, Streamlit routes URLs
-    by the file names in pages/, and "per-channel" is not a file name ("per_channel.py"): the
-    very first request after a start would show "Page not found". That start-up case is not
-    what these tests are about.
-    """
-    open_app("")
-    return open_app(path)
-
-
 def pick(pg, label: str, option: str) -> None:
     """Choose ``option`` in the sidebar selectbox labelled ``label``."""
     box = pg.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text=label)
@@ -69,7 +57,7 @@ def pick(pg, label: str, option: str) -> None:
 
 
 def test_the_synthetic_layer_loads(open_app):
-    pg = open_page(open_app, "per-channel")
+    pg = open_app("per_channel")
     assert_clean(pg)
     assert pg.locator(".js-plotly-plot").count() == 4
     assert set(titles(pg)) == {"[x_min, x_max] of each channel", "SQNR of each channel (dB)",
@@ -91,7 +79,7 @@ def test_a_safetensors_checkpoint_through_the_file_chooser(open_app, tmp_path):
     path = tmp_path / "tiny.safetensors"
     path.write_bytes(save_safetensors(tensors))
 
-    pg = open_page(open_app, "per-channel?pc_src=upload")
+    pg = open_app("per_channel?pc_src=upload")
     infos = pg.locator("[data-testid=stAlertContentInfo]").all_inner_texts()
     assert any(t.startswith("No checkpoint yet") for t in infos)
     with pg.expect_file_chooser() as chooser:
