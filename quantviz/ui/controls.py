@@ -1,19 +1,22 @@
 """The sidebar controls shared by the pages: where the tensor comes from, and the scheme.
 
 :func:`tensor_source` returns a :class:`Tensor` (a small hashable key plus the cached array);
-:func:`scheme` returns a ``QuantConfig`` and the calibration choice. Every control is a
+:func:`scheme` returns a ``QuantConfig`` and the calibration choice; :func:`upload_picker` is the
+file uploader and tensor picker that every page with an upload shares. Every control is a
 :class:`~quantviz.ui.state.Control`, so the URL carries it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from quantviz.distributions import DISTRIBUTIONS
-from quantviz.loaders import ACCEPTED_EXTENSIONS
+from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
 from quantviz.ui import cache, shell
@@ -95,39 +98,89 @@ def _dist_name(key: str) -> str:
     return t(f"dist.{key}") if has(f"dist.{key}") else DISTRIBUTIONS[key].label
 
 
-def _upload() -> Tensor | None:
-    file = st.sidebar.file_uploader(
-        t("upload.label"), type=[e.lstrip(".") for e in ACCEPTED_EXTENSIONS + PICKLES],
-        key="upload", help=t("upload.help"),
-    )
+@dataclass(frozen=True)
+class UploadTexts:
+    """The text keys of an upload picker: uploader label and help, the no-file note, picker."""
+
+    label: str = "upload.label"
+    help: str = "upload.help"
+    none: str = "upload.none"
+    tensor: str = "upload.tensor"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The tensor picked from an uploaded file: where it came from, and its read-only array."""
+
+    digest: str
+    filename: str
+    name: str
+    drop: bool
+    x: np.ndarray
+
+
+def describe(info: TensorInfo) -> str:
+    """A tensor's line in the picker: name, shape and dtype, read from the file's header."""
+    return f"{info.name}  {list(info.shape)}  {info.dtype_name}"
+
+
+def upload_picker(
+    key_prefix: str = "",
+    texts: UploadTexts = UploadTexts(),
+    *,
+    extensions: tuple[str, ...] = ACCEPTED_EXTENSIONS,
+    prefer: Callable[[TensorInfo], bool] | None = None,
+    drop: Control | None = None,
+    container: Any = None,
+) -> Upload | None:
+    """Draw a file uploader and a picker of the tensors in the file; return the picked one.
+
+    Widget keys: ``{key_prefix}upload`` (the file) and ``{key_prefix}tensor`` (its picked
+    tensor); the file's digest is remembered per session under ``_{key_prefix}digests``, so a
+    rerun does not hash the bytes again. The picker starts on the first tensor that ``prefer``
+    accepts (the first of all when none does or no ``prefer`` is given). ``drop``, when given,
+    is the drop-non-finite switch, drawn under the picker. Errors (an unreadable file, a tensor
+    that cannot be decoded) are shown in ``container`` (the sidebar by default) and give None.
+    """
+    box = container if container is not None else st.sidebar
+    file = box.file_uploader(t(texts.label), type=[e.lstrip(".") for e in extensions],
+                             key=f"{key_prefix}upload", help=t(texts.help))
     if file is None:
-        st.sidebar.info(t("upload.none"))
+        box.info(t(texts.none))
         return None
     data = file.getvalue()
-    memo = st.session_state.setdefault("_digests", {})
+    memo = st.session_state.setdefault(f"_{key_prefix}digests", {})
     if file.file_id not in memo:
         memo.clear()
         memo[file.file_id] = cache.digest(data)
     data_digest = memo[file.file_id]
     infos, error = cache.upload_catalog(data_digest, file.name, data)
     if error:
-        st.sidebar.error(error)
+        box.error(error)
         return None
     names = [info.name for info in infos]
-    described = {info.name: f"{info.name}  {list(info.shape)}  {info.dtype_name}" for info in infos}
-    if st.session_state.get("tensor") not in names:
-        st.session_state["tensor"] = names[0]
-    name = st.sidebar.selectbox(t("upload.tensor"), names, key="tensor",
-                                format_func=described.get)
-    drop = widget(DROP)
+    tensor_key = f"{key_prefix}tensor"
+    if st.session_state.get(tensor_key) not in names:
+        preferred = [info.name for info in infos if prefer is None or prefer(info)]
+        st.session_state[tensor_key] = (preferred or names)[0]
+    described = {info.name: describe(info) for info in infos}
+    name = box.selectbox(t(texts.tensor), names, key=tensor_key, format_func=described.get)
+    drop_nonfinite = widget(drop, box) if drop is not None else False
     with st.spinner(t("busy.load", name=name)):
-        loaded = cache.upload_tensor(data_digest, file.name, name, drop, data)
+        loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
     if loaded.error:
-        st.sidebar.error(loaded.error)
+        box.error(loaded.error)
         return None
-    source = ("upload", data_digest, file.name, name, drop)
-    return Tensor(source, loaded.x, t("tensor.upload_label", name=name, file=file.name,
-                                      n=f"{loaded.x.size:,}"))
+    return Upload(data_digest, file.name, name, drop_nonfinite, loaded.x)
+
+
+def _upload() -> Tensor | None:
+    picked = upload_picker(extensions=ACCEPTED_EXTENSIONS + PICKLES, drop=DROP)
+    if picked is None:
+        return None
+    source = ("upload", picked.digest, picked.filename, picked.name, picked.drop)
+    return Tensor(source, picked.x, t("tensor.upload_label", name=picked.name,
+                                      file=picked.filename, n=f"{picked.x.size:,}"))
 
 
 def tensor_source() -> Tensor:

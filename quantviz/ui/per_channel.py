@@ -15,9 +15,9 @@ import streamlit as st
 from quantviz import figures, granularity
 from quantviz.distributions import WEIGHT_PARAMS
 from quantviz.granularity import GROUP_SIZES, Comparison, GranularityResult
-from quantviz.loaders import ACCEPTED_EXTENSIONS
+from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
-from quantviz.ui import cache, channel_cache, controls, shell
+from quantviz.ui import channel_cache, controls, shell
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, set_values, widget
 
@@ -66,42 +66,22 @@ def _synthetic(box=None) -> Weights:
     return Weights(("synthetic", out, inn, spread, seed), x, label)
 
 
-def _describe(info) -> str:
-    return f"{info.name}  {list(info.shape)}  {info.dtype_name}"
+#: The per-channel page's own wording for the upload picker.
+UPLOAD_TEXTS = controls.UploadTexts(label="per_channel.upload", help="per_channel.upload.help",
+                                    none="per_channel.upload_none", tensor="per_channel.tensor")
+
+
+def _is_matrix(info: TensorInfo) -> bool:
+    return len(info.shape) >= 2
 
 
 def _upload() -> Weights | None:
-    file = st.sidebar.file_uploader(
-        t("per_channel.upload"), type=[e.lstrip(".") for e in ACCEPTED_EXTENSIONS],
-        key="pc_upload", help=t("per_channel.upload.help"))
-    if file is None:
-        st.sidebar.info(t("per_channel.upload_none"))
+    picked = controls.upload_picker("pc_", UPLOAD_TEXTS, prefer=_is_matrix)
+    if picked is None:
         return None
-    data = file.getvalue()
-    memo = st.session_state.setdefault("_pc_digests", {})
-    if file.file_id not in memo:
-        memo.clear()
-        memo[file.file_id] = cache.digest(data)
-    data_digest = memo[file.file_id]
-    infos, error = cache.upload_catalog(data_digest, file.name, data)
-    if error:
-        st.sidebar.error(error)
-        return None
-    names = [info.name for info in infos]
-    if st.session_state.get("pc_tensor") not in names:
-        matrices = [info.name for info in infos if len(info.shape) >= 2]
-        st.session_state["pc_tensor"] = (matrices or names)[0]
-    described = {info.name: _describe(info) for info in infos}
-    name = st.sidebar.selectbox(t("per_channel.tensor"), names, key="pc_tensor",
-                                format_func=described.get)
-    with st.spinner(t("busy.load", name=name)):
-        loaded = cache.upload_tensor(data_digest, file.name, name, False, data)
-    if loaded.error:
-        st.sidebar.error(loaded.error)
-        return None
-    label = t("per_channel.upload_label", name=name, file=file.name,
-              shape=" × ".join(map(str, loaded.x.shape)), n=f"{loaded.x.size:,}")
-    return Weights(("upload", data_digest, file.name, name), loaded.x, label)
+    label = t("per_channel.upload_label", name=picked.name, file=picked.filename,
+              shape=" × ".join(map(str, picked.x.shape)), n=f"{picked.x.size:,}")
+    return Weights(("upload", picked.digest, picked.filename, picked.name), picked.x, label)
 
 
 def source() -> Weights:
