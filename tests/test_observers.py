@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from quantviz import distributions
+from quantviz.metrics import sqnr_db
 from quantviz.observers import (
     OBSERVERS,
     EntropyObserver,
@@ -17,11 +22,12 @@ from quantviz.observers import (
     PercentileObserver,
     calibrate,
     clipping_mse,
+    entropy_histogram,
     entropy_levels,
     kl_divergences,
     make_observer,
 )
-from quantviz.quantize import QuantConfig, compute_qparams
+from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
 
 F32 = np.float32
 INT8_SYM = QuantConfig(8, "symmetric", signed=True)
@@ -89,18 +95,82 @@ def test_percentile_hand_values():
 
 
 def test_kl_divergences_hand_values():
-    # hist [4, 0, 2, 2], levels 2. Candidates i = 2, 3, 4:
-    # i=2: P = [4, 0+2+2] but Q merges [4 | 0] -> the second bin of Q is empty while P's is
-    #      not -> KL = inf.
-    # i=3: P = [4, 0, 2+2] -> [1/2, 0, 1/2]; chunks of 3//2 = 1 bin, the remainder joins the
-    #      last: [4 | 0, 2] -> Q = [4, 0, 2] (the 2 spread over P's one non-zero bin)
-    #      -> [2/3, 0, 1/3]; KL = 1/2 ln(1/2 / 2/3) + 1/2 ln(1/2 / 1/3) = 1/2 ln(9/8).
-    # i=4: chunks [4, 0 | 2, 2] -> Q = [4, 0, 2, 2] = P -> KL = 0.
-    candidates, kl = kl_divergences(np.array([4, 0, 2, 2]), levels=2)
+    # hist [4, 0, 2, 2], levels 2, candidates i = 2, 3, 4. Bin j < i is in group
+    # floor(j * 2 / i); Q spreads each group's total over the group's non-zero bins of hist.
+    # i=2: groups [0, 1]; P = [4, 0+2+2] but Q = [4, 0]: P > 0 = Q in bin 1 -> KL = inf.
+    # i=3: groups [0, 0, 1] (2/3 -> 0, 4/3 -> 1); P = [4, 0, 2+2] -> [1/2, 0, 1/2];
+    #      Q = [4, 0, 2] -> [2/3, 0, 1/3]; KL = 1/2 ln(3/4) + 1/2 ln(3/2) = 1/2 ln(9/8).
+    # i=4: groups [0, 0, 1, 1]: Q = [4, 0, 2, 2] = P -> KL = 0.
+    candidates, kl = kl_divergences(np.array([4, 0, 2, 2]), levels=2, start=2)
     np.testing.assert_array_equal(candidates, [2, 3, 4])
     assert kl[0] == np.inf
     assert kl[1] == pytest.approx(0.5 * np.log(9 / 8), rel=1e-12)
     assert kl[2] == 0.0
+
+
+def test_kl_divergences_groups_bins_by_fractions_of_the_candidate():
+    # hist [1, 2, 3, 4, 5], levels 2, only i = 5: groups floor(j * 2 / 5) for j = 0..4 are
+    # [0, 0, 0, 1, 1] (2.5 bins a group, not whole chunks of 5 // 2 = 2 plus a remainder).
+    # Group totals 1+2+3 = 6 and 4+5 = 9 -> Q = [2, 2, 2, 4.5, 4.5] / 15, P = [1..5] / 15:
+    # KL = (1 ln(1/2) + 2 ln(2/2) + 3 ln(3/2) + 4 ln(4/4.5) + 5 ln(5/4.5)) / 15.
+    candidates, kl = kl_divergences(np.array([1, 2, 3, 4, 5]), levels=2, start=5)
+    expected = (np.log(1 / 2) + 3 * np.log(3 / 2) + 4 * np.log(4 / 4.5) + 5 * np.log(5 / 4.5)) / 15
+    assert candidates.tolist() == [5]
+    assert kl[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_kl_divergences_with_outliers_and_an_empty_bin():
+    # hist [3, 0, 1, 2, 6], levels 2, candidates i = 3, 4, 5 (12 values in all).
+    # i=3: P = [3, 0, 1+2+6] / 12 = [1/4, 0, 3/4]; groups [0, 0, 1]; the empty bin 1 gets no
+    #      share of group 0: Q = [3, 0, 1] / 4. KL = 1/4 ln(1/3) + 3/4 ln 3 = 1/2 ln 3.
+    # i=4: P = [3, 0, 1, 2+6] / 12; groups [0, 0, 1, 1]: group 1 holds 1+2 = 3 over two
+    #      non-zero bins: Q = [3, 0, 1.5, 1.5] / 6 = [1/2, 0, 1/4, 1/4].
+    #      KL = 1/4 ln(1/2) + 1/12 ln(1/3) + 2/3 ln(8/3).
+    # i=5: groups [0, 0, 0, 1, 1]: group 0 = 3+0+1 = 4 over 2 non-zero bins, group 1 = 8
+    #      over 2: Q = [2, 0, 2, 4, 4] / 12, P = [3, 0, 1, 2, 6] / 12.
+    #      KL = (3 ln(3/2) + ln(1/2) + 2 ln(2/4) + 6 ln(6/4)) / 12 = 3/4 ln(3/2) - 1/4 ln 2.
+    candidates, kl = kl_divergences(np.array([3.0, 0, 1, 2, 6]), levels=2, start=3)
+    assert candidates.tolist() == [3, 4, 5]
+    np.testing.assert_allclose(kl, [
+        0.5 * np.log(3),
+        0.25 * np.log(1 / 2) + np.log(1 / 3) / 12 + 2 / 3 * np.log(8 / 3),
+        0.75 * np.log(3 / 2) - 0.25 * np.log(2),
+    ], rtol=1e-12)
+
+
+def test_kl_divergences_start_at_bin_128_and_never_past_the_last_bin():
+    hist = np.ones(300)
+    assert kl_divergences(hist, levels=8)[0].tolist() == list(range(128, 301))
+    assert kl_divergences(hist[:50], levels=8)[0].tolist() == [50]  # only the full range
+
+
+@pytest.mark.parametrize(
+    ("hist", "levels", "start", "needle"),
+    [
+        (np.zeros(4), 2, 1, "positive total"),
+        (np.array([1.0, -1.0, 2.0]), 2, 1, "hist"),
+        (np.ones((2, 2)), 2, 1, "1-D"),
+        (np.array([1.0, np.nan]), 2, 1, "finite"),
+        (np.ones(4), 0, 1, "levels must be a positive integer, got 0"),
+        (np.ones(4), 2, 1.5, "start must be a positive integer, got 1.5"),
+    ],
+)
+def test_kl_divergences_refuses_bad_input(hist, levels, start, needle):
+    with pytest.raises(ValueError, match=needle):
+        kl_divergences(hist, levels, start)
+
+
+def test_entropy_histogram_bins_abs_x_and_flattens_the_zero_spike():
+    # 4 bins over [0, 1]: edges 0, 0.25, 0.5, 0.75, 1. |x| = 0 0 0 0 0.3 0.6 1.0 0.1 ->
+    # counts [5, 1, 1, 1] (0.1 joins the zeros in bin 0); bin 0 then takes bin 1's count.
+    x = np.array([0.0, 0.0, -0.0, 0.0, -0.3, 0.6, 1.0, 0.1])
+    hist, edges = entropy_histogram(x, 4, 1.0)
+    assert hist.tolist() == [1, 1, 1, 1]
+    assert edges.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    with pytest.raises(ValueError, match="bins must be an integer of at least 2, got 1"):
+        entropy_histogram(x, 1, 1.0)
+    with pytest.raises(ValueError, match="amax must be a positive finite number, got 0.0"):
+        entropy_histogram(x, 4, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -239,10 +309,107 @@ def test_entropy_clips_heavy_tails_but_not_uniform_data():
     assert obs.threshold > 0.99 * np.abs(uniform).max()
 
 
-def test_entropy_keeps_the_range_when_codes_outnumber_bins():
+@pytest.mark.parametrize(("bits", "bins"), [(16, 2048), (8, 100)])
+def test_entropy_keeps_the_range_with_wide_codes_or_few_bins(bits, bins):
+    # 16 bits: 32768 levels >= 2048 bins, every bin is its own code. 100 bins: fewer than
+    # the first candidate bin (128), so the full range is the only candidate.
     x = np.random.default_rng(5).standard_t(2, 5000)
-    obs = EntropyObserver(QuantConfig(16, "symmetric", signed=True), bins=2048).update(x)
+    obs = EntropyObserver(QuantConfig(bits, "symmetric", signed=True), bins=bins).update(x)
     assert (obs.x_min, obs.x_max) == (float(F32(x.min())), float(F32(x.max())))
+
+
+def _reference_entropy_amax(hist, edges, levels, start_bin=128):
+    """The published search, loop by loop, written apart from ``kl_divergences``.
+
+    TensorRT's legacy entropy calibrator as NVIDIA's pytorch-quantization spells it out: bin 0
+    takes bin 1's count; for each candidate ``i`` the bins ``j < i`` are placed into the
+    ``levels`` slices of ``[0, i)`` by a sorted search over the slice edges ``k * i / levels``
+    (bins where the histogram is empty are left out), each slice's count is shared evenly by
+    its bins, the outliers join P's last bin, and ``KL(P || Q)`` is summed in pure Python.
+    The last candidate with the least KL wins; the threshold is its upper bin edge.
+    """
+    h = [int(c) for c in hist]
+    h[0] = h[1]
+    best_i, best_kl, kls = None, math.inf, []
+    for i in range(min(start_bin, len(h)), len(h) + 1):
+        slice_edges = [k * i / levels for k in range(levels + 1)]
+        group = [bisect.bisect_right(slice_edges, j) - 1 if h[j] else None for j in range(i)]
+        totals, counts = [0.0] * levels, [0] * levels
+        for j, g in enumerate(group):
+            if g is not None:
+                totals[g] += h[j]
+                counts[g] += 1
+        q = [0.0 if g is None else totals[g] / counts[g] for g in group]
+        p = h[:i]
+        p[-1] += sum(h[i:])
+        sum_p, sum_q = sum(p), sum(q)
+        kl = 0.0
+        for p_j, q_j in zip(p, q, strict=True):
+            if p_j:
+                kl = math.inf if q_j == 0 else kl + p_j / sum_p * math.log(
+                    (p_j / sum_p) / (q_j / sum_q))
+        kls.append(kl)
+        if kl <= best_kl:
+            best_i, best_kl = i, kl
+    return float(edges[best_i]), kls
+
+
+@pytest.mark.parametrize("key", ["normal", "relu", "student_t", "outliers"])
+@pytest.mark.parametrize("cfg", [INT8_SYM, UINT8_AFFINE, QuantConfig(4, "symmetric", signed=True)])
+def test_entropy_observer_matches_the_reference_search(key, cfg):
+    # 512 bins keep the pure-Python reference fast; 20 000 values all fit in the sample.
+    x = distributions.sample(key, 20_000, 3)
+    obs = EntropyObserver(cfg, bins=512).update(x)
+    amax = float(np.abs(x).max())
+    hist, edges = np.histogram(np.abs(x), bins=512, range=(0, amax))
+    levels = entropy_levels(cfg, nonnegative=bool(x.min() >= 0))
+    threshold, kls = _reference_entropy_amax(hist, edges, levels)
+    np.testing.assert_allclose(obs.divergences, kls, rtol=1e-9)
+    assert obs.threshold == threshold
+    t = F32(threshold)
+    assert (obs.x_min, obs.x_max) == (float(max(F32(x.min()), -t)), float(min(F32(x.max()), t)))
+
+
+def _clipped_and_sqnr(x, lo, hi, cfg):
+    x_hat = fake_quantize(x, compute_qparams(lo, hi, cfg))
+    return float(np.mean((x < lo) | (x > hi))), sqnr_db(x, x_hat)
+
+
+def test_entropy_threshold_on_normal_data_sits_past_four_sigma_for_8_bits():
+    # 100 000 standard normal values (max|x| = 4.46): the search keeps all but the last
+    # bins of the tail, T = 4.13 (one value in 10^5 clips), as the reference loop finds too
+    # (see the test above, on fewer bins). 4 bits cut deeper, near 3.5 sigma.
+    x = distributions.sample("normal", 100_000, 0)
+    t8 = EntropyObserver(INT8_SYM).update(x).threshold
+    t4 = EntropyObserver(QuantConfig(4, "symmetric", signed=True)).update(x).threshold
+    assert 3.9 < t8 < 4.4 < float(np.abs(x).max())
+    assert 3.2 < t4 < 3.8
+    assert 0 < np.mean(np.abs(x) > t8) < 1e-4
+
+
+@pytest.mark.parametrize("cfg", [UINT8_AFFINE, INT8_SYM])
+def test_entropy_barely_clips_relu_outputs(cfg):
+    # Half the values are exact zeros. With that spike in bin 0 the search would clip at
+    # half the max (2 % of the values); without it, T = 3.92 of max 4.04 (about 4 values in
+    # 10^5 clip) and the SQNR is no worse than MinMax's.
+    x = distributions.sample("relu", 100_000, 0)
+    obs = EntropyObserver(cfg).update(x)
+    assert obs.x_min == 0.0 and obs.x_max > 0.9 * float(x.max())
+    clipped, sqnr = _clipped_and_sqnr(x, obs.x_min, obs.x_max, cfg)
+    _, sqnr_minmax = _clipped_and_sqnr(x, float(x.min()), float(x.max()), cfg)
+    assert 0 < clipped < 1e-3
+    assert sqnr >= sqnr_minmax - 0.1
+
+
+def test_entropy_ignores_exact_zeros():
+    # Zeros only ever land in bin 0, whose count is replaced by bin 1's: piling on more
+    # zeros leaves the histogram, the divergences and the threshold exactly as they were.
+    x = distributions.sample("relu", 20_000, 1)
+    more_zeros = np.concatenate([x, np.zeros(60_000, F32)])
+    a = EntropyObserver(UINT8_AFFINE).update(x)
+    b = EntropyObserver(UINT8_AFFINE).update(more_zeros)
+    np.testing.assert_array_equal(a.divergences, b.divergences)
+    assert (a.threshold, a.x_min, a.x_max) == (b.threshold, b.x_min, b.x_max)
 
 
 # ---------------------------------------------------------------- properties
