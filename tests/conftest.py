@@ -1,10 +1,15 @@
-"""Shared fixtures: AppTest runs of the app with the caches emptied between tests."""
+"""Shared fixtures: AppTest runs of the app with the caches emptied between tests.
+
+Readers and checks of a run (``ok``, ``metric``, ``charts``...) live in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import ok
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -31,3 +36,23 @@ def app_test():
 
     yield make
     cache.clear_all()
+
+
+@pytest.fixture
+def run_page(app_test):
+    """``run_page("bits", {"n": 1000})`` runs a page with that query string and checks the run.
+
+    Query values may be numbers (they are sent as strings); ``page=None`` is the app's root,
+    which opens Explore. The run must raise no exception and, unless ``errors`` is False, show
+    no error message. ``session`` presets session state.
+    """
+
+    def run(page: str | None, query: dict | None = None, *, session: dict | None = None,
+            errors: bool = True):
+        at = app_test(page=page, query={k: str(v) for k, v in (query or {}).items()},
+                      session=session)
+        at.run()
+        ok(at, errors=errors)
+        return at
+
+    return run

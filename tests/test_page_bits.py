@@ -3,17 +3,15 @@ progress, links, languages and uploads. Expected numbers come from quantviz.swee
 
 from __future__ import annotations
 
-import io
-import json
-
 import numpy as np
 import pytest
 
 from quantviz import sweeps
 from quantviz.distributions import sample
 from quantviz.sweeps import SWEEP_SCHEMES
-from quantviz.ui import bits, sweep_cache
+from quantviz.ui import bits
 from quantviz.ui.i18n import TABLE
+from tests.helpers import captions, charts, markdown, npy, ok, upload
 
 N = 1000
 ASYM, SYM_S, SYM_U = SWEEP_SCHEMES
@@ -21,22 +19,9 @@ NAMES = {s.key: TABLE[f"bits.scheme.{s.key}"][0] for s in SWEEP_SCHEMES}
 
 
 @pytest.fixture
-def page(app_test):
-    sweep_cache.clear()
-
-    def run(**query):
-        at = app_test(page="bits", query={k: str(v) for k, v in query.items()})
-        at.run()
-        ok(at)
-        return at
-
-    yield run
-    sweep_cache.clear()
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+def page(run_page):
+    """``page(**query)`` runs the Bit-width page with the query string ``query``."""
+    return lambda **query: run_page("bits", query)
 
 
 def metric(at, key: str) -> float:
@@ -49,18 +34,6 @@ def expected(scheme, b: int, method: str = "minmax", params: tuple = (), narrow:
              x: np.ndarray | None = None, key: str = "normal", n: int = N):
     x = sample(key, n, 0) if x is None else x
     return sweeps.sweep_point(sweeps.subsample(x), scheme, b, method, params, narrow)
-
-
-def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def captions(at) -> str:
-    return "\n".join(c.value for c in at.caption)
 
 
 def test_default_run(page):
@@ -204,17 +177,10 @@ def test_chinese(page):
     assert TABLE["bits.explain"][1] in markdown(at)
 
 
-def npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
 def test_an_uploaded_tensor_is_swept(page):
     at = page(src="upload", calib="moving_average")
     x = np.linspace(0.0, 1.0, 20, dtype=np.float32)  # fewer values than the 32 batches
-    at.get("file_uploader")[0].set_value(("a.npy", npy(x), "application/octet-stream"))
-    at.run()
+    upload(at, "a.npy", npy(x))
     ok(at)
     assert "Tensor: a from a.npy, 20 values." in captions(at)
     params = (("averaging_constant", 0.01), ("batches", 20))

@@ -3,9 +3,6 @@ stream, every control, links, languages and uploads. Expected numbers come from 
 
 from __future__ import annotations
 
-import io
-import json
-
 import numpy as np
 import pytest
 
@@ -13,8 +10,9 @@ from quantviz import sweeps
 from quantviz.distributions import activation_stream, sample
 from quantviz.observers import OBSERVERS, calibrate
 from quantviz.quantize import QuantConfig
-from quantviz.ui import calibration, sweep_cache
+from quantviz.ui import calibration
 from quantviz.ui.i18n import TABLE
+from tests.helpers import charts, npy, ok, upload
 
 N = 1000
 UINT8 = QuantConfig(8, "asymmetric")
@@ -22,22 +20,9 @@ LABELS = {m: TABLE[f"calib.label.{m}"][0] for m in OBSERVERS}
 
 
 @pytest.fixture
-def page(app_test):
-    sweep_cache.clear()
-
-    def run(**query):
-        at = app_test(page="calibration", query={k: str(v) for k, v in query.items()})
-        at.run()
-        ok(at)
-        return at
-
-    yield run
-    sweep_cache.clear()
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+def page(run_page):
+    """``page(**query)`` runs the Calibration page with the query string ``query``."""
+    return lambda **query: run_page("calibration", query)
 
 
 def rows(at) -> dict[str, dict]:
@@ -47,10 +32,6 @@ def rows(at) -> dict[str, dict]:
 
 def number(text) -> float:
     return float(str(text).removeprefix(calibration.BEST).strip())
-
-
-def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def metric(at, start: str) -> float:
@@ -209,17 +190,10 @@ def test_a_query_string_restores_the_view(page):
     assert at.query_params == query
 
 
-def npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
 def test_an_uploaded_tensor_is_calibrated(page):
     at = page(src="upload")
     x = np.concatenate([np.linspace(-1, 1, 400), [25.0]]).astype(np.float32)
-    at.get("file_uploader")[0].set_value(("o.npy", npy(x), "application/octet-stream"))
-    at.run()
+    upload(at, "o.npy", npy(x))
     ok(at)
     assert "Tensor: o from o.npy, 401 values." in [c.value for c in at.caption]
     check_table(at, x=x)

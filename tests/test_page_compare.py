@@ -3,9 +3,6 @@ uploads. Expected numbers come from the core (sample, calibrate, compute_qparams
 
 from __future__ import annotations
 
-import io
-import json
-
 import numpy as np
 import pytest
 
@@ -14,28 +11,16 @@ from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig
 from quantviz.ui import compare, controls
 from quantviz.ui.i18n import TABLE
+from tests.helpers import charts, npy, ok, upload
 
 N = 1000  # small tensors keep the file fast; the page's own default size is run once
 STAR = compare.BEST
 
 
 @pytest.fixture
-def page(app_test):
+def page(run_page):
     """``page(session=None, **query)`` runs the Compare page with the query string ``query``."""
-
-    def run(session: dict | None = None, **query):
-        at = app_test(page="compare", query={k: str(v) for k, v in query.items()},
-                      session=session)
-        at.run()
-        ok(at)
-        return at
-
-    return run
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return lambda session=None, **query: run_page("compare", query, session=session)
 
 
 def table(at):
@@ -50,10 +35,6 @@ def cell(at, key: str, column: int) -> str:
 
 def number(text: str) -> float:
     return float(text.removeprefix(STAR).strip())
-
-
-def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def expected_view(cfg: QuantConfig, method: str = "minmax", key: str = "relu", n: int = N,
@@ -250,17 +231,10 @@ def test_presentation_mode_uses_the_large_theme(page):
 
 # --- uploads -----------------------------------------------------------------------------------
 
-def npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
 def test_an_uploaded_tensor_is_compared(page):
     at = page(src="upload")
     x = np.linspace(-1.0, 3.0, 801, dtype=np.float32)
-    at.get("file_uploader")[0].set_value(("w.npy", npy(x), "application/octet-stream"))
-    at.run()
+    upload(at, "w.npy", npy(x))
     ok(at)
     assert "Tensor: w from w.npy, 801 values." in [c.value for c in at.caption]
     a, b = expected_view(UINT8, x=x), expected_view(INT8, x=x)

@@ -20,32 +20,15 @@ from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams, quantize
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
+from tests.helpers import captions, metric, npy, ok, upload
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too
 
 
 @pytest.fixture
-def page(app_test):
+def page(run_page):
     """``page(**query)`` runs the Explore page with the query string ``query``."""
-
-    def run(**query):
-        at = app_test(query={k: str(v) for k, v in query.items()})
-        at.run()
-        ok(at)
-        return at
-
-    return run
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-
-
-def metric(at, label: str) -> str:
-    """The value of the metric labelled ``label`` (English labels)."""
-    values = [m.value for m in at.metric if m.label == label]
-    assert len(values) == 1, [m.label for m in at.metric]
-    return values[0]
+    return lambda **query: run_page(None, query)
 
 
 def codes_used(at) -> tuple[int, int]:
@@ -62,16 +45,6 @@ def calibrated(at) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def captions(at) -> str:
-    return "\n".join(c.value for c in at.caption)
-
-
-def npy(array: np.ndarray, allow_pickle: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=allow_pickle)
-    return buffer.getvalue()
-
-
 def expected_qparams(cfg: QuantConfig, key: str = "normal", n: int = N, seed: int = 0,
                      **params):
     x = sample(key, n, seed, **params)
@@ -84,7 +57,6 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     at = app_test()
     at.run()
     ok(at)
-    assert not at.error
     assert len(at.metric) == 8
     assert len(at.get("plotly_chart")) == 4
     assert len(at.latex) >= 6
@@ -196,7 +168,7 @@ def test_uniform_with_low_above_high_shows_an_error_and_keeps_the_tensor(page):
     at = page(n=N, dist="uniform")
     before = calibrated(at)
     at.slider(key="uniform.low").set_value(2.0).run()
-    ok(at)
+    ok(at, errors=False)
     assert any("low=2.0 must be below high=1.0" in e.value for e in at.error)
     assert calibrated(at) == before
     assert any("previous tensor" in i.value for i in at.info)
@@ -350,12 +322,6 @@ def test_source_upload_without_a_file_keeps_the_distribution(page):
 
 # --- uploads ---------------------------------------------------------------------------------
 
-def upload(at, name: str, data: bytes) -> None:
-    at.get("file_uploader")[0].set_value((name, data, "application/octet-stream"))
-    at.run()
-    ok(at)
-
-
 def npz_bomb(elements: int) -> bytes:
     """An .npz whose member declares ``elements`` float32 zeros: a few hundred kB inflating
     to ``4 * elements`` bytes (the zip is written by hand around one deflate stream)."""
@@ -407,7 +373,6 @@ def test_dropping_non_finite_values(page):
     assert any("not finite" in e.value for e in at.error)
     at.toggle(key="drop").set_value(True).run()
     ok(at)
-    assert not at.error
     assert "Tensor: gaps from gaps.csv, 3 values." in captions(at)
     assert calibrated(at) == (-0.5, 2.5)
 

@@ -6,57 +6,23 @@ that the page shows what the core computes for the controls it was given.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from quantviz import formulas, lessons
 from quantviz.quantize import QuantConfig, compute_qparams
-from quantviz.ui.i18n import TABLE
+from tests.helpers import charts_by_title, en, markdown, metric, ok, zh
 
 
 @pytest.fixture
-def page(app_test):
+def page(run_page):
     """``page(**query)`` runs the Learn page with the query string ``query``."""
-
-    def run(**query):
-        at = app_test(page="learn", query={k: str(v) for k, v in query.items()})
-        at.run()
-        ok(at)
-        return at
-
-    return run
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def en(key: str, **fmt) -> str:
-    text = TABLE[key][0]
-    return text.format(**fmt) if fmt else text
+    return lambda **query: run_page("learn", query)
 
 
 def latex(at) -> list[str]:
     """The LaTeX bodies on the page (``st.latex`` wraps them in ``$$``)."""
     return [m.value.strip().strip("$").strip() for m in at.latex]
-
-
-def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def metric(at, label: str) -> str:
-    values = [m.value for m in at.metric if m.label == label]
-    assert len(values) == 1, [m.label for m in at.metric]
-    return values[0]
-
-
-def charts(at) -> dict[str, dict]:
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return {s["layout"]["title"]["text"]: s for s in specs}
 
 
 def table(at, i: int) -> list[dict]:
@@ -78,8 +44,8 @@ def test_default_run_follows_the_notes_with_the_cores_numbers(page):
         assert getattr(formulas, constant) in shown, constant
     headers = [h.value for h in at.header]
     assert headers == [en(f"learn.s{i}.heading") for i in range(1, 9)]
-    assert set(charts(at)) == {"Asymmetric, unsigned 8-bit", "Symmetric, signed 8-bit",
-                               en("learn.fig.pad.title")}
+    assert set(charts_by_title(at)) == {"Asymmetric, unsigned 8-bit", "Symmetric, signed 8-bit",
+                                        en("learn.fig.pad.title")}
     assert at.query_params == {}
 
 
@@ -92,7 +58,7 @@ def test_the_two_pictures_state_the_cores_mapping(page):
                      lo=pic.code_lo, hi=pic.code_hi, used=pic.levels - pic.wasted,
                      levels=pic.levels, wasted=pic.wasted)
         assert caption in [c.value for c in at.caption], title
-        texts = [t for tr in charts(at)[title]["data"] for t in (tr.get("text") or [])]
+        texts = [t for tr in charts_by_title(at)[title]["data"] for t in (tr.get("text") or [])]
         assert f"Z = {pic.zero_point}" in texts and f"q_max = {pic.qmax}" in texts
     # symmetric on [-1, 3]: codes -42 .. 127 reachable, 86 wasted
     assert "86 wasted" in at.caption[2].value
@@ -162,7 +128,8 @@ def test_padding_controls(page):
     assert metric(at, en("learn.s4.m_pad_exact")) == f"{r.pad_exact:.6g}"
     assert metric(at, en("learn.s4.m_bias")) == f"{np.max(np.abs(r.bias_exact)):.6g}"
     assert formulas.worked_padding(r) in latex(at)
-    bars = [tr for tr in charts(at)[en("learn.fig.pad.title")]["data"] if tr["type"] == "bar"]
+    pad = charts_by_title(at)[en("learn.fig.pad.title")]
+    bars = [tr for tr in pad["data"] if tr["type"] == "bar"]
     assert [tr["name"] for tr in bars] == [en("learn.fig.pad.integer"), en("learn.fig.pad.exact")]
     assert at.query_params == {"pad_kernel": "edge3", "pad_offset": "0.25", "pad_bits": "6"}
 
@@ -307,7 +274,7 @@ def test_language_switch_to_chinese(page):
     at = page()
     at.button_group(key="lang").set_value("zh").run()
     ok(at)
-    assert at.title[0].value == TABLE["learn.title"][1]
-    assert [h.value for h in at.header][0] == TABLE["learn.s1.heading"][1]
-    assert "对称，有符号 8 位" in charts(at)
+    assert at.title[0].value == zh("learn.title")
+    assert [h.value for h in at.header][0] == zh("learn.s1.heading")
+    assert "对称，有符号 8 位" in charts_by_title(at)
     assert at.query_params == {"lang": "zh"}

@@ -7,7 +7,6 @@ that the page shows what the core computes for the controls it was given.
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 import pytest
@@ -16,49 +15,19 @@ from safetensors.numpy import save as save_safetensors
 from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
-from quantviz.ui.i18n import TABLE
+from tests.helpers import charts_by_title, en, metric, ok, upload, zh
 
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
 
 
 @pytest.fixture
-def page(app_test):
+def page(run_page):
     """``page(**query)`` runs the Per-channel page with the query string ``query``."""
-
-    def run(**query):
-        at = app_test(query={k: str(v) for k, v in query.items()})
-        at.run()  # the page's url_path differs from its file name: switch after a first run
-        at.switch_page("pages/per_channel.py").run()
-        ok(at)
-        return at
-
-    return run
-
-
-def ok(at) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def en(key: str, **fmt) -> str:
-    text = TABLE[key][0]
-    return text.format(**fmt) if fmt else text
-
-
-def metric(at, label: str) -> str:
-    values = [m.value for m in at.metric if m.label == label]
-    assert len(values) == 1, [m.label for m in at.metric]
-    return values[0]
+    return lambda **query: run_page("per_channel", query)
 
 
 def db(value: float) -> str:
     return f"{value:.2f} dB"
-
-
-def charts(at) -> dict[str, dict]:
-    """The page's plotly figures by their title text."""
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return {s["layout"]["title"]["text"]: s for s in specs}
 
 
 def values(data) -> np.ndarray:
@@ -90,26 +59,27 @@ def test_default_run_matches_the_core(page):
     # 64 channels * (4-byte scale + 1-byte uint8 zero point) = 320 bytes
     assert rows[1]["parameter bytes"] == "64 × (4 + 1) = 320"
     assert rows[2]["(scale, zero point) pairs"] == 128
-    assert set(charts(at)) == {"[x_min, x_max] of each channel", "SQNR of each channel (dB)",
-                               "SQNR against the cost of the parameters",
-                               "Largest |x| of each group of 128"}
+    assert set(charts_by_title(at)) == {"[x_min, x_max] of each channel",
+                                        "SQNR of each channel (dB)",
+                                        "SQNR against the cost of the parameters",
+                                        "Largest |x| of each group of 128"}
     assert at.query_params == {}
 
 
 def test_per_channel_figures_hold_one_point_per_channel_not_the_weights(page):
     at = page()
-    spec = charts(at)["[x_min, x_max] of each channel"]
+    spec = charts_by_title(at)["[x_min, x_max] of each channel"]
     assert [values(tr["x"]).size for tr in spec["data"][:2]] == [64, 64]  # not 16,384 weights
     rng = granularity.channel_ranges(weight_matrix(), 0)
     np.testing.assert_allclose(values(spec["data"][1]["y"]), rng.x_max[rng.order])  # widest 1st
-    errors = charts(at)["SQNR of each channel (dB)"]
+    errors = charts_by_title(at)["SQNR of each channel (dB)"]
     assert [tr["name"] for tr in errors["data"]] == ["per tensor", "per channel",
                                                      "per group of 128"]
 
 
 def test_thousands_of_channels_are_pooled(page):
     at = page(pc_out=4096, pc_in=8, group=16)
-    spec = charts(at)["[x_min, x_max] of each channel"]
+    spec = charts_by_title(at)["[x_min, x_max] of each channel"]
     assert values(spec["data"][0]["x"]).size == 2048  # 4096 channels pooled by 2
     assert any("covers 2 consecutive channels" in c.value for c in at.caption)
     assert any("worst (lowest) SQNR of 2 channels" in c.value for c in at.caption)
@@ -168,7 +138,7 @@ def test_a_group_size_that_does_not_divide_says_so(page):
     assert "Group sizes that fit: 16, 32." in warning
     assert metric(at, "SQNR per group") == "—"
     assert len(table(at)) == 2
-    assert "Largest |x| of each group of 128" not in charts(at)
+    assert "Largest |x| of each group of 128" not in charts_by_title(at)
     at.selectbox(key="group").set_value(32).run()
     ok(at)
     assert not at.warning and len(table(at)) == 3
@@ -184,7 +154,7 @@ def test_error_measure_and_sort_order(page):
     at.button_group(key="pc_metric").set_value("mse").run()
     at.toggle(key="pc_sort").set_value(False).run()
     ok(at)
-    spec = charts(at)["MSE of each channel"]
+    spec = charts_by_title(at)["MSE of each channel"]
     assert spec["layout"]["yaxis"]["type"] == "log"
     assert spec["layout"]["xaxis"]["title"]["text"] == "channel"
     comp = expected()
@@ -216,13 +186,6 @@ def checkpoint() -> dict[str, np.ndarray]:
         .astype(np.float32),
         "conv.weight": rng.standard_normal((8, 4, 3, 3)).astype(np.float32),
     }
-
-
-def upload(at, name: str, data: bytes):
-    at.get("file_uploader")[0].set_value((name, data, "application/octet-stream"))
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_upload_without_a_file_keeps_the_synthetic_layer(page):
@@ -287,7 +250,7 @@ def test_a_query_string_restores_the_view(page):
     assert at.button_group(key="pc_metric").value == "mse"
     comp = expected(QuantConfig(4, "symmetric", signed=True), out=32, inn=128, axis=1)
     assert metric(at, "SQNR per group of 64") == db(comp.group(64).sqnr_db)
-    assert "MSE of each channel" in charts(at)
+    assert "MSE of each channel" in charts_by_title(at)
 
 
 def test_a_hand_edited_link_falls_back_to_defaults(page):
@@ -301,8 +264,8 @@ def test_language_switch_to_chinese(page):
     at = page()
     at.button_group(key="lang").set_value("zh").run()
     ok(at)
-    assert at.title[0].value == TABLE["per_channel.title"][1]
-    assert "每个通道的 [x_min, x_max]" in charts(at)
+    assert at.title[0].value == zh("per_channel.title")
+    assert "每个通道的 [x_min, x_max]" in charts_by_title(at)
     assert any(m.label == "逐通道 SQNR" for m in at.metric)
     assert at.query_params == {"lang": "zh"}
 
