@@ -4,12 +4,7 @@ Screenshots: artifacts/screenshots/bits-*.png."""
 
 from __future__ import annotations
 
-
-def assert_clean(pg) -> None:
-    assert pg.locator("[role=dialog]").all_inner_texts() == []
-    assert pg.locator("[data-testid=stException]").count() == 0
-    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
-    assert pg.js_errors == []
+from tests.e2e.browser import assert_clean, slider
 
 
 def test_bits_sweep_on_relu_with_percentile(open_app):
@@ -22,8 +17,7 @@ def test_bits_sweep_on_relu_with_percentile(open_app):
     assert pg.locator(".js-plotly-plot .legendtext").filter(
         has_text="clipping error > rounding error").count() >= 1
     assert pg.shot("bits-relu-percentile").exists()
-    thumb = pg.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(
-        has_text="Bits to read off").locator("input[type=range]")
+    thumb = slider(pg, "Bits to read off")
     thumb.focus()
     for _ in range(4):
         pg.keyboard.press("ArrowLeft")

@@ -3,12 +3,7 @@ table, the trade-off curve and the stream. Screenshot: artifacts/screenshots/cal
 
 from __future__ import annotations
 
-
-def assert_clean(pg) -> None:
-    assert pg.locator("[role=dialog]").all_inner_texts() == []
-    assert pg.locator("[data-testid=stException]").count() == 0
-    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
-    assert pg.js_errors == []
+from tests.e2e.browser import assert_clean
 
 
 def test_calibration_on_relu(open_app):

@@ -3,16 +3,7 @@ configuration adds a column of figures. Screenshots: artifacts/screenshots/compa
 
 from __future__ import annotations
 
-
-def assert_clean(pg) -> None:
-    assert pg.locator("[role=dialog]").all_inner_texts() == []
-    assert pg.locator("[data-testid=stException]").count() == 0
-    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
-    assert pg.js_errors == []
-
-
-def chart_titles(pg) -> list[str]:
-    return [t.text_content() for t in pg.locator(".js-plotly-plot .gtitle").all()]
+from tests.e2e.browser import assert_clean, titles
 
 
 def test_compare_loads_the_notes_example_and_takes_a_third_config(open_app):
@@ -22,8 +13,8 @@ def test_compare_loads_the_notes_example_and_takes_a_third_config(open_app):
     assert pg.locator("[data-testid=stDataFrame]").count() == 1
     assert "Tensor: ReLU activations, 100,000 values." in pg.locator(
         "[data-testid=stCaptionContainer]").all_inner_texts()
-    titles = chart_titles(pg)
-    assert "230/256 codes, 7.85 bits" in titles and "120/256 codes, 6.91 bits" in titles
+    shown = titles(pg)
+    assert "230/256 codes, 7.85 bits" in shown and "120/256 codes, 6.91 bits" in shown
     assert "cannot reach 128 of its 256 codes" in pg.locator(
         "[data-testid=stAlertContentInfo]").inner_text()
     assert pg.shot("compare-default").exists()

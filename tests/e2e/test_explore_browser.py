@@ -5,59 +5,19 @@ start. Screenshots go to artifacts/screenshots/explore-*.png."""
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def titles(pg) -> list[str]:
-    """The titles of the plotly charts on the page (SVG text)."""
-    return [t.text_content() for t in pg.locator(".js-plotly-plot .gtitle").all()]
-
-
-def metrics(pg) -> dict[str, str]:
-    out = {}
-    for m in pg.locator("[data-testid=stMetric]").all():
-        out[m.locator("[data-testid=stMetricLabel]").inner_text().strip()] = (
-            m.locator("[data-testid=stMetricValue]").inner_text().strip())
-    return out
-
-
-def captions(pg) -> str:
-    return "\n".join(pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
-
-
-def slider(pg, label: str):
-    """The focusable range input of the sidebar slider labelled ``label``."""
-    box = pg.locator("[data-testid=stSidebar] [data-testid=stSlider]").filter(has_text=label)
-    return box.locator("input[type=range]")
-
-
-def wait_until(pg, predicate, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        pg.wait_for_timeout(200)
-    pg.shot("explore-failed")
-    raise AssertionError(f"the page did not reach the expected state; charts: {titles(pg)}")
-
-
-def assert_clean(pg) -> None:
-    assert pg.locator("[role=dialog]").all_inner_texts() == []  # e.g. "Page not found"
-    assert pg.locator("[data-testid=stException]").count() == 0
-    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
-    assert pg.js_errors == []
+from tests.e2e.browser import (
+    assert_clean,
+    captions,
+    metrics,
+    serve_app,
+    slider,
+    titles,
+    wait_until,
+)
 
 
 def test_the_page_loads_without_error(open_app):
@@ -79,7 +39,7 @@ def test_the_bits_slider_moves_by_keyboard(open_app):
     for _ in range(4):
         pg.keyboard.press("ArrowLeft")
     pg.wait_idle()
-    title = wait_until(pg, lambda: [t for t in titles(pg) if "of 16," in t])
+    title = wait_until(pg, lambda: [t for t in titles(pg) if "of 16," in t], "explore-failed")
     assert title[0].startswith("Integer codes used:")
     assert thumb.get_attribute("value") == "4"
     assert metrics(pg)["codes used"].endswith("/ 16")
@@ -94,7 +54,8 @@ def test_an_upload_replaces_the_tensor(open_app, tmp_path):
     pg = open_app("explore?src=upload")
     pg.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
     pg.wait_idle()
-    wait_until(pg, lambda: "Tensor: weights from weights.npy, 777 values." in captions(pg))
+    wait_until(pg, lambda: "Tensor: weights from weights.npy, 777 values." in captions(pg),
+               "explore-failed")
     assert metrics(pg)["calibrated [x_min, x_max]"] == "[-3, 3]"
     assert_clean(pg)
     pg.shot("explore-upload")
@@ -109,7 +70,7 @@ def test_a_refused_upload_says_why_and_keeps_the_tensor(open_app, tmp_path):
     pg.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
     pg.wait_idle()
     error = wait_until(pg, lambda: pg.locator("[data-testid=stAlertContentError]")
-                       .all_inner_texts())
+                       .all_inner_texts(), "explore-failed")
     assert "Python objects" in error[0]
     assert "Tensor: Normal, 100,000 values." in captions(pg)
     assert pg.locator("[data-testid=stException]").count() == 0
@@ -150,32 +111,8 @@ def test_chinese_in_presentation_mode(open_app):
 def fresh_app():
     """A new server whose first request is the test's own (the shared app_url has served
     others already). Yields its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+    with serve_app() as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_a_shared_link_restores_the_view_even_as_the_first_request(fresh_app, page, open_app):

@@ -4,28 +4,9 @@ and revealed, and the page reads in Chinese. Screenshots go to artifacts/screens
 
 from __future__ import annotations
 
-import time
-
 from quantviz import lessons
 from quantviz.quantize import QuantConfig
-
-
-def assert_clean(pg) -> None:
-    assert pg.locator("[role=dialog]").all_inner_texts() == []  # e.g. "Page not found"
-    assert pg.locator("[data-testid=stException]").count() == 0
-    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
-    assert pg.js_errors == []
-
-
-def wait_until(pg, predicate, name: str, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        pg.wait_for_timeout(200)
-    pg.shot(f"learn-failed-{name}")
-    raise AssertionError(f"the page did not reach {name}")
+from tests.e2e.browser import assert_clean, wait_until
 
 
 def quiz(pg, heading: str):
@@ -60,7 +41,7 @@ def test_predict_then_reveal_the_wasted_codes(open_app):
     spans = lessons.wasted_code_spans(0.0, 6.0, QuantConfig(4, "symmetric", signed=True))
     assert spans == ((-8, -1),)
     text = wait_until(pg, lambda: "Unreachable" in box.inner_text() and box.inner_text(),
-                      "reveal")
+                      "learn-failed-reveal")
     assert "Right." in text and "Unreachable: -8..-1, that is 8 of 16 codes." in text
     assert "quiz_codes=negative" in pg.url and "bits=4" in pg.url
     assert_clean(pg)

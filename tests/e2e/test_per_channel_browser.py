@@ -4,56 +4,13 @@ Screenshots go to artifacts/screenshots/per-channel-*.png."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from safetensors.numpy import save as save_safetensors
 
 from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
-
-
-def metrics(pg) -> dict[str, str]:
-    out = {}
-    for m in pg.locator("[data-testid=stMetric]").all():
-        out[m.locator("[data-testid=stMetricLabel]").inner_text().strip()] = (
-            m.locator("[data-testid=stMetricValue]").inner_text().strip())
-    return out
-
-
-def titles(pg) -> list[str]:
-    return [t.text_content() for t in pg.locator(".js-plotly-plot .gtitle").all()]
-
-
-def captions(pg) -> str:
-    return "\n".join(pg.locator("[data-testid=stCaptionContainer]").all_inner_texts())
-
-
-def wait_until(pg, predicate, name: str, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        pg.wait_for_timeout(200)
-    pg.shot(f"per-channel-failed-{name}")
-    raise AssertionError(f"the page did not reach {name}; metrics: {metrics(pg)}")
-
-
-def assert_clean(pg) -> None:
-    assert pg.locator("[role=dialog]").all_inner_texts() == []  # e.g. "Page not found"
-    assert pg.locator("[data-testid=stException]").count() == 0
-    assert pg.locator("[data-testid=stAlertContentError]").count() == 0
-    assert pg.js_errors == []
-
-
-def pick(pg, label: str, option: str) -> None:
-    """Choose ``option`` in the sidebar selectbox labelled ``label``."""
-    box = pg.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text=label)
-    box.locator("[role=combobox]").click()
-    pg.locator("[role=option]").filter(has_text=option).first.click()
-    pg.wait_idle()
+from tests.e2e.browser import assert_clean, captions, metrics, pick, titles, wait_until
 
 
 def test_the_synthetic_layer_loads(open_app):
@@ -87,7 +44,7 @@ def test_a_safetensors_checkpoint_through_the_file_chooser(open_app, tmp_path):
     chooser.value.set_files(str(path))
     pg.wait_idle()
     wait_until(pg, lambda: "Tensor encoder.fc.weight from tiny.safetensors" in captions(pg),
-               "upload")
+               "per-channel-failed-upload")
     cfg = QuantConfig()
     comp = granularity.compare(tensors["encoder.fc.weight"], cfg, 0)
     assert metrics(pg)["SQNR per channel"] == f"{comp.per_channel.sqnr_db:.2f} dB"
@@ -97,7 +54,8 @@ def test_a_safetensors_checkpoint_through_the_file_chooser(open_app, tmp_path):
 
     # another tensor: a 10 x 64 head, whose rows are too short for groups of 128
     pick(pg, "Tensor (name, shape, dtype)", "head.weight")
-    wait_until(pg, lambda: "Tensor head.weight from tiny.safetensors" in captions(pg), "pick")
+    wait_until(pg, lambda: "Tensor head.weight from tiny.safetensors" in captions(pg),
+               "per-channel-failed-pick")
     head = granularity.compare(tensors["head.weight"], cfg, 0)
     assert metrics(pg)["SQNR per channel"] == f"{head.per_channel.sqnr_db:.2f} dB"
     warning = pg.locator("[data-testid=stAlertContentWarning]").first.inner_text()
@@ -106,7 +64,8 @@ def test_a_safetensors_checkpoint_through_the_file_chooser(open_app, tmp_path):
     # a bias has one dimension: the page explains instead of plotting
     pick(pg, "Tensor (name, shape, dtype)", "encoder.fc.bias")
     info = wait_until(pg, lambda: [t for t in pg.locator("[data-testid=stAlertContentInfo]")
-                                   .all_inner_texts() if "one dimension" in t], "bias")
+                                   .all_inner_texts() if "one dimension" in t],
+                      "per-channel-failed-bias")
     assert "[48]" in info[0]
     assert pg.locator(".js-plotly-plot").count() == 0
     assert_clean(pg)
