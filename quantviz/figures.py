@@ -77,10 +77,15 @@ def _layout(fig: go.Figure, theme: Theme, title: str, x_title: str, y_title: str
 
 
 def _bars(hist: Histogram, name: str, color: str, opacity: float = 0.85) -> go.Bar:
-    edges = np.asarray(hist.edges, dtype=np.float64)
+    return _bin_bars(hist.edges, hist.counts, name, color, opacity)
+
+
+def _bin_bars(edges, heights, name: str, color: str, opacity: float = 0.85) -> go.Bar:
+    """One bar per bin ``[edges[i], edges[i+1])``, as wide as the bin, ``heights[i]`` high."""
+    edges = np.asarray(edges, dtype=np.float64)
     return go.Bar(
         x=(edges[:-1] + edges[1:]) / 2,
-        y=np.asarray(hist.counts),
+        y=np.asarray(heights),
         width=np.diff(edges),
         name=name,
         marker={"color": color, "line": {"width": 0}},
@@ -294,12 +299,7 @@ def error_histogram(
     if np.sum(clipped.counts):
         fig.add_trace(_bars(clipped, labels.get("clipping", "clipping error (saturated)"),
                             theme.clip_color))
-    half = scale / 2
-    fig.add_vrect(x0=-half, x1=half, fillcolor=theme.color(2), opacity=0.1, line_width=0,
-                  layer="below")
-    fig.add_trace(go.Scatter(x=[-half, half], y=[uniform_count, uniform_count], mode="lines",
-                             name=labels.get("uniform", "uniform noise, variance scale^2/12"),
-                             line={"color": theme.color(2), "dash": "dash", "width": 2}))
+    _rounding_band(fig, scale, uniform_count, labels, theme)
     _layout(fig, theme, labels.get("title", "Error x_hat - x"), "x_hat - x",
             labels.get("y", "count"))
     shown = [rounding, clipped] if np.sum(clipped.counts) else [rounding]
@@ -391,20 +391,25 @@ def error_density(
     if np.any(np.asarray(clipped.values) > 0):
         fig.add_trace(_density_bars(clipped, labels.get("clipping", "clipping error (saturated)"),
                                     theme.clip_color))
+    _rounding_band(fig, scale, uniform, labels, theme)
+    return _layout(fig, theme, labels.get("title", "Error x_hat - x"), "x_hat - x",
+                   labels.get("y", "density"))
+
+
+def _density_bars(d: Density, name: str, color: str) -> go.Bar:
+    return _bin_bars(d.edges, d.values, name, color)
+
+
+def _rounding_band(fig: go.Figure, scale: float, uniform: float, labels: Mapping[str, str],
+                   theme: Theme) -> None:
+    """Shade ``[-scale/2, scale/2]``, the bounds of the rounding error, and draw the level
+    ``uniform`` of uniform rounding noise (variance ``scale^2/12``) over it."""
     half = scale / 2
     fig.add_vrect(x0=-half, x1=half, fillcolor=theme.color(2), opacity=0.1, line_width=0,
                   layer="below")
     fig.add_trace(go.Scatter(x=[-half, half], y=[uniform, uniform], mode="lines",
                              name=labels.get("uniform", "uniform noise, variance scale^2/12"),
                              line={"color": theme.color(2), "dash": "dash", "width": 2}))
-    return _layout(fig, theme, labels.get("title", "Error x_hat - x"), "x_hat - x",
-                   labels.get("y", "density"))
-
-
-def _density_bars(d: Density, name: str, color: str) -> go.Bar:
-    edges = np.asarray(d.edges, dtype=np.float64)
-    return go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=np.asarray(d.values), width=np.diff(edges),
-                  name=name, marker={"color": color, "line": {"width": 0}}, opacity=0.85)
 
 
 #: Line styles of the sweep's schemes, so that lines lying on top of each other stay apart.
