@@ -239,6 +239,16 @@ def test_a_damaged_upload_shows_the_loaders_sentence(page):
     assert metric(at, "SQNR per tensor") == db(expected().per_tensor.sqnr_db)  # still a view
 
 
+def test_a_pickled_checkpoint_is_let_through_and_refused_with_a_reason(page):
+    at = page(pc_src="upload")
+    # the browser must not filter .pt out: the loader is the one that explains the refusal
+    accepted = list(at.get("file_uploader")[0].proto.type)
+    assert {".pt", ".pkl", ".safetensors"} <= set(accepted)
+    upload(at, "model.pt", b"\x80\x04\x95 not read")
+    assert "pickle" in at.sidebar.error[0].value.lower()
+    assert metric(at, "SQNR per tensor") == db(expected().per_tensor.sqnr_db)  # still a view
+
+
 # --- links and languages ---------------------------------------------------------------------
 
 

@@ -128,7 +128,6 @@ def upload_picker(
     key_prefix: str = "",
     texts: UploadTexts = UploadTexts(),
     *,
-    extensions: tuple[str, ...] = ACCEPTED_EXTENSIONS,
     prefer: Callable[[TensorInfo], bool] | None = None,
     drop: Control | None = None,
     container: Any = None,
@@ -143,6 +142,8 @@ def upload_picker(
     that cannot be decoded) are shown in ``container`` (the sidebar by default) and give None.
     """
     box = container if container is not None else st.sidebar
+    # Pickles are let through so that the loader says why it refuses them.
+    extensions = ACCEPTED_EXTENSIONS + PICKLES
     file = box.file_uploader(t(texts.label), type=[e.lstrip(".") for e in extensions],
                              key=f"{key_prefix}upload", help=t(texts.help))
     if file is None:
@@ -175,7 +176,7 @@ def upload_picker(
 
 
 def _upload() -> Tensor | None:
-    picked = upload_picker(extensions=ACCEPTED_EXTENSIONS + PICKLES, drop=DROP)
+    picked = upload_picker(drop=DROP)
     if picked is None:
         return None
     source = ("upload", picked.digest, picked.filename, picked.name, picked.drop)
