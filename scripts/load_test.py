@@ -7,7 +7,9 @@ No browser: each session speaks the protocol the Streamlit frontend speaks. It f
 page name, widget states, the hashes of the cached chart messages it already holds, as a
 browser does) and reads ``ForwardMsg`` until ``script_finished``. Between reruns it changes one
 control found in the deltas (the bits slider most often, sometimes scheme, signed, calibration,
-distribution or seed), as a student moving sliders would.
+distribution or seed), as a student moving sliders would. In the default "class" scenario most
+changes follow one sequence shared by all sessions (the teacher says "now 4 bits"), a fifth are
+each student's own; "free" makes every change a student's own (the worst case for the caches).
 
 For every step (an app, a number of sessions, a fresh server) it prints:
 
@@ -15,8 +17,8 @@ For every step (an app, a number of sessions, a fresh server) it prints:
 - the server's CPU time per rerun (``/proc/<pid>/stat`` utime+stime over the rerun phase,
   divided by the reruns; the median is taken over 2-second windows);
 - bytes received per rerun (sum of websocket message sizes);
-- the server's RSS before (after one warm-up session), at peak, when the sessions have closed,
-  and after their time-to-live has passed.
+- the server's RSS before (after a warm-up session that changed every control once), at peak,
+  when the sessions have closed, and after their time-to-live (and the caches') has passed.
 
 The same run measures ``benchmarks/empty_app.py`` (one slider) as the baseline, so the figures
 read as ratios. Everything is on 127.0.0.1, bounded in count and in time (hard timeouts).
@@ -64,6 +66,11 @@ RERUN_TIMEOUT = 60.0
 START_TIMEOUT = 60.0
 STEP_TIMEOUT = 600.0
 MAX_SESSIONS = 200
+#: Seconds waited beyond the time-to-live before "after": the app releases departed sessions
+#: every 10 s (quantviz.ui.memory).
+AFTER_TTL = 12.0
+#: In the "class" scenario, the share of changes that follow the teacher's sequence.
+FOLLOW = 0.8
 
 #: Which controls a session changes, with weights. Keys are the widgets' user keys.
 PLANS: dict[str, list[tuple[str, int]]] = {
@@ -140,7 +147,9 @@ def wait_healthy(url: str, timeout: float = START_TIMEOUT) -> None:
 
 
 def server_env(ttl: float) -> dict[str, str]:
+    # The sessions' and the caches' time-to-live, both short, so that "after" comes in seconds.
     return {**os.environ, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(int(ttl)),
+            "QUANTVIZ_CACHE_TTL": str(int(ttl)),
             "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
             "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", "PYTHONPATH": str(ROOT)}
 
@@ -182,7 +191,8 @@ def start_single(script: str, ttl: float, log: Path) -> Served:
 def start_cluster(script: str, backends: int, ttl: float, workdir: Path) -> Served:
     """``scripts/serve_cluster.sh BACKENDS PORT`` with its files in ``workdir``."""
     port = free_port()
-    env = {**server_env(ttl), "CLUSTER_DIR": str(workdir), "CLUSTER_APP": script}
+    env = {**server_env(ttl), "CLUSTER_DIR": str(workdir), "CLUSTER_APP": script,
+           "PYTHON": sys.executable}
     proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve_cluster.sh"), str(backends),
                              str(port)], cwd=ROOT, env=env,
                             stdout=(workdir / "cluster.log").open("w"), stderr=subprocess.STDOUT,
@@ -369,6 +379,7 @@ def change(session: Session, key: str, rng: random.Random) -> WidgetState:
 class Step:
     target: str
     sessions: int
+    scenario: str = ""
     reruns: int = 0
     errors: int = 0
     first_load_p50: float = 0.0
@@ -405,21 +416,27 @@ async def _sample(pids: list[int], samples: list, stop: asyncio.Event) -> None:
             pass
 
 
-async def warm_up(url: str, page: str, sessions: int) -> None:
-    """Sessions that load the page once and leave (imports, the default view in the caches)."""
-    for _ in range(sessions):
+async def warm_up(url: str, page: str, sessions: int, moves: bool = False) -> None:
+    """Sessions that load the page and leave; with ``moves``, each first changes every control
+    of the page's plan once (as a teacher trying the page before the class: the code of every
+    control has run, its modules are imported)."""
+    for i in range(sessions):
         s = Session(url, page)
         await s.open()
         await s.run()
+        for key, _ in PLANS.get(page, []) if moves else []:
+            await s.run([change(s, key, random.Random(i))])
         await s.close()
 
 
 async def run_step(served: Served, target: str, page: str, n: int, reruns: int,
-                   think: tuple[float, float], ttl: float, seed: int) -> Step:
+                   think: tuple[float, float], ttl: float, seed: int,
+                   scenario: str = "class") -> Step:
     pids = served.pids
-    step = Step(target=target, sessions=n)
+    step = Step(target=target, sessions=n, scenario=scenario)
     plan = PLANS[page]
-    await warm_up(served.url, page, max(1, 3 * served.backends if served.backends > 1 else 1))
+    await warm_up(served.url, page, 3 * served.backends if served.backends > 1 else 1,
+                  moves=True)
     await asyncio.sleep(2)
     step.rss_before_mb = rss_bytes(pids) / 2**20
     step.threads_before = thread_count(pids)
@@ -449,11 +466,16 @@ async def run_step(served: Served, target: str, page: str, n: int, reruns: int,
             step.notes.append(f"session {i} failed to load: {type(err).__name__}: {err}")
             s = None
         await loaded.wait()
-        for _ in range(reruns if s else 0):
+        for move in range(reruns if s else 0):
             await asyncio.sleep(rng.uniform(*think))
-            key = rng.choices([k for k, _ in plan], [w for _, w in plan])[0]
+            # "class": most students make the change the teacher asks for (the same sequence
+            # for everyone, each at their own pace), a fifth of the time their own; "free":
+            # everyone explores on their own.
+            follow = scenario == "class" and rng.random() < FOLLOW
+            pick = random.Random(seed * 1_000_003 + move) if follow else rng
+            key = pick.choices([k for k, _ in plan], [w for _, w in plan])[0]
             try:
-                r = await s.run([change(s, key, rng)])
+                r = await s.run([change(s, key, pick)])
             except Exception as err:
                 step.errors += 1
                 step.notes.append(f"session {i} rerun failed: {type(err).__name__}: {err}")
@@ -492,7 +514,7 @@ async def run_step(served: Served, target: str, page: str, n: int, reruns: int,
     step.rss_closed_mb = rss_bytes(pids) / 2**20
     # Disconnected sessions live for the time-to-live; Streamlit drops expired ones the next
     # time a session disconnects, as happens all day in a class: one more visit does that.
-    await asyncio.sleep(ttl + 2)
+    await asyncio.sleep(ttl + AFTER_TTL)
     await warm_up(served.url, page, 1)
     await asyncio.sleep(3)
     step.rss_after_ttl_mb = rss_bytes(pids) / 2**20
@@ -529,8 +551,9 @@ def _windowed_cpu(samples: list, done: list, t0: float, t1: float, width: float 
 
 
 def _npy_bytes(megabytes: float) -> bytes:
-    """A float32 ``.npy`` file of about ``megabytes`` MB (its header included)."""
-    n = int(megabytes * 2**20 - 128) // 4
+    """A float32 ``.npy`` file just under ``megabytes`` MB with its header and the multipart
+    framing (Streamlit compares the whole request body with ``server.maxUploadSize``)."""
+    n = int(megabytes * 2**20 - 4096) // 4
     buffer = io.BytesIO()
     np.save(buffer, np.random.default_rng(0).standard_normal(n, dtype=np.float32))
     return buffer.getvalue()
@@ -554,7 +577,7 @@ async def fault_disconnect(served: Served, page: str, repeats: int, ttl: float) 
         await asyncio.sleep(0.3 + 0.2 * i)  # mid-rerun: sampling or quantizing
         await s.close()
         peak = max(peak, rss_bytes(pids))
-    await asyncio.sleep(ttl + 5)
+    await asyncio.sleep(ttl + AFTER_TTL)
     await warm_up(served.url, page, 1)
     await asyncio.sleep(3)
     after = (rss_bytes(pids), thread_count(pids))
@@ -637,7 +660,7 @@ async def fault_uploads(served: Served, page: str, count: int, megabytes: float,
         await s.close()
     await asyncio.sleep(3)
     closed = rss_bytes(pids)
-    await asyncio.sleep(ttl + 2)
+    await asyncio.sleep(ttl + AFTER_TTL)
     await warm_up(served.url, page, 1)
     await asyncio.sleep(3)
     stop.set()
@@ -682,7 +705,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--reruns", type=int, default=8, help="reruns per session")
     p.add_argument("--think", default="1,3", help="seconds between a session's reruns: lo,hi")
     p.add_argument("--ttl", type=float, default=10,
-                   help="server.disconnectedSessionTTL for the measured servers (s)")
+                   help="server.disconnectedSessionTTL and the caches' ttl on the measured "
+                        "servers (s)")
     p.add_argument("--page", default="explore", help="url path of the page to measure")
     p.add_argument("--no-baseline", action="store_true", help="skip the empty app")
     p.add_argument("--cluster", type=int, default=0,
@@ -692,6 +716,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--upload-mb", type=float, default=0,
                    help="upload size for --faults (default: server.maxUploadSize)")
     p.add_argument("--uploads", type=int, default=10, help="concurrent uploads for --faults")
+    p.add_argument("--scenario", choices=("class", "free"), default="class",
+                   help="class: sessions mostly make the same changes (a teacher leads); "
+                        "free: every session explores on its own")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", type=Path, help="write every number to this file")
     return p.parse_args(argv)
@@ -741,7 +768,7 @@ async def amain(args: argparse.Namespace) -> dict:
                 try:
                     step = await asyncio.wait_for(
                         run_step(served, name, page, n, args.reruns, think, args.ttl,
-                                 args.seed), STEP_TIMEOUT)
+                                 args.seed, args.scenario), STEP_TIMEOUT)
                 finally:
                     served.stop()
                 report["steps"].append(asdict(step))

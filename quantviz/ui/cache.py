@@ -10,6 +10,7 @@ parsed again on every rerun.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,7 +22,9 @@ from quantviz import loaders, observers, views
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams
 
-TTL = 1800  # seconds
+#: Seconds an entry lives (QUANTVIZ_CACHE_TTL overrides it: the load test shortens it to see
+#: the memory of a class come back once its entries expire).
+TTL = int(os.environ.get("QUANTVIZ_CACHE_TTL", "1800"))
 
 
 @dataclass(frozen=True)

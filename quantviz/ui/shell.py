@@ -15,7 +15,7 @@ import plotly.io as pio
 import streamlit as st
 
 from quantviz.figures import Theme
-from quantviz.ui import state
+from quantviz.ui import memory, state
 from quantviz.ui.i18n import LANGUAGES, t
 from quantviz.ui.state import Control
 
@@ -82,6 +82,7 @@ def home() -> None:
 def page_start(page: str) -> Theme:
     """Draw the shared switches and the page title; return the figure theme to use."""
     _ensure_navigation()
+    memory.note_session()
     st.session_state["_controls"] = []
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)
