@@ -105,6 +105,10 @@ class TensorLoadError(ValueError):
     """An uploaded file cannot be turned into float arrays; the message says why, plainly."""
 
 
+class NonFiniteError(TensorLoadError):
+    """A tensor holds NaN or infinite values (``drop_nonfinite=True`` would remove them)."""
+
+
 @dataclass(frozen=True)
 class TensorInfo:
     """What a file's header says about one tensor: enough for a picker, nothing decoded.
@@ -359,7 +363,7 @@ def _finish(filename: str, entry: _Entry, drop_nonfinite: bool) -> np.ndarray:
             )
         return kept
     n_nan = int(np.count_nonzero(np.isnan(x)))
-    raise TensorLoadError(
+    raise NonFiniteError(
         f"{_label(filename)}: tensor {entry.info.name!r} has {n_bad:,} values that are not "
         f"finite ({n_nan:,} NaN, {n_bad - n_nan:,} infinite) out of {x.size:,}. Quantization "
         "needs finite numbers: fix the file, or drop them (drop_nonfinite=True)."

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from quantviz.loaders import (
     ACCEPTED_EXTENSIONS,
     ACCEPTED_TEXT,
+    NonFiniteError,
     TensorInfo,
     TensorLoadError,
     describe_tensors,
@@ -702,6 +703,8 @@ def test_malformed_text(data: bytes, message: str) -> None:
 def test_nonfinite_values_are_refused_with_their_count() -> None:
     x = np.array([[1.0, np.nan, np.inf], [-np.inf, np.nan, 2.0]], np.float32)
     with pytest.raises(TensorLoadError, match=r"4 values that are not finite \(2 NaN, 2 infinite"):
+        load_tensors("n.npy", npy_bytes(x))
+    with pytest.raises(NonFiniteError):  # its own kind, so the app can offer to drop them
         load_tensors("n.npy", npy_bytes(x))
 
 

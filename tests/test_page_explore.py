@@ -20,7 +20,7 @@ from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams, quantize
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, metric, npy, ok, upload
+from tests.helpers import captions, en, metric, npy, ok, upload
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too
 
@@ -371,6 +371,7 @@ def test_dropping_non_finite_values(page):
     at = page(n=N, src="upload")
     upload(at, "gaps.csv", b"1.5\nnan\n-0.5\ninf\n2.5\n")
     assert any("not finite" in e.value for e in at.error)
+    assert en("drop.hint") in captions(at)  # the page says which switch helps
     at.toggle(key="drop").set_value(True).run()
     ok(at)
     assert "Tensor: gaps from gaps.csv, 3 values." in captions(at)
@@ -501,3 +502,17 @@ def test_downloads_hold_the_codes_the_reconstruction_and_the_parameters(page, do
     x_hat = np.load(io.BytesIO(downloads["x_hat.npy"]()), allow_pickle=False)
     assert x_hat.dtype == np.float32 and x_hat.shape == x.shape
     assert np.max(np.abs(x_hat - x)) <= qp.scale / 2 * 1.001
+
+
+def test_an_upload_evicted_from_the_cache_loads_again_when_sent_again(page):
+    # Asking for a kept upload without its bytes must not cache a failure under its key:
+    # the same file uploaded again later has to load.
+    from quantviz.ui import cache
+
+    data = npy(np.array([1.0, 2.0, 3.0], np.float32))
+    with pytest.raises(cache.UploadGone):
+        cache.upload_tensor(cache.digest(data), "a.npy", "a", False, None)
+    at = page(n=N, src="upload")
+    upload(at, "a.npy", data)
+    ok(at)
+    assert "Tensor: a from a.npy, 3 values." in captions(at)

@@ -29,10 +29,18 @@ TTL = int(os.environ.get("QUANTVIZ_CACHE_TTL", "1800"))
 
 @dataclass(frozen=True)
 class Loaded:
-    """An array, or the sentence saying why there is none."""
+    """An array, or the loader's sentence saying why there is none.
+
+    ``nonfinite``: the refusal was for NaN or infinite values (dropping them would help).
+    """
 
     x: np.ndarray | None
     error: str | None = None
+    nonfinite: bool = False
+
+
+class UploadGone(LookupError):
+    """An upload's tensor is asked for without its bytes and is no longer cached."""
 
 
 def _frozen(x: np.ndarray) -> np.ndarray:
@@ -64,11 +72,17 @@ def upload_catalog(data_digest: str, filename: str, _data: bytes) -> tuple[tuple
 def upload_tensor(
     data_digest: str, filename: str, name: str, drop_nonfinite: bool, _data: bytes | None
 ) -> Loaded:
-    """One named tensor of an upload, decoded (float32/float64, read-only)."""
+    """One named tensor of an upload, decoded (float32/float64, read-only).
+
+    ``_data=None`` asks for a cached tensor only: on a miss it raises :class:`UploadGone`
+    (exceptions are not cached, so the same upload sent again later still loads).
+    """
     if _data is None:
-        return Loaded(None, "the uploaded file is no longer available; upload it again")
+        raise UploadGone(f"{filename}: {name} is no longer cached")
     try:
         x = loaders.load_tensor(filename, _data, name, drop_nonfinite=drop_nonfinite)
+    except loaders.NonFiniteError as err:
+        return Loaded(None, str(err), nonfinite=True)
     except loaders.TensorLoadError as err:
         return Loaded(None, str(err))
     return Loaded(_frozen(x))

@@ -157,7 +157,7 @@ def upload_picker(
     data_digest = memo[file.file_id]
     infos, error = cache.upload_catalog(data_digest, file.name, data)
     if error:
-        box.error(error)
+        box.error(t("upload.refused", reason=error))
         return None
     names = [info.name for info in infos]
     tensor_key = f"{key_prefix}tensor"
@@ -170,7 +170,9 @@ def upload_picker(
     with st.spinner(t("busy.load", name=name)):
         loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
     if loaded.error:
-        box.error(loaded.error)
+        box.error(t("upload.refused", reason=loaded.error))
+        if loaded.nonfinite and drop is not None:
+            box.caption(t("drop.hint"))
         return None
     return Upload(data_digest, file.name, name, drop_nonfinite, loaded.x)
 
@@ -200,8 +202,11 @@ def tensor_source() -> Tensor:
     last = st.session_state.get("_last_source")
     if last and last[0][0] == "upload":
         _, data_digest, filename, name, drop = last[0]
-        loaded = cache.upload_tensor(data_digest, filename, name, drop, None)
-        if loaded.x is not None:
+        try:
+            loaded = cache.upload_tensor(data_digest, filename, name, drop, None)
+        except cache.UploadGone:
+            loaded = None
+        if loaded is not None and loaded.x is not None:
             st.info(t("tensor.kept", label=last[1]))
             return Tensor(last[0], loaded.x, last[1])
     if last and last[0][0] == "dist":
