@@ -61,6 +61,11 @@ def _num(v: float) -> str:
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
 
 
+def stacked(lines: list[str]) -> str:
+    """Several LaTeX lines as one centred block (one element on the page instead of many)."""
+    return r"\begin{gathered}" + r" \\[0.4em] ".join(lines) + r"\end{gathered}"
+
+
 def worked_quantize(x0: float, qp: QParams) -> list[str]:
     """LaTeX lines taking ``x0`` through quantize and dequantize with ``qp``'s numbers.
 

@@ -209,3 +209,10 @@ def test_worked_dot_states_every_term():
     # (1-1)(4-2) + (2-1)(5-2) + (3-1)(6-2) = 11 = 32 - 2*6 - 1*15 + 3*1*2
     line = worked_dot(dot_terms(np.array([1, 2, 3]), 1, np.array([4, 5, 6]), 2))
     assert line == r"11 = 32 - 2\times 6 - 1\times 15 + 3\times 1\times 2"
+
+
+def test_stacked_joins_lines_into_one_gathered_block():
+    from quantviz.formulas import stacked
+
+    block = stacked(["a = 1", "b = 2"])
+    assert block == r"\begin{gathered}a = 1 \\[0.4em] b = 2\end{gathered}"

@@ -120,12 +120,10 @@ def worked_example(view: ExploreView) -> None:
     cols = st.columns(2)
     with cols[0]:
         st.markdown(t("worked.pytorch"))
-        for line in formulas.worked_quantize(x0, view.qp):
-            st.latex(line)
+        st.latex(formulas.stacked(formulas.worked_quantize(x0, view.qp)))
     with cols[1]:
         st.markdown(t("worked.notes"))
-        for line in formulas.worked_notes(x0, view.qp):
-            st.latex(line)
+        st.latex(formulas.stacked(formulas.worked_notes(x0, view.qp)))
 
 
 def notes_gaps(view: ExploreView) -> None:
