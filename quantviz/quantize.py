@@ -491,11 +491,17 @@ def notes_qparams(x_min: float, x_max: float, bits: int) -> tuple[float, float]:
 
 
 def arithmetic_disagreements(
-    x: np.ndarray, cfg: QuantConfig, a: str = "pytorch", b: str = "textbook"
+    x: np.ndarray,
+    cfg: QuantConfig,
+    a: str = "pytorch",
+    b: str = "textbook",
+    x_min: float | None = None,
+    x_max: float | None = None,
 ) -> np.ndarray:
     """Flat indices of the elements whose codes differ between two arithmetics.
 
-    Both use the range ``[min(x), max(x)]`` and ``cfg``'s scheme, bits and rounding; only the
+    Both use the range ``[x_min, x_max]`` (by default ``[min(x), max(x)]``), each computing its
+    parameters in its own arithmetic, and ``cfg``'s scheme, bits and rounding; only the
     arithmetic differs (``a`` against ``b``; by default float32 reciprocal-multiply against
     float64 division). Differences sit on ties (``x/scale`` near a half step, decided
     differently after float32 rounding) and at the symmetric maximum; "pytorch" against
@@ -505,7 +511,8 @@ def arithmetic_disagreements(
     x = np.asarray(x)
     if x.size == 0:
         return np.zeros(0, dtype=np.int64)
-    lo, hi = float(x.min()), float(x.max())
+    lo = float(x.min()) if x_min is None else x_min
+    hi = float(x.max()) if x_max is None else x_max
     codes = []
     for arithmetic in (a, b):
         c = replace(cfg, arithmetic=arithmetic)

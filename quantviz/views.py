@@ -7,12 +7,21 @@ between sessions without its size growing with the data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from quantviz.metrics import Histogram, QuantSummary, histogram, summarize
-from quantviz.quantize import QParams, compute_qparams, dequantize, quantize, saturated
+from quantviz.quantize import (
+    ARITHMETICS,
+    QParams,
+    QuantConfig,
+    arithmetic_disagreements,
+    compute_qparams,
+    dequantize,
+    quantize,
+    saturated,
+)
 
 #: Bins of the value histogram and of the error histograms.
 VALUE_BINS = 120
@@ -128,3 +137,47 @@ def explore_view(x: np.ndarray, qp: QParams, x_min: float, x_max: float) -> Expl
 def explore_for_range(x: np.ndarray, x_min: float, x_max: float, cfg) -> ExploreView:
     """:func:`explore_view` with the parameters computed from the range ``[x_min, x_max]``."""
     return explore_view(x, compute_qparams(x_min, x_max, cfg), x_min, x_max)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where ``cfg``'s arithmetic and ``other`` give different codes on the same range.
+
+    ``count`` elements differ; ``x`` holds up to a few of them, with ``scaled`` = ``x / scale``
+    in float64 (how close to a half step it lies) and the two codes ``q`` and ``q_other``.
+    """
+
+    other: str
+    count: int
+    x: np.ndarray
+    scaled: np.ndarray
+    q: np.ndarray
+    q_other: np.ndarray
+
+
+def disagreements(
+    x: np.ndarray, cfg: QuantConfig, x_min: float, x_max: float, examples: int = 5
+) -> tuple[Disagreement, ...]:
+    """Compare ``cfg``'s arithmetic with each other one on ``x`` over ``[x_min, x_max]``.
+
+    Differences are rare (near-ties of ``x / scale``, the symmetric maximum), so the result is
+    small: a count per other arithmetic and at most ``examples`` values each.
+    """
+    flat = np.ravel(x)
+    out = []
+    for other in ARITHMETICS:
+        if other == cfg.arithmetic:
+            continue
+        idx = arithmetic_disagreements(flat, cfg, cfg.arithmetic, other, x_min, x_max)
+        shown = flat[idx[:examples]]
+        qp = compute_qparams(x_min, x_max, cfg)
+        qp_other = compute_qparams(x_min, x_max, replace(cfg, arithmetic=other))
+        out.append(Disagreement(
+            other=other,
+            count=int(idx.size),
+            x=shown,
+            scaled=shown.astype(np.float64) / float(qp.scale),
+            q=quantize(shown, qp),
+            q_other=quantize(shown, qp_other),
+        ))
+    return tuple(out)

@@ -20,6 +20,7 @@ from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams, quantize
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
+from quantviz.views import disagreements
 from tests.helpers import captions, en, metric, npy, ok, upload
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too
@@ -63,8 +64,11 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     assert len(at.latex) == 2 and all(r"\\" in latex.value for latex in at.latex)
     assert at.title[0].value == TABLE["explore.title"][0]
     # the default tensor is 100,000 normal values, asymmetric uint8 with MinMax
-    _, qp = expected_qparams(QuantConfig(), n=100_000)
+    x, qp = expected_qparams(QuantConfig(), n=100_000)
     assert "Tensor: Normal, 100,000 values." in captions(at)
+    # the arithmetics panel counts the codes on which the three arithmetics part
+    total = sum(d.count for d in disagreements(x, QuantConfig(), float(x.min()), float(x.max())))
+    assert at.expander[-1].label == en("arith.heading", total=total)
     assert zero_point(at) == qp.zero_point
     assert metric(at, "scale") == f"{qp.scale:.6g}"
     assert codes_used(at)[1] == 256

@@ -155,3 +155,34 @@ def test_views_agree_with_quantize(x, bits, scheme, signed, shrink):
     expected_counts = np.bincount(q.astype(np.int64) - qp.qmin, minlength=qp.qmax - qp.qmin + 1)
     np.testing.assert_array_equal(view.summary.usage.counts, expected_counts)
     assert isinstance(view.values, Histogram)
+
+
+def test_disagreements_find_exactly_the_near_ties():
+    cfg = QuantConfig(8, "asymmetric")
+    qp = compute_qparams(-1.0, 2.0, cfg)  # scale = fl32(3/255), zero_point = 85
+    s = np.float32(qp.scale)
+    # every half step of the grid and its float32 neighbours: the only places rounding can part
+    centre = ((np.arange(-85, 170) + 0.5) * np.float64(s)).astype(np.float32)
+    x = np.concatenate([centre, np.nextafter(centre, np.float32(np.inf)),
+                        np.nextafter(centre, np.float32(-np.inf))])
+    # independent references: float32 reciprocal-multiply then rint then +Z (fake_quantize),
+    # and float64 division with the textbook's own parameters
+    q32 = np.clip(np.rint(x * (np.float32(1) / s)) + 85, 0, 255)
+    tb = compute_qparams(-1.0, 2.0, dataclasses.replace(cfg, arithmetic="textbook"))
+    q64 = np.clip(np.rint(x.astype(np.float64) / tb.scale) + tb.zero_point, 0, 255)
+    expected = int(np.count_nonzero(q32 != q64))
+    assert expected > 0
+    found = {d.other: d for d in views.disagreements(x, cfg, -1.0, 2.0, examples=len(x))}
+    assert set(found) == {"fbgemm", "textbook"}
+    tb_found = found["textbook"]
+    assert tb_found.count == expected == len(tb_found.x)
+    assert np.all(tb_found.q != tb_found.q_other)
+    # each one lies within float32 rounding of a half step
+    np.testing.assert_allclose(tb_found.scaled % 1, 0.5, atol=1e-5)
+
+
+def test_disagreements_on_ordinary_data_are_few_and_small():
+    x = sample("normal", 100_000, 0)
+    for d in views.disagreements(x, QuantConfig(), float(x.min()), float(x.max())):
+        assert d.count < 100 and len(d.x) <= 5
+        assert np.all(np.abs(d.q.astype(int) - d.q_other.astype(int)) == 1)

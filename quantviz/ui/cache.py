@@ -135,6 +135,20 @@ def _explore_view(
     return views.explore_view(_x, qp, _x_min, _x_max)
 
 
+def disagreements(
+    source: tuple, cfg: QuantConfig, x_min: float, x_max: float, x: np.ndarray
+) -> tuple[views.Disagreement, ...]:
+    """Where the arithmetics part on this tensor and range (see ``views.disagreements``)."""
+    return _disagreements(key(source, cfg, x_min, x_max), cfg, x_min, x_max, x)
+
+
+@st.cache_resource(max_entries=32, ttl=TTL, show_spinner=False)
+def _disagreements(
+    cache_key: str, _cfg: QuantConfig, _x_min: float, _x_max: float, _x: np.ndarray
+) -> tuple[views.Disagreement, ...]:
+    return views.disagreements(_x, _cfg, _x_min, _x_max)
+
+
 def figure(parts: tuple, build: Callable[[], go.Figure]) -> go.Figure:
     """The figure ``build()`` returns, built once per ``parts`` (see :func:`_figure`)."""
     return _figure(key(*parts), build)
@@ -175,7 +189,7 @@ class FrozenFigure(go.Figure):
 def clear_all() -> None:
     """Empty every cache of this module (tests call it between runs)."""
     for fn in (distribution_tensor, upload_catalog, upload_tensor, _calibrated_range,
-               _explore_view, _figure):
+               _explore_view, _disagreements, _figure):
         fn.clear()
     from quantviz.ui import channel_cache  # imports this module: import it late
 

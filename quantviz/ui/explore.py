@@ -126,6 +126,22 @@ def worked_example(view: ExploreView) -> None:
         st.latex(formulas.stacked(formulas.worked_notes(x0, view.qp)))
 
 
+def arithmetics(tensor: Tensor, view: ExploreView) -> None:
+    """Where PyTorch's two kernels and the textbook give different codes on this tensor."""
+    cfg = view.qp.config
+    found = cache.disagreements(tensor.key, cfg, view.x_min, view.x_max, tensor.x)
+    with st.expander(t("arith.heading", total=sum(d.count for d in found))):
+        st.markdown(t("arith.intro"))
+        for d in found:
+            st.markdown(t("arith.count", mine=t(f"arith.label.{cfg.arithmetic}"),
+                          other=t(f"arith.label.{d.other}"), count=f"{d.count:,}",
+                          n=f"{view.n:,}"))
+            if d.count:
+                rows = [f"| {x:.9g} | {s:.9f} | {q} | {qo} |"
+                        for x, s, q, qo in zip(d.x, d.scaled, d.q, d.q_other, strict=True)]
+                st.markdown("\n".join([t("arith.table"), "|---|---|---|---|", *rows]))
+
+
 def notes_gaps(view: ExploreView) -> None:
     """Where the source notes' formula and PyTorch part ways on this tensor."""
     cfg = view.qp.config
@@ -191,6 +207,7 @@ def render() -> None:
     metrics(view)
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     notes_gaps(view)
+    arithmetics(tensor, view)
     worked_example(view)
     downloads(tensor, view)
     shell.page_end()
