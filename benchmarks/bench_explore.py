@@ -21,7 +21,6 @@ For 10 thousand and 10 million values it prints, side by side:
 
 from __future__ import annotations
 
-import dataclasses
 import statistics
 import sys
 import time
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from quantviz import figures, observers, views  # noqa: E402
-from quantviz.ui import cache, shell  # noqa: E402
+from quantviz.ui import cache  # noqa: E402
 
 SIZES = (10_000, 10_000_000)
 TARGET_CHART_BYTES = 300_000
@@ -89,7 +88,7 @@ def figure_build_seconds(n: int, repeats: int) -> float:
     cfg = QuantConfig()
     view = views.explore_for_range(x, float(x.min()), float(x.max()), cfg)
     qp, sc, e = view.qp, view.staircase, view.errors
-    theme = dataclasses.replace(figures.Theme(), template=shell.TEMPLATE)  # the page's theme
+    theme = figures.Theme()  # the page's theme
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

@@ -14,7 +14,6 @@ load; the median over the rounds is printed with the JSON size of the figure.
 
 from __future__ import annotations
 
-import dataclasses
 import statistics
 import sys
 import time
@@ -26,15 +25,15 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
+import streamlit  # noqa: E402, F401  (as in the app: it sets plotly's default template)
 
 from quantviz import comparisons, figures, granularity, lessons, sweeps, views  # noqa: E402
 from quantviz.distributions import activation_stream, sample, weight_matrix  # noqa: E402
 from quantviz.quantize import QuantConfig  # noqa: E402
-from quantviz.ui import shell  # noqa: E402
 
 N = 100_000
 EXPLORE = ("value_histogram", "mapping_staircase", "code_usage", "error_histogram")
-THEME = dataclasses.replace(figures.Theme(), template=shell.TEMPLATE)  # the pages' theme
+THEME = figures.Theme()  # the pages' theme
 
 
 def cases(theme: figures.Theme) -> dict[str, Callable[[], go.Figure]]:

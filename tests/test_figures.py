@@ -289,8 +289,10 @@ def test_figure_json_stays_flat_from_ten_thousand_to_ten_million_values():
     for n in (10_000, 10_000_000):
         view = _view(n=n)
         sizes[n] = [len(fig.to_json()) for fig in _all_figures(view)]
+    # 1000 times the values; what may change is the width of the counts (up to 10^7 they take
+    # 4 bytes a bin, not 2): about 750 bytes of a 5 kB figure, where raw samples would add MBs
     for small, large in zip(sizes[10_000], sizes[10_000_000], strict=True):
-        assert large <= 1.1 * small and small <= 1.1 * large
+        assert large <= 1.25 * small and small <= 1.25 * large
     assert sum(sizes[10_000_000]) < 300_000
 
 
