@@ -116,14 +116,30 @@ def _vline(x: float, line: Mapping) -> dict:
             "line": dict(line)}
 
 
-def _bars(hist: Histogram, name: str, color: str, opacity: float = 0.85) -> go.Bar:
+def _scatter(**props) -> dict:
+    """A scatter trace as a dict. ``go.Figure`` validates a dict once; a ``go.Scatter`` is
+    validated when it is made and again when the figure takes it (twice the time)."""
+    return {"type": "scatter", **props}
+
+
+def _scattergl(**props) -> dict:
+    """A WebGL scatter trace as a dict (see :func:`_scatter`)."""
+    return {"type": "scattergl", **props}
+
+
+def _bar(**props) -> dict:
+    """A bar trace as a dict (see :func:`_scatter`)."""
+    return {"type": "bar", **props}
+
+
+def _bars(hist: Histogram, name: str, color: str, opacity: float = 0.85) -> dict:
     return _bin_bars(hist.edges, hist.counts, name, color, opacity)
 
 
-def _bin_bars(edges, heights, name: str, color: str, opacity: float = 0.85) -> go.Bar:
+def _bin_bars(edges, heights, name: str, color: str, opacity: float = 0.85) -> dict:
     """One bar per bin ``[edges[i], edges[i+1])``, as wide as the bin, ``heights[i]`` high."""
     edges = np.asarray(edges, dtype=np.float64)
-    return go.Bar(
+    return _bar(
         x=(edges[:-1] + edges[1:]) / 2,
         y=np.asarray(heights),
         width=np.diff(edges),
@@ -197,12 +213,12 @@ def value_histogram(
     if k > 1:
         grid_name += " " + labels.get("thinned", "(1 in {k})").format(k=k)
     traces.append(
-        go.Scatter(x=gx, y=gy, mode="lines", name=grid_name,
+        _scatter(x=gx, y=gy, mode="lines", name=grid_name,
                    line={"color": GREY, "width": 1}, opacity=0.45, hoverinfo="skip")
     )
     for i, (name, (lo, hi)) in enumerate((ranges or {}).items()):
         traces.append(
-            go.Scatter(x=[lo, hi], y=[ymax * (1.1 + 0.06 * i)] * 2, mode="lines+markers",
+            _scatter(x=[lo, hi], y=[ymax * (1.1 + 0.06 * i)] * 2, mode="lines+markers",
                        name=name, line={"color": theme.color(i + 1), "width": 4},
                        marker={"symbol": "line-ns-open", "size": 14})
         )
@@ -236,7 +252,7 @@ def mapping_staircase(
     rounding; where the staircase goes flat at ``qmin``/``qmax`` (shaded) it is clipping.
     """
     labels = dict(labels or {})
-    scatter = go.Scattergl if len(x) > GL_THRESHOLD else go.Scatter
+    scatter = _scattergl if len(x) > GL_THRESHOLD else _scatter
     traces = [
         scatter(x=x, y=q, mode="lines", line={"shape": "hv", "color": theme.color(0)},
                 name=labels.get("q", "q(x)"), yaxis="y"),
@@ -280,18 +296,18 @@ def code_usage(
     name = labels.get("counts", "elements per code")
     if per_bar > 1:
         name += " " + labels.get("per_bar", "({n} codes per bar)").format(n=per_bar)
-    traces = [go.Bar(x=starts + (per_bar - 1) / 2, y=binned, width=per_bar, name=name,
+    traces = [_bar(x=starts + (per_bar - 1) / 2, y=binned, width=per_bar, name=name,
                      marker={"color": theme.color(0), "line": {"width": 0}})]
     shapes = [_vrect(lo - 0.5, hi + 0.5, GREY, 0.25) for lo, hi in _unreachable_spans(usage)]
     if usage.unreachable:
-        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=labels.get(
+        traces.append(_scatter(x=[None], y=[None], mode="markers", name=labels.get(
             "unreachable", "unreachable codes"), marker={"symbol": "square", "color": GREY,
                                                          "size": 12}))
     reachable = np.arange(usage.reachable_lo, usage.reachable_hi + 1)
     empty = reachable[counts[reachable - usage.qmin] == 0]
     shown, _ = _thin(empty, MAX_CODE_BARS)
     empty_name = labels.get("empty", "reachable but empty")
-    traces.append(go.Scatter(x=shown, y=np.zeros(len(shown)), mode="markers",
+    traces.append(_scatter(x=shown, y=np.zeros(len(shown)), mode="markers",
                              name=f"{empty_name}: {len(empty)}",
                              marker={"symbol": "x-thin-open", "color": theme.clip_color,
                                      "size": 8}))
@@ -357,11 +373,11 @@ def sqnr_vs_bits(
     ``reference`` is the 6.02 dB-per-bit line computed by the caller.
     """
     labels = dict(labels or {})
-    traces = [go.Scatter(x=list(bits), y=list(ys), mode="lines+markers", name=name,
+    traces = [_scatter(x=list(bits), y=list(ys), mode="lines+markers", name=name,
                          line={"color": theme.color(i)})
               for i, (name, ys) in enumerate(curves.items())]
     if reference is not None:
-        traces.append(go.Scatter(x=list(bits), y=list(reference), mode="lines",
+        traces.append(_scatter(x=list(bits), y=list(reference), mode="lines",
                                  name=labels.get("reference", "6.02 dB per bit"),
                                  line={"color": GREY, "dash": "dash"}))
     return go.Figure(traces, _layout(theme, labels.get("title", ""), "bits", y_title))
@@ -440,17 +456,17 @@ def error_density(
         shapes=[band]))
 
 
-def _density_bars(d: Density, name: str, color: str) -> go.Bar:
+def _density_bars(d: Density, name: str, color: str) -> dict:
     return _bin_bars(d.edges, d.values, name, color)
 
 
 def _rounding_band(scale: float, uniform: float, labels: Mapping[str, str],
-                   theme: Theme) -> tuple[dict, go.Scatter]:
+                   theme: Theme) -> tuple[dict, dict]:
     """The shading of ``[-scale/2, scale/2]``, the bounds of the rounding error (a shape), and
     the level ``uniform`` of uniform rounding noise (variance ``scale^2/12``) over it (a trace).
     """
     half = scale / 2
-    return _vrect(-half, half, theme.color(2), 0.1), go.Scatter(
+    return _vrect(-half, half, theme.color(2), 0.1), _scatter(
         x=[-half, half], y=[uniform, uniform], mode="lines",
         name=labels.get("uniform", "uniform noise, variance scale^2/12"),
         line={"color": theme.color(2), "dash": "dash", "width": 2})
@@ -481,7 +497,7 @@ def sweep_lines(
     """
     labels = dict(labels or {})
     xs = [int(b) for b in bits]
-    traces = [go.Scatter(x=xs, y=_finite(ys), mode="lines+markers", name=name,
+    traces = [_scatter(x=xs, y=_finite(ys), mode="lines+markers", name=name,
                          line={"color": theme.color(i), "dash": _DASHES[i % 3]},
                          marker={"size": 6})
               for i, (name, ys) in enumerate(curves.items())]
@@ -491,7 +507,7 @@ def sweep_lines(
         idx = [k for k, f in enumerate(flags) if f]
         if not idx:
             continue
-        traces.append(go.Scatter(
+        traces.append(_scatter(
             x=[xs[k] for k in idx], y=_finite(ys[idx]), mode="markers",
             name=labels.get("marked", "clipping dominates"), legendgroup="marked",
             showlegend=first_mark,
@@ -499,7 +515,7 @@ def sweep_lines(
                     "line": {"width": 2}}))
         first_mark = False
     if reference is not None:
-        traces.append(go.Scatter(x=xs, y=_finite(reference), mode="lines",
+        traces.append(_scatter(x=xs, y=_finite(reference), mode="lines",
                                  name=labels.get("reference", "6.02 dB per bit"),
                                  line={"color": GREY, "dash": "dash"}))
     shapes = []
@@ -534,10 +550,10 @@ def calibrator_ranges(
         level = top * (1.15 + 0.12 * i) if not log_y else top * 1.6 ** (i + 1)
         base = max(float(counts[counts > 0].min()), 1.0) if log_y and np.any(counts > 0) else 0.0
         px, py = _vlines([lo, hi], base, level)
-        traces.append(go.Scatter(x=px, y=py, mode="lines", legendgroup=name, showlegend=False,
+        traces.append(_scatter(x=px, y=py, mode="lines", legendgroup=name, showlegend=False,
                                  line={"color": color, "width": 1.5, "dash": "dash"},
                                  hoverinfo="skip"))
-        traces.append(go.Scatter(x=[lo, hi], y=[level, level], mode="lines+markers", name=name,
+        traces.append(_scatter(x=[lo, hi], y=[level, level], mode="lines+markers", name=name,
                                  legendgroup=name, line={"color": color, "width": 4},
                                  marker={"symbol": "line-ns-open", "size": 14},
                                  hovertemplate=f"{name}: [{lo:.4g}, {hi:.4g}]<extra></extra>"))
@@ -574,17 +590,17 @@ def threshold_tradeoff(
         return [float(a) if a > 0 and np.isfinite(a) else None for a in v]
 
     traces = [
-        go.Scatter(x=t, y=positive(total), mode="lines", name=labels.get("total", "total MSE"),
+        _scatter(x=t, y=positive(total), mode="lines", name=labels.get("total", "total MSE"),
                    line={"color": theme.color(7), "width": 3}),
-        go.Scatter(x=t, y=positive(rounding), mode="lines",
+        _scatter(x=t, y=positive(rounding), mode="lines",
                    name=labels.get("rounding", "rounding part"),
                    line={"color": theme.color(0), "dash": "dash"}),
-        go.Scatter(x=t, y=positive(clipping), mode="lines",
+        _scatter(x=t, y=positive(clipping), mode="lines",
                    name=labels.get("clipping", "clipping part"),
                    line={"color": theme.clip_color, "dash": "dot"}),
     ]
     for i, (name, (tx, mse)) in enumerate((marks or {}).items()):
-        traces.append(go.Scatter(x=[tx], y=positive([mse]), mode="markers", name=name,
+        traces.append(_scatter(x=[tx], y=positive([mse]), mode="markers", name=name,
                                  marker={"color": theme.color(i + 1), "size": 13,
                                          "symbol": "circle", "line": {"width": 1.5,
                                                                       "color": "white"}}))
@@ -627,11 +643,11 @@ def stream_ranges(
     """
     labels = dict(labels or {})
     steps = list(range(len(batch_max)))
-    traces = [go.Scatter(x=steps, y=_finite(batch_max), mode="markers",
+    traces = [_scatter(x=steps, y=_finite(batch_max), mode="markers",
                          name=labels.get("batch", "max of each batch"),
                          marker={"color": GREY, "size": 7})]
     for i, (name, ys) in enumerate(lines.items()):
-        traces.append(go.Scatter(x=steps, y=_finite(ys), mode="lines", name=name,
+        traces.append(_scatter(x=steps, y=_finite(ys), mode="lines", name=name,
                                  line={"color": theme.color(i + 1), "width": 3,
                                        "shape": "hv" if i == 0 else "linear"}))
     return go.Figure(traces, _layout(theme, labels.get("title", "x_max batch by batch"),
@@ -662,7 +678,7 @@ def channel_ranges(
     WebGL.
     """
     labels = dict(labels or {})
-    scatter = go.Scattergl if len(channel) > GL_THRESHOLD else go.Scatter
+    scatter = _scattergl if len(channel) > GL_THRESHOLD else _scatter
     xs = np.asarray(channel)
     lo, hi = tensor_range
     span = [float(xs[0]), float(xs[-1])] if len(xs) else [0.0, 1.0]
@@ -673,7 +689,7 @@ def channel_ranges(
         scatter(x=xs, y=np.asarray(x_max, dtype=np.float64), mode="lines",
                 name=labels.get("x_max", "x_max per channel"), fill="tonexty",
                 line={"color": theme.color(1), "width": 1.5}),
-        go.Scatter(x=span + [None] + span, y=[lo, lo, None, hi, hi], mode="lines",
+        _scatter(x=span + [None] + span, y=[lo, lo, None, hi, hi], mode="lines",
                    name=labels.get("tensor", "per-tensor range"),
                    line={"color": GREY, "dash": "dash", "width": 2}),
     ]
@@ -696,7 +712,7 @@ def channel_errors(
     gaps. Above ``GL_THRESHOLD`` points the traces use WebGL.
     """
     labels = dict(labels or {})
-    scatter = go.Scattergl if len(channel) > GL_THRESHOLD else go.Scatter
+    scatter = _scattergl if len(channel) > GL_THRESHOLD else _scatter
     mode = "lines" if len(channel) > 200 else "lines+markers"
     traces = [scatter(x=np.asarray(channel), y=_gapped(ys), mode=mode, name=name,
                       line={"color": theme.color(i), "width": 1.5}, marker={"size": 4})
@@ -729,7 +745,7 @@ def granularity_tradeoff(
     ):
         if not group:
             continue
-        traces.append(go.Scatter(
+        traces.append(_scatter(
             x=[p[1] for p in group], y=_gapped([p[2] for p in group]), text=[p[0] for p in group],
             mode="markers+text", name=name, hovertemplate="%{text}<br>%{x:.4g} bits per weight"
             "<br>%{y:.2f} dB<extra></extra>",
@@ -765,9 +781,10 @@ def group_heatmap(
     """
     labels = dict(labels or {})
     cells = np.asarray(cells, dtype=np.float64)
-    heat = go.Heatmap(
-        z=cells, x=np.arange(cells.shape[1]) * col_step, y=np.arange(cells.shape[0]) * row_step,
-        colorscale="Viridis", colorbar={"title": {"text": labels.get("z", "max |x|")}},
+    heat = dict(  # a dict, validated once (see _scatter)
+        type="heatmap", z=cells, x=np.arange(cells.shape[1]) * col_step,
+        y=np.arange(cells.shape[0]) * row_step, colorscale="Viridis",
+        colorbar={"title": {"text": labels.get("z", "max |x|")}},
         hovertemplate="row %{y}<br>group %{x}<br>max |x| = %{z:.4g}<extra></extra>")
     return go.Figure([heat], _layout(
         theme, labels.get("title", "Largest |x| of each group"), labels.get("x", "group"),
@@ -804,29 +821,29 @@ def range_mapping(
         return 0.15 + 0.7 * (code - p.qmin) / max(p.qmax - p.qmin, 1)
 
     traces = [
-        go.Scatter(x=[0, 1], y=[1, 1], mode="lines", showlegend=False,
+        _scatter(x=[0, 1], y=[1, 1], mode="lines", showlegend=False,
                    line={"color": "#444444", "width": 2}, hoverinfo="skip"),
-        go.Scatter(x=[fx(p.data_lo), fx(p.data_hi)], y=[1, 1], mode="lines",
+        _scatter(x=[fx(p.data_lo), fx(p.data_hi)], y=[1, 1], mode="lines",
                    name=labels.get("data", "data range [x_min, x_max]"),
                    line={"color": theme.color(1), "width": 9}),
     ]
     for lo, hi, name, color in _code_bars(p, labels, theme):
-        traces.append(go.Scatter(x=[qx(lo - 0.5), qx(hi + 0.5)], y=[0, 0], mode="lines",
+        traces.append(_scatter(x=[qx(lo - 0.5), qx(hi + 0.5)], y=[0, 0], mode="lines",
                                  name=name, line={"color": color, "width": 9}))
     joins = [(p.grid_lo, p.qmin, "q_min"), (p.grid_hi, p.qmax, "q_max"), (0.0, p.zero_point, "Z")]
     jx, jy = [], []
     for value, code, _ in joins:
         jx += [fx(value), qx(code), None]
         jy += [1, 0, None]
-    traces.append(go.Scatter(x=jx, y=jy, mode="lines", name=labels.get("join", "x -> q"),
+    traces.append(_scatter(x=jx, y=jy, mode="lines", name=labels.get("join", "x -> q"),
                              line={"color": theme.color(0), "width": 1.5, "dash": "dot"}))
     top = [(p.grid_lo, f"{p.grid_lo:.4g}"), (p.grid_hi, f"{p.grid_hi:.4g}"), (0.0, "0.0")]
-    traces.append(go.Scatter(x=[fx(v) for v, _ in top], y=[1, 1, 1], mode="markers+text",
+    traces.append(_scatter(x=[fx(v) for v, _ in top], y=[1, 1, 1], mode="markers+text",
                              text=[t for _, t in top], textposition="top center",
                              showlegend=False, marker={"color": "#444444", "size": 8}))
     bottom = [(p.qmin, f"q_min = {p.qmin}"), (p.qmax, f"q_max = {p.qmax}"),
               (p.zero_point, f"Z = {p.zero_point}")]
-    traces.append(go.Scatter(x=[qx(c) for c, _ in bottom], y=[0, 0, 0], mode="markers+text",
+    traces.append(_scatter(x=[qx(c) for c, _ in bottom], y=[0, 0, 0], mode="markers+text",
                              text=[t for _, t in bottom], textposition="bottom center",
                              showlegend=False, marker={"color": "#444444", "size": 8}))
     axis_font = {"size": theme.font_size + 3}
@@ -869,15 +886,15 @@ def padding_outputs(
     """
     labels = dict(labels or {})
     pos = np.arange(len(reference))
-    top = [go.Scatter(x=pos, y=np.asarray(ys), mode="lines+markers", name=name,
+    top = [_scatter(x=pos, y=np.asarray(ys), mode="lines+markers", name=name,
                       legendgroup=name, line={"color": theme.color(i), "width": 1.5},
                       marker={"size": 6}, xaxis="x", yaxis="y")
            for i, (name, ys) in enumerate(outputs.items())]
-    top.append(go.Scatter(x=pos, y=np.asarray(reference), mode="lines",
+    top.append(_scatter(x=pos, y=np.asarray(reference), mode="lines",
                           name=labels.get("reference", "exact output"),
                           line={"color": "#444444", "width": 1.5, "dash": "dash"},
                           xaxis="x", yaxis="y"))
-    bottom = [go.Bar(x=pos, y=np.asarray(ys), name=name, legendgroup=name, showlegend=False,
+    bottom = [_bar(x=pos, y=np.asarray(ys), name=name, legendgroup=name, showlegend=False,
                      marker={"color": theme.color(i)}, xaxis="x2", yaxis="y2")
               for i, (name, ys) in enumerate(biases.items())]
     shapes = [_vrect(k - 0.5, k + 0.5, theme.clip_color, 0.12, xref=f"x{row}",
