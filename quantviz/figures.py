@@ -4,6 +4,11 @@ Every builder has the shape ``name(data, *, options, theme) -> go.Figure``. None
 streamlit or does numerics of its own: the data arrive binned (see ``metrics.histogram``), so a
 figure's size does not grow with the tensor. Labels use the math's vocabulary (``x``, ``q``,
 ``x_hat``, ``scale``, ``zero_point``); the caller passes translated titles through ``labels``.
+
+A builder makes its figure in one call, ``go.Figure(traces, _layout(...))``: traces as dicts
+(:func:`_scatter`, :func:`_bar`), shapes (:func:`_vrect`, :func:`_vline`) and axis settings
+inside the one layout dict. ``add_vrect``, ``add_vline``, ``update_*`` calls and named
+templates each cost more than building the rest of a figure (plotly validates again each time).
 """
 
 from __future__ import annotations
