@@ -31,6 +31,7 @@ class _Sums:
     n: int
     sse: float  # sum of (x - x_hat)^2
     sse_clipped: float  # the same over the clipped elements
+    sse_rounding: float  # ... and over the others (summed apart, so it is never negative)
     max_abs: float  # max |x - x_hat|
     x_sumsq: float  # sum of x^2
 
@@ -55,18 +56,24 @@ def _sums(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray | None = None) -
                 f"with {clipped.size}"
             )
         clipped = clipped.reshape(-1)
-    sse = sse_clipped = max_abs = x_sumsq = 0.0
+    sse = sse_clipped = sse_rounding = max_abs = x_sumsq = 0.0
     for start in range(0, x.size, _CHUNK):
         stop = start + _CHUNK
         xs = x[start:stop].astype(np.float64)
         err = np.subtract(xs, x_hat[start:stop], dtype=np.float64)
         max_abs = max(max_abs, float(err.max()), -float(err.min()))
         np.multiply(err, err, out=err)
-        sse += float(err.sum())
-        if clipped is not None:
-            sse_clipped += float(err.sum(where=clipped[start:stop]))
+        if clipped is None:
+            sse += float(err.sum())
+        else:
+            mask = clipped[start:stop]
+            part_clipped = float(err.sum(where=mask))
+            part_rounding = float(err.sum(where=~mask))
+            sse_clipped += part_clipped
+            sse_rounding += part_rounding
+            sse += part_clipped + part_rounding
         x_sumsq += float(np.dot(xs, xs))
-    return _Sums(x.size, sse, sse_clipped, max_abs, x_sumsq)
+    return _Sums(x.size, sse, sse_clipped, sse_rounding, max_abs, x_sumsq)
 
 
 def mse(x: np.ndarray, x_hat: np.ndarray) -> float:
@@ -123,7 +130,7 @@ class ErrorSplit:
 
 
 def _split(s: _Sums) -> ErrorSplit:
-    return ErrorSplit((s.sse - s.sse_clipped) / s.n, s.sse_clipped / s.n, s.sse / s.n)
+    return ErrorSplit(s.sse_rounding / s.n, s.sse_clipped / s.n, s.sse / s.n)
 
 
 def error_split(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray) -> ErrorSplit:
