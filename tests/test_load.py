@@ -304,6 +304,8 @@ def test_sweep_releases_only_sessions_gone_longer_than_their_ttl(monkeypatch):
     monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: fake))
     monkeypatch.setattr(config, "get_option", lambda name: 10.0)
     monkeypatch.setattr(memory, "_seen", {"here": 0.0, "left": 0.0, "blip": 95.0})
+    cleared = []
+    monkeypatch.setattr(memory, "clear_caches", lambda: cleared.append(True))
     # At t = 100: "here" is connected (kept, refreshed); "left" was last seen 100 s ago, more
     # than the 10 s TTL (released); "blip" left 5 s ago and may still come back (kept).
     assert memory.sweep(now=100.0) == ["left"]
@@ -312,8 +314,11 @@ def test_sweep_releases_only_sessions_gone_longer_than_their_ttl(monkeypatch):
     assert memory._seen == {"here": 100.0, "blip": 95.0}
     fake.active.clear()
     assert memory.sweep(now=106.0) == ["blip"]  # 106 - 95 = 11 s > 10 s; "here": 6 s
+    assert not cleared  # "here" may still come back: the caches stay
     assert memory.sweep(now=111.0) == ["here"]  # last seen connected at 100: 11 s > 10 s
     assert memory._seen == {}
+    assert cleared == [True]  # the last session has gone: the caches are emptied once
+    assert memory.sweep(now=200.0) == [] and cleared == [True]
 
 
 def test_memory_thread_starts_once_per_process():

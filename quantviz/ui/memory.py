@@ -10,6 +10,8 @@ Two things kept a server as large as at its peak after forty sessions had gone
   through the runtime's own thread-safe calls.
 - A departed session is a cycle of objects that only the cycle collector frees, and Streamlit's
   full collection after every rerun is off (it cost more than the rerun itself).
+- Cache entries past their time-to-live are dropped only when looked up again; when the last
+  session has gone, :func:`sweep` empties the caches.
 - glibc's malloc gives threads their own arenas (up to eight per core) and keeps freed pages in
   them. :func:`tame_malloc` limits it to two arenas.
 
@@ -78,7 +80,21 @@ def sweep(now: float | None = None) -> list[str]:
         runtime.media_file_mgr.clear_session_refs(session_id)
     if gone:
         runtime.media_file_mgr.remove_orphaned_files()
+    if gone and not _seen:
+        clear_caches()
     return gone
+
+
+def clear_caches() -> None:
+    """Empty the app's caches: the last session has gone, so the class has left.
+
+    Streamlit expires cache entries only when they are next looked up, so after a lesson the
+    tensors, views and figures of forty sessions would stay until the next class asked for
+    them. With nobody connected nothing is lost but the time to compute them again.
+    """
+    from quantviz.ui import cache  # imports streamlit's caches: only when needed
+
+    cache.clear_all()
 
 
 def _libc() -> ctypes.CDLL | None:
