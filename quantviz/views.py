@@ -93,16 +93,22 @@ def error_histograms(
     """Bin ``err = x_hat - x`` apart for in-range and clipped elements.
 
     In-range errors lie in ``[-scale/2, scale/2]`` (up to float rounding), so they are binned
-    on ``[-0.6 scale, 0.6 scale]``; clipped errors on their own range. When every element (or
-    none) is clipped, the empty side is all-zero bins.
+    on ``[-0.6 scale, 0.6 scale]``; clipped errors on their own range, widened by half a step
+    on each side (a single clipped value, such as +max of full-range symmetric landing on a
+    half step, would otherwise get numpy's default range of +-0.5 and squash the rounding
+    band beside it). When every element (or none) is clipped, the empty side is all-zero bins.
     """
     inside = err[~clipped]
     half = 0.6 * scale
     rounding = histogram(inside, bins, (-half, half)) if inside.size else Histogram(
         np.linspace(-half, half, bins + 1), np.zeros(bins, dtype=np.int64))
     outside = err[clipped]
-    clip_hist = histogram(outside, bins) if outside.size else Histogram(
-        np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64))
+    if outside.size:
+        pad = scale / 2
+        lo, hi = float(outside.min()), float(outside.max())
+        clip_hist = histogram(outside, bins, (lo - pad, hi + pad))
+    else:
+        clip_hist = Histogram(np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64))
     width = 2 * half / bins
     return ErrorHistograms(rounding, clip_hist, inside.size * width / scale)
 

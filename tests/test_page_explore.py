@@ -42,8 +42,12 @@ def zero_point(at) -> int:
 
 
 def calibrated(at) -> tuple[float, float]:
-    lo, hi = metric(at, "calibrated [x_min, x_max]").strip("[]").split(", ")
-    return float(lo), float(hi)
+    """The calibrated range, read exactly from the metric's help (its value shows 3 digits)."""
+    [m] = [m for m in at.metric if m.label == "calibrated [x_min, x_max]"]
+    found = re.search(r"x_min = (\S+), x_max = (\S+) \(float32\)", m.proto.help)
+    lo, hi = float(found[1]), float(found[2])
+    assert m.value == f"[{lo:.3g}, {hi:.3g}]"
+    return lo, hi
 
 
 def expected_qparams(cfg: QuantConfig, key: str = "normal", n: int = N, seed: int = 0,

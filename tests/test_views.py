@@ -186,3 +186,16 @@ def test_disagreements_on_ordinary_data_are_few_and_small():
     for d in views.disagreements(x, QuantConfig(), float(x.min()), float(x.max())):
         assert d.count < 100 and len(d.x) <= 5
         assert np.all(np.abs(d.q.astype(int) - d.q_other.astype(int)) == 1)
+
+
+def test_a_single_clipped_value_is_binned_within_a_step_of_itself():
+    # ReLU under full-range signed symmetric int8: +max * (1/scale) = 127.5 rounds (half to
+    # even) to 128 and saturates at 127, so exactly one element clips, by scale/2.
+    x = np.maximum(sample("normal", 10_000, 0), 0)
+    cfg = QuantConfig(8, "symmetric", True)
+    v = views.explore_for_range(x, 0.0, float(x.max()), cfg)
+    scale = float(v.qp.scale)
+    assert int(np.sum(v.errors.clipped.counts)) == 1
+    edges = v.errors.clipped.edges
+    # its bins span one step around the error (-scale/2), not numpy's default +-0.5
+    assert edges[0] == pytest.approx(-scale, rel=1e-3) and edges[-1] == pytest.approx(0, abs=1e-6)

@@ -58,7 +58,8 @@ def metrics(view: ExploreView) -> None:
     row1[0].metric("scale", f"{forms.scale:.6g}")
     row1[1].metric(t("metric.zero_point"), f"Z = {forms.zero_point}",
                    help=t("metric.zero_point.help", zp=forms.zp_notes))
-    row1[2].metric(t("metric.range"), f"[{view.x_min:.4g}, {view.x_max:.4g}]")
+    row1[2].metric(t("metric.range"), f"[{view.x_min:.3g}, {view.x_max:.3g}]",
+                   help=t("metric.range.help", lo=f"{view.x_min:.9g}", hi=f"{view.x_max:.9g}"))
     row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {view.qp.qmax - view.qp.qmin + 1}",
                    help=t("metric.codes_used.help"))
     row2 = st.columns(4)

@@ -29,6 +29,10 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; }
 [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.4rem; }
+/* on a projector a value wraps onto a second line rather than ending in an ellipsis */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal;
+  overflow: visible; text-overflow: clip; overflow-wrap: anywhere; display: block; }
+button [data-testid="stMarkdownContainer"] p { white-space: normal; }
 .katex { font-size: 1.5em; }
 </style>
 """
