@@ -78,7 +78,6 @@ def cases(theme: figures.Theme) -> dict[str, Callable[[], go.Figure]]:
         "code_usage": lambda: figures.code_usage(v.summary.usage, **t),
         "error_histogram": lambda: figures.error_histogram(
             e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count, **t),
-        "sqnr_vs_bits": lambda: figures.sqnr_vs_bits(bits, curves, reference=reference, **t),
         "error_density + share_axes": lambda: figures.share_axes(
             figures.error_density(d.rounding, d.clipped, scale=float(qp.scale),
                                   uniform=d.uniform, **t),

@@ -364,33 +364,6 @@ def error_histogram(
         shapes=[band]))
 
 
-def sqnr_vs_bits(
-    bits: Sequence[int],
-    curves: Mapping[str, Sequence[float]],
-    *,
-    reference: Sequence[float] | None = None,
-    labels: Mapping[str, str] | None = None,
-    theme: Theme = DEFAULT_THEME,
-    y_title: str = "SQNR (dB)",
-) -> go.Figure:
-    """One line per scheme of a metric (SQNR by default) against ``bits``.
-
-    ``reference`` is the 6.02 dB-per-bit line computed by the caller.
-    """
-    labels = dict(labels or {})
-    traces = [_scatter(x=list(bits), y=list(ys), mode="lines+markers", name=name,
-                         line={"color": theme.color(i)})
-              for i, (name, ys) in enumerate(curves.items())]
-    if reference is not None:
-        traces.append(_scatter(x=list(bits), y=list(reference), mode="lines",
-                                 name=labels.get("reference", "6.02 dB per bit"),
-                                 line={"color": GREY, "dash": "dash"}))
-    return go.Figure(traces, _layout(theme, labels.get("title", ""), "bits", y_title))
-
-
-# -- comparisons, sweeps and calibrators (Compare, Bits and Calibration pages) ----------------
-
-
 def _finite(values: Sequence[float]) -> list[float | None]:
     """Values for plotly: non-finite entries (an exact SQNR of inf) become gaps (``None``)."""
     return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]

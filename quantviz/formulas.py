@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from quantviz.quantize import QParams, dequantize, quantize, unclipped_codes, zero_point_forms
+from quantviz.quantize import (
+    QParams,
+    QuantConfig,
+    dequantize,
+    quantize,
+    unclipped_codes,
+    zero_point_forms,
+)
 
 # --- PyTorch / ONNX / TFLite convention: q = round(x / scale) + zero_point -------------------
 QUANTIZE = (r"q = \operatorname{clip}\!\left(\operatorname{round}\!\left(\frac{x}{s}\right)"
@@ -21,10 +28,12 @@ ZERO_POINT_ASYMMETRIC = (r"Z = \operatorname{clip}\!\left(q_{\min} - "
                          r"\operatorname{round}\!\left(\frac{x_{\min}'}{s}\right),"
                          r"\ q_{\min},\ q_{\max}\right)")
 SCALE_SYMMETRIC = (r"s = \frac{\max(|x_{\min}'|, |x_{\max}'|)}{(q_{\max} - q_{\min})/2},"
-                   r"\qquad Z = 0")
+                   r"\qquad Z = 0\ \text{(signed)}")
 INT_RANGE_SIGNED = r"q \in [-2^{b-1},\ 2^{b-1}-1]"
 INT_RANGE_NARROW = r"q \in [-2^{b-1}+1,\ 2^{b-1}-1]"
 INT_RANGE_UNSIGNED = r"q \in [0,\ 2^{b}-1]"
+INT_RANGE_UNSIGNED_NARROW = r"q \in [1,\ 2^{b}-1]"
+ZERO_POINT_SYMMETRIC_UNSIGNED = r"Z = \left\lfloor (q_{\min} + q_{\max}) / 2 \right\rfloor"
 
 # --- the source notes' derivation (unsigned grid, zp = round(x_min / scale)) -----------------
 NOTES_1 = (r"x_q = \operatorname{round}\!\left((x_f - x_f^{\min})\,"
@@ -59,6 +68,26 @@ def _num(v: float) -> str:
         return text
     mantissa, exponent = text.split("e")
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+
+
+def definitions(cfg: QuantConfig) -> list[str]:
+    """The formulas behind every number of the Explore page, for ``cfg``'s scheme and range.
+
+    The integer range of this config (signed or not, narrow or not), the range widened to hold
+    0, scale and zero point (asymmetric, or symmetric with Z = 0 signed and the midpoint
+    unsigned), quantize and dequantize with the notes' ``zp = -Z``, and the error measures.
+    """
+    ranges = {(True, False): INT_RANGE_SIGNED, (True, True): INT_RANGE_NARROW,
+              (False, False): INT_RANGE_UNSIGNED, (False, True): INT_RANGE_UNSIGNED_NARROW}
+    lines = [ranges[(cfg.signed, cfg.narrow_range)], RANGE_WITH_ZERO]
+    if cfg.scheme == "asymmetric":
+        lines += [SCALE_ASYMMETRIC, ZERO_POINT_ASYMMETRIC]
+    else:
+        lines.append(SCALE_SYMMETRIC)
+        if not cfg.signed:
+            lines.append(ZERO_POINT_SYMMETRIC_UNSIGNED)
+    return lines + [QUANTIZE, DEQUANTIZE, CONVENTION_LINK, MSE, SQNR, SQNR_PER_BIT,
+                    UNIFORM_NOISE, EFFECTIVE_BITS]
 
 
 def stacked(lines: list[str]) -> str:

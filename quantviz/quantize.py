@@ -16,7 +16,6 @@ Zero point sign: internally ``q = round(x/scale) + zero_point`` (PyTorch, ONNX, 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -519,9 +518,3 @@ def arithmetic_disagreements(
         codes.append(quantize(x, compute_qparams(lo, hi, c)).ravel())
     return np.flatnonzero(codes[0] != codes[1])
 
-
-def bits_needed(levels: int) -> float:
-    """``log2(levels)``: the bits a code alphabet of ``levels`` symbols carries (0 for 1 level)."""
-    if levels < 1:
-        raise ValueError(f"levels must be at least 1, got {levels}")
-    return math.log2(levels)

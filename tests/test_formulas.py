@@ -216,3 +216,32 @@ def test_stacked_joins_lines_into_one_gathered_block():
 
     block = stacked(["a = 1", "b = 2"])
     assert block == r"\begin{gathered}a = 1 \\[0.4em] b = 2\end{gathered}"
+
+
+@pytest.mark.parametrize(
+    ("cfg", "present", "absent"),
+    [
+        # uint8 affine: [0, 255], scale over the widened range, zero point by rounding
+        (QuantConfig(8, "asymmetric"), ["INT_RANGE_UNSIGNED", "ZERO_POINT_ASYMMETRIC"],
+         ["SCALE_SYMMETRIC", "ZERO_POINT_SYMMETRIC_UNSIGNED"]),
+        # int8 symmetric: Z = 0, no zero-point formula
+        (QuantConfig(8, "symmetric", True), ["INT_RANGE_SIGNED", "SCALE_SYMMETRIC"],
+         ["ZERO_POINT_ASYMMETRIC", "ZERO_POINT_SYMMETRIC_UNSIGNED"]),
+        (QuantConfig(8, "symmetric", True, True), ["INT_RANGE_NARROW"], ["INT_RANGE_SIGNED"]),
+        # unsigned symmetric: the midpoint zero point
+        (QuantConfig(8, "symmetric", False), ["ZERO_POINT_SYMMETRIC_UNSIGNED"],
+         ["ZERO_POINT_ASYMMETRIC"]),
+        (QuantConfig(8, "asymmetric", False, True), ["INT_RANGE_UNSIGNED_NARROW"],
+         ["INT_RANGE_UNSIGNED"]),
+    ],
+)
+def test_definitions_follow_the_config(cfg, present, absent):
+    from quantviz import formulas
+
+    lines = formulas.definitions(cfg)
+    for name in present:
+        assert getattr(formulas, name) in lines
+    for name in absent:
+        assert getattr(formulas, name) not in lines
+    for shared in ("QUANTIZE", "DEQUANTIZE", "MSE", "SQNR", "UNIFORM_NOISE", "EFFECTIVE_BITS"):
+        assert getattr(formulas, shared) in lines

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from quantviz import figures, observers, views
+from quantviz import figures, formulas, observers, views
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams, quantize
 from quantviz.ui import cache, controls, explore
@@ -64,8 +64,10 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     ok(at)
     assert len(at.metric) == 8
     assert len(at.get("plotly_chart")) == 4
-    # the worked example: one block per convention, each several lines
-    assert len(at.latex) == 2 and all(r"\\" in latex.value for latex in at.latex)
+    # the definitions, then the worked example (one block per convention), several lines each
+    assert len(at.latex) == 3 and all(r"\\" in latex.value for latex in at.latex)
+    assert formulas.SCALE_ASYMMETRIC in at.latex[0].value  # the default is asymmetric
+    assert en("defs.heading") in [e.label for e in at.expander]
     assert at.title[0].value == TABLE["explore.title"][0]
     # the default tensor is 100,000 normal values, asymmetric uint8 with MinMax
     x, qp = expected_qparams(QuantConfig(), n=100_000)

@@ -43,7 +43,8 @@ class UploadGone(LookupError):
     """An upload's tensor is asked for without its bytes and is no longer cached."""
 
 
-def _frozen(x: np.ndarray) -> np.ndarray:
+def frozen(x: np.ndarray) -> np.ndarray:
+    """``x`` made read-only: cached arrays are shared by every session."""
     x.flags.writeable = False
     return x
 
@@ -51,7 +52,7 @@ def _frozen(x: np.ndarray) -> np.ndarray:
 @st.cache_resource(max_entries=8, ttl=TTL, show_spinner=False)
 def distribution_tensor(key: str, n: int, seed: int, params: tuple) -> np.ndarray:
     """``distributions.sample`` for small, hashable arguments (``params``: name/value pairs)."""
-    return _frozen(np.asarray(sample(key, n, seed, **dict(params)), dtype=np.float32))
+    return frozen(np.asarray(sample(key, n, seed, **dict(params)), dtype=np.float32))
 
 
 def digest(data: bytes) -> str:
@@ -85,7 +86,7 @@ def upload_tensor(
         return Loaded(None, str(err), nonfinite=True)
     except loaders.TensorLoadError as err:
         return Loaded(None, str(err))
-    return Loaded(_frozen(x))
+    return Loaded(frozen(x))
 
 
 def key(*parts: object) -> str:

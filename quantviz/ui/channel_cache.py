@@ -15,16 +15,14 @@ import streamlit as st
 from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
-from quantviz.ui.cache import TTL
+from quantviz.ui.cache import TTL, frozen
 
 
 @st.cache_resource(max_entries=6, ttl=TTL, show_spinner=False)
 def synthetic_weights(out_channels: int, in_features: int, spread: float,
                       seed: int) -> np.ndarray:
     """``distributions.weight_matrix`` (read-only, shared by every session)."""
-    w = weight_matrix(out_channels, in_features, spread, seed)
-    w.flags.writeable = False
-    return w
+    return frozen(weight_matrix(out_channels, in_features, spread, seed))
 
 
 @st.cache_resource(max_entries=16, ttl=TTL, show_spinner=False)

@@ -14,15 +14,13 @@ import streamlit as st
 from quantviz import metrics, sweeps, views
 from quantviz.distributions import activation_stream
 from quantviz.quantize import QuantConfig
-from quantviz.ui.cache import TTL
+from quantviz.ui.cache import TTL, frozen
 
 
 @st.cache_resource(max_entries=8, ttl=TTL, show_spinner=False)
 def sample(source: tuple, _x: np.ndarray) -> np.ndarray:
     """``sweeps.subsample`` of the tensor ``source`` (at most 2^18 values, read-only)."""
-    xs = sweeps.subsample(_x)
-    xs.flags.writeable = False
-    return xs
+    return frozen(sweeps.subsample(_x))
 
 
 @st.cache_resource(max_entries=720, ttl=TTL, show_spinner=False)
@@ -61,10 +59,7 @@ def data_range(source: tuple, _x: np.ndarray) -> tuple[float, float]:
 @st.cache_resource(max_entries=16, ttl=TTL, show_spinner=False)
 def stream(params: tuple) -> tuple[np.ndarray, ...]:
     """``distributions.activation_stream(**params)`` as read-only batches."""
-    batches = activation_stream(**dict(params))
-    for b in batches:
-        b.flags.writeable = False
-    return tuple(batches)
+    return tuple(frozen(b) for b in activation_stream(**dict(params)))
 
 
 @st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)

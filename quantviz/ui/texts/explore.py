@@ -38,6 +38,7 @@ TEXT = {
     "metric.range": ("calibrated [x_min, x_max]", "校准范围 [x_min, x_max]"),
     "metric.range.help": ("Exactly: x_min = {lo}, x_max = {hi} (float32).",
                           "精确值：x_min = {lo}，x_max = {hi}（float32）。"),
+    "defs.heading": ("How these numbers are defined", "这些数字的定义"),
     "metric.codes_used": ("codes used", "已用码数"),
     "metric.codes_used.help": ("Distinct integer codes that occur, out of all 2^bits codes.",
                                "实际出现的不同整数码个数，相对全部 2^bits 个码。"),
