@@ -1,7 +1,8 @@
 """Bounded caches around the core, keyed by small arguments or an upload's digest.
 
-Arrays are cached with ``st.cache_resource`` (shared, no copy per hit) and made read-only, so
-40 sessions on one tensor hold it once. Arguments whose name starts with ``_`` (the bytes of an
+Every cache is made by :func:`quantviz.ui.caching.cached` (``st.cache_resource``, shared, no
+copy per hit, bounded and registered for ``clear_all``); arrays are made read-only, so 40
+sessions on one tensor hold it once. Arguments whose name starts with ``_`` (the bytes of an
 upload, the array itself) are not hashed: the key is the small tuple before them. Every cache
 has ``max_entries`` and a ``ttl``; errors are cached as messages so that a bad upload is not
 parsed again on every rerun.
@@ -10,21 +11,16 @@ parsed again on every rerun.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 
 from quantviz import loaders, observers, views
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams
-
-#: Seconds an entry lives (QUANTVIZ_CACHE_TTL overrides it: the load test shortens it to see
-#: the memory of a class come back once its entries expire).
-TTL = int(os.environ.get("QUANTVIZ_CACHE_TTL", "1800"))
+from quantviz.ui.caching import cached, clear_all, frozen, key  # noqa: F401 (clear_all: callers)
 
 
 @dataclass(frozen=True)
@@ -43,13 +39,7 @@ class UploadGone(LookupError):
     """An upload's tensor is asked for without its bytes and is no longer cached."""
 
 
-def frozen(x: np.ndarray) -> np.ndarray:
-    """``x`` made read-only: cached arrays are shared by every session."""
-    x.flags.writeable = False
-    return x
-
-
-@st.cache_resource(max_entries=8, ttl=TTL, show_spinner=False)
+@cached(8)
 def distribution_tensor(key: str, n: int, seed: int, params: tuple) -> np.ndarray:
     """``distributions.sample`` for small, hashable arguments (``params``: name/value pairs)."""
     return frozen(np.asarray(sample(key, n, seed, **dict(params)), dtype=np.float32))
@@ -60,7 +50,7 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@st.cache_resource(max_entries=16, ttl=TTL, show_spinner=False)
+@cached(16)
 def upload_catalog(data_digest: str, filename: str, _data: bytes) -> tuple[tuple, str | None]:
     """The tensors an upload holds, from its headers only: ``(infos, error)``."""
     try:
@@ -69,7 +59,7 @@ def upload_catalog(data_digest: str, filename: str, _data: bytes) -> tuple[tuple
         return (), str(err)
 
 
-@st.cache_resource(max_entries=6, ttl=TTL, show_spinner=False)
+@cached(6)
 def upload_tensor(
     data_digest: str, filename: str, name: str, drop_nonfinite: bool, _data: bytes | None
 ) -> Loaded:
@@ -89,17 +79,6 @@ def upload_tensor(
     return Loaded(frozen(x))
 
 
-def key(*parts: object) -> str:
-    """One string for a cache key made of small values (tuples, floats, frozen dataclasses).
-
-    Streamlit hashes a string about fifty times faster than a nested tuple of the same values
-    (0.006 ms against 0.34 ms), and a rerun looks up several caches: the wrappers below pass
-    ``repr`` of their small arguments as the key and the arguments themselves unhashed.
-    ``repr`` is exact for floats and names every field of a dataclass.
-    """
-    return repr(parts)
-
-
 def calibrated_range(
     source: tuple, method: str, params: tuple, cfg: QuantConfig, x: np.ndarray
 ) -> tuple[float, float]:
@@ -111,7 +90,7 @@ def calibrated_range(
     return _calibrated_range(key(source, method, params, cfg), method, params, cfg, x)
 
 
-@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+@cached(64)
 def _calibrated_range(
     cache_key: str, _method: str, _params: tuple, _cfg: QuantConfig, _x: np.ndarray
 ) -> tuple[float, float]:
@@ -128,7 +107,7 @@ def explore_view(
     return _explore_view(key(source, cfg, x_min, x_max), cfg, x_min, x_max, x)
 
 
-@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+@cached(64)
 def _explore_view(
     cache_key: str, _cfg: QuantConfig, _x_min: float, _x_max: float, _x: np.ndarray
 ) -> views.ExploreView:
@@ -143,7 +122,7 @@ def disagreements(
     return _disagreements(key(source, cfg, x_min, x_max), cfg, x_min, x_max, x)
 
 
-@st.cache_resource(max_entries=32, ttl=TTL, show_spinner=False)
+@cached(32)
 def _disagreements(
     cache_key: str, _cfg: QuantConfig, _x_min: float, _x_max: float, _x: np.ndarray
 ) -> tuple[views.Disagreement, ...]:
@@ -155,7 +134,7 @@ def figure(parts: tuple, build: Callable[[], go.Figure]) -> go.Figure:
     return _figure(key(*parts), build)
 
 
-@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+@cached(64)
 def _figure(cache_key: str, _build: Callable[[], go.Figure]) -> go.Figure:
     """The figure ``_build()`` returns, built once per key.
 
@@ -185,16 +164,3 @@ class FrozenFigure(go.Figure):
 
     def to_plotly_json(self) -> dict:
         return self._spec
-
-
-def clear_all() -> None:
-    """Empty every cache of this module (tests call it between runs)."""
-    for fn in (distribution_tensor, upload_catalog, upload_tensor, _calibrated_range,
-               _explore_view, _disagreements, _figure):
-        fn.clear()
-    from quantviz.ui import channel_cache  # imports this module: import it late
-
-    channel_cache.clear()
-    from quantviz.ui import sweep_cache  # imports this module: import it late
-
-    sweep_cache.clear()
