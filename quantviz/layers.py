@@ -107,8 +107,13 @@ class LinearPipeline:
 
     x_q: np.ndarray
     w_q: np.ndarray
+    x_scale: float
     x_zero_point: int
+    w_scale: np.ndarray
     w_zero_point: np.ndarray
+    w_per_tensor: bool
+    bias: np.ndarray
+    y_scale: float
     products: np.ndarray
     row_term: np.ndarray
     col_term: np.ndarray
@@ -213,7 +218,9 @@ def linear_pipeline(
         scaled = ((acc.astype(F32) + bias_acc) * multiplier).astype(F32)
     y_q = _round_clamp(scaled, y_zp, relu)
     return LinearPipeline(
-        x_q=xq, w_q=wq, x_zero_point=x_zp, w_zero_point=w_zp, products=products,
+        x_q=xq, w_q=wq, x_scale=float(x_scale), x_zero_point=x_zp, w_scale=w_scale,
+        w_zero_point=w_zp, w_per_tensor=w_qp.per_tensor, bias=bias32, y_scale=float(y_scale),
+        products=products,
         row_term=row_term, col_term=col_term, const_term=const_term, acc=acc,
         act_times_w_scale=a, multiplier=multiplier, bias_acc=bias_acc, scaled=scaled,
         y_zero_point=y_zp, y_q=y_q, relu=relu,
@@ -366,7 +373,8 @@ def saturating_rounding_doubling_high_mul(a: np.ndarray, b: int) -> np.ndarray:
     """gemmlowp's ``SaturatingRoundingDoublingHighMul`` (gemmlowp/fixedpoint/fixedpoint.h).
 
     ``(a * b + nudge) / 2^31`` with C's truncating division, ``nudge = 2^30`` if ``a * b >= 0``
-    else ``1 - 2^30``: the high 32 bits of ``2ab``, rounded half away from zero. The one
+    else ``1 - 2^30``: ``a * b / 2^31`` rounded to nearest, and a tie rounds up (towards
+    +infinity: 2.5 -> 3 but -2.5 -> -2, the ``+1`` in the negative nudge does that). The one
     overflow, ``a = b = -2^31``, saturates to ``2^31 - 1``.
     """
     a64 = np.asarray(a, dtype=np.int64)
@@ -419,27 +427,37 @@ class FixedPointRequant:
     differ: np.ndarray
 
 
-def requantize_fixed_point(pipe: LinearPipeline, bias: np.ndarray | None, x_scale: float,
-                           w_scale: np.ndarray, y_scale: float) -> FixedPointRequant:
+def requantize_fixed_point(pipe: LinearPipeline) -> FixedPointRequant:
     """Requantize ``pipe.acc`` the TFLite way and mark where it parts from FBGEMM's codes.
 
-    ``real = x_scale * w_scale / y_scale`` (float64, as TFLite's ``GetQuantizedConvolution
-    MultiplierAndShift`` computes it in double), ``(M0, shift) = quantize_multiplier(real)``;
-    ``bias_q = round(bias / (x_scale * w_scale))`` as an int32 (half away from zero);
-    ``y_q = clip(MultiplyByQuantizedMultiplier(acc + bias_q, M0, shift) + y_zp, lo, 255)``.
-    Per channel each output channel has its own ``(M0, shift)``.
+    As TFLite's int8 fully-connected path computes it (checked against the TensorFlow source:
+    ``GetQuantizedConvolutionMultipler`` in tensorflow/lite/kernels/kernel_util.cc,
+    ``SymmetricPerLayerBiasQuantize`` in tensorflow/lite/tools/optimize/quantization_utils.cc,
+    ``MultiplyByQuantizedMultiplier`` in tensorflow/lite/kernels/internal/common.h):
+
+    - ``real[j] = x_scale * w_scale[j] / y_scale`` in float64 from the float32 scales,
+      ``(M0, shift) = quantize_multiplier(real)`` per output channel;
+    - ``bias_q = TfLiteRound(fl32(bias * fl32(1 / fl32(x_scale * w_scale))))``: an int32,
+      rounded half away from zero, clamped to ``[-(2^31 - 1), 2^31 - 1]``;
+    - ``y_q = clip(MultiplyByQuantizedMultiplier(acc + bias_q, M0, shift) + y_zp, lo, 255)``.
+
+    Where it parts from FBGEMM: the bias is rounded to an integer first; the multiplier has
+    31 significant bits instead of float32's 24; there are two roundings (the high multiply
+    rounds ties up, the shift rounds ties away from zero), not one rounding half to even.
+    Edge cases: a zero bias or ``None`` gives ``bias_q = 0``; an ``acc + bias_q`` beyond int32
+    is clamped (C++ would wrap).
     """
     n_out = pipe.w_q.shape[0]
-    ws = np.broadcast_to(np.asarray(w_scale, np.float64), (n_out,))
-    xs, ys = float(x_scale), float(y_scale)
-    real = xs * ws / ys
+    ws = pipe.w_scale.astype(np.float64)
+    real = F32(pipe.x_scale).astype(np.float64) * ws / float(F32(pipe.y_scale))
     pairs = [quantize_multiplier(r) for r in real]
     m0 = np.array([p[0] for p in pairs], np.int64)
     shift = np.array([p[1] for p in pairs], np.int64)
-    b = np.zeros(n_out) if bias is None else np.asarray(bias, np.float64)
-    ratio = b / (xs * ws)
+    factor = (F32(pipe.x_scale) * pipe.w_scale).astype(F32)
+    inv = (1.0 / factor.astype(np.float64)).astype(F32)
+    ratio = (pipe.bias * inv).astype(F32).astype(np.float64)
     bias_q = np.sign(ratio) * np.floor(np.abs(ratio) + 0.5)
-    bias_q = np.clip(bias_q, INT32_MIN, INT32_MAX).astype(np.int64)
+    bias_q = np.clip(bias_q, -INT32_MAX, INT32_MAX).astype(np.int64)
     total = np.clip(pipe.acc.astype(np.int64) + bias_q[None, :], INT32_MIN, INT32_MAX)
     out = np.empty_like(total)
     for j in range(n_out):
