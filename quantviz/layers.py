@@ -196,7 +196,7 @@ def linear_pipeline(
         if not np.isfinite(bias32).all():
             raise ValueError("bias holds NaN or infinity")
 
-    products = pair_sums(xq, wq).sum(axis=-1) if saturate else xq @ wq.T
+    products = _saturated_products(xq, wq) if saturate else _exact_products(xq, wq)
     row_term = np.outer(xq.sum(axis=1), w_zp)
     col_term = x_zp * wq.sum(axis=1)
     const_term = k * x_zp * w_zp
@@ -274,7 +274,38 @@ def quantized_linear(
     return pipe.y_q.reshape(*x_arr.shape[:-1], pipe.w_q.shape[0])
 
 
+def _exact_products(xq: np.ndarray, wq: np.ndarray) -> np.ndarray:
+    """``x_q @ w_q.T`` exactly, through float64 BLAS: every partial sum is an integer below
+    ``255 * 128 * K < 2^53``, so float64 holds it exactly for any ``K`` below 2^37."""
+    return (xq.astype(np.float64) @ wq.astype(np.float64).T).astype(np.int64)
+
+
 # --- AVX2 vpmaddubsw: pairs of products saturate in int16 ------------------------------------
+
+#: Pair sums computed at once, at most (bounds the memory of the saturation model).
+_PAIR_CHUNK = 1 << 21
+
+
+def _pair_chunks(xq: np.ndarray, wq: np.ndarray):
+    """Yield ``(channel slice, raw pair sums (M, c, ceil(K/2)) int32)`` over output channels."""
+    k = xq.shape[-1]
+    pad = k % 2
+    xe = np.pad(xq, ((0, 0), (0, pad))).astype(np.int32)
+    we = np.pad(wq, ((0, 0), (0, pad))).astype(np.int32)
+    pairs = (k + pad) // 2
+    step = max(1, _PAIR_CHUNK // max(1, xe.shape[0] * pairs))
+    for start in range(0, we.shape[0], step):
+        w = we[start:start + step]
+        raw = xe[:, None, 0::2] * w[None, :, 0::2] + xe[:, None, 1::2] * w[None, :, 1::2]
+        yield slice(start, start + step), raw
+
+
+def _saturated_products(xq: np.ndarray, wq: np.ndarray) -> np.ndarray:
+    out = np.empty((xq.shape[0], wq.shape[0]), np.int64)
+    for cols, raw in _pair_chunks(xq, wq):
+        out[:, cols] = np.clip(raw, INT16_MIN, INT16_MAX).sum(axis=-1, dtype=np.int64)
+    return out
+
 
 
 def pair_sums(x_q: np.ndarray, w_q: np.ndarray) -> np.ndarray:
@@ -295,6 +326,20 @@ def pair_sums(x_q: np.ndarray, w_q: np.ndarray) -> np.ndarray:
         xq[:, None, 0::2] * wq[None, :, 0::2] + xq[:, None, 1::2] * wq[None, :, 1::2]
     )
     return np.clip(raw, INT16_MIN, INT16_MAX)
+
+
+def pair_sum_counts(x_q: np.ndarray, w_q: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Histogram counts of every raw pair sum ``x[2p] w[2p] + x[2p+1] w[2p+1]`` (before
+    saturation) over the bin ``edges``, counted in bounded chunks (no ``(M, N, K/2)`` array).
+
+    Values outside ``[edges[0], edges[-1]]`` are left out, as ``numpy.histogram`` does.
+    """
+    xq = _as_2d(_codes(x_q, "x_q", 0, UINT8_MAX))
+    wq = _codes(w_q, "w_q", -128, 127)
+    counts = np.zeros(len(edges) - 1, np.int64)
+    for _, raw in _pair_chunks(xq, wq):
+        counts += np.histogram(raw, bins=edges)[0]
+    return counts
 
 
 @dataclass(frozen=True)
@@ -322,21 +367,19 @@ def count_pair_saturation(x_q: np.ndarray, w_q: np.ndarray) -> PairSaturation:
     """
     xq = _as_2d(_codes(x_q, "x_q", 0, UINT8_MAX))
     wq = _codes(w_q, "w_q", -128, 127)
-    k = xq.shape[-1]
-    pad = k % 2
-    xe = np.pad(xq, ((0, 0), (0, pad)))
-    we = np.pad(wq, ((0, 0), (0, pad)))
-    raw = xe[:, None, 0::2] * we[None, :, 0::2] + xe[:, None, 1::2] * we[None, :, 1::2]
-    sat = np.clip(raw, INT16_MIN, INT16_MAX)
-    over = raw != sat
-    err = np.abs((raw - sat).sum(axis=-1))
-    return PairSaturation(
-        pairs=int(raw.size),
-        saturated=int(over.sum()),
-        outputs=int(err.size),
-        outputs_changed=int((err != 0).sum()),
-        max_acc_error=int(err.max()) if err.size else 0,
-    )
+    if wq.ndim != 2 or wq.shape[1] != xq.shape[1]:
+        raise ValueError(f"w_q of shape {wq.shape} does not match x_q's {xq.shape[1]} inputs")
+    pairs = saturated = changed = 0
+    max_err = 0
+    for _, raw in _pair_chunks(xq, wq):
+        excess = raw - np.clip(raw, INT16_MIN, INT16_MAX)
+        err = np.abs(excess.sum(axis=-1, dtype=np.int64))
+        pairs += raw.size
+        saturated += int(np.count_nonzero(excess))
+        changed += int(np.count_nonzero(err))
+        max_err = max(max_err, int(err.max()) if err.size else 0)
+    return PairSaturation(pairs=pairs, saturated=saturated, outputs=xq.shape[0] * wq.shape[0],
+                          outputs_changed=changed, max_acc_error=max_err)
 
 
 # --- gemmlowp / TFLite fixed-point requantization --------------------------------------------
