@@ -109,9 +109,12 @@ class LinearPipeline:
     w_q: np.ndarray
     x_scale: float
     x_zero_point: int
+    x_qmax: int
     w_scale: np.ndarray
     w_zero_point: np.ndarray
     w_per_tensor: bool
+    w_qmin: int
+    w_qmax: int
     bias: np.ndarray
     y_scale: float
     products: np.ndarray
@@ -148,10 +151,12 @@ class LinearPipeline:
 
     @property
     def worst_case_acc(self) -> int:
-        """``K * max|x_q - x_zp| * max|w_q - w_zp|`` over the codes' full ranges."""
+        """``K * max|x_q - x_zp| * max|w_q - w_zp|`` over the codes' ranges (``[0, x_qmax]``
+        and ``[w_qmin, w_qmax]``, from the QParams: 7-bit activations have ``x_qmax = 127``)."""
         k = self.x_q.shape[1]
-        x_peak = max(self.x_zero_point, UINT8_MAX - self.x_zero_point)
-        w_peak = int(np.max(np.maximum(self.w_zero_point + 128, 127 - self.w_zero_point)))
+        x_peak = max(self.x_zero_point, self.x_qmax - self.x_zero_point)
+        w_peak = int(np.max(np.maximum(self.w_zero_point - self.w_qmin,
+                                       self.w_qmax - self.w_zero_point)))
         return k * x_peak * w_peak
 
 
@@ -218,8 +223,10 @@ def linear_pipeline(
         scaled = ((acc.astype(F32) + bias_acc) * multiplier).astype(F32)
     y_q = _round_clamp(scaled, y_zp, relu)
     return LinearPipeline(
-        x_q=xq, w_q=wq, x_scale=float(x_scale), x_zero_point=x_zp, w_scale=w_scale,
-        w_zero_point=w_zp, w_per_tensor=w_qp.per_tensor, bias=bias32, y_scale=float(y_scale),
+        x_q=xq, w_q=wq, x_scale=float(x_scale), x_zero_point=x_zp,
+        x_qmax=min(int(x_qp.qmax), UINT8_MAX), w_scale=w_scale, w_zero_point=w_zp,
+        w_per_tensor=w_qp.per_tensor, w_qmin=max(int(w_qp.qmin), -128),
+        w_qmax=min(int(w_qp.qmax), 127), bias=bias32, y_scale=float(y_scale),
         products=products,
         row_term=row_term, col_term=col_term, const_term=const_term, acc=acc,
         act_times_w_scale=a, multiplier=multiplier, bias_acc=bias_acc, scaled=scaled,

@@ -142,6 +142,17 @@ def test_hand_example_pipeline_terms():
     # |acc| = 40 needs 6 bits plus a sign: 7 bits, 25 bits of int32 to spare.
     assert (pipe.acc_bits, pipe.headroom_bits) == (7, 25)
     assert int(pipe.y_q[0, 0]) == 60  # -40 * 1 + 100
+    # worst case: K * max(5, 255 - 5) * max(2 + 128, 127 - 2) = 3 * 250 * 130 = 97,500
+    assert pipe.worst_case_acc == 97_500
+
+
+def test_worst_case_follows_seven_bit_activations():
+    # x in [0, 127], x_zp = 100: max(100, 27) = 100; w in [-127, 127], w_zp = 0: 127.
+    # K = 4: 4 * 100 * 127 = 50,800.
+    pipe = linear_pipeline(np.zeros((1, 4), np.int64), QParams(1.0, 100, 0, 127),
+                           np.zeros((1, 4), np.int64), QParams(1.0, 0, -127, 127), None,
+                           uint8_qp(1.0, 0))
+    assert pipe.worst_case_acc == 50_800
 
 
 def test_output_rounds_half_to_even():
@@ -412,3 +423,15 @@ def test_live_against_torch_fbgemm():
         expected = qF.linear(x_t, w_t, torch.from_numpy(bias), ys, yz).int_repr().numpy()
         got = quantized_linear(x_q, uint8_qp(xs, xz), w_q, w_qp, bias, uint8_qp(ys, yz))
         np.testing.assert_array_equal(got, expected)
+
+
+def test_chunked_pair_model_equals_one_pass(monkeypatch):
+    import quantviz.layers as layers_module
+
+    rng = np.random.default_rng(5)
+    x_q, w_q = rng.integers(0, 256, (6, 31)), rng.integers(-128, 128, (9, 31))
+    whole = count_pair_saturation(x_q, w_q)
+    sums = pair_sums(x_q, w_q).sum(axis=-1)
+    monkeypatch.setattr(layers_module, "_PAIR_CHUNK", 40)  # a few channels per chunk
+    assert count_pair_saturation(x_q, w_q) == whole
+    np.testing.assert_array_equal(layers_module._saturated_products(x_q, w_q), sums)

@@ -137,8 +137,8 @@ def headline(s: LayerStudy) -> None:
     cols = st.columns(4)
     cols[0].metric(t("layer.head.sqnr"), f"{_db(integer.sqnr_db)} dB")
     cols[1].metric(t("layer.head.cosine"), f"{integer.cosine:.6f}")
-    cols[2].metric(t("layer.head.acc"), t("layer.head.acc_value", bits=s.pipe.acc_bits,
-                                          room=s.pipe.headroom_bits))
+    cols[2].metric(t("layer.head.acc"), t("layer.head.acc_value", bits=s.pipe.acc_bits),
+                   help=t("layer.head.acc_help", room=s.pipe.headroom_bits))
     cols[3].metric(t("layer.head.differ"), f"{int(s.fixed.differ.sum()):,} / "
                                            f"{s.fixed.differ.size:,}")
 
@@ -173,8 +173,7 @@ def pipeline(s: LayerStudy) -> None:
         (t("layer.pipe.y"), t("layer.pipe.y_value", lo=int(p.y_q.min()), hi=int(p.y_q.max()),
                                 m=m, n=n)),
     ]
-    st.dataframe([{t("layer.pipe.col.stage"): a, t("layer.pipe.col.value"): b} for a, b in rows],
-                  hide_index=True, width="stretch")
+    st.markdown("\n".join(f"- **{a}**: {b}" for a, b in rows))
     st.markdown(t("layer.pipe.zero_points"))
     st.markdown(t("layer.pipe.formula"))
 
@@ -248,8 +247,6 @@ def accumulator(s: LayerStudy, theme: figures.Theme) -> None:
     worst = s.pipe.worst_case_acc
     shell.figure(figures.integer_histogram(
         h.edges, {"acc": h.counts}, theme=theme,
-        marks=[(float(s.pipe.acc_min), t("layer.acc.min")),
-               (float(s.pipe.acc_max), t("layer.acc.max"))],
         labels={"title": t("layer.acc.title", worst=f"{worst:,}"), "x": t("layer.acc.x"),
                 "y": t("layer.fig.count")}), key="ly_fig_acc")
 
@@ -271,8 +268,10 @@ def errors(s: LayerStudy, theme: figures.Theme) -> None:
         channel, curves, y_title="SQNR (dB)", theme=theme,
         labels={"title": t("layer.err.fig.title"), "x": t("layer.err.fig.x")}),
         key="ly_fig_channels")
-    worst = int(np.argmin(s.errors[2].channel_sqnr_db))
-    st.caption(t("layer.err.worst", j=worst, db=_db(float(s.errors[2].channel_sqnr_db[worst]))))
+    both, integer = s.errors[2].channel_sqnr_db, s.errors[3].channel_sqnr_db
+    j_both, j_int = int(np.argmin(both)), int(np.argmin(integer))
+    st.caption(t("layer.err.worst", j=j_both, db=_db(float(both[j_both])), j_int=j_int,
+                 db_int=_db(float(integer[j_int]))))
 
 
 def render() -> None:

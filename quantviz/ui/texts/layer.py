@@ -72,12 +72,12 @@ TEXT = {
     "layer.busy": ("Running the layer in integers...", "正在用整数计算这一层……"),
     "layer.head.sqnr": ("SQNR of Y (integer layer)", "Y 的 SQNR（整数层）"),
     "layer.head.cosine": ("Cosine similarity of Y", "Y 的余弦相似度"),
-    "layer.head.acc": ("Accumulator", "累加器"),
-    "layer.head.acc_value": ("{bits} bits, {room} spare", "{bits} 位，余 {room} 位"),
+    "layer.head.acc": ("Accumulator bits used", "累加器用到的位数"),
+    "layer.head.acc_value": ("{bits} of 32", "{bits} / 32"),
+    "layer.head.acc_help": ("{room} bits of int32 to spare on this layer.",
+                            "这一层上 int32 还余 {room} 位。"),
     "layer.head.differ": ("Codes where TFLite differs", "TFLite 结果不同的输出码"),
     "layer.pipe.heading": ("The integer pipeline, stage by stage", "整数流水线，逐级来看"),
-    "layer.pipe.col.stage": ("stage", "阶段"),
-    "layer.pipe.col.value": ("on this layer", "在这一层上"),
     "layer.pipe.x": ("1. activation codes x_q (uint8)", "1. 激活码 x_q（uint8）"),
     "layer.pipe.x_value": (
         "codes {lo}..{hi} of 0..{qmax} ({bits} bits); scale = {scale}, zero_point = {zp}",
@@ -140,8 +140,6 @@ TEXT = {
     "layer.acc.title": ("int32 accumulators of this layer (worst case ±{worst})",
                         "这一层的 int32 累加器（最坏情况 ±{worst}）"),
     "layer.acc.x": ("accumulator acc", "累加器 acc"),
-    "layer.acc.min": ("min", "最小"),
-    "layer.acc.max": ("max", "最大"),
     "layer.fig.count": ("count", "个数"),
     "layer.req.heading": ("Requantization: FBGEMM's float32 multiplier against TFLite's fixed point",
                           "重量化：FBGEMM 的 float32 乘数与 TFLite 的定点数"),
@@ -239,8 +237,12 @@ TEXT = {
         "后为 {integer} dB。"),
     "layer.err.fig.title": ("SQNR of each output channel", "每个输出通道的 SQNR"),
     "layer.err.fig.x": ("output channel j", "输出通道 j"),
-    "layer.err.worst": ("The worst output channel with both quantized: {j}, at {db} dB.",
-                        "两者都量化时最差的输出通道：{j}，{db} dB。"),
+    "layer.err.worst": (
+        "The worst output channel with both quantized: {j}, at {db} dB; after the uint8 output: "
+        "{j_int}, at {db_int} dB. The output has one scale for every channel, so a channel with "
+        "small outputs gets few of its codes.",
+        "两者都量化时最差的输出通道：{j}，{db} dB；输出为 uint8 之后：{j_int}，{db_int} dB。"
+        "输出的所有通道共用一个 scale，所以输出值小的通道只能用到很少的码。"),
     "layer.sources": (
         "Sources: FBGEMM's arithmetic was found by running torch.ao.nn.quantized.functional."
         "linear (PyTorch 2.13, x86 engine) and is checked code for code on committed goldens; "
