@@ -1,10 +1,12 @@
 """What the Layer page shows, computed: one linear layer ``Y = X W^T + b`` run in integers.
 
-:func:`study_layer` quantizes the weights and activations as PyTorch's x86 default does
-(weights qint8 symmetric per tensor or per output channel, ``scale = max|w| / 127.5``;
-activations and output quint8 asymmetric from MinMax ranges, activations on 7 bits with
-``reduce_range``), runs :func:`quantviz.layers.quantized_linear` and collects every number the
-page prints: the codes, the int32 accumulator, the zero-point terms, the two requantizations,
+:func:`study_layer` quantizes the weights as PyTorch's x86 default qconfig does
+(``get_default_qconfig("x86")`` in torch/ao/quantization/qconfig.py: qint8 symmetric per output
+channel, ``scale = max|w| / 127.5``; per tensor offered beside it), and the activations and the
+output as quint8 asymmetric from MinMax ranges (the default qconfig uses a histogram observer
+instead), activations on 7 bits with ``reduce_range`` as that qconfig sets it), runs
+:func:`quantviz.layers.quantized_linear` and collects every number the page prints: the codes,
+the int32 accumulator, the zero-point terms, the two requantizations,
 the ``vpmaddubsw`` saturations and the error of ``Y`` under each kind of quantization.
 """
 
@@ -28,6 +30,9 @@ from quantviz.quantize import (
 )
 
 F32 = np.float32
+#: At most this many pair sums go through the vpmaddubsw model (about a second on one core):
+#: above it, the model runs on the first rows of X only.
+MAX_PAIRS = 8_000_000
 #: Activations: quint8, asymmetric; with reduce_range PyTorch's quant_max is 127 (7 bits).
 X_CONFIG = QuantConfig(8, "asymmetric", signed=False)
 X_CONFIG_REDUCED = QuantConfig(7, "asymmetric", signed=False)
@@ -37,9 +42,6 @@ W_CONFIG = QuantConfig(8, "symmetric", signed=True)
 Y_CONFIG = QuantConfig(8, "asymmetric", signed=False)
 #: The activation source that is not a distribution: rows are batches of the drifting stream.
 STREAM = "stream"
-#: Bins of the pair-sum histogram: the whole range of two uint8 x int8 products.
-PAIR_MIN, PAIR_MAX = 2 * 255 * -128, 2 * 255 * 127
-PAIR_BINS = 128
 
 
 def activations(source: str, rows: int, in_features: int, seed: int) -> np.ndarray:
@@ -131,6 +133,7 @@ class LayerStudy:
     sqnr_avx2_full: float
     sqnr_exact_full: float
     sqnr_reduced: float
+    saturation_rows: int
     pair_edges: np.ndarray
     pair_counts_full: np.ndarray
     pair_counts_reduced: np.ndarray
@@ -169,13 +172,16 @@ def _element(pipe: LinearPipeline, fixed: FixedPointRequant, i: int, j: int) -> 
     )
 
 
-def _integer_y(x_q, x_qp, w_q, w_qp, bias, y_qp, saturate: bool) -> np.ndarray:
-    y_q = layers.quantized_linear(x_q, x_qp, w_q, w_qp, bias, y_qp, saturate=saturate)
-    return dequantize(y_q, y_qp)
+def _integer_y(x_q, x_qp, w_q, w_qp, bias, y_qp, products) -> np.ndarray:
+    """The dequantized output of the integer layer; ``products`` (the vpmaddubsw sums of
+    :func:`quantviz.layers.pair_statistics`) or None for the exact sum."""
+    pipe = layers.linear_pipeline(x_q, x_qp, w_q, w_qp, bias, y_qp, products=products)
+    return dequantize(pipe.y_q, y_qp)
 
 
 def study_layer(w: np.ndarray, x: np.ndarray, bias: np.ndarray | None, *, per_channel: bool,
-                reduce_range: bool, max_examples: int = 8) -> LayerStudy:
+                reduce_range: bool, max_examples: int = 8,
+                max_pairs: int = MAX_PAIRS) -> LayerStudy:
     """Run ``Y = X W^T + b`` in integers (FBGEMM's arithmetic) and measure it.
 
     ``w`` float ``(N, K)``, ``x`` float ``(M, K)``, ``bias`` ``(N,)`` or None. Errors of ``Y``
@@ -183,7 +189,9 @@ def study_layer(w: np.ndarray, x: np.ndarray, bias: np.ndarray | None, *, per_ch
     "weights" (``X W_hat^T + b``), "activations" (``X_hat W^T + b``), "both"
     (``X_hat W_hat^T + b``, before the output is requantized) and "integer" (the dequantized
     uint8 output of the integer layer). The ``vpmaddubsw`` model is run on the activations'
-    8-bit codes and on their 7-bit (reduce_range) codes, whichever the page uses.
+    8-bit codes and on their 7-bit (reduce_range) codes, whichever the page uses, on the first
+    ``saturation_rows`` rows of X: all of them unless that makes more than ``max_pairs`` pair
+    sums (``rows * N * ceil(K / 2)``); the SQNRs of that comparison are over those rows.
 
     Edge cases: shapes that do not match, or non-finite values, raise ``ValueError``.
     """
@@ -219,24 +227,25 @@ def study_layer(w: np.ndarray, x: np.ndarray, bias: np.ndarray | None, *, per_ch
         _error_row("integer", y, dequantize(pipe.y_q, y_qp)),
     )
 
-    full_q, full_qp = codes[False]
-    reduced_q, reduced_qp = codes[True]
-    edges = np.linspace(PAIR_MIN, PAIR_MAX, PAIR_BINS + 1)
-    y_full = _integer_y(full_q, full_qp, w_q, w_qp, b, y_qp, saturate=False)
-    y_full_avx2 = _integer_y(full_q, full_qp, w_q, w_qp, b, y_qp, saturate=True)
-    y_reduced = _integer_y(reduced_q, reduced_qp, w_q, w_qp, b, y_qp, saturate=True)
+    rows = min(m, max(1, max_pairs // max(1, n * ((k + 1) // 2))))
+    full_q, full_qp = codes[False][0][:rows], codes[False][1]
+    reduced_q, reduced_qp = codes[True][0][:rows], codes[True][1]
+    full = layers.pair_statistics(full_q, w_q)
+    reduced = layers.pair_statistics(reduced_q, w_q)
+    y_rows = y[:rows]
+    y_full = _integer_y(full_q, full_qp, w_q, w_qp, b, y_qp, None)
+    y_full_avx2 = _integer_y(full_q, full_qp, w_q, w_qp, b, y_qp, full.products)
+    y_reduced = _integer_y(reduced_q, reduced_qp, w_q, w_qp, b, y_qp, reduced.products)
 
     differ = np.argwhere(fixed.differ)[:max_examples]
     acc = pipe.acc.astype(np.float64)
     return LayerStudy(
         shape=(m, k, n), per_channel=per_channel, reduce_range=reduce_range, x_qp=x_qp,
         w_qp=w_qp, y_qp=y_qp, pipe=pipe, fixed=fixed, errors=errors,
-        saturation_full=layers.count_pair_saturation(full_q, w_q),
-        saturation_reduced=layers.count_pair_saturation(reduced_q, w_q),
-        sqnr_avx2_full=sqnr_db(y, y_full_avx2), sqnr_exact_full=sqnr_db(y, y_full),
-        sqnr_reduced=sqnr_db(y, y_reduced), pair_edges=edges,
-        pair_counts_full=layers.pair_sum_counts(full_q, w_q, edges),
-        pair_counts_reduced=layers.pair_sum_counts(reduced_q, w_q, edges),
+        saturation_full=full.saturation, saturation_reduced=reduced.saturation,
+        sqnr_avx2_full=sqnr_db(y_rows, y_full_avx2), sqnr_exact_full=sqnr_db(y_rows, y_full),
+        sqnr_reduced=sqnr_db(y_rows, y_reduced), saturation_rows=rows, pair_edges=full.edges,
+        pair_counts_full=full.counts, pair_counts_reduced=reduced.counts,
         acc_hist=Histogram(*np.histogram(acc, bins=80)[::-1]) if acc.size else None,
         example=_element(pipe, fixed, 0, 0),
         disagreements=tuple(_element(pipe, fixed, int(i), int(j)) for i, j in differ),

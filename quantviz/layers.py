@@ -176,11 +176,14 @@ def linear_pipeline(
     *,
     relu: bool = False,
     saturate: bool = False,
+    products: np.ndarray | None = None,
 ) -> LinearPipeline:
     """All intermediates of :func:`quantized_linear` (``x_q`` flattened to ``(M, K)``).
 
     ``saturate=True`` replaces ``products`` by the AVX2 ``vpmaddubsw`` sum of
     :func:`pair_sums` (int16-saturated pairs), as FBGEMM computes it without VNNI.
+    ``products``, when given, is ``sum_k x_q w_q`` already computed for these codes (exact or
+    saturated, e.g. :attr:`PairStats.products`); its shape must be ``(M, N)``.
     """
     xq = _as_2d(_codes(x_q, "x_q", 0, UINT8_MAX))
     wq = _codes(w_q, "w_q", -128, 127)
@@ -201,7 +204,15 @@ def linear_pipeline(
         if not np.isfinite(bias32).all():
             raise ValueError("bias holds NaN or infinity")
 
-    products = _saturated_products(xq, wq) if saturate else _exact_products(xq, wq)
+    if products is not None:
+        products = np.asarray(products, np.int64)
+        if products.shape != (xq.shape[0], n_out):
+            raise ValueError(f"products has shape {products.shape}, expected "
+                             f"{(xq.shape[0], n_out)}")
+    elif saturate:
+        products = _saturated_products(xq, wq)
+    else:
+        products = _exact_products(xq, wq)
     row_term = np.outer(xq.sum(axis=1), w_zp)
     col_term = x_zp * wq.sum(axis=1)
     const_term = k * x_zp * w_zp
@@ -335,20 +346,6 @@ def pair_sums(x_q: np.ndarray, w_q: np.ndarray) -> np.ndarray:
     return np.clip(raw, INT16_MIN, INT16_MAX)
 
 
-def pair_sum_counts(x_q: np.ndarray, w_q: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Histogram counts of every raw pair sum ``x[2p] w[2p] + x[2p+1] w[2p+1]`` (before
-    saturation) over the bin ``edges``, counted in bounded chunks (no ``(M, N, K/2)`` array).
-
-    Values outside ``[edges[0], edges[-1]]`` are left out, as ``numpy.histogram`` does.
-    """
-    xq = _as_2d(_codes(x_q, "x_q", 0, UINT8_MAX))
-    wq = _codes(w_q, "w_q", -128, 127)
-    counts = np.zeros(len(edges) - 1, np.int64)
-    for _, raw in _pair_chunks(xq, wq):
-        counts += np.histogram(raw, bins=edges)[0]
-    return counts
-
-
 @dataclass(frozen=True)
 class PairSaturation:
     """How many ``vpmaddubsw`` pair sums left the int16 range, and by how much the result moved."""
@@ -364,29 +361,56 @@ class PairSaturation:
         return self.saturated / self.pairs if self.pairs else 0.0
 
 
+@dataclass(frozen=True)
+class PairStats:
+    """One pass of the ``vpmaddubsw`` model over a layer: what saturated, and the sums."""
+
+    saturation: PairSaturation
+    counts: np.ndarray
+    edges: np.ndarray
+    products: np.ndarray
+
+
+def pair_statistics(x_q: np.ndarray, w_q: np.ndarray, bins: int = 128) -> PairStats:
+    """Saturation counts, a histogram of the raw pair sums and the saturated ``sum x_q w_q``.
+
+    The histogram has ``bins`` equal bins over ``[2 * 255 * -128, 2 * 255 * 127]`` (every pair
+    sum of uint8 x int8 codes). ``products`` equals :func:`pair_sums` summed over the pairs;
+    ``saturation`` equals :func:`count_pair_saturation`. One pass, in bounded chunks.
+    """
+    xq = _as_2d(_codes(x_q, "x_q", 0, UINT8_MAX))
+    wq = _codes(w_q, "w_q", -128, 127)
+    if wq.ndim != 2 or wq.shape[1] != xq.shape[1]:
+        raise ValueError(f"w_q of shape {wq.shape} does not match x_q's {xq.shape[1]} inputs")
+    lo, hi = 2 * UINT8_MAX * -128, 2 * UINT8_MAX * 127
+    edges = np.linspace(lo, hi, bins + 1)
+    counts = np.zeros(bins, np.int64)
+    products = np.empty((xq.shape[0], wq.shape[0]), np.int64)
+    saturated = pairs = 0
+    for cols, raw in _pair_chunks(xq, wq):
+        pairs += raw.size
+        saturated += int(np.count_nonzero(raw < INT16_MIN) + np.count_nonzero(raw > INT16_MAX))
+        # bin i holds [edges[i], edges[i+1]): floor((raw - lo) * bins / (hi - lo)), in integers
+        index = np.minimum((raw - lo) * bins // (hi - lo), bins - 1)
+        counts += np.bincount(index.ravel(), minlength=bins)
+        np.clip(raw, INT16_MIN, INT16_MAX, out=raw)  # raw is this chunk's own array
+        products[:, cols] = raw.sum(axis=-1, dtype=np.int64)
+    err = np.abs(_exact_products(xq, wq) - products)
+    saturation = PairSaturation(pairs=pairs, saturated=saturated, outputs=err.size,
+                                outputs_changed=int(np.count_nonzero(err)),
+                                max_acc_error=int(err.max()) if err.size else 0)
+    return PairStats(saturation, counts, edges, products)
+
+
 def count_pair_saturation(x_q: np.ndarray, w_q: np.ndarray) -> PairSaturation:
     """Count pairs with ``|x[2p] w[2p] + x[2p+1] w[2p+1]|`` beyond int16 (see :func:`pair_sums`).
 
     The largest pair is ``2 * 255 * (-128) = -65280``; with 7-bit activations (``reduce_range``,
     codes 0..127) it is ``2 * 127 * (-128) = -32512``, inside int16, so nothing saturates.
     ``outputs_changed`` counts accumulators that differ from the exact sum; ``max_acc_error``
-    the largest difference.
+    the largest difference. (:func:`pair_statistics` with the histogram dropped.)
     """
-    xq = _as_2d(_codes(x_q, "x_q", 0, UINT8_MAX))
-    wq = _codes(w_q, "w_q", -128, 127)
-    if wq.ndim != 2 or wq.shape[1] != xq.shape[1]:
-        raise ValueError(f"w_q of shape {wq.shape} does not match x_q's {xq.shape[1]} inputs")
-    pairs = saturated = changed = 0
-    max_err = 0
-    for _, raw in _pair_chunks(xq, wq):
-        excess = raw - np.clip(raw, INT16_MIN, INT16_MAX)
-        err = np.abs(excess.sum(axis=-1, dtype=np.int64))
-        pairs += raw.size
-        saturated += int(np.count_nonzero(excess))
-        changed += int(np.count_nonzero(err))
-        max_err = max(max_err, int(err.max()) if err.size else 0)
-    return PairSaturation(pairs=pairs, saturated=saturated, outputs=xq.shape[0] * wq.shape[0],
-                          outputs_changed=changed, max_acc_error=max_err)
+    return pair_statistics(x_q, w_q).saturation
 
 
 # --- gemmlowp / TFLite fixed-point requantization --------------------------------------------

@@ -97,3 +97,14 @@ def test_integer_histogram_shades_outside_the_limits():
 def test_integer_histogram_without_limits_draws_no_shapes():
     fig = figures.integer_histogram([0, 1, 2], {"acc": [3, 4]})
     assert not fig.layout.shapes and fig.layout.yaxis.type != "log"
+
+
+def test_a_large_layer_runs_the_pair_model_on_the_first_rows():
+    w = weight_matrix(8, 40, 30.0, 2)
+    x = layer_views.activations("normal", 10, 40, 2)
+    # 8 channels * 20 pairs = 160 pair sums per row; 500 allow 3 rows
+    s = layer_views.study_layer(w, x, None, per_channel=True, reduce_range=False, max_pairs=500)
+    assert s.saturation_rows == 3
+    assert s.saturation_full.pairs == 3 * 160
+    whole = layer_views.study_layer(w, x, None, per_channel=True, reduce_range=False)
+    assert whole.saturation_rows == 10 and whole.saturation_full.pairs == 10 * 160

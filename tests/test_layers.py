@@ -22,6 +22,7 @@ from quantviz.layers import (
     count_pair_saturation,
     linear_pipeline,
     multiply_by_quantized_multiplier,
+    pair_statistics,
     pair_sums,
     quantize_multiplier,
     quantized_linear,
@@ -423,6 +424,23 @@ def test_live_against_torch_fbgemm():
         expected = qF.linear(x_t, w_t, torch.from_numpy(bias), ys, yz).int_repr().numpy()
         got = quantized_linear(x_q, uint8_qp(xs, xz), w_q, w_qp, bias, uint8_qp(ys, yz))
         np.testing.assert_array_equal(got, expected)
+
+
+def test_pair_statistics_agree_with_the_plain_model():
+    rng = np.random.default_rng(8)
+    x_q, w_q = rng.integers(0, 256, (5, 23)), rng.integers(-128, 128, (7, 23))
+    stats = pair_statistics(x_q, w_q, bins=64)
+    raw = np.pad(x_q, ((0, 0), (0, 1)))[:, None, :].reshape(5, 1, 12, 2)
+    w2 = np.pad(w_q, ((0, 0), (0, 1))).reshape(1, 7, 12, 2)
+    raw = (raw * w2).sum(axis=-1)  # the unsaturated pair sums
+    np.testing.assert_array_equal(stats.counts, np.histogram(raw, bins=stats.edges)[0])
+    np.testing.assert_array_equal(stats.products, pair_sums(x_q, w_q).sum(axis=-1))
+    assert stats.saturation.saturated == int(((raw < -32768) | (raw > 32767)).sum()) > 0
+    # the stage-by-stage pipeline takes the saturated sums and gives the AVX2 codes
+    args = (uint8_qp(0.02, 3), w_q, int8_qp(0.01), None, uint8_qp(0.5, 128))
+    np.testing.assert_array_equal(
+        linear_pipeline(x_q, *args, products=stats.products).y_q,
+        quantized_linear(x_q, *args, saturate=True))
 
 
 def test_chunked_pair_model_equals_one_pass(monkeypatch):

@@ -232,6 +232,9 @@ def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
                    help=t("layer.rr.sat_help", pairs=f"{full.pairs:,}"))
     cols[1].metric(t("layer.rr.sat_reduced"), f"{reduced.saturated:,}")
     cols[2].metric(t("layer.rr.changed"), f"{full.outputs_changed:,} / {full.outputs:,}")
+    if s.saturation_rows < s.shape[0]:
+        st.caption(t("layer.rr.rows", r=s.saturation_rows, m=s.shape[0],
+                     pairs=f"{layer_views.MAX_PAIRS:,}"))
     st.markdown(t("layer.rr.result", exact=_db(s.sqnr_exact_full), avx2=_db(s.sqnr_avx2_full),
                   reduced=_db(s.sqnr_reduced), err=f"{full.max_acc_error:,}"))
     shell.figure(figures.integer_histogram(

@@ -191,17 +191,23 @@ TEXT = {
         "multiplies uint8 by int8 and adds each pair of neighbouring products into an int16, "
         "saturating at [{lo}, {hi}]. Two full-range products reach 2 × {xmax} × ({wmin}) = {full}, "
         "which does not fit; with 7-bit activations the extreme is 2 × {rmax} × ({wmin}) = "
-        "{reduced}, which does. That is why PyTorch's x86 observers use reduce_range. Checked "
+        "{reduced}, which does. That is why PyTorch's default x86 qconfig observes activations "
+        "with reduce_range (torch/ao/quantization/qconfig.py). Checked "
         "by running PyTorch 2.13 with FBGEMM held to AVX2 (FBGEMM_ENABLE_INSTRUCTIONS=AVX2): "
         "its outputs equal this model's on every golden case. CPUs with VNNI (vpdpbusd) add "
         "in int32 and do not saturate.",
         "在支持 AVX2 但没有 VNNI 的 x86 CPU 上，FBGEMM 用 `vpmaddubsw` 做乘法：uint8 乘 int8，"
         "并把相邻两个乘积加到一个 int16 里，超出 [{lo}, {hi}] 就饱和。两个满范围乘积可达 "
         "2 × {xmax} × ({wmin}) = {full}，放不下；激活只用 7 位时，极值为 2 × {rmax} × ({wmin}) = "
-        "{reduced}，放得下。这就是 PyTorch 的 x86 观察器使用 reduce_range 的原因。已通过把 "
+        "{reduced}，放得下。这就是 PyTorch 默认的 x86 qconfig 用 reduce_range 观察激活的原因"
+        "（torch/ao/quantization/qconfig.py）。已通过把 "
         "FBGEMM 限制在 AVX2（FBGEMM_ENABLE_INSTRUCTIONS=AVX2）运行 PyTorch 2.13 核对："
         "在每个黄金用例上，其输出都与本模型一致。带 VNNI（vpdpbusd）的 CPU 在 int32 中累加，"
         "不会饱和。"),
+    "layer.rr.rows": (
+        "Counted on the first {r} of {m} rows of X: the model walks every pair, and this layer "
+        "would make more than {pairs} of them.",
+        "只在 X 的前 {r} 行（共 {m} 行）上统计：模型要逐对计算，而这一层的乘积对会超过 {pairs} 个。"),
     "layer.rr.sat_full": ("Saturated pairs, 8-bit X", "饱和的乘积对（8 位 X）"),
     "layer.rr.sat_reduced": ("Saturated pairs, 7-bit X", "饱和的乘积对（7 位 X）"),
     "layer.rr.sat_help": ("Out of {pairs} pairs of products on this layer.",
