@@ -453,3 +453,32 @@ def test_chunked_pair_model_equals_one_pass(monkeypatch):
     monkeypatch.setattr(layers_module, "_PAIR_CHUNK", 40)  # a few channels per chunk
     assert count_pair_saturation(x_q, w_q) == whole
     np.testing.assert_array_equal(layers_module._saturated_products(x_q, w_q), sums)
+
+
+def test_live_avx2_saturation_against_torch(tmp_path):
+    # FBGEMM picks its instruction set once per process: run torch held to AVX2 in a child.
+    pytest.importorskip("torch")
+    import os
+    import subprocess
+    import sys
+
+    rng = np.random.default_rng(21)
+    x_q, w_q = rng.integers(0, 256, (6, 64)), rng.integers(-128, 128, (10, 64))
+    np.savez(tmp_path / "in.npz", x=x_q.astype(np.uint8), w=w_q.astype(np.int8))
+    code = (
+        "import sys, warnings, numpy as np, torch\n"
+        "warnings.filterwarnings('ignore')\n"
+        "import torch.ao.nn.quantized.functional as qF\n"
+        "torch.backends.quantized.engine = 'x86'\n"
+        "d = np.load(sys.argv[1])\n"
+        "x = torch._make_per_tensor_quantized_tensor(torch.from_numpy(d['x']), 0.05, 3)\n"
+        "w = torch._make_per_tensor_quantized_tensor(torch.from_numpy(d['w']), 0.01, 0)\n"
+        "np.save(sys.argv[2], qF.linear(x, w, None, 0.8, 128).int_repr().numpy())\n"
+    )
+    out = tmp_path / "y.npy"
+    env = dict(os.environ, FBGEMM_ENABLE_INSTRUCTIONS="AVX2")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "in.npz"), str(out)], env=env,
+                   check=True, timeout=120)
+    args = (uint8_qp(0.05, 3), w_q, int8_qp(0.01), None, uint8_qp(0.8, 128))
+    assert count_pair_saturation(x_q, w_q).outputs_changed > 0
+    np.testing.assert_array_equal(np.load(out), quantized_linear(x_q, *args, saturate=True))
