@@ -735,3 +735,50 @@ def symmetric_rules(amax: float, bits: int = 8) -> tuple[SymmetricRule, ...]:
     trt = float(a32 / np.float32(h - 1))
     rules.append(_rule("tensorrt", h - 1, trt, -(h - 1), h - 1, bits, amax))
     return tuple(rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# what PyTorch itself uses by default
+
+
+@dataclass(frozen=True)
+class ObserverDefault:
+    """One observer of a PyTorch default qconfig: which stage and tensor, with what settings.
+
+    ``qmin``/``qmax`` are the codes it quantizes to (``reduce_range`` drops one bit).
+    """
+
+    stage: str
+    tensor: str
+    observer: str
+    dtype: str
+    qscheme: str
+    reduce_range: bool
+    averaging_constant: float | None
+    qmin: int
+    qmax: int
+
+
+def _default(stage: str, tensor: str, observer: str, dtype: str, qscheme: str,
+             reduce_range: bool, averaging_constant: float | None) -> ObserverDefault:
+    signed = dtype == "qint8"
+    bits = 7 if reduce_range else 8
+    cfg = QuantConfig(bits, "asymmetric", signed=signed)
+    return ObserverDefault(stage, tensor, observer, dtype, qscheme, reduce_range,
+                           averaging_constant, cfg.qmin, cfg.qmax)
+
+
+#: PyTorch 2.13's x86 defaults, read by running ``get_default_qconfig("x86")`` (post-training)
+#: and ``get_default_qat_qconfig("x86")`` (quantization-aware training) and instantiating their
+#: ``activation`` and ``weight`` (for QAT, the ``activation_post_process`` inside the
+#: ``FusedMovingAvgObsFakeQuantize``): observer class, dtype, qscheme, reduce_range,
+#: quant_min..quant_max and averaging_constant as printed.
+PYTORCH_X86_DEFAULTS: tuple[ObserverDefault, ...] = (
+    _default("ptq", "activation", "HistogramObserver", "quint8", "per_tensor_affine", True, None),
+    _default("ptq", "weight", "PerChannelMinMaxObserver", "qint8", "per_channel_symmetric",
+             False, None),
+    _default("qat", "activation", "MovingAverageMinMaxObserver", "quint8", "per_tensor_affine",
+             True, 0.01),
+    _default("qat", "weight", "MovingAveragePerChannelMinMaxObserver", "qint8",
+             "per_channel_symmetric", False, 0.01),
+)

@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, formulas, lessons
-from quantviz.quantize import QuantConfig, compute_qparams, zero_point_forms
+from quantviz.quantize import EPS, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.ui import controls, shell
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, widget
@@ -246,6 +246,7 @@ def section_derivation(ex: Example) -> lessons.NotesSteps:
     for formula in (formulas.RANGE_WITH_ZERO, formulas.SCALE_ASYMMETRIC,
                     formulas.ZERO_POINT_ASYMMETRIC, formulas.QUANTIZE):
         st.latex(formula)
+    st.markdown(t("learn.s2.widening"))
     st.markdown(t("learn.s2.pytorch_numbers"))
     st.latex(lines["pytorch"])
     if steps.pt_zero_point == -steps.zp:
@@ -274,13 +275,26 @@ def section_dequantize(steps: lessons.NotesSteps) -> None:
 
 def section_zero(steps: lessons.NotesSteps, theme: figures.Theme) -> None:
     st.header(t("learn.s4.heading"))
-    st.markdown(t("learn.s4.intro"))
+    st.markdown(t("learn.s4.intro", zp=steps.zp, code=steps.zero_code))
     st.latex(formulas.NOTES_ZERO)
     st.latex(formulas.worked_derivation(steps)["zero"])
+    zero_point_meanings(steps)
     st.markdown(t("learn.s4.why"))
     quiz_zero()
     padding_demo(theme)
     st.caption(t("learn.s4.credit"))
+
+
+def zero_point_meanings(steps: lessons.NotesSteps) -> None:
+    """The notes' zp (subtracted) beside PyTorch's Z (added), and the notes' own slip."""
+    text = t("learn.s4.slip", zp=steps.zp, Z=steps.pt_zero_point)
+    if steps.pt_zero_point != -steps.zp:
+        if steps.x_min > 0 or steps.x_max < 0:
+            text += " " + t("learn.s4.slip_widened", code=steps.zero_code, top=steps.top,
+                            Z=steps.pt_zero_point)
+        else:
+            text += " " + t("learn.s4.slip_tie", exact=_num(steps.zp_exact))
+    st.info(text)
 
 
 def padding_demo(theme: figures.Theme) -> None:
@@ -339,7 +353,7 @@ def section_conventions(ex: Example) -> None:
         ("pytorch", "scale, Z", f"{_num(f.scale)}, {f.zero_point}"),
         ("notes", "scale, zp", f"{_num(f.scale)}, {f.zp_notes}"),
         ("aimet", "scale, offset", f"{_num(f.scale)}, {f.offset_aimet}"),
-        ("multiplier", "m = 1/scale, Z", f"{f.multiplier:.9g}, {f.zero_point}"),
+        ("multiplier", "m = 1/scale, zp", f"{f.multiplier:.9g}, {f.zp_notes}"),
         ("nncf", "input_low, input_high, levels",
          f"{_num(f.input_low)}, {_num(f.input_high)}, {f.levels}"),
     ]
@@ -352,6 +366,7 @@ def section_conventions(ex: Example) -> None:
         for formula in CONVENTION_FORMULAS[key]:
             st.latex(formula)
         st.latex(lines[key])
+    st.caption(t("learn.s5.nvidia"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,7 +410,11 @@ def gap_clamp(ex: Example) -> None:
 
 def gap_symmetric(ex: Example) -> None:
     st.subheader(t("learn.s6.sym.heading"))
-    st.markdown(t("learn.s6.sym.text"))
+    full_cfg = QuantConfig(ex.bits, "symmetric", signed=True)
+    narrow_cfg = QuantConfig(ex.bits, "symmetric", signed=True, narrow_range=True)
+    st.markdown(t("learn.s6.sym.text", bits=ex.bits, qmin=full_cfg.qmin, qmax=full_cfg.qmax,
+                  nmin=narrow_cfg.qmin, div_full=_num((full_cfg.qmax - full_cfg.qmin) / 2),
+                  div_narrow=_num((narrow_cfg.qmax - narrow_cfg.qmin) / 2)))
     amax = _finite(widget(SYM_AMAX, st), SYM_AMAX.default)
     full, narrow = lessons.symmetric_ends(amax, ex.bits)
     rows = []
@@ -413,6 +432,33 @@ def gap_symmetric(ex: Example) -> None:
     st.markdown(t("learn.s6.sym.after", pos=f"{full.x_hat_pos:.9g}", neg=f"{full.x_hat_neg:.9g}",
                   amax=_num(amax), qmin=full.qmin) + " " + t(reach, qmin=full.qmin,
                                                              t=f"{full.t_neg:.9g}"))
+    symmetric_rules_table(amax, ex.bits)
+
+
+def symmetric_rules_table(amax: float, bits: int) -> None:
+    """Each toolchain's symmetric scale for ``amax``, from :func:`lessons.symmetric_rules`."""
+    st.markdown(t("learn.s6.rules.heading") + " " + t("learn.s6.rules.text", amax=_num(amax),
+                                                        bits=bits))
+    rules = {r.key: r for r in lessons.symmetric_rules(amax, bits)}
+    st.dataframe([{t("learn.col.toolchain"): t(f"learn.rule.{r.key}"),
+                   t("learn.col.range"): f"{r.qmin} … {r.qmax}",
+                   t("learn.col.divisor"): _num(r.divisor), "scale": f"{r.scale:.9g}",
+                   "Z": r.zero_point, t("learn.col.steps"): f"{r.steps:.6f}"}
+                  for r in rules.values()], hide_index=True, width="stretch")
+    observer, fused = rules["pytorch_observer"], rules["pytorch_fused"]
+    notes = [t("learn.s6.rules.after", div_observer=_num(observer.divisor),
+               div_fused=_num(fused.divisor), qmin=fused.qmin, qmax=fused.qmax,
+               ratio=f"{fused.scale / observer.scale:.6f}")]
+    if fused.scale == float(np.float32(lessons.FUSED_SCALE_FLOOR)):
+        notes.append(t("learn.s6.rules.floor", floor=f"{fused.scale:.6g}", eps=f"{EPS:.6g}",
+                       steps=f"{fused.steps:.6g}"))
+    ort = rules.get("onnxruntime")
+    if ort is None:
+        notes.append(t("learn.s6.rules.no_ort", bits=bits,
+                       ort_bits=", ".join(map(str, lessons.ORT_SYMMETRIC_RANGES))))
+    elif ort.qmin > observer.qmin:
+        notes.append(t("learn.s6.rules.ort", ort_min=ort.qmin, ort_max=ort.qmax))
+    st.markdown(" ".join(notes))
 
 
 def gap_degenerate(bits: int) -> None:
@@ -470,9 +516,24 @@ def section_practice() -> None:
     st.markdown(t("learn.s7.text"))
     st.markdown(t("learn.s7.weights"))
     st.markdown(t("learn.s7.activations"))
+    pytorch_defaults()
     st.markdown(t("learn.s7.see"))
     for page in ("per_channel", "calibration", "compare", "explore"):
         link(page, f"learn.link.{page}")
+
+
+def pytorch_defaults() -> None:
+    """PyTorch's own x86 defaults beside the notes' advice (:data:`lessons.PYTORCH_X86_DEFAULTS`)."""
+    rows = lessons.PYTORCH_X86_DEFAULTS
+    reduced = next(d for d in rows if d.reduce_range)
+    st.markdown(t("learn.s7.defaults", r_min=reduced.qmin, r_max=reduced.qmax))
+    st.dataframe([{t("learn.col.stage"): t(f"learn.stage.{d.stage}"),
+                   t("learn.col.tensor"): t(f"learn.tensor.{d.tensor}"),
+                   t("learn.col.observer"): d.observer, "dtype": d.dtype, "qscheme": d.qscheme,
+                   "reduce_range": d.reduce_range, t("learn.col.codes"): f"{d.qmin} … {d.qmax}",
+                   t("learn.col.averaging"): "—" if d.averaging_constant is None
+                   else _num(d.averaging_constant)}
+                  for d in rows], hide_index=True, width="stretch")
 
 
 def section_sources() -> None:

@@ -171,8 +171,14 @@ TEXT = {
         "**Equation (2).** With the scale, equation (1) becomes a division, and the division "
         "splits in two:",
         "**式 (2)。** 有了 scale，式 (1) 就成了一次除法，而这个除法可以拆成两项："),
-    "learn.s2.eqzp": ("**The zero point** is the second part: x_min counted in steps.",
-                      "**零点** 就是第二项：以步长为单位度量的 x_min。"),
+    "learn.s2.eqzp": (
+        "**The notes' zero point** zp is the second part: x_min counted in steps. Its sign "
+        "follows x_min (negative when x_min < 0), and the next equations *subtract* it, so "
+        "0.0 ends up on code −zp. Section 4 meets the zero point in its other meaning, the "
+        "code that stands for 0.0: that is −zp, and what PyTorch calls Z.",
+        "**笔记中的零点** zp 就是第二项：以步长为单位度量的 x_min。它的符号随 x_min（x_min < 0 "
+        "时为负），而后面的公式是*减去*它，所以 0.0 最终落在码 −zp 上。第 4 节会遇到零点的另一种"
+        "含义——代表 0.0 的那个码：它等于 −zp，也就是 PyTorch 所说的 Z。"),
     "learn.s2.eq3": ("**Equation (3).** So the code is the value in steps minus the zero point:",
                      "**式 (3)。** 于是整数码等于以步长计的数值减去零点："),
     "learn.s2.eq4": (
@@ -203,11 +209,30 @@ TEXT = {
         "笔记中这段推导的前几步参考了 Distiller 文档；对零点取整这最后一步是笔记作者自己加的，"
         "并欢迎读者指正。"),
     "learn.s2.pytorch": (
-        "**The same in PyTorch.** PyTorch (like ONNX and TFLite) adds the zero point instead "
-        "of subtracting it, first widens the range to include 0, clamps the code into "
-        "[q_min, q_max], and computes in float32:",
-        "**PyTorch 中的同一件事。** PyTorch（以及 ONNX、TFLite）是加上零点而不是减去它；它会先把"
-        "范围扩展到包含 0，把码截断到 [q_min, q_max] 之内，并用 float32 计算："),
+        "**The same in PyTorch.** PyTorch adds its zero point Z instead of subtracting zp, "
+        "as ONNX's QuantizeLinear and TFLite do. Its observers first widen the range to "
+        "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
+        "kernel then clamps the code into [q_min, q_max]; all in float32:",
+        "**PyTorch 中的同一件事。** PyTorch 是加上零点 Z，而不是减去 zp，ONNX 的 QuantizeLinear "
+        "和 TFLite 也是如此。它的观察器（observer）先把范围扩展到包含 0（torch/ao/quantization/"
+        "observer.py 中的 `_calculate_qparams`）；量化算子再把码截断到 [q_min, q_max] 之内；全部用 "
+        "float32 计算："),
+    "learn.s2.widening": (
+        "Widening the range is the calibrator's job, not the quantize operator's. ONNX's "
+        "QuantizeLinear only divides, rounds half to even and saturates: "
+        "y = saturate(round(x / y_scale) + y_zero_point) (the operator's specification). "
+        "ONNX Runtime's calibration widens in `quant_utils.compute_scale_zp` (rmin = min(rmin, "
+        "0), rmax = max(rmax, 0)), and the TFLite converter in `GetAsymmetricQuantizationParams` "
+        "(tensorflow/lite/tools/optimize/quantization_utils.cc). TensorFlow's fake-quant op for "
+        "training nudges instead: for 0 < min it shifts [min, max] to [0, max − min] "
+        "(`tf.quantization.fake_quant_with_min_max_args`).",
+        "扩展范围是校准器的工作，而不是量化算子的工作。ONNX 的 QuantizeLinear 只做除法、四舍六入"
+        "五成双取整和饱和截断：y = saturate(round(x / y_scale) + y_zero_point)（见该算子的规范）。"
+        "ONNX Runtime 的校准在 `quant_utils.compute_scale_zp` 中扩展范围（rmin = min(rmin, 0)，"
+        "rmax = max(rmax, 0)），TFLite 转换器在 `GetAsymmetricQuantizationParams`（tensorflow/lite/"
+        "tools/optimize/quantization_utils.cc）中扩展。TensorFlow 训练用的伪量化算子则是“微调”"
+        "范围：当 0 < min 时，它把 [min, max] 平移为 [0, max − min]"
+        "（`tf.quantization.fake_quant_with_min_max_args`）。"),
     "learn.s2.pytorch_numbers": ("With your numbers, in float32:", "代入你的数字（float32）："),
     "learn.s2.link_same": ("So Z = −zp: here Z = {Z} and zp = {zp}.",
                            "因此 Z = −zp：这里 Z = {Z}，zp = {zp}。"),
@@ -246,11 +271,37 @@ TEXT = {
     # --- 4. the zero point and 0.0 ------------------------------------------------------------
     "learn.s4.heading": ("4. Why 0.0 must come back exactly", "4. 为什么 0.0 必须精确地回来"),
     "learn.s4.intro": (
-        "The zero point is the code that stands for 0.0. Because it is an integer, 0.0 "
-        "quantizes to a code with no rounding at all, and that code dequantizes to exactly "
-        "0.0:",
-        "零点就是代表 0.0 的那个码。因为它是整数，0.0 量化时完全没有取整误差，而这个码反量化后"
-        "又严格等于 0.0："),
+        "In section 2 the zero point was x_min counted in steps: zp = round(x_min / scale) = "
+        "{zp} here, subtracted in x_q = round(x_f / scale) − zp. So the code that stands for "
+        "0.0 is −zp = {code}. Because zp is an integer, 0.0 quantizes to that code with no "
+        "rounding at all, and the code dequantizes to exactly 0.0:",
+        "第 2 节中的零点是以步长计的 x_min：这里 zp = round(x_min / scale) = {zp}，在 "
+        "x_q = round(x_f / scale) − zp 中被减去。所以代表 0.0 的码是 −zp = {code}。因为 zp 是整数，"
+        "0.0 量化到这个码时完全没有取整误差，而这个码反量化后又严格等于 0.0："),
+    "learn.s4.slip": (
+        "**Two meanings, two signs, and a slip in the notes.** The notes' note on the zero "
+        "point opens with “zeropoint is the integer that 0.0 maps to after quantization” "
+        "(“`zeropoint`浮点数0.0量化后对应的整型数”), yet the formula right below it, "
+        "0.0 → −zeropoint → 0.0, and their equation (4) send 0.0 to −zeropoint. The sentence "
+        "describes the other convention: PyTorch, ONNX and TFLite *add* their zero point, "
+        "q = round(x / s) + Z, so their Z is the code of 0.0 and Z = −zp. Read each formula "
+        "with its own sign: the notes' zp = {zp} is subtracted, PyTorch's Z = {Z} is added.",
+        "**两种含义、两种符号，以及笔记中的一处笔误。** 笔记关于零点的说明开头写道"
+        "“`zeropoint`浮点数0.0量化后对应的整型数”，可紧接着的公式 0.0 → −zeropoint → 0.0 以及"
+        "式 (4) 都把 0.0 映射到 −zeropoint。那句话描述的其实是另一种约定：PyTorch、ONNX 和 "
+        "TFLite 是*加上*零点，q = round(x / s) + Z，所以它们的 Z 才是 0.0 的码，且 Z = −zp。"
+        "每个公式要按它自己的符号来读：笔记的 zp = {zp} 是被减去的，PyTorch 的 Z = {Z} 是被加上"
+        "的。"),
+    "learn.s4.slip_widened": (
+        "Here Z ≠ −zp: your range does not contain 0, so −zp = {code} lies outside [0, {top}], "
+        "while PyTorch widened the range and got Z = {Z} (section 6).",
+        "这里 Z ≠ −zp：你的范围不包含 0，所以 −zp = {code} 超出 [0, {top}]，而 PyTorch 扩展了范围，"
+        "得到 Z = {Z}（见第 6 节）。"),
+    "learn.s4.slip_tie": (
+        "Here Z ≠ −zp: x_min / scale = {exact} lies on a half step, and float32 rounding tipped "
+        "PyTorch's zero point the other way.",
+        "这里 Z ≠ −zp：x_min / scale = {exact} 恰好落在半步上，float32 的舍入让 PyTorch 的零点往"
+        "另一边取整了。"),
     "learn.s4.why": (
         "This matters because networks are full of zeros that mean something: the padding "
         "around an image or a sequence, masked positions, the zeros a ReLU outputs. If 0.0 "
@@ -322,9 +373,11 @@ TEXT = {
         "Libraries and papers disagree on the sign of the zero point and on what to store. "
         "Here are the parameters of your example (unsigned asymmetric, {bits} bits) in each "
         "convention, and x_f = {x} through each one's formula: every line lands on the same "
-        "code and the same value.",
+        "code and the same value (Distiller adds its zero point before rounding, which can "
+        "move a value exactly half-way between two codes by one).",
         "各个库与论文在零点的符号和存储内容上并不统一。下面是你的例子（无符号非对称，{bits} 位）"
-        "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同。"),
+        "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同"
+        "（Distiller 在取整之前加减零点，恰好位于两个码正中间的数值可能因此相差一个码）。"),
     "learn.col.convention": ("convention", "约定"),
     "learn.col.parameter": ("parameters", "参数"),
     "learn.col.value": ("value", "数值"),
@@ -333,8 +386,18 @@ TEXT = {
     "learn.conv.notes": ("The notes, Distiller: q = round(x/s) − zp, with zp = −Z",
                          "笔记、Distiller：q = round(x/s) − zp，其中 zp = −Z"),
     "learn.conv.aimet": ("AIMET: offset = −Z", "AIMET：offset = −Z"),
-    "learn.conv.multiplier": ("Multiplier form (NVIDIA; Distiller's scale factor): m = 1/s",
-                              "乘数形式（NVIDIA；Distiller 的 scale factor）：m = 1/s"),
+    "learn.conv.multiplier": (
+        "Multiplier form (Distiller's scale factor): m = 1/s, q = round(m·x − zp)",
+        "乘数形式（Distiller 的 scale factor）：m = 1/s，q = round(m·x − zp)"),
+    "learn.s5.nvidia": (
+        "NVIDIA's pytorch-quantization (for TensorRT) multiplies too, by m = (2^(b−1) − 1) / "
+        "amax, but it is symmetric only: its quantizer has no zero point "
+        "(`_tensor_quant` in tensor_quant.py: q = clamp(round(x · m))), so it cannot write this "
+        "asymmetric example. Section 6 shows its symmetric scale beside the others.",
+        "NVIDIA 的 pytorch-quantization（用于 TensorRT）也用乘数，m = (2^(b−1) − 1) / amax，但它只"
+        "支持对称量化：它的量化器没有零点（tensor_quant.py 中的 `_tensor_quant`："
+        "q = clamp(round(x · m))），所以写不出这个非对称的例子。第 6 节把它的对称 scale 与其他"
+        "工具并列展示。"),
     "learn.conv.nncf": ("NNCF: input_low, input_high, levels (codes counted from 0)",
                         "NNCF：input_low、input_high、levels（码从 0 开始计）"),
 
@@ -398,13 +461,60 @@ TEXT = {
                              "对称量化：全范围还是窄范围"),
     "learn.s6.sym.text": (
         "The notes map [−max, +max] onto \"the symmetric integer interval\", but a signed "
-        "n-bit integer is not symmetric: int8 holds −128 … 127. Dividing by "
-        "(q_max − q_min) / 2, which is 127.5 for int8, keeps all the codes but puts ±max on "
-        "±127.5, half a step off the grid. The narrow range −127 … 127 divides by 127 and "
+        "{bits}-bit integer is not symmetric: it holds {qmin} … {qmax}. Dividing by "
+        "(q_max − q_min) / 2 = {div_full} keeps all the codes but puts ±max on ±{div_full}, "
+        "half a step off the grid. The narrow range {nmin} … {qmax} divides by {div_narrow} and "
         "puts ±max exactly on a code. Largest magnitude:",
-        "笔记把 [−max, +max] 映射到“对称的整数区间”，但有符号 n 位整数并不对称：int8 是 −128 … "
-        "127。除以 (q_max − q_min) / 2（int8 为 127.5）能保留所有的码，却让 ±max 落在 ±127.5，"
-        "正好偏离网格半步。窄范围 −127 … 127 除以 127，使 ±max 恰好落在码上。最大绝对值："),
+        "笔记把 [−max, +max] 映射到“对称的整数区间”，但有符号 {bits} 位整数并不对称：它是 "
+        "{qmin} … {qmax}。除以 (q_max − q_min) / 2 = {div_full} 能保留所有的码，却让 ±max 落在 "
+        "±{div_full}，正好偏离网格半步。窄范围 {nmin} … {qmax} 除以 {div_narrow}，使 ±max 恰好落"
+        "在码上。最大绝对值："),
+    "learn.s6.rules.heading": ("**Which toolchain divides by what.**",
+                               "**各工具链分别除以多少。**"),
+    "learn.s6.rules.text": (
+        "The same max |x| = {amax} at {bits} bits, under each toolchain's own rule, computed "
+        "here the way each computes it:",
+        "同一个 max |x| = {amax}、{bits} 位，按各工具链自己的规则、以各自的计算方式得到："),
+    "learn.col.toolchain": ("toolchain (source checked)", "工具链（核对过的来源）"),
+    "learn.col.steps": ("+max lands on (steps)", "+max 落在（步数）"),
+    "learn.rule.pytorch_observer": (
+        "PyTorch post-training: MinMaxObserver, MovingAverageMinMaxObserver "
+        "(observer.py, _calculate_qparams)",
+        "PyTorch 训练后量化：MinMaxObserver、MovingAverageMinMaxObserver"
+        "（observer.py，_calculate_qparams）"),
+    "learn.rule.pytorch_fused": (
+        "PyTorch quantization-aware training: FusedMovingAvgObsFakeQuantize (C++, run in "
+        "torch 2.13)",
+        "PyTorch 量化感知训练：FusedMovingAvgObsFakeQuantize（C++，在 torch 2.13 中运行核对）"),
+    "learn.rule.onnxruntime": (
+        "ONNX Runtime: quant_utils.compute_scale_zp, symmetric",
+        "ONNX Runtime：quant_utils.compute_scale_zp，对称"),
+    "learn.rule.tensorrt": (
+        "TensorRT: NVIDIA pytorch-quantization (tensor_quant.py)",
+        "TensorRT：NVIDIA pytorch-quantization（tensor_quant.py）"),
+    "learn.s6.rules.after": (
+        "Only PyTorch's Python observers divide by {div_observer}. PyTorch's own fused observer "
+        "for quantization-aware training divides by {div_fused} on the same {qmin} … {qmax}, so "
+        "moving from post-training quantization to quantization-aware training changes the "
+        "scale of the same max |x| by the factor {ratio}.",
+        "只有 PyTorch 的 Python 观察器除以 {div_observer}。PyTorch 自己用于量化感知训练的融合观察"
+        "器在同样的 {qmin} … {qmax} 上除以 {div_fused}，因此从训练后量化换到量化感知训练，同一个 "
+        "max |x| 的 scale 会变为原来的 {ratio} 倍。"),
+    "learn.s6.rules.ort": (
+        "ONNX Runtime computes its scale for {ort_min} … {ort_max} in float64 and stores it as "
+        "float32; its QuantizeLinear still saturates to the full integer type, but values "
+        "within ±max never reach the code below {ort_min}.",
+        "ONNX Runtime 针对 {ort_min} … {ort_max} 用 float64 计算 scale，再以 float32 存储；它的 "
+        "QuantizeLinear 仍按整个整数类型做饱和截断，但 ±max 以内的数值永远到不了比 {ort_min} "
+        "更小的码。"),
+    "learn.s6.rules.no_ort": (
+        "ONNX Runtime quantizes to {ort_bits}-bit integers only, so it has no row at {bits} bits.",
+        "ONNX Runtime 只量化到 {ort_bits} 位整数，所以 {bits} 位时没有它的一行。"),
+    "learn.s6.rules.floor": (
+        "The fused observer's scale sits at its floor of {floor} here (the Python observers "
+        "go down to eps = {eps}), so +max lands on only {steps} steps.",
+        "这里融合观察器的 scale 停在它的下限 {floor}（Python 观察器的下限是 eps = {eps}），"
+        "所以 +max 只落在 {steps} 步处。"),
     "learn.sym_amax": ("max |x|", "max |x|"),
     "learn.col.range": ("integer range", "整数范围"),
     "learn.col.divisor": ("divisor", "除数"),
@@ -483,6 +593,28 @@ TEXT = {
         "each batch's min and max keeps one unusual batch from stretching the range.",
         "- **激活：非对称量化 + 滑动平均 MinMax 观察器。** 激活往往只在一侧（ReLU），并且逐批"
         "变化；对每批的最小值和最大值做滑动平均，可以避免某一批异常数据把范围拉宽。"),
+    "learn.s7.defaults": (
+        "**What PyTorch itself uses.** The rules above are the notes' advice. PyTorch 2.13's "
+        "own x86 defaults, read by running `get_default_qconfig(\"x86\")` (post-training) "
+        "and `get_default_qat_qconfig(\"x86\")` (quantization-aware training), are below: "
+        "the moving average is its quantization-aware-training default; after training it "
+        "observes activations with a histogram instead, and with reduce_range uses one bit "
+        "less ({r_min} … {r_max}). Weights get symmetric MinMax with one scale per output "
+        "channel in both.",
+        "**PyTorch 自己用什么。** 上面是笔记给出的建议。PyTorch 2.13 在 x86 上的默认设置见下表，"
+        "它们是运行 `get_default_qconfig(\"x86\")`（训练后量化）和 "
+        "`get_default_qat_qconfig(\"x86\")`（量化感知训练）读出来的：滑动平均是它量化感知训练"
+        "的默认；训练后量化则用直方图观察激活，并且用 reduce_range 少用一位（{r_min} … "
+        "{r_max}）。两种情形下权重都用对称 MinMax，每个输出通道一个 scale。"),
+    "learn.col.stage": ("stage", "阶段"),
+    "learn.col.tensor": ("tensor", "张量"),
+    "learn.col.observer": ("observer", "观察器"),
+    "learn.col.codes": ("codes", "码"),
+    "learn.col.averaging": ("averaging constant", "平均系数"),
+    "learn.stage.ptq": ("post-training", "训练后量化"),
+    "learn.stage.qat": ("quantization-aware training", "量化感知训练"),
+    "learn.tensor.activation": ("activations", "激活"),
+    "learn.tensor.weight": ("weights", "权重"),
     "learn.s7.see": ("See each rule at work:", "在这些页面上看这些经验如何起作用："),
     "learn.link.per_channel": ("Per-channel: weights, one scale per channel or group",
                                "逐通道：权重按通道或按组各用一个 scale"),
