@@ -117,8 +117,9 @@ TEXT = {
     "calib.label.percentile": ("Percentile", "百分位数"),
     "calib.label.mse": ("Minimum MSE", "最小 MSE"),
     "calib.label.entropy": ("Entropy (KL)", "熵（KL 散度）"),
-    "calib.help": ("How [x_min, x_max] is chosen. Moving average feeds the tensor in 32 batches.",
-                   "如何选择 [x_min, x_max]。滑动平均把张量分成 32 批依次输入。"),
+    "calib.help": ("How [x_min, x_max] is chosen. Moving average feeds the tensor in {batches} "
+                   "batches.",
+                   "如何选择 [x_min, x_max]。滑动平均把张量分成 {batches} 批依次输入。"),
     "pct.label": ("Percentile", "百分位"),
     "avg.label": ("Averaging constant c", "平均系数 c"),
 }
