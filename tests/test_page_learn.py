@@ -293,6 +293,36 @@ def test_the_multiplier_form_carries_no_nvidia_zero_point(page, lang):
     assert formulas.MULTIPLIER_QUANTIZE in latex(at)
 
 
+def test_narrow_range_is_called_exact_only_when_it_is(page):
+    # amax = 3: 127 * float32(3/127) = 3.0 exactly; amax = 63.632: 127 * float32(63.632/127)
+    # = 63.632004 in float32, one ulp off, so the page must not say "exactly"
+    at = page()
+    assert en("learn.s6.sym.narrow_exact", qmin=-128) in markdown(at)
+    at = page(sym_amax=63.632)
+    _, narrow = lessons.symmetric_ends(63.632, 8)
+    assert narrow.x_hat_pos != float(np.float32(63.632))
+    assert en("learn.s6.sym.narrow_near", qmin=-128, nmax=127, pos=f"{narrow.x_hat_pos:.9g}",
+              neg=f"{narrow.x_hat_neg:.9g}") in markdown(at)
+    assert en("learn.s6.sym.narrow_exact", qmin=-128) not in markdown(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_question_labels_state_the_numbers_the_code_uses(lang):
+    from quantviz.ui import learn
+    tr = en if lang == "en" else zh
+    bits = f"{learn.QUIZ_BITS} bits" if lang == "en" else f"{learn.QUIZ_BITS} 位"
+    for key, (lo, hi) in learn.QUIZ_RANGES.items():
+        assert tr(f"learn.q2.range.{key}").replace("−", "-") == f"[{lo:g}, {hi:g}]"
+    for key, (_, lo, hi) in learn.QUIZ_CASES.items():
+        label = tr(f"learn.q3.case.{key}").replace("−", "-")
+        assert f"[{lo:g}, {hi:g}]" in label and bits in label, key
+
+
+def test_degenerate_ranges_state_the_cores_eps(page):
+    at = page()
+    assert en("learn.s6.edge.text", eps="1.19209e-07") in markdown(at)  # 2^-23
+
+
 # --- predict, then reveal --------------------------------------------------------------------
 
 

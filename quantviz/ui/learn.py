@@ -47,10 +47,12 @@ QUIZ_CASE = Control("quiz_case", "select", "notes_pos", "learn.q3.case",
 QUIZ_ZERO = Control("quiz_zero", "radio", None, "learn.q3.choice", options=("yes", "no"),
                     option_prefix="learn.q3.answer")
 
-#: The ranges of the zero-point question (unsigned asymmetric 8-bit).
+#: The bit width of the zero-point and "does 0.0 survive" questions (unsigned asymmetric).
+QUIZ_BITS = 8
+#: The ranges of the zero-point question (unsigned asymmetric, :data:`QUIZ_BITS`).
 QUIZ_RANGES: dict[str, tuple[float, float]] = {"a": (-1.0, 3.0), "b": (-0.5, 2.0),
                                                "c": (-4.2, 1.3)}
-#: The situations of the "does 0.0 survive" question: (method, x_min, x_max), 8 bits.
+#: The situations of the "does 0.0 survive" question: (method, x_min, x_max), QUIZ_BITS.
 QUIZ_CASES: dict[str, tuple[str, float, float]] = {
     "notes_pos": ("notes", 1.0, 3.0),
     "pytorch_pos": ("pytorch", 1.0, 3.0),
@@ -127,7 +129,8 @@ def quiz_wasted(ex: Example) -> None:
     with st.container(border=True):
         st.markdown(t("learn.q1.heading"))
         cfg = ex.sym
-        st.markdown(t("learn.q1.question", bits=ex.bits, qmin=cfg.qmin, qmax=cfg.qmax))
+        st.markdown(t("learn.q1.question", bits=ex.bits, qmin=cfg.qmin, qmax=cfg.qmax,
+                      lo=_num(RELU_RANGE[0]), hi=_num(RELU_RANGE[1])))
         guess = widget(QUIZ_CODES, st)
         if not _revealed(("q1", ex.bits)):
             return
@@ -138,6 +141,7 @@ def quiz_wasted(ex: Example) -> None:
         right = guess is not None and choices[guess] == spans
         st.markdown(t("learn.q1.answer", verdict=_verdict(guess, right),
                       div=_num((cfg.qmax - cfg.qmin) / 2), scale=_num(pic.scale),
+                      bottom=_num(lo), top=_num(hi),
                       lo=pic.code_lo, hi=pic.code_hi, spans=_spans(spans), wasted=pic.wasted,
                       levels=pic.levels))
 
@@ -147,14 +151,15 @@ def quiz_zero_point() -> None:
         st.markdown(t("learn.q2.heading"))
         key = widget(QUIZ_RANGE, st) or QUIZ_RANGE.default
         lo, hi = QUIZ_RANGES[key]
-        st.markdown(t("learn.q2.question", lo=_num(lo), hi=_num(hi)))
+        st.markdown(t("learn.q2.question", lo=_num(lo), hi=_num(hi), bits=QUIZ_BITS))
         guess = widget(QUIZ_ZP, st)
         if not _revealed(("q2", key)):
             return
-        qp = compute_qparams(lo, hi, QuantConfig(8, "asymmetric", signed=False))
+        qp = compute_qparams(lo, hi, QuantConfig(QUIZ_BITS, "asymmetric", signed=False))
         z = int(qp.zero_point)
         st.markdown(t("learn.q2.answer", verdict=_verdict(guess, guess == z), lo=_num(lo),
-                      hi=_num(hi), scale=_num(float(qp.scale)),
+                      hi=_num(hi), scale=_num(float(qp.scale)), levels=qp.qmax - qp.qmin,
+                      qmin=qp.qmin,
                       ratio=_num(lo / float(qp.scale)), Z=z))
 
 
@@ -167,11 +172,11 @@ def quiz_zero() -> None:
         if not _revealed(("q3", case)):
             return
         method, lo, hi = QUIZ_CASES[case]
-        trip = lessons.zero_trip(method, lo, hi, 8)
+        trip = lessons.zero_trip(method, lo, hi, QUIZ_BITS)
         right = guess is not None and (guess == "yes") == trip.survives
         where = "learn.q3.in_grid" if trip.in_grid else "learn.q3.out_grid"
         st.markdown(t(where, verdict=_verdict(guess, right), code=trip.code,
-                      x_hat=_num(trip.x_hat), top=255))
+                      x_hat=_num(trip.x_hat), top=2**QUIZ_BITS - 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,6 +212,7 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
     relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
     left = relu.levels - relu.wasted
     st.markdown(t("learn.s1.relu", bits=ex.bits, lo=relu.code_lo, hi=relu.code_hi,
+                  r_lo=_num(RELU_RANGE[0]), r_hi=_num(RELU_RANGE[1]),
                   wasted=relu.wasted, levels=relu.levels, eff=f"{math.log2(left):.2f}"))
     st.markdown(t("learn.s1.simple"))
     st.latex(formulas.MATMUL_EXPANSION)
@@ -429,9 +435,13 @@ def gap_symmetric(ex: Example) -> None:
         })
     st.dataframe(rows, hide_index=True, width="stretch")
     reach = "learn.s6.sym.reaches" if full.q_neg == full.qmin else "learn.s6.sym.misses"
-    st.markdown(t("learn.s6.sym.after", pos=f"{full.x_hat_pos:.9g}", neg=f"{full.x_hat_neg:.9g}",
-                  amax=_num(amax), qmin=full.qmin) + " " + t(reach, qmin=full.qmin,
-                                                             t=f"{full.t_neg:.9g}"))
+    exact = narrow.x_hat_pos == float(np.float32(amax)) == -narrow.x_hat_neg
+    st.markdown(" ".join((
+        t("learn.s6.sym.after", pos=f"{full.x_hat_pos:.9g}", neg=f"{full.x_hat_neg:.9g}",
+          amax=_num(amax)),
+        t("learn.s6.sym.narrow_exact" if exact else "learn.s6.sym.narrow_near", qmin=full.qmin,
+          nmax=narrow.qmax, pos=f"{narrow.x_hat_pos:.9g}", neg=f"{narrow.x_hat_neg:.9g}"),
+        t(reach, qmin=full.qmin, t=f"{full.t_neg:.9g}"))))
     symmetric_rules_table(amax, ex.bits)
 
 
@@ -463,7 +473,7 @@ def symmetric_rules_table(amax: float, bits: int) -> None:
 
 def gap_degenerate(bits: int) -> None:
     st.subheader(t("learn.s6.edge.heading"))
-    st.markdown(t("learn.s6.edge.text"))
+    st.markdown(t("learn.s6.edge.text", eps=f"{EPS:.6g}"))
     cols = st.columns(3, vertical_alignment="bottom")
     name = widget(controls.SCHEME, cols[0]) or controls.SCHEME.default
     signed = widget(controls.SIGNED, cols[1])

@@ -41,9 +41,9 @@ TEXT = {
     "learn.q1.heading": ("**Predict, then reveal: which codes are wasted?**",
                          "**先猜再看：哪些码被浪费了？**"),
     "learn.q1.question": (
-        "ReLU6 outputs lie in [0, 6]. They are quantized to signed symmetric {bits}-bit "
+        "ReLU6 outputs lie in [{lo}, {hi}]. They are quantized to signed symmetric {bits}-bit "
         "integers, [{qmin}, {qmax}]. Which codes can no output ever reach?",
-        "ReLU6 的输出位于 [0, 6]，被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。"
+        "ReLU6 的输出位于 [{lo}, {hi}]，被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。"
         "哪些码是任何输出都到不了的？"),
     "learn.q1.choice": ("Your answer", "你的答案"),
     "learn.quiz1.none": ("none: every code can occur", "没有：每个码都可能出现"),
@@ -52,26 +52,27 @@ TEXT = {
     "learn.quiz1.lowest": ("only the lowest code, q_min", "只有最小的码 q_min"),
     "learn.quiz1.upper_half": ("the upper half of the codes", "上半部分的码"),
     "learn.q1.answer": (
-        "{verdict} The scale is 6 / {div} = {scale}; 0.0 goes to code {lo} and 6.0 to code "
-        "{hi}. Unreachable: {spans}, that is {wasted} of {levels} codes.",
-        "{verdict} scale = 6 / {div} = {scale}；0.0 映射到码 {lo}，6.0 映射到码 {hi}。到不了的"
-        "码：{spans}，共 {wasted} 个（总共 {levels} 个）。"),
+        "{verdict} The scale is {top} / {div} = {scale}; {bottom} goes to code {lo} and {top} "
+        "to code {hi}. Unreachable: {spans}, that is {wasted} of {levels} codes.",
+        "{verdict} scale = {top} / {div} = {scale}；{bottom} 映射到码 {lo}，{top} 映射到码 {hi}。"
+        "到不了的码：{spans}，共 {wasted} 个（总共 {levels} 个）。"),
     "learn.q2.heading": ("**Predict, then reveal: the zero point**", "**先猜再看：零点**"),
     "learn.q2.range": ("Range", "范围"),
     "learn.q2.range.a": ("[−1, 3]", "[−1, 3]"),
     "learn.q2.range.b": ("[−0.5, 2]", "[−0.5, 2]"),
     "learn.q2.range.c": ("[−4.2, 1.3]", "[−4.2, 1.3]"),
     "learn.q2.question": (
-        "A tensor's values span [{lo}, {hi}]. Under unsigned asymmetric 8-bit quantization "
-        "in PyTorch's convention, q = round(x / s) + Z, which code Z stands for 0.0?",
+        "A tensor's values span [{lo}, {hi}]. Under unsigned asymmetric {bits}-bit "
+        "quantization in PyTorch's convention, q = round(x / s) + Z, which code Z stands for "
+        "0.0?",
         "一个张量的数值范围是 [{lo}, {hi}]。按 PyTorch 的约定 q = round(x / s) + Z 做无符号非"
-        "对称 8 位量化，代表 0.0 的码 Z 是多少？"),
+        "对称 {bits} 位量化，代表 0.0 的码 Z 是多少？"),
     "learn.q2.guess": ("Your guess for Z", "你猜的 Z"),
     "learn.q2.answer": (
-        "{verdict} s = ({hi} − ({lo})) / 255 = {scale}, and Z = 0 − round({lo} / s) = "
-        "−round({ratio}) = **{Z}**.",
-        "{verdict} s = ({hi} − ({lo})) / 255 = {scale}，Z = 0 − round({lo} / s) = "
-        "−round({ratio}) = **{Z}**。"),
+        "{verdict} s = ({hi} − ({lo})) / {levels} = {scale}, and Z = {qmin} − round({lo} / s) "
+        "= {qmin} − round({ratio}) = **{Z}**.",
+        "{verdict} s = ({hi} − ({lo})) / {levels} = {scale}，Z = {qmin} − round({lo} / s) = "
+        "{qmin} − round({ratio}) = **{Z}**。"),
     "learn.q3.heading": ("**Predict, then reveal: does 0.0 survive?**",
                          "**先猜再看：0.0 能原样回来吗？**"),
     "learn.q3.case": ("Situation", "情形"),
@@ -129,11 +130,12 @@ TEXT = {
     "learn.s1.relu": (
         "- **Symmetric wastes codes when the data lean to one side.** The classic case is the "
         "output of a ReLU: nothing is negative, so the negative half of a signed symmetric grid "
-        "is never used. For ReLU6 outputs in [0, 6] at {bits} bits only codes {lo} … {hi} can "
+        "is never used. For ReLU6 outputs in [{r_lo}, {r_hi}] at {bits} bits only codes {lo} … "
+        "{hi} can "
         "occur: {wasted} of {levels} codes are wasted, and what is left carries {eff} bits "
         "instead of {bits}.",
         "- **数据偏向一侧时，对称量化会浪费码。** 典型的例子是 ReLU 的输出：没有负值，所以有符号"
-        "对称网格的负半边永远用不到。ReLU6 的输出在 [0, 6]，{bits} 位时只可能出现码 {lo} … "
+        "对称网格的负半边永远用不到。ReLU6 的输出在 [{r_lo}, {r_hi}]，{bits} 位时只可能出现码 {lo} … "
         "{hi}：{levels} 个码中浪费了 {wasted} 个，剩下的只相当于 {eff} 位而不是 {bits} 位。"),
     "learn.s1.simple": (
         "- **Symmetric is simpler to compute with.** An integer matrix product multiplies "
@@ -429,10 +431,11 @@ TEXT = {
         "这个范围包含 0：按笔记的公式 0.0 映射到码 {code}，位于 [0, {top}] 之内，能精确回来。"
         "选一个不含 0 的范围才能看到问题。"),
     "learn.s6.zero.pytorch": (
-        "PyTorch first widens the range to [min(x_min, 0), max(x_max, 0)]: scale = {scale}, "
+        "PyTorch's observers first widen the range to [min(x_min, 0), max(x_max, 0)]: "
+        "scale = {scale}, "
         "Z = {Z}, and 0.0 comes back as {hat}. The price: {wasted} of {levels} codes lie "
         "between 0 and the data, where no value falls.",
-        "PyTorch 先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：scale = {scale}，Z = {Z}，0.0 "
+        "PyTorch 的观察器先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：scale = {scale}，Z = {Z}，0.0 "
         "回来时是 {hat}。代价是：{levels} 个码中有 {wasted} 个落在 0 与数据之间，没有任何数值用"
         "到它们。"),
     "learn.s6.clamp.heading": ("Values beyond the range: clamping", "超出范围的数值：截断"),
@@ -522,9 +525,17 @@ TEXT = {
     "learn.s6.sym.narrow": ("narrow, {qmin} … {qmax}", "窄范围 {qmin} … {qmax}"),
     "learn.s6.sym.after": (
         "Full range: +{amax} comes back as {pos} and −{amax} as {neg}, half a step short or "
-        "long. Narrow range returns both exactly, and simply never uses code {qmin}.",
-        "全范围：+{amax} 回来时是 {pos}，−{amax} 回来时是 {neg}，差了半个步长。窄范围两端都能"
-        "精确回来，只是永远不用码 {qmin}。"),
+        "long.",
+        "全范围：+{amax} 回来时是 {pos}，−{amax} 回来时是 {neg}，差了半个步长。"),
+    "learn.s6.sym.narrow_exact": (
+        "Narrow range returns both exactly, and simply never uses code {qmin}.",
+        "窄范围两端都能精确回来，只是永远不用码 {qmin}。"),
+    "learn.s6.sym.narrow_near": (
+        "Narrow range lands both on ±{nmax} and returns them as {pos} and {neg}: off only in "
+        "the last bit of float32, since {nmax} × scale is rounded once more. It never uses "
+        "code {qmin}.",
+        "窄范围让两端都落在 ±{nmax}，回来时是 {pos} 和 {neg}：只在 float32 的最后一位上有偏差，"
+        "因为 {nmax} × scale 又舍入了一次。它永远不用码 {qmin}。"),
     "learn.s6.sym.reaches": (
         "Here −max · (1/scale) = {t} rounds to {qmin}.",
         "这里 −max · (1/scale) = {t}，取整为 {qmin}。"),
@@ -536,11 +547,13 @@ TEXT = {
         "也到不了 {qmin}。半步往哪边走，取决于一个 float32 的最后一位。"),
     "learn.s6.edge.heading": ("Degenerate ranges", "退化的范围"),
     "learn.s6.edge.text": (
-        "When x_max = x_min the notes' scale is 0 and their formula divides by zero. PyTorch "
-        "floors the scale at eps = 2⁻²³ instead. Each small tensor below goes through MinMax "
-        "and the scheme you pick here (bits from the sidebar):",
-        "当 x_max = x_min 时，笔记中的 scale 为 0，公式会除以零。PyTorch 则给 scale 设下限 "
-        "eps = 2⁻²³。下面每个小张量都用 MinMax 和你在这里选的方案量化（位宽取自侧边栏）："),
+        "When x_max = x_min the notes' scale is 0 and their formula divides by zero. PyTorch's "
+        "observers floor the scale at eps = {eps} (torch.finfo(torch.float32).eps) instead. "
+        "Each small tensor below goes through MinMax and the scheme you pick here (bits from "
+        "the sidebar):",
+        "当 x_max = x_min 时，笔记中的 scale 为 0，公式会除以零。PyTorch 的观察器则给 scale 设"
+        "下限 eps = {eps}（torch.finfo(torch.float32).eps）。下面每个小张量都用 MinMax 和你在这里"
+        "选的方案量化（位宽取自侧边栏）："),
     "learn.col.case": ("tensor", "张量"),
     "learn.col.eps": ("eps floor", "eps 下限"),
     "learn.col.error": ("max |x_hat − x|", "最大 |x_hat − x|"),
