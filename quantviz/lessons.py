@@ -384,9 +384,10 @@ class ZeroOutside:
 
     Notes: ``scale``, ``zp = round(x_min/scale)``; 0.0 gets code ``zero_code = -zp``, which
     lies outside ``[0, top]`` when the range does not hold 0; clamped into the grid it comes
-    back as ``zero_hat_clamped = scale (clip(-zp) + zp)``, not 0.0. PyTorch's observers widen the range to
-    hold 0: ``pt_scale``, ``pt_zero_point`` (0.0 comes back exactly), and ``wasted`` codes that
-    no value of ``[x_min, x_max]`` reaches.
+    back as ``zero_hat_clamped = scale (clip(-zp) + zp)``, not 0.0. PyTorch's observers widen
+    the range to hold 0 (``_calculate_qparams``; the quantize kernel itself does not):
+    ``pt_scale``, ``pt_zero_point`` (0.0 comes back exactly), and ``wasted`` codes that no value
+    of ``[x_min, x_max]`` reaches.
     """
 
     x_min: float

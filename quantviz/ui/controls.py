@@ -35,7 +35,9 @@ DROP = Control("drop", "toggle", False, "drop.label", help="drop.help")
 SCHEME = Control("scheme", "segmented", "asymmetric", "scheme.label", options=SCHEMES)
 BITS = Control("bits", "int", 8, "bits.label", lo=MIN_BITS, hi=MAX_BITS)
 SIGNED = Control("signed", "toggle", False, "signed.label", help="signed.help")
-NARROW = Control("narrow", "toggle", False, "narrow.label", help="narrow.help")
+_INT8_NARROW = QuantConfig(8, "symmetric", signed=True, narrow_range=True)
+NARROW = Control("narrow", "toggle", False, "narrow.label", help="narrow.help",
+                 help_values=(("qmin", _INT8_NARROW.qmin), ("qmax", _INT8_NARROW.qmax)))
 ROUNDING = Control("rounding", "select", "half_even", "rounding.label", options=ROUNDINGS)
 ARITH = Control("arith", "segmented", "pytorch", "arith.label", options=ARITHMETICS,
                 help="arith.help")
