@@ -252,6 +252,7 @@ def test_symmetric_rules_table_for_the_current_amax(page, lang):
     after = tr("learn.s6.rules.after", div_observer="127.5", div_fused="127", qmin=-128,
                qmax=127, ratio=ratio)
     assert after + " " + tr("learn.s6.rules.ort", ort_min=-127, ort_max=127) in markdown(at)
+    assert tr("learn.s6.rules.sources") in [c.value for c in at.caption]
 
 
 def test_symmetric_rules_floor_and_missing_onnxruntime(page):

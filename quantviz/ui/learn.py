@@ -469,6 +469,7 @@ def symmetric_rules_table(amax: float, bits: int) -> None:
     elif ort.qmin > observer.qmin:
         notes.append(t("learn.s6.rules.ort", ort_min=ort.qmin, ort_max=ort.qmax))
     st.markdown(" ".join(notes))
+    st.caption(t("learn.s6.rules.sources"))
 
 
 def gap_degenerate(bits: int) -> None:

@@ -480,21 +480,27 @@ TEXT = {
         "同一个 max |x| = {amax}、{bits} 位，按各工具链自己的规则、以各自的计算方式得到："),
     "learn.col.toolchain": ("toolchain (source checked)", "工具链（核对过的来源）"),
     "learn.col.steps": ("+max lands on (steps)", "+max 落在（步数）"),
-    "learn.rule.pytorch_observer": (
-        "PyTorch post-training: MinMaxObserver, MovingAverageMinMaxObserver "
-        "(observer.py, _calculate_qparams)",
-        "PyTorch 训练后量化：MinMaxObserver、MovingAverageMinMaxObserver"
-        "（observer.py，_calculate_qparams）"),
-    "learn.rule.pytorch_fused": (
-        "PyTorch quantization-aware training: FusedMovingAvgObsFakeQuantize (C++, run in "
-        "torch 2.13)",
-        "PyTorch 量化感知训练：FusedMovingAvgObsFakeQuantize（C++，在 torch 2.13 中运行核对）"),
-    "learn.rule.onnxruntime": (
-        "ONNX Runtime: quant_utils.compute_scale_zp, symmetric",
-        "ONNX Runtime：quant_utils.compute_scale_zp，对称"),
-    "learn.rule.tensorrt": (
-        "TensorRT: NVIDIA pytorch-quantization (tensor_quant.py)",
-        "TensorRT：NVIDIA pytorch-quantization（tensor_quant.py）"),
+    "learn.rule.pytorch_observer": ("PyTorch Python observers (observer.py)",
+                                    "PyTorch Python 观察器（observer.py）"),
+    "learn.rule.pytorch_fused": ("PyTorch fused QAT observer (C++, run)",
+                                 "PyTorch 融合 QAT 观察器（C++，实际运行）"),
+    "learn.rule.onnxruntime": ("ONNX Runtime (compute_scale_zp)",
+                               "ONNX Runtime（compute_scale_zp）"),
+    "learn.rule.tensorrt": ("TensorRT (pytorch-quantization)",
+                            "TensorRT（pytorch-quantization）"),
+    "learn.s6.rules.sources": (
+        "Checked against: PyTorch 2.13's `_calculate_qparams` (torch/ao/quantization/"
+        "observer.py), used by MinMaxObserver and MovingAverageMinMaxObserver; its "
+        "FusedMovingAvgObsFakeQuantize (`torch.fused_moving_avg_obs_fake_quant`, C++), by "
+        "running it; ONNX Runtime 1.32's `quant_utils.compute_scale_zp` with "
+        "`get_qmin_qmax_for_qType(..., symmetric=True)`; NVIDIA pytorch-quantization's "
+        "`_tensor_quant` (tensor_quant.py), whose kernel multiplies by (2^(b−1) − 1) / amax.",
+        "核对来源：PyTorch 2.13 的 `_calculate_qparams`（torch/ao/quantization/observer.py），"
+        "MinMaxObserver 与 MovingAverageMinMaxObserver 都用它；FusedMovingAvgObsFakeQuantize"
+        "（`torch.fused_moving_avg_obs_fake_quant`，C++），通过实际运行核对；ONNX Runtime 1.32 的 "
+        "`quant_utils.compute_scale_zp` 配合 `get_qmin_qmax_for_qType(..., symmetric=True)`；"
+        "NVIDIA pytorch-quantization 的 `_tensor_quant`（tensor_quant.py），其算子乘以 "
+        "(2^(b−1) − 1) / amax。"),
     "learn.s6.rules.after": (
         "Only PyTorch's Python observers divide by {div_observer}. PyTorch's own fused observer "
         "for quantization-aware training divides by {div_fused} on the same {qmin} … {qmax}, so "
@@ -612,13 +618,14 @@ TEXT = {
         "and `get_default_qat_qconfig(\"x86\")` (quantization-aware training), are below: "
         "the moving average is its quantization-aware-training default; after training it "
         "observes activations with a histogram instead, and with reduce_range uses one bit "
-        "less ({r_min} … {r_max}). Weights get symmetric MinMax with one scale per output "
-        "channel in both.",
+        "less ({r_min} … {r_max}). Weights are per-channel symmetric in both: plain MinMax "
+        "after training, a moving-average MinMax in quantization-aware training.",
         "**PyTorch 自己用什么。** 上面是笔记给出的建议。PyTorch 2.13 在 x86 上的默认设置见下表，"
         "它们是运行 `get_default_qconfig(\"x86\")`（训练后量化）和 "
         "`get_default_qat_qconfig(\"x86\")`（量化感知训练）读出来的：滑动平均是它量化感知训练"
         "的默认；训练后量化则用直方图观察激活，并且用 reduce_range 少用一位（{r_min} … "
-        "{r_max}）。两种情形下权重都用对称 MinMax，每个输出通道一个 scale。"),
+        "{r_max}）。两种情形下权重都是逐通道对称量化：训练后量化用普通 MinMax，量化感知训练用滑动"
+        "平均 MinMax。"),
     "learn.col.stage": ("stage", "阶段"),
     "learn.col.tensor": ("tensor", "张量"),
     "learn.col.observer": ("observer", "观察器"),
