@@ -57,8 +57,11 @@ TEXT = {
                           "精确值：x_min = {lo}，x_max = {hi}（float32）。"),
     "defs.heading": ("How these numbers are defined", "这些数字的定义"),
     "metric.codes_used": ("codes used", "已用码数"),
-    "metric.codes_used.help": ("Distinct integer codes that occur, out of all 2^bits codes.",
-                               "实际出现的不同整数码个数，相对全部 2^bits 个码。"),
+    "metric.codes_used.help": ("Distinct integer codes that occur, out of the qmax − qmin + 1 "
+                               "codes of the integer range (2^bits, one fewer with the narrow "
+                               "range).",
+                               "实际出现的不同整数码个数，相对整数范围内全部 qmax − qmin + 1 个码"
+                               "（2^bits 个，窄范围时少一个）。"),
     "metric.mse.help": ("Rounding part {rounding}, clipping part {clipping}; uniform-noise "
                         "prediction scale²/12 = {uniform}.",
                         "取整部分 {rounding}，截断部分 {clipping}；均匀噪声预测 "
