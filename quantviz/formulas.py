@@ -157,7 +157,8 @@ NOTES_CLAMP = (r"x_q = \operatorname{clip}\!\left(\operatorname{round}\!\left(\f
 MATMUL_EXPANSION = (r"\sum_i (q_{w,i} - Z_w)(q_{x,i} - Z_x) = \sum_i q_{w,i}\,q_{x,i}"
                     r" - Z_x \sum_i q_{w,i} - Z_w \sum_i q_{x,i} + N Z_w Z_x")
 AIMET_DEQUANTIZE = r"\hat{x} = (q + \mathrm{offset})\cdot s,\qquad \mathrm{offset} = -Z"
-MULTIPLIER_QUANTIZE = r"q = \operatorname{round}(x \cdot m) + Z,\qquad m = 1/s"
+MULTIPLIER_QUANTIZE = (r"q = \operatorname{round}(m \cdot x - zp),\qquad m = 1/s,"
+                       r"\quad zp = -Z")
 NNCF_QUANTIZE = (r"q - q_{\min} = \operatorname{round}\!\left(\frac{\operatorname{clip}(x,\ "
                  r"\ell,\ h) - \ell}{h - \ell}\,(\mathrm{levels} - 1)\right)")
 PADDING_ZERO = r"\hat{0} = scale \times (\operatorname{round}(-zp) + zp)"
@@ -224,8 +225,8 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
                   rf"({q}{_signed(f.zp_notes)}) = {x_hat}"),
         "aimet": (rf"\mathrm{{offset}} = {f.offset_aimet},\quad \hat{{x}} = ({q}"
                   rf"{_signed(f.offset_aimet)})\times {s} = {x_hat}"),
-        "multiplier": (rf"m = {_num(f.multiplier)},\quad q = \operatorname{{round}}({xs}\times"
-                       rf"{_num(f.multiplier)}){_signed(f.zero_point)} = {code}"),
+        "multiplier": (rf"m = {_num(f.multiplier)},\quad q = \operatorname{{round}}"
+                       rf"({_num(f.multiplier)}\times {xs}{_signed(-f.zp_notes)}) = {code}"),
         "nncf": (rf"\ell = {_num(f.input_low)},\ h = {_num(f.input_high)},\ "
                  rf"\mathrm{{levels}} = {f.levels}:\quad q - q_{{\min}} = {q - qp.qmin}"),
     }

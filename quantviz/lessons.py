@@ -15,6 +15,7 @@ import numpy as np
 
 from quantviz.quantize import (
     EPS,
+    QParams,
     QuantConfig,
     code_range,
     compute_qparams,
@@ -383,9 +384,10 @@ class ZeroOutside:
 
     Notes: ``scale``, ``zp = round(x_min/scale)``; 0.0 gets code ``zero_code = -zp``, which
     lies outside ``[0, top]`` when the range does not hold 0; clamped into the grid it comes
-    back as ``zero_hat_clamped = scale (clip(-zp) + zp)``, not 0.0. PyTorch widens the range to
-    hold 0: ``pt_scale``, ``pt_zero_point`` (0.0 comes back exactly), and ``wasted`` codes that
-    no value of ``[x_min, x_max]`` reaches.
+    back as ``zero_hat_clamped = scale (clip(-zp) + zp)``, not 0.0. PyTorch's observers widen
+    the range to hold 0 (``_calculate_qparams``; the quantize kernel itself does not):
+    ``pt_scale``, ``pt_zero_point`` (0.0 comes back exactly), and ``wasted`` codes that no value
+    of ``[x_min, x_max]`` reaches.
     """
 
     x_min: float
@@ -636,3 +638,148 @@ def zero_trip(method: str, x_min: float, x_max: float, bits: int) -> ZeroTrip:
         code = int(np.rint(-zp_exact))
         return ZeroTrip(method, code, float(scale * (code + zp_exact)), 0 <= code <= top)
     raise ValueError(f"method={method!r} is not one of {', '.join(ZERO_METHODS)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# symmetric scale: who divides amax by what
+
+
+#: The scale floor of PyTorch's fused C++ observer (``FusedMovingAvgObsFakeQuantize``, the QAT
+#: default): ``SMALL_SCALE_THRESHOLD`` of ATen's ``ChooseQuantizationParams``. Found by running
+#: ``torch.fused_moving_avg_obs_fake_quant`` (torch 2.13): amax = 1e-4 at 8 bits gives
+#: ``scale = float32(6.1e-5)``, where the Python observers give ``1e-4 / 127.5``.
+FUSED_SCALE_FLOOR = 6.1e-5
+
+#: ONNX Runtime's symmetric integer ranges (``quant_utils.get_qmin_qmax_for_qType`` with
+#: ``symmetric=True``): INT8 and INT16 drop their lowest code; INT4 keeps ``-8..7``.
+ORT_SYMMETRIC_RANGES: dict[int, tuple[int, int]] = {4: (-8, 7), 8: (-127, 127),
+                                                     16: (-32767, 32767)}
+
+#: The rules :func:`symmetric_rules` computes, in the order a page shows them.
+SYMMETRIC_RULES: tuple[str, ...] = ("pytorch_observer", "pytorch_fused", "onnxruntime",
+                                    "tensorrt")
+
+
+@dataclass(frozen=True)
+class SymmetricRule:
+    """One toolchain's signed symmetric parameters for ``[-amax, amax]``.
+
+    ``divisor`` is what the rule divides ``amax`` by (before any floor), ``scale`` the stored
+    (float32) scale, ``qmin``/``qmax`` the codes the scale is computed for, ``steps`` where
+    ``+amax`` lands: ``amax / scale`` in float64 (127.5 for PyTorch's Python observers at 8 bits,
+    127 for the others). ``qp`` carries them for :func:`quantviz.quantize.quantize`.
+    """
+
+    key: str
+    qmin: int
+    qmax: int
+    divisor: float
+    scale: float
+    zero_point: int
+    steps: float
+    qp: QParams
+
+
+def _rule(key: str, divisor: float, scale: float, qmin: int, qmax: int, bits: int,
+          amax: float) -> SymmetricRule:
+    cfg = QuantConfig(bits, "symmetric", signed=True, narrow_range=qmin == -(2 ** (bits - 1)) + 1)
+    return SymmetricRule(key=key, qmin=qmin, qmax=qmax, divisor=float(divisor), scale=scale,
+                         zero_point=0, steps=float(np.float64(np.float32(amax)) / scale),
+                         qp=QParams(scale, 0, qmin, qmax, cfg))
+
+
+def symmetric_rules(amax: float, bits: int = 8) -> tuple[SymmetricRule, ...]:
+    """Signed symmetric scale of ``[-amax, amax]`` under each toolchain's own rule.
+
+    With ``h = 2^(bits-1)`` (int8: 128):
+
+    - "pytorch_observer": PyTorch's Python observers (``MinMaxObserver``,
+      ``MovingAverageMinMaxObserver``, qint8 ``-h..h-1``): ``_calculate_qparams`` in
+      torch/ao/quantization/observer.py, ``scale = max(amax / ((qmax - qmin) / 2), eps)``,
+      float32: int8 divides by 127.5. Computed by :func:`compute_qparams`.
+    - "pytorch_fused": PyTorch's fused C++ observer of quantization-aware training
+      (``FusedMovingAvgObsFakeQuantize`` / ``torch.fused_moving_avg_obs_fake_quant``, codes
+      ``-h..h-1``): ATen's ``ChooseQuantizationParams`` with ``preserve_sparsity``, which maps
+      ``[-amax, amax]`` onto ``[-h, h-1]`` by the larger of ``amax/h`` and ``amax/(h-1)``:
+      ``scale = max(amax / (h - 1), 6.1e-5)``, float32 (int8: 127). Found by running it in
+      torch 2.13: bit for bit on 2013 random 8-bit ranges and at 2, 4, 8, 12 and 16 bits.
+    - "onnxruntime": ONNX Runtime's ``quant_utils.compute_scale_zp(-amax, amax, qmin, qmax,
+      symmetric=True)`` with ``get_qmin_qmax_for_qType(..., symmetric=True)``: int8
+      ``-127..127``, int16 ``-32767..32767``, int4 ``-8..7``; ``scale = 2 amax / (qmax - qmin)``
+      in float64, stored as float32 (a scale below float32's smallest normal becomes 1.0).
+      Only for 4, 8 and 16 bits (the integer types ONNX Runtime quantizes to); absent otherwise.
+    - "tensorrt": NVIDIA's pytorch-quantization (tensor_quant.py ``_tensor_quant``): the kernel
+      multiplies by ``(h - 1) / amax`` and clamps to ``-(h-1)..h-1`` (``narrow_range`` defaults
+      to True there); exported to ONNX its scale is ``amax / (h - 1)``, float32 (int8: 127).
+
+    Zero point 0 in all. Example ``amax = 3``, 8 bits: 3/127.5 = 0.0235294122 for PyTorch's
+    observers and 3/127 = 0.0236220472 for the other three. ``amax`` must be positive, finite.
+    """
+    if not (np.isfinite(amax) and amax > 0):
+        raise ValueError(f"amax must be positive and finite, got {amax}")
+    bits = _check_bits(bits)
+    h = 2 ** (bits - 1)
+    a32 = np.float32(amax)
+    full = QuantConfig(bits, "symmetric", signed=True)
+    py = compute_qparams(-float(a32), float(a32), full)
+    rules = [_rule("pytorch_observer", (full.qmax - full.qmin) / 2, float(py.scale),
+                   full.qmin, full.qmax, bits, amax)]
+    fused = max(float(a32 / np.float32(h - 1)), float(np.float32(FUSED_SCALE_FLOOR)))
+    rules.append(_rule("pytorch_fused", h - 1, fused, -h, h - 1, bits, amax))
+    if bits in ORT_SYMMETRIC_RANGES:
+        qmin, qmax = ORT_SYMMETRIC_RANGES[bits]
+        scale = np.float64(2 * np.float64(a32)) / np.float64(qmax - qmin)
+        ort = float(np.float32(scale))
+        if scale < np.finfo(np.float32).tiny:
+            ort = 1.0
+        rules.append(_rule("onnxruntime", (qmax - qmin) / 2, ort, qmin, qmax, bits, amax))
+    trt = float(a32 / np.float32(h - 1))
+    rules.append(_rule("tensorrt", h - 1, trt, -(h - 1), h - 1, bits, amax))
+    return tuple(rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# what PyTorch itself uses by default
+
+
+@dataclass(frozen=True)
+class ObserverDefault:
+    """One observer of a PyTorch default qconfig: which stage and tensor, with what settings.
+
+    ``qmin``/``qmax`` are the codes it quantizes to (``reduce_range`` drops one bit).
+    """
+
+    stage: str
+    tensor: str
+    observer: str
+    dtype: str
+    qscheme: str
+    reduce_range: bool
+    averaging_constant: float | None
+    qmin: int
+    qmax: int
+
+
+def _default(stage: str, tensor: str, observer: str, dtype: str, qscheme: str,
+             reduce_range: bool, averaging_constant: float | None) -> ObserverDefault:
+    signed = dtype == "qint8"
+    bits = 7 if reduce_range else 8
+    cfg = QuantConfig(bits, "asymmetric", signed=signed)
+    return ObserverDefault(stage, tensor, observer, dtype, qscheme, reduce_range,
+                           averaging_constant, cfg.qmin, cfg.qmax)
+
+
+#: PyTorch 2.13's x86 defaults, read by running ``get_default_qconfig("x86")`` (post-training)
+#: and ``get_default_qat_qconfig("x86")`` (quantization-aware training) and instantiating their
+#: ``activation`` and ``weight`` (for QAT, the ``activation_post_process`` inside the
+#: ``FusedMovingAvgObsFakeQuantize``): observer class, dtype, qscheme, reduce_range,
+#: quant_min..quant_max and averaging_constant as printed.
+PYTORCH_X86_DEFAULTS: tuple[ObserverDefault, ...] = (
+    _default("ptq", "activation", "HistogramObserver", "quint8", "per_tensor_affine", True, None),
+    _default("ptq", "weight", "PerChannelMinMaxObserver", "qint8", "per_channel_symmetric",
+             False, None),
+    _default("qat", "activation", "MovingAverageMinMaxObserver", "quint8", "per_tensor_affine",
+             True, 0.01),
+    _default("qat", "weight", "MovingAveragePerChannelMinMaxObserver", "qint8",
+             "per_channel_symmetric", False, 0.01),
+)

@@ -438,8 +438,10 @@ class ZeroPointForms:
     - ``notes``: ``q = round(x/scale) - zp`` with ``zp = -zero_point`` (the source notes,
       Distiller); ``x_hat = scale * (q + zp)``.
     - ``aimet``: ``x_hat = (q + offset) * scale`` with ``offset = -zero_point``.
-    - ``multiplier``: ``q = round(x * multiplier) + zero_point`` with ``multiplier = 1/scale``
-      (NVIDIA, Distiller's "scale factor").
+    - ``multiplier``: ``q = round(multiplier * x - zp)`` with ``multiplier = 1/scale`` and the
+      notes' ``zp = -zero_point`` (Distiller's "scale factor": ``linear_quantize`` computes
+      ``round(scale * input - zero_point)``). NVIDIA's pytorch-quantization also multiplies,
+      by ``(2^(bits-1) - 1) / amax``, but is symmetric only: no zero point (tensor_quant.py).
     - ``nncf``: ``input_low = (qmin - zero_point) * scale``, ``input_high = (qmax - zero_point) *
       scale``, ``levels = qmax - qmin + 1``.
     """

@@ -30,13 +30,18 @@ def _sources() -> dict[str, str]:
 
 
 def _ui_controls() -> list[Control]:
-    """Every Control defined at module level in quantviz.ui, plus each distribution's sliders."""
+    """Every Control defined at module level in quantviz.ui, each distribution's sliders and
+    the Compare page's per-configuration controls."""
     found: list[Control] = []
     for info in pkgutil.iter_modules(quantviz.ui.__path__):
         module = importlib.import_module(f"quantviz.ui.{info.name}")
         found += [v for v in vars(module).values() if isinstance(v, Control)]
     for key in DISTRIBUTIONS:
         found += controls.param_controls(key)
+    from quantviz.ui import compare
+
+    for i in range(1, len(compare.DEFAULTS) + 1):
+        found += list(vars(compare.config_controls(i)).values())
     return list(dict.fromkeys(found))
 
 
@@ -99,6 +104,11 @@ def test_every_control_has_its_label_help_and_option_labels(control):
     assert control.label in TABLE
     if control.help:
         assert control.help in TABLE
+        # a number in a help text comes from the code: every field is filled by help_values
+        for text in TABLE[control.help]:
+            fields = {m.group(1) for m in FIELD.finditer(text)}
+            assert fields <= set(dict(control.help_values)), (control.key, fields)
+            text.format(**dict(control.help_values))
     for option in control.options:
         if isinstance(option, (int, float)):
             continue  # numbers read the same in both languages

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from quantviz.lessons import (
     DOT_WEIGHTS,
     EDGE_CASES,
+    FUSED_SCALE_FLOOR,
     KERNELS,
+    SYMMETRIC_RULES,
     ZERO_METHODS,
     clamping,
     dot_example,
@@ -22,12 +24,13 @@ from quantviz.lessons import (
     padded_convolution,
     padding_signal,
     symmetric_ends,
+    symmetric_rules,
     wasted_code_choices,
     wasted_code_spans,
     zero_outside,
     zero_trip,
 )
-from quantviz.quantize import EPS, QuantConfig
+from quantviz.quantize import EPS, QuantConfig, dequantize, quantize
 
 F32 = np.float32
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
@@ -235,6 +238,100 @@ def test_symmetric_ends_depend_on_the_float32_reciprocal():
     assert (full.q_pos, full.q_neg) == (127, -127)
     with pytest.raises(ValueError, match="amax must be positive"):
         symmetric_ends(0.0, 8)
+
+
+# ---------------------------------------------------------------- symmetric rules by toolchain
+
+# Scales printed by torch 2.13.0 and onnxruntime 1.32.0 (repr of the float32 value) for
+# [-amax, amax]: MinMaxObserver(dtype=torch.qint8, qscheme=torch.per_tensor_symmetric)
+# .calculate_qparams(); FusedMovingAvgObsFakeQuantize(observer=MovingAverageMinMaxObserver,
+# quant_min=-2^(b-1), quant_max=2^(b-1)-1, dtype=torch.qint8, qscheme=torch.per_tensor_symmetric)
+# after one forward of the two values (the same through torch.fused_moving_avg_obs_fake_quant);
+# onnxruntime.quantization.quant_utils.compute_scale_zp(float32(-amax), float32(amax), qmin, qmax,
+# symmetric=True) with get_qmin_qmax_for_qType(INT8 / INT16 / INT4, symmetric=True).
+# Keys: (amax, bits) -> {rule: scale}. Every zero point printed was 0.
+TOOLCHAIN_SCALES = {
+    (3.0, 8): {"pytorch_observer": 0.0235294122248888, "pytorch_fused": 0.023622047156095505,
+               "onnxruntime": 0.023622047156095505},
+    (1.0, 8): {"pytorch_observer": 0.007843137718737125, "pytorch_fused": 0.007874015718698502,
+               "onnxruntime": 0.007874015718698502},
+    (0.7, 8): {"pytorch_observer": 0.0054901959374547005, "pytorch_fused": 0.005511811003088951,
+               "onnxruntime": 0.005511811003088951},
+    (1e-4, 8): {"pytorch_observer": 7.843137268537248e-07, "pytorch_fused": 6.0999998822808266e-05,
+                "onnxruntime": 7.874015750530816e-07},
+    (3.0, 4): {"pytorch_fused": 0.4285714328289032, "onnxruntime": 0.4000000059604645},
+    (1e-4, 4): {"pytorch_fused": 6.0999998822808266e-05, "onnxruntime": 1.3333333299669903e-05},
+    (3.0, 16): {"pytorch_fused": 9.155552834272385e-05, "onnxruntime": 9.155552834272385e-05},
+    (0.7, 16): {"pytorch_fused": 6.0999998822808266e-05, "onnxruntime": 2.136295552190859e-05},
+    (1e-4, 16): {"pytorch_fused": 6.0999998822808266e-05, "onnxruntime": 3.0518507720955768e-09},
+}
+
+
+@pytest.mark.parametrize(("amax", "bits"), sorted(TOOLCHAIN_SCALES))
+def test_symmetric_rules_equal_the_toolchains_own_numbers(amax, bits):
+    rules = {r.key: r for r in symmetric_rules(amax, bits)}
+    for key, scale in TOOLCHAIN_SCALES[(amax, bits)].items():
+        assert rules[key].scale == scale, key
+        assert rules[key].zero_point == 0
+
+
+def test_symmetric_rules_by_hand_int8():
+    # amax = 3, 8 bits. PyTorch's Python observers: 3 / ((127 - -128) / 2) = 3 / 127.5
+    # = 0.02352941; +3 lands on 127.5 steps. Fused observer: 3 / 127 = 0.02362205 on -128..127;
+    # ONNX Runtime: 2 * 3 / (127 - -127) = 6 / 254 = 3 / 127 on -127..127; TensorRT 3 / 127.
+    rules = symmetric_rules(3.0)
+    assert tuple(r.key for r in rules) == SYMMETRIC_RULES
+    observer, fused, ort, trt = rules
+    assert (observer.qmin, observer.qmax, observer.divisor) == (-128, 127, 127.5)
+    assert observer.scale == float(F32(3) / F32(127.5))
+    assert observer.steps == pytest.approx(127.5, abs=1e-5)
+    assert (fused.qmin, fused.qmax, fused.divisor) == (-128, 127, 127.0)
+    assert (ort.qmin, ort.qmax, ort.divisor) == (-127, 127, 127.0)
+    assert (trt.qmin, trt.qmax, trt.divisor) == (-127, 127, 127.0)
+    for rule in (fused, ort, trt):
+        assert rule.scale == float(F32(3) / F32(127)) == pytest.approx(0.0236220472)
+        assert rule.steps == pytest.approx(127.0, abs=1e-5)
+
+
+def test_symmetric_rules_where_the_ends_land():
+    # +-3 under each rule's parameters: 127.5 steps round to 128 and clip to 127 for the
+    # Python observers (x_hat = 127 * 3/127.5 = 2.98824); 127 steps come back as +-3.
+    for rule in symmetric_rules(3.0):
+        q = quantize(np.array([3.0, -3.0], dtype=F32), rule.qp)
+        x_hat = dequantize(q, rule.qp)
+        if rule.key == "pytorch_observer":
+            assert q.tolist() == [127, -128]
+            assert x_hat[0] == pytest.approx(2.98824, abs=1e-5)
+        else:
+            assert q.tolist() == [127, -127], rule.key
+            assert x_hat.tolist() == pytest.approx([3.0, -3.0], abs=1e-6)
+
+
+def test_symmetric_rules_floors_and_bit_widths():
+    # The fused observer floors at 6.1e-5: amax = 1e-4 gives float32(6.1e-5) = 6.0999999e-05,
+    # so +amax lands on 1e-4 / 6.1e-5 = 1.64 steps; the Python observer floors at eps = 2^-23.
+    fused = {r.key: r for r in symmetric_rules(1e-4)}["pytorch_fused"]
+    assert fused.scale == float(F32(FUSED_SCALE_FLOOR))
+    assert fused.steps == pytest.approx(1.6393, abs=1e-4)
+    observer = {r.key: r for r in symmetric_rules(1e-6, 16)}["pytorch_observer"]
+    assert observer.scale == float(F32(EPS))  # 1e-6 / 32767.5 = 3.05e-11 < 2^-23
+    # ONNX Runtime quantizes to 4, 8 and 16 bits only; int4 keeps -8..7: 3 / 7.5 = 0.4
+    assert "onnxruntime" not in {r.key for r in symmetric_rules(3.0, 6)}
+    ort4 = {r.key: r for r in symmetric_rules(3.0, 4)}["onnxruntime"]
+    assert (ort4.qmin, ort4.qmax, ort4.divisor) == (-8, 7, 7.5)
+    for bad in (0.0, -1.0, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="amax must be positive"):
+            symmetric_rules(bad)
+
+
+@given(st.floats(1e-3, 1e6), st.integers(2, 16))
+@settings(max_examples=60, deadline=None)
+def test_symmetric_rules_differ_only_by_their_divisor(amax, bits):
+    # Away from every floor, scale * divisor = amax up to float32 rounding, for every rule.
+    for rule in symmetric_rules(amax, bits):
+        if rule.scale in (float(F32(FUSED_SCALE_FLOOR)), float(F32(EPS))):
+            continue
+        assert rule.scale * rule.divisor == pytest.approx(float(F32(amax)), rel=2e-7), rule.key
 
 
 def test_edge_case_gallery_uint8():

@@ -198,3 +198,14 @@ def test_an_uploaded_tensor_is_calibrated(page):
     assert "Tensor: o from o.npy, 401 values." in [c.value for c in at.caption]
     check_table(at, x=x)
     assert number(rows(at)[LABELS["minmax"]]["x_max"]) == 25.0
+
+
+def test_stream_help_states_the_numbers_the_code_uses(page):
+    at = page()
+    help_text = at.slider(key="stream.c").help
+    en, _ = TABLE["calibration.stream_c.help"]
+    assert help_text == en.format(c_torch=0.01, batches=calibration.STREAM["n_batches"],
+                                  c_stream=calibration.STREAM_C.default)
+    assert "default 0.01" in help_text and "with 50, 0.1 keeps up" in help_text
+    explain = TABLE["calibration.stream.explain"][0]
+    assert "only in quantization-aware training" in explain and "HistogramObserver" in explain

@@ -17,7 +17,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from quantviz import figures, formulas, observers, views
 from quantviz.distributions import sample
-from quantviz.quantize import QuantConfig, compute_qparams, quantize
+from quantviz.quantize import EPS, QuantConfig, compute_qparams, quantize
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
 from quantviz.views import disagreements
@@ -141,12 +141,12 @@ def test_scheme_symmetric_signed_and_narrow(page):
 def test_the_full_range_note_names_this_bit_width_s_divisors(page):
     # 4-bit signed: qmin = -8, qmax = 7; full range divides by 15/2 = 7.5, narrow by 7
     at = page(n=N, bits=4, scheme="symmetric", signed=1)
-    notes = [i.value for i in at.info if "half step" in i.value]
-    assert len(notes) == 1
-    assert "= 7.5:" in notes[0] and "divides by 7 instead" in notes[0]
+    notes = [i.value for i in at.info if "half a step" in i.value]
+    assert notes == [en("gap.full_range", denom=7.5, narrow=7)]
+    assert "(qmax - qmin)/2 = 7.5" in notes[0] and "divides by 7," in notes[0]
     at.toggle(key="narrow").set_value(True).run()
     ok(at)
-    assert not [i.value for i in at.info if "half step" in i.value]
+    assert not [i.value for i in at.info if "half a step" in i.value]
 
 
 def test_signed_asymmetric_shifts_the_zero_point_by_128(page):
@@ -527,3 +527,34 @@ def test_an_upload_evicted_from_the_cache_loads_again_when_sent_again(page):
     upload(at, "a.npy", data)
     ok(at)
     assert "Tensor: a from a.npy, 3 values." in captions(at)
+
+
+# --- sentences that state numbers or toolchain facts -----------------------------------------
+
+
+def test_intro_limits_the_bit_for_bit_claim_to_pytorchs_observers(page):
+    at = page(n=N)
+    assert en("explore.intro") in [c.value for c in at.caption]
+    assert "Percentile, MSE and Entropy are calibrators of our own" in en("explore.intro")
+
+
+def test_preset_help_states_its_distributions_defaults(page):
+    at = page(n=N)
+    button = next(b for b in at.button if b.key == "preset_all_positive")
+    # all_positive samples uniform on [low, high] with the registry's defaults 1 and 3
+    assert button.help == en("preset.all_positive.help", low="1", high="3")
+    helps = {b.key: b.help for b in at.button if b.key and b.key.startswith("preset_")}
+    assert "quantization-aware training" in helps["preset_activations"]
+
+
+def test_a_range_at_the_eps_floor_says_so_with_the_cores_eps(page):
+    at = page(n=N, src="upload")
+    upload(at, "zeros.npy", npy(np.zeros(16, dtype=np.float32)))
+    assert en("gap.degenerate", eps=f"{EPS:.6g}") in [i.value for i in at.info]
+    assert f"{EPS:.6g}" == "1.19209e-07"  # 2^-23
+
+
+def test_calibration_help_states_the_batch_count_the_code_uses(page):
+    at = page(n=N)
+    assert at.selectbox(key="calib").help == en("calib.help", batches=controls.BATCHES)
+    assert f"in {controls.BATCHES} batches" in at.selectbox(key="calib").help

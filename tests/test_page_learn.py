@@ -182,16 +182,146 @@ def test_symmetric_ends_control(page):
 
 def test_edge_case_gallery_controls(page):
     at = page()
-    rows = table(at, 2)
+    rows = table(at, 3)
     assert [r["tensor"] for r in rows] == [en(f"learn.edge.{k}") for k in lessons.EDGE_CASES]
     assert rows[0]["eps floor"] == "✓" and rows[0]["notes' scale"] == en("learn.edge.undefined")
     at.button_group(key="scheme").set_value("symmetric").run()
     at.toggle(key="signed").set_value(True).run()
     ok(at)
     const = lessons.edge_case("constant", QuantConfig(8, "symmetric", signed=True))
-    row = table(at, 2)[1]
+    row = table(at, 3)[1]
     assert row["q"] == ", ".join(map(str, const.q)) == "127, 127, 127, 127"
     assert row["max |x_hat − x|"] == f"{const.max_abs_error:.3g}"
+
+
+# --- corrected statements: each checked against the core's numbers, in both languages ------
+
+
+def infos(at) -> list[str]:
+    return [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_both_zero_point_meanings_with_the_live_numbers(page, lang):
+    tr = en if lang == "en" else zh
+    at = page(lang=lang) if lang == "zh" else page()
+    steps = lessons.notes_steps(0.5, -1.0, 3.0, 8)  # zp = round(-63.75) = -64, 0.0 -> 64
+    assert (steps.zp, steps.zero_code, steps.pt_zero_point) == (-64, 64, 64)
+    assert tr("learn.s4.intro", zp=-64, code=64) in markdown(at)
+    assert tr("learn.s4.slip", zp=-64, Z=64) in infos(at)
+    assert "`zeropoint`浮点数0.0量化后对应的整型数" in tr("learn.s4.slip")  # the notes' own words
+    assert tr("learn.s2.eqzp") in markdown(at)
+
+
+def test_zero_point_meanings_part_when_the_range_has_no_zero(page):
+    at = page(ex_min=1, ex_max=3)
+    steps = lessons.notes_steps(0.5, 1.0, 3.0, 8)  # zp = round(127.5) = 128, PyTorch Z = 0
+    assert (steps.zp, steps.pt_zero_point) == (128, 0)
+    want = (en("learn.s4.slip", zp=128, Z=0) + " "
+            + en("learn.s4.slip_widened", code=-128, top=255, Z=0))
+    assert want in infos(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_widening_is_the_calibrators_job(page, lang):
+    tr = en if lang == "en" else zh
+    at = page(lang=lang) if lang == "zh" else page()
+    shown = markdown(at)
+    assert tr("learn.s2.pytorch") in shown and tr("learn.s2.widening") in shown
+    assert "compute_scale_zp" in tr("learn.s2.widening")
+    assert "saturate(round(x / y_scale) + y_zero_point)" in tr("learn.s2.widening")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_symmetric_rules_table_for_the_current_amax(page, lang):
+    tr = en if lang == "en" else zh
+    at = page(lang=lang, sym_amax=2) if lang == "zh" else page(sym_amax=2)
+    ok(at)
+    rules = lessons.symmetric_rules(2.0, 8)
+    rows = table(at, 2)
+    assert [r[tr("learn.col.toolchain")] for r in rows] == [
+        tr(f"learn.rule.{k}") for k in lessons.SYMMETRIC_RULES]
+    assert [r[tr("learn.col.divisor")] for r in rows] == ["127.5", "127", "127", "127"]
+    assert [r["scale"] for r in rows] == [f"{r.scale:.9g}" for r in rules]
+    assert rows[0]["scale"] == f"{np.float32(2) / np.float32(127.5):.9g}"  # 0.0156862754
+    assert rows[2]["scale"] == rows[3]["scale"] == f"{np.float32(2) / np.float32(127):.9g}"
+    assert [r[tr("learn.col.range")] for r in rows] == [
+        "-128 … 127", "-128 … 127", "-127 … 127", "-127 … 127"]
+    ratio = f"{rules[1].scale / rules[0].scale:.6f}"  # 127.5 / 127 = 1.003937
+    assert ratio == "1.003937"
+    after = tr("learn.s6.rules.after", div_observer="127.5", div_fused="127", qmin=-128,
+               qmax=127, ratio=ratio)
+    assert after + " " + tr("learn.s6.rules.ort", ort_min=-127, ort_max=127) in markdown(at)
+    assert tr("learn.s6.rules.sources") in [c.value for c in at.caption]
+
+
+def test_symmetric_rules_floor_and_missing_onnxruntime(page):
+    at = page(sym_amax=0.0001, bits=6)
+    fused = {r.key: r for r in lessons.symmetric_rules(1e-4, 6)}["pytorch_fused"]
+    text = markdown(at)
+    assert en("learn.s6.rules.floor", floor=f"{fused.scale:.6g}", eps="1.19209e-07",
+              steps=f"{fused.steps:.6g}") in text
+    assert en("learn.s6.rules.no_ort", bits=6, ort_bits="4, 8, 16") in text
+    assert len(table(at, 2)) == 3
+    assert en("learn.s6.sym.text", bits=6, qmin=-32, qmax=31, nmin=-31, div_full="31.5",
+              div_narrow="31") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pytorch_defaults_say_which_is_which(page, lang):
+    tr = en if lang == "en" else zh
+    at = page(lang=lang) if lang == "zh" else page()
+    assert tr("learn.s7.defaults", r_min=0, r_max=127) in markdown(at)
+    rows = table(at, 4)
+    assert [(r[tr("learn.col.stage")], r[tr("learn.col.observer")]) for r in rows] == [
+        (tr("learn.stage.ptq"), "HistogramObserver"),
+        (tr("learn.stage.ptq"), "PerChannelMinMaxObserver"),
+        (tr("learn.stage.qat"), "MovingAverageMinMaxObserver"),
+        (tr("learn.stage.qat"), "MovingAveragePerChannelMinMaxObserver")]
+    assert [r[tr("learn.col.codes")] for r in rows] == ["0 … 127", "-128 … 127"] * 2
+    assert [r["reduce_range"] for r in rows] == [True, False, True, False]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_multiplier_form_carries_no_nvidia_zero_point(page, lang):
+    tr = en if lang == "en" else zh
+    at = page(lang=lang) if lang == "zh" else page()
+    rows = table(at, 0)
+    assert rows[3][tr("learn.col.parameter")] == "m = 1/scale, zp"
+    assert rows[3][tr("learn.col.value")].endswith(", -64")
+    assert "NVIDIA" not in tr("learn.conv.multiplier")
+    assert tr("learn.s5.nvidia") in [c.value for c in at.caption]
+    assert formulas.MULTIPLIER_QUANTIZE in latex(at)
+
+
+def test_narrow_range_is_called_exact_only_when_it_is(page):
+    # amax = 3: 127 * float32(3/127) = 3.0 exactly; amax = 63.632: 127 * float32(63.632/127)
+    # = 63.632004 in float32, one ulp off, so the page must not say "exactly"
+    at = page()
+    assert en("learn.s6.sym.narrow_exact", qmin=-128) in markdown(at)
+    at = page(sym_amax=63.632)
+    _, narrow = lessons.symmetric_ends(63.632, 8)
+    assert narrow.x_hat_pos != float(np.float32(63.632))
+    assert en("learn.s6.sym.narrow_near", qmin=-128, nmax=127, pos=f"{narrow.x_hat_pos:.9g}",
+              neg=f"{narrow.x_hat_neg:.9g}") in markdown(at)
+    assert en("learn.s6.sym.narrow_exact", qmin=-128) not in markdown(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_question_labels_state_the_numbers_the_code_uses(lang):
+    from quantviz.ui import learn
+    tr = en if lang == "en" else zh
+    bits = f"{learn.QUIZ_BITS} bits" if lang == "en" else f"{learn.QUIZ_BITS} 位"
+    for key, (lo, hi) in learn.QUIZ_RANGES.items():
+        assert tr(f"learn.q2.range.{key}").replace("−", "-") == f"[{lo:g}, {hi:g}]"
+    for key, (_, lo, hi) in learn.QUIZ_CASES.items():
+        label = tr(f"learn.q3.case.{key}").replace("−", "-")
+        assert f"[{lo:g}, {hi:g}]" in label and bits in label, key
+
+
+def test_degenerate_ranges_state_the_cores_eps(page):
+    at = page()
+    assert en("learn.s6.edge.text", eps="1.19209e-07") in markdown(at)  # 2^-23
 
 
 # --- predict, then reveal --------------------------------------------------------------------

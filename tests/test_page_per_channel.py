@@ -292,3 +292,16 @@ def test_shared_controls_survive_a_page_switch(app_test):
     assert at.button_group(key="scheme").value == "symmetric"
     comp = expected(QuantConfig(4, "symmetric", signed=False))
     assert metric(at, "SQNR per tensor") == db(comp.per_tensor.sqnr_db)
+
+
+def test_cost_note_states_the_bytes_the_core_counts(page):
+    # scales counted as float32 (4 bytes); an asymmetric uint8 zero point as 1 byte, a
+    # symmetric one as not stored
+    assert granularity.SCALE_BYTES == 4
+    at = page(scheme="asymmetric", signed=0)
+    note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
+    assert len(note) == 1 and "each zero point 1 byte(s)" in note[0]
+    assert "4-byte float32" in note[0] and "float64 scales and int64 zero points" in note[0]
+    at = page(scheme="symmetric", signed=1)
+    sym = [c.value for c in at.caption if "need not be stored" in c.value]
+    assert len(sym) == 1 and "4-byte float32" in sym[0] and "counted as 0 bytes" in sym[0]

@@ -24,12 +24,16 @@ LOG_Y = Control("cal.logy", "toggle", True, "calibration.logy", help="calibratio
 DRIFT = Control("stream.drift", "float", 0.01, "calibration.drift", lo=-0.05, hi=0.05,
                 step=0.005, fmt="%.3f")
 SPIKE = Control("stream.spike", "float", 0.1, "calibration.spike", lo=0.0, hi=1.0, step=0.01)
-#: The stream's own averaging constant: 0.1 follows a drift of 1 % per batch within ~10 batches
-#: (PyTorch's default 0.01, the sidebar's, suits thousands of calibration batches).
-STREAM_C = Control("stream.c", "float", 0.1, "calibration.stream_c", lo=0.001, hi=1.0,
-                   step=0.001, fmt="%.3f", help="calibration.stream_c.help")
 #: The stream's fixed parameters (drift and spike probability come from the controls).
 STREAM = {"n_batches": 50, "batch_size": 4096, "spike_size": 8.0, "seed": 0}
+#: The stream's own averaging constant: 0.1 follows a drift of 1 % per batch within ~10 batches
+#: (PyTorch's default 0.01, the sidebar's, suits thousands of calibration batches).
+STREAM_C_DEFAULT = 0.1
+STREAM_C = Control("stream.c", "float", STREAM_C_DEFAULT, "calibration.stream_c", lo=0.001,
+                   hi=1.0, step=0.001, fmt="%.3f", help="calibration.stream_c.help",
+                   help_values=(("c_torch", controls.AVERAGING.default),
+                                ("batches", STREAM["n_batches"]),
+                                ("c_stream", STREAM_C_DEFAULT)))
 BEST = "★"
 _BEST_STYLE = "font-weight: bold; background-color: #d6ecf7"
 

@@ -58,9 +58,10 @@ def config_controls(i: int) -> ConfigControls:
         Control(p + "scheme", "segmented", scheme, "scheme.label", options=SCHEMES),
         Control(p + "bits", "int", bits, "bits.label", lo=MIN_BITS, hi=MAX_BITS),
         Control(p + "signed", "toggle", signed, "signed.label", help="signed.help"),
-        Control(p + "narrow", "toggle", narrow, "narrow.label", help="narrow.help"),
+        Control(p + "narrow", "toggle", narrow, "narrow.label", help="narrow.help",
+                help_values=controls.NARROW.help_values),
         Control(p + "calib", "select", calib, "calib.label", options=tuple(OBSERVERS),
-                help="calib.help"),
+                help="calib.help", help_values=controls.CALIB.help_values),
         Control(p + "pct", "float", 99.9, "pct.label", lo=90.0, hi=100.0, step=0.01),
         Control(p + "avg", "float", 0.01, "avg.label", lo=0.001, hi=1.0, step=0.001, fmt="%.3f"),
     )

@@ -35,18 +35,20 @@ DROP = Control("drop", "toggle", False, "drop.label", help="drop.help")
 SCHEME = Control("scheme", "segmented", "asymmetric", "scheme.label", options=SCHEMES)
 BITS = Control("bits", "int", 8, "bits.label", lo=MIN_BITS, hi=MAX_BITS)
 SIGNED = Control("signed", "toggle", False, "signed.label", help="signed.help")
-NARROW = Control("narrow", "toggle", False, "narrow.label", help="narrow.help")
+_INT8_NARROW = QuantConfig(8, "symmetric", signed=True, narrow_range=True)
+NARROW = Control("narrow", "toggle", False, "narrow.label", help="narrow.help",
+                 help_values=(("qmin", _INT8_NARROW.qmin), ("qmax", _INT8_NARROW.qmax)))
 ROUNDING = Control("rounding", "select", "half_even", "rounding.label", options=ROUNDINGS)
 ARITH = Control("arith", "segmented", "pytorch", "arith.label", options=ARITHMETICS,
                 help="arith.help")
+#: Observers that see the tensor as a stream of batches (the rest see it whole).
+BATCHES = 32
 CALIB = Control("calib", "select", "minmax", "calib.label", options=tuple(OBSERVERS),
-                help="calib.help")
+                help="calib.help", help_values=(("batches", BATCHES),))
 PERCENTILE = Control("pct", "float", 99.9, "pct.label", lo=90.0, hi=100.0, step=0.01)
 AVERAGING = Control("avg", "float", 0.01, "avg.label", lo=0.001, hi=1.0, step=0.001,
                     fmt="%.3f")
 
-#: Observers that see the tensor as a stream of batches (the rest see it whole).
-BATCHES = 32
 #: Pickled checkpoints: the uploader takes them only so that the loader can say why it refuses
 #: them and what to upload instead (a browser-side refusal would not say).
 PICKLES = (".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".bin")

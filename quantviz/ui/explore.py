@@ -10,7 +10,15 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, formulas
-from quantviz.quantize import QParams, dequantize, notes_qparams, quantize, zero_point_forms
+from quantviz.distributions import DISTRIBUTIONS
+from quantviz.quantize import (
+    EPS,
+    QParams,
+    dequantize,
+    notes_qparams,
+    quantize,
+    zero_point_forms,
+)
 from quantviz.ui import cache, controls, shell
 from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import t
@@ -39,8 +47,15 @@ def presets() -> None:
     st.write(t("preset.heading"))
     cols = st.columns(len(PRESETS))
     for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
-        col.button(t(f"preset.{name}"), key=f"preset_{name}", help=t(f"preset.{name}.help"),
+        col.button(t(f"preset.{name}"), key=f"preset_{name}",
+                   help=t(f"preset.{name}.help", **preset_help_values(values)),
                    on_click=set_values, args=(values,), use_container_width=True)
+
+
+def preset_help_values(values: dict) -> dict:
+    """The numbers a preset's help states: the default parameters of its distribution."""
+    dist = DISTRIBUTIONS.get(values.get("dist"))
+    return {p.name: f"{p.default:g}" for p in dist.params} if dist else {}
 
 
 def compute(tensor: Tensor, choice: Scheme) -> ExploreView:
@@ -158,8 +173,8 @@ def notes_gaps(view: ExploreView) -> None:
         st.info(t("gap.clipping", pct=f"{100 * view.summary.fraction_clipped:.3f}"))
     if cfg.scheme == "symmetric" and cfg.signed and not cfg.narrow_range:
         st.info(t("gap.full_range", denom=(cfg.qmax - cfg.qmin) / 2, narrow=cfg.qmax))
-    if float(view.qp.scale) <= 2.0**-23:
-        st.info(t("gap.degenerate"))
+    if float(view.qp.scale) <= EPS:
+        st.info(t("gap.degenerate", eps=f"{EPS:.6g}"))
 
 
 def _npy(array: np.ndarray) -> bytes:

@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, formulas, lessons
-from quantviz.quantize import QuantConfig, compute_qparams, zero_point_forms
+from quantviz.quantize import EPS, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.ui import controls, shell
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, widget
@@ -47,10 +47,12 @@ QUIZ_CASE = Control("quiz_case", "select", "notes_pos", "learn.q3.case",
 QUIZ_ZERO = Control("quiz_zero", "radio", None, "learn.q3.choice", options=("yes", "no"),
                     option_prefix="learn.q3.answer")
 
-#: The ranges of the zero-point question (unsigned asymmetric 8-bit).
+#: The bit width of the zero-point and "does 0.0 survive" questions (unsigned asymmetric).
+QUIZ_BITS = 8
+#: The ranges of the zero-point question (unsigned asymmetric, :data:`QUIZ_BITS`).
 QUIZ_RANGES: dict[str, tuple[float, float]] = {"a": (-1.0, 3.0), "b": (-0.5, 2.0),
                                                "c": (-4.2, 1.3)}
-#: The situations of the "does 0.0 survive" question: (method, x_min, x_max), 8 bits.
+#: The situations of the "does 0.0 survive" question: (method, x_min, x_max), QUIZ_BITS.
 QUIZ_CASES: dict[str, tuple[str, float, float]] = {
     "notes_pos": ("notes", 1.0, 3.0),
     "pytorch_pos": ("pytorch", 1.0, 3.0),
@@ -127,7 +129,8 @@ def quiz_wasted(ex: Example) -> None:
     with st.container(border=True):
         st.markdown(t("learn.q1.heading"))
         cfg = ex.sym
-        st.markdown(t("learn.q1.question", bits=ex.bits, qmin=cfg.qmin, qmax=cfg.qmax))
+        st.markdown(t("learn.q1.question", bits=ex.bits, qmin=cfg.qmin, qmax=cfg.qmax,
+                      lo=_num(RELU_RANGE[0]), hi=_num(RELU_RANGE[1])))
         guess = widget(QUIZ_CODES, st)
         if not _revealed(("q1", ex.bits)):
             return
@@ -138,6 +141,7 @@ def quiz_wasted(ex: Example) -> None:
         right = guess is not None and choices[guess] == spans
         st.markdown(t("learn.q1.answer", verdict=_verdict(guess, right),
                       div=_num((cfg.qmax - cfg.qmin) / 2), scale=_num(pic.scale),
+                      bottom=_num(lo), top=_num(hi),
                       lo=pic.code_lo, hi=pic.code_hi, spans=_spans(spans), wasted=pic.wasted,
                       levels=pic.levels))
 
@@ -147,14 +151,15 @@ def quiz_zero_point() -> None:
         st.markdown(t("learn.q2.heading"))
         key = widget(QUIZ_RANGE, st) or QUIZ_RANGE.default
         lo, hi = QUIZ_RANGES[key]
-        st.markdown(t("learn.q2.question", lo=_num(lo), hi=_num(hi)))
+        st.markdown(t("learn.q2.question", lo=_num(lo), hi=_num(hi), bits=QUIZ_BITS))
         guess = widget(QUIZ_ZP, st)
         if not _revealed(("q2", key)):
             return
-        qp = compute_qparams(lo, hi, QuantConfig(8, "asymmetric", signed=False))
+        qp = compute_qparams(lo, hi, QuantConfig(QUIZ_BITS, "asymmetric", signed=False))
         z = int(qp.zero_point)
         st.markdown(t("learn.q2.answer", verdict=_verdict(guess, guess == z), lo=_num(lo),
-                      hi=_num(hi), scale=_num(float(qp.scale)),
+                      hi=_num(hi), scale=_num(float(qp.scale)), levels=qp.qmax - qp.qmin,
+                      qmin=qp.qmin,
                       ratio=_num(lo / float(qp.scale)), Z=z))
 
 
@@ -167,11 +172,11 @@ def quiz_zero() -> None:
         if not _revealed(("q3", case)):
             return
         method, lo, hi = QUIZ_CASES[case]
-        trip = lessons.zero_trip(method, lo, hi, 8)
+        trip = lessons.zero_trip(method, lo, hi, QUIZ_BITS)
         right = guess is not None and (guess == "yes") == trip.survives
         where = "learn.q3.in_grid" if trip.in_grid else "learn.q3.out_grid"
         st.markdown(t(where, verdict=_verdict(guess, right), code=trip.code,
-                      x_hat=_num(trip.x_hat), top=255))
+                      x_hat=_num(trip.x_hat), top=2**QUIZ_BITS - 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,6 +212,7 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
     relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
     left = relu.levels - relu.wasted
     st.markdown(t("learn.s1.relu", bits=ex.bits, lo=relu.code_lo, hi=relu.code_hi,
+                  r_lo=_num(RELU_RANGE[0]), r_hi=_num(RELU_RANGE[1]),
                   wasted=relu.wasted, levels=relu.levels, eff=f"{math.log2(left):.2f}"))
     st.markdown(t("learn.s1.simple"))
     st.latex(formulas.MATMUL_EXPANSION)
@@ -246,6 +252,7 @@ def section_derivation(ex: Example) -> lessons.NotesSteps:
     for formula in (formulas.RANGE_WITH_ZERO, formulas.SCALE_ASYMMETRIC,
                     formulas.ZERO_POINT_ASYMMETRIC, formulas.QUANTIZE):
         st.latex(formula)
+    st.markdown(t("learn.s2.widening"))
     st.markdown(t("learn.s2.pytorch_numbers"))
     st.latex(lines["pytorch"])
     if steps.pt_zero_point == -steps.zp:
@@ -274,13 +281,26 @@ def section_dequantize(steps: lessons.NotesSteps) -> None:
 
 def section_zero(steps: lessons.NotesSteps, theme: figures.Theme) -> None:
     st.header(t("learn.s4.heading"))
-    st.markdown(t("learn.s4.intro"))
+    st.markdown(t("learn.s4.intro", zp=steps.zp, code=steps.zero_code))
     st.latex(formulas.NOTES_ZERO)
     st.latex(formulas.worked_derivation(steps)["zero"])
+    zero_point_meanings(steps)
     st.markdown(t("learn.s4.why"))
     quiz_zero()
     padding_demo(theme)
     st.caption(t("learn.s4.credit"))
+
+
+def zero_point_meanings(steps: lessons.NotesSteps) -> None:
+    """The notes' zp (subtracted) beside PyTorch's Z (added), and the notes' own slip."""
+    text = t("learn.s4.slip", zp=steps.zp, Z=steps.pt_zero_point)
+    if steps.pt_zero_point != -steps.zp:
+        if steps.x_min > 0 or steps.x_max < 0:
+            text += " " + t("learn.s4.slip_widened", code=steps.zero_code, top=steps.top,
+                            Z=steps.pt_zero_point)
+        else:
+            text += " " + t("learn.s4.slip_tie", exact=_num(steps.zp_exact))
+    st.info(text)
 
 
 def padding_demo(theme: figures.Theme) -> None:
@@ -339,7 +359,7 @@ def section_conventions(ex: Example) -> None:
         ("pytorch", "scale, Z", f"{_num(f.scale)}, {f.zero_point}"),
         ("notes", "scale, zp", f"{_num(f.scale)}, {f.zp_notes}"),
         ("aimet", "scale, offset", f"{_num(f.scale)}, {f.offset_aimet}"),
-        ("multiplier", "m = 1/scale, Z", f"{f.multiplier:.9g}, {f.zero_point}"),
+        ("multiplier", "m = 1/scale, zp", f"{f.multiplier:.9g}, {f.zp_notes}"),
         ("nncf", "input_low, input_high, levels",
          f"{_num(f.input_low)}, {_num(f.input_high)}, {f.levels}"),
     ]
@@ -352,6 +372,7 @@ def section_conventions(ex: Example) -> None:
         for formula in CONVENTION_FORMULAS[key]:
             st.latex(formula)
         st.latex(lines[key])
+    st.caption(t("learn.s5.nvidia"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,7 +416,11 @@ def gap_clamp(ex: Example) -> None:
 
 def gap_symmetric(ex: Example) -> None:
     st.subheader(t("learn.s6.sym.heading"))
-    st.markdown(t("learn.s6.sym.text"))
+    full_cfg = QuantConfig(ex.bits, "symmetric", signed=True)
+    narrow_cfg = QuantConfig(ex.bits, "symmetric", signed=True, narrow_range=True)
+    st.markdown(t("learn.s6.sym.text", bits=ex.bits, qmin=full_cfg.qmin, qmax=full_cfg.qmax,
+                  nmin=narrow_cfg.qmin, div_full=_num((full_cfg.qmax - full_cfg.qmin) / 2),
+                  div_narrow=_num((narrow_cfg.qmax - narrow_cfg.qmin) / 2)))
     amax = _finite(widget(SYM_AMAX, st), SYM_AMAX.default)
     full, narrow = lessons.symmetric_ends(amax, ex.bits)
     rows = []
@@ -410,14 +435,46 @@ def gap_symmetric(ex: Example) -> None:
         })
     st.dataframe(rows, hide_index=True, width="stretch")
     reach = "learn.s6.sym.reaches" if full.q_neg == full.qmin else "learn.s6.sym.misses"
-    st.markdown(t("learn.s6.sym.after", pos=f"{full.x_hat_pos:.9g}", neg=f"{full.x_hat_neg:.9g}",
-                  amax=_num(amax), qmin=full.qmin) + " " + t(reach, qmin=full.qmin,
-                                                             t=f"{full.t_neg:.9g}"))
+    exact = narrow.x_hat_pos == float(np.float32(amax)) == -narrow.x_hat_neg
+    st.markdown(" ".join((
+        t("learn.s6.sym.after", pos=f"{full.x_hat_pos:.9g}", neg=f"{full.x_hat_neg:.9g}",
+          amax=_num(amax)),
+        t("learn.s6.sym.narrow_exact" if exact else "learn.s6.sym.narrow_near", qmin=full.qmin,
+          nmax=narrow.qmax, pos=f"{narrow.x_hat_pos:.9g}", neg=f"{narrow.x_hat_neg:.9g}"),
+        t(reach, qmin=full.qmin, t=f"{full.t_neg:.9g}"))))
+    symmetric_rules_table(amax, ex.bits)
+
+
+def symmetric_rules_table(amax: float, bits: int) -> None:
+    """Each toolchain's symmetric scale for ``amax``, from :func:`lessons.symmetric_rules`."""
+    st.markdown(t("learn.s6.rules.heading") + " " + t("learn.s6.rules.text", amax=_num(amax),
+                                                        bits=bits))
+    rules = {r.key: r for r in lessons.symmetric_rules(amax, bits)}
+    st.dataframe([{t("learn.col.toolchain"): t(f"learn.rule.{r.key}"),
+                   t("learn.col.range"): f"{r.qmin} … {r.qmax}",
+                   t("learn.col.divisor"): _num(r.divisor), "scale": f"{r.scale:.9g}",
+                   "Z": r.zero_point, t("learn.col.steps"): f"{r.steps:.6f}"}
+                  for r in rules.values()], hide_index=True, width="stretch")
+    observer, fused = rules["pytorch_observer"], rules["pytorch_fused"]
+    notes = [t("learn.s6.rules.after", div_observer=_num(observer.divisor),
+               div_fused=_num(fused.divisor), qmin=fused.qmin, qmax=fused.qmax,
+               ratio=f"{fused.scale / observer.scale:.6f}")]
+    if fused.scale == float(np.float32(lessons.FUSED_SCALE_FLOOR)):
+        notes.append(t("learn.s6.rules.floor", floor=f"{fused.scale:.6g}", eps=f"{EPS:.6g}",
+                       steps=f"{fused.steps:.6g}"))
+    ort = rules.get("onnxruntime")
+    if ort is None:
+        notes.append(t("learn.s6.rules.no_ort", bits=bits,
+                       ort_bits=", ".join(map(str, lessons.ORT_SYMMETRIC_RANGES))))
+    elif ort.qmin > observer.qmin:
+        notes.append(t("learn.s6.rules.ort", ort_min=ort.qmin, ort_max=ort.qmax))
+    st.markdown(" ".join(notes))
+    st.caption(t("learn.s6.rules.sources"))
 
 
 def gap_degenerate(bits: int) -> None:
     st.subheader(t("learn.s6.edge.heading"))
-    st.markdown(t("learn.s6.edge.text"))
+    st.markdown(t("learn.s6.edge.text", eps=f"{EPS:.6g}"))
     cols = st.columns(3, vertical_alignment="bottom")
     name = widget(controls.SCHEME, cols[0]) or controls.SCHEME.default
     signed = widget(controls.SIGNED, cols[1])
@@ -470,9 +527,24 @@ def section_practice() -> None:
     st.markdown(t("learn.s7.text"))
     st.markdown(t("learn.s7.weights"))
     st.markdown(t("learn.s7.activations"))
+    pytorch_defaults()
     st.markdown(t("learn.s7.see"))
     for page in ("per_channel", "calibration", "compare", "explore"):
         link(page, f"learn.link.{page}")
+
+
+def pytorch_defaults() -> None:
+    """PyTorch's own x86 defaults beside the notes' advice (:data:`lessons.PYTORCH_X86_DEFAULTS`)."""
+    rows = lessons.PYTORCH_X86_DEFAULTS
+    reduced = next(d for d in rows if d.reduce_range)
+    st.markdown(t("learn.s7.defaults", r_min=reduced.qmin, r_max=reduced.qmax))
+    st.dataframe([{t("learn.col.stage"): t(f"learn.stage.{d.stage}"),
+                   t("learn.col.tensor"): t(f"learn.tensor.{d.tensor}"),
+                   t("learn.col.observer"): d.observer, "dtype": d.dtype, "qscheme": d.qscheme,
+                   "reduce_range": d.reduce_range, t("learn.col.codes"): f"{d.qmin} … {d.qmax}",
+                   t("learn.col.averaging"): "—" if d.averaging_constant is None
+                   else _num(d.averaging_constant)}
+                  for d in rows], hide_index=True, width="stretch")
 
 
 def section_sources() -> None:

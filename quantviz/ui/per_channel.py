@@ -145,7 +145,8 @@ def table(results: list[GranularityResult], cfg: QuantConfig) -> None:
     n = results[0].cost.n_weights
     zp = results[0].cost.zero_point_bytes
     st.caption(t("per_channel.cost_note_sym" if zp == 0 else "per_channel.cost_note",
-                 zp=zp, bits=cfg.bits, weights=f"{n * cfg.bits / 8:,.0f}"))
+                 zp=zp, bits=cfg.bits, weights=f"{n * cfg.bits / 8:,.0f}",
+                 scale_bytes=results[0].cost.scale_bytes))
 
 
 def headline(comp: Comparison, group: GranularityResult | None) -> None:

@@ -41,6 +41,8 @@ class Control:
     help: str | None = None
     fmt: str | None = None
     option_prefix: str | None = None
+    #: ``(name, value)`` pairs formatted into the help text (numbers that come from the code).
+    help_values: tuple = ()
 
     def parse(self, raw: str | None) -> Any:
         """The value a URL string stands for, or the default when it is missing or invalid."""
@@ -102,7 +104,7 @@ def widget(control: Control, container: Any = None) -> Any:
         drawn.append(control)
     box = container if container is not None else st.sidebar
     label = t(control.label)
-    helptext = t(control.help) if control.help else None
+    helptext = t(control.help, **dict(control.help_values)) if control.help else None
     k = control.key
     if control.kind == "select":
         return box.selectbox(label, control.options, key=k, help=helptext,

@@ -30,6 +30,22 @@ def test_the_page_renders_formulas_pictures_and_sources(open_app):
     pg.shot("learn-gaps")
 
 
+def test_the_corrected_lessons_show_their_numbers(open_app):
+    pg = open_app("learn")
+    assert_clean(pg)
+    slip = pg.locator("[data-testid=stAlert]").filter(has_text="a slip in the notes")
+    slip.scroll_into_view_if_needed()
+    assert "the notes' zp = -64 is subtracted, PyTorch's Z = 64 is added" in slip.inner_text()
+    pg.shot("learn-zero-point-meanings")
+    rules = pg.get_by_text("Which toolchain divides by what.")
+    rules.scroll_into_view_if_needed()
+    pg.shot("learn-symmetric-rules")
+    assert pg.get_by_text("Only PyTorch's Python observers divide by 127.5.").count() == 1
+    pg.locator("h2").filter(has_text="7. In practice").scroll_into_view_if_needed()
+    pg.shot("learn-pytorch-defaults")
+    assert pg.get_by_text("What PyTorch itself uses.").count() == 1
+
+
 def test_predict_then_reveal_the_wasted_codes(open_app):
     pg = open_app("learn?bits=4")
     box = quiz(pg, "Predict, then reveal: which codes are wasted?")

@@ -69,13 +69,18 @@ TEXT = {
         "one spike widens the range for good and every later batch gets coarser steps. The "
         "moving average moves only c of the way towards each batch's own range: a spike "
         "nudges it and is forgotten, and a drift is followed with a lag of about 1/c batches. "
-        "Small c is steady but slow; large c is quick but jumpy.",
+        "Small c is steady but slow; large c is quick but jumpy. PyTorch itself uses the "
+        "moving average by default only in quantization-aware training; after training, its "
+        "x86 default observes activations with a histogram (HistogramObserver), as the Learn "
+        "page's practice section shows.",
         "笔记建议：权重用 MinMax，激活用滑动平均 MinMax。原因如下。**权重是固定的**：整个"
         "张量一次就能看到，真实的最小值和最大值是确定的，MinMax 恰好给出它们；没有什么需要"
         "平均，也不会截断。**激活值逐批变化**：每个校准批次的范围都不同。MinMax 记住它见过的"
         "最极端的值，于是一次尖峰就永久拉宽范围，之后每一批的步长都变粗。滑动平均每次只向该"
         "批自身的范围移动 c 的比例：尖峰只让它稍稍偏移随后被遗忘，漂移则以大约 1/c 批的滞后"
-        "被跟上。c 小则平稳但迟缓，c 大则灵敏但抖动。"),
+        "被跟上。c 小则平稳但迟缓，c 大则灵敏但抖动。PyTorch 自己只在量化感知训练中默认使用"
+        "滑动平均；训练后量化时，它在 x86 上默认用直方图（HistogramObserver）观察激活，见“学习”"
+        "页的实践一节。"),
     "calibration.drift": ("Drift of the scale per batch", "每批尺度漂移"),
     "calibration.spike": ("Probability of a spike per batch", "每批出现尖峰的概率"),
     "calibration.stream.caption": ("{batches} batches of {size} ReLU activations; the scale "
@@ -97,9 +102,12 @@ TEXT = {
     "calibration.sidebar": ("Calibrator parameters", "校准器参数"),
     "calibration.stream_c": ("Averaging constant c of the stream", "数据流的平均系数 c"),
     "calibration.stream_c.help": ("Each batch moves the range c of the way to the batch's own "
-                                  "min and max. PyTorch's default 0.01 suits thousands of "
-                                  "calibration batches; with 50, 0.1 keeps up with the drift.",
+                                  "min and max. PyTorch's default {c_torch} "
+                                  "(MovingAverageMinMaxObserver's averaging_constant) suits "
+                                  "thousands of calibration batches; with {batches}, {c_stream} "
+                                  "keeps up with the drift.",
                                   "每一批把范围向该批自身的最小值和最大值移动 c 的比例。"
-                                  "PyTorch 默认的 0.01 适合上千个校准批次；只有 50 批时，"
-                                  "0.1 才跟得上漂移。"),
+                                  "PyTorch 默认的 {c_torch}（MovingAverageMinMaxObserver 的 "
+                                  "averaging_constant）适合上千个校准批次；只有 {batches} 批时，"
+                                  "{c_stream} 才跟得上漂移。"),
 }

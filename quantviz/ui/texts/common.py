@@ -32,8 +32,9 @@ TEXT = {
                           "[low, high] 内各值等概率：网格最理想的情形。"),
     "dist.laplace.desc": ("Sharper peak and longer tails than the normal.",
                           "比正态分布峰更尖、尾更长。"),
-    "dist.relu.desc": ("A normal with the negatives set to 0: half the values are exactly 0 and "
-                       "none is negative.", "负值被置 0 的正态分布：一半数值恰为 0，没有负值。"),
+    "dist.relu.desc": ("A normal with the negatives set to 0: none is negative, and with mean 0 "
+                       "half the values are exactly 0.",
+                       "负值被置 0 的正态分布：没有负值；均值为 0 时一半数值恰为 0。"),
     "dist.student_t.desc": ("Rare large values stretch the min/max range.",
                             "少见的大值会拉宽 min/max 范围。"),
     "dist.lognormal.desc": ("Positive and skewed, with a long right tail.", "恒正且偏斜，右尾很长。"),
@@ -93,8 +94,9 @@ TEXT = {
     "signed.help": ("Signed: [-2^(b-1), 2^(b-1)-1]. Unsigned: [0, 2^b-1].",
                     "有符号：[-2^(b-1), 2^(b-1)-1]。无符号：[0, 2^b-1]。"),
     "narrow.label": ("Narrow range", "窄范围"),
-    "narrow.help": ("Drop the lowest code (int8: -127..127) so the signed range is symmetric.",
-                    "去掉最小的码（int8：-127..127），使有符号范围对称。"),
+    "narrow.help": ("Drop the lowest code (int8: {qmin}..{qmax}) so the signed range is "
+                    "symmetric.",
+                    "去掉最小的码（int8：{qmin}..{qmax}），使有符号范围对称。"),
     "rounding.label": ("Rounding", "取整方式"),
     "rounding.label.half_even": ("Half to even (PyTorch)", "四舍六入五成双（PyTorch）"),
     "rounding.label.half_away": ("Half away from zero", "四舍五入（远离零）"),
@@ -117,8 +119,9 @@ TEXT = {
     "calib.label.percentile": ("Percentile", "百分位数"),
     "calib.label.mse": ("Minimum MSE", "最小 MSE"),
     "calib.label.entropy": ("Entropy (KL)", "熵（KL 散度）"),
-    "calib.help": ("How [x_min, x_max] is chosen. Moving average feeds the tensor in 32 batches.",
-                   "如何选择 [x_min, x_max]。滑动平均把张量分成 32 批依次输入。"),
+    "calib.help": ("How [x_min, x_max] is chosen. Moving average feeds the tensor in {batches} "
+                   "batches.",
+                   "如何选择 [x_min, x_max]。滑动平均把张量分成 {batches} 批依次输入。"),
     "pct.label": ("Percentile", "百分位"),
     "avg.label": ("Averaging constant c", "平均系数 c"),
 }

@@ -4,27 +4,44 @@ TEXT = {
     "explore.nav": ("Explore", "探索"),
     "explore.title": ("Explore: what quantization does to a tensor",
                       "探索：量化对一个张量做了什么"),
-    "explore.intro": ("Pick a tensor and a scheme in the sidebar. Every number below is computed "
-                      "the way PyTorch computes it, bit for bit.",
-                      "在侧边栏选择张量与量化方案。下面每个数字都按 PyTorch 的方式逐位精确计算。"),
+    "explore.intro": ("Pick a tensor and a scheme in the sidebar. With MinMax or moving-average "
+                      "calibration every number below equals what PyTorch's observers and "
+                      "fake_quantize give for the same integer range passed explicitly "
+                      "(quant_min, quant_max), bit for bit; Percentile, MSE and Entropy are "
+                      "calibrators of our own. Where other toolchains' defaults differ, the "
+                      "Learn page shows.",
+                      "在侧边栏选择张量与量化方案。使用 MinMax 或滑动平均校准时，下面每个数字都与 "
+                      "PyTorch 的观察器和 fake_quantize 在显式给定同一整数范围（quant_min、"
+                      "quant_max）时的结果逐位一致；百分位、MSE 与熵是我们自己的校准器。其他工具链"
+                      "的默认做法有何不同，见“学习”页。"),
     "preset.heading": ("**Presets**: one click sets the controls for a classic case.",
                        "**预设**：一键设置一个经典案例。"),
     "preset.weights": ("Weights", "权重"),
-    "preset.weights.help": ("Symmetric signed int8 with MinMax: the usual choice for weights.",
-                            "对称有符号 int8 加 MinMax：权重的常用选择。"),
+    "preset.weights.help": ("Symmetric signed int8 with MinMax: the usual choice for weights "
+                            "(PyTorch's x86 default adds one scale per output channel; see the "
+                            "Per-channel page).",
+                            "对称有符号 int8 加 MinMax：权重的常用选择（PyTorch 在 x86 上的默认"
+                            "设置还会每个输出通道一个 scale，见“逐通道”页）。"),
     "preset.activations": ("Activations", "激活"),
-    "preset.activations.help": ("Asymmetric uint8 with a moving-average MinMax: the usual "
-                                "choice for activations, which change from batch to batch.",
-                                "非对称 uint8 加滑动平均 MinMax：激活值逐批变化时的常用选择。"),
+    "preset.activations.help": ("Asymmetric uint8 with a moving-average MinMax: the notes' "
+                                "advice for activations, which change from batch to batch, and "
+                                "PyTorch's default in quantization-aware training. After "
+                                "training, PyTorch's x86 default is a histogram observer with "
+                                "one bit less (Learn, section 7).",
+                                "非对称 uint8 加滑动平均 MinMax：笔记对逐批变化的激活值的建议，也是 "
+                                "PyTorch 量化感知训练的默认设置。训练后量化时，PyTorch 在 x86 上"
+                                "默认用直方图观察器并少用一位（见“学习”第 7 节）。"),
     "preset.relu_signed": ("ReLU, signed symmetric", "ReLU + 有符号对称"),
     "preset.relu_signed.help": ("ReLU outputs are never negative, so signed symmetric "
                                 "quantization leaves every negative code unused: one bit wasted.",
                                 "ReLU 输出没有负值，有符号对称量化让所有负码闲置：浪费一位。"),
     "preset.all_positive": ("All-positive data", "全正数据"),
-    "preset.all_positive.help": ("Data in [1, 3]: the notes' formula would send 0.0 outside the "
-                                 "integer range; PyTorch widens the range to include 0.",
-                                 "数据位于 [1, 3]：笔记中的公式会把 0.0 映射到整数范围之外；"
-                                 "PyTorch 会把范围扩展到包含 0。"),
+    "preset.all_positive.help": ("Uniform data above 0 (by default in [{low}, {high}]): the "
+                                 "notes' formula would send 0.0 outside the integer range; "
+                                 "PyTorch's observers widen the range to include 0.",
+                                 "大于 0 的均匀分布数据（默认位于 [{low}, {high}]）：笔记中的公式"
+                                 "会把 0.0 映射到整数范围之外；PyTorch 的观察器会把范围扩展到"
+                                 "包含 0。"),
     "preset.outliers": ("Outliers", "离群值"),
     "preset.outliers.help": ("A few large values stretch MinMax's range and coarsen the grid "
                              "for everything else; try Percentile or MSE calibration.",
@@ -40,8 +57,11 @@ TEXT = {
                           "精确值：x_min = {lo}，x_max = {hi}（float32）。"),
     "defs.heading": ("How these numbers are defined", "这些数字的定义"),
     "metric.codes_used": ("codes used", "已用码数"),
-    "metric.codes_used.help": ("Distinct integer codes that occur, out of all 2^bits codes.",
-                               "实际出现的不同整数码个数，相对全部 2^bits 个码。"),
+    "metric.codes_used.help": ("Distinct integer codes that occur, out of the qmax − qmin + 1 "
+                               "codes of the integer range (2^bits, one fewer with the narrow "
+                               "range).",
+                               "实际出现的不同整数码个数，相对整数范围内全部 qmax − qmin + 1 个码"
+                               "（2^bits 个，窄范围时少一个）。"),
     "metric.mse.help": ("Rounding part {rounding}, clipping part {clipping}; uniform-noise "
                         "prediction scale²/12 = {uniform}.",
                         "取整部分 {rounding}，截断部分 {clipping}；均匀噪声预测 "
@@ -79,26 +99,39 @@ TEXT = {
                      "笔记的约定（`-zp`，其中 `zp = -Z`）："),
     "gap.zero_outside": ("The data lie in [{lo}, {hi}] and do not contain 0. The notes' formula "
                          "(scale = {scale}, zp = round(x_min/scale) = {zp}) sends 0.0 to code "
-                         "{code}, outside [0, {top}]: 0.0 is no longer exact. PyTorch widens the "
-                         "range to include 0, so 0.0 maps to Z = {Z} exactly, at the cost of "
+                         "{code}, outside [0, {top}]: 0.0 is no longer exact. PyTorch's "
+                         "observers widen the range to include 0 (observer.py, "
+                         "_calculate_qparams), so 0.0 maps to Z = {Z} exactly, at the cost of "
                          "codes no value uses.",
                          "数据位于 [{lo}, {hi}]，不包含 0。笔记中的公式（scale = {scale}，"
                          "zp = round(x_min/scale) = {zp}）把 0.0 映射到码 {code}，超出 "
-                         "[0, {top}]：0.0 不再精确。PyTorch 把范围扩展到包含 0，于是 0.0 精确地"
-                         "映射到 Z = {Z}，代价是一些码没有数值使用。"),
+                         "[0, {top}]：0.0 不再精确。PyTorch 的观察器把范围扩展到包含 0"
+                         "（observer.py，_calculate_qparams），于是 0.0 精确地映射到 Z = {Z}，"
+                         "代价是一些码没有数值使用。"),
     "gap.clipping": ("{pct} % of the values lie beyond the calibrated range and saturate at "
                      "qmin or qmax. The notes do not clamp; real kernels do, and this clipping "
                      "error is counted apart from the rounding error.",
                      "{pct} % 的数值超出校准范围，饱和到 qmin 或 qmax。笔记没有截断这一步；"
                      "真实的算子会截断，这部分截断误差与取整误差分开统计。"),
-    "gap.full_range": ("Full-range signed symmetric divides by (qmax - qmin)/2 = {denom}: +max "
-                       "lands on a half step and saturates at qmax, while -max reaches qmin. "
-                       "Narrow range divides by {narrow} instead.",
-                       "全范围有符号对称量化除以 (qmax - qmin)/2 = {denom}：+max 落在半步上并饱和"
-                       "到 qmax，而 -max 到达 qmin。窄范围则除以 {narrow}。"),
-    "gap.degenerate": ("The range is empty (all values equal to 0): scale falls to its floor "
-                       "eps = 2^-23 so that nothing divides by zero.",
-                       "范围为空（所有值都为 0）：scale 取下限 eps = 2^-23，避免除以零。"),
+    "gap.full_range": ("Full-range signed symmetric divides by (qmax - qmin)/2 = {denom}, as "
+                       "PyTorch's Python observers do: ±max land on ±{denom} steps, half a step "
+                       "off the grid, so +max ends on qmax while -max reaches qmin or stops one "
+                       "code short, depending on the last bit of the float32 reciprocal 1/scale. "
+                       "TensorRT (pytorch-quantization) uses the narrow range and divides by "
+                       "{narrow}, as ONNX Runtime does for int8 and int16; "
+                       "PyTorch's fused observer for quantization-aware training divides by "
+                       "{narrow} on the full range (Learn, section 6).",
+                       "全范围有符号对称量化除以 (qmax - qmin)/2 = {denom}，PyTorch 的 Python 观察器"
+                       "正是如此：±max 落在 ±{denom} 步处，偏离网格半步，于是 +max 落到 qmax，而 "
+                       "-max 能否到达 qmin 取决于 float32 倒数 1/scale 的最后一位，也可能差一个码。"
+                       "TensorRT（pytorch-quantization）用窄范围，除以 {narrow}，ONNX Runtime 对 int8 和 int16 "
+                       "也是如此；PyTorch 用于量化感知训练"
+                       "的融合观察器在全范围上除以 {narrow}（见“学习”第 6 节）。"),
+    "gap.degenerate": ("The calibrated range is too narrow for the grid (all zeros, or nearly "
+                       "so): scale sits at its floor eps = {eps}, PyTorch's "
+                       "torch.finfo(torch.float32).eps, so that nothing divides by zero.",
+                       "校准范围对网格来说太窄（全为 0 或几乎如此）：scale 停在下限 eps = {eps}，"
+                       "即 PyTorch 的 torch.finfo(torch.float32).eps，避免除以零。"),
     "arith.heading": ("Where the arithmetics disagree on this tensor: {total} codes",
                       "各种算术在这个张量上的分歧：{total} 个码"),
     "arith.intro": ("The same range, three ways to compute the codes. PyTorch's fake_quantize "

@@ -41,9 +41,9 @@ TEXT = {
     "learn.q1.heading": ("**Predict, then reveal: which codes are wasted?**",
                          "**先猜再看：哪些码被浪费了？**"),
     "learn.q1.question": (
-        "ReLU6 outputs lie in [0, 6]. They are quantized to signed symmetric {bits}-bit "
+        "ReLU6 outputs lie in [{lo}, {hi}]. They are quantized to signed symmetric {bits}-bit "
         "integers, [{qmin}, {qmax}]. Which codes can no output ever reach?",
-        "ReLU6 的输出位于 [0, 6]，被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。"
+        "ReLU6 的输出位于 [{lo}, {hi}]，被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。"
         "哪些码是任何输出都到不了的？"),
     "learn.q1.choice": ("Your answer", "你的答案"),
     "learn.quiz1.none": ("none: every code can occur", "没有：每个码都可能出现"),
@@ -52,26 +52,27 @@ TEXT = {
     "learn.quiz1.lowest": ("only the lowest code, q_min", "只有最小的码 q_min"),
     "learn.quiz1.upper_half": ("the upper half of the codes", "上半部分的码"),
     "learn.q1.answer": (
-        "{verdict} The scale is 6 / {div} = {scale}; 0.0 goes to code {lo} and 6.0 to code "
-        "{hi}. Unreachable: {spans}, that is {wasted} of {levels} codes.",
-        "{verdict} scale = 6 / {div} = {scale}；0.0 映射到码 {lo}，6.0 映射到码 {hi}。到不了的"
-        "码：{spans}，共 {wasted} 个（总共 {levels} 个）。"),
+        "{verdict} The scale is {top} / {div} = {scale}; {bottom} goes to code {lo} and {top} "
+        "to code {hi}. Unreachable: {spans}, that is {wasted} of {levels} codes.",
+        "{verdict} scale = {top} / {div} = {scale}；{bottom} 映射到码 {lo}，{top} 映射到码 {hi}。"
+        "到不了的码：{spans}，共 {wasted} 个（总共 {levels} 个）。"),
     "learn.q2.heading": ("**Predict, then reveal: the zero point**", "**先猜再看：零点**"),
     "learn.q2.range": ("Range", "范围"),
     "learn.q2.range.a": ("[−1, 3]", "[−1, 3]"),
     "learn.q2.range.b": ("[−0.5, 2]", "[−0.5, 2]"),
     "learn.q2.range.c": ("[−4.2, 1.3]", "[−4.2, 1.3]"),
     "learn.q2.question": (
-        "A tensor's values span [{lo}, {hi}]. Under unsigned asymmetric 8-bit quantization "
-        "in PyTorch's convention, q = round(x / s) + Z, which code Z stands for 0.0?",
+        "A tensor's values span [{lo}, {hi}]. Under unsigned asymmetric {bits}-bit "
+        "quantization in PyTorch's convention, q = round(x / s) + Z, which code Z stands for "
+        "0.0?",
         "一个张量的数值范围是 [{lo}, {hi}]。按 PyTorch 的约定 q = round(x / s) + Z 做无符号非"
-        "对称 8 位量化，代表 0.0 的码 Z 是多少？"),
+        "对称 {bits} 位量化，代表 0.0 的码 Z 是多少？"),
     "learn.q2.guess": ("Your guess for Z", "你猜的 Z"),
     "learn.q2.answer": (
-        "{verdict} s = ({hi} − ({lo})) / 255 = {scale}, and Z = 0 − round({lo} / s) = "
-        "−round({ratio}) = **{Z}**.",
-        "{verdict} s = ({hi} − ({lo})) / 255 = {scale}，Z = 0 − round({lo} / s) = "
-        "−round({ratio}) = **{Z}**。"),
+        "{verdict} s = ({hi} − ({lo})) / {levels} = {scale}, and Z = {qmin} − round({lo} / s) "
+        "= {qmin} − round({ratio}) = **{Z}**.",
+        "{verdict} s = ({hi} − ({lo})) / {levels} = {scale}，Z = {qmin} − round({lo} / s) = "
+        "{qmin} − round({ratio}) = **{Z}**。"),
     "learn.q3.heading": ("**Predict, then reveal: does 0.0 survive?**",
                          "**先猜再看：0.0 能原样回来吗？**"),
     "learn.q3.case": ("Situation", "情形"),
@@ -129,11 +130,12 @@ TEXT = {
     "learn.s1.relu": (
         "- **Symmetric wastes codes when the data lean to one side.** The classic case is the "
         "output of a ReLU: nothing is negative, so the negative half of a signed symmetric grid "
-        "is never used. For ReLU6 outputs in [0, 6] at {bits} bits only codes {lo} … {hi} can "
+        "is never used. For ReLU6 outputs in [{r_lo}, {r_hi}] at {bits} bits only codes {lo} … "
+        "{hi} can "
         "occur: {wasted} of {levels} codes are wasted, and what is left carries {eff} bits "
         "instead of {bits}.",
         "- **数据偏向一侧时，对称量化会浪费码。** 典型的例子是 ReLU 的输出：没有负值，所以有符号"
-        "对称网格的负半边永远用不到。ReLU6 的输出在 [0, 6]，{bits} 位时只可能出现码 {lo} … "
+        "对称网格的负半边永远用不到。ReLU6 的输出在 [{r_lo}, {r_hi}]，{bits} 位时只可能出现码 {lo} … "
         "{hi}：{levels} 个码中浪费了 {wasted} 个，剩下的只相当于 {eff} 位而不是 {bits} 位。"),
     "learn.s1.simple": (
         "- **Symmetric is simpler to compute with.** An integer matrix product multiplies "
@@ -171,8 +173,14 @@ TEXT = {
         "**Equation (2).** With the scale, equation (1) becomes a division, and the division "
         "splits in two:",
         "**式 (2)。** 有了 scale，式 (1) 就成了一次除法，而这个除法可以拆成两项："),
-    "learn.s2.eqzp": ("**The zero point** is the second part: x_min counted in steps.",
-                      "**零点** 就是第二项：以步长为单位度量的 x_min。"),
+    "learn.s2.eqzp": (
+        "**The notes' zero point** zp is the second part: x_min counted in steps. Its sign "
+        "follows x_min (negative when x_min < 0), and the next equations *subtract* it, so "
+        "0.0 ends up on code −zp. Section 4 meets the zero point in its other meaning, the "
+        "code that stands for 0.0: that is −zp, and what PyTorch calls Z.",
+        "**笔记中的零点** zp 就是第二项：以步长为单位度量的 x_min。它的符号随 x_min（x_min < 0 "
+        "时为负），而后面的公式是*减去*它，所以 0.0 最终落在码 −zp 上。第 4 节会遇到零点的另一种"
+        "含义——代表 0.0 的那个码：它等于 −zp，也就是 PyTorch 所说的 Z。"),
     "learn.s2.eq3": ("**Equation (3).** So the code is the value in steps minus the zero point:",
                      "**式 (3)。** 于是整数码等于以步长计的数值减去零点："),
     "learn.s2.eq4": (
@@ -203,11 +211,30 @@ TEXT = {
         "笔记中这段推导的前几步参考了 Distiller 文档；对零点取整这最后一步是笔记作者自己加的，"
         "并欢迎读者指正。"),
     "learn.s2.pytorch": (
-        "**The same in PyTorch.** PyTorch (like ONNX and TFLite) adds the zero point instead "
-        "of subtracting it, first widens the range to include 0, clamps the code into "
-        "[q_min, q_max], and computes in float32:",
-        "**PyTorch 中的同一件事。** PyTorch（以及 ONNX、TFLite）是加上零点而不是减去它；它会先把"
-        "范围扩展到包含 0，把码截断到 [q_min, q_max] 之内，并用 float32 计算："),
+        "**The same in PyTorch.** PyTorch adds its zero point Z instead of subtracting zp, "
+        "as ONNX's QuantizeLinear and TFLite do. Its observers first widen the range to "
+        "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
+        "kernel then clamps the code into [q_min, q_max]; all in float32:",
+        "**PyTorch 中的同一件事。** PyTorch 是加上零点 Z，而不是减去 zp，ONNX 的 QuantizeLinear "
+        "和 TFLite 也是如此。它的观察器（observer）先把范围扩展到包含 0（torch/ao/quantization/"
+        "observer.py 中的 `_calculate_qparams`）；量化算子再把码截断到 [q_min, q_max] 之内；全部用 "
+        "float32 计算："),
+    "learn.s2.widening": (
+        "Widening the range is the calibrator's job, not the quantize operator's. ONNX's "
+        "QuantizeLinear only divides, rounds half to even and saturates: "
+        "y = saturate(round(x / y_scale) + y_zero_point) (the operator's specification). "
+        "ONNX Runtime's calibration widens in `quant_utils.compute_scale_zp` (rmin = min(rmin, "
+        "0), rmax = max(rmax, 0)), and the TFLite converter in `GetAsymmetricQuantizationParams` "
+        "(tensorflow/lite/tools/optimize/quantization_utils.cc). TensorFlow's fake-quant op for "
+        "training nudges instead: for 0 < min it shifts [min, max] to [0, max − min] "
+        "(`tf.quantization.fake_quant_with_min_max_args`).",
+        "扩展范围是校准器的工作，而不是量化算子的工作。ONNX 的 QuantizeLinear 只做除法、四舍六入"
+        "五成双取整和饱和截断：y = saturate(round(x / y_scale) + y_zero_point)（见该算子的规范）。"
+        "ONNX Runtime 的校准在 `quant_utils.compute_scale_zp` 中扩展范围（rmin = min(rmin, 0)，"
+        "rmax = max(rmax, 0)），TFLite 转换器在 `GetAsymmetricQuantizationParams`（tensorflow/lite/"
+        "tools/optimize/quantization_utils.cc）中扩展。TensorFlow 训练用的伪量化算子则是“微调”"
+        "范围：当 0 < min 时，它把 [min, max] 平移为 [0, max − min]"
+        "（`tf.quantization.fake_quant_with_min_max_args`）。"),
     "learn.s2.pytorch_numbers": ("With your numbers, in float32:", "代入你的数字（float32）："),
     "learn.s2.link_same": ("So Z = −zp: here Z = {Z} and zp = {zp}.",
                            "因此 Z = −zp：这里 Z = {Z}，zp = {zp}。"),
@@ -246,11 +273,37 @@ TEXT = {
     # --- 4. the zero point and 0.0 ------------------------------------------------------------
     "learn.s4.heading": ("4. Why 0.0 must come back exactly", "4. 为什么 0.0 必须精确地回来"),
     "learn.s4.intro": (
-        "The zero point is the code that stands for 0.0. Because it is an integer, 0.0 "
-        "quantizes to a code with no rounding at all, and that code dequantizes to exactly "
-        "0.0:",
-        "零点就是代表 0.0 的那个码。因为它是整数，0.0 量化时完全没有取整误差，而这个码反量化后"
-        "又严格等于 0.0："),
+        "In section 2 the zero point was x_min counted in steps: zp = round(x_min / scale) = "
+        "{zp} here, subtracted in x_q = round(x_f / scale) − zp. So the code that stands for "
+        "0.0 is −zp = {code}. Because zp is an integer, 0.0 quantizes to that code with no "
+        "rounding at all, and the code dequantizes to exactly 0.0:",
+        "第 2 节中的零点是以步长计的 x_min：这里 zp = round(x_min / scale) = {zp}，在 "
+        "x_q = round(x_f / scale) − zp 中被减去。所以代表 0.0 的码是 −zp = {code}。因为 zp 是整数，"
+        "0.0 量化到这个码时完全没有取整误差，而这个码反量化后又严格等于 0.0："),
+    "learn.s4.slip": (
+        "**Two meanings, two signs, and a slip in the notes.** The notes' note on the zero "
+        "point opens with “zeropoint is the integer that 0.0 maps to after quantization” "
+        "(“`zeropoint`浮点数0.0量化后对应的整型数”), yet the formula right below it, "
+        "0.0 → −zeropoint → 0.0, and their equation (4) send 0.0 to −zeropoint. The sentence "
+        "describes the other convention: PyTorch, ONNX and TFLite *add* their zero point, "
+        "q = round(x / s) + Z, so their Z is the code of 0.0 and Z = −zp. Read each formula "
+        "with its own sign: the notes' zp = {zp} is subtracted, PyTorch's Z = {Z} is added.",
+        "**两种含义、两种符号，以及笔记中的一处笔误。** 笔记关于零点的说明开头写道"
+        "“`zeropoint`浮点数0.0量化后对应的整型数”，可紧接着的公式 0.0 → −zeropoint → 0.0 以及"
+        "式 (4) 都把 0.0 映射到 −zeropoint。那句话描述的其实是另一种约定：PyTorch、ONNX 和 "
+        "TFLite 是*加上*零点，q = round(x / s) + Z，所以它们的 Z 才是 0.0 的码，且 Z = −zp。"
+        "每个公式要按它自己的符号来读：笔记的 zp = {zp} 是被减去的，PyTorch 的 Z = {Z} 是被加上"
+        "的。"),
+    "learn.s4.slip_widened": (
+        "Here Z ≠ −zp: your range does not contain 0, so −zp = {code} lies outside [0, {top}], "
+        "while PyTorch widened the range and got Z = {Z} (section 6).",
+        "这里 Z ≠ −zp：你的范围不包含 0，所以 −zp = {code} 超出 [0, {top}]，而 PyTorch 扩展了范围，"
+        "得到 Z = {Z}（见第 6 节）。"),
+    "learn.s4.slip_tie": (
+        "Here Z ≠ −zp: x_min / scale = {exact} lies on a half step, and float32 rounding tipped "
+        "PyTorch's zero point the other way.",
+        "这里 Z ≠ −zp：x_min / scale = {exact} 恰好落在半步上，float32 的舍入让 PyTorch 的零点往"
+        "另一边取整了。"),
     "learn.s4.why": (
         "This matters because networks are full of zeros that mean something: the padding "
         "around an image or a sequence, masked positions, the zeros a ReLU outputs. If 0.0 "
@@ -322,9 +375,11 @@ TEXT = {
         "Libraries and papers disagree on the sign of the zero point and on what to store. "
         "Here are the parameters of your example (unsigned asymmetric, {bits} bits) in each "
         "convention, and x_f = {x} through each one's formula: every line lands on the same "
-        "code and the same value.",
+        "code and the same value (Distiller adds its zero point before rounding, which can "
+        "move a value exactly half-way between two codes by one).",
         "各个库与论文在零点的符号和存储内容上并不统一。下面是你的例子（无符号非对称，{bits} 位）"
-        "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同。"),
+        "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同"
+        "（Distiller 在取整之前加减零点，恰好位于两个码正中间的数值可能因此相差一个码）。"),
     "learn.col.convention": ("convention", "约定"),
     "learn.col.parameter": ("parameters", "参数"),
     "learn.col.value": ("value", "数值"),
@@ -333,8 +388,18 @@ TEXT = {
     "learn.conv.notes": ("The notes, Distiller: q = round(x/s) − zp, with zp = −Z",
                          "笔记、Distiller：q = round(x/s) − zp，其中 zp = −Z"),
     "learn.conv.aimet": ("AIMET: offset = −Z", "AIMET：offset = −Z"),
-    "learn.conv.multiplier": ("Multiplier form (NVIDIA; Distiller's scale factor): m = 1/s",
-                              "乘数形式（NVIDIA；Distiller 的 scale factor）：m = 1/s"),
+    "learn.conv.multiplier": (
+        "Multiplier form (Distiller's scale factor): m = 1/s, q = round(m·x − zp)",
+        "乘数形式（Distiller 的 scale factor）：m = 1/s，q = round(m·x − zp)"),
+    "learn.s5.nvidia": (
+        "NVIDIA's pytorch-quantization (for TensorRT) multiplies too, by m = (2^(b−1) − 1) / "
+        "amax, but it is symmetric only: its quantizer has no zero point "
+        "(`_tensor_quant` in tensor_quant.py: q = clamp(round(x · m))), so it cannot write this "
+        "asymmetric example. Section 6 shows its symmetric scale beside the others.",
+        "NVIDIA 的 pytorch-quantization（用于 TensorRT）也用乘数，m = (2^(b−1) − 1) / amax，但它只"
+        "支持对称量化：它的量化器没有零点（tensor_quant.py 中的 `_tensor_quant`："
+        "q = clamp(round(x · m))），所以写不出这个非对称的例子。第 6 节把它的对称 scale 与其他"
+        "工具并列展示。"),
     "learn.conv.nncf": ("NNCF: input_low, input_high, levels (codes counted from 0)",
                         "NNCF：input_low、input_high、levels（码从 0 开始计）"),
 
@@ -366,10 +431,11 @@ TEXT = {
         "这个范围包含 0：按笔记的公式 0.0 映射到码 {code}，位于 [0, {top}] 之内，能精确回来。"
         "选一个不含 0 的范围才能看到问题。"),
     "learn.s6.zero.pytorch": (
-        "PyTorch first widens the range to [min(x_min, 0), max(x_max, 0)]: scale = {scale}, "
+        "PyTorch's observers first widen the range to [min(x_min, 0), max(x_max, 0)]: "
+        "scale = {scale}, "
         "Z = {Z}, and 0.0 comes back as {hat}. The price: {wasted} of {levels} codes lie "
         "between 0 and the data, where no value falls.",
-        "PyTorch 先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：scale = {scale}，Z = {Z}，0.0 "
+        "PyTorch 的观察器先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：scale = {scale}，Z = {Z}，0.0 "
         "回来时是 {hat}。代价是：{levels} 个码中有 {wasted} 个落在 0 与数据之间，没有任何数值用"
         "到它们。"),
     "learn.s6.clamp.heading": ("Values beyond the range: clamping", "超出范围的数值：截断"),
@@ -398,13 +464,66 @@ TEXT = {
                              "对称量化：全范围还是窄范围"),
     "learn.s6.sym.text": (
         "The notes map [−max, +max] onto \"the symmetric integer interval\", but a signed "
-        "n-bit integer is not symmetric: int8 holds −128 … 127. Dividing by "
-        "(q_max − q_min) / 2, which is 127.5 for int8, keeps all the codes but puts ±max on "
-        "±127.5, half a step off the grid. The narrow range −127 … 127 divides by 127 and "
+        "{bits}-bit integer is not symmetric: it holds {qmin} … {qmax}. Dividing by "
+        "(q_max − q_min) / 2 = {div_full} keeps all the codes but puts ±max on ±{div_full}, "
+        "half a step off the grid. The narrow range {nmin} … {qmax} divides by {div_narrow} and "
         "puts ±max exactly on a code. Largest magnitude:",
-        "笔记把 [−max, +max] 映射到“对称的整数区间”，但有符号 n 位整数并不对称：int8 是 −128 … "
-        "127。除以 (q_max − q_min) / 2（int8 为 127.5）能保留所有的码，却让 ±max 落在 ±127.5，"
-        "正好偏离网格半步。窄范围 −127 … 127 除以 127，使 ±max 恰好落在码上。最大绝对值："),
+        "笔记把 [−max, +max] 映射到“对称的整数区间”，但有符号 {bits} 位整数并不对称：它是 "
+        "{qmin} … {qmax}。除以 (q_max − q_min) / 2 = {div_full} 能保留所有的码，却让 ±max 落在 "
+        "±{div_full}，正好偏离网格半步。窄范围 {nmin} … {qmax} 除以 {div_narrow}，使 ±max 恰好落"
+        "在码上。最大绝对值："),
+    "learn.s6.rules.heading": ("**Which toolchain divides by what.**",
+                               "**各工具链分别除以多少。**"),
+    "learn.s6.rules.text": (
+        "The same max |x| = {amax} at {bits} bits, under each toolchain's own rule, computed "
+        "here the way each computes it:",
+        "同一个 max |x| = {amax}、{bits} 位，按各工具链自己的规则、以各自的计算方式得到："),
+    "learn.col.toolchain": ("toolchain (source checked)", "工具链（核对过的来源）"),
+    "learn.col.steps": ("+max lands on (steps)", "+max 落在（步数）"),
+    "learn.rule.pytorch_observer": ("PyTorch Python observers (observer.py)",
+                                    "PyTorch Python 观察器（observer.py）"),
+    "learn.rule.pytorch_fused": ("PyTorch fused QAT observer (C++, run)",
+                                 "PyTorch 融合 QAT 观察器（C++，实际运行）"),
+    "learn.rule.onnxruntime": ("ONNX Runtime (compute_scale_zp)",
+                               "ONNX Runtime（compute_scale_zp）"),
+    "learn.rule.tensorrt": ("TensorRT (pytorch-quantization)",
+                            "TensorRT（pytorch-quantization）"),
+    "learn.s6.rules.sources": (
+        "Checked against: PyTorch 2.13's `_calculate_qparams` (torch/ao/quantization/"
+        "observer.py), used by MinMaxObserver and MovingAverageMinMaxObserver; its "
+        "FusedMovingAvgObsFakeQuantize (`torch.fused_moving_avg_obs_fake_quant`, C++), by "
+        "running it; ONNX Runtime 1.32's `quant_utils.compute_scale_zp` with "
+        "`get_qmin_qmax_for_qType(..., symmetric=True)`; NVIDIA pytorch-quantization's "
+        "`_tensor_quant` (tensor_quant.py), whose kernel multiplies by (2^(b−1) − 1) / amax.",
+        "核对来源：PyTorch 2.13 的 `_calculate_qparams`（torch/ao/quantization/observer.py），"
+        "MinMaxObserver 与 MovingAverageMinMaxObserver 都用它；FusedMovingAvgObsFakeQuantize"
+        "（`torch.fused_moving_avg_obs_fake_quant`，C++），通过实际运行核对；ONNX Runtime 1.32 的 "
+        "`quant_utils.compute_scale_zp` 配合 `get_qmin_qmax_for_qType(..., symmetric=True)`；"
+        "NVIDIA pytorch-quantization 的 `_tensor_quant`（tensor_quant.py），其算子乘以 "
+        "(2^(b−1) − 1) / amax。"),
+    "learn.s6.rules.after": (
+        "Only PyTorch's Python observers divide by {div_observer}. PyTorch's own fused observer "
+        "for quantization-aware training divides by {div_fused} on the same {qmin} … {qmax}, so "
+        "moving from post-training quantization to quantization-aware training changes the "
+        "scale of the same max |x| by the factor {ratio}.",
+        "只有 PyTorch 的 Python 观察器除以 {div_observer}。PyTorch 自己用于量化感知训练的融合观察"
+        "器在同样的 {qmin} … {qmax} 上除以 {div_fused}，因此从训练后量化换到量化感知训练，同一个 "
+        "max |x| 的 scale 会变为原来的 {ratio} 倍。"),
+    "learn.s6.rules.ort": (
+        "ONNX Runtime computes its scale for {ort_min} … {ort_max} in float64 and stores it as "
+        "float32; its QuantizeLinear still saturates to the full integer type, but values "
+        "within ±max never reach the code below {ort_min}.",
+        "ONNX Runtime 针对 {ort_min} … {ort_max} 用 float64 计算 scale，再以 float32 存储；它的 "
+        "QuantizeLinear 仍按整个整数类型做饱和截断，但 ±max 以内的数值永远到不了比 {ort_min} "
+        "更小的码。"),
+    "learn.s6.rules.no_ort": (
+        "ONNX Runtime quantizes to {ort_bits}-bit integers only, so it has no row at {bits} bits.",
+        "ONNX Runtime 只量化到 {ort_bits} 位整数，所以 {bits} 位时没有它的一行。"),
+    "learn.s6.rules.floor": (
+        "The fused observer's scale sits at its floor of {floor} here (the Python observers "
+        "go down to eps = {eps}), so +max lands on only {steps} steps.",
+        "这里融合观察器的 scale 停在它的下限 {floor}（Python 观察器的下限是 eps = {eps}），"
+        "所以 +max 只落在 {steps} 步处。"),
     "learn.sym_amax": ("max |x|", "max |x|"),
     "learn.col.range": ("integer range", "整数范围"),
     "learn.col.divisor": ("divisor", "除数"),
@@ -412,9 +531,17 @@ TEXT = {
     "learn.s6.sym.narrow": ("narrow, {qmin} … {qmax}", "窄范围 {qmin} … {qmax}"),
     "learn.s6.sym.after": (
         "Full range: +{amax} comes back as {pos} and −{amax} as {neg}, half a step short or "
-        "long. Narrow range returns both exactly, and simply never uses code {qmin}.",
-        "全范围：+{amax} 回来时是 {pos}，−{amax} 回来时是 {neg}，差了半个步长。窄范围两端都能"
-        "精确回来，只是永远不用码 {qmin}。"),
+        "long.",
+        "全范围：+{amax} 回来时是 {pos}，−{amax} 回来时是 {neg}，差了半个步长。"),
+    "learn.s6.sym.narrow_exact": (
+        "Narrow range returns both exactly, and simply never uses code {qmin}.",
+        "窄范围两端都能精确回来，只是永远不用码 {qmin}。"),
+    "learn.s6.sym.narrow_near": (
+        "Narrow range lands both on ±{nmax} and returns them as {pos} and {neg}: off only in "
+        "the last bit of float32, since {nmax} × scale is rounded once more. It never uses "
+        "code {qmin}.",
+        "窄范围让两端都落在 ±{nmax}，回来时是 {pos} 和 {neg}：只在 float32 的最后一位上有偏差，"
+        "因为 {nmax} × scale 又舍入了一次。它永远不用码 {qmin}。"),
     "learn.s6.sym.reaches": (
         "Here −max · (1/scale) = {t} rounds to {qmin}.",
         "这里 −max · (1/scale) = {t}，取整为 {qmin}。"),
@@ -426,11 +553,13 @@ TEXT = {
         "也到不了 {qmin}。半步往哪边走，取决于一个 float32 的最后一位。"),
     "learn.s6.edge.heading": ("Degenerate ranges", "退化的范围"),
     "learn.s6.edge.text": (
-        "When x_max = x_min the notes' scale is 0 and their formula divides by zero. PyTorch "
-        "floors the scale at eps = 2⁻²³ instead. Each small tensor below goes through MinMax "
-        "and the scheme you pick here (bits from the sidebar):",
-        "当 x_max = x_min 时，笔记中的 scale 为 0，公式会除以零。PyTorch 则给 scale 设下限 "
-        "eps = 2⁻²³。下面每个小张量都用 MinMax 和你在这里选的方案量化（位宽取自侧边栏）："),
+        "When x_max = x_min the notes' scale is 0 and their formula divides by zero. PyTorch's "
+        "observers floor the scale at eps = {eps} (torch.finfo(torch.float32).eps) instead. "
+        "Each small tensor below goes through MinMax and the scheme you pick here (bits from "
+        "the sidebar):",
+        "当 x_max = x_min 时，笔记中的 scale 为 0，公式会除以零。PyTorch 的观察器则给 scale 设"
+        "下限 eps = {eps}（torch.finfo(torch.float32).eps）。下面每个小张量都用 MinMax 和你在这里"
+        "选的方案量化（位宽取自侧边栏）："),
     "learn.col.case": ("tensor", "张量"),
     "learn.col.eps": ("eps floor", "eps 下限"),
     "learn.col.error": ("max |x_hat − x|", "最大 |x_hat − x|"),
@@ -483,6 +612,29 @@ TEXT = {
         "each batch's min and max keeps one unusual batch from stretching the range.",
         "- **激活：非对称量化 + 滑动平均 MinMax 观察器。** 激活往往只在一侧（ReLU），并且逐批"
         "变化；对每批的最小值和最大值做滑动平均，可以避免某一批异常数据把范围拉宽。"),
+    "learn.s7.defaults": (
+        "**What PyTorch itself uses.** The rules above are the notes' advice. PyTorch 2.13's "
+        "own x86 defaults, read by running `get_default_qconfig(\"x86\")` (post-training) "
+        "and `get_default_qat_qconfig(\"x86\")` (quantization-aware training), are below: "
+        "the moving average is its quantization-aware-training default; after training it "
+        "observes activations with a histogram instead, and with reduce_range uses one bit "
+        "less ({r_min} … {r_max}). Weights are per-channel symmetric in both: plain MinMax "
+        "after training, a moving-average MinMax in quantization-aware training.",
+        "**PyTorch 自己用什么。** 上面是笔记给出的建议。PyTorch 2.13 在 x86 上的默认设置见下表，"
+        "它们是运行 `get_default_qconfig(\"x86\")`（训练后量化）和 "
+        "`get_default_qat_qconfig(\"x86\")`（量化感知训练）读出来的：滑动平均是它量化感知训练"
+        "的默认；训练后量化则用直方图观察激活，并且用 reduce_range 少用一位（{r_min} … "
+        "{r_max}）。两种情形下权重都是逐通道对称量化：训练后量化用普通 MinMax，量化感知训练用滑动"
+        "平均 MinMax。"),
+    "learn.col.stage": ("stage", "阶段"),
+    "learn.col.tensor": ("tensor", "张量"),
+    "learn.col.observer": ("observer", "观察器"),
+    "learn.col.codes": ("codes", "码"),
+    "learn.col.averaging": ("averaging constant", "平均系数"),
+    "learn.stage.ptq": ("post-training", "训练后量化"),
+    "learn.stage.qat": ("quantization-aware training", "量化感知训练"),
+    "learn.tensor.activation": ("activations", "激活"),
+    "learn.tensor.weight": ("weights", "权重"),
     "learn.s7.see": ("See each rule at work:", "在这些页面上看这些经验如何起作用："),
     "learn.link.per_channel": ("Per-channel: weights, one scale per channel or group",
                                "逐通道：权重按通道或按组各用一个 scale"),

@@ -107,17 +107,19 @@ TEXT = {
     "per_channel.col.bytes": ("parameter bytes", "参数字节数"),
     "per_channel.col.overhead": ("overhead (bits per weight)", "额外开销（每权重比特）"),
     "per_channel.cost_note": (
-        "Each scale is a 4-byte float32; each zero point takes {zp} byte(s), the width of the "
-        "codes' own integer type. For comparison, the {bits}-bit weights themselves take "
-        "{weights} bytes.",
-        "每个 scale 是 4 字节的 float32；每个零点占 {zp} 字节，即整数码本身类型的宽度。作为对比，"
-        "{bits} 位的权重本身占 {weights} 字节。"),
+        "Counted as an ONNX QuantizeLinear stores them: each scale a {scale_bytes}-byte "
+        "float32, each zero point {zp} byte(s), the codes' own integer type. (PyTorch's "
+        "quantized per-channel tensors keep float64 scales and int64 zero points.) For "
+        "comparison, the {bits}-bit weights themselves take {weights} bytes.",
+        "按 ONNX QuantizeLinear 的存储方式计数：每个 scale 是 {scale_bytes} 字节的 float32，"
+        "每个零点占 {zp} 字节，即整数码本身的类型。（PyTorch 的逐通道量化张量用 float64 存 scale、"
+        "用 int64 存零点。）作为对比，{bits} 位的权重本身占 {weights} 字节。"),
     "per_channel.cost_note_sym": (
-        "Each scale is a 4-byte float32. A symmetric scheme fixes the zero point (0, or the "
-        "midpoint when unsigned), so it is not stored: 0 bytes. For comparison, the {bits}-bit "
-        "weights themselves take {weights} bytes.",
-        "每个 scale 是 4 字节的 float32。对称方案的零点是固定的（0，无符号时为中点），不必存储："
-        "0 字节。作为对比，{bits} 位的权重本身占 {weights} 字节。"),
+        "Each scale is a {scale_bytes}-byte float32. A symmetric scheme fixes the zero point "
+        "(0, or the midpoint when unsigned), so it need not be stored: counted as {zp} bytes. "
+        "For comparison, the {bits}-bit weights themselves take {weights} bytes.",
+        "每个 scale 是 {scale_bytes} 字节的 float32。对称方案的零点是固定的（0，无符号时为中点），"
+        "不必存储：按 {zp} 字节计。作为对比，{bits} 位的权重本身占 {weights} 字节。"),
     "per_channel.group_bad": (
         "Group size {g} does not divide the last axis: {last} = {whole} × {g} + {rest}, so the "
         "last group would be short. Per-group quantization is left out below.",
