@@ -15,6 +15,8 @@ st.navigation([
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
+    st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
+            url_path="checkpoint"),
     st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()
