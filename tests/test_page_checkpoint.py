@@ -46,6 +46,10 @@ def test_builtin_synthetic_checkpoint(run_page, synthetic):
     for w in synthetic.worst(3):
         assert f"**{w.name}** {list(w.shape)}: {w.sqnr_tensor:.2f} dB per tensor → " \
                f"{w.sqnr_channel:.2f} dB per channel" in markdown(at)
+    low = synthetic.below_median()
+    median = np.median([r.sqnr_tensor for r in synthetic.rows])
+    assert en("checkpoint.few", k=len(low), n=39, margin="6.02",
+              median=f"{median:.2f}") in markdown(at)
     assert at.query_params == {}
 
 
@@ -97,6 +101,11 @@ def test_an_uploaded_checkpoint(app_test):
     assert en("checkpoint.links_upload") in captions(at)
     assert any("broken" in w.value and "NaN" in w.value for w in at.warning)
     assert metric(at, "Bytes as stored") == f"{16 * 128 * 4 + 16 * 4 + 32 * 64 * 2:,}"
+    # one of three tensors a bit below the median: a few tensors, named as the worst
+    assert "**A few tensors dominate:** 1 of 3 tensors" in markdown(at)
+    bias = next(r for r in rep.rows if r.name == "fc.bias")
+    assert f"**fc.bias** [16]: {bias.sqnr_tensor:.2f} dB per tensor; one dimension" in \
+        markdown(at)
 
 
 def test_a_refused_upload_says_why(app_test):

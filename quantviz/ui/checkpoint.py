@@ -117,8 +117,8 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
     cols[1].metric(t("checkpoint.m.params"), f"{rep.n_params:,}")
     cols[2].metric(t("checkpoint.m.stored"), f"{stored:,}")
     st.dataframe([{t("checkpoint.col.scheme"): _scheme_name(s.name, rep.group_size),
-                   t("checkpoint.col.pairs"): s.n_params,
-                   t("checkpoint.col.bytes"): s.bytes,
+                   t("checkpoint.col.pairs"): f"{s.n_params:,}",
+                   t("checkpoint.col.bytes"): f"{s.bytes:,}",
                    t("checkpoint.col.ratio"): f"{s.bytes / stored:.1%}",
                    t("checkpoint.col.sqnr_all"): _db(s.sqnr_db)} for s in rep.totals()],
                  hide_index=True, width="stretch")
@@ -126,19 +126,21 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
     worst = rep.worst(WORST)
     lines = [t("checkpoint.worst", k=len(worst), bits=cfg.bits)]
     for r in worst:
-        delta = (f"{r.sqnr_channel - r.sqnr_tensor:+.2f} dB" if r.sqnr_channel is not None
-                 and math.isfinite(r.sqnr_channel - r.sqnr_tensor)
-                 else t("checkpoint.no_channels"))
-        lines.append("- " + t("checkpoint.worst.row", name=r.name, shape=list(r.shape),
-                              tensor=_db(r.sqnr_tensor), channel=_db(r.sqnr_channel),
-                              delta=delta, sigmas=f"{r.range_sigmas:.1f}",
-                              kurt=f"{r.stats.kurtosis:.1f}"))
+        facts = {"name": r.name, "shape": list(r.shape), "tensor": _db(r.sqnr_tensor),
+                 "sigmas": f"{r.range_sigmas:.1f}", "kurt": f"{r.stats.kurtosis:.1f}"}
+        if r.sqnr_channel is None:
+            lines.append("- " + t("checkpoint.worst.row_1d", **facts))
+            continue
+        gain = r.sqnr_channel - r.sqnr_tensor
+        lines.append("- " + t("checkpoint.worst.row", channel=_db(r.sqnr_channel),
+                              delta=f"{gain:+.2f} dB" if math.isfinite(gain) else "∞", **facts))
     st.markdown("\n".join(lines))
     low = rep.below_median()
     median = float(np.median([r.sqnr_tensor for r in rep.rows]))
-    few = 4 * len(low) <= len(rep.rows)
-    st.markdown(t("checkpoint.few" if few else "checkpoint.many", k=len(low), n=len(rep.rows),
-                  margin=f"{checkpoint.DB_PER_BIT:.2f}", median=_db(median)))
+    verdict = ("checkpoint.even" if not low else "checkpoint.few"
+               if len(low) <= max(WORST, len(rep.rows) // 4) else "checkpoint.many")
+    st.markdown(t(verdict, k=len(low), n=len(rep.rows), margin=f"{checkpoint.DB_PER_BIT:.2f}",
+                  median=_db(median)))
     w = worst[0]
     sig = f"{checkpoint.SIGMAS:g}"
     if w.clip_sqnr is None:
@@ -223,9 +225,13 @@ def table(rep: Report, builtin: str | None) -> None:
     shown = [r for r in rows if text.lower() in r.name.lower()]
     if text:
         st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=text))
+    links = ("explore", "per_channel") if builtin is not None else ()
     st.dataframe([_row(r, builtin) for r in shown], hide_index=True, width="stretch",
-                 column_config=_columns(builtin is not None), height=min(600, 38 + 35 * len(
-                     shown)))
+                 column_config=_columns(builtin is not None),
+                 column_order=("name", "tensor", "channel", "group", "hist", *links, "shape",
+                               "dtype", "params", "min", "max", "std", "kurtosis", "beyond",
+                               "reach", "clip"),
+                 height=min(600, 38 + 35 * len(shown)))
     if builtin is None:
         st.caption(t("checkpoint.links_upload"))
 

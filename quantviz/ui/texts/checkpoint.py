@@ -70,7 +70,17 @@ TEXT = {
                              "{kurt}.",
                              "**{name}** {shape}：逐张量 {tensor} dB → 逐通道 {channel} dB"
                              "（{delta}）；最大 |x − 均值| = {sigmas} σ，峰度 {kurt}。"),
-    "checkpoint.no_channels": ("no channels", "没有通道"),
+    "checkpoint.worst.row_1d": ("**{name}** {shape}: {tensor} dB per tensor; one dimension, "
+                                "so no channels to scale apart; largest |x − mean| = {sigmas} "
+                                "σ, kurtosis {kurt}.",
+                                "**{name}** {shape}：逐张量 {tensor} dB；只有一维，没有可以分开"
+                                "缩放的通道；最大 |x − 均值| = {sigmas} σ，峰度 {kurt}。"),
+    "checkpoint.even": (
+        "**No tensor stands out:** none is more than {margin} dB (one bit) below the median "
+        "per-tensor SQNR ({median} dB): the error comes from the scheme as a whole; change the "
+        "bit width or the granularity for all.",
+        "**没有特别突出的张量：**没有任何张量比逐张量 SQNR 的中位数（{median} dB）低超过 {margin} dB"
+        "（一位）：误差来自整个方案；应当对全部张量改变位宽或粒度。"),
     "checkpoint.few": (
         "**A few tensors dominate:** {k} of {n} tensors are more than {margin} dB (one bit) "
         "below the median per-tensor SQNR ({median} dB). Give those finer scales (per channel, "
@@ -78,11 +88,11 @@ TEXT = {
         "**少数张量占主导：**{n} 个张量中有 {k} 个比逐张量 SQNR 的中位数（{median} dB）低超过 "
         "{margin} dB（一位）。给这些张量更细的 scale（逐通道、分组）或更多位宽；其余张量保持原样即可。"),
     "checkpoint.many": (
-        "**Many tensors alike:** {k} of {n} tensors are more than {margin} dB (one bit) below "
-        "the median per-tensor SQNR ({median} dB): the error comes from the scheme as a whole, "
-        "not from a few tensors; change the bit width or the granularity for all.",
-        "**许多张量相近：**{n} 个张量中有 {k} 个比逐张量 SQNR 的中位数（{median} dB）低超过 "
-        "{margin} dB（一位）：误差来自整个方案，而不是少数张量；应当对全部张量改变位宽或粒度。"),
+        "**Many tensors are hard:** {k} of {n} tensors are more than {margin} dB (one bit) "
+        "below the median per-tensor SQNR ({median} dB): not a few exceptions but a large part "
+        "of the checkpoint; change the bit width or the granularity for all.",
+        "**许多张量都难量化：**{n} 个张量中有 {k} 个比逐张量 SQNR 的中位数（{median} dB）低超过 "
+        "{margin} dB（一位）：这不是少数例外，而是检查点的很大一部分；应当对全部张量改变位宽或粒度。"),
     "checkpoint.rounding": (
         "**Rounding, not clipping:** with MinMax ranges no value is clipped, so all of this "
         "error is rounding, with a step set by the largest |x|. Clipping the worst tensor's "
