@@ -97,6 +97,8 @@ def synthetic_llm_layout() -> list[tuple[str, tuple[int, ...]]]:
 #: Hidden channels that carry massive activations in the synthetic model: the columns of
 #: the projections that read them are larger, and the norm weights there are too.
 LLM_OUTLIER_DIMS = (17, 203)
+#: Layer 1's down_proj holds this many single weights ``LLM_HUGE`` times ``LLM_STD``.
+LLM_HUGE_WEIGHTS, LLM_HUGE = 3, 100.0
 
 
 def synthetic_llm_tensor(name: str, shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
@@ -104,11 +106,13 @@ def synthetic_llm_tensor(name: str, shape: tuple[int, ...], seed: int = 0) -> np
 
     - norm weights: ``1 + 0.05 N(0, 1)``, and 4.0 at the hidden channels
       :data:`LLM_OUTLIER_DIMS` (norms near 1 with a few large gains);
-    - linear weights: ``LLM_STD * N(0, 1) * exp(0.35 N(0, 1) - 0.245)`` (a scale mixture of
-      normals: kurtosis 4.9, heavier tails than a normal), rows scaled by ``exp(0.3 N(0, 1))`` (uneven output channels);
+    - linear weights: ``LLM_STD * N(0, 1) * exp(0.35 N(0, 1) - 0.35^2)`` (a scale mixture of
+      normals with variance ``LLM_STD^2`` and kurtosis ``3 exp(4 * 0.35^2) = 4.9``: heavier
+      tails than a normal), rows scaled by ``exp(0.3 N(0, 1))`` (uneven output channels);
       q/k rows by ``exp(0.6 N(0, 1))`` (rotary pairs of very different size);
       the columns of q/k/v/gate/up at :data:`LLM_OUTLIER_DIMS` 8x larger;
-    - layer 1's down_proj holds three single weights 100x the typical size (a few huge
+    - layer 1's down_proj holds ``LLM_HUGE_WEIGHTS`` single weights ``LLM_HUGE`` times
+      ``LLM_STD`` (a few huge
       entries, as found in trained LLMs);
     - embeddings and lm_head: ``N(0, LLM_STD)`` with rows scaled by ``exp(0.2 N(0, 1))``.
     """
@@ -122,18 +126,18 @@ def synthetic_llm_tensor(name: str, shape: tuple[int, ...], seed: int = 0) -> np
     if "embed_tokens" in name or "lm_head" in name:
         x = rng.standard_normal(shape) * LLM_STD
         return (x * np.exp(0.2 * rng.standard_normal((rows, 1)))).astype(np.float32)
-    # a normal whose scale varies from weight to weight (log-normal, sigma 0.35): kurtosis
-    # 3 exp(4 * 0.35^2) = 4.9, heavier tails than a normal, at the cost of two normal draws
+    # a normal whose scale s = exp(0.35 N - 0.35^2) varies from weight to weight: E[s^2] = 1,
+    # kurtosis 3 E[s^4] / E[s^2]^2 = 3 exp(4 * 0.35^2) = 4.9, for the cost of two normal draws
     x = rng.standard_normal(shape, np.float32) * np.exp(
-        0.35 * rng.standard_normal(shape, np.float32) - 2 * 0.35**2) * np.float32(LLM_STD)
+        0.35 * rng.standard_normal(shape, np.float32) - 0.35**2) * np.float32(LLM_STD)
     spread = 0.6 if ("q_proj" in name or "k_proj" in name) else 0.3
     x *= np.exp(spread * rng.standard_normal((rows, 1)))
     if any(k in name for k in ("q_proj", "k_proj", "v_proj", "gate_proj", "up_proj")):
         x[:, list(LLM_OUTLIER_DIMS)] *= 8.0
     if name == "model.layers.1.mlp.down_proj.weight":
-        r = rng.choice(rows, 3, replace=False)
-        c = rng.choice(cols, 3, replace=False)
-        x[r, c] = 100.0 * LLM_STD * np.array([1.0, -1.0, 1.0])
+        r = rng.choice(rows, LLM_HUGE_WEIGHTS, replace=False)
+        c = rng.choice(cols, LLM_HUGE_WEIGHTS, replace=False)
+        x[r, c] = LLM_HUGE * LLM_STD * np.resize([1.0, -1.0], LLM_HUGE_WEIGHTS)
     return x.astype(np.float32)
 
 
@@ -212,18 +216,16 @@ def _chunks(flat: np.ndarray) -> Iterable[np.ndarray]:
 
 
 def moments(x: np.ndarray) -> Moments:
-    """:class:`Moments` of ``x`` in float64, two chunked passes (no full-size temporary).
+    """:class:`Moments` of ``x`` in float64, without a full-size float64 temporary.
 
-    Pass 1: min, max, sum; pass 2: ``sum d^2``, ``sum d^4`` with ``d = x - mean``, then a
-    count of ``|d| > SIGMAS * std`` from the same chunks held in pass 3. Empty: ``ValueError``.
+    ``min``, ``max`` and ``sum`` (accumulated in float64) over the whole array; then, chunk
+    by chunk, ``sum d^2`` and ``sum d^4`` with ``d = x - mean``; then a count of the values
+    outside ``mean +- SIGMAS * std`` (two comparisons per chunk). Empty: ``ValueError``.
     """
     flat = np.asarray(x).reshape(-1)
     if flat.size == 0:
         raise ValueError("moments of an empty tensor")
-    total = 0.0
-    for c in _chunks(flat):
-        total += float(c.sum())
-    mean = total / flat.size
+    mean = float(flat.sum(dtype=np.float64)) / flat.size
     s2 = s4 = 0.0
     for c in _chunks(flat):
         c -= mean
@@ -234,9 +236,10 @@ def moments(x: np.ndarray) -> Moments:
     std = math.sqrt(var)
     beyond = 0
     if std > 0:
-        limit = SIGMAS * std
-        for c in _chunks(flat):
-            beyond += int(np.count_nonzero(np.abs(c - mean) > limit))
+        lo, hi = mean - SIGMAS * std, mean + SIGMAS * std
+        for start in range(0, flat.size, CHUNK):
+            c = flat[start:start + CHUNK]
+            beyond += int(np.count_nonzero(c < lo)) + int(np.count_nonzero(c > hi))
     kurt = (s4 / flat.size) / var**2 if var > 0 else 0.0
     return Moments(float(flat.min()), float(flat.max()), mean, std, kurt, beyond / flat.size)
 

@@ -38,6 +38,8 @@ X_KINDS: tuple[str, ...] = ("tensor", "token", "channel")
 FOLDABLE: tuple[str, ...] = ("tensor", "token")
 #: LLM.int8()'s outlier threshold: a feature with any ``|x| >= 6.0`` is kept in float16.
 LLM_INT8_THRESHOLD = 6.0
+#: Kurtosis ``E[d^4] / var^2`` of a normal distribution.
+NORMAL_KURTOSIS = 3.0
 #: Rotations offered.
 ROTATIONS: tuple[str, ...] = ("hadamard", "random")
 #: alpha values of the SmoothQuant curve.

@@ -47,7 +47,8 @@ def _builtin_note(name: str) -> str:
     if name == "synthetic_llm":
         return t("checkpoint.synthetic_note", layers=checkpoint.LLM_LAYERS,
                  hidden=checkpoint.LLM_HIDDEN, inter=checkpoint.LLM_INTERMEDIATE,
-                 vocab=f"{checkpoint.LLM_VOCAB:,}")
+                 vocab=f"{checkpoint.LLM_VOCAB:,}", huge=checkpoint.LLM_HUGE_WEIGHTS,
+                 times=f"{checkpoint.LLM_HUGE:g}")
     return t("checkpoint.digits_note")
 
 

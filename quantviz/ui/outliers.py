@@ -83,9 +83,11 @@ def presets() -> None:
     st.write(t("outliers.preset.heading"))
     cols = st.columns(len(PRESETS))
     for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
+        facts = {"count": values.get("ol_count"), "magnitude": f"{values.get('ol_mag', 0):g}",
+                 "alpha": values.get("ol_alpha"), "threshold": values.get("ol_thr")}
         col.button(t(f"outliers.preset.{name}"), key=f"ol_preset_{name}",
-                   help=t(f"outliers.preset.{name}.help"), on_click=set_values, args=(values,),
-                   width="stretch")
+                   help=t(f"outliers.preset.{name}.help", **facts), on_click=set_values,
+                   args=(values,), width="stretch")
 
 
 def _db(v: float) -> str:
@@ -103,7 +105,8 @@ def section_layer(lay: Layer, key: tuple, theme: figures.Theme) -> None:
     tokens, channels, _, magnitude, seed = key
     st.markdown(t("outliers.layer", tokens=tokens, channels=channels,
                   bulk=f"{outliers.BULK_STD:g}", picked=_list(lay.outlier_channels),
-                  magnitude=f"{magnitude:g}", outputs=OUTPUTS, seed=seed))
+                  magnitude=f"{magnitude:g}", outputs=OUTPUTS, seed=seed,
+                  qmax=outliers.INT8.qmax))
 
 
 def absmax_figure(curves: dict, theme: figures.Theme, fig_key: str) -> None:
@@ -174,7 +177,8 @@ def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     cols[0].metric(t("outliers.m.kurt"), f"{r.kurtosis_before:.1f} → {r.kurtosis_after:.2f}")
     cols[1].metric(t("outliers.m.rot_x"), f"{_db(r.sqnr_x_before)} → {_db(r.sqnr_x_after)} dB")
     cols[2].metric(t("outliers.m.rot_y"), f"{_db(r.sqnr_y_before)} → {_db(r.sqnr_y_after)} dB")
-    st.markdown(t("outliers.rotate.say", before=f"{r.kurtosis_before:.1f}",
+    st.markdown(t("outliers.rotate.say", normal=f"{outliers.NORMAL_KURTOSIS:g}",
+                  before=f"{r.kurtosis_before:.1f}",
                   after=f"{r.kurtosis_after:.2f}", dy=r.max_dy))
     shell.figure(figures.histogram_pair(
         r.hist_before, r.hist_after, theme=theme,
@@ -185,7 +189,7 @@ def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
 
 def section_mixed(lay: Layer, key: tuple) -> None:
     st.subheader(t("outliers.h.mixed"))
-    st.markdown(t("outliers.mixed.source"))
+    st.markdown(t("outliers.mixed.source", paper=f"{outliers.LLM_INT8_THRESHOLD:g}"))
     threshold = widget(THRESHOLD, st)
     m = mixed(key, threshold, lay)
     cols = st.columns(3)

@@ -33,11 +33,12 @@ TEXT = {
         "**Synthetic** checkpoint, generated from a seed: a small Llama-style model ({layers} "
         "layers, hidden size {hidden}, intermediate size {inter}, vocabulary {vocab}) with "
         "statistics made to look like real LLM weights — uneven output channels, heavy tails, "
-        "norm weights near 1, a few large columns and three single huge weights in one "
-        "down_proj. It was never trained.",
+        "norm weights near 1, a few large columns and {huge} single weights {times}× the "
+        "typical size in one down_proj. It was never trained.",
         "**合成**检查点，由随机种子生成：一个小的 Llama 风格模型（{layers} 层，隐藏维度 {hidden}，"
         "中间维度 {inter}，词表 {vocab}），统计特征模仿真实大模型的权重——输出通道尺度不均、重尾、"
-        "归一化权重接近 1、少数几列很大，以及某个 down_proj 中的三个特别大的单个权重。它从未被训练过。"),
+        "归一化权重接近 1、少数几列很大，以及某个 down_proj 中 {huge} 个比典型值大 {times} 倍的单个"
+        "权重。它从未被训练过。"),
     "checkpoint.digits_note": ("The digits model of the Model page (trained weights).",
                                "“模型”页面中的手写数字模型（训练过的权重）。"),
     "checkpoint.upload_note": ("Uploaded: {file}.", "已上传：{file}。"),

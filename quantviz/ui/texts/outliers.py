@@ -28,22 +28,25 @@ TEXT = {
     "outliers.x_kind.channel": ("per channel", "逐通道"),
     "outliers.preset.heading": ("**Presets** (the classic pictures):", "**预设**（经典示意图）："),
     "outliers.preset.smoothquant": ("SmoothQuant's picture", "SmoothQuant 的示意图"),
-    "outliers.preset.smoothquant.help": ("A few channels 100x larger than the rest, alpha 0.5.",
-                                         "少数几个通道比其余通道大 100 倍，alpha 取 0.5。"),
+    "outliers.preset.smoothquant.help": ("{count} channels {magnitude}x larger than the rest, "
+                                         "alpha {alpha}.",
+                                         "{count} 个通道比其余通道大 {magnitude} 倍，alpha 取 "
+                                         "{alpha}。"),
     "outliers.preset.llm_int8": ("LLM.int8()'s picture", "LLM.int8() 的示意图"),
-    "outliers.preset.llm_int8.help": ("Six channels 20x larger, threshold 6.0.",
-                                      "六个通道大 20 倍，阈值 6.0。"),
+    "outliers.preset.llm_int8.help": ("{count} channels {magnitude}x larger, threshold "
+                                      "{threshold}.",
+                                      "{count} 个通道大 {magnitude} 倍，阈值 {threshold}。"),
     "outliers.preset.none": ("No outliers", "没有离群通道"),
     "outliers.preset.none.help": ("Every channel alike: per tensor is already fine.",
                                   "所有通道相近：逐张量量化就已经够好。"),
     "outliers.layer": (
         "X: {tokens} tokens × {channels} channels, a typical channel with standard deviation "
         "{bulk}; channels {picked} are {magnitude}× larger. W: {channels} × {outputs}. Every "
-        "integer is int8, absmax (scale = max|x| / 127, codes −127…127), W with one scale per "
+        "integer is int8, absmax (scale = max|x| / {qmax}, codes −{qmax}…{qmax}), W with one scale per "
         "output channel; errors against Y computed in float64 (seed {seed}).",
         "X：{tokens} 个 token × {channels} 个通道，普通通道的标准差为 {bulk}；通道 {picked} 大 "
         "{magnitude} 倍。W：{channels} × {outputs}。所有整数都是 int8 absmax（scale = max|x| / "
-        "127，码 −127…127），W 每个输出通道一个 scale；误差相对于 float64 计算的 Y（种子 {seed}）。"),
+        "{qmax}，码 −{qmax}…{qmax}），W 每个输出通道一个 scale；误差相对于 float64 计算的 Y（种子 {seed}）。"),
     "outliers.none_picked": ("none", "无"),
     "outliers.fig.absmax": ("max |x| of each channel of X", "X 每个通道的 max |x|"),
     "outliers.fig.channel": ("channel", "通道"),
@@ -127,9 +130,9 @@ TEXT = {
     "outliers.m.rot_x": ("SQNR of X → X R", "X → X R 的 SQNR"),
     "outliers.m.rot_y": ("SQNR of Y → Y rotated", "Y → 旋转后 Y 的 SQNR"),
     "outliers.rotate.say": (
-        "Kurtosis is 3 for a normal distribution; X has {before}, X R has {after}. The float "
+        "Kurtosis is {normal} for a normal distribution; X has {before}, X R has {after}. The float "
         "product changes by at most {dy:.3g} (float32 rounding).",
-        "正态分布的峰度为 3；X 为 {before}，X R 为 {after}。浮点乘积最多改变 {dy:.3g}（float32 舍入）。"),
+        "正态分布的峰度为 {normal}；X 为 {before}，X R 为 {after}。浮点乘积最多改变 {dy:.3g}（float32 舍入）。"),
     "outliers.fig.hist": ("Values of X before and after the rotation (log count)",
                           "旋转前后 X 的数值分布（对数计数）"),
     "outliers.fig.before": ("X", "X"),
@@ -140,11 +143,11 @@ TEXT = {
     "outliers.mixed.source": (
         "From Dettmers et al., “LLM.int8(): 8-bit Matrix Multiplication for Transformers at "
         "Scale”, NeurIPS 2022 (arXiv 2208.07339): the channels of X holding a value of "
-        "magnitude at least the threshold (6.0 in the paper) and the matching rows of W are "
+        "magnitude at least the threshold ({paper} in the paper) and the matching rows of W are "
         "multiplied in float16; the rest in int8 with one scale per token of X and per output "
         "channel of W.",
         "出自 Dettmers 等人的《LLM.int8(): 8-bit Matrix Multiplication for Transformers at "
-        "Scale》，NeurIPS 2022（arXiv 2208.07339）：X 中含有绝对值不小于阈值（论文中为 6.0）的通道，"
+        "Scale》，NeurIPS 2022（arXiv 2208.07339）：X 中含有绝对值不小于阈值（论文中为 {paper}）的通道，"
         "以及 W 中对应的行，用 float16 相乘；其余部分用 int8，X 每个 token 一个 scale，W 每个输出通道"
         "一个 scale。"),
     "outliers.threshold": ("Outlier threshold", "离群阈值"),
