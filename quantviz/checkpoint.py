@@ -237,9 +237,10 @@ def moments(x: np.ndarray) -> Moments:
     beyond = 0
     if std > 0:
         lo, hi = mean - SIGMAS * std, mean + SIGMAS * std
-        for start in range(0, flat.size, CHUNK):
-            c = flat[start:start + CHUNK]
-            beyond += int(np.count_nonzero(c < lo)) + int(np.count_nonzero(c > hi))
+        with np.errstate(over="ignore"):  # a bound beyond float32 compares as infinite
+            for start in range(0, flat.size, CHUNK):
+                c = flat[start:start + CHUNK]
+                beyond += int(np.count_nonzero(c < lo)) + int(np.count_nonzero(c > hi))
     kurt = (s4 / flat.size) / var**2 if var > 0 else 0.0
     return Moments(float(flat.min()), float(flat.max()), mean, std, kurt, beyond / flat.size)
 
@@ -308,21 +309,26 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
         raise ValueError(f"kind={kind!r} is not one of tensor, channel, group")
     step = max(1, CHUNK // max(rows.shape[1], 1))
     x_sumsq = sse = sse_clipped = 0.0
-    lo_grid, hi_grid = np.asarray(qp.x_lo), np.asarray(qp.x_hi)
-    for start in range(0, rows.shape[0], step):
-        stop = min(start + step, rows.shape[0])
-        block = rows[start:stop]
-        part = _slice_qp(qp, start, stop)
-        axis = None if part.per_tensor or group else 0
-        x_hat = fake_quantize(block, part, axis, group)
-        xs = block.astype(np.float64)
-        err = xs - x_hat
-        err *= err
-        x_sumsq += float(np.einsum("ij,ij->", xs, xs))
-        sse += float(err.sum())
-        if clip_at is not None:
-            clipped = (block < lo_grid) | (block > hi_grid)
-            sse_clipped += float(err.sum(where=clipped))
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below: sse is finite
+        lo_grid, hi_grid = np.asarray(qp.x_lo), np.asarray(qp.x_hi)
+        for start in range(0, rows.shape[0], step):
+            stop = min(start + step, rows.shape[0])
+            block = rows[start:stop]
+            part = _slice_qp(qp, start, stop)
+            axis = None if part.per_tensor or group else 0
+            x_hat = fake_quantize(block, part, axis, group)
+            xs = block.astype(np.float64)
+            err = xs - x_hat
+            err *= err
+            x_sumsq += float(np.einsum("ij,ij->", xs, xs))
+            sse += float(err.sum())
+            if clip_at is not None:
+                clipped = (block < lo_grid) | (block > hi_grid)
+                sse_clipped += float(err.sum(where=clipped))
+    if not math.isfinite(sse):
+        raise ValueError(f"quantizing {kind} gives non-finite values: the range "
+                         f"[{float(x.min()):.4g}, {float(x.max()):.4g}] is wider than float32 "
+                         "can hold in one scale")
     return Sums(x_sumsq, sse, sse_clipped, int(np.size(qp.scale)))
 
 
@@ -390,8 +396,19 @@ def histogram_counts(x: np.ndarray, x_min: float, x_max: float,
 
 def tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
                group_size: int = GROUP_SIZE) -> TensorRow:
-    """Every measure of one tensor (see :class:`TensorRow`)."""
+    """Every measure of one tensor (see :class:`TensorRow`).
+
+    A range wider than float32 can hold overflows the scale: the non-finite error that
+    follows is refused by :func:`quant_sums` with a ``ValueError`` (numpy's warnings on the
+    way are silenced).
+    """
     x = np.asarray(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _tensor_row(name, x, dtype_name, cfg, group_size)
+
+
+def _tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
+                group_size: int) -> TensorRow:
     stats = moments(x)
     clipped = None
     if stats.std > 0:
@@ -501,7 +518,8 @@ def report(entries: Sequence[Entry], cfg: QuantConfig, group_size: int = GROUP_S
 
     ``progress(done, total, name)`` is called before each tensor (and once at the end with
     ``done == total``); ``done``/``total`` count elements, so big tensors move the bar more.
-    A tensor the loaders refuse becomes a :class:`Failed` and the report goes on.
+    A tensor the loaders refuse, or one that cannot be quantized (a ``ValueError``: say a
+    range wider than float32 can hold), becomes a :class:`Failed` and the report goes on.
     """
     if isinstance(group_size, bool) or not isinstance(group_size, int) or group_size < 1:
         raise ValueError(f"group_size must be a positive integer, got {group_size!r}")
@@ -513,11 +531,10 @@ def report(entries: Sequence[Entry], cfg: QuantConfig, group_size: int = GROUP_S
             progress(done, total, e.name)
         try:
             x = e.load()
-        except loaders.TensorLoadError as err:
-            failed.append(Failed(e.name, str(err)))
-        else:
             rows.append(tensor_row(e.name, x, e.dtype_name, cfg, group_size))
             del x
+        except ValueError as err:  # TensorLoadError included; or values the grid cannot hold
+            failed.append(Failed(e.name, str(err)))
         done += e.n_elements
     if progress is not None:
         progress(total, total, "")

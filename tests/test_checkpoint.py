@@ -180,3 +180,15 @@ def test_the_digits_model_is_listed_only_when_its_file_exists(tmp_path, monkeypa
     (tmp_path / "digits_model.safetensors").write_bytes(save_safetensors({"fc.weight": w}))
     assert ck.available_builtins() == ("synthetic_llm", "digits")
     np.testing.assert_array_equal(ck.builtin_tensor("digits", "fc.weight"), w)
+
+
+def test_edge_tensors_scalar_constant_and_a_range_float32_cannot_hold():
+    data = save_safetensors({"scalar": np.array(2.5, np.float32),
+                             "const": np.zeros((4, 128), np.float32),
+                             "edge": np.array([[3.4e38, -3.4e38], [1.0, 0.0]], np.float32)})
+    rep = ck.report(ck.file_entries("e.safetensors", data), UINT8)
+    rows = {r.name: r for r in rep.rows}
+    assert rows["scalar"].sqnr_tensor == math.inf and rows["scalar"].sqnr_channel is None
+    assert rows["const"].sqnr_channel == math.inf and rows["const"].stats.kurtosis == 0
+    # (3.4e38 - -3.4e38) overflows float32: the scale is infinite, so the tensor is refused
+    assert [f.name for f in rep.failed] == ["edge"] and "wider than float32" in rep.failed[0].reason
