@@ -359,6 +359,11 @@ class TensorRow:
         return reach / s.std if s.std > 0 else math.inf
 
     @property
+    def hist_log(self) -> tuple[float, ...]:
+        """``log10(1 + count)`` per bin, to 3 decimals: a rare outlier's bin stays visible."""
+        return tuple(round(math.log10(1 + c), 3) for c in self.hist_counts)
+
+    @property
     def sqnr_tensor(self) -> float:
         return self.tensor.sqnr_db
 
@@ -494,12 +499,18 @@ class Report:
             out.append(SchemeTotal(name, params, code_bytes + params * (SCALE_BYTES + zp), sqnr))
         return tuple(out)
 
+    def median_sqnr(self) -> float:
+        """The median of the rows' per-tensor SQNR (dB); ``ValueError`` without rows."""
+        if not self.rows:
+            raise ValueError("the report has no rows")
+        return float(np.median([r.sqnr_tensor for r in self.rows]))
+
     def below_median(self, margin_db: float = DB_PER_BIT) -> tuple[TensorRow, ...]:
         """Rows whose per-tensor SQNR is more than ``margin_db`` (one bit) below the median:
         a few such tensors point at outliers; many, at the bit width."""
         if not self.rows:
             return ()
-        median = float(np.median([r.sqnr_tensor for r in self.rows]))
+        median = self.median_sqnr()
         return tuple(r for r in self.rows if r.sqnr_tensor < median - margin_db)
 
 

@@ -235,6 +235,31 @@ def smooth_curve(layer: Layer, alphas: tuple[float, ...] = ALPHAS, x_kind: str =
     return tuple(smooth_point(layer, a, x_kind, cfg) for a in alphas)
 
 
+def best_alpha(curve: tuple[SmoothPoint, ...]) -> SmoothPoint:
+    """The point of ``curve`` with the highest SQNR of ``Y`` (the first of equals)."""
+    if not curve:
+        raise ValueError("best_alpha of an empty curve")
+    return max(curve, key=lambda p: p.sqnr_y)
+
+
+@dataclass(frozen=True)
+class SmoothCheck:
+    """``max |(X/s)(sW) - X W|`` with both products in float32, ``max |X W|``, and
+    ``max_i |X_ij / s_j|`` per channel (the picture after smoothing)."""
+
+    max_dy: float
+    max_y: float
+    absmax_after: np.ndarray
+
+
+def smooth_check(layer: Layer, alpha: float) -> SmoothCheck:
+    """How far smoothing moves the float32 product (rounding only), and ``X / s``'s channels."""
+    xs, ws, _ = smooth(layer.x, layer.w, alpha)
+    y32 = layer.x @ layer.w
+    return SmoothCheck(float(np.abs(xs @ ws - y32).max()), float(np.abs(y32).max()),
+                       channel_absmax(xs))
+
+
 # ---------------------------------------------------------------------------------------------
 # rotation
 

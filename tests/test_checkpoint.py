@@ -192,3 +192,13 @@ def test_edge_tensors_scalar_constant_and_a_range_float32_cannot_hold():
     assert rows["const"].sqnr_channel == math.inf and rows["const"].stats.kurtosis == 0
     # (3.4e38 - -3.4e38) overflows float32: the scale is infinite, so the tensor is refused
     assert [f.name for f in rep.failed] == ["edge"] and "wider than float32" in rep.failed[0].reason
+
+
+def test_log_histogram_and_median():
+    row = ck.tensor_row("w", np.r_[np.zeros(9), 1.0].astype(np.float32), "float32", UINT8)
+    # counts (9, 0, ..., 0, 1): log10(10) = 1, log10(1) = 0, log10(2) = 0.301
+    assert row.hist_log[0] == 1.0 and row.hist_log[1] == 0.0 and row.hist_log[-1] == 0.301
+    rep = ck.Report((row,), (), UINT8, 128)
+    assert rep.median_sqnr() == row.sqnr_tensor
+    with pytest.raises(ValueError, match="no rows"):
+        ck.Report((), (), UINT8, 128).median_sqnr()

@@ -224,3 +224,17 @@ def test_mixed_precision_limits():
         np.float32)
     # the same float16 product, up to the order of float32 summation
     assert every.sqnr_y == pytest.approx(sqnr_db(lay.y, y16.astype(np.float64)), abs=0.01)
+
+
+def test_best_alpha_and_smooth_check():
+    pts = (o.SmoothPoint(0.0, 1, 1, 10.0), o.SmoothPoint(0.5, 1, 1, 30.0),
+           o.SmoothPoint(1.0, 1, 1, 30.0))
+    assert o.best_alpha(pts).alpha == 0.5  # the first of equals
+    with pytest.raises(ValueError, match="empty"):
+        o.best_alpha(())
+    lay = o.make_layer()
+    check = o.smooth_check(lay, 1.0)
+    # alpha = 1 divides every channel of X by its own max |x|: all become 1 (to rounding)
+    np.testing.assert_allclose(check.absmax_after, 1.0, rtol=1e-6)
+    assert check.max_y == pytest.approx(float(np.abs(lay.x @ lay.w).max()))
+    assert 0 < check.max_dy <= float(float32_bound(lay.x, lay.w).max()) * 3

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import numpy as np
 import streamlit as st
 
 from quantviz import checkpoint
@@ -137,7 +136,7 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
                               delta=f"{gain:+.2f} dB" if math.isfinite(gain) else "∞", **facts))
     st.markdown("\n".join(lines))
     low = rep.below_median()
-    median = float(np.median([r.sqnr_tensor for r in rep.rows]))
+    median = rep.median_sqnr()
     verdict = ("checkpoint.even" if not low else "checkpoint.few"
                if len(low) <= max(WORST, len(rep.rows) // 4) else "checkpoint.many")
     st.markdown(t(verdict, k=len(low), n=len(rep.rows), margin=f"{checkpoint.DB_PER_BIT:.2f}",
@@ -173,12 +172,11 @@ def _carried(page: str) -> dict:
 
 
 def _row(r: TensorRow, builtin: str | None) -> dict:
-    hist = [round(math.log10(1 + c), 3) for c in r.hist_counts]
     row = {"name": r.name, "shape": " × ".join(map(str, r.shape)) or "scalar",
            "dtype": r.dtype_name, "params": r.n, "min": r.stats.x_min, "max": r.stats.x_max,
            "std": r.stats.std, "kurtosis": r.stats.kurtosis, "beyond": r.stats.beyond * 100,
            "reach": r.range_sigmas, "tensor": r.sqnr_tensor, "channel": r.sqnr_channel,
-           "group": r.sqnr_group, "clip": r.clip_sqnr, "hist": hist}
+           "group": r.sqnr_group, "clip": r.clip_sqnr, "hist": list(r.hist_log)}
     if builtin is not None:
         row["explore"] = _link("explore", builtin, r.name, _carried("explore"))
         row["per_channel"] = (_link("per_channel", builtin, r.name, _carried("per_channel"))

@@ -61,12 +61,10 @@ def smooth_point(key: tuple, alpha: float, x_kind: str, _layer: Layer):
 
 
 @cached(32)
-def smooth_check(key: tuple, alpha: float, _layer: Layer) -> tuple[float, float, np.ndarray]:
-    """``max |(X/s)(sW) - XW|`` in float32, ``max |Y|``, and ``max |X_j / s_j|`` per channel."""
-    xs, ws, _ = outliers.smooth(_layer.x, _layer.w, alpha)
-    y32 = _layer.x @ _layer.w
-    return (float(np.abs(xs @ ws - y32).max()), float(np.abs(y32).max()),
-            frozen(outliers.channel_absmax(xs)))
+def smooth_check(key: tuple, alpha: float, _layer: Layer) -> outliers.SmoothCheck:
+    check = outliers.smooth_check(_layer, alpha)
+    frozen(check.absmax_after)
+    return check
 
 
 @cached(16)
@@ -143,11 +141,11 @@ def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     cols[1].metric(t("outliers.m.sqnr_w"), f"{_db(point.sqnr_w)} dB")
     cols[2].metric(t("outliers.m.sqnr_y"), f"{_db(point.sqnr_y)} dB")
     curve = smooth_curve(key, x_kind, lay)
-    best = max(curve, key=lambda p: p.sqnr_y)
+    best = outliers.best_alpha(curve)
     plain = next(r for r in granularity_rows(key, lay) if r.kind == x_kind)
     st.markdown(t("outliers.smooth.say", best=f"{best.alpha:g}", best_db=_db(best.sqnr_y),
                   plain=_db(plain.sqnr_y)))
-    dy, ymax, xs_absmax = smooth_check(key, alpha, lay)
+    check = smooth_check(key, alpha, lay)
     left, right = st.columns(2)
     with left:
         shell.figure(figures.alpha_curve(
@@ -159,8 +157,8 @@ def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
             key="ol_fig_alpha")
     with right:
         absmax_figure({t("outliers.fig.x"): outliers.channel_absmax(lay.x),
-                       t("outliers.fig.xs"): xs_absmax}, theme, "ol_fig_absmax")
-    st.caption(t("outliers.smooth.invariant", dy=dy, ymax=ymax))
+                       t("outliers.fig.xs"): check.absmax_after}, theme, "ol_fig_absmax")
+    st.caption(t("outliers.smooth.invariant", dy=check.max_dy, ymax=check.max_y))
 
 
 def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) -> None:
