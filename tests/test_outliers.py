@@ -238,3 +238,15 @@ def test_best_alpha_and_smooth_check():
     np.testing.assert_allclose(check.absmax_after, 1.0, rtol=1e-6)
     assert check.max_y == pytest.approx(float(np.abs(lay.x @ lay.w).max()))
     assert 0 < check.max_dy <= float(float32_bound(lay.x, lay.w).max()) * 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(tokens=st.integers(1, 16), log_channels=st.integers(0, 5), outputs=st.integers(1, 8),
+       kind=st.sampled_from(o.ROTATIONS), seed=st.integers(0, 1000))
+def test_any_rotation_leaves_the_float_product_unchanged(tokens, log_channels, outputs, kind,
+                                                         seed):
+    channels = 2**log_channels
+    lay = o.make_layer(tokens, channels, outputs, min(2, channels), 50.0, seed)
+    r = o.rotation(channels, kind, seed)
+    xr, wr = lay.x.astype(np.float64) @ r, r.T @ lay.w.astype(np.float64)
+    np.testing.assert_allclose(xr @ wr, lay.y, atol=1e-9 * (1 + np.abs(lay.x).max()))

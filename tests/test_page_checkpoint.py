@@ -121,3 +121,11 @@ def test_chinese(run_page):
     assert at.title[0].value == zh("checkpoint.title")
     assert "**合成**检查点" in markdown(at)
     assert metric(at, zh("checkpoint.m.tensors")) == "39"
+
+
+def test_a_link_naming_no_tensor_of_the_checkpoint_opens_the_first(run_page):
+    at = run_page("explore", {"src": "ckpt", "ckpt_t": "no.such.tensor"})
+    assert "Tensor: model.embed_tokens.weight from the" in captions(at)
+    pc = run_page("per_channel", {"pc_src": "ckpt", "ckpt_t": "model.norm.weight"})
+    # a 1-D tensor named by the link is shown, and the page explains it has no channels
+    assert any("one dimension" in i.value for i in pc.info)
