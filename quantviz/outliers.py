@@ -8,8 +8,9 @@ large language models. This module measures, in numpy only:
   which of them an integer matmul can use (:func:`integer_matmul`);
 - SmoothQuant (Xiao et al., ICML 2023, arXiv 2211.10438): ``s_j = max|X_j|^alpha /
   max|W_j|^(1 - alpha)``, ``X / s`` and ``s * W`` (:func:`smooth`, :func:`smooth_curve`);
-- rotation by an orthogonal ``R`` (a normalized Walsh-Hadamard matrix, as in QuaRot, Ashkboos
-  et al. 2024, and QuIP#, Tseng et al. 2024; or a seeded random orthogonal one):
+- rotation by an orthogonal ``R`` (a normalized Walsh-Hadamard matrix; QuaRot, Ashkboos et
+  al. 2024, and QuIP#, Tseng et al. 2024, use randomized Hadamard transforms, a Hadamard
+  matrix with random signs; or a seeded random orthogonal one):
   ``X R`` and ``R^T W`` (:func:`rotate`);
 - mixed precision in the style of LLM.int8() (Dettmers et al., NeurIPS 2022, arXiv
   2208.07339): channels holding a value beyond a threshold (6.0) stay in float16, the rest is
@@ -41,7 +42,7 @@ LLM_INT8_THRESHOLD = 6.0
 #: Kurtosis ``E[d^4] / var^2`` of a normal distribution.
 NORMAL_KURTOSIS = 3.0
 #: Rotations offered.
-ROTATIONS: tuple[str, ...] = ("hadamard", "random")
+ROTATIONS: tuple[str, ...] = ("hadamard", "randomized_hadamard", "random")
 #: alpha values of the SmoothQuant curve.
 ALPHAS: tuple[float, ...] = tuple(round(a, 2) for a in np.linspace(0.0, 1.0, 21))
 #: Standard deviation of a typical channel of X (the outlier channels are ``magnitude`` times it).
@@ -285,10 +286,22 @@ def random_orthogonal(n: int, seed: int = 0) -> np.ndarray:
     return q * np.where(np.diag(r) < 0, -1.0, 1.0)
 
 
+def randomized_hadamard(n: int, seed: int = 0) -> np.ndarray:
+    """``diag(d) H_n / sqrt(n)`` with seeded random signs ``d_i = +-1``: still orthogonal, and
+    no longer the same matrix for every layer (the randomized Hadamard transforms of QuaRot
+    and QuIP#). ``n`` must be a power of two."""
+    h = hadamard(n)
+    signs = np.where(np.random.default_rng(seed).random(n) < 0.5, -1.0, 1.0)
+    return signs[:, None] * h
+
+
 def rotation(n: int, kind: str = "hadamard", seed: int = 0) -> np.ndarray:
-    """``hadamard(n)`` or ``random_orthogonal(n, seed)``; an unknown kind raises ``ValueError``."""
+    """``hadamard(n)``, ``randomized_hadamard(n, seed)`` or ``random_orthogonal(n, seed)``;
+    an unknown kind raises ``ValueError``."""
     if kind == "hadamard":
         return hadamard(n)
+    if kind == "randomized_hadamard":
+        return randomized_hadamard(n, seed)
     if kind == "random":
         return random_orthogonal(n, seed)
     raise ValueError(f"kind={kind!r} is not one of {', '.join(ROTATIONS)}")

@@ -96,6 +96,16 @@ def test_random_orthogonal_is_orthogonal_and_seeded(n):
     assert n == 1 or not np.array_equal(r, o.random_orthogonal(n, seed=8))
 
 
+def test_randomized_hadamard_flips_rows_and_stays_orthogonal():
+    r = o.randomized_hadamard(16, seed=3)
+    h = o.hadamard(16)
+    np.testing.assert_allclose(r @ r.T, np.eye(16), atol=1e-12)
+    signs = r[:, 0] / h[:, 0]
+    assert set(signs) == {-1.0, 1.0}  # 16 draws: both signs appear for this seed
+    np.testing.assert_array_equal(r, signs[:, None] * h)
+    np.testing.assert_array_equal(r, o.rotation(16, "randomized_hadamard", 3))
+
+
 def test_rotation_refuses_unknown_kind():
     with pytest.raises(ValueError, match="spin"):
         o.rotation(4, "spin")

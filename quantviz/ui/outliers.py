@@ -167,7 +167,7 @@ def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     st.latex(formulas.ROTATE)
     kind = widget(ROTATION, st) or ROTATION.default
     channels = lay.x.shape[1]
-    if kind == "hadamard" and channels & (channels - 1):
+    if kind in ("hadamard", "randomized_hadamard") and channels & (channels - 1):
         st.info(t("outliers.rotation.no_hadamard", channels=channels))
         kind = "random"
     r = rotate(key, kind, x_kind, key[-1], lay)

@@ -114,13 +114,16 @@ TEXT = {
                           "旋转：把每个离群值摊到所有通道上"),
     "outliers.rotate.source": (
         "An orthogonal R (R Rᵀ = I) gives (X R)(Rᵀ W) = X W. A normalized Walsh-Hadamard R "
-        "spreads each channel evenly over all of them, as QuaRot (Ashkboos et al., 2024) and "
-        "QuIP# (Tseng et al., 2024) use; a random orthogonal R spreads them too, less evenly.",
+        "spreads each channel evenly over all of them; QuaRot (Ashkboos et al., 2024) and "
+        "QuIP# (Tseng et al., 2024) use randomized Hadamard transforms (a Hadamard matrix with "
+        "random signs). A random orthogonal R spreads them too, less evenly.",
         "正交矩阵 R（R Rᵀ = I）满足 (X R)(Rᵀ W) = X W。归一化的 Walsh-Hadamard 矩阵把每个通道均匀"
-        "地摊到所有通道上，QuaRot（Ashkboos 等，2024）和 QuIP#（Tseng 等，2024）用的就是它；随机正交"
-        "矩阵也能摊开，但不那么均匀。"),
+        "地摊到所有通道上；QuaRot（Ashkboos 等，2024）和 QuIP#（Tseng 等，2024）使用随机化的 "
+        "Hadamard 变换（带随机符号的 Hadamard 矩阵）。随机正交矩阵也能摊开，但不那么均匀。"),
     "outliers.rotation": ("Rotation", "旋转"),
     "outliers.rotation.hadamard": ("Walsh-Hadamard", "Walsh-Hadamard"),
+    "outliers.rotation.randomized_hadamard": ("Hadamard, random signs (seeded)",
+                                              "随机符号的 Hadamard（固定种子）"),
     "outliers.rotation.random": ("Random orthogonal (seeded)", "随机正交（固定种子）"),
     "outliers.rotation.no_hadamard": (
         "Walsh-Hadamard needs a power of two channels; {channels} is not one, so a random "
