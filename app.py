@@ -16,5 +16,8 @@ st.navigation([
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
+    st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
+            url_path="checkpoint"),
+    st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

@@ -936,3 +936,56 @@ def integer_histogram(
         theme, labels.get("title", "Integer values"), labels.get("x", "value"),
         labels.get("y", "count"), xaxis={"range": [lo, hi]}, yaxis=yaxis, barmode="overlay",
         shapes=shapes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Outliers page and checkpoint report
+
+
+def alpha_curve(
+    alphas: Sequence[float],
+    curves: Mapping[str, Sequence[float]],
+    *,
+    highlight: float | None = None,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """One line per measure (SQNR of X, W, Y) against SmoothQuant's ``alpha``.
+
+    ``highlight`` draws a dotted vertical line at the chosen alpha. Non-finite values leave gaps.
+    """
+    labels = dict(labels or {})
+    xs = [float(a) for a in alphas]
+    traces = [_scatter(x=xs, y=_finite(ys), mode="lines+markers", name=name,
+                       line={"color": theme.color(i), "dash": _DASHES[i % 3]}, marker={"size": 5})
+              for i, (name, ys) in enumerate(curves.items())]
+    shapes = [] if highlight is None else [_vline(highlight, {"color": GREY, "width": 1,
+                                                              "dash": "dot"})]
+    return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "alpha"),
+                                     labels.get("y", "SQNR (dB)"), shapes=shapes,
+                                     xaxis={"range": [-0.02, 1.02]}))
+
+
+def histogram_pair(
+    before: Histogram,
+    after: Histogram,
+    *,
+    log_y: bool = True,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Two binned histograms overlaid (before and after a transform), on a log count axis by
+    default so the rare large values stay visible. Empty bins are left out on a log axis."""
+    labels = dict(labels or {})
+    traces = []
+    for i, (hist, name) in enumerate(((before, labels.get("before", "before")),
+                                      (after, labels.get("after", "after")))):
+        counts = hist.counts.astype(np.float64)
+        if log_y:
+            counts = np.where(counts > 0, counts, np.nan)
+        bars = _bin_bars(hist.edges, counts, name, theme.color(i), opacity=0.6)
+        bars["y"] = _finite(counts)
+        traces.append(bars)
+    yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
+    return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "x"),
+                                     labels.get("y", "count"), yaxis=yaxis, barmode="overlay"))

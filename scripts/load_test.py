@@ -613,7 +613,12 @@ def _put_file(url: str, cookies: dict[str, str], upload_url: str, name: str,
 
 async def upload_once(s: Session, data: bytes, name: str) -> tuple[int, RunResult | None]:
     """Switch to upload, ask for a URL, PUT the file, tell the widget, rerun."""
-    await s.run([change(s, "src", random.Random(0))])
+    source = s.widget("src")
+    state = WidgetState(id=source.id)
+    # the source control offers more than two options: pick the upload by its label
+    state.string_array_value.data.append(next(o.content for o in source.proto.options
+                                              if o.content == "Upload"))
+    await s.run([state])
     msg = BackMsg()
     msg.file_urls_request.request_id = uuid.uuid4().hex
     msg.file_urls_request.session_id = s.session_id

@@ -15,17 +15,18 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from quantviz.checkpoint import available_builtins
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
-from quantviz.ui import cache, shell
+from quantviz.ui import cache, checkpoint_cache, shell
 from quantviz.ui.i18n import has, t
-from quantviz.ui.state import Control, widget
+from quantviz.ui.state import Control, init, widget
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
 
-SOURCE = Control("src", "segmented", "dist", "source.label", options=("dist", "upload"))
+SOURCE = Control("src", "segmented", "dist", "source.label", options=("dist", "upload", "ckpt"))
 DIST = Control("dist", "select", "normal", "dist.label", options=tuple(DISTRIBUTIONS),
                help="dist.help", option_prefix="dist")
 N = Control("n", "select", 100_000, "n.label", options=SIZES)
@@ -188,6 +189,48 @@ def _upload() -> Tensor | None:
                                       file=picked.filename, n=f"{picked.x.size:,}"))
 
 
+#: A built-in checkpoint (the checkpoint report links to its tensors with these two keys).
+CKPT = Control("ckpt", "select", "synthetic_llm", "ckpt.label", options=available_builtins(),
+               help="ckpt.help")
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A tensor of a built-in checkpoint: checkpoint key, tensor name, read-only array."""
+
+    key: str
+    name: str
+    x: np.ndarray
+
+
+def builtin_picker(container: Any = None,
+                   prefer: Callable[[tuple[int, ...]], bool] | None = None) -> Builtin:
+    """Draw the built-in checkpoint and tensor pickers (URL keys ``ckpt``, ``ckpt_t``).
+
+    The tensor picker starts on the first tensor whose shape ``prefer`` accepts (the first of
+    all without ``prefer``), and falls back to it when the URL names no tensor of the file.
+    """
+    box = container if container is not None else st.sidebar
+    key = widget(CKPT, box) or CKPT.default
+    layout = checkpoint_cache.builtin_layout(key)
+    names = tuple(name for name, _, _ in layout)
+    first = next((n for n, shape, _ in layout if prefer is None or prefer(shape)), names[0])
+    picker = Control("ckpt_t", "select", first, "ckpt.tensor", options=names)
+    init(picker)  # from the URL the first time; a name of another checkpoint falls back
+    if st.session_state[picker.key] not in names:
+        st.session_state[picker.key] = first
+    name = widget(picker, box)
+    return Builtin(key, name, checkpoint_cache.builtin_tensor(key, name))
+
+
+def _builtin() -> Tensor:
+    picked = builtin_picker()
+    source = ("ckpt", picked.key, picked.name)
+    return Tensor(source, picked.x, t("tensor.ckpt_label", name=picked.name,
+                                      ckpt=t(f"ckpt.label.{picked.key}"),
+                                      n=f"{picked.x.size:,}"))
+
+
 def tensor_source() -> Tensor:
     """Draw the source controls; return the chosen tensor.
 
@@ -197,7 +240,7 @@ def tensor_source() -> Tensor:
     """
     st.sidebar.subheader(t("sidebar.tensor"))
     kind = widget(SOURCE) or SOURCE.default
-    tensor = _distribution() if kind == "dist" else _upload()
+    tensor = {"dist": _distribution, "upload": _upload, "ckpt": _builtin}[kind]()
     if tensor is not None:
         st.session_state["_last_source"] = (tensor.key, tensor.label)
         return tensor

@@ -534,7 +534,7 @@ def section_practice() -> None:
 
 
 def pytorch_defaults() -> None:
-    """PyTorch's own x86 defaults beside the notes' advice (:data:`lessons.PYTORCH_X86_DEFAULTS`)."""
+    """PyTorch's x86 defaults beside the notes' advice (:data:`lessons.PYTORCH_X86_DEFAULTS`)."""
     rows = lessons.PYTORCH_X86_DEFAULTS
     reduced = next(d for d in rows if d.reduce_range)
     st.markdown(t("learn.s7.defaults", r_min=reduced.qmin, r_max=reduced.qmax))

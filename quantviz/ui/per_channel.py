@@ -23,7 +23,7 @@ from quantviz.ui.state import Control, set_values, widget
 
 _WEIGHT = {p.name: p for p in WEIGHT_PARAMS}
 SOURCE = Control("pc_src", "segmented", "synthetic", "per_channel.source",
-                 options=("synthetic", "upload"))
+                 options=("synthetic", "upload", "ckpt"))
 OUT = Control("pc_out", "int", 64, "per_channel.out", lo=1, hi=4096, help="per_channel.out.help")
 IN = Control("pc_in", "int", 256, "per_channel.in", lo=1, hi=4096, help="per_channel.in.help")
 SPREAD = Control("pc_spread", "float", _WEIGHT["spread"].default, "per_channel.spread",
@@ -88,6 +88,12 @@ def source() -> Weights:
     """Draw the source controls; the synthetic layer stands in until a file is uploaded."""
     st.sidebar.subheader(t("per_channel.sidebar.weights"))
     kind = widget(SOURCE) or SOURCE.default
+    if kind == "ckpt":
+        picked = controls.builtin_picker(prefer=lambda shape: len(shape) >= 2)
+        label = t("per_channel.upload_label", name=picked.name,
+                  file=t(f"ckpt.label.{picked.key}"),
+                  shape=" × ".join(map(str, picked.x.shape)), n=f"{picked.x.size:,}")
+        return Weights(("ckpt", picked.key, picked.name), picked.x, label)
     if kind == "upload":
         weights = _upload()
         if weights is not None:

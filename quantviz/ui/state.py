@@ -17,7 +17,7 @@ import streamlit as st
 
 from quantviz.ui.i18n import has, t
 
-Kind = Literal["select", "radio", "segmented", "int", "float", "toggle", "number"]
+Kind = Literal["select", "radio", "segmented", "int", "float", "toggle", "number", "text"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Control:
         """The value a URL string stands for, or the default when it is missing or invalid."""
         if raw is None:
             return self.default
+        if self.kind == "text":
+            return raw
         try:
             if self.kind in ("select", "radio", "segmented"):
                 match = [o for o in self.options if str(o) == raw]
@@ -124,6 +126,8 @@ def widget(control: Control, container: Any = None) -> Any:
         return box.slider(label, float(control.lo), float(control.hi),
                           step=float(control.step or 0.01), key=k, help=helptext,
                           format=control.fmt)
+    if control.kind == "text":
+        return box.text_input(label, key=k, help=helptext)
     return box.number_input(label, key=k, help=helptext, format=control.fmt,
                             min_value=control.lo, max_value=control.hi, step=control.step)
 

@@ -1,0 +1,5 @@
+"""Outliers: massive activation channels, SmoothQuant, rotation, mixed precision."""
+
+from quantviz.ui import outliers
+
+outliers.render()

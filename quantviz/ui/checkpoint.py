@@ -1,0 +1,258 @@
+"""The Checkpoint page: every tensor of a checkpoint in one table, worst first, and a summary.
+
+The checkpoint is a built-in one (the synthetic LLM-like checkpoint, the digits model when it
+is installed) or an upload; the report is computed once per checkpoint, scheme and group size,
+tensor by tensor with a progress bar, and kept in a bounded cache.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from quantviz import checkpoint
+from quantviz.checkpoint import Report, TensorRow
+from quantviz.loaders import ACCEPTED_EXTENSIONS
+from quantviz.quantize import QuantConfig
+from quantviz.ui import cache, checkpoint_cache, controls, shell
+from quantviz.ui.caching import key as cache_key
+from quantviz.ui.i18n import t
+from quantviz.ui.per_channel import GROUP, presets, scheme
+from quantviz.ui.state import Control, widget
+
+SOURCE = Control("ck_src", "segmented", "builtin", "checkpoint.source",
+                 options=("builtin", "upload"))
+FILTER = Control("ck_filter", "text", "", "checkpoint.filter", help="checkpoint.filter.help")
+#: How many of the worst tensors the summary names.
+WORST = 3
+
+
+@dataclass(frozen=True)
+class Source:
+    """The checkpoint the page reports on: a cache key, the built-in's key (None for an
+    upload), a note to show, and its entries (made on demand)."""
+
+    key: tuple
+    builtin: str | None
+    note: str
+    entries: Callable[[], list[checkpoint.Entry]]
+
+
+def _builtin_note(name: str) -> str:
+    if name == "synthetic_llm":
+        return t("checkpoint.synthetic_note", layers=checkpoint.LLM_LAYERS,
+                 hidden=checkpoint.LLM_HIDDEN, inter=checkpoint.LLM_INTERMEDIATE,
+                 vocab=f"{checkpoint.LLM_VOCAB:,}", huge=checkpoint.LLM_HUGE_WEIGHTS,
+                 times=f"{checkpoint.LLM_HUGE:g}")
+    return t("checkpoint.digits_note")
+
+
+def source() -> Source | None:
+    """Draw the source controls; None (with a note) while no file has been uploaded."""
+    st.sidebar.subheader(t("checkpoint.sidebar"))
+    kind = widget(SOURCE) or SOURCE.default
+    if kind == "builtin":
+        name = widget(controls.CKPT) or controls.CKPT.default
+        return Source(("builtin", name), name, _builtin_note(name),
+                      lambda: checkpoint.builtin_entries(name))
+    extensions = ACCEPTED_EXTENSIONS + controls.PICKLES
+    file = st.sidebar.file_uploader(t("checkpoint.upload"),
+                                    type=[e.lstrip(".") for e in extensions], key="ck_upload",
+                                    help=t("checkpoint.upload.help"))
+    if file is None:
+        st.info(t("checkpoint.upload_none"))
+        return None
+    data = file.getvalue()
+    memo = st.session_state.setdefault("_ck_digests", {})
+    if file.file_id not in memo:
+        memo.clear()
+        memo[file.file_id] = cache.digest(data)
+    digest = memo[file.file_id]
+    _, error = cache.upload_catalog(digest, file.name, data)
+    if error:
+        st.error(t("upload.refused", reason=error))
+        return None
+    return Source(("upload", digest, file.name), None,
+                  t("checkpoint.upload_note", file=file.name),
+                  lambda: checkpoint.file_entries(file.name, data))
+
+
+def compute(src: Source, cfg: QuantConfig, group: int) -> Report:
+    """The report, from the cache or measured now with a progress bar."""
+    slot = checkpoint_cache.report_slot(cache_key(src.key, cfg, group))
+    with slot["lock"]:
+        if "report" not in slot:
+            bar = st.progress(0.0)
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.progress(done / total if total else 1.0,
+                             text=t("checkpoint.progress", name=name, done=f"{done:,}",
+                                    total=f"{total:,}"))
+
+            slot["report"] = checkpoint.report(src.entries(), cfg, group, progress)
+            bar.empty()
+    return slot["report"]
+
+
+def _db(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return "∞" if v == math.inf else f"{v:.2f}"
+
+
+def _scheme_name(kind: str, group: int) -> str:
+    return t(f"checkpoint.scheme.{kind}", g=group) if kind == "group" else t(
+        f"checkpoint.scheme.{kind}")
+
+
+def summary(rep: Report, cfg: QuantConfig) -> None:
+    st.subheader(t("checkpoint.h.summary"))
+    stored = rep.stored_bytes()
+    cols = st.columns(3)
+    cols[0].metric(t("checkpoint.m.tensors"), f"{len(rep.rows):,}")
+    cols[1].metric(t("checkpoint.m.params"), f"{rep.n_params:,}")
+    cols[2].metric(t("checkpoint.m.stored"), f"{stored:,}")
+    st.dataframe([{t("checkpoint.col.scheme"): _scheme_name(s.name, rep.group_size),
+                   t("checkpoint.col.pairs"): f"{s.n_params:,}",
+                   t("checkpoint.col.bytes"): f"{s.bytes:,}",
+                   t("checkpoint.col.ratio"): f"{s.bytes / stored:.1%}",
+                   t("checkpoint.col.sqnr_all"): _db(s.sqnr_db)} for s in rep.totals()],
+                 hide_index=True, width="stretch")
+    st.caption(t("checkpoint.totals_note", bits=cfg.bits, g=rep.group_size))
+    worst = rep.worst(WORST)
+    lines = [t("checkpoint.worst", k=len(worst), bits=cfg.bits)]
+    for r in worst:
+        facts = {"name": r.name, "shape": list(r.shape), "tensor": _db(r.sqnr_tensor),
+                 "sigmas": f"{r.range_sigmas:.1f}", "kurt": f"{r.stats.kurtosis:.1f}"}
+        if r.sqnr_channel is None:
+            lines.append("- " + t("checkpoint.worst.row_1d", **facts))
+            continue
+        gain = r.sqnr_channel - r.sqnr_tensor
+        lines.append("- " + t("checkpoint.worst.row", channel=_db(r.sqnr_channel),
+                              delta=f"{gain:+.2f} dB" if math.isfinite(gain) else "∞", **facts))
+    st.markdown("\n".join(lines))
+    low = rep.below_median()
+    median = rep.median_sqnr()
+    verdict = ("checkpoint.even" if not low else "checkpoint.few"
+               if len(low) <= max(WORST, len(rep.rows) // 4) else "checkpoint.many")
+    st.markdown(t(verdict, k=len(low), n=len(rep.rows), margin=f"{checkpoint.DB_PER_BIT:.2f}",
+                  median=_db(median)))
+    w = worst[0]
+    sig = f"{checkpoint.SIGMAS:g}"
+    if w.clip_sqnr is None:
+        st.markdown(t("checkpoint.rounding.none", sigmas=sig))
+    else:
+        verdict = t("checkpoint.rounding.worse" if w.clip_sqnr < w.sqnr_tensor
+                    else "checkpoint.rounding.better")
+        st.markdown(t("checkpoint.rounding", sigmas=sig, clip=_db(w.clip_sqnr),
+                      tensor=_db(w.sqnr_tensor), share=f"{w.clip_share:.1%}", verdict=verdict))
+
+
+def _link(page: str, builtin: str, name: str, extra: dict) -> str:
+    query = {("src" if page == "explore" else "pc_src"): "ckpt", "ckpt": builtin,
+             "ckpt_t": name, **extra}
+    return f"{page}?{urlencode(query)}"
+
+
+def _carried(page: str) -> dict:
+    """The scheme (and language) controls with non-default values, carried by the links."""
+    carried = [shell.LANG, controls.SCHEME, controls.BITS, controls.SIGNED, controls.NARROW]
+    if page == "per_channel":
+        carried.append(GROUP)
+    out = {}
+    for c in carried:
+        v = st.session_state.get(c.key, c.default)
+        if v is not None and v != c.default:
+            out[c.key] = c.serialize(v)
+    return out
+
+
+def _row(r: TensorRow, builtin: str | None) -> dict:
+    row = {"name": r.name, "shape": " × ".join(map(str, r.shape)) or "scalar",
+           "dtype": r.dtype_name, "params": r.n, "min": r.stats.x_min, "max": r.stats.x_max,
+           "std": r.stats.std, "kurtosis": r.stats.kurtosis, "beyond": r.stats.beyond * 100,
+           "reach": r.range_sigmas, "tensor": r.sqnr_tensor, "channel": r.sqnr_channel,
+           "group": r.sqnr_group, "clip": r.clip_sqnr, "hist": list(r.hist_log)}
+    if builtin is not None:
+        row["explore"] = _link("explore", builtin, r.name, _carried("explore"))
+        row["per_channel"] = (_link("per_channel", builtin, r.name, _carried("per_channel"))
+                              if len(r.shape) >= 2 else None)
+    return row
+
+
+def _columns(links: bool) -> dict:
+    sig = f"{checkpoint.SIGMAS:g}"
+    sqnr = t("checkpoint.col.sqnr.help")
+    number = st.column_config.NumberColumn
+    config = {
+        "name": st.column_config.TextColumn(t("checkpoint.col.name"), pinned=True),
+        "shape": t("checkpoint.col.shape"),
+        "dtype": t("checkpoint.col.dtype"),
+        "params": number(t("checkpoint.col.params"), format="localized"),
+        "min": number("min", format="%.4g"),
+        "max": number("max", format="%.4g"),
+        "std": number(t("checkpoint.col.std"), format="%.4g"),
+        "kurtosis": number(t("checkpoint.col.kurtosis"), format="%.1f"),
+        "beyond": number(t("checkpoint.col.beyond", sigmas=sig), format="%.3f %%",
+                         help=t("checkpoint.col.beyond.help", sigmas=sig)),
+        "reach": number(t("checkpoint.col.reach"), format="%.1f",
+                        help=t("checkpoint.col.reach.help")),
+        "tensor": number(t("checkpoint.col.sqnr_tensor"), format="%.2f", help=sqnr),
+        "channel": number(t("checkpoint.col.sqnr_channel"), format="%.2f", help=sqnr),
+        "group": number(t("checkpoint.col.sqnr_group"), format="%.2f", help=sqnr),
+        "clip": number(t("checkpoint.col.sqnr_clip", sigmas=sig), format="%.2f", help=sqnr),
+        "hist": st.column_config.BarChartColumn(
+            t("checkpoint.col.hist"), help=t("checkpoint.col.hist.help",
+                                             bins=checkpoint.HIST_BINS), y_min=0.0),
+    }
+    if links:
+        config["explore"] = st.column_config.LinkColumn(t("checkpoint.col.explore"),
+                                                        display_text=t("checkpoint.link.open"))
+        config["per_channel"] = st.column_config.LinkColumn(
+            t("checkpoint.col.per_channel"), display_text=t("checkpoint.link.open"))
+    return config
+
+
+def table(rep: Report, builtin: str | None) -> None:
+    st.subheader(t("checkpoint.h.table"))
+    text = (widget(FILTER, st) or "").strip()
+    rows = sorted(rep.rows, key=lambda r: r.sqnr_tensor)
+    shown = [r for r in rows if text.lower() in r.name.lower()]
+    if text:
+        st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=text))
+    links = ("explore", "per_channel") if builtin is not None else ()
+    st.dataframe([_row(r, builtin) for r in shown], hide_index=True, width="stretch",
+                 column_config=_columns(builtin is not None),
+                 column_order=("name", "tensor", "channel", "group", "hist", *links, "shape",
+                               "dtype", "params", "min", "max", "std", "kurtosis", "beyond",
+                               "reach", "clip"),
+                 height=min(600, 38 + 35 * len(shown)))
+    if builtin is None:
+        st.caption(t("checkpoint.links_upload"))
+
+
+def render() -> None:
+    """The whole Checkpoint page."""
+    shell.page_start("checkpoint")
+    src = source()
+    cfg = scheme()
+    group = widget(GROUP)
+    presets()
+    if src is None:
+        shell.page_end()
+        return
+    st.markdown(src.note)
+    rep = compute(src, cfg, group)
+    for failed in rep.failed:
+        st.warning(t("checkpoint.failed", name=failed.name, reason=failed.reason))
+    if not rep.rows:
+        st.info(t("checkpoint.nothing"))
+        shell.page_end()
+        return
+    summary(rep, cfg)
+    table(rep, src.builtin)
+    shell.page_end()

@@ -1,0 +1,204 @@
+"""The checkpoint report: per-tensor measures against the core's own functions, by-hand
+statistics, the synthetic checkpoint, uploads tensor by tensor, progress and failures."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from safetensors.numpy import save as save_safetensors
+
+from quantviz import checkpoint as ck
+from quantviz import granularity, loaders
+from quantviz.metrics import sqnr_db
+from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
+
+INT8 = QuantConfig(8, "symmetric", signed=True)
+UINT8 = QuantConfig(8, "asymmetric")
+
+
+def test_moments_by_hand():
+    # [0, 0, 0, 2]: mean 0.5, var 0.75, E[d^4] = 1.3125 -> kurtosis 1.3125 / 0.5625 = 7/3
+    m = ck.moments(np.array([0.0, 0.0, 0.0, 2.0], np.float32))
+    assert (m.x_min, m.x_max, m.mean) == (0.0, 2.0, 0.5)
+    assert m.std == pytest.approx(math.sqrt(0.75)) and m.kurtosis == pytest.approx(7 / 3)
+    assert m.beyond == 0.0
+    # 999 zeros and one 1000: mean 1, std = sqrt(999 * 1 + 999^2) / sqrt(1000) = 31.6 ->
+    # only the 1000 lies beyond 6 std (189.6) from the mean: share 1/1000
+    m = ck.moments(np.r_[np.zeros(999), 1000.0])
+    assert m.beyond == pytest.approx(0.001)
+    const = ck.moments(np.full(7, 3.0))
+    assert const.std == 0 and const.kurtosis == 0 and const.beyond == 0
+    with pytest.raises(ValueError, match="empty"):
+        ck.moments(np.array([]))
+
+
+def test_moments_in_chunks_equal_the_whole(monkeypatch):
+    x = np.random.default_rng(1).standard_t(4, 10_001).astype(np.float32)
+    whole = ck.moments(x)
+    monkeypatch.setattr(ck, "CHUNK", 1000)
+    chunked = ck.moments(x)
+    assert chunked.kurtosis == pytest.approx(whole.kurtosis, rel=1e-9)
+    assert chunked.beyond == whole.beyond
+    d = x.astype(np.float64) - x.mean(dtype=np.float64)
+    assert whole.kurtosis == pytest.approx(np.mean(d**4) / np.mean(d**2) ** 2, rel=1e-9)
+
+
+def test_histogram_counts_by_hand_and_like_numpy():
+    # bins of width 0.5 over [0, 1]: [0, 0.5) holds 0 and 0.25; [0.5, 1] holds 0.5, 1, 1
+    assert ck.histogram_counts(np.array([0.0, 0.25, 0.5, 1.0, 1.0]), 0.0, 1.0, 2) == (2, 3)
+    x = np.random.default_rng(2).standard_normal(50_000).astype(np.float32)
+    lo, hi = float(x.min()), float(x.max())
+    assert ck.histogram_counts(x, lo, hi) == tuple(np.histogram(x, ck.HIST_BINS, (lo, hi))[0])
+    assert sum(ck.histogram_counts(np.full(4, 2.0), 2.0, 2.0)) == 4  # constant: one bin
+
+
+@pytest.mark.parametrize("cfg", [INT8, UINT8, QuantConfig(4, "symmetric", signed=True)])
+def test_quant_sums_equal_the_granularity_study(cfg, monkeypatch):
+    x = np.random.default_rng(3).standard_normal((24, 256)).astype(
+        np.float32) * np.geomspace(0.01, 1, 24)[:, None].astype(np.float32)
+    comp = granularity.compare(x, cfg, 0)
+    monkeypatch.setattr(ck, "CHUNK", 700)  # several blocks of rows
+    assert ck.quant_sums(x, cfg, "tensor").sqnr_db == pytest.approx(comp.per_tensor.sqnr_db,
+                                                                    abs=1e-9)
+    assert ck.quant_sums(x, cfg, "channel").sqnr_db == pytest.approx(comp.per_channel.sqnr_db,
+                                                                     abs=1e-9)
+    assert ck.quant_sums(x, cfg, "group", 128).sqnr_db == pytest.approx(
+        comp.group(128).sqnr_db, abs=1e-9)
+    assert ck.quant_sums(x, cfg, "channel").n_params == 24
+    assert ck.quant_sums(x, cfg, "group", 64).n_params == 24 * 4
+
+
+def test_quant_sums_clipped_range_splits_the_error():
+    # range clipped to [-1, 1], int8 symmetric: scale 1/127.5; 3.0 saturates at 127/127.5
+    x = np.array([[0.5, -0.25, 3.0, 0.0]], np.float32)
+    s = ck.quant_sums(x, INT8, "tensor", clip_at=(-1.0, 1.0))
+    qp = compute_qparams(-1.0, 1.0, INT8)
+    x_hat = fake_quantize(x, qp).astype(np.float64)
+    err = (x - x_hat) ** 2
+    assert s.sse == pytest.approx(err.sum()) and s.sse_clipped == pytest.approx(err[0, 2])
+    assert s.sqnr_db == pytest.approx(sqnr_db(x, x_hat))
+
+
+def test_quant_sums_refuses_what_does_not_apply():
+    with pytest.raises(ValueError, match="2 or more"):
+        ck.quant_sums(np.ones(8), INT8, "channel")
+    with pytest.raises(ValueError, match="does not divide"):
+        ck.quant_sums(np.ones((2, 100)), INT8, "group", 128)
+    with pytest.raises(ValueError, match="kind"):
+        ck.quant_sums(np.ones(8), INT8, "row")
+
+
+def test_tensor_row_of_a_bias_and_of_a_matrix():
+    bias = ck.tensor_row("b", np.linspace(-1, 1, 10).astype(np.float32), "float32", INT8)
+    assert bias.sqnr_channel is None and bias.sqnr_group is None and bias.channel is None
+    assert bias.clipped is None  # nothing lies beyond 6 sigma: no clipped variant
+    w = np.random.default_rng(4).standard_normal((16, 256)).astype(np.float32)
+    w[3, 5] = 40.0
+    row = ck.tensor_row("w", w, "float32", INT8)
+    assert row.sqnr_channel > row.sqnr_tensor + 10
+    assert row.stats.beyond == pytest.approx(1 / w.size)
+    assert row.clip_share is not None and row.clip_share > 0.5
+    assert sum(row.hist_counts) == w.size and len(row.hist_counts) == ck.HIST_BINS
+    assert row.range_sigmas == pytest.approx(
+        (40.0 - w.mean(dtype=np.float64)) / w.std(dtype=np.float64), rel=1e-6)
+
+
+def test_synthetic_llm_names_shapes_and_statistics():
+    entries = ck.synthetic_llm_entries()
+    names = [e.name for e in entries]
+    assert names[0] == "model.embed_tokens.weight" and names[-1] == "lm_head.weight"
+    assert "model.layers.3.mlp.down_proj.weight" in names
+    assert sum("layernorm" in n for n in names) == 2 * ck.LLM_LAYERS
+    norm = dict((e.name, e) for e in entries)["model.layers.0.input_layernorm.weight"].load()
+    assert np.median(norm) == pytest.approx(1.0, abs=0.02)
+    q = ck.synthetic_llm_tensor("model.layers.0.self_attn.q_proj.weight", (256, 256))
+    np.testing.assert_array_equal(
+        q, ck.synthetic_llm_tensor("model.layers.0.self_attn.q_proj.weight", (256, 256)))
+    assert not np.array_equal(
+        q, ck.synthetic_llm_tensor("model.layers.0.self_attn.q_proj.weight", (256, 256), 1))
+    assert q.dtype == np.float32 and abs(float(q.std()) - ck.LLM_STD) < ck.LLM_STD * 3
+    cols = np.abs(q).max(axis=0)
+    assert cols[list(ck.LLM_OUTLIER_DIMS)].min() > np.median(cols) * 3
+
+
+def test_synthetic_report_worst_tensors_and_what_per_channel_does():
+    rep = ck.report(ck.synthetic_llm_entries(), INT8)
+    assert len(rep.rows) == len(ck.synthetic_llm_layout()) and not rep.failed
+    worst = rep.worst(3)
+    assert worst[0].name == "model.layers.1.mlp.down_proj.weight"  # the three huge weights
+    assert [r.sqnr_tensor for r in worst] == sorted(r.sqnr_tensor for r in worst)
+    assert all(r.sqnr_tensor <= min(x.sqnr_tensor for x in rep.rows if x not in worst)
+               for r in worst)
+    assert all(r.sqnr_channel > r.sqnr_tensor + 10 for r in worst)
+    tensor, channel, group = rep.totals()
+    assert tensor.sqnr_db < channel.sqnr_db < group.sqnr_db
+    assert tensor.n_params == len(rep.rows)
+    # int8 codes: one byte per parameter, plus 4-byte scales (symmetric: no zero point)
+    assert tensor.bytes == rep.n_params + 4 * len(rep.rows)
+    assert rep.stored_bytes() == 4 * rep.n_params
+    assert worst[0] in rep.below_median()
+
+
+def test_report_from_a_file_tensor_by_tensor_with_progress_and_a_refused_tensor():
+    rng = np.random.default_rng(5)
+    tensors = {"a.weight": rng.standard_normal((8, 128)).astype(np.float32),
+               "a.bias": rng.standard_normal(8).astype(np.float16),
+               "bad": np.array([1.0, np.nan], np.float32)}
+    data = save_safetensors(tensors)
+    calls = []
+    rep = ck.report(ck.file_entries("m.safetensors", data), UINT8,
+                    progress=lambda done, total, name: calls.append((done, total, name)))
+    order = [i.name for i in loaders.describe_tensors("m.safetensors", data)]  # header order
+    assert [r.name for r in rep.rows] == [n for n in order if n != "bad"]
+    assert [f.name for f in rep.failed] == ["bad"] and "NaN" in rep.failed[0].reason
+    assert calls[-1] == (8 + 1024 + 2, 8 + 1024 + 2, "")
+    assert [c[2] for c in calls[:-1]] == order
+    row = {r.name: r for r in rep.rows}["a.weight"]
+    assert row.sqnr_channel == pytest.approx(
+        granularity.compare(tensors["a.weight"], UINT8, 0).per_channel.sqnr_db, abs=1e-9)
+    assert {r.name: r.dtype_name for r in rep.rows}["a.bias"] == "float16"
+    assert rep.stored_bytes() == 8 * 2 + 1024 * 4
+
+
+def test_a_refused_file_and_unknown_builtins():
+    with pytest.raises(loaders.TensorLoadError):
+        ck.file_entries("x.pt", b"\x80\x02")
+    with pytest.raises(ValueError, match="no built-in"):
+        ck.builtin_entries("nope")
+    with pytest.raises(ValueError, match="no tensor"):
+        ck.builtin_tensor("synthetic_llm", "nope")
+    with pytest.raises(ValueError, match="group_size"):
+        ck.report([], INT8, group_size=0)
+
+
+def test_the_digits_model_is_listed_only_when_its_file_exists(tmp_path, monkeypatch):
+    monkeypatch.setattr(ck, "DIGITS_PATH", tmp_path / "digits_model.safetensors")
+    assert ck.available_builtins() == ("synthetic_llm",)
+    w = np.arange(12, dtype=np.float32).reshape(3, 4)
+    (tmp_path / "digits_model.safetensors").write_bytes(save_safetensors({"fc.weight": w}))
+    assert ck.available_builtins() == ("synthetic_llm", "digits")
+    np.testing.assert_array_equal(ck.builtin_tensor("digits", "fc.weight"), w)
+
+
+def test_edge_tensors_scalar_constant_and_a_range_float32_cannot_hold():
+    data = save_safetensors({"scalar": np.array(2.5, np.float32),
+                             "const": np.zeros((4, 128), np.float32),
+                             "edge": np.array([[3.4e38, -3.4e38], [1.0, 0.0]], np.float32)})
+    rep = ck.report(ck.file_entries("e.safetensors", data), UINT8)
+    rows = {r.name: r for r in rep.rows}
+    assert rows["scalar"].sqnr_tensor == math.inf and rows["scalar"].sqnr_channel is None
+    assert rows["const"].sqnr_channel == math.inf and rows["const"].stats.kurtosis == 0
+    # (3.4e38 - -3.4e38) overflows float32: the scale is infinite, so the tensor is refused
+    assert [f.name for f in rep.failed] == ["edge"] and "wider than float32" in rep.failed[0].reason
+
+
+def test_log_histogram_and_median():
+    row = ck.tensor_row("w", np.r_[np.zeros(9), 1.0].astype(np.float32), "float32", UINT8)
+    # counts (9, 0, ..., 0, 1): log10(10) = 1, log10(1) = 0, log10(2) = 0.301
+    assert row.hist_log[0] == 1.0 and row.hist_log[1] == 0.0 and row.hist_log[-1] == 0.301
+    rep = ck.Report((row,), (), UINT8, 128)
+    assert rep.median_sqnr() == row.sqnr_tensor
+    with pytest.raises(ValueError, match="no rows"):
+        ck.Report((), (), UINT8, 128).median_sqnr()

@@ -1,0 +1,131 @@
+"""The Checkpoint page under Streamlit's AppTest: the built-in synthetic checkpoint, an
+uploaded file, the filter, the links to Explore and Per-channel, refusals, Chinese."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+from safetensors.numpy import save as save_safetensors
+
+from quantviz import checkpoint as ck
+from quantviz.quantize import QuantConfig
+from tests.helpers import captions, en, markdown, metric, ok, upload, zh
+
+UINT8 = QuantConfig(8, "asymmetric")
+INT8 = QuantConfig(8, "symmetric", signed=True)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    return ck.report(ck.synthetic_llm_entries(), UINT8)
+
+
+def table(at, i: int = 1) -> list[dict]:
+    return at.dataframe[i].value.to_dict("records")
+
+
+def test_builtin_synthetic_checkpoint(run_page, synthetic):
+    at = run_page("checkpoint")
+    assert "**Synthetic** checkpoint" in markdown(at)
+    assert metric(at, "Tensors") == f"{len(synthetic.rows)}"
+    assert metric(at, "Parameters") == f"{synthetic.n_params:,}"
+    rows = table(at)
+    worst = synthetic.worst(len(synthetic.rows))
+    assert [r["name"] for r in rows] == [w.name for w in worst]  # worst first
+    first = rows[0]
+    assert first["tensor"] == pytest.approx(worst[0].sqnr_tensor)
+    assert first["channel"] == pytest.approx(worst[0].sqnr_channel)
+    assert len(first["hist"]) == ck.HIST_BINS
+    norm = next(r for r in rows if r["name"] == "model.norm.weight")
+    assert np.isnan(norm["channel"]) and not isinstance(norm["per_channel"], str)  # 1-D
+    totals = table(at, 0)
+    assert [t["SQNR of all tensors (dB)"] for t in totals] == [
+        f"{s.sqnr_db:.2f}" for s in synthetic.totals()]
+    for w in synthetic.worst(3):
+        assert f"**{w.name}** {list(w.shape)}: {w.sqnr_tensor:.2f} dB per tensor → " \
+               f"{w.sqnr_channel:.2f} dB per channel" in markdown(at)
+    low = synthetic.below_median()
+    median = np.median([r.sqnr_tensor for r in synthetic.rows])
+    assert en("checkpoint.few", k=len(low), n=39, margin="6.02",
+              median=f"{median:.2f}") in markdown(at)
+    assert at.query_params == {}
+
+
+def test_rows_link_to_explore_and_per_channel_with_the_scheme(run_page):
+    at = run_page("checkpoint", {"bits": 6, "scheme": "symmetric", "signed": 1})
+    row = table(at)[0]
+    link = urlsplit(row["explore"])
+    assert link.path == "explore"
+    assert parse_qs(link.query) == {"src": ["ckpt"], "ckpt": ["synthetic_llm"],
+                                    "ckpt_t": [row["name"]], "bits": ["6"],
+                                    "scheme": ["symmetric"], "signed": ["1"]}
+    pc = urlsplit(row["per_channel"])
+    assert pc.path == "per_channel" and parse_qs(pc.query)["pc_src"] == ["ckpt"]
+    # the link opens that tensor there, with the same numbers as the report's row
+    query = {k: v[0] for k, v in parse_qs(pc.query).items()}
+    page = run_page("per_channel", query)
+    assert metric(page, "SQNR per tensor") == f"{row['tensor']:.2f} dB"
+    assert metric(page, "SQNR per channel") == f"{row['channel']:.2f} dB"
+    explore = run_page("explore", {k: v[0] for k, v in parse_qs(link.query).items()})
+    assert f"Tensor: {row['name']} from the" in captions(explore)
+
+
+def test_filter_by_name(run_page):
+    at = run_page("checkpoint", {"ck_filter": "DOWN_proj"})
+    names = [r["name"] for r in table(at)]
+    assert len(names) == ck.LLM_LAYERS and all("down_proj" in n for n in names)
+    assert en("checkpoint.filtered", shown=4, n=39, text="DOWN_proj") in captions(at)
+
+
+def test_an_uploaded_checkpoint(app_test):
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((16, 128)).astype(np.float32)
+    w[2, 7] = 30.0
+    tensors = {"fc.weight": w, "fc.bias": rng.standard_normal(16).astype(np.float32),
+               "emb": rng.standard_normal((32, 64)).astype(np.float16),
+               "broken": np.array([np.nan, 1.0], np.float32)}
+    data = save_safetensors(tensors)
+    at = app_test("checkpoint", {"ck_src": "upload"})
+    at.run()
+    ok(at)
+    assert en("checkpoint.upload_none") in [i.value for i in at.info]
+    upload(at, "tiny.safetensors", data)
+    ok(at)
+    rep = ck.report(ck.file_entries("tiny.safetensors", data), UINT8)
+    rows = table(at)
+    assert rows[0]["name"] == "fc.weight" == rep.worst(1)[0].name
+    assert rows[0]["tensor"] == pytest.approx(rep.worst(1)[0].sqnr_tensor)
+    assert "explore" not in rows[0]  # an upload cannot be opened by a link
+    assert en("checkpoint.links_upload") in captions(at)
+    assert any("broken" in w.value and "NaN" in w.value for w in at.warning)
+    assert metric(at, "Bytes as stored") == f"{16 * 128 * 4 + 16 * 4 + 32 * 64 * 2:,}"
+    # one of three tensors a bit below the median: a few tensors, named as the worst
+    assert "**A few tensors dominate:** 1 of 3 tensors" in markdown(at)
+    bias = next(r for r in rep.rows if r.name == "fc.bias")
+    assert f"**fc.bias** [16]: {bias.sqnr_tensor:.2f} dB per tensor; one dimension" in \
+        markdown(at)
+
+
+def test_a_refused_upload_says_why(app_test):
+    at = app_test("checkpoint", {"ck_src": "upload"})
+    at.run()
+    upload(at, "model.pt", b"\x80\x02}q\x00.")
+    assert at.error and "pickle" in at.error[0].value.lower()
+    assert not at.dataframe
+
+
+def test_chinese(run_page):
+    at = run_page("checkpoint", {"lang": "zh"})
+    assert at.title[0].value == zh("checkpoint.title")
+    assert "**合成**检查点" in markdown(at)
+    assert metric(at, zh("checkpoint.m.tensors")) == "39"
+
+
+def test_a_link_naming_no_tensor_of_the_checkpoint_opens_the_first(run_page):
+    at = run_page("explore", {"src": "ckpt", "ckpt_t": "no.such.tensor"})
+    assert "Tensor: model.embed_tokens.weight from the" in captions(at)
+    pc = run_page("per_channel", {"pc_src": "ckpt", "ckpt_t": "model.norm.weight"})
+    # a 1-D tensor named by the link is shown, and the page explains it has no channels
+    assert any("one dimension" in i.value for i in pc.info)

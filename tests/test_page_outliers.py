@@ -1,0 +1,98 @@
+"""The Outliers page under Streamlit's AppTest: numbers from the core, presets, links, Chinese."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quantviz import outliers as o
+from tests.helpers import charts_by_title, en, markdown, metric, zh
+
+
+@pytest.fixture
+def page(run_page):
+    return lambda **query: run_page("outliers", query)
+
+
+def db(v: float) -> str:
+    return f"{v:.2f} dB"
+
+
+def test_default_run_shows_what_the_core_computes(page):
+    at = page()
+    lay = o.make_layer()
+    point = o.smooth_point(lay, 0.5)
+    assert metric(at, "SQNR of X / s") == db(point.sqnr_x)
+    assert metric(at, "SQNR of s·W") == db(point.sqnr_w)
+    rot = o.rotate(lay, "hadamard")
+    assert metric(at, "Kurtosis of X → X R") == (
+        f"{rot.kurtosis_before:.1f} → {rot.kurtosis_after:.2f}")
+    mixed = o.mixed_precision(lay)
+    assert metric(at, "Channels kept in float16") == f"{len(mixed.kept)} / 256"
+    assert metric(at, "SQNR of Y, mixed") == db(mixed.sqnr_y)
+    rows = at.dataframe[0].value.to_dict("records")
+    core = o.granularity_rows(lay)
+    assert [r["SQNR of Y (dB)"] for r in rows] == [f"{r.sqnr_y:.2f}" for r in core]
+    assert [r["Integer matmul?"] for r in rows] == ["yes", "yes", "no"]
+    text = markdown(at)
+    assert "arXiv 2211.10438" in text and "arXiv 2208.07339" in text
+    assert "QuaRot (Ashkboos et al., 2024)" in text and "QuIP# (Tseng et al., 2024)" in text
+    assert "channels " + ", ".join(map(str, lay.outlier_channels)) + " are 100× larger" in text
+    assert set(charts_by_title(at)) == {"max |x| of each channel of X", "SQNR against alpha",
+                                        "Values of X before and after the rotation (log count)"}
+    assert len(at.latex) == 4
+    assert at.query_params == {}
+
+
+def test_the_alpha_curve_holds_the_core_curve(page):
+    at = page()
+    spec = charts_by_title(at)["SQNR against alpha"]
+    curve = o.smooth_curve(o.make_layer())
+    assert [tr["name"] for tr in spec["data"]] == ["X / s", "s·W", "Y"]
+    np.testing.assert_allclose(spec["data"][2]["y"], [p.sqnr_y for p in curve])
+    assert spec["layout"]["shapes"][0]["x0"] == 0.5
+
+
+def test_controls_from_the_link(page):
+    at = page(ol_count=1, ol_mag=50, ol_channels=96, ol_alpha=0.8, ol_thr=10, ol_x="token",
+              seed=3)
+    lay = o.make_layer(512, 96, 256, 1, 50.0, 3)
+    assert metric(at, "SQNR of Y") == db(o.smooth_point(lay, 0.8, "token").sqnr_y)
+    # 96 is not a power of two: the page says so and rotates randomly instead
+    assert any("96 is not one" in i.value for i in at.info)
+    rot = o.rotate(lay, "random", "token", seed=3)
+    assert metric(at, "SQNR of X → X R") == (
+        f"{rot.sqnr_x_before:.2f} → {rot.sqnr_x_after:.2f} dB")
+    mixed = o.mixed_precision(lay, 10.0)
+    assert metric(at, "SQNR of Y, mixed") == db(mixed.sqnr_y)
+    assert at.query_params["ol_alpha"] == "0.8"
+
+
+def test_no_outliers_preset_and_no_channel_kept(page):
+    at = page()
+    at.button(key="ol_preset_none").click().run()
+    lay = o.make_layer(outliers=0)
+    assert "no channel reaches" in markdown(at).lower()
+    assert metric(at, "Channels kept in float16") == "0 / 256"
+    assert at.query_params["ol_count"] == "0"
+    assert metric(at, "SQNR of Y, all int8 per token") == db(
+        o.mixed_precision(lay).sqnr_y_int8)
+
+
+def test_llm_int8_preset(page):
+    at = page()
+    at.button(key="ol_preset_llm_int8").click().run()
+    lay = o.make_layer(outliers=6, magnitude=20.0)
+    m = o.mixed_precision(lay)
+    assert metric(at, "SQNR of Y, mixed") == db(m.sqnr_y)
+    assert en("outliers.mixed.say", n=len(m.kept), channels=256, share=f"{m.share_kept:.1%}",
+              kept=", ".join(map(str, m.kept)), int8=f"{m.sqnr_y_int8:.2f}",
+              mixed=f"{m.sqnr_y:.2f}") in markdown(at)
+
+
+def test_chinese(page):
+    at = page(lang="zh")
+    assert at.title[0].value == zh("outliers.title")
+    assert metric(at, zh("outliers.m.sqnr_y")) == db(o.smooth_point(o.make_layer(), 0.5).sqnr_y)
+    assert "arXiv 2211.10438" in markdown(at)
+    assert zh("outliers.fig.alpha") in charts_by_title(at)
