@@ -7,11 +7,12 @@ that building it does not raise the process's high-water mark. The upload arrive
 
     python benchmarks/bench_checkpoint.py [layers]
 
-Prints the report's wall time and the process's CPU time (a run without tracemalloc), then, in
-a second run, the tracemalloc peak during the report plus the file's own bytes, and the growth of the process's
-maximum resident set size from before the file was read, each divided by the file size.
+Prints the report's wall time and the process's CPU time (a run without tracemalloc), then, in a
+second run, the tracemalloc peak during the report plus the file's own bytes, and the growth of the
+process's maximum resident set size from before the file was read, each divided by the file size.
 Targets: within 10 s, and within 2x the file size.
 """
+
 
 from __future__ import annotations
 

@@ -72,9 +72,10 @@ def make_layer(tokens: int = 512, channels: int = 256, outputs: int = 256, outli
 
     ``X[:, j] ~ N(0, c_j^2)`` with ``c_j = BULK_STD * exp(N(0, 0.3^2))`` (channels of slightly
     different size, the bulk well inside LLM.int8()'s threshold of 6), then the ``outliers``
-    channels (chosen without replacement from the seed) are multiplied by ``magnitude``: every
-    token is large there, as in the activations of large language models. ``W ~ N(0, 1 / channels)``. Sizes must be >= 1, ``0 <= outliers <=
-    channels`` and ``magnitude >= 1``; otherwise ``ValueError`` naming the value.
+    channels (chosen without replacement from the seed) are multiplied by ``magnitude``: every token
+    is large there, as in the activations of large language models. ``W ~ N(0, 1 / channels)``.
+    Sizes must be >= 1, ``0 <= outliers <= channels`` and ``magnitude >= 1``; otherwise
+    ``ValueError`` naming the value.
     """
     for name, n in (("tokens", tokens), ("channels", channels), ("outputs", outputs)):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
