@@ -1,0 +1,259 @@
+"""The digits network study: float and fake-quantized forward passes, calibration, scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quantviz import model
+from quantviz.model import Network, Plan, Scheme, Score
+from quantviz.observers import make_observer
+from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
+
+
+@pytest.fixture(scope="module")
+def study():
+    return model.load_study()
+
+
+def tiny() -> Network:
+    # 2 -> 2 -> 1: W1 = [[1, -1], [0.5, 2]], b1 = [0, -1]; W2 = [[1, 1]], b2 = [0.5]
+    return Network(("fc1", "fc2"),
+                   (np.array([[1, -1], [0.5, 2]], np.float32), np.array([[1, 1]], np.float32)),
+                   (np.array([0, -1], np.float32), np.array([0.5], np.float32)))
+
+
+def test_the_tiny_network_forward_by_hand():
+    # x = [1, 2]: h1 = [1 - 2 + 0, 0.5 + 4 - 1] = [-1, 3.5] -> relu [0, 3.5]; y = 3.5 + 0.5 = 4
+    acts = model.activations(tiny(), np.array([[1, 2]], np.float32))
+    np.testing.assert_array_equal(acts[1], [[0, 3.5]])
+    np.testing.assert_array_equal(acts[2], [[4.0]])
+
+
+def test_two_bit_symmetric_weights_by_hand():
+    # int2 signed: qmin = -2, qmax = 1, full-range divisor (1 - (-2)) / 2 = 1.5.
+    # W1: amax 2, scale 4/3; W1 / scale = [[0.75, -0.75], [0.375, 1.5]] -> rint
+    #   [[1, -1], [0, 2]] -> clip [[1, -1], [0, 1]] -> W1_hat = [[4/3, -4/3], [0, 4/3]]
+    # W2: amax 1, scale 2/3; 1.5 -> rint 2 -> clip 1 -> W2_hat = [[2/3, 2/3]]
+    # x = [1, 2]: h1 = [4/3 - 8/3, 8/3 - 1] = [-4/3, 5/3] -> relu [0, 5/3];
+    # y = 2/3 * 5/3 + 0.5 = 10/9 + 1/2 = 29/18
+    net = tiny()
+    scheme = Scheme("symmetric", False, "asymmetric", "minmax")
+    ranges = ((0.0, 1.0),) * 3
+    qnet = model.quantize_network(net, scheme, 2, ranges, Plan((True, True), (False,) * 3))
+    np.testing.assert_allclose(qnet.weights[0], [[4 / 3, -4 / 3], [0, 4 / 3]], rtol=1e-6)
+    np.testing.assert_allclose(qnet.weights[1], [[2 / 3, 2 / 3]], rtol=1e-6)
+    y = model.quantized_forward(qnet, np.array([[1, 2]], np.float32))
+    np.testing.assert_allclose(y, [[29 / 18]], rtol=1e-6)
+
+
+def test_quantizing_only_the_logits_fake_quantizes_the_float_output(study):
+    net, data = study
+    scheme = model.ADVICE
+    ranges = model.activation_ranges(net, data.calib_x, scheme, 6, 3)
+    qnet = model.quantize_network(net, scheme, 6, ranges, Plan((False,) * 3, (False,) * 3 + (True,)))
+    expected = fake_quantize(model.forward(net, data.test_x),
+                             compute_qparams(*ranges[3], scheme.act_config(6)))
+    np.testing.assert_array_equal(model.quantized_forward(qnet, data.test_x), expected)
+
+
+def test_quantizing_one_layers_weights_changes_only_that_layer(study):
+    net, data = study
+    scheme = Scheme("asymmetric", True, "asymmetric", "minmax")
+    qnet = model.quantize_network(net, scheme, 4, ((0.0, 1.0),) * 4, model.plan("weights", (1,)))
+    cfg = scheme.weight_config(4)
+    w_hat = fake_quantize(net.weights[1], model.weight_qparams(net.weights[1], cfg, True), axis=0)
+    by_hand = Network(net.names, (net.weights[0], w_hat, net.weights[2]), net.biases)
+    np.testing.assert_array_equal(model.quantized_forward(qnet, data.test_x),
+                                  model.forward(by_hand, data.test_x))
+
+
+def test_the_float_accuracy_is_the_one_the_training_script_recorded(study):
+    net, data = study
+    correct = int(np.count_nonzero(model.float_predictions(net, data) == data.test_labels))
+    assert correct == data.float_test_correct == 436
+    assert data.test_x.shape == (450, 64) and data.calib_x.shape == (320, 64)
+    assert [w.shape for w in net.weights] == [(64, 64), (32, 64), (10, 32)]
+    # pixels are counts 0..16, the input pixels / 16
+    assert data.test_images.max() == 16 and data.test_x.max() == 1.0
+
+
+def test_plan_by_hand():
+    assert model.plan("weights") == Plan((True,) * 3, (False,) * 4)
+    assert model.plan("activations") == Plan((False,) * 3, (True,) * 4)
+    # one layer alone, as AIMET's per-layer analysis: its weights and output, the input for fc1
+    assert model.plan("both", (0,)) == Plan((True, False, False), (True, True, False, False))
+    assert model.plan("both", (2,)) == Plan((False, False, True), (False, False, False, True))
+    assert model.plan("activations", (1,)) == Plan((False,) * 3, (False, False, True, False))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: model.plan("all"),
+    lambda: model.plan("both", (3,)),
+    lambda: Scheme(weight_scheme="affine"),
+    lambda: model.calibration_batches(np.zeros((320, 64), np.float32), 0),
+    lambda: model.calibration_batches(np.zeros((320, 64), np.float32), 11),
+])
+def test_bad_input_is_a_value_error(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_minmax_calibration_by_hand(study):
+    net, data = study
+    ranges = model.activation_ranges(net, data.calib_x, Scheme(observer="minmax"), 8, 2)
+    seen = data.calib_x[:2 * model.BATCH]
+    assert ranges[0] == (float(seen.min()), float(seen.max()))
+    # batch by batch, as calibration runs: a matrix product of 64 rows may round its last bit
+    # differently from two of 32
+    logits = np.concatenate([model.forward(net, b)
+                             for b in model.calibration_batches(data.calib_x, 2)])
+    assert ranges[3] == (float(logits.min()), float(logits.max()))
+
+
+def test_moving_average_calibration_by_hand(study):
+    # two batches: m = m1 + c * (m2 - m1) in float32, c = 0.01
+    net, data = study
+    scheme = Scheme(observer="moving_average", params=(("averaging_constant", 0.01),))
+    ranges = model.activation_ranges(net, data.calib_x, scheme, 8, 2)
+    b1, b2 = (model.activations(net, b)[1] for b in model.calibration_batches(data.calib_x, 2))
+    c = np.float32(0.01)
+    hi = b1.max() + c * (b2.max() - b1.max())
+    assert ranges[1] == (0.0, float(hi))
+    one = model.activation_ranges(net, data.calib_x, scheme, 8, 1)
+    assert one == model.activation_ranges(net, data.calib_x, Scheme(observer="minmax"), 8, 1)
+
+
+@pytest.mark.parametrize("observer", ["percentile", "mse"])
+def test_one_update_with_every_batch_equals_batch_by_batch(study, observer):
+    net, data = study
+    scheme = Scheme(observer=observer, act_scheme="asymmetric")
+    got = model.activation_ranges(net, data.calib_x, scheme, 4, 3)
+    acts = [model.activations(net, b) for b in model.calibration_batches(data.calib_x, 3)]
+    for p in range(4):
+        obs = make_observer(observer, scheme.act_config(4))
+        for a in acts:
+            obs.update(a[p])
+        assert got[p] == (obs.x_min, obs.x_max)
+
+
+def test_results_are_deterministic(study):
+    net, data = study
+    first = model.bit_sweep(net, data, model.ADVICE, 3, bits=(3, 8))
+    again = model.bit_sweep(net, data, model.ADVICE, 3, bits=(3, 8))
+    assert first == again
+    s = Scheme("asymmetric", True, "symmetric", "entropy")
+    np.testing.assert_array_equal(model.predictions(net, data, s, 5, "both", 2),
+                                  model.predictions(net, data, s, 5, "both", 2))
+
+
+def test_sixteen_bits_agree_with_float_on_every_image(study):
+    net, data = study
+    for mode in model.MODES:
+        for scheme in model.ADVICE_VARIANTS.values():
+            s = model.evaluate(net, data, scheme, 16, mode, 4)
+            assert s.agree == s.n == 450, (mode, scheme)
+
+
+def test_weight_steps_shrink_with_bits_and_bound_the_error(study):
+    # MinMax never clips a weight, so |w - w_hat| <= scale / 2 (plus float32 rounding of the
+    # product); the step strictly shrinks with every added bit
+    net, _ = study
+    for per_channel in (False, True):
+        for scheme in ("symmetric", "asymmetric"):
+            steps = []
+            for bits in range(2, 17):
+                cfg = QuantConfig(bits, scheme, signed=True)
+                w = net.weights[0]
+                qp = model.weight_qparams(w, cfg, per_channel)
+                axis = 0 if per_channel else None
+                err = np.abs(fake_quantize(w, qp, axis=axis) - w)
+                scale = np.asarray(qp.scale).reshape(-1, 1) if per_channel else qp.scale
+                assert np.all(err <= scale / 2 * (1 + 1e-5) + 1e-7)
+                steps.append(np.max(qp.scale))
+            assert all(a > b for a, b in zip(steps, steps[1:], strict=False))
+
+
+def test_two_bits_lose_and_eight_bits_keep_the_accuracy(study):
+    net, data = study
+    sweep = model.bit_sweep(net, data, model.ADVICE, 4, bits=(2, 8))
+    for mode in model.MODES:
+        low, high = sweep.scores[mode]
+        assert low.correct < high.correct
+        assert high.correct >= data.float_test_correct - 2
+
+
+def test_mistakes_by_hand():
+    labels = np.array([0, 1, 2, 3, 4])
+    float_pred = np.array([0, 1, 9, 3, 4])
+    quant_pred = np.array([0, 7, 9, 8, 4])
+    # wrong: 1, 2, 3; float right on 1 and 3 (flipped by quantization) -> 1, 3 first, then 2
+    m = model.mistakes(quant_pred, float_pred, labels)
+    assert m.index.tolist() == [1, 3, 2] and m.total == 3 and m.flipped == 2
+    assert m.float_pred.tolist() == [1, 3, 9] and m.quant_pred.tolist() == [7, 8, 9]
+    assert model.mistakes(quant_pred, float_pred, labels, limit=1).index.tolist() == [1]
+
+
+def test_most_sensitive_layer_by_hand():
+    s = lambda c, a: Score(c, a, 100)  # noqa: E731
+    layers = (model.LayerScore("fc1", s(90, 95), s(90, 95), s(88, 90)),
+              model.LayerScore("fc2", s(90, 95), s(90, 95), s(85, 91)),
+              model.LayerScore("fc3", s(90, 95), s(90, 95), s(85, 88)))
+    # fc2 and fc3 both keep 85; fc3 agrees less with the float model
+    assert model.most_sensitive(layers).name == "fc3"
+
+
+def test_advice_verdict_by_hand():
+    results = {"advice": (Score(90, 95, 100),), "a": (Score(92, 90, 100),),
+               "b": (Score(92, 96, 100),), "c": (Score(80, 81, 100),)}
+    (v,) = model.advice_verdicts(results, bits=(8,))
+    # best: a and b tie on 92 correct, b agrees more; noise sqrt(100 * 0.9 * 0.1) = 3
+    assert v.best_name == "b" and v.difference == 2
+    assert v.noise == pytest.approx(3.0) and v.within_noise
+    results["b"] = (Score(97, 96, 100),)  # 7 > 2 * 3
+    assert not model.advice_verdicts(results, bits=(8,))[0].within_noise
+
+
+def test_layer_sensitivity_and_calibrators_cover_every_layer_and_observer(study):
+    net, data = study
+    layers = model.layer_sensitivity(net, data, model.ADVICE, 3, 2)
+    assert [s.name for s in layers] == ["fc1", "fc2", "fc3"]
+    alone = model.evaluate(net, data, model.ADVICE, 3, "both", 2, layers=(2,))
+    assert layers[2].both == alone
+    cal = model.compare_calibrators(net, data, model.ADVICE, 8, 2)
+    assert [c.observer for c in cal] == [name for name, _ in model.CALIBRATORS]
+    minmax = model.activation_ranges(net, data.calib_x, Scheme(observer="minmax"), 8, 2)
+    for c in cal:  # every range lies inside MinMax's (moving average: up to float32 rounding)
+        for (lo, hi), (mlo, mhi) in zip(c.ranges, minmax, strict=True):
+            assert mlo - 1e-5 <= lo <= hi <= mhi + 1e-5
+
+
+def test_fake_quantized_forward_matches_torch():
+    torch = pytest.importorskip("torch")
+    net, data = model.load_study()
+    scheme = Scheme("symmetric", True, "asymmetric", "minmax")
+    bits = 8
+    ranges = model.activation_ranges(net, data.calib_x, scheme, bits, 4)
+    qnet = model.quantize_network(net, scheme, bits, ranges, model.plan("both"))
+    ours = model.quantized_forward(qnet, data.test_x)
+
+    def fq(h, qp):
+        return torch.fake_quantize_per_tensor_affine(h, qp.scale, qp.zero_point, qp.qmin, qp.qmax)
+
+    h = fq(torch.from_numpy(data.test_x.copy()), qnet.act_qparams[0])
+    for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        qp = qnet.weight_qparams[i]
+        w_hat = torch.fake_quantize_per_channel_affine(
+            torch.from_numpy(w.copy()), torch.from_numpy(np.asarray(qp.scale, np.float32)),
+            torch.from_numpy(np.asarray(qp.zero_point, np.int32)), 0, qp.qmin, qp.qmax)
+        np.testing.assert_array_equal(w_hat.numpy(), qnet.weights[i])
+        h = torch.nn.functional.linear(h, w_hat, torch.from_numpy(b.copy()))
+        if i < 2:
+            h = torch.relu(h)
+        h = fq(h, qnet.act_qparams[i + 1])
+    theirs = h.numpy()
+    # the matrix products may round differently; codes then differ by at most one step
+    step = qnet.act_qparams[3].scale
+    assert np.max(np.abs(ours - theirs)) <= step * 1.001
+    assert np.mean(ours == theirs) > 0.99
+    np.testing.assert_array_equal(np.argmax(ours, 1), np.argmax(theirs, 1))
