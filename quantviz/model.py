@@ -344,6 +344,16 @@ class BitSweep:
     def series(self, mode: str, field: str) -> list[float]:
         return [getattr(s, field) for s in self.scores[mode]]
 
+    def lowest_bits_within(self, mode: str, correct: int, slack: int = 1) -> int | None:
+        """The fewest bits from which on every width keeps at least ``correct - slack`` right
+        answers (None if even the widest does not)."""
+        found = None
+        for b, s in zip(reversed(self.bits), reversed(self.scores[mode]), strict=True):
+            if s.correct < correct - slack:
+                break
+            found = b
+        return found
+
 
 def bit_sweep(net: Network, data: DigitsData, scheme: Scheme, batches: int,
               bits: tuple[int, ...] = SWEEP_BITS) -> BitSweep:
@@ -369,9 +379,11 @@ class LayerScore:
 
 
 def layer_sensitivity(net: Network, data: DigitsData, scheme: Scheme, bits: int,
-                      batches: int) -> tuple[LayerScore, ...]:
-    """Each layer quantized alone (see :func:`plan`), every other layer in float."""
-    ranges = activation_ranges(net, data.calib_x, scheme, bits, batches)
+                      batches: int, ranges: tuple | None = None) -> tuple[LayerScore, ...]:
+    """Each layer quantized alone (see :func:`plan`), every other layer in float
+    (``ranges`` from :func:`activation_ranges` when already known)."""
+    if ranges is None:
+        ranges = activation_ranges(net, data.calib_x, scheme, bits, batches)
     float_pred = float_predictions(net, data)
     out = []
     for i, name in enumerate(net.names):

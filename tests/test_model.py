@@ -51,7 +51,8 @@ def test_quantizing_only_the_logits_fake_quantizes_the_float_output(study):
     net, data = study
     scheme = model.ADVICE
     ranges = model.activation_ranges(net, data.calib_x, scheme, 6, 3)
-    qnet = model.quantize_network(net, scheme, 6, ranges, Plan((False,) * 3, (False,) * 3 + (True,)))
+    logits_only = Plan((False,) * 3, (False, False, False, True))
+    qnet = model.quantize_network(net, scheme, 6, ranges, logits_only)
     expected = fake_quantize(model.forward(net, data.test_x),
                              compute_qparams(*ranges[3], scheme.act_config(6)))
     np.testing.assert_array_equal(model.quantized_forward(qnet, data.test_x), expected)
@@ -257,3 +258,13 @@ def test_fake_quantized_forward_matches_torch():
     assert np.max(np.abs(ours - theirs)) <= step * 1.001
     assert np.mean(ours == theirs) > 0.99
     np.testing.assert_array_equal(np.argmax(ours, 1), np.argmax(theirs, 1))
+
+
+def test_lowest_bits_within_by_hand():
+    s = lambda c: Score(c, c, 100)  # noqa: E731
+    sweep = model.BitSweep((2, 4, 8, 16), {"both": (s(10), s(95), s(89), s(90))})
+    # float 90, slack 1: 16 (90) and 8 (89) hold, 4 (95) holds, 2 (10) does not -> 4
+    assert sweep.lowest_bits_within("both", 90) == 4
+    # slack 0: 8 bits (89) breaks the run that starts at 16 -> 16
+    assert sweep.lowest_bits_within("both", 90, slack=0) == 16
+    assert sweep.lowest_bits_within("both", 99) is None

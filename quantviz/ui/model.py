@@ -1,0 +1,233 @@
+"""The Model page: what quantization does to a real network, the digits MLP.
+
+Sections: the current setting's scores, accuracy and agreement against bits, every scheme at 8
+and 4 bits, each layer quantized alone, the calibrators compared, the notes' advice put to the
+test, and the images the quantized network gets wrong.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from quantviz import figures, model
+from quantviz.model import MODES, Scheme
+from quantviz.observers import OBSERVERS
+from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
+from quantviz.ui import cache, controls, model_cache, shell
+from quantviz.ui.i18n import t
+from quantviz.ui.model_cache import TABLE_BITS
+from quantviz.ui.state import Control, widget
+
+MODE = Control("mmode", "segmented", "both", "model.mode.label", options=MODES,
+               help="model.mode.help")
+BITS = Control("mbits", "int", 4, "model.bits.label", lo=MIN_BITS, hi=MAX_BITS,
+               help="model.bits.help")
+WSCHEME = Control("wscheme", "segmented", "symmetric", "model.wscheme.label", options=SCHEMES,
+                  option_prefix="scheme.label", help="model.wscheme.help")
+PER_CHANNEL = Control("perch", "toggle", False, "model.perch.label", help="model.perch.help")
+ASCHEME = Control("ascheme", "segmented", "asymmetric", "model.ascheme.label", options=SCHEMES,
+                  option_prefix="scheme.label", help="model.ascheme.help")
+OBSERVER = Control("acalib", "select", "moving_average", "model.calib.label",
+                   options=tuple(OBSERVERS), option_prefix="calib.label", help="model.calib.help")
+BATCHES = Control("ncal", "int", 4, "model.ncal.label", lo=1, hi=10, help="model.ncal.help")
+#: Mistakes shown at most, six to a row.
+MISTAKES = 12
+#: "Keeps the float accuracy" means at most this many test images fewer.
+SLACK = 1
+
+
+def sidebar() -> tuple[Scheme, int, str, int]:
+    """Draw the controls; return the scheme, bits, mode and number of calibration batches."""
+    st.sidebar.subheader(t("model.sidebar"))
+    mode = widget(MODE) or MODE.default
+    bits = widget(BITS)
+    weight_scheme = widget(WSCHEME) or WSCHEME.default
+    per_channel = widget(PER_CHANNEL)
+    act_scheme = widget(ASCHEME) or ASCHEME.default
+    observer = widget(OBSERVER)
+    params: tuple = ()
+    if observer == "percentile":
+        params = (("percentile", widget(controls.PERCENTILE)),)
+    elif observer == "moving_average":
+        params = (("averaging_constant", widget(controls.AVERAGING)),)
+    batches = widget(BATCHES)
+    return Scheme(weight_scheme, per_channel, act_scheme, observer, params), bits, mode, batches
+
+
+def pct(score: model.Score) -> str:
+    return f"{100 * score.accuracy:.2f} %"
+
+
+def headline(current: model_cache.Current, float_correct: int, n: int) -> None:
+    s = current.score
+    cols = st.columns(4)
+    cols[0].metric(t("model.metric.float"), f"{100 * float_correct / n:.2f} %",
+                   help=t("model.metric.float.help", correct=float_correct, n=n))
+    cols[1].metric(t("model.metric.quant"), pct(s),
+                   delta=t("model.metric.delta", d=s.correct - float_correct),
+                   help=t("model.metric.quant.help", correct=s.correct, n=n))
+    cols[2].metric(t("model.metric.agree"), f"{100 * s.agreement:.2f} %",
+                   help=t("model.metric.agree.help", agree=s.agree, n=n))
+    cols[3].metric(t("model.metric.flipped"), f"{current.mistakes.flipped}",
+                   help=t("model.metric.flipped.help"))
+
+
+def _figure(name: str, parts: tuple, theme: figures.Theme, labels: dict, build) -> None:
+    """Draw ``build(labels)``, built once per ``parts``, theme and labels (cached, shared)."""
+    full = ("model", name, parts, theme, tuple(labels.items()))
+    shell.figure(cache.figure(full, lambda: build(labels)), key=f"model_{name}")
+
+
+def mode_name(mode: str) -> str:
+    return t(f"model.mode.label.{mode}")
+
+
+def sweep_charts(scheme: Scheme, batches: int, bits: int, float_correct: int, n: int,
+                 theme: figures.Theme) -> None:
+    sweep = model_cache.sweep(scheme, batches)
+    st.subheader(t("model.sweep.heading"))
+    common = {"x": t("model.fig.bits"), "reference": t("model.fig.float")}
+    parts = (scheme, batches, bits)
+    for col, field, title, y in zip(
+            st.columns(2), ("accuracy", "agreement"),
+            (t("model.fig.accuracy"), t("model.fig.agreement")),
+            (t("model.fig.accuracy_y"), t("model.fig.agreement_y")), strict=True):
+        ref = 100 * float_correct / n if field == "accuracy" else 100.0
+        with col:
+            _figure(f"sweep_{field}", parts, theme, {**common, "title": title},
+                    lambda labels, field=field, ref=ref, y=y: figures.sweep_lines(
+                        sweep.bits,
+                        {mode_name(m): [100 * v for v in sweep.series(m, field)] for m in MODES},
+                        reference=[ref] * len(sweep.bits), highlight=bits, theme=theme,
+                        y_title=y, labels=labels))
+    lows = {m: sweep.lowest_bits_within(m, float_correct, SLACK) for m in MODES}
+    st.markdown(t("model.sweep.lowest", slack=SLACK,
+                  **{m: lows[m] if lows[m] else "—" for m in MODES}))
+
+
+def scheme_label(w: str, per_channel: bool, a: str) -> str:
+    return t("model.scheme.row", w=t(f"scheme.label.{w}"),
+             g=t("model.perch.on" if per_channel else "model.perch.off"),
+             a=t(f"scheme.label.{a}"))
+
+
+def scheme_table(scheme: Scheme, batches: int, n: int) -> None:
+    st.subheader(t("model.table.heading"))
+    st.caption(t("model.table.intro", observer=t(f"calib.label.{scheme.observer}"),
+                 batches=batches))
+    rows = model_cache.table(scheme.observer, scheme.params, batches)
+    data: dict[str, list] = {t("model.table.scheme"): [scheme_label(*k) for k in rows]}
+    for k, b in enumerate(TABLE_BITS):
+        for m in MODES:
+            data[t("model.table.col", mode=mode_name(m), bits=b)] = [
+                round(100 * r[m][k].accuracy, 2) for r in rows.values()]
+    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+
+
+def sensitivity(scheme: Scheme, bits: int, batches: int, float_correct: int, n: int,
+                theme: figures.Theme) -> None:
+    st.subheader(t("model.layers.heading", bits=bits))
+    layers = model_cache.sensitivity(scheme, bits, batches)
+    series = {mode_name(m): [100 * getattr(s, m).accuracy for s in layers] for m in MODES}
+    low = min(min(v) for v in series.values())
+    float_pct = 100 * float_correct / n
+    y_range = (max(0.0, min(low, float_pct) - 3), 101.5)
+    _figure("layers", (scheme, bits, batches), theme,
+            {"title": t("model.fig.layers"), "x": t("model.fig.layer"),
+             "y": t("model.fig.accuracy_y"), "reference": t("model.fig.float")},
+            lambda labels: figures.layer_bars([s.name for s in layers], series,
+                                              reference=float_pct, y_range=y_range,
+                                              theme=theme, labels=labels))
+    worst = model.most_sensitive(layers)
+    if worst.both.agree == n:
+        st.markdown(t("model.layers.none", bits=bits, n=n))
+    else:
+        st.markdown(t("model.layers.worst", name=worst.name, bits=bits, acc=pct(worst.both),
+                      lost=float_correct - worst.both.correct, agree=worst.both.agree, n=n))
+    st.caption(t("model.layers.how"))
+
+
+def calibrator_table(scheme: Scheme, batches: int) -> None:
+    st.subheader(t("model.calib.heading"))
+    st.caption(t("model.calib.intro", batches=batches, images=batches * model.BATCH))
+    results = model_cache.calibrators(scheme, batches)
+    names = [c.observer for c in results[TABLE_BITS[0]]]
+    data: dict[str, list] = {t("model.calib.col.name"): [t(f"calib.label.{o}") for o in names]}
+    for p, point in enumerate(model.POINTS):
+        data[t(f"model.point.{point}")] = [
+            f"[{lo:.3g}, {hi:.3g}]" for lo, hi in (c.ranges[p] for c in results[TABLE_BITS[0]])]
+    for b in TABLE_BITS:
+        for m in ("activations", "both"):
+            data[t("model.table.col", mode=mode_name(m), bits=b)] = [
+                round(100 * getattr(c, m).accuracy, 2) for c in results[b]]
+    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+    low = TABLE_BITS[-1]
+    best = max(results[low], key=lambda c: (c.both.correct, c.both.agree))
+    worst = min(results[low], key=lambda c: (c.both.correct, c.both.agree))
+    st.markdown(t("model.calib.result", bits=low, best=t(f"calib.label.{best.observer}"),
+                  best_acc=pct(best.both), worst=t(f"calib.label.{worst.observer}"),
+                  worst_acc=pct(worst.both), d=best.both.correct - worst.both.correct))
+
+
+def advice(batches: int) -> None:
+    st.subheader(t("model.advice.heading"))
+    st.markdown(t("model.advice.intro"))
+    results, verdicts = model_cache.advice(batches)
+    data: dict[str, list] = {t("model.advice.col.variant"): [
+        t(f"model.advice.{name}") for name in results]}
+    for k, b in enumerate(TABLE_BITS):
+        data[t("model.advice.col.acc", bits=b)] = [round(100 * s[k].accuracy, 2)
+                                                   for s in results.values()]
+        data[t("model.advice.col.agree", bits=b)] = [round(100 * s[k].agreement, 2)
+                                                     for s in results.values()]
+    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+    for v in verdicts:
+        st.markdown(t("model.advice.verdict", bits=v.bits, a=v.advice.correct, n=v.advice.n,
+                      best=t(f"model.advice.{v.best_name}"), b=v.best.correct,
+                      se=f"{v.noise:.1f}", d=v.difference,
+                      judged=t("model.advice.within" if v.within_noise else "model.advice.beyond")))
+    if all(v.within_noise for v in verdicts):
+        st.info(t("model.advice.none_better"))
+    else:
+        st.warning(t("model.advice.some_better"))
+
+
+def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -> None:
+    _, data = model_cache.study()
+    m = current.mistakes
+    st.subheader(t("model.mistakes.heading"))
+    st.caption(t("model.mistakes.count", total=m.total, flipped=m.flipped, shown=m.index.size,
+                 n=current.score.n))
+    images = [data.test_images[i] for i in m.index]
+    titles = [t("model.mistakes.title", label=int(lab), q=int(q), f=int(f))
+              for lab, q, f in zip(m.labels, m.quant_pred, m.float_pred, strict=True)]
+    _figure("mistakes", parts, theme, {"title": t("model.fig.mistakes"),
+                                       "empty": t("model.fig.no_mistakes")},
+            lambda labels: figures.digit_grid(images, titles, columns=MISTAKES // 2,
+                                              theme=theme, labels=labels))
+
+
+def render() -> None:
+    """The whole Model page."""
+    theme = shell.page_start("model")
+    scheme, bits, mode, batches = sidebar()
+    net, data = model_cache.study()
+    n, float_correct = data.test_labels.size, data.float_test_correct
+    arch = "-".join(str(v) for v in (net.weights[0].shape[1], *(w.shape[0] for w in net.weights)))
+    st.markdown(t("model.data", arch=arch, n=n, calib=data.calib_x.shape[0], batch=model.BATCH,
+                  batches=data.calib_x.shape[0] // model.BATCH))
+    current = model_cache.current(scheme, bits, mode, batches)
+    st.caption(t("model.setting", mode=mode_name(mode), bits=bits,
+                 w=scheme_label(scheme.weight_scheme, scheme.per_channel, scheme.act_scheme),
+                 observer=t(f"calib.label.{scheme.observer}"), batches=batches))
+    headline(current, float_correct, n)
+    sweep_charts(scheme, batches, bits, float_correct, n, theme)
+    sensitivity(scheme, bits, batches, float_correct, n, theme)
+    mistakes(current, theme, (scheme, bits, mode, batches))
+    scheme_table(scheme, batches, n)
+    calibrator_table(scheme, batches)
+    advice(batches)
+    with st.expander(t("model.how.heading")):
+        st.markdown(t("model.how"))
+    shell.page_end()

@@ -1,0 +1,199 @@
+"""Strings of the Model page (its navigation title is in common.py)."""
+
+TEXT = {
+    "model.title": ("A real network: what quantization does to a digit classifier",
+                    "真实网络：量化对数字分类器的影响"),
+    "model.intro": ("Every other page ends at one tensor's error. Here a small trained network "
+                    "is quantized with the app's own code and judged by what matters: how many "
+                    "test images it still gets right, and how often it answers as the float "
+                    "model does.",
+                    "其他页面都止步于单个张量的误差。这里用本应用自己的代码量化一个训练好的小网络，"
+                    "并用真正重要的标准来评判：它还能答对多少测试图像，以及它的回答有多常与浮点模型一致。"),
+    "model.data": ("**The network:** an MLP {arch} with ReLU, trained by "
+                   "`scripts/train_digits_model.py` (seeded, one thread) on the UCI ML "
+                   "hand-written digits data set (E. Alpaydin and C. Kaynak, 1998), which "
+                   "scikit-learn ships with its package: 8x8 images, each pixel counting the "
+                   "set pixels of a 4x4 block of a 32x32 bitmap. Test set: {n} images. "
+                   "Calibration: {calib} images of the training split, {batches} batches of "
+                   "{batch}.",
+                   "**网络：** 一个带 ReLU 的 MLP {arch}，由 `scripts/train_digits_model.py`"
+                   "（固定种子、单线程）在 UCI ML 手写数字数据集（E. Alpaydin 与 C. Kaynak，1998）"
+                   "上训练，该数据集随 scikit-learn 一起发布：8x8 图像，每个像素是 32x32 位图中一个 "
+                   "4x4 块里被点亮的像素数。测试集：{n} 张图像。校准：训练集中的 {calib} 张图像，"
+                   "共 {batches} 批，每批 {batch} 张。"),
+    "model.setting": ("Current setting: {mode} at {bits} bits; {w}; activations calibrated by "
+                      "{observer} on {batches} batches.",
+                      "当前设置：{mode}，{bits} 位；{w}；激活由 {observer} 在 {batches} 批数据上校准。"),
+    "model.sidebar": ("Quantize the network", "量化网络"),
+    "model.mode.label": ("What is quantized", "量化哪些部分"),
+    "model.mode.label.weights": ("weights only", "仅权重"),
+    "model.mode.label.activations": ("activations only", "仅激活"),
+    "model.mode.label.both": ("weights and activations", "权重与激活"),
+    "model.mode.help": ("Weights only keeps every activation in float (W-bits/A32), "
+                        "activations only keeps the weights in float (W32/A-bits), as AIMET's "
+                        "quant analyzer separates them.",
+                        "仅权重时所有激活保持浮点（W 位/A32），仅激活时权重保持浮点（W32/A 位），"
+                        "与 AIMET 量化分析器的区分方式相同。"),
+    "model.bits.label": ("Bits (weights and activations)", "位宽（权重与激活）"),
+    "model.bits.help": ("One bit width for every quantized tensor of the network.",
+                        "网络中所有被量化的张量使用同一位宽。"),
+    "model.wscheme.label": ("Weights", "权重"),
+    "model.wscheme.help": ("Signed codes with a MinMax range, as PyTorch's weight observers; "
+                           "symmetric puts the zero point at 0.",
+                           "有符号码，MinMax 范围，与 PyTorch 的权重观察器相同；对称时零点为 0。"),
+    "model.perch.label": ("Per output channel", "逐输出通道"),
+    "model.perch.help": ("One scale and zero point per row of each weight matrix instead of "
+                         "one per matrix.",
+                         "每个权重矩阵的每一行各用一组 scale 和零点，而不是整个矩阵一组。"),
+    "model.perch.on": ("per channel", "逐通道"),
+    "model.perch.off": ("per tensor", "逐张量"),
+    "model.ascheme.label": ("Activations", "激活"),
+    "model.ascheme.help": ("Asymmetric activations use unsigned codes (quint8), symmetric ones "
+                           "signed codes with the zero point at 0 (qint8).",
+                           "非对称激活使用无符号码（quint8），对称激活使用零点为 0 的有符号码（qint8）。"),
+    "model.calib.label": ("Activation calibration", "激活校准"),
+    "model.calib.help": ("The observer that sets each activation's range from the calibration "
+                         "batches, run through the float network.",
+                         "根据校准批次（经过浮点网络）确定各激活范围的观察器。"),
+    "model.ncal.label": ("Calibration batches", "校准批数"),
+    "model.ncal.help": ("How many batches of training images the observers see.",
+                        "观察器看到多少批训练图像。"),
+    "model.metric.float": ("Float accuracy", "浮点准确率"),
+    "model.metric.float.help": ("{correct} of {n} test images right.",
+                                "{n} 张测试图像中答对 {correct} 张。"),
+    "model.metric.quant": ("Quantized accuracy", "量化后准确率"),
+    "model.metric.quant.help": ("{correct} of {n} test images right.",
+                                "{n} 张测试图像中答对 {correct} 张。"),
+    "model.metric.delta": ("{d} images", "{d} 张图像"),
+    "model.metric.agree": ("Agreement with float", "与浮点一致率"),
+    "model.metric.agree.help": ("The quantized network gives the float network's answer on "
+                                "{agree} of {n} images, right or wrong.",
+                                "在 {n} 张图像中，量化网络有 {agree} 张与浮点网络的回答相同（无论对错）。"),
+    "model.metric.flipped": ("Broken by quantization", "被量化弄错"),
+    "model.metric.flipped.help": ("Test images the float network gets right and the quantized "
+                                  "one gets wrong.",
+                                  "浮点网络答对、量化网络答错的测试图像数。"),
+    "model.sweep.heading": ("Accuracy and agreement against bits", "准确率、一致率与位宽"),
+    "model.fig.bits": ("bits", "位宽"),
+    "model.fig.float": ("float network", "浮点网络"),
+    "model.fig.accuracy": ("Test accuracy against bits", "测试准确率与位宽"),
+    "model.fig.agreement": ("Agreement with the float network against bits",
+                            "与浮点网络的一致率与位宽"),
+    "model.fig.accuracy_y": ("accuracy (%)", "准确率（%）"),
+    "model.fig.agreement_y": ("agreement (%)", "一致率（%）"),
+    "model.sweep.lowest": ("Keeps the float accuracy (at most {slack} image fewer) from "
+                           "**{weights}** bits with weights only, **{activations}** bits with "
+                           "activations only, **{both}** bits with both.",
+                           "保持浮点准确率（最多少答对 {slack} 张）所需位宽：仅权重 **{weights}** 位，"
+                           "仅激活 **{activations}** 位，两者都量化 **{both}** 位。"),
+    "model.scheme.row": ("weights {w}, {g}; activations {a}", "权重{w}、{g}；激活{a}"),
+    "model.table.heading": ("Every scheme", "所有方案"),
+    "model.table.intro": ("Test accuracy (%) of each scheme; activations calibrated by "
+                          "{observer} on {batches} batches.",
+                          "各方案的测试准确率（%）；激活由 {observer} 在 {batches} 批数据上校准。"),
+    "model.table.scheme": ("scheme", "方案"),
+    "model.table.col": ("{mode}, {bits} bits", "{mode}，{bits} 位"),
+    "model.layers.heading": ("Which layer hurts? Each layer quantized alone at {bits} bits",
+                             "哪一层最受影响？每次只量化一层（{bits} 位）"),
+    "model.fig.layers": ("Test accuracy with one layer quantized", "只量化一层时的测试准确率"),
+    "model.fig.layer": ("layer", "层"),
+    "model.layers.worst": ("Quantized alone at {bits} bits, **{name}** hurts most: "
+                           "{acc} correct, {lost} images fewer than float, and the float "
+                           "answer kept on {agree} of {n} images.",
+                           "在 {bits} 位下单独量化时，**{name}** 影响最大：准确率 {acc}，"
+                           "比浮点少答对 {lost} 张，{n} 张中有 {agree} 张保持浮点的回答。"),
+    "model.layers.none": ("Quantized alone at {bits} bits, no layer changes a single answer of "
+                          "the float network on the {n} test images.",
+                          "在 {bits} 位下单独量化任何一层，{n} 张测试图像上浮点网络的回答都一个不变。"),
+    "model.layers.how": ("As AIMET's quant analyzer does it (per-layer analysis by enabling "
+                         "one layer's quantizers): the layer's weights and its output are "
+                         "quantized (fc1 also its input), every other layer stays in float. "
+                         "A difference of a few images out of the test set is noise.",
+                         "与 AIMET 量化分析器的做法相同（逐层只开启一层的量化器）：量化该层的权重和输出"
+                         "（fc1 还包括其输入），其他层保持浮点。测试集中相差几张图像属于噪声。"),
+    "model.calib.heading": ("Calibrators compared", "校准方法比较"),
+    "model.calib.intro": ("Each observer sets the activation ranges from {batches} batches "
+                          "({images} images); the weights follow the sidebar. Ranges are "
+                          "those for the first bit width of the table.",
+                          "各观察器根据 {batches} 批（{images} 张图像）确定激活范围；权重按侧边栏设置。"
+                          "表中的范围对应表中第一个位宽。"),
+    "model.calib.col.name": ("calibrator", "校准方法"),
+    "model.point.input": ("input range", "输入范围"),
+    "model.point.fc1_relu": ("fc1 ReLU range", "fc1 ReLU 范围"),
+    "model.point.fc2_relu": ("fc2 ReLU range", "fc2 ReLU 范围"),
+    "model.point.logits": ("logits range", "logits 范围"),
+    "model.calib.result": ("At {bits} bits with weights and activations quantized, "
+                           "{best} does best ({best_acc}) and {worst} worst ({worst_acc}): "
+                           "{d} images apart.",
+                           "在 {bits} 位、权重与激活都量化时，{best} 最好（{best_acc}），"
+                           "{worst} 最差（{worst_acc}）：相差 {d} 张图像。"),
+    "model.advice.heading": ("The notes' advice, put to the test", "检验笔记中的建议"),
+    "model.advice.intro": ("The notes advise (after PyTorch's *Quantization in practice*): "
+                           "weights symmetric with MinMax, activations asymmetric with the "
+                           "moving-average MinMax. Below, that choice against variants that "
+                           "change one thing each, weights and activations quantized.",
+                           "笔记（参考 PyTorch 的 *Quantization in practice*）建议：权重用对称量化与 "
+                           "MinMax，激活用非对称量化与滑动平均 MinMax。下面把这一选择与每次只改一处的"
+                           "变体相比较（权重与激活都量化）。"),
+    "model.advice.col.variant": ("variant", "变体"),
+    "model.advice.col.acc": ("accuracy (%), {bits} bits", "准确率（%），{bits} 位"),
+    "model.advice.col.agree": ("agreement (%), {bits} bits", "一致率（%），{bits} 位"),
+    "model.advice.advice": ("the advice", "笔记的建议"),
+    "model.advice.weights_asymmetric": ("weights asymmetric", "权重改为非对称"),
+    "model.advice.weights_per_channel": ("weights per channel", "权重改为逐通道"),
+    "model.advice.activations_minmax": ("activations with MinMax", "激活改用 MinMax"),
+    "model.advice.activations_symmetric": ("activations symmetric", "激活改为对称"),
+    "model.advice.verdict": ("**{bits} bits:** the advice gets {a} of {n} right; the best "
+                             "variant, {best}, gets {b} ({d:+d}). One standard error of a "
+                             "count on {n} images is {se} images, so the difference is "
+                             "{judged}.",
+                             "**{bits} 位：** 建议方案答对 {n} 张中的 {a} 张；最好的变体（{best}）"
+                             "答对 {b} 张（{d:+d}）。{n} 张图像上计数的一个标准误差为 {se} 张，"
+                             "所以这一差异{judged}。"),
+    "model.advice.within": ("within noise", "在噪声范围内"),
+    "model.advice.beyond": ("beyond noise", "超出噪声范围"),
+    "model.advice.none_better": ("On this network no single change beats the advice by more "
+                                 "than the test set can tell apart: the advice is a sound "
+                                 "default here, and the test set is too small to rank the "
+                                 "choices.",
+                                 "在这个网络上，没有任何单项改动能以测试集可分辨的幅度胜过该建议："
+                                 "建议在这里是可靠的默认选择，而测试集太小，无法为这些选择排出名次。"),
+    "model.advice.some_better": ("On this network a single change beats the advice by more "
+                                 "than the noise of the test set: see the table.",
+                                 "在这个网络上，有单项改动以超出测试集噪声的幅度胜过该建议：见上表。"),
+    "model.mistakes.heading": ("What the quantized network gets wrong", "量化网络答错的图像"),
+    "model.mistakes.count": ("{total} of {n} test images wrong under this setting, {flipped} "
+                             "of them right in float (shown first); {shown} shown.",
+                             "当前设置下 {n} 张测试图像中答错 {total} 张，其中 {flipped} 张浮点网络"
+                             "答对（排在前面）；显示 {shown} 张。"),
+    "model.mistakes.title": ("{label}: q {q}, float {f}", "{label}：量化 {q}，浮点 {f}"),
+    "model.fig.mistakes": ("Label: quantized answer, float answer", "标签：量化回答，浮点回答"),
+    "model.fig.no_mistakes": ("No test image is wrong.", "没有答错的测试图像。"),
+    "model.how.heading": ("How the quantized network is computed", "量化网络是如何计算的"),
+    "model.how": (
+        "**Fake quantization.** Every number stays float32 but passes through "
+        "`x_hat = (clip(round(x / scale) + zero_point, qmin, qmax) - zero_point) * scale` "
+        "where a quantized network would hold integers: the weights of each layer, the "
+        "network's input, each ReLU output and the logits, the places where PyTorch's eager "
+        "mode puts its fake quantizers for fused Linear+ReLU layers. The result equals "
+        "PyTorch's `fake_quantize_per_tensor_affine` / `_per_channel_affine` forward pass "
+        "code for code (checked by running torch 2.13 on this network). The bias stays "
+        "float32.\n\n"
+        "**Calibration.** The observers watch the float network's activations on the "
+        "calibration batches, as PyTorch's post-training calibration does. Moving average "
+        "uses PyTorch's default constant c unless the sidebar sets another; with few batches "
+        "its range stays close to the first batch's.\n\n"
+        "**Scores.** Accuracy counts right answers on the test set; agreement counts answers "
+        "equal to the float network's, right or wrong. A test set of this size cannot tell "
+        "apart two schemes a few images apart.",
+        "**伪量化。** 所有数值仍为 float32，但在量化网络本应保存整数的地方经过 "
+        "`x_hat = (clip(round(x / scale) + zero_point, qmin, qmax) - zero_point) * scale`："
+        "每层的权重、网络输入、各 ReLU 输出以及 logits，也就是 PyTorch eager 模式为融合的 "
+        "Linear+ReLU 层放置伪量化器的位置。结果与 PyTorch 的 `fake_quantize_per_tensor_affine` / "
+        "`_per_channel_affine` 前向计算逐码相同（在本网络上用 torch 2.13 实际运行核对）。偏置保持 "
+        "float32。\n\n"
+        "**校准。** 观察器观察浮点网络在校准批次上的激活，与 PyTorch 的训练后校准相同。滑动平均"
+        "默认使用 PyTorch 的默认系数 c（除非侧边栏另行设置）；批数很少时，其范围接近第一批的范围。\n\n"
+        "**评分。** 准确率统计测试集上答对的数量；一致率统计与浮点网络回答相同的数量（无论对错）。"
+        "这样大小的测试集无法区分只相差几张图像的两种方案。"),
+}

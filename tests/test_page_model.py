@@ -1,0 +1,147 @@
+"""The Model page under Streamlit's AppTest: defaults, every control, links, both languages.
+Expected numbers come from quantviz.model."""
+
+from __future__ import annotations
+
+import pytest
+
+from quantviz import model
+from quantviz.model import Scheme
+from quantviz.ui.i18n import TABLE
+from tests.helpers import captions, charts_by_title, en, markdown, metric, ok, zh
+
+NET_DATA = model.load_study()
+N = 450
+
+
+@pytest.fixture
+def page(run_page):
+    """``page(**query)`` runs the Model page with the query string ``query``."""
+    return lambda **query: run_page("model", query)
+
+
+def expected(scheme: Scheme = model.ADVICE, bits: int = 4, mode: str = "both",
+             batches: int = 4) -> model.Score:
+    return model.evaluate(*NET_DATA, scheme, bits, mode, batches)
+
+
+def shown_accuracy(at) -> str:
+    return metric(at, en("model.metric.quant"))
+
+
+def test_default_run_is_the_notes_advice_at_four_bits(page):
+    at = page()
+    assert at.title[0].value == en("model.title")
+    assert metric(at, en("model.metric.float")) == "96.89 %"  # 436 / 450, recorded in training
+    s = expected()
+    assert shown_accuracy(at) == f"{100 * s.correct / N:.2f} %"
+    assert metric(at, en("model.metric.agree")) == f"{100 * s.agree / N:.2f} %"
+    figs = charts_by_title(at)
+    assert set(figs) == {en("model.fig.accuracy"), en("model.fig.agreement"),
+                         en("model.fig.layers"), en("model.fig.mistakes")}
+    acc = figs[en("model.fig.accuracy")]
+    lines = {tr["name"]: tr["y"] for tr in acc["data"]}
+    sweep = model.bit_sweep(*NET_DATA, model.ADVICE, 4)
+    for m in model.MODES:
+        assert lines[en(f"model.mode.label.{m}")] == pytest.approx(
+            [100 * v for v in sweep.series(m, "accuracy")])
+    assert lines[en("model.fig.float")] == pytest.approx([100 * 436 / N] * len(model.SWEEP_BITS))
+    # the highlighted bit width
+    assert [sh["x0"] for sh in acc["layout"]["shapes"]] == [4]
+    assert at.query_params == {}
+    assert len(at.dataframe) == 3  # schemes, calibrators, advice
+
+
+def test_the_layer_chart_and_sentence_follow_the_study(page):
+    at = page()
+    layers = model.layer_sensitivity(*NET_DATA, model.ADVICE, 4, 4)
+    fig = charts_by_title(at)[en("model.fig.layers")]
+    bars = {tr["name"]: tr["y"] for tr in fig["data"] if tr["type"] == "bar"}
+    assert bars[en("model.mode.label.both")] == pytest.approx(
+        [100 * s.both.accuracy for s in layers])
+    assert [tr["x"] for tr in fig["data"] if tr["type"] == "bar"][0] == ["fc1", "fc2", "fc3"]
+    worst = model.most_sensitive(layers)
+    assert f"**{worst.name}** hurts most" in markdown(at)
+
+
+def test_mistakes_grid_shows_the_wrong_answers(page):
+    at = page()
+    net, data = NET_DATA
+    pred = model.predictions(net, data, model.ADVICE, 4, "both", 4)
+    wrong = model.mistakes(pred, model.float_predictions(net, data), data.test_labels)
+    fig = charts_by_title(at)[en("model.fig.mistakes")]
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert len(titles) == min(wrong.total, 12)
+    assert titles[0] == en("model.mistakes.title", label=int(wrong.labels[0]),
+                           q=int(wrong.quant_pred[0]), f=int(wrong.float_pred[0]))
+    assert en("model.mistakes.count", total=wrong.total, flipped=wrong.flipped,
+              shown=len(titles), n=N) in captions(at)
+
+
+def test_eight_bits_keep_every_float_answer(page):
+    at = page()
+    at.slider(key="mbits").set_value(8).run()
+    ok(at)
+    assert shown_accuracy(at) == "96.89 %"
+    assert metric(at, en("model.metric.agree")) == "100.00 %"
+    assert en("model.layers.none", bits=8, n=N) in markdown(at)
+    assert at.query_params == {"mbits": "8"}
+
+
+@pytest.mark.parametrize("query, scheme, mode", [
+    ({"mmode": "weights"}, model.ADVICE, "weights"),
+    ({"mmode": "activations"}, model.ADVICE, "activations"),
+    ({"perch": "1", "wscheme": "asymmetric"},
+     Scheme("asymmetric", True, "asymmetric", "moving_average",
+            (("averaging_constant", 0.01),)), "both"),
+    ({"ascheme": "symmetric", "acalib": "minmax", "ncal": "2"},
+     Scheme("symmetric", False, "symmetric", "minmax"), "both"),
+    ({"acalib": "percentile", "mbits": "5"},
+     Scheme(observer="percentile", params=(("percentile", 99.9),)), "both"),
+])
+def test_controls_from_a_link(page, query, scheme, mode):
+    at = page(**query)
+    bits = int(query.get("mbits", 4))
+    s = expected(scheme, bits, mode, int(query.get("ncal", 4)))
+    assert shown_accuracy(at) == f"{100 * s.correct / N:.2f} %"
+    assert at.query_params == query
+
+
+def test_the_advice_verdicts_are_the_studys(page):
+    at = page(ncal=3)
+    results = model.advice_test(*NET_DATA, 3)
+    text = markdown(at)
+    for v in model.advice_verdicts(results):
+        judged = en("model.advice.within" if v.within_noise else "model.advice.beyond")
+        assert en("model.advice.verdict", bits=v.bits, a=v.advice.correct, n=N,
+                  best=en(f"model.advice.{v.best_name}"), b=v.best.correct,
+                  se=f"{v.noise:.1f}", d=v.difference, judged=judged) in text
+    frame = at.dataframe[2].value
+    assert list(frame[en("model.advice.col.variant")]) == [
+        en(f"model.advice.{k}") for k in model.ADVICE_VARIANTS]
+
+
+def test_calibrator_table_holds_every_observer(page):
+    at = page()
+    frame = at.dataframe[1].value
+    assert list(frame[en("model.calib.col.name")]) == [
+        TABLE[f"calib.label.{name}"][0] for name, _ in model.CALIBRATORS]
+    cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
+    col = en("model.table.col", mode=en("model.mode.label.both"), bits=4)
+    assert list(frame[col]) == pytest.approx([round(100 * c.both.accuracy, 2) for c in cal])
+
+
+def test_chinese(page):
+    at = page(lang="zh")
+    assert at.title[0].value == zh("model.title")
+    assert metric(at, zh("model.metric.float")) == "96.89 %"
+    assert zh("model.fig.accuracy") in charts_by_title(at)
+    assert zh("model.advice.heading") in [s.value for s in at.subheader]
+    assert at.button_group(key="mmode").options == [
+        zh(f"model.mode.label.{m}") for m in model.MODES]
+
+
+def test_a_bad_link_falls_back_to_the_defaults(page):
+    at = page(mbits="99", ncal="0", mmode="all", acalib="nope")
+    assert shown_accuracy(at) == f"{100 * expected().correct / N:.2f} %"
+
