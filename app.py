@@ -15,6 +15,7 @@ st.navigation([
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
+    st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
     st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

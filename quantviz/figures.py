@@ -902,6 +902,47 @@ def _stacked_panels() -> dict[str, dict]:
             for name in ("xaxis", "yaxis", "xaxis2", "yaxis2")}
 
 
+# -- the Layer page: integer values against the limits of their registers -----------------------
+
+
+def integer_histogram(
+    edges: Sequence[float],
+    series: Mapping[str, Sequence[int]],
+    *,
+    limits: tuple[float, float] | None = None,
+    marks: Sequence[tuple[float, str]] = (),
+    log_y: bool = False,
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """Counts of integer values (pair sums, accumulators) per bin, one overlaid series each.
+
+    ``series[name][i]`` counts the values in ``[edges[i], edges[i+1])``. ``limits`` are the
+    register's ends (say int16's): drawn as dashed lines, with the region outside shaded where
+    values saturate. ``marks`` are further labelled vertical lines (a worst case). The y axis is
+    logarithmic with ``log_y`` (a few saturated pairs among millions).
+    """
+    labels = dict(labels or {})
+    traces = [_bin_bars(edges, np.asarray(counts), name, theme.color(i), 0.6)
+              for i, (name, counts) in enumerate(series.items())]
+    lo, hi = float(edges[0]), float(edges[-1])
+    shapes, annotations = [], []
+    if limits is not None:
+        line = {"color": theme.clip_color, "width": 2, "dash": "dash"}
+        shapes += [_vrect(x0, x1, theme.clip_color, 0.1)
+                   for x0, x1 in ((lo, limits[0]), (limits[1], hi)) if x1 > x0]
+        shapes += [_vline(v, line) for v in limits]
+    for i, (value, text) in enumerate(marks):
+        shapes.append(_vline(value, {"color": GREY, "width": 1.5, "dash": "dot"}))
+        annotations.append({"x": value, "xref": "x", "y": 1 - 0.08 * i, "yref": "paper",
+                            "text": text, "showarrow": False, "xanchor": "left",
+                            "font": {"size": theme.font_size - 2}})
+    yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
+    return go.Figure(traces, _layout(
+        theme, labels.get("title", "Integer values"), labels.get("x", "value"),
+        labels.get("y", "count"), xaxis={"range": [lo, hi]}, yaxis=yaxis, barmode="overlay",
+        shapes=shapes, annotations=annotations))
+
 # -- the Model page: per-layer bars and a grid of 8x8 digits ------------------------------------
 
 
