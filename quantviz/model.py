@@ -23,6 +23,13 @@ bit) at these points:
 The bias stays float32 and is added to the float32 product, as in the fake-quantized model.
 Predictions are the argmax of the logits (the first of tied maxima, as ``numpy.argmax`` and
 ``torch.argmax``).
+
+Beside it, :func:`integer_forward` computes the same network with integers only, as PyTorch's
+converted model does on x86 (FBGEMM): uint8 activation codes in, int8 weight codes,
+:func:`quantviz.layers.quantized_linear` per layer, uint8 codes out. Checked code for code
+against torch 2.13's quantized modules (``tests/data/golden_model.npz``, from
+``scripts/make_golden_model.py``), with exact (VNNI) and AVX2-saturating pair sums;
+:func:`integer_check` shows where it and the fake-quantized network part.
 """
 
 from __future__ import annotations
@@ -34,8 +41,17 @@ from typing import Literal
 import numpy as np
 
 from quantviz import loaders
+from quantviz.layers import count_pair_saturation, quantized_linear
 from quantviz.observers import make_observer
-from quantviz.quantize import QParams, QuantConfig, channel_minmax, compute_qparams, fake_quantize
+from quantviz.quantize import (
+    QParams,
+    QuantConfig,
+    channel_minmax,
+    compute_qparams,
+    dequantize,
+    fake_quantize,
+    quantize,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = "digits_model.safetensors"
@@ -271,10 +287,25 @@ def quantize_network(net: Network, scheme: Scheme, bits: int,
 
 def quantized_forward(qnet: QuantizedNetwork, x: np.ndarray) -> np.ndarray:
     """Fake-quantized logits: each active point's values pass through ``fake_quantize``."""
+    return _fake_chain(qnet, x)[0]
+
+
+def _fake_chain(qnet: QuantizedNetwork,
+                x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    """The fake-quantized logits and the codes at each point (None where a point is float).
+
+    ``fake_quantize(h) = dequantize(quantize(h))``; the codes are the ``quantize`` step.
+    """
+    codes: list[np.ndarray | None] = []
 
     def fq(h: np.ndarray, p: int) -> np.ndarray:
         qp = qnet.act_qparams[p]
-        return h if qp is None else fake_quantize(h, qp)
+        if qp is None:
+            codes.append(None)
+            return h
+        q = quantize(h, qp)
+        codes.append(q)
+        return dequantize(q, qp)
 
     h = fq(np.asarray(x, dtype=np.float32), 0)
     last = len(qnet.weights) - 1
@@ -283,7 +314,7 @@ def quantized_forward(qnet: QuantizedNetwork, x: np.ndarray) -> np.ndarray:
         if i < last:
             h = np.maximum(h, np.float32(0))
         h = fq(h, i + 1)
-    return h
+    return h, codes
 
 
 # -- evaluations --------------------------------------------------------------------------------
@@ -540,3 +571,126 @@ def advice_verdicts(results: dict[str, tuple[Score, ...]],
         out.append(AdviceVerdict(b, advice, best_name, best,
                                  float(np.sqrt(advice.n * p * (1 - p)))))
     return tuple(out)
+
+
+
+# -- the integer-only network (x86 FBGEMM) ------------------------------------------------------
+
+#: The integer kernels take uint8 activations and int8 weights: at most 8 bits.
+INTEGER_MAX_BITS = 8
+
+
+def integer_problem(scheme: Scheme, bits: int) -> str | None:
+    """Why the integer path cannot run this setting (None when it can).
+
+    "activations": FBGEMM's quantized linear takes unsigned (quint8) activations only, so
+    symmetric signed activations have no integer kernel there. "bits": codes wider than 8
+    bits do not fit uint8/int8.
+    """
+    if scheme.act_scheme != "asymmetric":
+        return "activations"
+    if bits > INTEGER_MAX_BITS:
+        return "bits"
+    return None
+
+
+def integer_layer(qnet: QuantizedNetwork, i: int, x_q: np.ndarray, *,
+                  saturate: bool = False) -> np.ndarray:
+    """Output codes of layer ``i`` from its input codes ``x_q``, integers only.
+
+    ``quantized_linear`` (FBGEMM's arithmetic: int32 accumulation of uint8 x int8 products,
+    float32 bias and requantization; ReLU fused into the clamp for every layer but the last),
+    with the weight codes of ``qnet``'s parameters. Below 8 bits the uint8 output codes are
+    then clamped to the activation range ``[qmin, qmax]`` (FBGEMM itself always stores 8-bit
+    codes; at 8 bits the clamp changes nothing). ``saturate=True`` models AVX2 without VNNI.
+    """
+    wqp, x_qp, y_qp = qnet.weight_qparams[i], qnet.act_qparams[i], qnet.act_qparams[i + 1]
+    if wqp is None or x_qp is None or y_qp is None:
+        raise ValueError(f"layer {i} needs its weights, input and output quantized")
+    axis = None if wqp.per_tensor else 0
+    w_q = quantize(qnet.net.weights[i], wqp, axis=axis)
+    last = i == len(qnet.weights) - 1
+    y_q = quantized_linear(x_q, x_qp, w_q, wqp, qnet.net.biases[i], y_qp, relu=not last,
+                           saturate=saturate)
+    return np.clip(y_q, y_qp.qmin, y_qp.qmax).astype(np.uint8)
+
+
+def integer_forward(qnet: QuantizedNetwork, x: np.ndarray, *,
+                    saturate: bool = False) -> list[np.ndarray]:
+    """Codes at every point of the integer-only network (input, each ReLU output, logits).
+
+    The input is quantized as ``torch.quantize_per_tensor`` does on x86 (the "fbgemm"
+    arithmetic: zero point added before the one rounding); everything after it is integer
+    codes in, integer codes out (:func:`integer_layer`).
+    """
+    qp0 = qnet.act_qparams[0]
+    if qp0 is None:
+        raise ValueError("the integer path needs the input quantized")
+    fused = replace(qp0, config=replace(qp0.config, arithmetic="fbgemm"))
+    codes = [quantize(np.asarray(x, dtype=np.float32), fused).astype(np.uint8)]
+    for i in range(len(qnet.weights)):
+        codes.append(integer_layer(qnet, i, codes[-1], saturate=saturate))
+    return codes
+
+
+@dataclass(frozen=True)
+class IntegerCheck:
+    """The integer-only network beside the fake-quantized one, at one setting.
+
+    Per layer, fed the same input codes (the fake path's): ``equal[i]`` of ``total[i]`` output
+    codes agree, the largest difference is ``max_diff[i]`` codes; ``chain_equal[p]`` counts
+    equal codes at point ``p`` when each path runs on its own outputs. Scores of both paths
+    and ``agree`` (the two give the same answer). ``saturated_pairs`` of ``pairs`` AVX2 pair
+    sums leave int16 over the whole test set; ``avx2`` scores the network computed that way.
+    """
+
+    bits: int
+    equal: tuple[int, ...]
+    total: tuple[int, ...]
+    max_diff: tuple[int, ...]
+    chain_equal: tuple[int, ...]
+    fake: Score
+    integer: Score
+    agree: int
+    pairs: int
+    saturated_pairs: int
+    avx2: Score
+
+
+def integer_check(net: Network, data: DigitsData, scheme: Scheme, bits: int, batches: int,
+                  ranges: tuple | None = None) -> IntegerCheck:
+    """Run both paths with weights and activations quantized (see :class:`IntegerCheck`)."""
+    problem = integer_problem(scheme, bits)
+    if problem is not None:
+        raise ValueError(f"no integer path for this setting ({problem}): "
+                         f"act_scheme={scheme.act_scheme!r}, bits={bits}")
+    if ranges is None:
+        ranges = activation_ranges(net, data.calib_x, scheme, bits, batches)
+    qnet = quantize_network(net, scheme, bits, ranges, plan("both", n_layers=len(net.weights)))
+    logits, fake_codes = _fake_chain(qnet, data.test_x)
+    int_codes = integer_forward(qnet, data.test_x)
+    equal, total, max_diff = [], [], []
+    pairs = saturated = 0
+    for i in range(len(net.weights)):
+        x_q = fake_codes[i].astype(np.uint8)
+        y_int = integer_layer(qnet, i, x_q).astype(np.int64)
+        y_fake = fake_codes[i + 1].astype(np.int64)
+        equal.append(int(np.count_nonzero(y_int == y_fake)))
+        total.append(int(y_fake.size))
+        max_diff.append(int(np.max(np.abs(y_int - y_fake))))
+        w_q = quantize(net.weights[i], qnet.weight_qparams[i],
+                       axis=None if qnet.weight_qparams[i].per_tensor else 0)
+        sat = count_pair_saturation(int_codes[i], w_q)
+        pairs += sat.pairs
+        saturated += sat.saturated
+    chain_equal = tuple(int(np.count_nonzero(a.astype(np.int64) == b.astype(np.int64)))
+                        for a, b in zip(int_codes, fake_codes, strict=True))
+    float_pred = float_predictions(net, data)
+    fake_pred = np.argmax(logits, axis=1)
+    int_pred = np.argmax(int_codes[-1], axis=1)
+    avx2_pred = np.argmax(integer_forward(qnet, data.test_x, saturate=True)[-1], axis=1)
+    return IntegerCheck(bits, tuple(equal), tuple(total), tuple(max_diff), chain_equal,
+                        score(fake_pred, float_pred, data.test_labels),
+                        score(int_pred, float_pred, data.test_labels),
+                        int(np.count_nonzero(fake_pred == int_pred)), pairs, saturated,
+                        score(avx2_pred, float_pred, data.test_labels))

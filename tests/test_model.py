@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from quantviz import model
 from quantviz.model import Network, Plan, Scheme, Score
 from quantviz.observers import make_observer
-from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
+from quantviz.quantize import QParams, QuantConfig, compute_qparams, fake_quantize
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +270,89 @@ def test_lowest_bits_within_by_hand():
     # slack 0: 8 bits (89) breaks the run that starts at 16 -> 16
     assert sweep.lowest_bits_within("both", 90, slack=0) == 16
     assert sweep.lowest_bits_within("both", 99) is None
+
+
+# -- the integer-only network against PyTorch's converted model (committed golden) --------------
+
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden_model.npz"
+GOLDEN_CASES = {
+    "sym_tensor": Scheme("symmetric", False),
+    "sym_channel": Scheme("symmetric", True),
+    "asym_tensor": Scheme("asymmetric", False),
+    "asym_channel": Scheme("asymmetric", True),
+}
+
+
+@pytest.fixture(scope="module")
+def golden():
+    with np.load(GOLDEN, allow_pickle=False) as f:
+        return dict(f)
+
+
+def golden_network(net: Network, g: dict, case: str) -> model.QuantizedNetwork:
+    """The network with the golden file's parameters (8 bits, quint8 activations)."""
+    acfg = QuantConfig(8, "asymmetric", signed=False)
+    aqps = tuple(QParams(float(s), int(z), 0, 255, acfg)
+                 for s, z in zip(g[f"{case}/act_scale"], g[f"{case}/act_zero_point"],
+                                 strict=True))
+    wqps = []
+    for i in range(3):
+        s, z = g[f"{case}/w{i}_scale"], g[f"{case}/w{i}_zero_point"]
+        wcfg = QuantConfig(8, GOLDEN_CASES[case].weight_scheme, signed=True)
+        per_tensor = s.size == 1 and not GOLDEN_CASES[case].per_channel
+        wqps.append(QParams(float(s[0]), int(z[0]), -128, 127, wcfg) if per_tensor
+                    else QParams(s, z, -128, 127, wcfg))
+    return model.QuantizedNetwork(net, net.weights, tuple(wqps), aqps)
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
+def test_our_parameters_are_the_goldens(study, golden, case):
+    net, data = study
+    scheme = GOLDEN_CASES[case]
+    ranges = model.activation_ranges(net, data.calib_x, scheme, 8, 4)
+    qnet = model.quantize_network(net, scheme, 8, ranges, model.plan("both"))
+    np.testing.assert_array_equal([q.scale for q in qnet.act_qparams],
+                                  golden[f"{case}/act_scale"])
+    for i, wqp in enumerate(qnet.weight_qparams):
+        np.testing.assert_array_equal(np.atleast_1d(wqp.zero_point),
+                                      golden[f"{case}/w{i}_zero_point"])
+
+
+@pytest.mark.parametrize("case", GOLDEN_CASES)
+@pytest.mark.parametrize("saturate", [False, True], ids=["vnni", "avx2"])
+def test_the_integer_network_equals_pytorchs_converted_model(study, golden, case, saturate):
+    # torch 2.13, x86 engine: quantize_per_tensor, LinearReLU, LinearReLU, Linear; "avx2" is
+    # FBGEMM limited to AVX2 (int16-saturating pair sums), which changes thousands of codes
+    net, data = study
+    qnet = golden_network(net, golden, case)
+    images = golden[f"{case}/codes0"].shape[0]
+    ours = model.integer_forward(qnet, data.test_x[:images], saturate=saturate)
+    prefix = "avx2_codes" if saturate else "codes"
+    for p, codes in enumerate(ours):
+        np.testing.assert_array_equal(codes, golden[f"{case}/{prefix}{p}"], err_msg=f"point {p}")
+    if not saturate:
+        other = golden[f"{case}/avx2_codes2"]
+        assert np.count_nonzero(other != golden[f"{case}/codes2"]) > 0  # the two do differ
+
+
+@pytest.mark.parametrize("bits", [8, 6, 4])
+def test_integer_and_fake_quantized_networks_agree(study, bits):
+    # measured: every answer equal; at most one code apart (one code of fc2 at 6 bits, where
+    # the float32 dot product and the int32 sum round a near-tie differently)
+    net, data = study
+    c = model.integer_check(net, data, model.ADVICE, bits, 4)
+    assert c.agree == 450 and c.integer == c.fake
+    assert max(c.max_diff) <= 1
+    assert all(e >= t - 2 for e, t in zip(c.equal, c.total, strict=True))
+    assert c.chain_equal[0] == 450 * 64  # the input codes: no near-ties among pixels / 16
+    # full-range uint8 activations saturate some AVX2 pair sums at 8 bits only
+    assert (c.saturated_pairs > 0) == (bits == 8)
+
+
+def test_no_integer_path_for_signed_activations_or_wide_codes(study):
+    net, data = study
+    assert model.integer_problem(Scheme(act_scheme="symmetric"), 8) == "activations"
+    assert model.integer_problem(model.ADVICE, 10) == "bits"
+    assert model.integer_problem(model.ADVICE, 8) is None
+    with pytest.raises(ValueError, match="activations"):
+        model.integer_check(net, data, Scheme(act_scheme="symmetric"), 8, 2)
