@@ -34,6 +34,7 @@ against torch 2.13's quantized modules (``tests/data/golden_model.npz``, from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -41,7 +42,7 @@ from typing import Literal
 import numpy as np
 
 from quantviz import loaders
-from quantviz.layers import count_pair_saturation, quantized_linear
+from quantviz.layers import INT16_MAX, count_pair_saturation, quantized_linear
 from quantviz.observers import make_observer
 from quantviz.quantize import (
     QParams,
@@ -217,6 +218,36 @@ def activation_ranges(net: Network, calib_x: np.ndarray, scheme: Scheme, bits: i
     return tuple(ranges)
 
 
+#: Observers whose range ignores the config: it depends on the values seen only.
+CONFIG_FREE_OBSERVERS = ("minmax", "moving_average", "percentile")
+
+Calibrate = Callable[[Scheme, int], tuple]
+
+
+def range_key(scheme: Scheme, bits: int) -> tuple:
+    """What :func:`activation_ranges` depends on besides the network, the data and the batches.
+
+    MinMax, moving average and percentile ranges depend on the values seen only; the MSE and
+    entropy searches (and any other observer) also on the bit width and the activation scheme,
+    which set the grid their candidates are scored on. Weights never enter.
+    """
+    if scheme.observer in CONFIG_FREE_OBSERVERS:
+        return (scheme.observer, scheme.params)
+    return (scheme.observer, scheme.params, scheme.act_scheme, bits)
+
+
+def calibrator(net: Network, data: DigitsData, batches: int,
+               calibrate: Calibrate | None = None) -> Calibrate:
+    """``calibrate`` or, when None, ``(scheme, bits) -> activation_ranges(...)`` on ``batches``.
+
+    The study functions take a ``calibrate`` so that a caller can share ranges between them
+    (the app caches them by :func:`range_key`).
+    """
+    if calibrate is not None:
+        return calibrate
+    return lambda scheme, bits: activation_ranges(net, data.calib_x, scheme, bits, batches)
+
+
 def weight_qparams(w: np.ndarray, cfg: QuantConfig, per_channel: bool) -> QParams:
     """MinMax parameters of a weight matrix: one range, or one per output channel (row)."""
     if per_channel:
@@ -359,9 +390,11 @@ def score(pred: np.ndarray, float_pred: np.ndarray, labels: np.ndarray) -> Score
 
 
 def evaluate(net: Network, data: DigitsData, scheme: Scheme, bits: int, mode: str,
-             batches: int, layers: tuple[int, ...] | None = None) -> Score:
+             batches: int, layers: tuple[int, ...] | None = None,
+             calibrate: Calibrate | None = None) -> Score:
     """Accuracy and agreement of the network quantized by ``scheme`` at ``bits``."""
-    pred = predictions(net, data, scheme, bits, mode, batches, layers)
+    ranges = calibrator(net, data, batches, calibrate)(scheme, bits)
+    pred = predictions(net, data, scheme, bits, mode, batches, layers, ranges)
     return score(pred, float_predictions(net, data), data.test_labels)
 
 
@@ -387,12 +420,14 @@ class BitSweep:
 
 
 def bit_sweep(net: Network, data: DigitsData, scheme: Scheme, batches: int,
-              bits: tuple[int, ...] = SWEEP_BITS) -> BitSweep:
+              bits: tuple[int, ...] = SWEEP_BITS,
+              calibrate: Calibrate | None = None) -> BitSweep:
     """Score of weights only, activations only and both at every bit width of ``bits``."""
+    calibrate = calibrator(net, data, batches, calibrate)
     float_pred = float_predictions(net, data)
     scores: dict[str, list[Score]] = {m: [] for m in MODES}
     for b in bits:
-        ranges = activation_ranges(net, data.calib_x, scheme, b, batches)
+        ranges = calibrate(scheme, b)
         for m in MODES:
             pred = predictions(net, data, scheme, b, m, batches, ranges=ranges)
             scores[m].append(score(pred, float_pred, data.test_labels))
@@ -451,13 +486,15 @@ CALIBRATORS: tuple[tuple[str, tuple], ...] = (
 
 
 def compare_calibrators(net: Network, data: DigitsData, scheme: Scheme, bits: int,
-                        batches: int) -> tuple[CalibratorScore, ...]:
+                        batches: int,
+                        calibrate: Calibrate | None = None) -> tuple[CalibratorScore, ...]:
     """Every observer of :data:`CALIBRATORS` for the activations, the rest of ``scheme`` kept."""
+    calibrate = calibrator(net, data, batches, calibrate)
     float_pred = float_predictions(net, data)
     out = []
     for name, params in CALIBRATORS:
         s = replace(scheme, observer=name, params=params)
-        ranges = activation_ranges(net, data.calib_x, s, bits, batches)
+        ranges = calibrate(s, bits)
         a, both = (score(predictions(net, data, s, bits, m, batches, ranges=ranges), float_pred,
                          data.test_labels) for m in ("activations", "both"))
         out.append(CalibratorScore(name, ranges, a, both))
@@ -474,11 +511,68 @@ ADVICE_VARIANTS: dict[str, Scheme] = {
 }
 
 
+@dataclass(frozen=True)
+class Versus:
+    """A variant against the advice on the same test images, at one bit width.
+
+    ``gained``: images the variant gets right and the advice wrong; ``lost``: the reverse.
+    McNemar's test: ``difference = gained - lost`` has the standard error ``noise =
+    sqrt(gained + lost)`` when the two are equally good; beyond noise when ``|difference| >
+    2 noise`` (about the 95 % level). Images both get right, or both wrong, say nothing.
+    """
+
+    name: str
+    bits: int
+    score: Score
+    gained: int
+    lost: int
+
+    @property
+    def difference(self) -> int:
+        return self.gained - self.lost
+
+    @property
+    def noise(self) -> float:
+        return float(np.sqrt(self.gained + self.lost))
+
+    @property
+    def beyond_noise(self) -> bool:
+        return abs(self.difference) > 2 * self.noise
+
+
+@dataclass(frozen=True)
+class AdviceTest:
+    """Scores of the advice and each variant (``scores[name][k]`` at ``bits[k]``), and each
+    variant against the advice (``versus[name][k]``)."""
+
+    bits: tuple[int, ...]
+    scores: dict[str, tuple[Score, ...]]
+    versus: dict[str, tuple[Versus, ...]]
+
+
+def versus(name: str, bits: int, pred: np.ndarray, advice_pred: np.ndarray,
+           float_pred: np.ndarray, labels: np.ndarray) -> Versus:
+    """``pred`` against ``advice_pred`` on the same images (see :class:`Versus`)."""
+    right, advice_right = pred == labels, advice_pred == labels
+    return Versus(name, bits, score(pred, float_pred, labels),
+                  int(np.count_nonzero(right & ~advice_right)),
+                  int(np.count_nonzero(advice_right & ~right)))
+
+
 def advice_test(net: Network, data: DigitsData, batches: int,
-                bits: tuple[int, ...] = (8, 4)) -> dict[str, tuple[Score, ...]]:
-    """The advice's scores and each variant's (weights and activations quantized), per bits."""
-    return {name: tuple(evaluate(net, data, s, b, "both", batches) for b in bits)
-            for name, s in ADVICE_VARIANTS.items()}
+                bits: tuple[int, ...] = (8, 4),
+                calibrate: Calibrate | None = None) -> AdviceTest:
+    """The advice and each variant (weights and activations quantized) at each of ``bits``."""
+    calibrate = calibrator(net, data, batches, calibrate)
+    float_pred = float_predictions(net, data)
+    preds = {name: [predictions(net, data, s, b, "both", batches, ranges=calibrate(s, b))
+                    for b in bits] for name, s in ADVICE_VARIANTS.items()}
+    scores = {name: tuple(score(p, float_pred, data.test_labels) for p in ps)
+              for name, ps in preds.items()}
+    vs = {name: tuple(versus(name, b, p, preds["advice"][k], float_pred, data.test_labels)
+                      for k, (b, p) in enumerate(zip(bits, ps, strict=True)))
+          for name, ps in preds.items() if name != "advice"}
+    return AdviceTest(tuple(bits), scores, vs)
 
 
 #: Every scheme of the scheme table: weights {symmetric, asymmetric} x {per tensor, per
@@ -489,16 +583,17 @@ TABLE_SCHEMES: tuple[tuple[str, bool, str], ...] = tuple(
 
 
 def scheme_table(net: Network, data: DigitsData, observer: str, params: tuple, batches: int,
-                 bits: tuple[int, ...] = (8, 4)) -> dict[tuple[str, bool, str],
-                                                         dict[str, tuple[Score, ...]]]:
+                 bits: tuple[int, ...] = (8, 4), calibrate: Calibrate | None = None,
+                 ) -> dict[tuple[str, bool, str], dict[str, tuple[Score, ...]]]:
     """Scores of every :data:`TABLE_SCHEMES` entry, per mode, at each of ``bits``."""
+    calibrate = calibrator(net, data, batches, calibrate)
     float_pred = float_predictions(net, data)
     out = {}
     for w, pc, a in TABLE_SCHEMES:
         s = Scheme(w, pc, a, observer, params)
         per_mode: dict[str, list[Score]] = {m: [] for m in MODES}
         for b in bits:
-            ranges = activation_ranges(net, data.calib_x, s, b, batches)
+            ranges = calibrate(s, b)
             for m in MODES:
                 pred = predictions(net, data, s, b, m, batches, ranges=ranges)
                 per_mode[m].append(score(pred, float_pred, data.test_labels))
@@ -531,47 +626,6 @@ def mistakes(quant_pred: np.ndarray, float_pred: np.ndarray, labels: np.ndarray,
     order = np.concatenate([wrong[flipped], wrong[~flipped]])[:limit]
     return Mistakes(order, labels[order], float_pred[order], quant_pred[order],
                     int(wrong.size), int(np.count_nonzero(flipped)))
-
-
-@dataclass(frozen=True)
-class AdviceVerdict:
-    """The advice against its best one-change variant at one bit width.
-
-    ``noise`` is one standard error of a correct count on ``n`` test images,
-    ``sqrt(n p (1 - p))`` with ``p`` the advice's accuracy (the spread another test set of the
-    same size would show); ``within_noise`` when the two counts differ by at most two of it.
-    """
-
-    bits: int
-    advice: Score
-    best_name: str
-    best: Score
-    noise: float
-
-    @property
-    def difference(self) -> int:
-        """Images the best variant gets right beyond the advice (negative: fewer)."""
-        return self.best.correct - self.advice.correct
-
-    @property
-    def within_noise(self) -> bool:
-        return abs(self.difference) <= 2 * self.noise
-
-
-def advice_verdicts(results: dict[str, tuple[Score, ...]],
-                    bits: tuple[int, ...] = (8, 4)) -> tuple[AdviceVerdict, ...]:
-    """For each bit width of :func:`advice_test`'s ``results``: the advice, the best variant
-    (most correct, then most agreement; the first listed on a tie) and the noise level."""
-    out = []
-    for k, b in enumerate(bits):
-        advice = results["advice"][k]
-        others = [(name, s[k]) for name, s in results.items() if name != "advice"]
-        best_name, best = max(others, key=lambda o: (o[1].correct, o[1].agree))
-        p = advice.accuracy
-        out.append(AdviceVerdict(b, advice, best_name, best,
-                                 float(np.sqrt(advice.n * p * (1 - p)))))
-    return tuple(out)
-
 
 
 # -- the integer-only network (x86 FBGEMM) ------------------------------------------------------
@@ -671,6 +725,9 @@ def integer_check(net: Network, data: DigitsData, scheme: Scheme, bits: int, bat
     int_codes = integer_forward(qnet, data.test_x)
     equal, total, max_diff = [], [], []
     pairs = saturated = 0
+    # a pair sum reaches at most 2 * qmax * 128 in magnitude (int8 weights reach -128): below
+    # 8 bits it stays inside int16 and AVX2 computes what VNNI does
+    can_saturate = 2 * scheme.act_config(bits).qmax * 128 > INT16_MAX
     for i in range(len(net.weights)):
         x_q = fake_codes[i].astype(np.uint8)
         y_int = integer_layer(qnet, i, x_q).astype(np.int64)
@@ -678,17 +735,23 @@ def integer_check(net: Network, data: DigitsData, scheme: Scheme, bits: int, bat
         equal.append(int(np.count_nonzero(y_int == y_fake)))
         total.append(int(y_fake.size))
         max_diff.append(int(np.max(np.abs(y_int - y_fake))))
-        w_q = quantize(net.weights[i], qnet.weight_qparams[i],
-                       axis=None if qnet.weight_qparams[i].per_tensor else 0)
-        sat = count_pair_saturation(int_codes[i], w_q)
-        pairs += sat.pairs
-        saturated += sat.saturated
+        if can_saturate:
+            w_q = quantize(net.weights[i], qnet.weight_qparams[i],
+                           axis=None if qnet.weight_qparams[i].per_tensor else 0)
+            sat = count_pair_saturation(int_codes[i], w_q)
+            pairs += sat.pairs
+            saturated += sat.saturated
+        else:
+            out_features, in_features = net.weights[i].shape
+            pairs += len(data.test_x) * out_features * -(-in_features // 2)
     chain_equal = tuple(int(np.count_nonzero(a.astype(np.int64) == b.astype(np.int64)))
                         for a, b in zip(int_codes, fake_codes, strict=True))
     float_pred = float_predictions(net, data)
     fake_pred = np.argmax(logits, axis=1)
     int_pred = np.argmax(int_codes[-1], axis=1)
-    avx2_pred = np.argmax(integer_forward(qnet, data.test_x, saturate=True)[-1], axis=1)
+    avx2_pred = int_pred
+    if saturated:
+        avx2_pred = np.argmax(integer_forward(qnet, data.test_x, saturate=True)[-1], axis=1)
     return IntegerCheck(bits, tuple(equal), tuple(total), tuple(max_diff), chain_equal,
                         score(fake_pred, float_pred, data.test_labels),
                         score(int_pred, float_pred, data.test_labels),

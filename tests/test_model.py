@@ -206,15 +206,29 @@ def test_most_sensitive_layer_by_hand():
     assert model.most_sensitive(layers).name == "fc3"
 
 
-def test_advice_verdict_by_hand():
-    results = {"advice": (Score(90, 95, 100),), "a": (Score(92, 90, 100),),
-               "b": (Score(92, 96, 100),), "c": (Score(80, 81, 100),)}
-    (v,) = model.advice_verdicts(results, bits=(8,))
-    # best: a and b tie on 92 correct, b agrees more; noise sqrt(100 * 0.9 * 0.1) = 3
-    assert v.best_name == "b" and v.difference == 2
-    assert v.noise == pytest.approx(3.0) and v.within_noise
-    results["b"] = (Score(97, 96, 100),)  # 7 > 2 * 3
-    assert not model.advice_verdicts(results, bits=(8,))[0].within_noise
+def test_versus_by_hand():
+    labels = np.array([0, 1, 2, 3, 4, 5])
+    advice = np.array([0, 1, 2, 9, 9, 9])    # right on 0, 1, 2
+    variant = np.array([0, 9, 9, 3, 4, 5])   # right on 0, 3, 4, 5
+    v = model.versus("x", 8, variant, advice, labels, labels)
+    # gained: 3, 4, 5 (variant right, advice wrong); lost: 1, 2
+    assert (v.gained, v.lost, v.difference) == (3, 2, 1)
+    assert v.noise == pytest.approx(np.sqrt(5)) and not v.beyond_noise
+    strong = model.Versus("y", 8, Score(0, 0, 1), gained=9, lost=0)  # 9 > 2 * sqrt(9) = 6
+    assert strong.beyond_noise
+    # 4 gained, none lost: 4 = 2 * sqrt(4), on the line, not beyond it
+    assert not model.Versus("z", 8, Score(0, 0, 1), gained=4, lost=0).beyond_noise
+
+
+def test_the_advice_test_compares_every_variant_on_the_same_images(study):
+    net, data = study
+    test = model.advice_test(net, data, 2, bits=(4,))
+    assert list(test.scores) == list(model.ADVICE_VARIANTS)
+    advice = test.scores["advice"][0]
+    for name, (v,) in test.versus.items():
+        # the counts of right answers differ by exactly gained - lost
+        assert test.scores[name][0].correct - advice.correct == v.difference, name
+        assert v.score == test.scores[name][0]
 
 
 def test_layer_sensitivity_and_calibrators_cover_every_layer_and_observer(study):
@@ -356,3 +370,34 @@ def test_no_integer_path_for_signed_activations_or_wide_codes(study):
     assert model.integer_problem(model.ADVICE, 8) is None
     with pytest.raises(ValueError, match="activations"):
         model.integer_check(net, data, Scheme(act_scheme="symmetric"), 8, 2)
+
+
+def test_the_range_key_names_everything_the_ranges_depend_on(study):
+    net, data = study
+    for observer in ("minmax", "moving_average", "percentile", "mse", "entropy"):
+        a = Scheme("symmetric", False, "asymmetric", observer)
+        b = Scheme("asymmetric", True, "symmetric", observer)  # other weights and activations
+        for bits_a, bits_b in ((4, 8), (8, 8)):
+            same_key = model.range_key(a, bits_a) == model.range_key(b, bits_b)
+            if same_key:
+                assert model.activation_ranges(net, data.calib_x, a, bits_a, 2) == \
+                    model.activation_ranges(net, data.calib_x, b, bits_b, 2), observer
+        # the searches depend on the grid: another key for another bit width or scheme
+        assert (model.range_key(a, 4) == model.range_key(a, 8)) == (
+            observer in model.CONFIG_FREE_OBSERVERS)
+    mse4, mse8 = (model.activation_ranges(net, data.calib_x, Scheme(observer="mse"), b, 2)
+                  for b in (4, 8))
+    assert mse4 != mse8
+
+
+def test_a_shared_calibrate_gives_the_same_results(study):
+    net, data = study
+    seen = []
+
+    def calibrate(scheme, bits):
+        seen.append(model.range_key(scheme, bits))
+        return model.activation_ranges(net, data.calib_x, scheme, bits, 2)
+
+    shared = model.scheme_table(net, data, "minmax", (), 2, (4,), calibrate)
+    assert shared == model.scheme_table(net, data, "minmax", (), 2, (4,))
+    assert set(seen) == {("minmax", ())}  # one range for all eight schemes

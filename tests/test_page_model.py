@@ -49,7 +49,7 @@ def test_default_run_is_the_notes_advice_at_four_bits(page):
     # the highlighted bit width
     assert [sh["x0"] for sh in acc["layout"]["shapes"]] == [4]
     assert at.query_params == {}
-    assert len(at.dataframe) == 3  # schemes, calibrators, advice
+    assert len(at.dataframe) == 4  # integer layers, schemes, calibrators, advice
 
 
 def test_the_layer_chart_and_sentence_follow_the_study(page):
@@ -109,26 +109,29 @@ def test_controls_from_a_link(page, query, scheme, mode):
 
 def test_the_advice_verdicts_are_the_studys(page):
     at = page(ncal=3)
-    results = model.advice_test(*NET_DATA, 3)
+    test = model.advice_test(*NET_DATA, 3)
     text = markdown(at)
-    for v in model.advice_verdicts(results):
-        judged = en("model.advice.within" if v.within_noise else "model.advice.beyond")
-        assert en("model.advice.verdict", bits=v.bits, a=v.advice.correct, n=N,
-                  best=en(f"model.advice.{v.best_name}"), b=v.best.correct,
-                  se=f"{v.noise:.1f}", d=v.difference, judged=judged) in text
-    frame = at.dataframe[2].value
+    for k, b in enumerate(test.bits):
+        assert en("model.advice.verdict", bits=b, a=test.scores["advice"][k].correct, n=N) in text
+        for v in (vs[k] for vs in test.versus.values()):
+            item = en("model.advice.item", name=en(f"model.advice.{v.name}"), d=v.difference,
+                      se=f"{v.noise:.1f}")
+            assert item in text
+    frame = at.dataframe[3].value
     assert list(frame[en("model.advice.col.variant")]) == [
         en(f"model.advice.{k}") for k in model.ADVICE_VARIANTS]
+    col = en("model.advice.col.acc", bits=4)
+    assert list(frame[col]) == pytest.approx([100 * s[1].accuracy for s in test.scores.values()])
 
 
 def test_calibrator_table_holds_every_observer(page):
     at = page()
-    frame = at.dataframe[1].value
+    frame = at.dataframe[2].value
     assert list(frame[en("model.calib.col.name")]) == [
         TABLE[f"calib.label.{name}"][0] for name, _ in model.CALIBRATORS]
     cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
     col = en("model.table.col", mode=en("model.mode.label.both"), bits=4)
-    assert list(frame[col]) == pytest.approx([round(100 * c.both.accuracy, 2) for c in cal])
+    assert list(frame[col]) == pytest.approx([100 * c.both.accuracy for c in cal])
 
 
 def test_chinese(page):
@@ -145,3 +148,22 @@ def test_a_bad_link_falls_back_to_the_defaults(page):
     at = page(mbits="99", ncal="0", mmode="all", acalib="nope")
     assert shown_accuracy(at) == f"{100 * expected().correct / N:.2f} %"
 
+
+
+def test_the_integer_network_beside_fake_quantization(page):
+    at = page(mbits=8)
+    c = model.integer_check(*NET_DATA, model.ADVICE, 8, 4)
+    assert metric(at, en("model.int.metric.acc")) == f"{100 * c.integer.correct / N:.2f} %"
+    assert metric(at, en("model.int.metric.agree")) == f"{c.agree} / {N}"
+    assert metric(at, en("model.int.metric.codes")) == f"{sum(c.equal):,} / {sum(c.total):,}"
+    frame = at.dataframe[0].value
+    assert list(frame[en("model.int.col.equal")]) == list(c.equal)
+    # 8-bit codes: some AVX2 pair sums overflow int16, and the page says how many
+    assert c.saturated_pairs > 0
+    assert f"{c.saturated_pairs:,} of {c.pairs:,}" in markdown(at)
+
+
+def test_no_integer_path_for_symmetric_activations(page):
+    at = page(ascheme="symmetric")
+    assert en("model.int.no.activations") in [i.value for i in at.info]
+    assert en("model.int.metric.acc") not in [m.label for m in at.metric]

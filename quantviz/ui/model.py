@@ -55,6 +55,14 @@ def sidebar() -> tuple[Scheme, int, str, int]:
     return Scheme(weight_scheme, per_channel, act_scheme, observer, params), bits, mode, batches
 
 
+def table(data: dict[str, list]) -> None:
+    """A table with every float column shown to two decimals (percentages)."""
+    frame = pd.DataFrame(data)
+    formats = {c: st.column_config.NumberColumn(format="%.2f") for c in frame.columns
+               if frame[c].dtype.kind == "f"}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats)
+
+
 def pct(score: model.Score) -> str:
     return f"{100 * score.accuracy:.2f} %"
 
@@ -107,9 +115,9 @@ def sweep_charts(scheme: Scheme, batches: int, bits: int, float_correct: int, n:
 
 
 def scheme_label(w: str, per_channel: bool, a: str) -> str:
-    return t("model.scheme.row", w=t(f"scheme.label.{w}"),
+    return t("model.scheme.row", w=t(f"model.kind.{w}"),
              g=t("model.perch.on" if per_channel else "model.perch.off"),
-             a=t(f"scheme.label.{a}"))
+             a=t(f"model.kind.{a}"))
 
 
 def scheme_table(scheme: Scheme, batches: int, n: int) -> None:
@@ -121,8 +129,8 @@ def scheme_table(scheme: Scheme, batches: int, n: int) -> None:
     for k, b in enumerate(TABLE_BITS):
         for m in MODES:
             data[t("model.table.col", mode=mode_name(m), bits=b)] = [
-                round(100 * r[m][k].accuracy, 2) for r in rows.values()]
-    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+                100 * r[m][k].accuracy for r in rows.values()]
+    table(data)
 
 
 def sensitivity(scheme: Scheme, bits: int, batches: int, float_correct: int, n: int,
@@ -152,17 +160,17 @@ def calibrator_table(scheme: Scheme, batches: int) -> None:
     st.subheader(t("model.calib.heading"))
     st.caption(t("model.calib.intro", batches=batches, images=batches * model.BATCH))
     results = model_cache.calibrators(scheme, batches)
-    names = [c.observer for c in results[TABLE_BITS[0]]]
+    low = TABLE_BITS[-1]
+    names = [c.observer for c in results[low]]
     data: dict[str, list] = {t("model.calib.col.name"): [t(f"calib.label.{o}") for o in names]}
-    for p, point in enumerate(model.POINTS):
-        data[t(f"model.point.{point}")] = [
-            f"[{lo:.3g}, {hi:.3g}]" for lo, hi in (c.ranges[p] for c in results[TABLE_BITS[0]])]
     for b in TABLE_BITS:
         for m in ("activations", "both"):
             data[t("model.table.col", mode=mode_name(m), bits=b)] = [
-                round(100 * getattr(c, m).accuracy, 2) for c in results[b]]
-    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
-    low = TABLE_BITS[-1]
+                100 * getattr(c, m).accuracy for c in results[b]]
+    for p, point in enumerate(model.POINTS):
+        data[t(f"model.point.{point}", bits=low)] = [
+            f"[{lo:.3g}, {hi:.3g}]" for lo, hi in (c.ranges[p] for c in results[low])]
+    table(data)
     best = max(results[low], key=lambda c: (c.both.correct, c.both.agree))
     worst = min(results[low], key=lambda c: (c.both.correct, c.both.agree))
     st.markdown(t("model.calib.result", bits=low, best=t(f"calib.label.{best.observer}"),
@@ -170,27 +178,44 @@ def calibrator_table(scheme: Scheme, batches: int) -> None:
                   worst_acc=pct(worst.both), d=best.both.correct - worst.both.correct))
 
 
-def advice(batches: int) -> None:
+def _listed(items: list[model.Versus]) -> str:
+    return t("model.advice.sep").join(
+        t("model.advice.item", name=t(f"model.advice.{v.name}"), d=v.difference,
+          se=f"{v.noise:.1f}") for v in items)
+
+
+def advice(batches: int, n: int) -> None:
     st.subheader(t("model.advice.heading"))
     st.markdown(t("model.advice.intro"))
-    results, verdicts = model_cache.advice(batches)
+    test = model_cache.advice(batches)
     data: dict[str, list] = {t("model.advice.col.variant"): [
-        t(f"model.advice.{name}") for name in results]}
-    for k, b in enumerate(TABLE_BITS):
-        data[t("model.advice.col.acc", bits=b)] = [round(100 * s[k].accuracy, 2)
-                                                   for s in results.values()]
-        data[t("model.advice.col.agree", bits=b)] = [round(100 * s[k].agreement, 2)
-                                                     for s in results.values()]
-    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
-    for v in verdicts:
-        st.markdown(t("model.advice.verdict", bits=v.bits, a=v.advice.correct, n=v.advice.n,
-                      best=t(f"model.advice.{v.best_name}"), b=v.best.correct,
-                      se=f"{v.noise:.1f}", d=v.difference,
-                      judged=t("model.advice.within" if v.within_noise else "model.advice.beyond")))
-    if all(v.within_noise for v in verdicts):
-        st.info(t("model.advice.none_better"))
-    else:
+        t(f"model.advice.{name}") for name in test.scores]}
+    for k, b in enumerate(test.bits):
+        data[t("model.advice.col.acc", bits=b)] = [100 * s[k].accuracy
+                                                   for s in test.scores.values()]
+        data[t("model.advice.col.agree", bits=b)] = [100 * s[k].agreement
+                                                     for s in test.scores.values()]
+    table(data)
+    any_better = False
+    for k, b in enumerate(test.bits):
+        vs = [v[k] for v in test.versus.values()]
+        better = [v for v in vs if v.beyond_noise and v.difference > 0]
+        worse = [v for v in vs if v.beyond_noise and v.difference < 0]
+        same = [v for v in vs if not v.beyond_noise]
+        any_better = any_better or bool(better)
+        parts = [t("model.advice.verdict", bits=b, a=test.scores["advice"][k].correct, n=n)]
+        parts.append(t("model.advice.better", items=_listed(better)) if better
+                     else t("model.advice.no_better"))
+        if worse:
+            parts.append(t("model.advice.worse", items=_listed(worse)))
+        if same:
+            parts.append(t("model.advice.same", items=_listed(same)))
+        st.markdown(" ".join(parts))
+    st.caption(t("model.advice.how"))
+    if any_better:
         st.warning(t("model.advice.some_better"))
+    else:
+        st.info(t("model.advice.none_better"))
 
 
 def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -> None:
@@ -206,6 +231,41 @@ def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -
                                        "empty": t("model.fig.no_mistakes")},
             lambda labels: figures.digit_grid(images, titles, columns=MISTAKES // 2,
                                               theme=theme, labels=labels))
+
+
+def integer(scheme: Scheme, bits: int, batches: int, n: int) -> None:
+    """The integer-only network (x86 FBGEMM) beside the fake-quantized one."""
+    st.subheader(t("model.int.heading", bits=bits))
+    check = model_cache.integer(scheme, bits, batches)
+    if check is None:
+        st.info(t(f"model.int.no.{model.integer_problem(scheme, bits)}",
+                  max=model.INTEGER_MAX_BITS))
+        return
+    st.markdown(t("model.int.intro"))
+    cols = st.columns(3)
+    cols[0].metric(t("model.int.metric.acc"), pct(check.integer),
+                   help=t("model.int.metric.acc.help", fake=pct(check.fake)))
+    cols[1].metric(t("model.int.metric.agree"), f"{check.agree} / {n}")
+    cols[2].metric(t("model.int.metric.codes"), f"{sum(check.equal):,} / {sum(check.total):,}",
+                   help=t("model.int.metric.codes.help"))
+    net, _ = model_cache.study()
+    table({
+        t("model.fig.layer"): list(net.names),
+        t("model.int.col.equal"): list(check.equal),
+        t("model.int.col.total"): list(check.total),
+        t("model.int.col.diff"): list(check.max_diff),
+    })
+    if all(e == tot for e, tot in zip(check.equal, check.total, strict=True)):
+        st.markdown(t("model.int.same"))
+    else:
+        st.markdown(t("model.int.differ", count=sum(check.total) - sum(check.equal),
+                      diff=max(check.max_diff)))
+    if check.saturated_pairs:
+        st.markdown(t("model.int.avx2", sat=f"{check.saturated_pairs:,}",
+                      pairs=f"{check.pairs:,}", acc=pct(check.avx2), correct=check.avx2.correct,
+                      exact=check.integer.correct))
+    else:
+        st.markdown(t("model.int.avx2_none", bits=bits, pairs=f"{check.pairs:,}"))
 
 
 def render() -> None:
@@ -225,9 +285,10 @@ def render() -> None:
     sweep_charts(scheme, batches, bits, float_correct, n, theme)
     sensitivity(scheme, bits, batches, float_correct, n, theme)
     mistakes(current, theme, (scheme, bits, mode, batches))
+    integer(scheme, bits, batches, n)
     scheme_table(scheme, batches, n)
     calibrator_table(scheme, batches)
-    advice(batches)
+    advice(batches, n)
     with st.expander(t("model.how.heading")):
         st.markdown(t("model.how"))
     shell.page_end()

@@ -39,11 +39,17 @@ def float_predictions() -> np.ndarray:
 
 
 def ranges(scheme: Scheme, bits: int, batches: int) -> tuple:
-    """``model.activation_ranges`` for the committed network."""
-    return _ranges(key(scheme, bits, batches), scheme, bits, batches)
+    """``model.activation_ranges`` for the committed network, keyed by ``model.range_key``
+    (the weights, and for most observers the bit width, do not change the ranges)."""
+    return _ranges(key(model.range_key(scheme, bits), batches), scheme, bits, batches)
 
 
-@cached(64)
+def calibrate(batches: int) -> model.Calibrate:
+    """The study functions' ``calibrate``, through the shared range cache."""
+    return lambda scheme, bits: ranges(scheme, bits, batches)
+
+
+@cached(256)
 def _ranges(cache_key: str, _scheme: Scheme, _bits: int, _batches: int) -> tuple:
     net, data = study()
     return model.activation_ranges(net, data.calib_x, _scheme, _bits, _batches)
@@ -80,7 +86,7 @@ def sweep(scheme: Scheme, batches: int) -> model.BitSweep:
 @cached(32)
 def _sweep(cache_key: str, _scheme: Scheme, _batches: int) -> model.BitSweep:
     net, data = study()
-    return model.bit_sweep(net, data, _scheme, _batches)
+    return model.bit_sweep(net, data, _scheme, _batches, calibrate=calibrate(_batches))
 
 
 def sensitivity(scheme: Scheme, bits: int, batches: int) -> tuple[model.LayerScore, ...]:
@@ -105,19 +111,19 @@ def calibrators(scheme: Scheme, batches: int) -> dict[int, tuple[model.Calibrato
 def _calibrators(cache_key: str, _scheme: Scheme,
                  _batches: int) -> dict[int, tuple[model.CalibratorScore, ...]]:
     net, data = study()
-    return {b: model.compare_calibrators(net, data, _scheme, b, _batches) for b in TABLE_BITS}
+    return {b: model.compare_calibrators(net, data, _scheme, b, _batches, calibrate(_batches))
+            for b in TABLE_BITS}
 
 
-def advice(batches: int) -> tuple[dict, tuple[model.AdviceVerdict, ...]]:
-    """The advice test and its verdicts (keyed by the number of calibration batches only)."""
+def advice(batches: int) -> model.AdviceTest:
+    """The advice test (keyed by the number of calibration batches only)."""
     return _advice(key(batches), batches)
 
 
 @cached(10)
-def _advice(cache_key: str, _batches: int) -> tuple[dict, tuple[model.AdviceVerdict, ...]]:
+def _advice(cache_key: str, _batches: int) -> model.AdviceTest:
     net, data = study()
-    results = model.advice_test(net, data, _batches, TABLE_BITS)
-    return results, model.advice_verdicts(results, TABLE_BITS)
+    return model.advice_test(net, data, _batches, TABLE_BITS, calibrate(_batches))
 
 
 def table(observer: str, params: tuple, batches: int) -> dict:
@@ -128,4 +134,20 @@ def table(observer: str, params: tuple, batches: int) -> dict:
 @cached(16)
 def _table(cache_key: str, _observer: str, _params: tuple, _batches: int) -> dict:
     net, data = study()
-    return model.scheme_table(net, data, _observer, _params, _batches, TABLE_BITS)
+    return model.scheme_table(net, data, _observer, _params, _batches, TABLE_BITS,
+                              calibrate(_batches))
+
+
+def integer(scheme: Scheme, bits: int, batches: int) -> model.IntegerCheck | None:
+    """The integer-only network beside the fake-quantized one (None where there is no
+    integer kernel: see ``model.integer_problem``). Not keyed by the mode: both are quantized."""
+    if model.integer_problem(scheme, bits) is not None:
+        return None
+    return _integer(key(scheme, bits, batches), scheme, bits, batches)
+
+
+@cached(32)
+def _integer(cache_key: str, _scheme: Scheme, _bits: int, _batches: int) -> model.IntegerCheck:
+    net, data = study()
+    return model.integer_check(net, data, _scheme, _bits, _batches,
+                               ranges(_scheme, _bits, _batches))

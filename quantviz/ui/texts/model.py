@@ -86,6 +86,8 @@ TEXT = {
                            "activations only, **{both}** bits with both.",
                            "保持浮点准确率（最多少答对 {slack} 张）所需位宽：仅权重 **{weights}** 位，"
                            "仅激活 **{activations}** 位，两者都量化 **{both}** 位。"),
+    "model.kind.symmetric": ("symmetric", "对称"),
+    "model.kind.asymmetric": ("asymmetric", "非对称"),
     "model.scheme.row": ("weights {w}, {g}; activations {a}", "权重{w}、{g}；激活{a}"),
     "model.table.heading": ("Every scheme", "所有方案"),
     "model.table.intro": ("Test accuracy (%) of each scheme; activations calibrated by "
@@ -113,15 +115,13 @@ TEXT = {
                          "（fc1 还包括其输入），其他层保持浮点。测试集中相差几张图像属于噪声。"),
     "model.calib.heading": ("Calibrators compared", "校准方法比较"),
     "model.calib.intro": ("Each observer sets the activation ranges from {batches} batches "
-                          "({images} images); the weights follow the sidebar. Ranges are "
-                          "those for the first bit width of the table.",
-                          "各观察器根据 {batches} 批（{images} 张图像）确定激活范围；权重按侧边栏设置。"
-                          "表中的范围对应表中第一个位宽。"),
+                          "({images} images); the weights follow the sidebar.",
+                          "各观察器根据 {batches} 批（{images} 张图像）确定激活范围；权重按侧边栏设置。"),
     "model.calib.col.name": ("calibrator", "校准方法"),
-    "model.point.input": ("input range", "输入范围"),
-    "model.point.fc1_relu": ("fc1 ReLU range", "fc1 ReLU 范围"),
-    "model.point.fc2_relu": ("fc2 ReLU range", "fc2 ReLU 范围"),
-    "model.point.logits": ("logits range", "logits 范围"),
+    "model.point.input": ("input range, {bits} bits", "输入范围，{bits} 位"),
+    "model.point.fc1_relu": ("fc1 ReLU range, {bits} bits", "fc1 ReLU 范围，{bits} 位"),
+    "model.point.fc2_relu": ("fc2 ReLU range, {bits} bits", "fc2 ReLU 范围，{bits} 位"),
+    "model.point.logits": ("logits range, {bits} bits", "logits 范围，{bits} 位"),
     "model.calib.result": ("At {bits} bits with weights and activations quantized, "
                            "{best} does best ({best_acc}) and {worst} worst ({worst_acc}): "
                            "{d} images apart.",
@@ -143,24 +143,30 @@ TEXT = {
     "model.advice.weights_per_channel": ("weights per channel", "权重改为逐通道"),
     "model.advice.activations_minmax": ("activations with MinMax", "激活改用 MinMax"),
     "model.advice.activations_symmetric": ("activations symmetric", "激活改为对称"),
-    "model.advice.verdict": ("**{bits} bits:** the advice gets {a} of {n} right; the best "
-                             "variant, {best}, gets {b} ({d:+d}). One standard error of a "
-                             "count on {n} images is {se} images, so the difference is "
-                             "{judged}.",
-                             "**{bits} 位：** 建议方案答对 {n} 张中的 {a} 张；最好的变体（{best}）"
-                             "答对 {b} 张（{d:+d}）。{n} 张图像上计数的一个标准误差为 {se} 张，"
-                             "所以这一差异{judged}。"),
-    "model.advice.within": ("within noise", "在噪声范围内"),
-    "model.advice.beyond": ("beyond noise", "超出噪声范围"),
-    "model.advice.none_better": ("On this network no single change beats the advice by more "
-                                 "than the test set can tell apart: the advice is a sound "
-                                 "default here, and the test set is too small to rank the "
-                                 "choices.",
-                                 "在这个网络上，没有任何单项改动能以测试集可分辨的幅度胜过该建议："
-                                 "建议在这里是可靠的默认选择，而测试集太小，无法为这些选择排出名次。"),
-    "model.advice.some_better": ("On this network a single change beats the advice by more "
-                                 "than the noise of the test set: see the table.",
-                                 "在这个网络上，有单项改动以超出测试集噪声的幅度胜过该建议：见上表。"),
+    "model.advice.verdict": ("**{bits} bits:** the advice gets {a} of {n} right.",
+                             "**{bits} 位：** 建议方案答对 {n} 张中的 {a} 张。"),
+    "model.advice.item": ("{name} ({d:+d} ± {se})", "{name}（{d:+d} ± {se}）"),
+    "model.advice.sep": (", ", "、"),
+    "model.advice.better": ("Better beyond noise: {items}.", "超出噪声地更好：{items}。"),
+    "model.advice.no_better": ("No variant is better beyond noise.",
+                               "没有变体超出噪声地更好。"),
+    "model.advice.worse": ("Worse beyond noise: {items}.", "超出噪声地更差：{items}。"),
+    "model.advice.same": ("Within noise: {items}.", "在噪声范围内：{items}。"),
+    "model.advice.how": ("Each variant against the advice on the same images (McNemar's test): "
+                         "+d images it gets right that the advice gets wrong, net; ± one "
+                         "standard error, the square root of the images where exactly one of the "
+                         "two is right. Beyond noise: more than two standard errors.",
+                         "每个变体与建议方案在同一批图像上比较（McNemar 检验）：+d 为该变体答对而建议方案"
+                         "答错的图像净数；± 为一个标准误差，即两者恰有一个答对的图像数的平方根。超出噪声："
+                         "超过两个标准误差。"),
+    "model.advice.none_better": ("On this network no single change beats the advice beyond "
+                                 "noise: it is a sound default here. Where a variant is worse "
+                                 "beyond noise, the advice's choice is the one that matters.",
+                                 "在这个网络上，没有任何单项改动超出噪声地胜过该建议：它在这里是可靠的默认选择。"
+                                 "若某个变体超出噪声地更差，说明建议中的那一项选择确实重要。"),
+    "model.advice.some_better": ("On this network a single change beats the advice beyond the "
+                                 "noise of the test set: see the variants marked better.",
+                                 "在这个网络上，有单项改动超出测试集噪声地胜过该建议：见标为更好的变体。"),
     "model.mistakes.heading": ("What the quantized network gets wrong", "量化网络答错的图像"),
     "model.mistakes.count": ("{total} of {n} test images wrong under this setting, {flipped} "
                              "of them right in float (shown first); {shown} shown.",
@@ -196,4 +202,57 @@ TEXT = {
         "默认使用 PyTorch 的默认系数 c（除非侧边栏另行设置）；批数很少时，其范围接近第一批的范围。\n\n"
         "**评分。** 准确率统计测试集上答对的数量；一致率统计与浮点网络回答相同的数量（无论对错）。"
         "这样大小的测试集无法区分只相差几张图像的两种方案。"),
+    "model.int.heading": ("The same network in integers (x86, FBGEMM), {bits} bits",
+                          "同一网络的纯整数计算（x86，FBGEMM），{bits} 位"),
+    "model.int.intro": ("Weights and activations quantized, computed as PyTorch's converted model "
+                        "runs on x86: uint8 activation codes and int8 weight codes, an int32 "
+                        "accumulator, a float32 bias and requantization to the next layer's uint8 "
+                        "codes (the Layer page shows each step). Checked code for code against "
+                        "torch 2.13's quantized modules on this network. Fake quantization computes "
+                        "the same numbers in float32; below, where the two part.",
+                        "权重与激活都量化，按 PyTorch 转换后的模型在 x86 上的方式计算：uint8 激活码、int8 "
+                        "权重码、int32 累加器、float32 偏置，以及重新量化为下一层的 uint8 码（“整数层”页面"
+                        "展示每一步）。已在本网络上与 torch 2.13 的量化模块逐码核对。伪量化用 float32 计算"
+                        "同样的数；下面列出两者的差别。"),
+    "model.int.metric.acc": ("Integer accuracy", "整数网络准确率"),
+    "model.int.metric.acc.help": ("Fake-quantized network: {fake}.", "伪量化网络：{fake}。"),
+    "model.int.metric.agree": ("Same answer as fake quantization", "与伪量化回答相同"),
+    "model.int.metric.codes": ("Output codes equal", "输出码相同"),
+    "model.int.metric.codes.help": ("Each layer fed the same input codes by both paths; its "
+                                    "output codes compared.",
+                                    "两条路径给每层相同的输入码，比较其输出码。"),
+    "model.int.col.equal": ("output codes equal", "相同的输出码"),
+    "model.int.col.total": ("output codes", "输出码总数"),
+    "model.int.col.diff": ("largest difference (codes)", "最大差（码）"),
+    "model.int.same": ("Every output code is the same: here the float32 dot product of fake "
+                       "quantization rounds to the same code as the exact int32 sum.",
+                       "所有输出码都相同：在这里，伪量化的 float32 点积与精确的 int32 求和取整到同一个码。"),
+    "model.int.differ": ("{count} output codes differ, by at most {diff}: fake quantization sums "
+                         "the products in float32 (each addition rounded), the integer path sums "
+                         "them exactly in int32, so a value near a half step can round the other "
+                         "way.",
+                         "有 {count} 个输出码不同，最多相差 {diff}：伪量化用 float32 累加乘积（每次加法都有"
+                         "舍入），整数路径用 int32 精确累加，所以接近半步的值可能取整到另一侧。"),
+    "model.int.avx2": ("**On AVX2 without VNNI** FBGEMM adds pairs of uint8 x int8 products in "
+                       "int16 and saturates: with full-range uint8 activations {sat} of {pairs} "
+                       "pair sums over the test set overflow, and the network gets {correct} right "
+                       "instead of {exact} ({acc}). PyTorch's x86 default configuration uses 7-bit "
+                       "activations (reduce_range) for this reason.",
+                       "**在没有 VNNI 的 AVX2 上**，FBGEMM 把成对的 uint8 x int8 乘积在 int16 中相加并饱和："
+                       "使用全范围 uint8 激活时，测试集上 {pairs} 个成对和中有 {sat} 个溢出，网络答对 "
+                       "{correct} 张而不是 {exact} 张（{acc}）。正因如此，PyTorch 的 x86 默认配置使用 7 位"
+                       "激活（reduce_range）。"),
+    "model.int.avx2_none": ("**On AVX2 without VNNI** FBGEMM adds pairs of uint8 x int8 products "
+                            "in int16 and saturates; at {bits} bits the activation codes are small "
+                            "enough that none of the {pairs} pair sums over the test set overflows.",
+                            "**在没有 VNNI 的 AVX2 上**，FBGEMM 把成对的 uint8 x int8 乘积在 int16 中相加并"
+                            "饱和；在 {bits} 位时激活码足够小，测试集上 {pairs} 个成对和没有一个溢出。"),
+    "model.int.no.activations": ("No integer path here: FBGEMM's quantized linear takes unsigned "
+                                 "(quint8) activations, so symmetric signed activations have no "
+                                 "x86 kernel. Switch the activations to asymmetric.",
+                                 "这里没有整数路径：FBGEMM 的量化线性层只接受无符号（quint8）激活，对称有符号激活"
+                                 "在 x86 上没有对应的算子。请把激活改为非对称。"),
+    "model.int.no.bits": ("No integer path above {max} bits: the kernels hold uint8 and int8 "
+                          "codes.",
+                          "超过 {max} 位时没有整数路径：算子只容纳 uint8 与 int8 码。"),
 }
