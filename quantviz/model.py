@@ -501,6 +501,19 @@ def compare_calibrators(net: Network, data: DigitsData, scheme: Scheme, bits: in
     return tuple(out)
 
 
+def narrowest_range(ranges: tuple[tuple[float, float], ...],
+                    reference: tuple[tuple[float, float], ...]) -> tuple[int, float]:
+    """The point whose range is the smallest share of the reference's: ``(point, share)``.
+
+    ``share = (x_max - x_min) / (ref_max - ref_min)`` (1 where the reference range is empty);
+    the first point wins a tie. With MinMax as the reference, where a calibrator clips most.
+    """
+    shares = [(hi - lo) / (rhi - rlo) if rhi > rlo else 1.0
+              for (lo, hi), (rlo, rhi) in zip(ranges, reference, strict=True)]
+    p = int(np.argmin(shares))
+    return p, float(shares[p])
+
+
 #: The notes' advice and what it is tested against: one choice changed at a time.
 ADVICE_VARIANTS: dict[str, Scheme] = {
     "advice": ADVICE,

@@ -401,3 +401,11 @@ def test_a_shared_calibrate_gives_the_same_results(study):
     shared = model.scheme_table(net, data, "minmax", (), 2, (4,), calibrate)
     assert shared == model.scheme_table(net, data, "minmax", (), 2, (4,))
     assert set(seen) == {("minmax", ())}  # one range for all eight schemes
+
+
+def test_narrowest_range_by_hand():
+    ref = ((0.0, 1.0), (0.0, 4.0), (-2.0, 2.0), (0.0, 0.0))
+    ranges = ((0.0, 0.5), (0.0, 1.0), (-2.0, 2.0), (0.0, 0.0))
+    # shares: 0.5 / 1 = 0.5, 1 / 4 = 0.25, 4 / 4 = 1, empty reference -> 1
+    assert model.narrowest_range(ranges, ref) == (1, 0.25)
+    assert model.narrowest_range(ref, ref) == (0, 1.0)

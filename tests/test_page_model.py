@@ -167,3 +167,15 @@ def test_no_integer_path_for_symmetric_activations(page):
     at = page(ascheme="symmetric")
     assert en("model.int.no.activations") in [i.value for i in at.info]
     assert en("model.int.metric.acc") not in [m.label for m in at.metric]
+
+
+def test_the_calibrator_that_clips_hardest_is_named_with_its_range(page):
+    at = page()
+    cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
+    worst = min(cal, key=lambda c: (c.both.correct, c.both.agree))
+    minmax = next(c for c in cal if c.observer == "minmax")
+    p, share = model.narrowest_range(worst.ranges, minmax.ranges)
+    assert share < 1
+    lo, hi = worst.ranges[p]
+    assert f"[{lo:.3g}, {hi:.3g}]" in markdown(at)
+    assert f"{100 * share:.1f} %" in markdown(at)

@@ -176,6 +176,15 @@ def calibrator_table(scheme: Scheme, batches: int) -> None:
     st.markdown(t("model.calib.result", bits=low, best=t(f"calib.label.{best.observer}"),
                   best_acc=pct(best.both), worst=t(f"calib.label.{worst.observer}"),
                   worst_acc=pct(worst.both), d=best.both.correct - worst.both.correct))
+    minmax = next(c for c in results[low] if c.observer == "minmax")
+    p, share = model.narrowest_range(worst.ranges, minmax.ranges)
+    if share < 1:
+        lo, hi = worst.ranges[p]
+        mlo, mhi = minmax.ranges[p]
+        st.markdown(t("model.calib.clip", worst=t(f"calib.label.{worst.observer}"),
+                      point=t(f"model.point.{model.POINTS[p]}.name"), lo=f"{lo:.3g}",
+                      hi=f"{hi:.3g}", mlo=f"{mlo:.3g}", mhi=f"{mhi:.3g}",
+                      share=f"{100 * share:.1f}"))
 
 
 def _listed(items: list[model.Versus]) -> str:

@@ -122,6 +122,15 @@ TEXT = {
     "model.point.fc1_relu": ("fc1 ReLU range, {bits} bits", "fc1 ReLU 范围，{bits} 位"),
     "model.point.fc2_relu": ("fc2 ReLU range, {bits} bits", "fc2 ReLU 范围，{bits} 位"),
     "model.point.logits": ("logits range, {bits} bits", "logits 范围，{bits} 位"),
+    "model.point.input.name": ("input", "输入"),
+    "model.point.fc1_relu.name": ("fc1 ReLU output", "fc1 ReLU 输出"),
+    "model.point.fc2_relu.name": ("fc2 ReLU output", "fc2 ReLU 输出"),
+    "model.point.logits.name": ("logits", "logits"),
+    "model.calib.clip": ("{worst} clips hardest at the {point}: [{lo}, {hi}] where MinMax keeps "
+                         "[{mlo}, {mhi}], {share} % of its width. Every value above the range "
+                         "saturates at the top code.",
+                         "{worst} 在{point}处截断最严重：范围为 [{lo}, {hi}]，而 MinMax 为 [{mlo}, {mhi}]，"
+                         "只有其宽度的 {share} %。超出范围的值全部饱和到最大码。"),
     "model.calib.result": ("At {bits} bits with weights and activations quantized, "
                            "{best} does best ({best_acc}) and {worst} worst ({worst_acc}): "
                            "{d} images apart.",
