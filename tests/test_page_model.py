@@ -179,3 +179,36 @@ def test_the_calibrator_that_clips_hardest_is_named_with_its_range(page):
     lo, hi = worst.ranges[p]
     assert f"[{lo:.3g}, {hi:.3g}]" in markdown(at)
     assert f"{100 * share:.1f} %" in markdown(at)
+
+
+class Counter:
+    """Count calls of ``owner.name`` (restored by monkeypatch)."""
+
+    def __init__(self, monkeypatch, owner, name: str) -> None:
+        self.calls = 0
+        original = getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+
+def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch):
+    at = page()
+    heavy = {name: Counter(monkeypatch, model, name) for name in (
+        "bit_sweep", "compare_calibrators", "advice_test", "scheme_table", "activation_ranges")}
+    light = {name: Counter(monkeypatch, model, name) for name in (
+        "layer_sensitivity", "integer_check")}
+    at.run()  # unchanged controls: nothing at all
+    assert sum(c.calls for c in (*heavy.values(), *light.values())) == 0
+    at.slider(key="mbits").set_value(5).run()
+    ok(at)
+    # a new bit width: the sensitivity and the integer check; the moving-average ranges do
+    # not depend on the bit width, so calibration is not run again either
+    assert {n: c.calls for n, c in heavy.items()} == dict.fromkeys(heavy, 0)
+    assert {n: c.calls for n, c in light.items()} == dict.fromkeys(light, 1)
+    at.toggle(key="perch").set_value(True).run()
+    assert heavy["activation_ranges"].calls == 0  # weights never change the ranges
+    assert heavy["bit_sweep"].calls == 1
