@@ -111,6 +111,33 @@ def load_network(path: Path | None = None) -> Network:
                    tuple(tensors[f"{n}.bias"].astype(np.float32) for n in names))
 
 
+def network_from_tensors(tensors: dict[str, np.ndarray], like: Network) -> Network:
+    """A network with ``like``'s layers from named tensors (an uploaded checkpoint).
+
+    Needs ``{name}.weight`` and ``{name}.bias`` for every layer name of ``like``, each of the
+    same shape (other tensors are ignored: a checkpoint may hold more). Values become float32;
+    a missing tensor, another shape or a value float32 cannot hold (NaN, infinite, beyond its
+    range) raises ``ValueError`` naming the tensor.
+    """
+    weights, biases = [], []
+    for name, w, b in zip(like.names, like.weights, like.biases, strict=True):
+        for suffix, ref, out in (("weight", w, weights), ("bias", b, biases)):
+            tensor_name = f"{name}.{suffix}"
+            if tensor_name not in tensors:
+                found = ", ".join(sorted(tensors)[:8]) or "none"
+                raise ValueError(f"the checkpoint has no tensor {tensor_name!r} (it has: {found})")
+            x = np.asarray(tensors[tensor_name])
+            if x.shape != ref.shape:
+                raise ValueError(f"{tensor_name} has shape {list(x.shape)}, this network needs "
+                                 f"{list(ref.shape)}")
+            with np.errstate(over="ignore"):
+                x32 = x.astype(np.float32)
+            if not np.all(np.isfinite(x32)):
+                raise ValueError(f"{tensor_name} holds values that are not finite in float32")
+            out.append(x32)
+    return Network(like.names, tuple(weights), tuple(biases))
+
+
 def load_data(path: Path | None = None) -> DigitsData:
     """Read the committed images and labels with numpy (``allow_pickle=False``)."""
     path = Path(path) if path is not None else DATA_DIR / DATA_FILE

@@ -409,3 +409,21 @@ def test_narrowest_range_by_hand():
     # shares: 0.5 / 1 = 0.5, 1 / 4 = 0.25, 4 / 4 = 1, empty reference -> 1
     assert model.narrowest_range(ranges, ref) == (1, 0.25)
     assert model.narrowest_range(ref, ref) == (0, 1.0)
+
+
+def test_network_from_tensors_checks_names_shapes_and_values(study):
+    net, _ = study
+    tensors = {f"{n}.{k}": a for n, w, b in zip(net.names, net.weights, net.biases, strict=True)
+               for k, a in (("weight", w), ("bias", b))}
+    same = model.network_from_tensors({**tensors, "extra": np.zeros(3)}, net)
+    for a, b in zip(same.weights + same.biases, net.weights + net.biases, strict=True):
+        np.testing.assert_array_equal(a, b)
+    missing = {k: v for k, v in tensors.items() if k != "fc2.bias"}
+    with pytest.raises(ValueError, match="no tensor 'fc2.bias'"):
+        model.network_from_tensors(missing, net)
+    with pytest.raises(ValueError, match=r"fc1.weight has shape \[64, 63\]"):
+        model.network_from_tensors({**tensors, "fc1.weight": np.zeros((64, 63))}, net)
+    bad = net.weights[2].astype(np.float64).copy()
+    bad[0, 0] = 1e300  # finite in float64, infinite in float32
+    with pytest.raises(ValueError, match="fc3.weight holds values that are not finite"):
+        model.network_from_tensors({**tensors, "fc3.weight": bad}, net)

@@ -3,12 +3,13 @@ Expected numbers come from quantviz.model."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from quantviz import model
 from quantviz.model import Scheme
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, charts_by_title, en, markdown, metric, ok, zh
+from tests.helpers import captions, charts_by_title, en, markdown, metric, ok, upload, zh
 
 NET_DATA = model.load_study()
 N = 450
@@ -212,3 +213,45 @@ def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch)
     at.toggle(key="perch").set_value(True).run()
     assert heavy["activation_ranges"].calls == 0  # weights never change the ranges
     assert heavy["bit_sweep"].calls == 1
+
+
+def _checkpoint(scale_fc1: float = 1.0, drop: str | None = None) -> bytes:
+    from safetensors.numpy import save
+
+    net, _ = NET_DATA
+    rng = np.random.default_rng(7)
+    tensors = {}
+    for n, w, b in zip(net.names, net.weights, net.biases, strict=True):
+        noisy = w + rng.normal(0, 0.05, w.shape).astype(np.float32)
+        tensors[f"{n}.weight"] = (noisy * (scale_fc1 if n == "fc1" else 1)).astype(np.float32)
+        tensors[f"{n}.bias"] = b.copy()
+    if drop:
+        del tensors[drop]
+    return save(tensors)
+
+
+def test_an_uploaded_checkpoint_is_studied_instead(page):
+    from safetensors.numpy import load
+
+    at = page(net="upload")
+    assert en("model.net.none") in [i.value for i in at.sidebar.info]
+    data = _checkpoint()
+    upload(at, "mine.safetensors", data)
+    ok(at)
+    net, d = NET_DATA
+    mine = model.network_from_tensors(load(data), net)
+    float_correct = int(np.count_nonzero(model.float_predictions(mine, d) == d.test_labels))
+    assert metric(at, en("model.metric.float")) == f"{100 * float_correct / N:.2f} %"
+    s = model.evaluate(mine, d, model.ADVICE, 4, "both", 4)
+    assert shown_accuracy(at) == f"{100 * s.correct / N:.2f} %"
+    assert en("model.net.uploaded") in captions(at)
+
+
+def test_a_checkpoint_that_does_not_fit_keeps_the_built_in_network(page):
+    at = page(net="upload")
+    upload(at, "broken.safetensors", _checkpoint(drop="fc3.bias"))
+    assert at.sidebar.error and "no tensor 'fc3.bias'" in at.sidebar.error[0].value
+    assert en("model.net.kept") in [i.value for i in at.info]
+    assert metric(at, en("model.metric.float")) == "96.89 %"
+    upload(at, "junk.npz", b"not a zip file")
+    assert at.sidebar.error and not at.exception

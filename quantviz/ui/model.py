@@ -7,6 +7,7 @@ test, and the images the quantized network gets wrong.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -31,10 +32,39 @@ ASCHEME = Control("ascheme", "segmented", "asymmetric", "model.ascheme.label", o
 OBSERVER = Control("acalib", "select", "moving_average", "model.calib.label",
                    options=tuple(OBSERVERS), option_prefix="calib.label", help="model.calib.help")
 BATCHES = Control("ncal", "int", 4, "model.ncal.label", lo=1, hi=10, help="model.ncal.help")
+NETWORK = Control("net", "segmented", "builtin", "model.net.label", options=("builtin", "upload"),
+                  help="model.net.help")
 #: Mistakes shown at most, six to a row.
 MISTAKES = 12
 #: "Keeps the float accuracy" means at most this many test images fewer.
 SLACK = 1
+
+
+def network() -> model_cache.Net:
+    """The committed network, or an uploaded checkpoint of the same layers.
+
+    A file that cannot be used shows the reason and the committed network stays.
+    """
+    st.sidebar.subheader(t("model.net.heading"))
+    if (widget(NETWORK) or NETWORK.default) == "builtin":
+        return model_cache.builtin()
+    file = st.sidebar.file_uploader(t("model.net.upload"), type=["safetensors", "npz"],
+                                    key="model_upload", help=t("model.net.upload.help"))
+    if file is None:
+        st.sidebar.info(t("model.net.none"))
+        return model_cache.builtin()
+    data = file.getvalue()
+    memo = st.session_state.setdefault("_model_digests", {})
+    if file.file_id not in memo:
+        memo.clear()
+        memo[file.file_id] = cache.digest(data)
+    net, error = model_cache.uploaded(memo[file.file_id], file.name, data)
+    if net is None:
+        st.sidebar.error(t("model.net.refused", reason=error))
+        st.info(t("model.net.kept"))
+        return model_cache.builtin()
+    st.sidebar.success(t("model.net.loaded", name=file.name))
+    return model_cache.Net(memo[file.file_id], net)
 
 
 def sidebar() -> tuple[Scheme, int, str, int]:
@@ -91,12 +121,12 @@ def mode_name(mode: str) -> str:
     return t(f"model.mode.label.{mode}")
 
 
-def sweep_charts(scheme: Scheme, batches: int, bits: int, float_correct: int, n: int,
-                 theme: figures.Theme) -> None:
-    sweep = model_cache.sweep(scheme, batches)
+def sweep_charts(m: model_cache.Net, scheme: Scheme, batches: int, bits: int,
+                 float_correct: int, n: int, theme: figures.Theme) -> None:
+    sweep = model_cache.sweep(m, scheme, batches)
     st.subheader(t("model.sweep.heading"))
     common = {"x": t("model.fig.bits"), "reference": t("model.fig.float")}
-    parts = (scheme, batches, bits)
+    parts = (m.key, scheme, batches, bits)
     for col, field, title, y in zip(
             st.columns(2), ("accuracy", "agreement"),
             (t("model.fig.accuracy"), t("model.fig.agreement")),
@@ -120,11 +150,11 @@ def scheme_label(w: str, per_channel: bool, a: str) -> str:
              a=t(f"model.kind.{a}"))
 
 
-def scheme_table(scheme: Scheme, batches: int, n: int) -> None:
+def scheme_table(m: model_cache.Net, scheme: Scheme, batches: int) -> None:
     st.subheader(t("model.table.heading"))
     st.caption(t("model.table.intro", observer=t(f"calib.label.{scheme.observer}"),
                  batches=batches))
-    rows = model_cache.table(scheme.observer, scheme.params, batches)
+    rows = model_cache.table(m, scheme.observer, scheme.params, batches)
     data: dict[str, list] = {t("model.table.scheme"): [scheme_label(*k) for k in rows]}
     for k, b in enumerate(TABLE_BITS):
         for m in MODES:
@@ -133,15 +163,15 @@ def scheme_table(scheme: Scheme, batches: int, n: int) -> None:
     table(data)
 
 
-def sensitivity(scheme: Scheme, bits: int, batches: int, float_correct: int, n: int,
-                theme: figures.Theme) -> None:
+def sensitivity(m: model_cache.Net, scheme: Scheme, bits: int, batches: int,
+                float_correct: int, n: int, theme: figures.Theme) -> None:
     st.subheader(t("model.layers.heading", bits=bits))
-    layers = model_cache.sensitivity(scheme, bits, batches)
+    layers = model_cache.sensitivity(m, scheme, bits, batches)
     series = {mode_name(m): [100 * getattr(s, m).accuracy for s in layers] for m in MODES}
     low = min(min(v) for v in series.values())
     float_pct = 100 * float_correct / n
     y_range = (max(0.0, min(low, float_pct) - 3), 101.5)
-    _figure("layers", (scheme, bits, batches), theme,
+    _figure("layers", (m.key, scheme, bits, batches), theme,
             {"title": t("model.fig.layers"), "x": t("model.fig.layer"),
              "y": t("model.fig.accuracy_y"), "reference": t("model.fig.float")},
             lambda labels: figures.layer_bars([s.name for s in layers], series,
@@ -156,10 +186,10 @@ def sensitivity(scheme: Scheme, bits: int, batches: int, float_correct: int, n: 
     st.caption(t("model.layers.how"))
 
 
-def calibrator_table(scheme: Scheme, batches: int) -> None:
+def calibrator_table(m: model_cache.Net, scheme: Scheme, batches: int) -> None:
     st.subheader(t("model.calib.heading"))
     st.caption(t("model.calib.intro", batches=batches, images=batches * model.BATCH))
-    results = model_cache.calibrators(scheme, batches)
+    results = model_cache.calibrators(m, scheme, batches)
     low = TABLE_BITS[-1]
     names = [c.observer for c in results[low]]
     data: dict[str, list] = {t("model.calib.col.name"): [t(f"calib.label.{o}") for o in names]}
@@ -193,10 +223,10 @@ def _listed(items: list[model.Versus]) -> str:
           se=f"{v.noise:.1f}") for v in items)
 
 
-def advice(batches: int, n: int) -> None:
+def advice(m: model_cache.Net, batches: int, n: int) -> None:
     st.subheader(t("model.advice.heading"))
     st.markdown(t("model.advice.intro"))
-    test = model_cache.advice(batches)
+    test = model_cache.advice(m, batches)
     data: dict[str, list] = {t("model.advice.col.variant"): [
         t(f"model.advice.{name}") for name in test.scores]}
     for k, b in enumerate(test.bits):
@@ -228,7 +258,7 @@ def advice(batches: int, n: int) -> None:
 
 
 def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -> None:
-    _, data = model_cache.study()
+    data = model_cache.data()
     m = current.mistakes
     st.subheader(t("model.mistakes.heading"))
     st.caption(t("model.mistakes.count", total=m.total, flipped=m.flipped, shown=m.index.size,
@@ -242,10 +272,10 @@ def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -
                                               theme=theme, labels=labels))
 
 
-def integer(scheme: Scheme, bits: int, batches: int, n: int) -> None:
+def integer(m: model_cache.Net, scheme: Scheme, bits: int, batches: int, n: int) -> None:
     """The integer-only network (x86 FBGEMM) beside the fake-quantized one."""
     st.subheader(t("model.int.heading", bits=bits))
-    check = model_cache.integer(scheme, bits, batches)
+    check = model_cache.integer(m, scheme, bits, batches)
     if check is None:
         st.info(t(f"model.int.no.{model.integer_problem(scheme, bits)}",
                   max=model.INTEGER_MAX_BITS))
@@ -257,9 +287,8 @@ def integer(scheme: Scheme, bits: int, batches: int, n: int) -> None:
     cols[1].metric(t("model.int.metric.agree"), f"{check.agree} / {n}")
     cols[2].metric(t("model.int.metric.codes"), f"{sum(check.equal):,} / {sum(check.total):,}",
                    help=t("model.int.metric.codes.help"))
-    net, _ = model_cache.study()
     table({
-        t("model.fig.layer"): list(net.names),
+        t("model.fig.layer"): list(m.net.names),
         t("model.int.col.equal"): list(check.equal),
         t("model.int.col.total"): list(check.total),
         t("model.int.col.diff"): list(check.max_diff),
@@ -280,24 +309,29 @@ def integer(scheme: Scheme, bits: int, batches: int, n: int) -> None:
 def render() -> None:
     """The whole Model page."""
     theme = shell.page_start("model")
+    m = network()
     scheme, bits, mode, batches = sidebar()
-    net, data = model_cache.study()
-    n, float_correct = data.test_labels.size, data.float_test_correct
-    arch = "-".join(str(v) for v in (net.weights[0].shape[1], *(w.shape[0] for w in net.weights)))
+    data = model_cache.data()
+    n = data.test_labels.size
+    float_correct = int(np.count_nonzero(model_cache.float_predictions(m) == data.test_labels))
+    arch = "-".join(str(v) for v in (m.net.weights[0].shape[1],
+                                     *(w.shape[0] for w in m.net.weights)))
     st.markdown(t("model.data", arch=arch, n=n, calib=data.calib_x.shape[0], batch=model.BATCH,
                   batches=data.calib_x.shape[0] // model.BATCH))
-    current = model_cache.current(scheme, bits, mode, batches)
+    if m.key != model_cache.BUILTIN:
+        st.caption(t("model.net.uploaded"))
+    current = model_cache.current(m, scheme, bits, mode, batches)
     st.caption(t("model.setting", mode=mode_name(mode), bits=bits,
                  w=scheme_label(scheme.weight_scheme, scheme.per_channel, scheme.act_scheme),
                  observer=t(f"calib.label.{scheme.observer}"), batches=batches))
     headline(current, float_correct, n)
-    sweep_charts(scheme, batches, bits, float_correct, n, theme)
-    sensitivity(scheme, bits, batches, float_correct, n, theme)
-    mistakes(current, theme, (scheme, bits, mode, batches))
-    integer(scheme, bits, batches, n)
-    scheme_table(scheme, batches, n)
-    calibrator_table(scheme, batches)
-    advice(batches, n)
+    sweep_charts(m, scheme, batches, bits, float_correct, n, theme)
+    sensitivity(m, scheme, bits, batches, float_correct, n, theme)
+    mistakes(current, theme, (m.key, scheme, bits, mode, batches))
+    integer(m, scheme, bits, batches, n)
+    scheme_table(m, scheme, batches)
+    calibrator_table(m, scheme, batches)
+    advice(m, batches, n)
     with st.expander(t("model.how.heading")):
         st.markdown(t("model.how"))
     shell.page_end()

@@ -24,6 +24,30 @@ TEXT = {
     "model.setting": ("Current setting: {mode} at {bits} bits; {w}; activations calibrated by "
                       "{observer} on {batches} batches.",
                       "当前设置：{mode}，{bits} 位；{w}；激活由 {observer} 在 {batches} 批数据上校准。"),
+    "model.net.heading": ("Network", "网络"),
+    "model.net.label": ("Weights", "权重来源"),
+    "model.net.label.builtin": ("trained here", "本项目训练"),
+    "model.net.label.upload": ("upload", "上传"),
+    "model.net.help": ("The committed network, or a checkpoint of your own with the same layers "
+                       "(for example trained with another seed).",
+                       "项目自带的网络，或你自己的、层结构相同的检查点（例如用另一个种子训练的）。"),
+    "model.net.upload": ("Checkpoint (.safetensors or .npz)", "检查点（.safetensors 或 .npz）"),
+    "model.net.upload.help": ("Tensors fc1.weight (64, 64), fc1.bias, fc2.weight (32, 64), "
+                              "fc2.bias, fc3.weight (10, 32), fc3.bias, in PyTorch's nn.Linear "
+                              "layout; other tensors are ignored. Pickles are refused.",
+                              "张量 fc1.weight (64, 64)、fc1.bias、fc2.weight (32, 64)、fc2.bias、"
+                              "fc3.weight (10, 32)、fc3.bias，采用 PyTorch nn.Linear 的布局；其他张量会被"
+                              "忽略。拒绝 pickle 文件。"),
+    "model.net.none": ("No file yet: the network trained here is shown until you upload one.",
+                       "尚未上传：在上传之前显示本项目训练的网络。"),
+    "model.net.refused": ("This checkpoint cannot be used: {reason}", "无法使用该检查点：{reason}"),
+    "model.net.kept": ("The uploaded checkpoint could not be used (see the sidebar); showing the "
+                       "network trained here.",
+                       "上传的检查点无法使用（见侧边栏）；仍显示本项目训练的网络。"),
+    "model.net.loaded": ("Using {name}.", "正在使用 {name}。"),
+    "model.net.uploaded": ("Weights from your upload; the data, the split and the calibration "
+                           "images are the committed ones.",
+                           "权重来自你的上传；数据、划分与校准图像仍为项目自带的。"),
     "model.sidebar": ("Quantize the network", "量化网络"),
     "model.mode.label": ("What is quantized", "量化哪些部分"),
     "model.mode.label.weights": ("weights only", "仅权重"),
@@ -125,7 +149,7 @@ TEXT = {
     "model.point.input.name": ("input", "输入"),
     "model.point.fc1_relu.name": ("fc1 ReLU output", "fc1 ReLU 输出"),
     "model.point.fc2_relu.name": ("fc2 ReLU output", "fc2 ReLU 输出"),
-    "model.point.logits.name": ("logits", "logits"),
+    "model.point.logits.name": ("logits", "logits（输出层）"),
     "model.calib.clip": ("{worst} clips hardest at the {point}: [{lo}, {hi}] where MinMax keeps "
                          "[{mlo}, {mhi}], {share} % of its width. Every value above the range "
                          "saturates at the top code.",
