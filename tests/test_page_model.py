@@ -255,3 +255,9 @@ def test_a_checkpoint_that_does_not_fit_keeps_the_built_in_network(page):
     assert metric(at, en("model.metric.float")) == "96.89 %"
     upload(at, "junk.npz", b"not a zip file")
     assert at.sidebar.error and not at.exception
+
+
+def test_presentation_mode_in_chinese(page):
+    at = page(present=1, lang="zh", mbits=3)
+    assert at.title[0].value == zh("model.title")
+    assert zh("model.layers.heading", bits=3) in [s.value for s in at.subheader]

@@ -1,8 +1,10 @@
 """The Model page: what quantization does to a real network, the digits MLP.
 
-Sections: the current setting's scores, accuracy and agreement against bits, every scheme at 8
-and 4 bits, each layer quantized alone, the calibrators compared, the notes' advice put to the
-test, and the images the quantized network gets wrong.
+Sections, in page order: the network (committed, or an uploaded checkpoint of the same layers)
+and the current setting's scores; accuracy and agreement against bits; each layer quantized
+alone; the images the quantized network gets wrong; the same network in integers (x86 FBGEMM);
+every scheme at 8 and 4 bits; the calibrators compared; the notes' advice put to the test.
+Every number comes from :mod:`quantviz.model` through :mod:`quantviz.ui.model_cache`.
 """
 
 from __future__ import annotations
