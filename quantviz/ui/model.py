@@ -104,8 +104,9 @@ def headline(current: model_cache.Current, float_correct: int, n: int) -> None:
     cols = st.columns(4)
     cols[0].metric(t("model.metric.float"), f"{100 * float_correct / n:.2f} %",
                    help=t("model.metric.float.help", correct=float_correct, n=n))
+    d = s.correct - float_correct
     cols[1].metric(t("model.metric.quant"), pct(s),
-                   delta=t("model.metric.delta", d=s.correct - float_correct),
+                   delta=t("model.metric.delta", d=f"{d:+d}") if d else None,
                    help=t("model.metric.quant.help", correct=s.correct, n=n))
     cols[2].metric(t("model.metric.agree"), f"{100 * s.agreement:.2f} %",
                    help=t("model.metric.agree.help", agree=s.agree, n=n))
