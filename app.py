@@ -16,6 +16,7 @@ st.navigation([
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
+    st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
     st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
             url_path="checkpoint"),
     st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),

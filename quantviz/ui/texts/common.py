@@ -2,6 +2,7 @@
 
 TEXT = {
     "lang.label": ("Language", "语言"),
+    "model.nav": ("Model", "模型"),
     "lang.label.en": ("English", "English"),
     "lang.label.zh": ("中文", "中文"),
     "present.label": ("Presentation mode", "演示模式"),

@@ -1,0 +1,263 @@
+"""The Model page under Streamlit's AppTest: defaults, every control, links, both languages.
+Expected numbers come from quantviz.model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quantviz import model
+from quantviz.model import Scheme
+from quantviz.ui.i18n import TABLE
+from tests.helpers import captions, charts_by_title, en, markdown, metric, ok, upload, zh
+
+NET_DATA = model.load_study()
+N = 450
+
+
+@pytest.fixture
+def page(run_page):
+    """``page(**query)`` runs the Model page with the query string ``query``."""
+    return lambda **query: run_page("model", query)
+
+
+def expected(scheme: Scheme = model.ADVICE, bits: int = 4, mode: str = "both",
+             batches: int = 4) -> model.Score:
+    return model.evaluate(*NET_DATA, scheme, bits, mode, batches)
+
+
+def shown_accuracy(at) -> str:
+    return metric(at, en("model.metric.quant"))
+
+
+def test_default_run_is_the_notes_advice_at_four_bits(page):
+    at = page()
+    assert at.title[0].value == en("model.title")
+    assert metric(at, en("model.metric.float")) == "96.89 %"  # 436 / 450, recorded in training
+    s = expected()
+    assert shown_accuracy(at) == f"{100 * s.correct / N:.2f} %"
+    assert metric(at, en("model.metric.agree")) == f"{100 * s.agree / N:.2f} %"
+    figs = charts_by_title(at)
+    assert set(figs) == {en("model.fig.accuracy"), en("model.fig.agreement"),
+                         en("model.fig.layers"), en("model.fig.mistakes")}
+    acc = figs[en("model.fig.accuracy")]
+    lines = {tr["name"]: tr["y"] for tr in acc["data"]}
+    sweep = model.bit_sweep(*NET_DATA, model.ADVICE, 4)
+    for m in model.MODES:
+        assert lines[en(f"model.mode.label.{m}")] == pytest.approx(
+            [100 * v for v in sweep.series(m, "accuracy")])
+    assert lines[en("model.fig.float")] == pytest.approx([100 * 436 / N] * len(model.SWEEP_BITS))
+    # the highlighted bit width
+    assert [sh["x0"] for sh in acc["layout"]["shapes"]] == [4]
+    assert at.query_params == {}
+    assert len(at.dataframe) == 4  # integer layers, schemes, calibrators, advice
+
+
+def test_the_layer_chart_and_sentence_follow_the_study(page):
+    at = page()
+    layers = model.layer_sensitivity(*NET_DATA, model.ADVICE, 4, 4)
+    fig = charts_by_title(at)[en("model.fig.layers")]
+    bars = {tr["name"]: tr["y"] for tr in fig["data"] if tr["type"] == "bar"}
+    assert bars[en("model.mode.label.both")] == pytest.approx(
+        [100 * s.both.accuracy for s in layers])
+    assert [tr["x"] for tr in fig["data"] if tr["type"] == "bar"][0] == ["fc1", "fc2", "fc3"]
+    worst = model.most_sensitive(layers)
+    assert f"**{worst.name}** hurts most" in markdown(at)
+
+
+def test_mistakes_grid_shows_the_wrong_answers(page):
+    at = page()
+    net, data = NET_DATA
+    pred = model.predictions(net, data, model.ADVICE, 4, "both", 4)
+    wrong = model.mistakes(pred, model.float_predictions(net, data), data.test_labels)
+    fig = charts_by_title(at)[en("model.fig.mistakes")]
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert len(titles) == min(wrong.total, 12)
+    assert titles[0] == en("model.mistakes.title", label=int(wrong.labels[0]),
+                           q=int(wrong.quant_pred[0]), f=int(wrong.float_pred[0]))
+    assert en("model.mistakes.count", total=wrong.total, flipped=wrong.flipped,
+              shown=len(titles), n=N) in captions(at)
+
+
+def test_eight_bits_keep_every_float_answer(page):
+    at = page()
+    at.slider(key="mbits").set_value(8).run()
+    ok(at)
+    assert shown_accuracy(at) == "96.89 %"
+    assert metric(at, en("model.metric.agree")) == "100.00 %"
+    assert en("model.layers.none", bits=8, n=N) in markdown(at)
+    assert at.query_params == {"mbits": "8"}
+
+
+@pytest.mark.parametrize("query, scheme, mode", [
+    ({"mmode": "weights"}, model.ADVICE, "weights"),
+    ({"mmode": "activations"}, model.ADVICE, "activations"),
+    ({"perch": "1", "wscheme": "asymmetric"},
+     Scheme("asymmetric", True, "asymmetric", "moving_average",
+            (("averaging_constant", 0.01),)), "both"),
+    ({"ascheme": "symmetric", "acalib": "minmax", "ncal": "2"},
+     Scheme("symmetric", False, "symmetric", "minmax"), "both"),
+    ({"acalib": "percentile", "mbits": "5"},
+     Scheme(observer="percentile", params=(("percentile", 99.9),)), "both"),
+])
+def test_controls_from_a_link(page, query, scheme, mode):
+    at = page(**query)
+    bits = int(query.get("mbits", 4))
+    s = expected(scheme, bits, mode, int(query.get("ncal", 4)))
+    assert shown_accuracy(at) == f"{100 * s.correct / N:.2f} %"
+    assert at.query_params == query
+
+
+def test_the_advice_verdicts_are_the_studys(page):
+    at = page(ncal=3)
+    test = model.advice_test(*NET_DATA, 3)
+    text = markdown(at)
+    for k, b in enumerate(test.bits):
+        assert en("model.advice.verdict", bits=b, a=test.scores["advice"][k].correct, n=N) in text
+        for v in (vs[k] for vs in test.versus.values()):
+            item = en("model.advice.item", name=en(f"model.advice.{v.name}"), d=v.difference,
+                      se=f"{v.noise:.1f}")
+            assert item in text
+    frame = at.dataframe[3].value
+    assert list(frame[en("model.advice.col.variant")]) == [
+        en(f"model.advice.{k}") for k in model.ADVICE_VARIANTS]
+    col = en("model.advice.col.acc", bits=4)
+    assert list(frame[col]) == pytest.approx([100 * s[1].accuracy for s in test.scores.values()])
+
+
+def test_calibrator_table_holds_every_observer(page):
+    at = page()
+    frame = at.dataframe[2].value
+    assert list(frame[en("model.calib.col.name")]) == [
+        TABLE[f"calib.label.{name}"][0] for name, _ in model.CALIBRATORS]
+    cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
+    col = en("model.table.col", mode=en("model.mode.label.both"), bits=4)
+    assert list(frame[col]) == pytest.approx([100 * c.both.accuracy for c in cal])
+
+
+def test_chinese(page):
+    at = page(lang="zh")
+    assert at.title[0].value == zh("model.title")
+    assert metric(at, zh("model.metric.float")) == "96.89 %"
+    assert zh("model.fig.accuracy") in charts_by_title(at)
+    assert zh("model.advice.heading") in [s.value for s in at.subheader]
+    assert at.button_group(key="mmode").options == [
+        zh(f"model.mode.label.{m}") for m in model.MODES]
+
+
+def test_a_bad_link_falls_back_to_the_defaults(page):
+    at = page(mbits="99", ncal="0", mmode="all", acalib="nope")
+    assert shown_accuracy(at) == f"{100 * expected().correct / N:.2f} %"
+
+
+
+def test_the_integer_network_beside_fake_quantization(page):
+    at = page(mbits=8)
+    c = model.integer_check(*NET_DATA, model.ADVICE, 8, 4)
+    assert metric(at, en("model.int.metric.acc")) == f"{100 * c.integer.correct / N:.2f} %"
+    assert metric(at, en("model.int.metric.agree")) == f"{c.agree} / {N}"
+    assert metric(at, en("model.int.metric.codes")) == f"{sum(c.equal):,} / {sum(c.total):,}"
+    frame = at.dataframe[0].value
+    assert list(frame[en("model.int.col.equal")]) == list(c.equal)
+    # 8-bit codes: some AVX2 pair sums overflow int16, and the page says how many
+    assert c.saturated_pairs > 0
+    assert f"{c.saturated_pairs:,} of {c.pairs:,}" in markdown(at)
+
+
+def test_no_integer_path_for_symmetric_activations(page):
+    at = page(ascheme="symmetric")
+    assert en("model.int.no.activations") in [i.value for i in at.info]
+    assert en("model.int.metric.acc") not in [m.label for m in at.metric]
+
+
+def test_the_calibrator_that_clips_hardest_is_named_with_its_range(page):
+    at = page()
+    cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
+    worst = min(cal, key=lambda c: (c.both.correct, c.both.agree))
+    minmax = next(c for c in cal if c.observer == "minmax")
+    p, share = model.narrowest_range(worst.ranges, minmax.ranges)
+    assert share < 1
+    lo, hi = worst.ranges[p]
+    assert f"[{lo:.3g}, {hi:.3g}]" in markdown(at)
+    assert f"{100 * share:.1f} %" in markdown(at)
+
+
+class Counter:
+    """Count calls of ``owner.name`` (restored by monkeypatch)."""
+
+    def __init__(self, monkeypatch, owner, name: str) -> None:
+        self.calls = 0
+        original = getattr(owner, name)
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+
+def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch):
+    at = page()
+    heavy = {name: Counter(monkeypatch, model, name) for name in (
+        "bit_sweep", "compare_calibrators", "advice_test", "scheme_table", "activation_ranges")}
+    light = {name: Counter(monkeypatch, model, name) for name in (
+        "layer_sensitivity", "integer_check")}
+    at.run()  # unchanged controls: nothing at all
+    assert sum(c.calls for c in (*heavy.values(), *light.values())) == 0
+    at.slider(key="mbits").set_value(5).run()
+    ok(at)
+    # a new bit width: the sensitivity and the integer check; the moving-average ranges do
+    # not depend on the bit width, so calibration is not run again either
+    assert {n: c.calls for n, c in heavy.items()} == dict.fromkeys(heavy, 0)
+    assert {n: c.calls for n, c in light.items()} == dict.fromkeys(light, 1)
+    at.toggle(key="perch").set_value(True).run()
+    assert heavy["activation_ranges"].calls == 0  # weights never change the ranges
+    assert heavy["bit_sweep"].calls == 1
+
+
+def _checkpoint(scale_fc1: float = 1.0, drop: str | None = None) -> bytes:
+    from safetensors.numpy import save
+
+    net, _ = NET_DATA
+    rng = np.random.default_rng(7)
+    tensors = {}
+    for n, w, b in zip(net.names, net.weights, net.biases, strict=True):
+        noisy = w + rng.normal(0, 0.05, w.shape).astype(np.float32)
+        tensors[f"{n}.weight"] = (noisy * (scale_fc1 if n == "fc1" else 1)).astype(np.float32)
+        tensors[f"{n}.bias"] = b.copy()
+    if drop:
+        del tensors[drop]
+    return save(tensors)
+
+
+def test_an_uploaded_checkpoint_is_studied_instead(page):
+    from safetensors.numpy import load
+
+    at = page(net="upload")
+    assert en("model.net.none") in [i.value for i in at.sidebar.info]
+    data = _checkpoint()
+    upload(at, "mine.safetensors", data)
+    ok(at)
+    net, d = NET_DATA
+    mine = model.network_from_tensors(load(data), net)
+    float_correct = int(np.count_nonzero(model.float_predictions(mine, d) == d.test_labels))
+    assert metric(at, en("model.metric.float")) == f"{100 * float_correct / N:.2f} %"
+    s = model.evaluate(mine, d, model.ADVICE, 4, "both", 4)
+    assert shown_accuracy(at) == f"{100 * s.correct / N:.2f} %"
+    assert en("model.net.uploaded") in captions(at)
+
+
+def test_a_checkpoint_that_does_not_fit_keeps_the_built_in_network(page):
+    at = page(net="upload")
+    upload(at, "broken.safetensors", _checkpoint(drop="fc3.bias"))
+    assert at.sidebar.error and "no tensor 'fc3.bias'" in at.sidebar.error[0].value
+    assert en("model.net.kept") in [i.value for i in at.info]
+    assert metric(at, en("model.metric.float")) == "96.89 %"
+    upload(at, "junk.npz", b"not a zip file")
+    assert at.sidebar.error and not at.exception
+
+
+def test_presentation_mode_in_chinese(page):
+    at = page(present=1, lang="zh", mbits=3)
+    assert at.title[0].value == zh("model.title")
+    assert zh("model.layers.heading", bits=3) in [s.value for s in at.subheader]
