@@ -104,13 +104,16 @@ TEXT = {
     "arith.label.pytorch": ("PyTorch (float32)", "PyTorch（float32）"),
     "arith.label.fbgemm": ("PyTorch x86 kernel (fused)", "PyTorch x86 算子（融合）"),
     "arith.label.textbook": ("Textbook (float64)", "教科书（float64）"),
+    "arith.label.onnxruntime": ("ONNX Runtime (float32, divide)", "ONNX Runtime（float32，除法）"),
     "arith.help": ("PyTorch (fake_quantize) multiplies by the float32 reciprocal 1/scale, rounds, "
                    "then adds Z. PyTorch's x86 quantize_per_tensor adds Z before rounding, in one "
-                   "fused multiply-add. The textbook divides in float64. They disagree only on "
-                   "rare near-ties.",
+                   "fused multiply-add. The textbook divides in float64. ONNX Runtime's "
+                   "QuantizeLinear divides by the scale in float32, rounds, then adds Z. They "
+                   "disagree only on rare near-ties.",
                    "PyTorch（fake_quantize）乘以 float32 的倒数 1/scale，先取整再加 Z。PyTorch 在 "
                    "x86 上的 quantize_per_tensor 在取整前加 Z（一次融合乘加）。教科书用 float64 "
-                   "做除法。三者只在少数接近半步的值上结果不同。"),
+                   "做除法。ONNX Runtime 的 QuantizeLinear 用 float32 除以 scale，先取整再加 Z。"
+                   "它们只在少数接近半步的值上结果不同。"),
     "calib.label": ("Calibration (range)", "校准（范围）"),
     "calib.label.minmax": ("MinMax", "MinMax"),
     "calib.label.moving_average": ("Moving-average MinMax", "滑动平均 MinMax"),

@@ -1,0 +1,116 @@
+"""What the Toolchains page shows, computed: one tensor through every toolchain's defaults, and
+where two toolchains give the tensor different values.
+
+The tensor is fed as ``batches`` consecutive batches (``np.array_split``), the way a
+calibration loop would feed it, to every toolchain of :data:`quantviz.toolchains.TOOLCHAINS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from quantviz.metrics import code_counts, sqnr_db
+from quantviz.quantize import QParams, dequantize, quantize, saturated
+from quantviz.toolchains import TOOLCHAINS
+
+
+@dataclass(frozen=True)
+class ToolchainRow:
+    """One toolchain on the tensor: its parameters, SQNR, codes used and share clipped.
+
+    ``error`` holds the toolchain's refusal (a sentence) when it refuses the tensor; the
+    numbers are then absent.
+    """
+
+    key: str
+    qp: QParams | None
+    sqnr_db: float = float("nan")
+    codes_used: int = 0
+    fraction_clipped: float = 0.0
+    error: str | None = None
+
+    @property
+    def levels(self) -> int:
+        return 0 if self.qp is None else self.qp.qmax - self.qp.qmin + 1
+
+
+def toolchain_rows(x: np.ndarray, batches: int = 32) -> list[ToolchainRow]:
+    """Every toolchain of :data:`TOOLCHAINS` on ``x`` fed in ``batches`` batches.
+
+    ``sqnr_db`` is ``10 log10(sum x^2 / sum (x - x_hat)^2)`` of the toolchain's codes
+    (``quantize`` with its own arithmetic); ``codes_used`` counts distinct codes;
+    ``fraction_clipped`` the share of values that saturate. Empty ``x`` raises ``ValueError``.
+    """
+    flat = np.asarray(x, dtype=np.float32).ravel()
+    if flat.size == 0:
+        raise ValueError("the tensor is empty")
+    parts = np.array_split(flat, max(1, min(int(batches), flat.size)))
+    rows = []
+    for key, tc in TOOLCHAINS.items():
+        try:
+            qp = tc.qparams(parts)
+        except ValueError as exc:
+            rows.append(ToolchainRow(key, None, error=str(exc)))
+            continue
+        q = quantize(flat, qp)
+        x_hat = dequantize(q, qp)
+        counts = code_counts(q, qp.qmin, qp.qmax)
+        rows.append(ToolchainRow(key, qp, float(sqnr_db(flat, x_hat)),
+                                 int(np.count_nonzero(counts)),
+                                 float(np.mean(saturated(flat, qp)))))
+    return rows
+
+
+#: Why two toolchains give an element different values, checked in this order.
+REASONS = ("clipped", "grid", "rounding")
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where toolchains ``a`` and ``b`` reconstruct the tensor differently, and why.
+
+    ``count`` elements of ``n`` get different ``x_hat``. Each is put under one reason
+    (``counts``, in :data:`REASONS` order): "clipped" (it saturates under one and not the
+    other: their ranges differ), "grid" (their grids differ: another scale, or a zero point
+    that puts the levels elsewhere, so ``x_hat`` differs almost everywhere), "rounding" (the
+    same grid, but their arithmetics round a near-tie apart). ``x``, ``q_a``, ``q_b`` hold up
+    to ``examples`` of the elements, rounding ones first.
+    """
+
+    a: str
+    b: str
+    n: int
+    count: int
+    counts: dict[str, int]
+    same_grid: bool
+    x: np.ndarray
+    q_a: np.ndarray
+    q_b: np.ndarray
+
+
+def same_grid(qa: QParams, qb: QParams) -> bool:
+    """Two grids are the same when their levels coincide: equal float32 scales and both
+    zero points putting 0.0 on a level (always), so the level values ``(q - Z) * scale``
+    are the same set wherever both ranges reach."""
+    return np.float32(qa.scale) == np.float32(qb.scale)
+
+
+def disagreement(x: np.ndarray, qa: QParams, qb: QParams, a: str = "a", b: str = "b",
+                 examples: int = 6) -> Disagreement:
+    """Compare ``x_hat`` under ``qa`` and ``qb`` element by element (see :class:`Disagreement`)."""
+    flat = np.asarray(x, dtype=np.float32).ravel()
+    q_a, q_b = quantize(flat, qa), quantize(flat, qb)
+    differ = dequantize(q_a, qa) != dequantize(q_b, qb)
+    clip = saturated(flat, qa) != saturated(flat, qb)
+    grid = same_grid(qa, qb)
+    clipped = differ & clip
+    rounding = differ & ~clip if grid else np.zeros_like(differ)
+    on_grid = differ & ~clip & ~rounding
+    counts = {"clipped": int(clipped.sum()), "grid": int(on_grid.sum()),
+              "rounding": int(rounding.sum())}
+    order = np.concatenate([np.flatnonzero(rounding), np.flatnonzero(clipped),
+                            np.flatnonzero(on_grid)])[:examples]
+    return Disagreement(a, b, int(flat.size), int(differ.sum()), counts, bool(grid),
+                        flat[order], q_a[order], q_b[order])
