@@ -15,5 +15,7 @@ st.navigation([
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
+    st.Page("pages/toolchains.py", title=nav_title("toolchains"), icon="🧰",
+            url_path="toolchains"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

@@ -91,9 +91,9 @@ class Disagreement:
 
 
 def same_grid(qa: QParams, qb: QParams) -> bool:
-    """Two grids are the same when their levels coincide: equal float32 scales and both
-    zero points putting 0.0 on a level (always), so the level values ``(q - Z) * scale``
-    are the same set wherever both ranges reach."""
+    """Two grids are the same when their float32 scales are equal: the levels are then
+    ``k * scale`` for integers ``k`` in both (zero points are integers and put 0.0 on a
+    level), wherever both integer ranges reach."""
     return np.float32(qa.scale) == np.float32(qb.scale)
 
 
