@@ -18,6 +18,7 @@ MovingAverageMinMax...    ``m += c * (batch_m - m)`` in float32 (PyTorch)  O(n)
 PercentileObserver        lower / upper percentile of the values seen      O(n + S)
 MSEObserver               min/max shrunk by the alpha with least MSE       O(n + K * S)
 EntropyObserver           |x| threshold with least KL divergence (TRT)     O(n + S + B * B)
+HistogramObserver         PyTorch's: 2048-bin histogram, L2 range search   O(n + B * steps)
 ========================  ===============================================  ====================
 
 ``n`` is the batch size, ``S`` the bounded sample (``max_samples``), ``K`` the number of
@@ -601,7 +602,8 @@ class HistogramObserver(_Observer):
        ``x_min = m + w * start``, ``x_max = m + w * (end + 1)`` with ``w = (M - m) / 2048``.
 
     ``dst_nbins`` is ``2^8 = 256`` for PyTorch's 8-bit dtypes whatever the quant range
-    (reduce_range and custom quant_min/quant_max do not change it). Edge cases: a constant
+    (reduce_range and custom quant_min/quant_max do not change it); the registry
+    (:data:`OBSERVERS`) passes ``2^bits``, which is PyTorch's 256 at 8 bits. Edge cases: a constant
     first batch is binned on ``[c - 1, c + 1]`` (torch.histc's rule) while the range stays
     ``[c, c]``, so the search keeps ``[c, c]``; an all-zero range gives ``[0, 0]``.
     ``histogram``, ``hist_min``/``hist_max`` (PyTorch's ``min_val``/``max_val``) are kept.
@@ -740,6 +742,7 @@ OBSERVERS: dict[str, ObserverFactory] = {
     "percentile": lambda cfg, **params: PercentileObserver(**params),
     "mse": lambda cfg, **params: MSEObserver(cfg, **params),
     "entropy": lambda cfg, **params: EntropyObserver(cfg, **params),
+    "histogram": lambda cfg, **params: HistogramObserver(dst_nbins=2**cfg.bits, **params),
 }
 
 

@@ -240,7 +240,10 @@ def test_compute_qparams_is_the_range_through_the_one_function(name):
 
 
 def test_registry_names_and_calibrate():
-    assert set(OBSERVERS) == {"minmax", "moving_average", "percentile", "mse", "entropy"}
+    assert set(OBSERVERS) == {"minmax", "moving_average", "percentile", "mse", "entropy",
+                              "histogram"}
+    # the registry's histogram observer aims at 2^bits levels: PyTorch's 256 at 8 bits
+    assert make_observer("histogram", UINT8_AFFINE).dst_nbins == 256
     x = np.random.default_rng(2).standard_normal((40, 50))
     flat = x.ravel()
     obs = MovingAverageMinMaxObserver(0.1)

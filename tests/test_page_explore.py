@@ -527,3 +527,21 @@ def test_an_upload_evicted_from_the_cache_loads_again_when_sent_again(page):
     upload(at, "a.npy", data)
     ok(at)
     assert "Tensor: a from a.npy, 3 values." in captions(at)
+
+
+def test_reduce_range_drops_one_bit(run_page):
+    # uint8 with reduce_range: PyTorch's 0..127, so 128 codes
+    at = run_page("explore", {"n": 1000, "reduce": "true"})
+    assert at.toggle(key="reduce").value
+    assert metric(at, TABLE["metric.codes_used"][0]).endswith("/ 128")
+    at = run_page("explore", {"n": 1000, "reduce": "true", "bits": 2})
+    assert "Reduce range needs at least 3 bits; at 2 bits it is off." in captions(at)
+
+
+def test_the_histogram_observer_is_offered(run_page):
+    at = run_page("explore", {"n": 1000, "calib": "histogram"})
+    assert at.selectbox(key="calib").value == "histogram"
+    cfg = QuantConfig(8, "asymmetric")
+    x = sample("normal", 1000, 0).astype(np.float32)
+    qp = compute_qparams(*observers.calibrate("histogram", x, cfg), cfg)
+    assert metric(at, "scale") == f"{qp.scale:.6g}"

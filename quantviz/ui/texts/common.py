@@ -95,6 +95,13 @@ TEXT = {
     "narrow.label": ("Narrow range", "窄范围"),
     "narrow.help": ("Drop the lowest code (int8: -127..127) so the signed range is symmetric.",
                     "去掉最小的码（int8：-127..127），使有符号范围对称。"),
+    "reduce.label": ("Reduce range (one bit fewer)", "缩减范围（少一位）"),
+    "reduce.help": ("PyTorch's reduce_range: the integer range of one bit fewer, which "
+                    "PyTorch's x86 defaults use for activations.",
+                    "PyTorch 的 reduce_range：整数范围少一位，PyTorch 在 x86 上的默认设置对"
+                    "激活值使用它。"),
+    "reduce.needs_bits": ("Reduce range needs at least 3 bits; at {bits} bits it is off.",
+                          "缩减范围至少需要 3 位；{bits} 位时不生效。"),
     "rounding.label": ("Rounding", "取整方式"),
     "rounding.label.half_even": ("Half to even (PyTorch)", "四舍六入五成双（PyTorch）"),
     "rounding.label.half_away": ("Half away from zero", "四舍五入（远离零）"),
@@ -120,6 +127,7 @@ TEXT = {
     "calib.label.percentile": ("Percentile", "百分位数"),
     "calib.label.mse": ("Minimum MSE", "最小 MSE"),
     "calib.label.entropy": ("Entropy (KL)", "熵（KL 散度）"),
+    "calib.label.histogram": ("Histogram (PyTorch)", "直方图（PyTorch）"),
     "calib.help": ("How [x_min, x_max] is chosen. Moving average feeds the tensor in 32 batches.",
                    "如何选择 [x_min, x_max]。滑动平均把张量分成 32 批依次输入。"),
     "pct.label": ("Percentile", "百分位"),
