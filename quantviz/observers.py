@@ -52,7 +52,7 @@ def _float32_batch(batch: object) -> np.ndarray:
     if x.dtype.kind not in "fiub":
         raise ValueError(f"batch must hold real numbers, got dtype {x.dtype}")
     x = x.astype(np.float32, copy=False).ravel()
-    if x.size and not np.isfinite(x.min() + x.max()):
+    if x.size and not (np.isfinite(x.min()) and np.isfinite(x.max())):  # (a sum could overflow)
         bad = int(np.count_nonzero(~np.isfinite(x)))
         raise ValueError(f"batch holds {bad} NaN or infinite values: an observer needs finite data")
     return x
@@ -563,6 +563,9 @@ def torch_histc_f32(x: np.ndarray, bins: int, lo: float, hi: float) -> np.ndarra
     if left == right:
         left, right = left - 1, right + 1
     left32, right32 = _F32(left), _F32(right)
+    if not left32 < right32:
+        raise ValueError(f"a single value {lo} is too large in magnitude for float32 to "
+                         "widen by 1 into histogram edges (torch.histc would divide by 0)")
     x = np.asarray(x, dtype=_F32).ravel()
     x = x[(x >= left32) & (x <= right32)]
     pos = ((x - left32) * _F32(bins) / _F32(right32 - left32)).astype(np.int64)
@@ -608,7 +611,8 @@ class HistogramObserver(_Observer):
     ``[c, c]``, so the search keeps ``[c, c]``; an all-zero range gives ``[0, 0]``.
     ``histogram``, ``hist_min``/``hist_max`` (PyTorch's ``min_val``/``max_val``) are kept.
     Differences from PyTorch: infinities raise ``ValueError`` here (PyTorch drops them with a
-    warning), and batches are cast to float32 first. Cost: O(n) per update plus the search
+    warning), so does a range wider than float32 can hold (PyTorch returns a NaN scale), and
+    batches are cast to float32 first. Cost: O(n) per update plus the search
     (a few milliseconds; up to 2048 evaluations of the error over 2048 bins).
     """
 
@@ -626,6 +630,15 @@ class HistogramObserver(_Observer):
 
     def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
         lo, hi = x.min(), x.max()
+        if self.history:
+            lo_all, hi_all = min(self.hist_min, lo), max(self.hist_max, hi)
+        else:
+            lo_all, hi_all = lo, hi
+        with np.errstate(over="ignore"):
+            if not np.isfinite((hi_all - lo_all) * _F32(self.bins)):
+                raise ValueError(f"the range [{lo_all}, {hi_all}] is too wide for float32: "
+                                 "binning it overflows (PyTorch's HistogramObserver returns a "
+                                 "NaN scale or overflows there)")
         if not self.history:
             self.hist_min, self.hist_max = lo, hi
             self.histogram = torch_histc_f32(x, self.bins, lo, hi)

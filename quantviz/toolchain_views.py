@@ -41,7 +41,9 @@ def toolchain_rows(x: np.ndarray, batches: int = 32) -> list[ToolchainRow]:
 
     ``sqnr_db`` is ``10 log10(sum x^2 / sum (x - x_hat)^2)`` of the toolchain's codes
     (``quantize`` with its own arithmetic); ``codes_used`` counts distinct codes;
-    ``fraction_clipped`` the share of values that saturate. Empty ``x`` raises ``ValueError``.
+    ``fraction_clipped`` the share of values that saturate. A toolchain that refuses the
+    tensor (a ValueError from its adapter or from quantize) gets a row with ``error`` set.
+    Empty ``x`` raises ``ValueError``.
     """
     flat = np.asarray(x, dtype=np.float32).ravel()
     if flat.size == 0:
@@ -50,17 +52,25 @@ def toolchain_rows(x: np.ndarray, batches: int = 32) -> list[ToolchainRow]:
     rows = []
     for key, tc in TOOLCHAINS.items():
         try:
-            qp = tc.qparams(parts)
+            with np.errstate(over="ignore", invalid="ignore"):  # ranges near float32's max
+                qp = tc.qparams(parts)
+                q = quantize(flat, qp)
+                x_hat = dequantize(q, qp)
+                sqnr = _sqnr(flat, x_hat)
+                clipped = float(np.mean(saturated(flat, qp)))
         except ValueError as exc:
             rows.append(ToolchainRow(key, None, error=str(exc)))
             continue
-        q = quantize(flat, qp)
-        x_hat = dequantize(q, qp)
         counts = code_counts(q, qp.qmin, qp.qmax)
-        rows.append(ToolchainRow(key, qp, float(sqnr_db(flat, x_hat)),
-                                 int(np.count_nonzero(counts)),
-                                 float(np.mean(saturated(flat, qp)))))
+        rows.append(ToolchainRow(key, qp, sqnr, int(np.count_nonzero(counts)), clipped))
     return rows
+
+
+def _sqnr(x: np.ndarray, x_hat: np.ndarray) -> float:
+    """``sqnr_db``, or NaN where x_hat overflowed float32 (a range near float32's max)."""
+    if not np.all(np.isfinite(x_hat)):
+        return float("nan")
+    return float(sqnr_db(x, x_hat))
 
 
 #: Why two toolchains give an element different values, checked in this order.

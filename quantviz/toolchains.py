@@ -154,6 +154,9 @@ def pytorch_fused_qparams(x_min: float, x_max: float, qmin: int, qmax: int,
       ``(qmin + qmax) / 2`` in the symmetric case. The scale is stored as float32.
     """
     lo, hi = F32(x_min), F32(x_max)
+    with np.errstate(over="ignore"):
+        if not np.isfinite(hi - lo):
+            raise ValueError(f"the range [{lo}, {hi}] is wider than float32 can hold")
     if symmetric and lo < 0 < hi:
         sym_min = -((qmax - qmin) // 2 + 1)
         sym_max = (qmax - qmin) // 2
@@ -275,6 +278,9 @@ def tflite_qparams(x_min: float, x_max: float, *, weights: bool = False) -> QPar
                                                        rounding="half_away"))
         return qp
     lo, hi = min(F32(x_min), F32(0)), max(F32(x_max), F32(0))
+    with np.errstate(over="ignore"):
+        if not np.isfinite(hi - lo):
+            raise ValueError(f"the range [{lo}, {hi}] is wider than float32 can hold")
     scale = F32(F32(hi - lo) / F32(255))
     zp_from_min = F32(-128) if scale == 0 else F32(F32(-128) - F32(lo / scale))
     zero_point = -128 if zp_from_min < -128 else 127 if zp_from_min > 127 else \

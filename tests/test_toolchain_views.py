@@ -56,3 +56,12 @@ def test_clipped_and_grid_reasons():
     other = QParams(0.3, 0, -128, 127)
     d = toolchain_views.disagreement(np.array([0.5], F32), wide, other)
     assert d.counts == {"clipped": 0, "grid": 1, "rounding": 0} and not d.same_grid
+
+
+def test_ranges_near_float32_max_give_sentences_not_crashes():
+    for x in ([3e38, -3e38], [3.4e38, 1.0], [-3.4e38, 3.4e38, 0.0]):
+        rows = toolchain_views.toolchain_rows(np.array(x, F32))
+        assert len(rows) == len(TOOLCHAINS)
+        for r in rows:
+            assert (r.qp is None) == (r.error is not None)
+        assert "too wide" in rows[0].error or "too large" in rows[0].error

@@ -295,3 +295,10 @@ def test_live_onnxruntime_quantize_linear():
                            "z": np.array(qp.zero_point, np.uint8)})
     assert np.array_equal(quantize(x, qp), q)
     assert np.array_equal(dequantize(quantize(x, qp), qp), y)
+
+
+def test_tflite_rounds_the_zero_point_half_away_from_zero():
+    # [-1.5, 253.5]: scale = 255 / 255 = 1, zero_point_from_min = -128 + 1.5 = -126.5:
+    # std::round gives -127 (half to even would give -126)
+    qp = tflite_qparams(-1.5, 253.5)
+    assert (qp.scale, qp.zero_point) == (1.0, -127)
