@@ -302,3 +302,14 @@ def test_tflite_rounds_the_zero_point_half_away_from_zero():
     # std::round gives -127 (half to even would give -126)
     qp = tflite_qparams(-1.5, 253.5)
     assert (qp.scale, qp.zero_point) == (1.0, -127)
+
+
+def test_pytorch_refuses_an_averaged_range_that_rounding_inverted():
+    # c = 1: the averaged max 66 + (1.3501164 - 66) rounds to 1.3501129 in float32, below the
+    # averaged min 1.3501164: PyTorch's check_min_max_valid fails, so we raise
+    batches = [np.array([66.0, 0.0], F32), np.array([1.3501164], F32)]
+    with pytest.raises(ValueError, match="should be less than"):
+        pytorch_qparams(batches, observer="moving_average", averaging_constant=1.0)
+    # one array is one batch
+    qp = pytorch_qparams(np.array([-1.0, 3.0], F32))
+    assert qp.scale == float(F32(4) / F32(255)) and qp.zero_point == 64  # round(1 / 0.0157)
