@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from quantviz.metrics import code_counts, sqnr_db
-from quantviz.quantize import QParams, dequantize, quantize, saturated
-from quantviz.toolchains import TOOLCHAINS
+from quantviz.quantize import QParams, QuantConfig, compute_qparams, dequantize, quantize, saturated
+from quantviz.toolchains import TOOLCHAINS, pytorch_qparams
 
 
 @dataclass(frozen=True)
@@ -124,3 +124,55 @@ def disagreement(x: np.ndarray, qa: QParams, qb: QParams, a: str = "a", b: str =
                             np.flatnonzero(on_grid)])[:examples]
     return Disagreement(a, b, int(flat.size), int(differ.sum()), counts, bool(grid),
                         flat[order], q_a[order], q_b[order])
+
+
+@dataclass(frozen=True)
+class Quirk:
+    """One PyTorch call on the tensor: its parameters, or PyTorch's refusal.
+
+    ``key`` names the call (see :func:`pytorch_quirks`); ``fraction_clipped`` is the share of
+    values whose code saturates.
+    """
+
+    key: str
+    qp: QParams | None
+    fraction_clipped: float = 0.0
+    error: str | None = None
+
+
+def pytorch_quirks(x: np.ndarray, batches: int = 32) -> list[Quirk]:
+    """PyTorch's quint8 symmetric corner cases on ``x`` (fed in ``batches`` batches):
+
+    - ``default_range``: MinMaxObserver(quint8, per_tensor_symmetric): zero point 128;
+    - ``explicit_range``: the same with quant_min=0, quant_max=255: the midpoint 127;
+    - ``histogram_reduce``: HistogramObserver(quint8, per_tensor_symmetric,
+      reduce_range=True): qmin..qmax 0..127 but zero point 128, so every value from 0.0 up
+      saturates (and torch.fake_quantize refuses these parameters);
+    - ``minmax_reduce``: MinMaxObserver with the same arguments: refused by PyTorch.
+    """
+    flat = np.asarray(x, dtype=np.float32).ravel()
+    parts = np.array_split(flat, max(1, min(int(batches), flat.size)))
+    calls = {
+        "default_range": lambda: pytorch_qparams(parts, dtype="quint8",
+                                                 qscheme="per_tensor_symmetric"),
+        "explicit_range": lambda: compute_qparams(
+            float(flat.min()), float(flat.max()), QuantConfig(8, "symmetric")),
+        "histogram_reduce": lambda: pytorch_qparams(parts, observer="histogram",
+                                                    dtype="quint8",
+                                                    qscheme="per_tensor_symmetric",
+                                                    reduce_range=True),
+        "minmax_reduce": lambda: pytorch_qparams(parts, dtype="quint8",
+                                                 qscheme="per_tensor_symmetric",
+                                                 reduce_range=True),
+    }
+    out = []
+    for key, call in calls.items():
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                qp = call()
+                clipped = float(np.mean(saturated(flat, qp)))
+        except ValueError as exc:
+            out.append(Quirk(key, None, error=str(exc)))
+            continue
+        out.append(Quirk(key, qp, clipped))
+    return out

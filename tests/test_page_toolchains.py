@@ -94,3 +94,16 @@ def test_chinese(page):
     assert at.title[0].value == TABLE["toolchains.title"][1]
     assert [r["工具链"] for r in shown(at)] == [TABLE[f"toolchains.name.{k}"][1]
                                               for k in TOOLCHAINS]
+
+
+def test_pytorch_quirks_are_shown(page):
+    at = page(n=N, dist="relu")
+    x = np.asarray(sample("relu", N, 0), dtype=np.float32)
+    want = toolchain_views.pytorch_quirks(x, controls.BATCHES)
+    got = at.dataframe[2].value.to_dict("records")
+    assert [r["PyTorch call"] for r in got] == [
+        TABLE[f"toolchains.quirk.{q.key}"][0] for q in want]
+    assert [r["zero_point"] for r in got[:3]] == ["128", "127", "128"]
+    assert got[2]["qmin..qmax"] == "0..127"
+    assert got[3]["scale"] == "—" and got[3]["note"].startswith("refused: PyTorch's MinMax")
+    assert en("toolchains.quirks.intro", zp=128) in markdown(at)

@@ -65,3 +65,17 @@ def test_ranges_near_float32_max_give_sentences_not_crashes():
         for r in rows:
             assert (r.qp is None) == (r.error is not None)
         assert "too wide" in rows[0].error or "too large" in rows[0].error
+
+
+def test_pytorch_quirks_hand_values():
+    # ReLU-like data [0, 2]: amax 2; default range Z = 128, explicit 0..255 Z = 127; the
+    # histogram observer with reduce_range keeps Z = 128 on 0..127, so every x >= 0 saturates
+    # (0.0 itself: round(0) + 128 = 128 > 127)
+    x = np.linspace(0, 2, 2001, dtype=F32)
+    q = {r.key: r for r in toolchain_views.pytorch_quirks(x, batches=4)}
+    assert q["default_range"].qp.zero_point == 128
+    assert q["explicit_range"].qp.zero_point == 127
+    h = q["histogram_reduce"].qp
+    assert (h.zero_point, h.qmin, h.qmax) == (128, 0, 127)
+    assert q["histogram_reduce"].fraction_clipped == 1.0
+    assert q["minmax_reduce"].qp is None and "Cannot reduce range" in q["minmax_reduce"].error

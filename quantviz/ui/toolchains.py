@@ -2,7 +2,8 @@
 
 1. A table: each toolchain's scale, zero point, qmin..qmax, SQNR, codes used and clipped share.
 2. Two toolchains compared: which values they reconstruct differently, and why.
-3. Per toolchain, what it is, where that was checked, and a snippet that prints its numbers.
+3. PyTorch's quint8 symmetric corner cases on the tensor (zero point 128, a refusal).
+4. Per toolchain, what it is, where that was checked, and a snippet that prints its numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from quantviz import toolchain_views
-from quantviz.toolchains import TOOLCHAINS, tflite_qparams
+from quantviz.toolchains import PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT, TOOLCHAINS, tflite_qparams
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.controls import Tensor
@@ -95,6 +96,30 @@ def comparison(tensor: Tensor, found: tuple) -> None:
         st.caption(t("toolchains.compare.grid_note"))
 
 
+@cached(8)
+def quirks(source: tuple, _x: np.ndarray) -> tuple:
+    return tuple(toolchain_views.pytorch_quirks(_x, controls.BATCHES))
+
+
+def quirk_table(tensor: Tensor) -> None:
+    """PyTorch's quint8 symmetric corner cases on this tensor, refusals included."""
+    st.subheader(t("toolchains.quirks"))
+    st.write(t("toolchains.quirks.intro", zp=PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT))
+    records = []
+    for q in quirks(tensor.key, tensor.x):
+        qp = q.qp
+        records.append({
+            t("toolchains.col.call"): t(f"toolchains.quirk.{q.key}"),
+            "scale": "—" if qp is None else f"{qp.scale:.6g}",
+            "zero_point": "—" if qp is None else str(qp.zero_point),
+            "qmin..qmax": "—" if qp is None else f"{qp.qmin}..{qp.qmax}",
+            t("toolchains.col.clipped"): "—" if qp is None else f"{100 * q.fraction_clipped:.3f}",
+            t("toolchains.col.note"): "" if qp is not None
+            else t("toolchains.refused", reason=q.error)})
+    st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")
+    st.caption(t("toolchains.quirks.note"))
+
+
 def _npy(x: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(x, dtype=np.float32), allow_pickle=False)
@@ -133,5 +158,6 @@ def render() -> None:
         found = rows(tensor.key, tensor.x)
     table(found)
     comparison(tensor, found)
+    quirk_table(tensor)
     snippets(tensor, found)
     shell.page_end()

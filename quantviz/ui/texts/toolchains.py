@@ -61,6 +61,37 @@ TEXT = {
                                      "codes themselves also differ by the zero points.",
                                      "scale 不同时两个网格的级别不同，几乎每个数值的 x_hat 都不"
                                      "同；整数码本身还会因零点不同而相差。"),
+    "toolchains.quirks": ("PyTorch's unsigned symmetric corner cases", "PyTorch 无符号对称量化的特例"),
+    "toolchains.quirks.intro": (
+        "The same observer arguments, four outcomes. Without quant_min/quant_max PyTorch puts "
+        "the quint8 symmetric zero point at {zp}; with them, at the rounded-down midpoint. "
+        "HistogramObserver accepts reduce_range here and keeps {zp} while its range shrinks, "
+        "so the zero point lies outside the range; MinMaxObserver refuses the same arguments.",
+        "同样的观察器参数，四种结果。不给 quant_min/quant_max 时，PyTorch 把 quint8 对称量化的零点"
+        "放在 {zp}；给出时，放在向下取整的中点。HistogramObserver 在这里接受 reduce_range，范围缩小"
+        "而零点仍为 {zp}，于是零点落在范围之外；MinMaxObserver 则拒绝同样的参数。"),
+    "toolchains.quirks.note": (
+        "With the zero point outside the range, every value from 0 up saturates (0.0 itself "
+        "comes back as -scale), and "
+        "torch.fake_quantize_per_tensor_affine refuses these parameters (\"zero_point must be "
+        "between quant_min and quant_max\"). Checked by running torch 2.13.",
+        "零点在范围之外时，所有大于等于 0 的值都会饱和（0.0 本身被还原为 -scale），而 torch.fake_quantize_per_tensor_affine "
+        "拒绝这组参数（“zero_point must be between quant_min and quant_max”）。已用 torch 2.13 "
+        "运行核对。"),
+    "toolchains.col.call": ("PyTorch call", "PyTorch 调用"),
+    "toolchains.col.note": ("note", "说明"),
+    "toolchains.quirk.default_range": ("MinMaxObserver(quint8, per_tensor_symmetric)",
+                                       "MinMaxObserver(quint8, per_tensor_symmetric)"),
+    "toolchains.quirk.explicit_range": ("… with quant_min=0, quant_max=255",
+                                        "… 并给出 quant_min=0, quant_max=255"),
+    "toolchains.quirk.histogram_reduce": ("HistogramObserver(quint8, per_tensor_symmetric, "
+                                          "reduce_range=True)",
+                                          "HistogramObserver(quint8, per_tensor_symmetric, "
+                                          "reduce_range=True)"),
+    "toolchains.quirk.minmax_reduce": ("MinMaxObserver(quint8, per_tensor_symmetric, "
+                                       "reduce_range=True)",
+                                       "MinMaxObserver(quint8, per_tensor_symmetric, "
+                                       "reduce_range=True)"),
     "toolchains.code": ("Copy as code", "复制为代码"),
     "toolchains.code.intro": ("Each snippet reads the tensor from x.npy (download it here), "
                               "feeds it in {batches} batches and prints scale, zero point, qmin "
