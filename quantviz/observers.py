@@ -611,8 +611,9 @@ class HistogramObserver(_Observer):
     ``[c, c]``, so the search keeps ``[c, c]``; an all-zero range gives ``[0, 0]``.
     ``histogram``, ``hist_min``/``hist_max`` (PyTorch's ``min_val``/``max_val``) are kept.
     Differences from PyTorch: infinities raise ``ValueError`` here (PyTorch drops them with a
-    warning), so does a range wider than float32 can hold (PyTorch returns a NaN scale), and
-    batches are cast to float32 first. Cost: O(n) per update plus the search
+    warning); a range whose binning overflows float32 (PyTorch returns a NaN scale) sets
+    ``overflow`` and keeps the data's min/max (:func:`quantviz.toolchains.pytorch_qparams`
+    refuses it); batches are cast to float32 first. Cost: O(n) per update plus the search
     (a few milliseconds; up to 2048 evaluations of the error over 2048 bins).
     """
 
@@ -627,29 +628,31 @@ class HistogramObserver(_Observer):
             int(upsample_rate)
         self.histogram = np.zeros(self.bins, _F32)
         self.hist_min, self.hist_max = _F32(np.inf), _F32(-np.inf)
+        #: True once the range is too wide (or a lone value too large) for PyTorch's float32
+        #: binning: from then on the range is the data's min/max (PyTorch returns NaN).
+        self.overflow = False
 
     def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
         lo, hi = x.min(), x.max()
-        if self.history:
-            lo_all, hi_all = min(self.hist_min, lo), max(self.hist_max, hi)
-        else:
-            lo_all, hi_all = lo, hi
-        with np.errstate(over="ignore"):
-            if not np.isfinite((hi_all - lo_all) * _F32(self.bins)):
-                raise ValueError(f"the range [{lo_all}, {hi_all}] is too wide for float32: "
-                                 "binning it overflows (PyTorch's HistogramObserver returns a "
-                                 "NaN scale or overflows there)")
+        lo_all, hi_all = (min(self.hist_min, lo), max(self.hist_max, hi)) if self.history \
+            else (lo, hi)
+        if not self.overflow:
+            with np.errstate(over="ignore"):
+                self.overflow = not np.isfinite((hi_all - lo_all) * _F32(self.bins)) or \
+                    (lo_all == hi_all and not _F32(float(lo_all) - 1) < _F32(float(hi_all) + 1))
+        if self.overflow:  # PyTorch's arithmetic overflows here; keep the data range
+            self.hist_min, self.hist_max = lo_all, hi_all
+            return lo_all, hi_all
         if not self.history:
             self.hist_min, self.hist_max = lo, hi
             self.histogram = torch_histc_f32(x, self.bins, lo, hi)
         else:
-            new_min, new_max = min(self.hist_min, lo), max(self.hist_max, hi)
-            update = torch_histc_f32(x, self.bins, new_min, new_max)
-            if new_min == self.hist_min and new_max == self.hist_max:
+            update = torch_histc_f32(x, self.bins, lo_all, hi_all)
+            if lo_all == self.hist_min and hi_all == self.hist_max:
                 self.histogram = self.histogram + update
             else:
-                self.histogram = self._combine(update, new_min, new_max)
-                self.hist_min, self.hist_max = new_min, new_max
+                self.histogram = self._combine(update, lo_all, hi_all)
+                self.hist_min, self.hist_max = lo_all, hi_all
         return self._search()
 
     def _combine(self, update: np.ndarray, new_min: np.float32,

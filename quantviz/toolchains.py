@@ -122,6 +122,10 @@ def pytorch_qparams(batches: object, *, observer: str = "minmax", dtype: str = "
         obs.update(batch)
     if not obs.history:
         return QParams(1.0, 0, cfg.qmin, cfg.qmax, cfg)
+    if getattr(obs, "overflow", False):
+        raise ValueError(f"the range [{obs.hist_min}, {obs.hist_max}] is too wide for "
+                         "float32: PyTorch's HistogramObserver overflows and returns a NaN "
+                         "scale")
     if getattr(obs, "inverted", False):
         raise ValueError(f"PyTorch's check fails: the averaged min {obs.x_max} should be less "
                          f"than the averaged max {obs.x_min} (float32 rounding inverted them)")

@@ -527,3 +527,12 @@ def test_histogram_observer_rebins_onto_a_wider_range():
     # the new value 2.0 to bin 7
     assert obs.histogram.tolist() == [1, 0, 0, 1, 0, 0, 0, 1]
     assert (obs.hist_min, obs.hist_max) == (0, 2)
+
+
+def test_histogram_observer_keeps_the_data_range_where_pytorch_overflows():
+    # (3.4e38 - (-2)) * 2048 overflows float32: PyTorch's HistogramObserver returns a NaN
+    # scale; here the range is the data's min/max and ``overflow`` says why
+    obs = HistogramObserver().update(np.array([3.4e38, 1.0, -2.0], F32))
+    assert obs.overflow and (obs.x_min, obs.x_max) == (-2.0, float(F32(3.4e38)))
+    obs = HistogramObserver().update(np.full(3, 3e38, F32))  # c - 1 == c + 1 in float32
+    assert obs.overflow and obs.x_min == obs.x_max == float(F32(3e38))

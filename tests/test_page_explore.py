@@ -545,3 +545,9 @@ def test_the_histogram_observer_is_offered(run_page):
     x = sample("normal", 1000, 0).astype(np.float32)
     qp = compute_qparams(*observers.calibrate("histogram", x, cfg), cfg)
     assert metric(at, "scale") == f"{qp.scale:.6g}"
+
+
+def test_the_histogram_observer_on_values_near_float32_max(run_page):
+    at = run_page("explore", {"src": "upload", "calib": "histogram"})
+    upload(at, "h.npy", npy(np.array([3.4e38, 1.0, -2.0], np.float32)))
+    ok(at)
