@@ -366,7 +366,8 @@ def quantize(
     """Integer codes ``q = clip(round(x * (1/scale)) + zero_point, qmin, qmax)``.
 
     "pytorch" arithmetic multiplies by the float32 reciprocal and rounds in float32, exactly as
-    PyTorch's quantize kernels; "textbook" divides in float64. Per channel, ``qp`` holds 1-D
+    PyTorch's quantize kernels; "textbook" divides in float64; "onnxruntime" divides in float32
+    (ONNX Runtime's QuantizeLinear, opset 19, CPU). Per channel, ``qp`` holds 1-D
     arrays and ``axis`` names the channel axis of ``x``; per group, ``group_size`` splits the last
     axis into groups and ``qp`` holds arrays of shape ``x.shape[:-1] + (n_groups,)``.
 

@@ -313,3 +313,22 @@ def test_pytorch_refuses_an_averaged_range_that_rounding_inverted():
     # one array is one batch
     qp = pytorch_qparams(np.array([-1.0, 3.0], F32))
     assert qp.scale == float(F32(4) / F32(255)) and qp.zero_point == 64  # round(1 / 0.0157)
+
+
+def test_live_snippets_print_the_adapters_numbers(tmp_path, monkeypatch):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnxruntime")
+    import contextlib
+    import io
+    x = np.random.default_rng(11).standard_normal(4000).astype(F32)
+    np.save(tmp_path / "x.npy", x)
+    monkeypatch.chdir(tmp_path)
+    for key, tc in TOOLCHAINS.items():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(tc.snippet.format(batches=8), key, "exec"), {})
+        scale, zero_point, qmin, qmax = out.getvalue().split()
+        qp = tc.qparams(np.array_split(x, 8))
+        assert (float(scale), int(zero_point), int(qmin), int(qmax)) == (
+            float(F32(qp.scale)), qp.zero_point, qp.qmin, qp.qmax), key
