@@ -12,7 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from quantviz.metrics import code_counts, sqnr_db
-from quantviz.quantize import QParams, QuantConfig, compute_qparams, dequantize, quantize, saturated
+from quantviz.quantize import (
+    QParams,
+    QuantConfig,
+    compute_qparams,
+    dequantize,
+    integer_dtype,
+    quantize,
+    saturated,
+    unclipped_codes,
+)
 from quantviz.toolchains import TOOLCHAINS, pytorch_qparams
 
 
@@ -54,10 +63,12 @@ def toolchain_rows(x: np.ndarray, batches: int = 32) -> list[ToolchainRow]:
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # ranges near float32's max
                 qp = tc.qparams(parts)
-                q = quantize(flat, qp)
+                t = unclipped_codes(flat, qp)  # once: the codes and what saturates
+                clipped = float(np.count_nonzero((t < qp.qmin) | (t > qp.qmax))) / flat.size
+                q = np.clip(t, qp.qmin, qp.qmax, out=t).astype(integer_dtype(qp.qmin, qp.qmax))
+                del t
                 x_hat = dequantize(q, qp)
                 sqnr = _sqnr(flat, x_hat)
-                clipped = float(np.mean(saturated(flat, qp)))
         except ValueError as exc:
             rows.append(ToolchainRow(key, None, error=str(exc)))
             continue
