@@ -15,6 +15,8 @@ st.navigation([
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
+    st.Page("pages/toolchains.py", title=nav_title("toolchains"), icon="🧰",
+            url_path="toolchains"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
     st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
     st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",

@@ -105,8 +105,10 @@ def worked_quantize(x0: float, qp: QParams) -> list[str]:
     x = np.array([x0], dtype=np.float32)
     q = int(quantize(x, qp)[0])
     x_hat = float(dequantize(np.array([q], dtype=qp.config.dtype), qp)[0])
-    if qp.config.arithmetic == "textbook":
+    if qp.config.arithmetic in ("textbook", "onnxruntime"):
         t = float(x[0]) / forms.scale
+        if qp.config.arithmetic == "onnxruntime":
+            t = float(np.float32(x[0]) / np.float32(forms.scale))
         step = rf"\frac{{x}}{{s}} = \frac{{{_num(x[0])}}}{{{_num(forms.scale)}}} = {_num(t)}"
     else:
         t = float(np.float32(x[0]) * np.float32(forms.multiplier))

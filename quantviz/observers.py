@@ -18,6 +18,7 @@ MovingAverageMinMax...    ``m += c * (batch_m - m)`` in float32 (PyTorch)  O(n)
 PercentileObserver        lower / upper percentile of the values seen      O(n + S)
 MSEObserver               min/max shrunk by the alpha with least MSE       O(n + K * S)
 EntropyObserver           |x| threshold with least KL divergence (TRT)     O(n + S + B * B)
+HistogramObserver         PyTorch's: 2048-bin histogram, L2 range search   O(n + B * steps)
 ========================  ===============================================  ====================
 
 ``n`` is the batch size, ``S`` the bounded sample (``max_samples``), ``K`` the number of
@@ -51,7 +52,7 @@ def _float32_batch(batch: object) -> np.ndarray:
     if x.dtype.kind not in "fiub":
         raise ValueError(f"batch must hold real numbers, got dtype {x.dtype}")
     x = x.astype(np.float32, copy=False).ravel()
-    if x.size and not np.isfinite(x.min() + x.max()):
+    if x.size and not (np.isfinite(x.min()) and np.isfinite(x.max())):  # (a sum could overflow)
         bad = int(np.count_nonzero(~np.isfinite(x)))
         raise ValueError(f"batch holds {bad} NaN or infinite values: an observer needs finite data")
     return x
@@ -140,6 +141,8 @@ class MovingAverageMinMaxObserver(_Observer):
             raise ValueError(f"averaging_constant={averaging_constant!r} is not in (0, 1]")
         super().__init__()
         self.averaging_constant = float(averaging_constant)
+        #: True when the last update's rounding inverted the pair (PyTorch would then fail).
+        self.inverted = False
 
     def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
         lo, hi = x.min(), x.max()
@@ -148,6 +151,7 @@ class MovingAverageMinMaxObserver(_Observer):
         c = np.float32(self.averaging_constant)
         m_lo, m_hi = np.float32(self.x_min), np.float32(self.x_max)
         lo, hi = m_lo + c * (lo - m_lo), m_hi + c * (hi - m_hi)
+        self.inverted = not lo <= hi
         return (lo, hi) if lo <= hi else (hi, lo)
 
 
@@ -442,6 +446,309 @@ class EntropyObserver(_Observer):
         return max(lo, -t), min(hi, t)
 
 
+# --- PyTorch's HistogramObserver ------------------------------------------------------------
+# torch.ao.quantization.HistogramObserver (PyTorch 2.13, observer.py) ported to numpy float32.
+# Its answer depends on the exact float32 arithmetic of four torch kernels, reproduced below and
+# checked against them by running them (scripts/make_golden.py): torch.sum (a cascade of
+# 8-lane partial sums), torch.linspace (a fused multiply-add per element), torch.histc and
+# torch.bincount with float weights (sequential float32 sums).
+
+#: Bins of PyTorch's HistogramObserver histogram, and how finely each bin is split when an old
+#: histogram is re-binned onto a wider range (``upsample_rate``).
+HISTOGRAM_BINS = 2048
+HISTOGRAM_UPSAMPLE = 16
+#: Step of the quantile search (``stepsize`` in ``_non_linear_param_search``).
+HISTOGRAM_STEP = 1e-5
+_F32, _F64 = np.float32, np.float64
+_SUM_LANES, _SUM_ILP, _SUM_LEVELS = 8, 4, 4
+
+
+def _sum_rows(rows: np.ndarray) -> np.ndarray:
+    """torch's ``row_sum``: 4 interleaved accumulators over ``rows``, each a 4-level cascade.
+
+    ``rows`` has shape ``(n, lanes)``; the result is one float32 value per lane.
+    """
+    n = rows.shape[0]
+    size = n // _SUM_ILP
+    grouped = rows[: size * _SUM_ILP].reshape(size, _SUM_ILP * rows.shape[1])
+    level_power = max(4, (0 if size <= 1 else (size - 1).bit_length()) // _SUM_LEVELS)
+    step = 1 << level_power
+    acc = [np.zeros(grouped.shape[1], _F32) for _ in range(_SUM_LEVELS)]
+    i = 0
+    while i + step <= size:
+        acc[0] = np.add.accumulate(np.vstack([acc[0], grouped[i: i + step]]), axis=0)[-1]
+        i += step
+        for j in range(1, _SUM_LEVELS):
+            acc[j] = acc[j] + acc[j - 1]
+            acc[j - 1] = np.zeros_like(acc[j - 1])
+            if i & ((step - 1) << (j * level_power)):
+                break
+    if i < size:
+        acc[0] = np.add.accumulate(np.vstack([acc[0], grouped[i:]]), axis=0)[-1]
+    for j in range(1, _SUM_LEVELS):
+        acc[0] = acc[0] + acc[j]
+    partial = acc[0].reshape(_SUM_ILP, rows.shape[1])
+    first = partial[0]
+    for k in range(size * _SUM_ILP, n):
+        first = first + rows[k]
+    for k in range(1, _SUM_ILP):
+        first = first + partial[k]
+    return first
+
+
+def torch_sum_f32(x: np.ndarray) -> np.float32:
+    """``torch.sum`` of a 1-D float32 array as PyTorch's CPU kernel adds it (``cascade_sum``).
+
+    Below 8 values: four interleaved scalar accumulators. Otherwise the first ``8 * (n // 8)``
+    values are summed as 8-lane vectors (four interleaved vector accumulators, each a 4-level
+    cascade of blocks of at least 16 rows), then the leftover values one by one, then the 8
+    lanes in order; all in float32. Exact against torch 2.13 on x86 for up to 32768 values
+    (a single thread). Order matters: the histogram total and the search's error are float32
+    sums whose last bit decides comparisons.
+    """
+    x = np.ascontiguousarray(x, dtype=_F32)
+    if x.size < _SUM_LANES:
+        return _sum_rows(x.reshape(-1, 1))[0]
+    lanes = x.size // _SUM_LANES
+    vec = _sum_rows(x[: lanes * _SUM_LANES].reshape(lanes, _SUM_LANES))
+    total = _F32(0)
+    for v in x[lanes * _SUM_LANES:]:
+        total = _F32(total + v)
+    for v in vec:
+        total = _F32(total + v)
+    return total
+
+
+def fma_f32(a: object, b: object, c: object) -> np.ndarray:
+    """``a * b + c`` rounded once to float32 (a fused multiply-add), element-wise.
+
+    ``a * b`` must be exact in float64 (a float32 times an integer below 2^29). The float64
+    sum is corrected where it lands exactly halfway between two float32 values but the exact
+    sum does not (its error is recovered with Knuth's two-sum), so the result is the correctly
+    rounded float32 of the exact value.
+    """
+    p = np.multiply(np.asarray(a, _F64), np.asarray(b, _F64))
+    c = np.asarray(c, _F64)
+    s = p + c
+    bb = s - p
+    err = (p - (s - bb)) + (c - bb)
+    r = s.astype(_F32)
+    rd = r.astype(_F64)
+    other = np.nextafter(r, np.where(s > rd, _F32(np.inf), _F32(-np.inf)).astype(_F32))
+    tie = (s != rd) & (2 * s == rd + other.astype(_F64)) & (err != 0)
+    return np.where(tie & (np.sign(err) == np.sign(s - rd)), other, r)
+
+
+def torch_linspace_f32(start: float, end: float, steps: int) -> np.ndarray:
+    """``torch.linspace(start, end, steps)`` in float32 as PyTorch 2.13's CPU kernel computes it.
+
+    ``step = (end - start) / (steps - 1)`` in float32; the first half is
+    ``fma(step, i, start)``, the second ``fma(-step, steps - 1 - i, end)``, so both ends are
+    exact. ``steps >= 2``.
+    """
+    start, end = _F32(start), _F32(end)
+    step = _F32(_F32(end - start) / _F32(steps - 1))
+    i = np.arange(steps)
+    return np.where(i < steps // 2, fma_f32(step, i, start), fma_f32(-step, steps - 1 - i, end))
+
+
+def torch_histc_f32(x: np.ndarray, bins: int, lo: float, hi: float) -> np.ndarray:
+    """``torch.histc(x, bins, min=lo, max=hi)`` on float32 ``x``, as float32 counts.
+
+    When ``lo == hi`` the edges become ``lo - 1`` and ``hi + 1`` (in float64, then float32).
+    Value ``v`` in ``[lo, hi]`` goes to bin ``int(fl32(fl32(v - lo) * bins) / fl32(hi - lo))``
+    (truncated; ``v == hi`` to the last bin); values outside are not counted.
+    """
+    left, right = float(lo), float(hi)
+    if left == right:
+        left, right = left - 1, right + 1
+    left32, right32 = _F32(left), _F32(right)
+    if not left32 < right32:
+        raise ValueError(f"a single value {lo} is too large in magnitude for float32 to "
+                         "widen by 1 into histogram edges (torch.histc would divide by 0)")
+    x = np.asarray(x, dtype=_F32).ravel()
+    x = x[(x >= left32) & (x <= right32)]
+    pos = ((x - left32) * _F32(bins) / _F32(right32 - left32)).astype(np.int64)
+    pos[pos == bins] = bins - 1
+    return np.bincount(pos, minlength=bins).astype(_F32)
+
+
+def _cumulative_steps(first: float, delta: float, n: int) -> np.ndarray:
+    """``first, first + delta, (first + delta) + delta, ...`` in float64, added one by one."""
+    steps = np.full(n, delta, dtype=_F64)
+    steps[0] = first
+    return np.add.accumulate(steps)
+
+
+_SEARCH_STEPS = int(1 / HISTOGRAM_STEP) + 3
+_ALPHAS = _cumulative_steps(0.0, HISTOGRAM_STEP, _SEARCH_STEPS)
+_BETAS = _cumulative_steps(1.0, -HISTOGRAM_STEP, _SEARCH_STEPS)
+
+
+class HistogramObserver(_Observer):
+    """PyTorch's ``HistogramObserver``: a 2048-bin histogram and an L2 search for the range.
+
+    Exactly as ``torch.ao.quantization.HistogramObserver`` in PyTorch 2.13 (observer.py),
+    in float32 (float64 where PyTorch computes in Python floats):
+
+    1. First batch: ``histogram = histc(x, 2048, min(x), max(x))``.
+    2. Later batches: the range grows to ``[min(m, min(x)), max(M, max(x))]``; the batch is
+       binned on the new range; if the range moved, each old bin is split into 16 equal
+       pieces whose midpoints are placed in the new bins (``_upscale_histogram``: a bin's
+       count is spread over the new bins its pieces land in; a single-value old histogram is
+       put in the new bin of that value), and the two histograms are added.
+    3. Range (``_non_linear_param_search``): from ``[0, 2048)`` it moves the start bin up or
+       the end bin down by the quantiles ``alpha``/``beta`` (steps of 1e-5), whichever side
+       drops more bins, as long as the estimated L2 quantization error of the remaining bins
+       on ``dst_nbins`` levels (``_compute_quantization_error``: the values of each bin spread
+       uniformly, each level's error the integral of ``(x - center)^2``) does not increase.
+       ``x_min = m + w * start``, ``x_max = m + w * (end + 1)`` with ``w = (M - m) / 2048``.
+
+    ``dst_nbins`` is ``2^8 = 256`` for PyTorch's 8-bit dtypes whatever the quant range
+    (reduce_range and custom quant_min/quant_max do not change it); the registry
+    (:data:`OBSERVERS`) passes ``2^bits``, which is PyTorch's 256 at 8 bits. Edge cases: a constant
+    first batch is binned on ``[c - 1, c + 1]`` (torch.histc's rule) while the range stays
+    ``[c, c]``, so the search keeps ``[c, c]``; an all-zero range gives ``[0, 0]``.
+    ``histogram``, ``hist_min``/``hist_max`` (PyTorch's ``min_val``/``max_val``) are kept.
+    Differences from PyTorch: infinities raise ``ValueError`` here (PyTorch drops them with a
+    warning); a range whose binning overflows float32 (PyTorch returns a NaN scale) sets
+    ``overflow`` and keeps the data's min/max (:func:`quantviz.toolchains.pytorch_qparams`
+    refuses it); batches are cast to float32 first. Cost: O(n) per update plus the search
+    (a few milliseconds; up to 2048 evaluations of the error over 2048 bins).
+    """
+
+    def __init__(self, bins: int = HISTOGRAM_BINS, dst_nbins: int = 256,
+                 upsample_rate: int = HISTOGRAM_UPSAMPLE) -> None:
+        for name, value in (("bins", bins), ("dst_nbins", dst_nbins),
+                            ("upsample_rate", upsample_rate)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        super().__init__()
+        self.bins, self.dst_nbins, self.upsample_rate = int(bins), int(dst_nbins), \
+            int(upsample_rate)
+        self.histogram = np.zeros(self.bins, _F32)
+        self.hist_min, self.hist_max = _F32(np.inf), _F32(-np.inf)
+        #: True once the range is too wide (or a lone value too large) for PyTorch's float32
+        #: binning: from then on the range is the data's min/max (PyTorch returns NaN).
+        self.overflow = False
+
+    def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
+        lo, hi = x.min(), x.max()
+        lo_all, hi_all = (min(self.hist_min, lo), max(self.hist_max, hi)) if self.history \
+            else (lo, hi)
+        if not self.overflow:
+            with np.errstate(over="ignore"):
+                self.overflow = not np.isfinite((hi_all - lo_all) * _F32(self.bins)) or \
+                    (lo_all == hi_all and not _F32(float(lo_all) - 1) < _F32(float(hi_all) + 1))
+        if self.overflow:  # PyTorch's arithmetic overflows here; keep the data range
+            self.hist_min, self.hist_max = lo_all, hi_all
+            return lo_all, hi_all
+        if not self.history:
+            self.hist_min, self.hist_max = lo, hi
+            self.histogram = torch_histc_f32(x, self.bins, lo, hi)
+        else:
+            update = torch_histc_f32(x, self.bins, lo_all, hi_all)
+            if lo_all == self.hist_min and hi_all == self.hist_max:
+                self.histogram = self.histogram + update
+            else:
+                self.histogram = self._combine(update, lo_all, hi_all)
+                self.hist_min, self.hist_max = lo_all, hi_all
+        return self._search()
+
+    def _combine(self, update: np.ndarray, new_min: np.float32,
+                 new_max: np.float32) -> np.ndarray:
+        """``_combine_histograms``: the old histogram re-binned on the new range, plus
+        ``update``."""
+        old_min, old_max = self.hist_min, self.hist_max
+        if old_min == old_max:
+            one = torch_histc_f32(np.array([old_min]), self.bins, new_min, new_max)
+            return one * torch_sum_f32(self.histogram) + update
+        rate = self.upsample_rate
+        pieces = np.repeat(self.histogram, rate) / _F32(rate)
+        piece_width = _F32(_F32(old_max - old_min) / _F32(self.bins * rate))
+        mids = torch_linspace_f32(old_min, old_max, self.bins * rate + 1)[:-1] \
+            + _F32(0.5) * piece_width
+        edges = torch_linspace_f32(new_min, new_max, self.bins + 1)
+        target = np.clip(np.searchsorted(edges, mids, side="right") - 1, 0, self.bins - 1)
+        moved = np.zeros(self.bins, _F32)
+        np.add.at(moved, target, pieces)  # in order, in float32, as torch.bincount
+        return update + moved
+
+    def quantization_error(self, start: int, end: int) -> float:
+        """``_compute_quantization_error``: L2 error of quantizing bins ``start..end`` to
+        ``dst_nbins`` levels, each bin's values taken as spread uniformly over it.
+
+        With ``w`` the bin width and ``d = w * (end - start + 1) / dst_nbins`` the level width
+        (float64, then float32), a bin ``[b, b + w)`` (measured from bin ``start``) lying in
+        levels ``i..j`` adds ``density * (integral of t^2 from b - c_i to d/2, plus j - i - 1
+        whole levels, plus the part from -d/2 to b + w - c_j)``, ``c`` the level centres,
+        ``density = count / w``; the levels are clamped to ``0..dst_nbins - 1``, so bins outside
+        ``start..end`` count as clipped into the end levels. ``d == 0`` gives 0.
+        """
+        bin_width = (float(self.hist_max) - float(self.hist_min)) / self.bins
+        dst_width = bin_width * (end - start + 1) / self.dst_nbins
+        if dst_width == 0.0:
+            return 0.0
+        w, d, half = _F32(bin_width), _F32(dst_width), _F32(dst_width / 2)
+        top = _F32(self.dst_nbins - 1)
+        begin = (np.arange(self.bins) - start).astype(_F32) * w
+        end_ = begin + w
+        level_begin = np.clip(np.floor_divide(begin, d), _F32(0), top)
+        level_end = np.clip(np.floor_divide(end_, d), _F32(0), top)
+        density = self.histogram / w
+        three = _F32(3)
+
+        def cube_norm(lo, hi):
+            return (hi * hi * hi - lo * lo * lo) / three
+
+        norm = np.zeros(self.bins, _F32)
+        norm += density * cube_norm(begin - (level_begin + _F32(0.5)) * d,
+                                    np.full(self.bins, half, _F32))
+        norm += (level_end - level_begin - _F32(1)) * (density * cube_norm(_F32(-dst_width / 2),
+                                                                            half))
+        norm += density * cube_norm(_F32(-dst_width / 2), end_ - (level_end * d + half))
+        return float(torch_sum_f32(norm))
+
+    def _search(self) -> tuple[np.float32, np.float32]:
+        """``_non_linear_param_search`` (see the class docstring); returns ``(x_min, x_max)``.
+
+        Iterations that move neither end are skipped in one step (they only lower ``beta``);
+        the float64 sequences of ``alpha``/``beta`` are PyTorch's, added one step at a time.
+        """
+        hist = self.histogram
+        total = float(torch_sum_f32(hist))
+        csum = np.cumsum(hist, dtype=_F64).astype(_F32)
+        beta_thresholds = -(_BETAS[1:] * total).astype(_F32)  # non-decreasing
+        i = j = 0
+        start, end = 0, self.bins - 1
+        norm_min = np.inf
+        while _ALPHAS[i] < _BETAS[j]:
+            l_thr = _F32(_ALPHAS[i + 1] * total)
+            r_thr = _F32(_BETAS[j + 1] * total)
+            left = start + int(np.searchsorted(csum[start:end], l_thr, side="left"))
+            right = start + int(np.searchsorted(csum[start + 1:end + 1], r_thr, side="right"))
+            if left - start > end - right:
+                next_start, next_end = left, end
+                i += 1
+            else:
+                next_start, next_end = start, right
+                j += 1
+            if next_start == start and next_end == end:
+                # beta keeps falling alone until csum[end] exceeds its threshold
+                if end == start:
+                    break
+                j = max(j, int(np.searchsorted(beta_thresholds, -csum[end], side="right")))
+                continue
+            norm = self.quantization_error(next_start, next_end)
+            if norm > norm_min:
+                break
+            norm_min, start, end = norm, next_start, next_end
+        width = _F32(_F32(self.hist_max - self.hist_min) / _F32(self.bins))
+        x_min = _F32(self.hist_min + _F32(width * _F32(start)))
+        x_max = _F32(self.hist_min + _F32(width * _F32(end + 1)))
+        return x_min, x_max
+
+
 ObserverFactory = Callable[..., _Observer]
 
 #: Registry for the UI: name -> ``factory(cfg, **params)``.
@@ -451,6 +758,7 @@ OBSERVERS: dict[str, ObserverFactory] = {
     "percentile": lambda cfg, **params: PercentileObserver(**params),
     "mse": lambda cfg, **params: MSEObserver(cfg, **params),
     "entropy": lambda cfg, **params: EntropyObserver(cfg, **params),
+    "histogram": lambda cfg, **params: HistogramObserver(dst_nbins=2**cfg.bits, **params),
 }
 
 

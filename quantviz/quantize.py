@@ -8,7 +8,9 @@ and round half to even, ``x_hat = (q - zero_point) * scale``.
 PyTorch itself has a second path: on x86, ``torch.quantize_per_tensor`` (FBGEMM) adds the zero
 point before rounding, in one fused multiply-add; the "fbgemm" arithmetic reproduces it.
 A "textbook" arithmetic sits beside them (float64, divide by the scale) so that the app can show
-where the two disagree: ties and the symmetric maximum.
+where the two disagree: ties and the symmetric maximum. The "onnxruntime" arithmetic is ONNX
+Runtime's CPU QuantizeLinear / DequantizeLinear (opset 19): divide by the scale in float32,
+round half to even, add the zero point, saturate (found by running ONNX Runtime 1.32).
 
 Zero point sign: internally ``q = round(x/scale) + zero_point`` (PyTorch, ONNX, TFLite).
 :func:`zero_point_forms` translates one set of parameters into the other conventions.
@@ -23,11 +25,11 @@ import numpy as np
 
 Scheme = Literal["asymmetric", "symmetric"]
 Rounding = Literal["half_even", "half_away", "floor", "stochastic"]
-Arithmetic = Literal["pytorch", "fbgemm", "textbook"]
+Arithmetic = Literal["pytorch", "fbgemm", "textbook", "onnxruntime"]
 
 SCHEMES: tuple[str, ...] = ("asymmetric", "symmetric")
 ROUNDINGS: tuple[str, ...] = ("half_even", "half_away", "floor", "stochastic")
-ARITHMETICS: tuple[str, ...] = ("pytorch", "fbgemm", "textbook")
+ARITHMETICS: tuple[str, ...] = ("pytorch", "fbgemm", "textbook", "onnxruntime")
 MIN_BITS, MAX_BITS = 2, 16
 
 #: float32 machine epsilon, 2**-23: PyTorch's floor on the scale (``torch.finfo(float32).eps``).
@@ -50,12 +52,18 @@ class QuantConfig:
     - unsigned:       ``[0, 2^bits - 1]``                      (uint8: 0..255)
     - unsigned, narrow: ``[1, 2^bits - 1]`` (TensorFlow's ``narrow_range``)
 
+    ``reduce_range`` drops one bit, as PyTorch's ``reduce_range=True`` on its default 8-bit
+    ranges (``calculate_qmin_qmax`` in torch/ao/quantization/utils.py): the ranges above for
+    ``bits - 1`` (quint8 0..127, qint8 -64..63). x86 kernels use it for activations so that
+    the int16 sums of pairs of uint8 x int8 products cannot overflow.
+
     ``rounding`` applies to ``x / scale`` ("half_even" is PyTorch's ``rint``; "half_away" is the
     school rule; "floor"; "stochastic" rounds up with probability equal to the fraction, drawn
     from ``seed``). ``arithmetic`` is "pytorch" (float32, multiply by the reciprocal, round,
     then add the zero point: ``fake_quantize`` and the design's formula), "fbgemm" (float32,
     ``round(fl(x * (1/scale) + zero_point))`` with the sum rounded once, as the fused
-    multiply-add of ``torch.quantize_per_tensor`` on x86) or "textbook" (float64, divide).
+    multiply-add of ``torch.quantize_per_tensor`` on x86), "textbook" (float64, divide) or
+    "onnxruntime" (float32, divide, round, add the zero point: ONNX Runtime's QuantizeLinear).
 
     Edge cases: ``bits`` outside 2..16 is refused (one bit leaves no room for a zero point, and
     above 16 bits the codes no longer fit an int16 and float32 cannot tell neighbouring steps
@@ -69,6 +77,7 @@ class QuantConfig:
     rounding: Rounding = "half_even"
     arithmetic: Arithmetic = "pytorch"
     seed: int = 0
+    reduce_range: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.bits, bool) or not isinstance(self.bits, (int, np.integer)):
@@ -82,20 +91,25 @@ class QuantConfig:
         _check_choice("scheme", self.scheme, SCHEMES)
         _check_choice("rounding", self.rounding, ROUNDINGS)
         _check_choice("arithmetic", self.arithmetic, ARITHMETICS)
-        for name in ("signed", "narrow_range"):
+        for name in ("signed", "narrow_range", "reduce_range"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.reduce_range and self.bits < 3:
+            raise ValueError(f"reduce_range needs bits >= 3 (one bit fewer), got bits={self.bits}")
 
     @property
     def qmin(self) -> int:
         """Smallest integer code (see the class docstring for the four ranges)."""
-        low = -(2 ** (self.bits - 1)) if self.signed else 0
+        bits = self.bits - self.reduce_range
+        low = -(2 ** (bits - 1)) if self.signed else 0
         return low + 1 if self.narrow_range else low
 
     @property
     def qmax(self) -> int:
-        """Largest integer code: ``2^(bits-1) - 1`` signed, ``2^bits - 1`` unsigned."""
-        return 2 ** (self.bits - 1) - 1 if self.signed else 2**self.bits - 1
+        """Largest integer code: ``2^(bits-1) - 1`` signed, ``2^bits - 1`` unsigned (one bit
+        fewer with ``reduce_range``)."""
+        bits = self.bits - self.reduce_range
+        return 2 ** (bits - 1) - 1 if self.signed else 2**bits - 1
 
     @property
     def levels(self) -> int:
@@ -352,7 +366,8 @@ def quantize(
     """Integer codes ``q = clip(round(x * (1/scale)) + zero_point, qmin, qmax)``.
 
     "pytorch" arithmetic multiplies by the float32 reciprocal and rounds in float32, exactly as
-    PyTorch's quantize kernels; "textbook" divides in float64. Per channel, ``qp`` holds 1-D
+    PyTorch's quantize kernels; "textbook" divides in float64; "onnxruntime" divides in float32
+    (ONNX Runtime's QuantizeLinear, opset 19, CPU). Per channel, ``qp`` holds 1-D
     arrays and ``axis`` names the channel axis of ``x``; per group, ``group_size`` splits the last
     axis into groups and ``qp`` holds arrays of shape ``x.shape[:-1] + (n_groups,)``.
 

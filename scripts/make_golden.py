@@ -1,7 +1,9 @@
 """Write tests/data/golden_torch.npz: PyTorch's own quantization results on small seeded inputs.
 
 Needs PyTorch (``pip install torch``); the tests only read the committed file, so torch is
-never a requirement. Run from the repository root:
+never a requirement. It then runs scripts/golden_toolchains.py (tests/data/golden_toolchains.npz:
+PyTorch's observers on their defaults, ONNX Runtime; also needs ``onnxruntime`` and ``onnx``).
+Run from the repository root:
 
     python scripts/make_golden.py
 
@@ -195,7 +197,9 @@ def main() -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT, **out)
     print(f"wrote {len(out)} arrays, {OUT.stat().st_size} bytes, torch {torch.__version__}")
-    return 0
+    # Each toolchain on its own defaults (also needs onnxruntime and onnx).
+    import golden_toolchains
+    return golden_toolchains.main()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from quantviz.metrics import sqnr_db
 from quantviz.observers import (
     OBSERVERS,
     EntropyObserver,
+    HistogramObserver,
     MinMaxObserver,
     MovingAverageMinMaxObserver,
     MSEObserver,
@@ -24,8 +25,12 @@ from quantviz.observers import (
     clipping_mse,
     entropy_histogram,
     entropy_levels,
+    fma_f32,
     kl_divergences,
     make_observer,
+    torch_histc_f32,
+    torch_linspace_f32,
+    torch_sum_f32,
 )
 from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
 
@@ -38,6 +43,7 @@ def _all_observers(cfg):
     """One of each, with small settings so that property tests stay fast."""
     return [
         MinMaxObserver(),
+        HistogramObserver(bins=64),
         MovingAverageMinMaxObserver(0.3),
         PercentileObserver(99.0, max_samples=200),
         MSEObserver(cfg, n_candidates=20, max_samples=200),
@@ -234,7 +240,10 @@ def test_compute_qparams_is_the_range_through_the_one_function(name):
 
 
 def test_registry_names_and_calibrate():
-    assert set(OBSERVERS) == {"minmax", "moving_average", "percentile", "mse", "entropy"}
+    assert set(OBSERVERS) == {"minmax", "moving_average", "percentile", "mse", "entropy",
+                              "histogram"}
+    # the registry's histogram observer aims at 2^bits levels: PyTorch's 256 at 8 bits
+    assert make_observer("histogram", UINT8_AFFINE).dst_nbins == 256
     x = np.random.default_rng(2).standard_normal((40, 50))
     flat = x.ravel()
     obs = MovingAverageMinMaxObserver(0.1)
@@ -453,3 +462,77 @@ def test_moving_average_stays_inside_the_running_minmax(batches, c):
         # the update may cross it by a few ulps of the values involved.
         slack = 4 * 2.0**-23 * max(abs(m_lo), abs(m_hi))
         assert m_lo - slack <= lo <= hi <= m_hi + slack
+
+
+# ---------------------------------------------------------------- PyTorch's HistogramObserver
+# (bit-for-bit agreement with torch on many streams: tests/test_toolchains.py goldens)
+
+def test_torch_sum_adds_in_torchs_order():
+    # below 8 values: four accumulators, ((x0 + x4) + x1) + x2) + x3
+    x = np.array([1e8, 1, 1, 1, -1e8], F32)
+    # x0 + x4 = 0 exactly, then + 1 + 1 + 1 = 3 (sequential float32 would lose the ones)
+    assert torch_sum_f32(x) == 3
+    seq = F32(0)
+    for v in x:
+        seq = F32(seq + v)
+    assert seq == 0
+    # integer counts below 2^24 add exactly in any order
+    counts = np.arange(2048, dtype=F32)
+    assert torch_sum_f32(counts) == 2047 * 2048 / 2
+
+
+def test_fma_rounds_once():
+    # 1 + 2^-24 is a float32 tie (rounds to 1); with an extra 2^-60 the exact sum rounds up
+    a, b = F32(2.0 ** -24), 1
+    assert fma_f32(a, b, F32(1)) == F32(1)
+    up = fma_f32(F32(1 + 2.0 ** -23), F32(2.0 ** -24), F32(1))  # exact 1 + 2^-24 + 2^-47
+    assert up == np.nextafter(F32(1), F32(2))
+
+
+def test_linspace_ends_are_exact_and_steps_fused():
+    v = torch_linspace_f32(-1.3, 2.9, 2049)
+    assert v[0] == F32(-1.3) and v[-1] == F32(2.9) and v.dtype == F32
+    assert np.all(np.diff(v) > 0)
+
+
+def test_histc_bins_like_torch():
+    # [0, 4] in 4 bins: 0 -> 0, 1 -> 1, 3.99 -> 3, 4 -> 3 (the last bin holds its right edge)
+    h = torch_histc_f32(np.array([0, 1, 3.99, 4, 5], F32), 4, 0.0, 4.0)
+    assert h.tolist() == [1, 1, 0, 2]  # 5 lies outside and is not counted
+    # one value: edges widen to [c - 1, c + 1], so 0.7 lands in the middle bin
+    assert torch_histc_f32(np.array([0.7], F32), 4, 0.7, 0.7).tolist() == [0, 0, 1, 0]
+
+
+def test_histogram_observer_keeps_constants_and_clips_outliers():
+    obs = HistogramObserver().update(np.full(10, 0.7, F32))
+    assert (obs.x_min, obs.x_max) == (float(F32(0.7)), float(F32(0.7)))
+    x = np.concatenate([np.random.default_rng(0).standard_normal(20000), [60.0]]).astype(F32)
+    obs = HistogramObserver().update(x)
+    # the search is greedy and stops at the first step that raises its error estimate: here
+    # only the last of 2048 bins is dropped and the lone outlier at 60 stays in range
+    # (torch 2.13's HistogramObserver gives the same [-4.0232, 59.9687])
+    width = (60 - float(x.min())) / 2048
+    assert obs.hist_max == F32(60) and obs.x_max == pytest.approx(60 - width, abs=1e-4)
+    assert obs.x_min == float(x.min())
+    assert obs.histogram.sum() == x.size
+    with pytest.raises(ValueError, match="bins"):
+        HistogramObserver(bins=0)
+
+
+def test_histogram_observer_rebins_onto_a_wider_range():
+    obs = HistogramObserver(bins=8, upsample_rate=2)
+    obs.update(np.array([0.0, 1.0], F32))  # bins of 1/8 over [0, 1]: counts at 0 and 7
+    obs.update(np.array([2.0], F32))  # new range [0, 2]: old bins halve into 16 pieces
+    # pieces of bin 0 (mid 1/32, 3/32) go to new bin 0; bin 7's (29/32, 31/32) to new bin 3;
+    # the new value 2.0 to bin 7
+    assert obs.histogram.tolist() == [1, 0, 0, 1, 0, 0, 0, 1]
+    assert (obs.hist_min, obs.hist_max) == (0, 2)
+
+
+def test_histogram_observer_keeps_the_data_range_where_pytorch_overflows():
+    # (3.4e38 - (-2)) * 2048 overflows float32: PyTorch's HistogramObserver returns a NaN
+    # scale; here the range is the data's min/max and ``overflow`` says why
+    obs = HistogramObserver().update(np.array([3.4e38, 1.0, -2.0], F32))
+    assert obs.overflow and (obs.x_min, obs.x_max) == (-2.0, float(F32(3.4e38)))
+    obs = HistogramObserver().update(np.full(3, 3e38, F32))  # c - 1 == c + 1 in float32
+    assert obs.overflow and obs.x_min == obs.x_max == float(F32(3e38))

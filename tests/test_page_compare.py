@@ -243,3 +243,14 @@ def test_an_uploaded_tensor_is_compared(page):
     assert number(cell(at, "mse", 0)) == pytest.approx(a.summary.mse, rel=1e-3)
     assert number(cell(at, "mse", 1)) == pytest.approx(b.summary.mse, rel=1e-3)
     assert len(charts(at)) == 6
+
+
+def test_reduce_range_per_config(page):
+    # config 1 with PyTorch's reduce_range: uint8 0..127, so the step doubles
+    at = page(n=N, **{"c1.reduce": "true"})
+    want = expected_view(QuantConfig(8, "asymmetric", reduce_range=True))
+    assert number(cell(at, "scale", 0)) == pytest.approx(want.qp.scale, rel=1e-3)
+    assert want.qp.qmax == 127
+    at = page(n=N, **{"c1.reduce": "true", "c1.bits": 2})  # ignored below 3 bits
+    assert number(cell(at, "scale", 0)) == pytest.approx(
+        expected_view(QuantConfig(2, "asymmetric")).qp.scale, rel=1e-3)

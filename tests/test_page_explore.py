@@ -558,3 +558,27 @@ def test_calibration_help_states_the_batch_count_the_code_uses(page):
     at = page(n=N)
     assert at.selectbox(key="calib").help == en("calib.help", batches=controls.BATCHES)
     assert f"in {controls.BATCHES} batches" in at.selectbox(key="calib").help
+
+
+def test_reduce_range_drops_one_bit(run_page):
+    # uint8 with reduce_range: PyTorch's 0..127, so 128 codes
+    at = run_page("explore", {"n": 1000, "reduce": "true"})
+    assert at.toggle(key="reduce").value
+    assert metric(at, TABLE["metric.codes_used"][0]).endswith("/ 128")
+    at = run_page("explore", {"n": 1000, "reduce": "true", "bits": 2})
+    assert "Reduce range needs at least 3 bits; at 2 bits it is off." in captions(at)
+
+
+def test_the_histogram_observer_is_offered(run_page):
+    at = run_page("explore", {"n": 1000, "calib": "histogram"})
+    assert at.selectbox(key="calib").value == "histogram"
+    cfg = QuantConfig(8, "asymmetric")
+    x = sample("normal", 1000, 0).astype(np.float32)
+    qp = compute_qparams(*observers.calibrate("histogram", x, cfg), cfg)
+    assert metric(at, "scale") == f"{qp.scale:.6g}"
+
+
+def test_the_histogram_observer_on_values_near_float32_max(run_page):
+    at = run_page("explore", {"src": "upload", "calib": "histogram"})
+    upload(at, "h.npy", npy(np.array([3.4e38, 1.0, -2.0], np.float32)))
+    ok(at)

@@ -46,10 +46,11 @@ def scheme() -> tuple[QuantConfig, float, float]:
     bits = widget(controls.BITS)
     signed = widget(controls.SIGNED)
     narrow = widget(controls.NARROW)
+    reduce = controls.reduce_range(bits)
     st.sidebar.subheader(t("calibration.sidebar"))
     pct = widget(controls.PERCENTILE)
     avg = widget(controls.AVERAGING)
-    return QuantConfig(bits, name, signed, narrow), pct, avg
+    return QuantConfig(bits, name, signed, narrow, reduce_range=reduce), pct, avg
 
 
 def observer_params(method: str, pct: float, avg: float, n: int) -> tuple:

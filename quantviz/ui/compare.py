@@ -45,6 +45,7 @@ class ConfigControls:
     bits: Control
     signed: Control
     narrow: Control
+    reduce: Control
     calib: Control
     pct: Control
     avg: Control
@@ -60,6 +61,7 @@ def config_controls(i: int) -> ConfigControls:
         Control(p + "signed", "toggle", signed, "signed.label", help="signed.help"),
         Control(p + "narrow", "toggle", narrow, "narrow.label", help="narrow.help",
                 help_values=controls.NARROW.help_values),
+        Control(p + "reduce", "toggle", False, "reduce.label", help="reduce.help"),
         Control(p + "calib", "select", calib, "calib.label", options=tuple(OBSERVERS),
                 help="calib.help", help_values=controls.CALIB.help_values),
         Control(p + "pct", "float", 99.9, "pct.label", lo=90.0, hi=100.0, step=0.01),
@@ -98,10 +100,11 @@ def _read(c: ConfigControls, i: int, box) -> Config:
     bits = widget(c.bits, box)
     signed = widget(c.signed, box)
     narrow = widget(c.narrow, box)
+    reduce = widget(c.reduce, box) and bits >= 3  # one bit fewer needs at least 3 bits
     method = widget(c.calib, box)
     pct = widget(c.pct, box) if method == "percentile" else value(c.pct)
     avg = widget(c.avg, box) if method == "moving_average" else value(c.avg)
-    return Config(i, QuantConfig(bits, scheme, signed, narrow), method,
+    return Config(i, QuantConfig(bits, scheme, signed, narrow, reduce_range=reduce), method,
                   observer_params(method, pct, avg))
 
 
@@ -109,7 +112,8 @@ def _current(c: ConfigControls, i: int) -> Config:
     """The config as the controls hold it now (before they are drawn)."""
     method = value(c.calib)
     return Config(i, QuantConfig(value(c.bits), value(c.scheme) or c.scheme.default,
-                                 value(c.signed), value(c.narrow)),
+                                 value(c.signed), value(c.narrow),
+                                 reduce_range=bool(value(c.reduce)) and value(c.bits) >= 3),
                   method, observer_params(method, value(c.pct), value(c.avg)))
 
 

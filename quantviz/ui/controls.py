@@ -39,6 +39,7 @@ SIGNED = Control("signed", "toggle", False, "signed.label", help="signed.help")
 _INT8_NARROW = QuantConfig(8, "symmetric", signed=True, narrow_range=True)
 NARROW = Control("narrow", "toggle", False, "narrow.label", help="narrow.help",
                  help_values=(("qmin", _INT8_NARROW.qmin), ("qmax", _INT8_NARROW.qmax)))
+REDUCE = Control("reduce", "toggle", False, "reduce.label", help="reduce.help")
 ROUNDING = Control("rounding", "select", "half_even", "rounding.label", options=ROUNDINGS)
 ARITH = Control("arith", "segmented", "pytorch", "arith.label", options=ARITHMETICS,
                 help="arith.help")
@@ -265,6 +266,17 @@ def tensor_source() -> Tensor:
     return Tensor(source, x, t("tensor.dist_label", name=_dist_name(key), n=f"{x.size:,}"))
 
 
+def reduce_range(bits: int, container=None) -> bool:
+    """The reduce_range switch (PyTorch's one bit fewer); with under 3 bits it is ignored,
+    with a note."""
+    box = container if container is not None else st.sidebar
+    on = widget(REDUCE, box)
+    if on and bits < 3:
+        box.caption(t("reduce.needs_bits", bits=bits))
+        return False
+    return bool(on)
+
+
 @dataclass(frozen=True)
 class Scheme:
     """The chosen config and calibration method with its parameters."""
@@ -282,6 +294,7 @@ def scheme(container=None) -> Scheme:
     bits = widget(BITS, box)
     signed = widget(SIGNED, box)
     narrow = widget(NARROW, box)
+    reduce = reduce_range(bits, box)
     method = widget(CALIB, box)
     params: tuple = ()
     if method == "percentile":
@@ -291,5 +304,6 @@ def scheme(container=None) -> Scheme:
     with box.expander(t("sidebar.advanced")):
         rounding = widget(ROUNDING, st)
         arithmetic = widget(ARITH, st) or ARITH.default
-    cfg = QuantConfig(bits, scheme_name, signed, narrow, rounding, arithmetic)
+    cfg = QuantConfig(bits, scheme_name, signed, narrow, rounding, arithmetic,
+                      reduce_range=reduce)
     return Scheme(cfg, method, params)

@@ -188,7 +188,8 @@ def params_json(qp: QParams) -> str:
     cfg = qp.config
     return json.dumps({
         "bits": cfg.bits, "scheme": cfg.scheme, "signed": cfg.signed,
-        "narrow_range": cfg.narrow_range, "rounding": cfg.rounding,
+        "narrow_range": cfg.narrow_range, "reduce_range": cfg.reduce_range,
+        "rounding": cfg.rounding,
         "arithmetic": cfg.arithmetic, "qmin": qp.qmin, "qmax": qp.qmax,
         "scale": forms.scale, "zero_point": forms.zero_point, "zp_notes": forms.zp_notes,
         "offset_aimet": forms.offset_aimet, "multiplier": forms.multiplier,

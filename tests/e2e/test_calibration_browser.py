@@ -14,7 +14,7 @@ def test_calibration_on_relu(open_app):
     legend = [t.text_content() for t in
               pg.locator(".js-plotly-plot").first.locator(".legendtext").all()]
     assert legend == ["count of x", "MinMax", "Moving-average MinMax", "Percentile",
-                      "Minimum MSE", "Entropy (KL)"]
+                      "Minimum MSE", "Entropy (KL)", "Histogram (PyTorch)"]
     body = pg.locator("[data-testid=stMain]").inner_text()
     assert "Weights are fixed" in body and "Least MSE on the curve" in body
     assert pg.locator("[data-testid=stMetric]").count() == 2

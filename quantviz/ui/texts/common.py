@@ -98,6 +98,13 @@ TEXT = {
     "narrow.help": ("Drop the lowest code (int8: {qmin}..{qmax}) so the signed range is "
                     "symmetric.",
                     "去掉最小的码（int8：{qmin}..{qmax}），使有符号范围对称。"),
+    "reduce.label": ("Reduce range (one bit fewer)", "缩减范围（少一位）"),
+    "reduce.help": ("PyTorch's reduce_range: the integer range of one bit fewer, which "
+                    "PyTorch's x86 defaults use for activations.",
+                    "PyTorch 的 reduce_range：整数范围少一位，PyTorch 在 x86 上的默认设置对"
+                    "激活值使用它。"),
+    "reduce.needs_bits": ("Reduce range needs at least 3 bits; at {bits} bits it is off.",
+                          "缩减范围至少需要 3 位；{bits} 位时不生效。"),
     "rounding.label": ("Rounding", "取整方式"),
     "rounding.label.half_even": ("Half to even (PyTorch)", "四舍六入五成双（PyTorch）"),
     "rounding.label.half_away": ("Half away from zero", "四舍五入（远离零）"),
@@ -107,19 +114,23 @@ TEXT = {
     "arith.label.pytorch": ("PyTorch (float32)", "PyTorch（float32）"),
     "arith.label.fbgemm": ("PyTorch x86 kernel (fused)", "PyTorch x86 算子（融合）"),
     "arith.label.textbook": ("Textbook (float64)", "教科书（float64）"),
+    "arith.label.onnxruntime": ("ONNX Runtime (float32, divide)", "ONNX Runtime（float32，除法）"),
     "arith.help": ("PyTorch (fake_quantize) multiplies by the float32 reciprocal 1/scale, rounds, "
                    "then adds Z. PyTorch's x86 quantize_per_tensor adds Z before rounding, in one "
-                   "fused multiply-add. The textbook divides in float64. They disagree only on "
-                   "rare near-ties.",
+                   "fused multiply-add. The textbook divides in float64. ONNX Runtime's "
+                   "QuantizeLinear divides by the scale in float32, rounds, then adds Z. They "
+                   "disagree only on rare near-ties.",
                    "PyTorch（fake_quantize）乘以 float32 的倒数 1/scale，先取整再加 Z。PyTorch 在 "
                    "x86 上的 quantize_per_tensor 在取整前加 Z（一次融合乘加）。教科书用 float64 "
-                   "做除法。三者只在少数接近半步的值上结果不同。"),
+                   "做除法。ONNX Runtime 的 QuantizeLinear 用 float32 除以 scale，先取整再加 Z。"
+                   "它们只在少数接近半步的值上结果不同。"),
     "calib.label": ("Calibration (range)", "校准（范围）"),
     "calib.label.minmax": ("MinMax", "MinMax"),
     "calib.label.moving_average": ("Moving-average MinMax", "滑动平均 MinMax"),
     "calib.label.percentile": ("Percentile", "百分位数"),
     "calib.label.mse": ("Minimum MSE", "最小 MSE"),
     "calib.label.entropy": ("Entropy (KL)", "熵（KL 散度）"),
+    "calib.label.histogram": ("Histogram (PyTorch)", "直方图（PyTorch）"),
     "calib.help": ("How [x_min, x_max] is chosen. Moving average feeds the tensor in {batches} "
                    "batches.",
                    "如何选择 [x_min, x_max]。滑动平均把张量分成 {batches} 批依次输入。"),

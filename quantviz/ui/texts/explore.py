@@ -134,15 +134,18 @@ TEXT = {
                        "即 PyTorch 的 torch.finfo(torch.float32).eps，避免除以零。"),
     "arith.heading": ("Where the arithmetics disagree on this tensor: {total} codes",
                       "各种算术在这个张量上的分歧：{total} 个码"),
-    "arith.intro": ("The same range, three ways to compute the codes. PyTorch's fake_quantize "
+    "arith.intro": ("The same range, each arithmetic computing the codes its own way. "
+                    "PyTorch's fake_quantize "
                     "multiplies by the float32 reciprocal 1/scale, rounds, then adds Z; its x86 "
                     "quantize_per_tensor kernel adds Z before rounding, in one fused "
-                    "multiply-add; the textbook divides in float64. They differ only where "
+                    "multiply-add; the textbook divides in float64; ONNX Runtime's "
+                    "QuantizeLinear divides in float32. They differ only where "
                     "x/scale lies within float32 rounding of a half step: a rare tie that float32 "
                     "decides one way and float64 the other.",
-                    "同一个范围，三种计算整数码的方式。PyTorch 的 fake_quantize 乘以 float32 的倒数 "
+                    "同一个范围，每种算术各自计算整数码。PyTorch 的 fake_quantize 乘以 float32 的倒数 "
                     "1/scale，先取整再加 Z；它在 x86 上的 quantize_per_tensor 算子在取整前加 Z"
-                    "（一次融合乘加）；教科书用 float64 做除法。只有当 x/scale 距离半步不超过 "
+                    "（一次融合乘加）；教科书用 float64 做除法；ONNX Runtime 的 QuantizeLinear "
+                    "用 float32 做除法。只有当 x/scale 距离半步不超过 "
                     "float32 的舍入误差时，结果才会不同：这种罕见的“平局”在 float32 与 float64 "
                     "中的判定可能相反。"),
     "arith.count": ("**{mine}** against **{other}**: {count} of {n} codes differ.",

@@ -1,0 +1,149 @@
+"""Strings of the Toolchains page."""
+
+TEXT = {
+    "toolchains.nav": ("Toolchains", "工具链"),
+    "toolchains.title": ("One tensor, every toolchain's own defaults",
+                         "同一个张量，各工具链各自的默认设置"),
+    "toolchains.intro": ("PyTorch, ONNX Runtime, TensorRT and TFLite each choose the range, the "
+                         "integer range and the zero point their own way. Here the tensor, read "
+                         "as an activation, goes through each one's defaults.",
+                         "PyTorch、ONNX Runtime、TensorRT 与 TFLite 各自用自己的方式选择范围、"
+                         "整数范围和零点。这里把张量当作激活值，依次套用各家的默认设置。"),
+    "toolchains.busy": ("Calibrating {n} values in every toolchain…",
+                        "正在用每个工具链校准 {n} 个数值…"),
+    "toolchains.empty": ("The tensor is empty: there is nothing to calibrate.",
+                         "张量为空：没有可校准的数值。"),
+    "toolchains.table": ("Each toolchain's parameters for this tensor", "各工具链为该张量给出的参数"),
+    "toolchains.table.help": ("The tensor is fed as {batches} consecutive batches, as a "
+                              "calibration loop would feed it. SQNR and codes use each "
+                              "toolchain's own quantize arithmetic.",
+                              "张量按 {batches} 个连续批次送入，就像校准循环那样。SQNR 与整数码"
+                              "都按各工具链自己的量化算术计算。"),
+    "toolchains.col.toolchain": ("toolchain", "工具链"),
+    "toolchains.col.codes": ("codes used", "用到的码"),
+    "toolchains.col.clipped": ("clipped (%)", "被截断（%）"),
+    "toolchains.refused": ("refused: {reason}", "拒绝：{reason}"),
+    "toolchains.name.pytorch_x86_ptq": ("PyTorch x86 PTQ", "PyTorch x86 训练后量化"),
+    "toolchains.name.pytorch_x86_qat": ("PyTorch x86 QAT", "PyTorch x86 量化感知训练"),
+    "toolchains.name.pytorch_explicit": ("PyTorch, explicit 0..255", "PyTorch，显式 0..255"),
+    "toolchains.name.onnxruntime_static": ("ONNX Runtime static", "ONNX Runtime 静态量化"),
+    "toolchains.name.tensorrt": ("TensorRT (ModelOpt)", "TensorRT（ModelOpt）"),
+    "toolchains.name.tflite": ("TFLite int8", "TFLite int8"),
+    "toolchains.a": ("Compare", "比较"),
+    "toolchains.b": ("with", "与"),
+    "toolchains.compare": ("Where two toolchains disagree on this tensor",
+                           "两个工具链在这个张量上的分歧"),
+    "toolchains.compare.refused": ("One of the two refuses this tensor; pick another.",
+                                   "其中一个工具链拒绝了这个张量；请另选一个。"),
+    "toolchains.compare.none": ("{a} and {b} reconstruct all {n} values identically.",
+                                "{a} 与 {b} 对全部 {n} 个数值的重建结果完全相同。"),
+    "toolchains.compare.count": ("{a} and {b} reconstruct {count} of {n} values differently "
+                                 "(x_hat = (q - Z) * scale differs):",
+                                 "{a} 与 {b} 对 {n} 个数值中的 {count} 个重建结果不同"
+                                 "（x_hat = (q - Z) * scale 不同）："),
+    "toolchains.reason.clipped": ("{count} saturate under one and not under the other: their "
+                                  "ranges end in different places.",
+                                  "{count} 个在一方饱和而在另一方不饱和：两者的范围终点不同。"),
+    "toolchains.reason.grid": ("{count} fall on different grids: scale {sa} with Z = {za} "
+                               "against scale {sb} with Z = {zb}.",
+                               "{count} 个落在不同的网格上：scale {sa}、Z = {za} 对比 "
+                               "scale {sb}、Z = {zb}。"),
+    "toolchains.reason.rounding": ("{count} on the same grid, where the two arithmetics round a "
+                                   "value that lies within float32 rounding of a half step "
+                                   "apart (division against multiplying by 1/scale, or half to "
+                                   "even against half away from zero).",
+                                   "{count} 个在同一网格上，但两种算术把距离半步不超过 float32 "
+                                   "舍入误差的值取整到了不同方向（除法对比乘以 1/scale，或"
+                                   "四舍六入五成双对比远离零取整）。"),
+    "toolchains.compare.examples": ("Some of them, near-ties first:", "部分例子（平局优先）："),
+    "toolchains.compare.grid_note": ("With different scales the two grids have different levels, "
+                                     "so almost every value lands on a different x_hat; the "
+                                     "codes themselves also differ by the zero points.",
+                                     "scale 不同时两个网格的级别不同，几乎每个数值的 x_hat 都不"
+                                     "同；整数码本身还会因零点不同而相差。"),
+    "toolchains.quirks": ("PyTorch's unsigned symmetric corner cases", "PyTorch 无符号对称量化的特例"),
+    "toolchains.quirks.intro": (
+        "The same observer arguments, four outcomes. Without quant_min/quant_max PyTorch puts "
+        "the quint8 symmetric zero point at {zp}; with them, at the rounded-down midpoint. "
+        "HistogramObserver accepts reduce_range here and keeps {zp} while its range shrinks, "
+        "so the zero point lies outside the range; MinMaxObserver refuses the same arguments.",
+        "同样的观察器参数，四种结果。不给 quant_min/quant_max 时，PyTorch 把 quint8 对称量化的零点"
+        "放在 {zp}；给出时，放在向下取整的中点。HistogramObserver 在这里接受 reduce_range，范围缩小"
+        "而零点仍为 {zp}，于是零点落在范围之外；MinMaxObserver 则拒绝同样的参数。"),
+    "toolchains.quirks.note": (
+        "With the zero point outside the range, every value from 0 up saturates (0.0 itself "
+        "comes back as -scale), and "
+        "torch.fake_quantize_per_tensor_affine refuses these parameters (\"zero_point must be "
+        "between quant_min and quant_max\"). Checked by running torch 2.13.",
+        "零点在范围之外时，所有大于等于 0 的值都会饱和（0.0 本身被还原为 -scale），而 torch.fake_quantize_per_tensor_affine "
+        "拒绝这组参数（“zero_point must be between quant_min and quant_max”）。已用 torch 2.13 "
+        "运行核对。"),
+    "toolchains.col.call": ("PyTorch call", "PyTorch 调用"),
+    "toolchains.col.note": ("note", "说明"),
+    "toolchains.quirk.default_range": ("MinMaxObserver(quint8, per_tensor_symmetric)",
+                                       "MinMaxObserver(quint8, per_tensor_symmetric)"),
+    "toolchains.quirk.explicit_range": ("… with quant_min=0, quant_max=255",
+                                        "… 并给出 quant_min=0, quant_max=255"),
+    "toolchains.quirk.histogram_reduce": ("HistogramObserver(quint8, per_tensor_symmetric, "
+                                          "reduce_range=True)",
+                                          "HistogramObserver(quint8, per_tensor_symmetric, "
+                                          "reduce_range=True)"),
+    "toolchains.quirk.minmax_reduce": ("MinMaxObserver(quint8, per_tensor_symmetric, "
+                                       "reduce_range=True)",
+                                       "MinMaxObserver(quint8, per_tensor_symmetric, "
+                                       "reduce_range=True)"),
+    "toolchains.code": ("Copy as code", "复制为代码"),
+    "toolchains.code.intro": ("Each snippet reads the tensor from x.npy (download it here), "
+                              "feeds it in {batches} batches and prints scale, zero point, qmin "
+                              "and qmax as that toolchain computes them.",
+                              "每段代码从 x.npy 读取张量（可在此下载），分 {batches} 批送入，"
+                              "并打印该工具链算出的 scale、零点、qmin 与 qmax。"),
+    "toolchains.code.download": ("Download the tensor (x.npy)", "下载张量（x.npy）"),
+    "toolchains.code.formula": ("The toolchain itself is not installed here: the snippet "
+                                "writes out its documented formula in NumPy.",
+                                "此处未安装该工具链：代码用 NumPy 写出其文档中的公式。"),
+    "toolchains.source": ("Checked against: {source}", "核对来源：{source}"),
+    "toolchains.about.pytorch_x86_ptq": (
+        "PyTorch's default for post-training quantization on x86 CPUs "
+        "(get_default_qconfig(\"x86\")): a HistogramObserver on quint8 with reduce_range, so "
+        "one bit fewer codes, searching its histogram for the range with the least estimated "
+        "L2 error. Weights get a per-channel symmetric qint8 MinMax observer.",
+        "PyTorch 在 x86 CPU 上训练后量化的默认设置（get_default_qconfig(\"x86\")）：quint8 上的 "
+        "HistogramObserver，开启 reduce_range（少一位的码），在直方图中搜索估计 L2 误差最小的范围。"
+        "权重使用逐通道对称 qint8 的 MinMax 观察器。"),
+    "toolchains.about.pytorch_x86_qat": (
+        "PyTorch's default for quantization-aware training on x86 (get_default_qat_qconfig"
+        "(\"x86\")): a fused fake-quantizer with a moving-average MinMax observer on the "
+        "reduced quint8 range. Its scale and zero point come from PyTorch's C++ rule, which "
+        "computes the scale in float64 and picks the zero point from the end with the "
+        "smaller error; the Python observers compute in float32.",
+        "PyTorch 在 x86 上量化感知训练的默认设置（get_default_qat_qconfig(\"x86\")）：融合的"
+        "伪量化模块，带滑动平均 MinMax 观察器，使用缩减的 quint8 范围。它的 scale 与零点来自 "
+        "PyTorch 的 C++ 规则：scale 用 float64 计算，零点取误差较小的一端；Python 观察器则用 "
+        "float32 计算。"),
+    "toolchains.about.pytorch_explicit": (
+        "A MinMaxObserver with quant_min and quant_max given explicitly, as this app's other "
+        "pages compute by default.",
+        "显式给出 quant_min 与 quant_max 的 MinMaxObserver，与本应用其他页面的默认计算相同。"),
+    "toolchains.about.onnxruntime_static": (
+        "ONNX Runtime's quantize_static defaults: int8 activations, asymmetric, MinMax "
+        "calibration; compute_scale_zp computes the scale in float64 and stores it as "
+        "float32. Its QuantizeLinear divides by the scale in float32, rounds half to even, "
+        "then adds the zero point.",
+        "ONNX Runtime 的 quantize_static 默认设置：int8 激活值、非对称、MinMax 校准；"
+        "compute_scale_zp 用 float64 计算 scale 并以 float32 存储。其 QuantizeLinear 用 "
+        "float32 除以 scale，四舍六入五成双，然后加零点。"),
+    "toolchains.about.tensorrt": (
+        "TensorRT's int8 as NVIDIA's ModelOpt calibrates it with max calibration: symmetric, "
+        "scale = amax / {qmax}, the narrow range {qmin}..{qmax}, zero point 0. ModelOpt multiplies by "
+        "{qmax} / amax; the codes here multiply by the float32 1 / scale.",
+        "NVIDIA ModelOpt 以 max 校准为 TensorRT int8 给出的参数：对称，scale = amax / {qmax}，"
+        "窄范围 {qmin}..{qmax}，零点为 0。ModelOpt 乘以 {qmax} / amax；这里的整数码乘以 float32 的 "
+        "1 / scale。"),
+    "toolchains.about.tflite": (
+        "TFLite's int8 scheme: activations asymmetric on {qmin}..{qmax} (scale and zero point in "
+        "float32, the zero point rounded half away from zero), weights symmetric per channel "
+        "on {w_qmin}..{w_qmax}.",
+        "TFLite 的 int8 方案：激活值在 {qmin}..{qmax} 上非对称（scale 与零点用 float32 计算，零点"
+        "远离零取整），权重逐通道对称，范围 {w_qmin}..{w_qmax}。"),
+}

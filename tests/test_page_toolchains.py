@@ -1,0 +1,109 @@
+"""The Toolchains page under Streamlit's AppTest: every distribution, an upload, the comparison
+controls, the snippets, both languages. Expected numbers come from the core."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from quantviz import toolchain_views
+from quantviz.distributions import DISTRIBUTIONS, sample
+from quantviz.toolchains import TOOLCHAINS
+from quantviz.ui import controls
+from quantviz.ui.i18n import TABLE
+from tests.helpers import en, markdown, npy, ok, upload
+
+N = 1000
+NAMES = [TABLE[f"toolchains.name.{k}"][0] for k in TOOLCHAINS]
+
+
+@pytest.fixture
+def page(run_page):
+    return lambda **query: run_page("toolchains", query)
+
+
+def shown(at) -> list[dict]:
+    return at.dataframe[0].value.to_dict("records")
+
+
+def check_table(at, x: np.ndarray) -> None:
+    want = toolchain_views.toolchain_rows(x, controls.BATCHES)
+    got = shown(at)
+    assert [r["toolchain"] for r in got] == NAMES
+    for row, w in zip(got, want, strict=True):
+        assert row["scale"] == f"{w.qp.scale:.6g}"
+        assert int(row["zero_point"]) == w.qp.zero_point
+        assert row["qmin..qmax"] == f"{w.qp.qmin}..{w.qp.qmax}"
+        assert float(row["SQNR (dB)"]) == pytest.approx(w.sqnr_db, abs=0.006)
+        assert row["codes used"] == f"{w.codes_used} / {w.levels}"
+
+
+@pytest.mark.parametrize("dist", list(DISTRIBUTIONS))
+def test_every_distribution(page, dist):
+    at = page(dist=dist, n=N)
+    x = np.asarray(sample(dist, N, 0), dtype=np.float32)
+    check_table(at, x)
+    assert len(at.code) == len(TOOLCHAINS)
+
+
+def test_an_uploaded_tensor(page):
+    at = page(src="upload")
+    x = np.concatenate([np.linspace(-1, 3, 500), [40.0]]).astype(np.float32)
+    upload(at, "a.npy", npy(x))
+    ok(at)
+    check_table(at, x)
+    assert "Tensor: a from a.npy, 501 values." in [c.value for c in at.caption]
+
+
+def test_a_bad_upload_gives_a_sentence_and_keeps_a_tensor(page):
+    at = page(src="upload")
+    upload(at, "bad.npy", b"not a numpy file")
+    assert at.error and not at.exception
+
+
+def test_the_comparison_counts_the_differences(page):
+    at = page(n=N, **{"tc.a": "pytorch_explicit", "tc.b": "onnxruntime_static"})
+    x = np.asarray(sample("normal", N, 0), dtype=np.float32)
+    rows = {r.key: r for r in toolchain_views.toolchain_rows(x, controls.BATCHES)}
+    d = toolchain_views.disagreement(x, rows["pytorch_explicit"].qp,
+                                     rows["onnxruntime_static"].qp)
+    a, b = NAMES[2], NAMES[3]
+    text = markdown(at)
+    if d.count:
+        assert en("toolchains.compare.count", a=a, b=b, count=f"{d.count:,}", n=f"{N:,}") in text
+    else:
+        assert en("toolchains.compare.none", a=a, b=b, n=f"{N:,}") in text
+    at = page(n=N, **{"tc.a": "pytorch_x86_ptq", "tc.b": "tensorrt"})
+    d = toolchain_views.disagreement(x, rows["pytorch_x86_ptq"].qp, rows["tensorrt"].qp)
+    assert d.counts["grid"] > 0
+    assert en("toolchains.compare.count", a=NAMES[0], b=NAMES[4], count=f"{d.count:,}",
+              n=f"{N:,}") in markdown(at)
+
+
+def test_snippets_are_the_registry_s_and_compile(page):
+    at = page(n=N)
+    codes = [c.value for c in at.code]
+    assert codes == [tc.snippet.format(batches=controls.BATCHES).strip()
+                     for tc in TOOLCHAINS.values()]
+    for code in codes:
+        compile(code, "snippet", "exec")
+
+
+def test_chinese(page):
+    at = page(n=N, lang="zh")
+    assert at.title[0].value == TABLE["toolchains.title"][1]
+    assert [r["工具链"] for r in shown(at)] == [TABLE[f"toolchains.name.{k}"][1]
+                                              for k in TOOLCHAINS]
+
+
+def test_pytorch_quirks_are_shown(page):
+    at = page(n=N, dist="relu")
+    x = np.asarray(sample("relu", N, 0), dtype=np.float32)
+    want = toolchain_views.pytorch_quirks(x, controls.BATCHES)
+    got = at.dataframe[2].value.to_dict("records")
+    assert [r["PyTorch call"] for r in got] == [
+        TABLE[f"toolchains.quirk.{q.key}"][0] for q in want]
+    assert [r["zero_point"] for r in got[:3]] == ["128", "127", "128"]
+    assert got[2]["qmin..qmax"] == "0..127"
+    assert got[3]["scale"] == "—" and got[3]["note"].startswith("refused: PyTorch's MinMax")
+    assert en("toolchains.quirks.intro", zp=128) in markdown(at)
