@@ -287,8 +287,10 @@ def _scales_shape(shape: tuple, n_blocks: int) -> tuple:
 
 
 def _block_amax(xb: np.ndarray) -> np.ndarray:
-    """``max |x|`` per block without a full-size ``|x|`` temporary."""
-    return np.maximum(xb.max(axis=-1), -xb.min(axis=-1))
+    """``max |x|`` per block without a full-size ``|x|`` temporary (+0.0 for a zero block)."""
+    amax = np.maximum(xb.max(axis=-1), -xb.min(axis=-1))
+    amax += F32(0.0)  # -0.0 (from -min of a zero block) becomes +0.0, as torch's abs().max()
+    return amax
 
 
 def _amax(x: np.ndarray) -> np.float32:
@@ -396,7 +398,8 @@ def round_scale(scale: np.ndarray, scale_format: str) -> np.ndarray:
     scale = np.asarray(scale, dtype=F32)
     _, lo, hi = SCALE_FORMATS[scale_format]
     if scale_format == "fp16":
-        stored = scale.astype(np.float16).astype(F32)
+        with np.errstate(over="ignore"):  # above 65504 becomes inf, clipped below
+            stored = scale.astype(np.float16).astype(F32)
     elif scale_format == "bf16":
         stored = scale.astype(ml_dtypes.bfloat16).astype(F32)
     else:
