@@ -15,5 +15,6 @@ st.navigation([
             url_path="calibration"),
     st.Page("pages/per_channel.py", title=nav_title("per_channel"), icon="🧱",
             url_path="per_channel"),
+    st.Page("pages/formats.py", title=nav_title("formats"), icon="🧮", url_path="formats"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

@@ -58,6 +58,8 @@ import numpy as np
 from quantviz.quantize import QParams, QuantConfig, compute_qparams, dequantize, quantize
 
 F32 = np.float32
+#: The reference versions the goldens (tests/data/golden_formats.npz) were made with.
+REFERENCES = {"torch": "2.13.0", "torchao": "0.18.0", "bitsandbytes": "0.50.2"}
 Kind = Literal["float", "mx", "nvfp4", "nf4", "int"]
 
 
