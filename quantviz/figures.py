@@ -919,16 +919,18 @@ def formats_histogram(
 
     ``grids`` are ``(name, values)``: the values a format represents (sorted), one row of
     vertical ticks per format in its own colour, so that even and uneven spacings sit side by
-    side. Grids are cut to the histogram's range and thinned to every k-th above
+    side. Grids are cut to the histogram's range (give or take a millionth of it, as float32
+    rounding may put a grid's end just past the data's) and thinned to every k-th above
     ``MAX_FORMAT_GRID`` (the legend says so).
     """
     labels = dict(labels or {})
     traces = [_bars(hist, labels.get("counts", "count of x"), GREY, 0.6)]
     ymax = float(np.max(hist.counts)) if len(hist.counts) else 1.0
     lo, hi = float(hist.edges[0]), float(hist.edges[-1])
+    slack = 1e-6 * max(hi - lo, abs(lo), abs(hi))  # a grid's ends may round past the data's
     for i, (name, values) in enumerate(grids):
         values = np.asarray(values, dtype=np.float64)
-        inside = values[(values >= lo) & (values <= hi)]
+        inside = values[(values >= lo - slack) & (values <= hi + slack)]
         shown, k = _thin(inside, MAX_FORMAT_GRID)
         y = ymax * (1.08 + 0.1 * i)
         label = labels.get("grid", "{name}: {count} values in range").format(

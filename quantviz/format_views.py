@@ -20,6 +20,7 @@ from quantviz.formats import (
     ELEMENTS,
     FORMATS,
     NF4_LEVELS,
+    as_float32,
     bits_per_value,
     code_values,
     encode_format,
@@ -107,10 +108,8 @@ class FormatsView:
 
 
 def _flat_finite(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    if x.size == 0:
-        raise ValueError("x is empty: there is nothing to quantize")
-    return x
+    """``x`` as checked float32 (:func:`quantviz.formats.as_float32`)."""
+    return as_float32(x)
 
 
 def format_result(x: np.ndarray, fmt: str, x_hat: np.ndarray | None = None) -> FormatResult:
@@ -179,12 +178,18 @@ def grid(x_min: float, x_max: float, fmt: str) -> np.ndarray:
     return np.unique((v - F32(bs.zero_point)) * F32(bs.multiplier) + F32(0.0))
 
 
-def staircase_points(x_min: float, x_max: float, points: int = STAIRCASE_POINTS) -> np.ndarray:
-    """``points`` values evenly over ``[x_min, x_max]`` (not beyond: a point past the data
-    would change a per-tensor format's scale); a constant tensor gets ``+-max(|x|, 1)``."""
+def view_range(x_min: float, x_max: float) -> tuple[float, float]:
+    """The range the grid and the staircase show: the data's ``[x_min, x_max]`` (not beyond:
+    a point past the data would change a per-tensor format's scale); a constant tensor gets
+    ``x -+ max(|x|, 1)`` so the axis is never empty."""
     lo, hi = float(x_min), float(x_max)
     if not hi > lo:
         lo, hi = lo - max(abs(lo), 1.0), hi + max(abs(hi), 1.0)
+    return lo, hi
+
+
+def staircase_points(lo: float, hi: float, points: int = STAIRCASE_POINTS) -> np.ndarray:
+    """``points`` values evenly over ``[lo, hi]`` (a :func:`view_range`)."""
     return np.linspace(lo, hi, points, dtype=F32)
 
 
@@ -266,15 +271,16 @@ def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
     x = _flat_finite(x)
     x32 = np.asarray(x, dtype=F32)
     data_min, data_max = float(x32.min()), float(x32.max())
-    points = staircase_points(data_min, data_max)
+    lo, hi = view_range(data_min, data_max)
+    points = staircase_points(lo, hi)
     edges = abs_edges(x32)
     views = []
     for fmt in fmts:
         x_hat = fake_quantize_format(x32, fmt)
         views.append(FormatView(
             result=format_result(x32, fmt, x_hat),
-            grid=grid(data_min, data_max, fmt),
-            step_x_hat=staircase(data_min, data_max, fmt, points),
+            grid=grid(lo, hi, fmt),
+            step_x_hat=staircase(lo, hi, fmt, points),
             errors=error_profile(x32, x_hat, edges) if edges is not None else None,
         ))
         del x_hat

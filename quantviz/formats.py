@@ -249,17 +249,27 @@ def _block_of(f: Format, block_size: int | None) -> int | None:
     return int(block_size)
 
 
-def _as_float32(x: object) -> np.ndarray:
+def as_float32(x: object) -> np.ndarray:
+    """``x`` as a float32 array (no copy if it is one), checked: real, non-empty, finite.
+
+    ``ValueError`` for another dtype, no values, NaN or infinity (with the count), or finite
+    float64 values beyond float32's largest (they would become infinities).
+    """
     x = np.asarray(x)
     if x.dtype.kind not in "fiub":
         raise ValueError(f"x must hold real numbers, got dtype {x.dtype}")
     if x.size == 0:
         raise ValueError(f"x is empty (shape {x.shape}): a format needs at least one value")
-    x = x.astype(F32, copy=False)
-    if not np.isfinite(x).all():
-        bad = int(x.size - np.count_nonzero(np.isfinite(x)))
+    with np.errstate(over="ignore"):
+        x32 = x.astype(F32, copy=False)
+    if not np.isfinite(x32).all():
+        bad = int(x32.size - np.count_nonzero(np.isfinite(x32)))
+        if x.dtype != F32 and np.isfinite(x).all():
+            raise ValueError(f"x holds {bad} values beyond float32's largest "
+                             f"{float(np.finfo(F32).max):.4g} (largest |x| = "
+                             f"{float(np.abs(x).max()):.4g}): formats work in float32")
         raise ValueError(f"x holds {bad} NaN or infinite values: formats need finite input")
-    return x
+    return x32
 
 
 def _blocked(x: np.ndarray, block: int) -> np.ndarray:
@@ -451,7 +461,7 @@ def encode_format(x: object, fmt: str, *, block_size: int | None = None) -> Enco
     """
     f = _format(fmt)
     block = _block_of(f, block_size)
-    x = _as_float32(x)
+    x = as_float32(x)
     if f.kind == "float":
         return _encode_float(x, f)[0]
     if f.kind == "mx":
@@ -472,7 +482,7 @@ def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None) 
     """
     f = _format(fmt)
     block = _block_of(f, block_size)
-    x = _as_float32(x)
+    x = as_float32(x)
     if f.kind == "float":
         enc, e = _encode_float(x, f)
         out = e.astype(F32)

@@ -277,6 +277,7 @@ def test_short_last_block_has_its_own_scale():
     dict(x=[1.0, np.inf, -np.inf], fmt="fp8_e4m3", match="2 NaN or infinite"),
     dict(x=np.zeros(0), fmt="nf4", match="empty"),
     dict(x=[1.0], fmt="fp9", match="fp9"),
+    dict(x=np.array([1.0, 1e300]), fmt="nf4", match="1 values beyond float32's largest"),
     dict(x=["a"], fmt="nf4", match="real numbers"),
     dict(x=[1.0], fmt="fp8_e4m3", block_size=32, match="one scale per tensor"),
     dict(x=[1.0], fmt="mxfp4", block_size=0, match="block_size"),
