@@ -1056,6 +1056,8 @@ def format_frontier(
 
     ``points`` are ``(name, bits_per_value, sqnr_db)``; the formats in ``front`` (the Pareto
     front, sorted by bits) are joined by a step line; those in ``selected`` are drawn filled.
+    Names are written beside the front's and the selected markers; the others (often a dozen
+    within one bit) give theirs on hover.
     """
     labels = dict(labels or {})
     finite = [p for p in points if np.isfinite(p[2])]
@@ -1067,6 +1069,7 @@ def format_frontier(
                                mode="lines", line={"shape": "hv", "color": theme.color(3),
                                                    "width": 2, "dash": "dot"},
                                name=labels.get("front", "Pareto front")))
+    named = set(front) | set(selected)
     for group, name, symbol, color in (
         ([p for p in finite if p[0] not in selected], labels.get("others", "other formats"),
          "circle-open", GREY),
@@ -1076,8 +1079,9 @@ def format_frontier(
         if group:
             traces.append(_scatter(
                 x=[p[1] for p in group], y=[p[2] for p in group], text=[p[0] for p in group],
+                texttemplate=[p[0] if p[0] in named else "" for p in group],
                 mode="markers+text", name=name,
-                textposition=["top center" if i % 2 else "bottom center"
+                textposition=["top left" if i % 2 else "bottom right"
                               for i in range(len(group))],
                 hovertemplate="%{text}<br>%{x:.4g} bits per value<br>%{y:.2f} dB<extra></extra>",
                 marker={"size": 12, "symbol": symbol, "color": color, "line": {"width": 2}}))

@@ -67,6 +67,9 @@ def test_format_frontier_marks_the_front_and_the_chosen():
     front, others, chosen = fig.data
     assert list(front.x) == [4.0, 4.5, 8.0] and front.line.shape == "hv"
     assert list(others.text) == ["a", "b", "e"] and list(chosen.text) == ["c"]
+    assert list(others.texttemplate) == ["a", "b", "e"]  # the front is named beside its marks
+    fig = figures.format_frontier(points, front=["a"], selected=["c"])
+    assert list(fig.data[1].texttemplate) == ["a", "", ""]  # the rest on hover only
     assert chosen.marker.symbol == "circle" and others.marker.symbol == "circle-open"
 
 

@@ -153,7 +153,8 @@ def _facts(fmt: str, counts: format_views.CodeCounts) -> str:
     nan = ", ".join(f"0x{c:02X}" for c in counts.nan_codes) or t("formats.no")
     inf = ", ".join(f"0x{c:02X}" for c in counts.inf_codes) or t("formats.no")
     negzero = f"0x{counts.negative_zero:02X}" if counts.negative_zero is not None else "-"
-    return t("formats.codes.facts", name=f.label, bits=f.bits, max=f"{f.max_value:g}",
+    return t("formats.codes.facts", name=f.label, bits=f.bits, total=len(counts.counts),
+             max=f"{f.max_value:g}",
              normal=f"{f.min_normal:g}", sub=f"{f.min_subnormal:g}", inf=inf, nan=nan,
              negzero=negzero)
 
@@ -165,8 +166,7 @@ def codes_and_bits(tensor: Tensor, view: format_views.FormatsView, theme: figure
     name = _label(fmt)
     left, right = st.columns(2)
     with left:
-        title = t("formats.fig.codes", name=name, used=counts.used, existing=counts.existing,
-                  total=len(counts.counts))
+        title = t("formats.fig.codes", name=name, used=counts.used, existing=counts.existing)
         _figure("codes", (tensor.key, fmt), theme, {
             "title": title, "x": t("formats.fig.codes_x"), "counts": t("formats.fig.per_code"),
             "nan": t("formats.fig.nan"), "inf": t("formats.fig.inf"),
@@ -224,22 +224,19 @@ def frontier(tensor: Tensor, view: format_views.FormatsView, theme: figures.Them
         results = formats_cache.frontier(tensor.key, tensor.x)
     front = format_views.pareto_front(results)
     chosen = [f.result.fmt for f in view.formats]
-    left, right = st.columns(2)
-    with left:
-        rows = [f"| {_label(r.fmt)} | {FORMATS[r.fmt].bits} | {_scale_words(r.fmt)} | "
-                f"{FORMATS[r.fmt].block or t('formats.bpv.tensor')} | {r.bits_per_value:.4f} | "
-                f"{r.sqnr_db:.2f} dB |" for r in results]
-        st.markdown("\n".join([t("formats.bpv.table"), "|---|---|---|---|---|---|", *rows]))
-    with right:
-        points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
-        _figure("frontier", (tensor.key,), theme, {
-            "title": t("formats.fig.frontier"), "x": t("formats.fig.frontier_x"),
-            "front": t("formats.fig.front"), "others": t("formats.fig.others"),
-            "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
-            lambda labels: figures.format_frontier(
-                points, front=[_label(f) for f in front], selected=[_label(f) for f in chosen],
-                theme=theme, labels=labels))
+    points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
+    _figure("frontier", (tensor.key, tuple(chosen)), theme, {
+        "title": t("formats.fig.frontier"), "x": t("formats.fig.frontier_x"),
+        "front": t("formats.fig.front"), "others": t("formats.fig.others"),
+        "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
+        lambda labels: figures.format_frontier(
+            points, front=[_label(f) for f in front], selected=[_label(f) for f in chosen],
+            theme=theme, labels=labels))
     st.markdown(t("formats.bpv.front", front=", ".join(_label(f) for f in front)))
+    rows = [f"| {_label(r.fmt)} | {FORMATS[r.fmt].bits} | {_scale_words(r.fmt)} | "
+            f"{FORMATS[r.fmt].block or t('formats.bpv.tensor')} | {r.bits_per_value:.4f} | "
+            f"{r.sqnr_db:.2f} dB |" for r in results]
+    st.markdown("\n".join([t("formats.bpv.table"), "|---|---|---|---|---|---|", *rows]))
     if sample_n < tensor.x.size:
         st.caption(t("formats.bpv.sample", n=f"{sample_n:,}", total=f"{tensor.x.size:,}",
                      k=len(FORMATS)))

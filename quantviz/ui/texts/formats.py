@@ -43,8 +43,7 @@ TEXT = {
                                  "scales counted.",
                                  "MSE {mse}，最大误差 {max_err}，计入缩放因子后每个数值 {bpv} 位。"),
     "formats.metric.bpv": ("bits per value", "每值位数"),
-    "formats.fig.values": ("Values x and each format's grid (block holding the extremes)",
-                           "数值 x 与各格式的网格（含极值的那一块）"),
+    "formats.fig.values": ("Values x and each format's grid", "数值 x 与各格式的网格"),
     "formats.fig.counts": ("count of x", "x 的计数"),
     "formats.fig.count": ("count", "计数"),
     "formats.fig.grid": ("{name}: {count} values in range", "{name}：范围内 {count} 个取值"),
@@ -56,8 +55,8 @@ TEXT = {
     "formats.fig.rel": ("RMS of (x_hat - x) / |x| against |x|",
                         "(x_hat - x) / |x| 的均方根与 |x|"),
     "formats.fig.rel_y": ("RMS relative error", "均方根相对误差"),
-    "formats.fig.codes": ("{name}: {used} of {existing} number codes used ({total} codes in all)",
-                          "{name}：{existing} 个数值码中用了 {used} 个（共 {total} 个码）"),
+    "formats.fig.codes": ("{name}: {used} of {existing} number codes used",
+                          "{name}：{existing} 个数值码中用了 {used} 个"),
     "formats.fig.codes_x": ("code (bit pattern)", "码（位模式）"),
     "formats.fig.per_code": ("elements per code", "每个码的元素数"),
     "formats.fig.nan": ("NaN codes", "NaN 码"),
@@ -117,10 +116,10 @@ TEXT = {
                                 "每组 {scale} 缩放因子 + int{bits} 零点"),
     "formats.codes.heading": ("Codes and bits", "码与位"),
     "formats.detail": ("Format to look into", "查看的格式"),
-    "formats.codes.facts": ("{name}: {bits} bits per element, largest value {max}, smallest "
+    "formats.codes.facts": ("{name}: {bits} bits per element ({total} codes), largest value {max}, smallest "
                             "normal {normal}, smallest subnormal {sub}; infinity: {inf}; NaN "
                             "codes: {nan}; negative zero: code {negzero}.",
-                            "{name}：每个元素 {bits} 位，最大值 {max}，最小正规数 {normal}，"
+                            "{name}：每个元素 {bits} 位（{total} 个码），最大值 {max}，最小正规数 {normal}，"
                             "最小次正规数 {sub}；无穷大：{inf}；NaN 码：{nan}；负零：码 "
                             "{negzero}。"),
     "formats.codes.facts_plain": ("{name}: {bits} bits per element, {existing} codes, no "
