@@ -378,22 +378,57 @@ def _encode_nvfp4(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.nda
     return Encoded(f.name, codes, scales, tensor_scale=float(g), block_size=block), elems
 
 
-def _encode_nf4(x: np.ndarray, f: Format, block: int) -> np.ndarray:
+#: Elements per chunk of the NF4 search: searchsorted returns int64 indices (8 bytes per
+#: element), so a whole 10-million-value tensor at once would need twice its own size.
+NF4_CHUNK = 1 << 18
+
+
+def _nf4_codes(xb: np.ndarray, absmax: np.ndarray, tail: int) -> np.ndarray:
+    """Level index per element of the blocked ``xb``, chunk by chunk (uint8, ``xb``'s shape).
+
+    ``clip(x * (1 / max(absmax, 1e-38)), -1, 1)`` searched among the midpoints; a short last
+    block (``tail`` values) divides by its absmax instead, as bitsandbytes does.
+    """
+    rows, n_blocks, block = xb.shape
+    flat = xb.reshape(-1, block)
+    recip = (F32(1.0) / np.maximum(absmax, NF4_ABSMAX_FLOOR)).astype(F32).reshape(-1, 1)
+    q = np.empty(flat.shape, dtype=np.uint8)
+    step = max(1, NF4_CHUNK // block)
+    for start in range(0, flat.shape[0], step):
+        t = np.multiply(flat[start:start + step], recip[start:start + step], dtype=F32)
+        np.clip(t, F32(-1.0), F32(1.0), out=t)
+        q[start:start + step] = np.searchsorted(NF4_MIDPOINTS, t, side="left")
+    q = q.reshape(xb.shape)
+    if tail:
+        t = np.divide(xb[:, -1, :tail], np.maximum(absmax[:, -1:], NF4_ABSMAX_FLOOR), dtype=F32)
+        np.clip(t, F32(-1.0), F32(1.0), out=t)
+        q[:, -1, :tail] = np.searchsorted(NF4_MIDPOINTS, t, side="left")
+    return q
+
+
+def _encode_nf4(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.ndarray, np.ndarray]:
     xb = _blocked(x, block)
     absmax = _block_amax(xb)
-    recip = (F32(1.0) / np.maximum(absmax, NF4_ABSMAX_FLOOR)).astype(F32)
-    t = np.multiply(xb, recip[..., None], dtype=F32)
     last = x.shape[-1] if x.ndim else 1
-    tail = last % block
-    if tail:  # bitsandbytes divides the tail block by its absmax
-        t[:, -1, :tail] = np.divide(xb[:, -1, :tail],
-                                    np.maximum(absmax[:, -1:], NF4_ABSMAX_FLOOR), dtype=F32)
-    np.clip(t, F32(-1.0), F32(1.0), out=t)
-    q = np.searchsorted(NF4_MIDPOINTS, t.reshape(-1), side="left").astype(np.uint8)
-    del t
-    codes = _unblocked(q.reshape(xb.shape), x.shape)
+    q = _nf4_codes(xb, absmax, last % block)
+    codes = _unblocked(q, x.shape)
     scales = absmax.reshape(_scales_shape(x.shape, xb.shape[1]))
-    return Encoded(f.name, codes, scales, block_size=block)
+    return Encoded(f.name, codes, scales, block_size=block), q, absmax
+
+
+def _nf4_values(q: np.ndarray, absmax: np.ndarray) -> np.ndarray:
+    """``level[q] * absmax`` for blocked codes, chunk by chunk (``np.take`` turns uint8
+    indices into int64 ones: eight bytes per element at once otherwise)."""
+    block = q.shape[-1]
+    flat_q = q.reshape(-1, block)
+    out = np.empty(flat_q.shape, dtype=F32)
+    scale = absmax.reshape(-1, 1)
+    step = max(1, NF4_CHUNK // block)
+    for start in range(0, flat_q.shape[0], step):
+        part = out[start:start + step]
+        np.take(NF4_LEVELS, flat_q[start:start + step], out=part)
+        part *= scale[start:start + step]
+    return out.reshape(q.shape)
 
 
 def round_scale(scale: np.ndarray, scale_format: str) -> np.ndarray:
@@ -469,7 +504,7 @@ def encode_format(x: object, fmt: str, *, block_size: int | None = None) -> Enco
     if f.kind == "nvfp4":
         return _encode_nvfp4(x, f, block)[0]
     if f.kind == "nf4":
-        return _encode_nf4(x, f, block)
+        return _encode_nf4(x, f, block)[0]
     return _encode_int(x, f, block)[0]
 
 
@@ -499,11 +534,8 @@ def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None) 
         out *= (F32(enc.tensor_scale) * enc.scales.reshape(out.shape[0], -1))[..., None]
         return _unblocked(out, x.shape)
     if f.kind == "nf4":
-        enc = _encode_nf4(x, f, block)
-        xb_shape = _blocked_shape(x.shape, block)
-        out = NF4_LEVELS[_blocked_codes(enc.codes, block, xb_shape)]
-        out *= enc.scales.reshape(xb_shape[0], -1)[..., None]
-        return _unblocked(out, x.shape)
+        _, q, absmax = _encode_nf4(x, f, block)
+        return _unblocked(_nf4_values(q, absmax), x.shape)
     enc, q, qp = _encode_int(x, f, block)
     if block is None:
         return dequantize(q, qp)
@@ -515,16 +547,6 @@ def _blocked_shape(shape: tuple, block: int) -> tuple[int, int, int]:
     last = shape[-1] if len(shape) else 1
     rows = math.prod(shape) // last
     return rows, -(-last // block), block
-
-
-def _blocked_codes(codes: np.ndarray, block: int, xb_shape: tuple) -> np.ndarray:
-    rows, n_blocks, _ = xb_shape
-    c2 = codes.reshape(rows, -1)
-    if c2.shape[1] != n_blocks * block:
-        padded = np.zeros((rows, n_blocks * block), dtype=c2.dtype)
-        padded[:, :c2.shape[1]] = c2
-        c2 = padded
-    return c2.reshape(xb_shape)
 
 
 def code_values(fmt: str) -> np.ndarray:

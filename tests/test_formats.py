@@ -418,3 +418,20 @@ def test_live_nf4_tail_block_matches_bitsandbytes():
     theirs = ref.ref_nf4(torch.from_numpy(x.copy()))[0]
     np.testing.assert_array_equal(bits(fake_quantize_format(x, "nf4")), bits(theirs.numpy()))
     assert math.isclose(1000 % 64, 40)
+
+
+def test_nf4_in_chunks_equals_the_formula_in_one_go():
+    # more than NF4_CHUNK values and a tail of 300_000 % 64 = 32: bitsandbytes' formula, whole
+    from quantviz.formats import NF4_ABSMAX_FLOOR, NF4_CHUNK
+
+    x = np.random.default_rng(11).standard_normal(300_000).astype(F32)
+    assert x.size > NF4_CHUNK
+    full = x[:299_968].reshape(-1, 64)
+    absmax = np.abs(full).max(axis=1)
+    scaled = np.clip(full * (F32(1) / np.maximum(absmax, NF4_ABSMAX_FLOOR))[:, None], -1, 1)
+    tail = x[299_968:]
+    t_absmax = np.abs(tail).max()
+    t_scaled = np.clip(tail / max(t_absmax, NF4_ABSMAX_FLOOR), -1, 1)
+    q = np.searchsorted(NF4_MIDPOINTS, np.concatenate([scaled.reshape(-1), t_scaled]))
+    expected = NF4_LEVELS[q] * np.concatenate([np.repeat(absmax, 64), np.full(32, t_absmax)])
+    np.testing.assert_array_equal(bits(fake_quantize_format(x, "nf4")), bits(expected))
