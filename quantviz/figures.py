@@ -1049,6 +1049,7 @@ def format_frontier(
     *,
     front: Sequence[str] = (),
     selected: Sequence[str] = (),
+    lines: Mapping[str, tuple[Sequence[float], Sequence[float]]] | None = None,
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
 ) -> go.Figure:
@@ -1057,10 +1058,14 @@ def format_frontier(
     ``points`` are ``(name, bits_per_value, sqnr_db)``; the formats in ``front`` (the Pareto
     front, sorted by bits) are joined by a step line; those in ``selected`` are drawn filled.
     Names are written beside the front's and the selected markers; the others (often a dozen
-    within one bit) give theirs on hover.
+    within one bit) give theirs on hover. ``lines`` adds named series ``(bits_per_value,
+    sqnr_db)`` drawn as lines (the Bits page's integer sweeps), an infinite SQNR as a gap.
     """
     labels = dict(labels or {})
     finite = [p for p in points if np.isfinite(p[2])]
+    extra = [_scatter(x=list(xs), y=_finite(ys), mode="lines+markers", name=name,
+                      line={"color": theme.color(4 + i), "width": 1.5}, marker={"size": 5})
+             for i, (name, (xs, ys)) in enumerate((lines or {}).items())]
     by_name = {p[0]: p for p in finite}
     line = [by_name[n] for n in front if n in by_name]
     traces = []
@@ -1086,10 +1091,10 @@ def format_frontier(
                 hovertemplate="%{text}<br>%{x:.4g} bits per value<br>%{y:.2f} dB<extra></extra>",
                 marker={"size": 12, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {}
-    if finite:
-        xs = [p[1] for p in finite]
+    xs = [p[1] for p in finite] + [float(v) for xs_, _ in (lines or {}).values() for v in xs_]
+    if xs:
         xaxis["range"] = [min(xs) - 0.6, max(xs) + 0.6]
-    return go.Figure(traces, _layout(
+    return go.Figure(extra + traces, _layout(
         theme, labels.get("title", "SQNR against bits per value"),
         labels.get("x", "bits per value (scales counted)"), labels.get("y", "SQNR (dB)"),
         xaxis=xaxis))

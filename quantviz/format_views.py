@@ -426,3 +426,11 @@ def frontier_sample(x: np.ndarray, max_values: int = FRONTIER_MAX_VALUES) -> np.
     if x.ndim > 1 and last <= max_values:
         return x.reshape(-1, last)[: max_values // last]
     return x.reshape(-1)[: max_values - max_values % 128]
+
+
+def per_tensor_int_bits(bits: int, n: int) -> float:
+    """Bits per value of a per-tensor integer scheme on ``n`` values: ``bits + (32 + bits) / n``
+    (a float32 scale and a zero point of ``bits`` bits, once)."""
+    if n < 1:
+        raise ValueError(f"n={n} must be at least 1")
+    return bits + (32 + bits) / n

@@ -76,3 +76,15 @@ def test_format_frontier_marks_the_front_and_the_chosen():
 def test_format_frontier_leaves_out_an_infinite_sqnr():
     fig = figures.format_frontier([("a", 4.0, float("inf")), ("b", 8.0, 30.0)], front=["b"])
     assert all("a" not in (tr.text or ()) for tr in fig.data)
+
+
+def test_format_frontier_draws_the_integer_sweeps_as_lines():
+    fig = figures.format_frontier([("a", 4.0, 15.0)], lines={"int": ([2, 3, 4], [5, 11, 17])})
+    line, _ = fig.data
+    assert line.name == "int" and list(line.x) == [2, 3, 4] and line.mode == "lines+markers"
+    assert fig.layout.xaxis.range[0] < 2
+
+
+def test_per_tensor_int_bits():
+    # 8 bits on 1000 values: (32 + 8) / 1000 = 0.04 bits of scale and zero point per value
+    assert fv.per_tensor_int_bits(8, 1000) == 8.04

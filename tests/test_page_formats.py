@@ -130,3 +130,20 @@ def test_a_constant_tensor(page):
 def test_lessons_numbers_come_from_the_study():
     lessons = {lesson.data: lesson for lesson in fv.lessons()}
     assert lessons["normal"].n == 1 << 16
+
+
+def test_the_bits_page_shows_the_formats_beside_its_sweep(run_page):
+    at = run_page("bits", {"n": N})
+    assert en("formats.bits.fig") not in charts_by_title(at)  # off by default
+    at = run_page("bits", {"n": N, "bits.fmt": 1})
+    fig = charts_by_title(at)[en("formats.bits.fig")]
+    schemes = [tr["name"] for tr in fig["data"][:3]]
+    assert schemes == [TABLE[f"bits.scheme.{k}"][0]
+                       for k in ("asymmetric", "symmetric_signed", "symmetric_unsigned")]
+    # 2..16 bits plus a per-tensor scale and zero point on 1000 values: (32 + b) / 1000 more
+    assert fig["data"][0]["x"][0] == pytest.approx(2 + 34 / N)
+    named = [n for tr in fig["data"][3:] for n in (tr.get("text") or [])]
+    assert sorted(named) == sorted(f.label for f in FORMATS.values())
+    x = sample("normal", N, 0)
+    front = fv.pareto_front(fv.frontier(x))
+    assert ", ".join(FORMATS[f].label for f in front) in captions(at)

@@ -34,6 +34,9 @@ PICKS = (
 DETAIL = Control("fmtd", "select", "fp8_e4m3", "formats.detail", options=_CHOICES,
                  option_prefix="fmt")
 X0 = Control("fx0", "number", 0.01, "formats.x0", fmt="%.6g", step=0.001)
+#: On the Bits page: the number formats beside the integer sweep (off: it costs a run of
+#: every format the first time).
+ON_BITS = Control("bits.fmt", "toggle", False, "formats.on_bits", help="formats.on_bits.help")
 
 #: Standard deviation of the LLM-weights preset.
 LLM_STD = 0.02
@@ -276,6 +279,37 @@ def learn(results: tuple) -> None:
     st.caption(t("formats.learn.refs", torch=REFERENCES["torch"], torchao=REFERENCES["torchao"],
                  bnb=REFERENCES["bitsandbytes"], nf4_block=FORMATS["nf4"].block,
                  e8m0_min=f"2^{E8M0_MIN}", e4m3_min=f"2^{int(math.log2(NV_SCALE_MIN))}"))
+
+
+def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, list[float]],
+                 sweep_n: int, theme: figures.Theme) -> None:
+    """The Bits page's section "number formats on the same axes", behind a toggle.
+
+    ``sqnr`` maps each integer scheme's name to its SQNR at ``sweep_bits`` (on the sweep's
+    sample of ``sweep_n`` values); they are drawn against bits per value with the per-tensor
+    scale and zero point counted, beside every format of :data:`FORMATS`.
+    """
+    if not widget(ON_BITS, st):
+        return
+    sample_n = format_views.frontier_sample(tensor.x).size
+    with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
+        try:
+            results = formats_cache.frontier(tensor.key, tensor.x)
+        except ValueError as err:
+            st.error(t("formats.refused", reason=str(err)))
+            return
+    front = format_views.pareto_front(results)
+    points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
+    xs = [format_views.per_tensor_int_bits(b, sweep_n) for b in sweep_bits]
+    lines = {name: (xs, ys) for name, ys in sqnr.items()}
+    _figure("on_bits", (tensor.key, tuple(sqnr), tuple(map(tuple, sqnr.values()))), theme, {
+        "title": t("formats.bits.fig"), "x": t("formats.fig.frontier_x"),
+        "front": t("formats.fig.front"), "others": t("formats.fig.others"),
+        "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
+        lambda labels: figures.format_frontier(points, front=[_label(f) for f in front],
+                                               lines=lines, theme=theme, labels=labels))
+    st.caption(t("formats.bits.caption", n=f"{sample_n:,}", sweep_n=f"{sweep_n:,}",
+                 front=", ".join(_label(f) for f in front)))
 
 
 def render() -> None:

@@ -230,6 +230,20 @@ TEXT = {
                            "bitsandbytes {bnb}（quantize_4bit nf4，块大小 {nf4_block}）。torchao "
                            "在 OCP 定义之外的细节：指数被钳到 {e8m0_min} 的块还原后减半；NVFP4 的"
                            "块缩放因子不低于 E4M3 的最小正规数 {e4m3_min}。"),
+    "formats.on_bits": ("Number formats on the same axes", "在同一坐标中比较数值格式"),
+    "formats.on_bits.help": ("SQNR against bits per value (scales counted) for FP8 ... NF4 "
+                             "beside the integer schemes of this sweep.",
+                             "把 FP8 … NF4 各格式的 SQNR 与每值位数（计入缩放因子）画在本扫描的"
+                             "整数方案旁边。"),
+    "formats.bits.fig": ("SQNR against bits per value: integer sweep and number formats",
+                         "SQNR 与每值位数：整数扫描与各数值格式"),
+    "formats.bits.caption": ("Formats on {n} values of the tensor (leading rows), the integer "
+                             "schemes on the sweep's {sweep_n}; a per-tensor scale and zero "
+                             "point are counted in their bits per value. Pareto front of the "
+                             "formats: {front}.",
+                             "各格式基于张量的 {n} 个数值（前面的行），整数方案基于扫描的 "
+                             "{sweep_n} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式的"
+                             "帕累托前沿：{front}。"),
     "fmt.none": ("none", "无"),
 }
 
