@@ -147,3 +147,19 @@ def test_the_bits_page_shows_the_formats_beside_its_sweep(run_page):
     x = sample("normal", N, 0)
     front = fv.pareto_front(fv.frontier(x))
     assert ", ".join(FORMATS[f].label for f in front) in captions(at)
+
+
+def test_the_per_channel_trade_off_gains_the_formats_of_the_same_element_bits(run_page):
+    at = run_page("per_channel", {"bits": 4})
+    fig = charts_by_title(at)[en("per_channel.fig.tradeoff")]
+    named = [n for tr in fig["data"] for n in (tr.get("text") or [])]
+    four_bit = [f.label for f in FORMATS.values() if f.bits == 4 and f.block]
+    assert set(four_bit) <= set(named)  # MXFP4, NVFP4, NF4 and the INT4 groups
+    points = {n: (x, y) for tr in fig["data"] for n, x, y in
+              zip(tr.get("text") or [], tr["x"], tr["y"], strict=False)}
+    assert points["MXFP4"][0] == pytest.approx(0.25)  # 8 / 32 bits of scale per value
+    assert "With 4-bit elements, the number formats too" in captions(at)
+    at = run_page("per_channel", {"bits": 5})
+    fig = charts_by_title(at)[en("per_channel.fig.tradeoff")]
+    named = [n for tr in fig["data"] for n in (tr.get("text") or [])]
+    assert not set(named) & {f.label for f in FORMATS.values()}  # no 5-bit format

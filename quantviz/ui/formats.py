@@ -312,6 +312,28 @@ def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, li
                  front=", ".join(_label(f) for f in front)))
 
 
+def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, float, float]]:
+    """For the Per-channel page's trade-off: ``(name, overhead bits per value, SQNR)`` of the
+    formats whose elements have ``bits`` bits (overhead = bits per value - bits: what their
+    scales cost), on ``format_views.frontier_sample`` of ``x``. Empty when no format has
+    ``bits``-bit elements or the values cannot be put through the formats."""
+    if not any(f.bits == bits for f in FORMATS.values()):
+        return []
+    try:
+        results = formats_cache.frontier(key, x)
+    except ValueError:
+        return []
+    return [(_label(r.fmt), r.bits_per_value - bits, r.sqnr_db) for r in results
+            if FORMATS[r.fmt].bits == bits and r.bits_per_value > bits]
+
+
+def same_bits_caption(points: list, bits: int, x: np.ndarray) -> None:
+    """Say which formats the trade-off chart gained and on how many values."""
+    if points:
+        st.caption(t("formats.per_channel", bits=bits, names=", ".join(p[0] for p in points),
+                     n=f"{format_views.frontier_sample(x).size:,}"))
+
+
 def render() -> None:
     """The whole Formats page."""
     theme = shell.page_start("formats")

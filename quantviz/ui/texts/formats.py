@@ -244,6 +244,11 @@ TEXT = {
                              "各格式基于张量的 {n} 个数值（前面的行），整数方案基于扫描的 "
                              "{sweep_n} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式的"
                              "帕累托前沿：{front}。"),
+    "formats.per_channel": ("With {bits}-bit elements, the number formats too (blocks along the "
+                            "last axis, on {n} values): {names}; their overhead is what their "
+                            "scales cost per value.",
+                            "同为 {bits} 位元素的数值格式也画在图中（沿最后一维分块，基于 {n} 个"
+                            "数值）：{names}；其开销是缩放因子分摊到每个数值的位数。"),
     "fmt.none": ("none", "无"),
 }
 
