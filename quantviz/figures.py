@@ -704,6 +704,7 @@ def granularity_tradeoff(
     points: Sequence[tuple[str, float, float]],
     *,
     selected: Sequence[str] = (),
+    extra: Sequence[tuple[str, float, float]] = (),
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
 ) -> go.Figure:
@@ -711,10 +712,21 @@ def granularity_tradeoff(
 
     ``points`` are ``(name, bits_per_weight, sqnr_db)``; names in ``selected`` are drawn large
     and filled, the rest small and open. The x axis is logarithmic (per tensor costs a few
-    thousandths of a bit, groups of 16 a few bits).
+    thousandths of a bit, groups of 16 a few bits). ``extra`` points (number formats with the
+    same element bits) are drawn as diamonds under ``labels["extra"]``.
     """
     labels = dict(labels or {})
     traces = []
+    if extra:
+        traces.append(_scatter(
+            x=[p[1] for p in extra], y=_gapped([p[2] for p in extra]),
+            text=[p[0] for p in extra], mode="markers+text",
+            name=labels.get("extra", "number formats"), textposition="bottom center",
+            hovertemplate="%{text}<br>%{x:.4g} bits per weight<br>%{y:.2f} dB<extra></extra>",
+            marker={"size": 11, "symbol": "diamond-open", "color": theme.color(3),
+                    "line": {"width": 2}}))
+    points = list(points)
+    everything = points + list(extra)
     chosen = [p for p in points if p[0] in selected]
     others = [p for p in points if p[0] not in selected]
     for group, name, size, symbol, color in (
@@ -731,12 +743,12 @@ def granularity_tradeoff(
             marker={"size": size, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {"type": "log", "dtick": 1, "tickformat": "~g"}
     yaxis = {}
-    finite = [p[2] for p in points if np.isfinite(p[2])]
+    finite = [p[2] for p in everything if np.isfinite(p[2])]
     if finite:
         pad = max(1.0, 0.15 * (max(finite) - min(finite)))
         yaxis["range"] = [min(finite) - pad, max(finite) + pad]
-    if points:
-        xs = [p[1] for p in points]
+    if everything:
+        xs = [p[1] for p in everything]
         xaxis["range"] = [np.log10(min(xs)) - 0.5, np.log10(max(xs)) + 0.5]
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Error against parameter cost"),

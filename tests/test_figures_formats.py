@@ -88,3 +88,13 @@ def test_format_frontier_draws_the_integer_sweeps_as_lines():
 def test_per_tensor_int_bits():
     # 8 bits on 1000 values: (32 + 8) / 1000 = 0.04 bits of scale and zero point per value
     assert fv.per_tensor_int_bits(8, 1000) == 8.04
+
+
+def test_granularity_tradeoff_draws_extra_points_apart():
+    fig = figures.granularity_tradeoff([("tensor", 0.002, 30.0)], selected=["tensor"],
+                                       extra=[("MXFP4", 0.25, 18.0)],
+                                       labels={"extra": "formats"})
+    extra = [tr for tr in fig.data if tr.name == "formats"]
+    assert len(extra) == 1 and list(extra[0].text) == ["MXFP4"]
+    assert extra[0].marker.symbol == "diamond-open"
+    assert fig.layout.yaxis.range[0] < 18.0  # the axis holds the extra points too

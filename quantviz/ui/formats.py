@@ -314,9 +314,10 @@ def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, li
 
 def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, float, float]]:
     """For the Per-channel page's trade-off: ``(name, overhead bits per value, SQNR)`` of the
-    formats whose elements have ``bits`` bits (overhead = bits per value - bits: what their
-    scales cost), on ``format_views.frontier_sample`` of ``x``. Empty when no format has
-    ``bits``-bit elements or the values cannot be put through the formats."""
+    float and NF4 formats whose elements have ``bits`` bits (overhead = bits per value - bits:
+    what their scales cost), on ``format_views.frontier_sample`` of ``x``. The integer formats
+    are left out: the page shows its own integer scheme at every granularity. Empty when no
+    format has ``bits``-bit elements or the values cannot be put through the formats."""
     if not any(f.bits == bits for f in FORMATS.values()):
         return []
     try:
@@ -324,7 +325,7 @@ def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, fl
     except ValueError:
         return []
     return [(_label(r.fmt), r.bits_per_value - bits, r.sqnr_db) for r in results
-            if FORMATS[r.fmt].bits == bits and r.bits_per_value > bits]
+            if FORMATS[r.fmt].bits == bits and FORMATS[r.fmt].kind != "int"]
 
 
 def same_bits_caption(points: list, bits: int, x: np.ndarray) -> None:

@@ -240,12 +240,12 @@ def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
     wanted = {short_name(r) for r in shown if r is not None}
     points = tradeoff_points(comp)
     formats = formats_ui.same_bits_points(weights.key, weights.x, bits) if weights else []
-    points += formats
     selected = [p[0] for p in points if wanted & set(p[0].split(" = "))]
     shell.figure(figures.granularity_tradeoff(
-        points, selected=tuple(selected), theme=theme,
+        points, selected=tuple(selected), extra=formats, theme=theme,
         labels={"title": t("per_channel.fig.tradeoff"), "x": t("per_channel.fig.overhead"),
-                "selected": t("per_channel.fig.selected"), "others": t("per_channel.fig.others")}),
+                "selected": t("per_channel.fig.selected"), "others": t("per_channel.fig.others"),
+                "extra": t("formats.per_channel.legend")}),
         key="pc_fig_tradeoff")
     if weights is not None:
         formats_ui.same_bits_caption(formats, bits, weights.x)

@@ -249,6 +249,7 @@ TEXT = {
                             "scales cost per value.",
                             "同为 {bits} 位元素的数值格式也画在图中（沿最后一维分块，基于 {n} 个"
                             "数值）：{names}；其开销是缩放因子分摊到每个数值的位数。"),
+    "formats.per_channel.legend": ("number formats, same element bits", "元素位数相同的数值格式"),
     "fmt.none": ("none", "无"),
 }
 
