@@ -165,3 +165,14 @@ def test_the_per_channel_trade_off_gains_the_formats_of_the_same_element_bits(ru
     fig = charts_by_title(at)[en("per_channel.fig.tradeoff")]
     named = [n for tr in fig["data"] for n in (tr.get("text") or [])]
     assert not set(named) & {f.label for f in FORMATS.values()}  # no 5-bit format
+
+
+def test_the_compare_page_shows_its_configs_beside_the_formats(run_page):
+    at = run_page("compare", {"n": N, "cmp.fmt": 1})
+    fig = charts_by_title(at)[en("formats.bits.fig")]
+    configs = [tr for tr in fig["data"] if tr["mode"] == "lines+markers"]
+    assert len(configs) == 2  # the page's two configs, one point each
+    assert configs[0]["x"] == [pytest.approx(8 + 40 / N)]  # uint8: (32 + 8) / 1000 more
+    named = [n for tr in fig["data"] for n in (tr.get("text") or [])]
+    assert sorted(named) == sorted(f.label for f in FORMATS.values())
+    assert en("formats.bits.fig") not in charts_by_title(run_page("compare", {"n": N}))

@@ -281,6 +281,34 @@ def learn(results: tuple) -> None:
                  e8m0_min=f"2^{E8M0_MIN}", e4m3_min=f"2^{int(math.log2(NV_SCALE_MIN))}"))
 
 
+ON_COMPARE = Control("cmp.fmt", "toggle", False, "formats.on_compare",
+                    help="formats.on_bits.help")
+
+
+def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: figures.Theme,
+                    caption: str, **caption_values) -> None:
+    """Every format's SQNR against bits per value, with ``lines`` (name -> (bits per value,
+    SQNR)) of the calling page beside them, and a caption naming the formats' Pareto front."""
+    sample_n = format_views.frontier_sample(tensor.x).size
+    with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
+        try:
+            results = formats_cache.frontier(tensor.key, tensor.x)
+        except ValueError as err:
+            st.error(t("formats.refused", reason=str(err)))
+            return
+    front = format_views.pareto_front(results)
+    points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
+    key = (tensor.key, tuple((k, tuple(xs), tuple(ys)) for k, (xs, ys) in lines.items()))
+    _figure(name, key, theme, {
+        "title": t("formats.bits.fig"), "x": t("formats.fig.frontier_x"),
+        "front": t("formats.fig.front"), "others": t("formats.fig.others"),
+        "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
+        lambda labels: figures.format_frontier(points, front=[_label(f) for f in front],
+                                               lines=lines, theme=theme, labels=labels))
+    st.caption(t(caption, n=f"{sample_n:,}", front=", ".join(_label(f) for f in front),
+                 **caption_values))
+
+
 def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, list[float]],
                  sweep_n: int, theme: figures.Theme) -> None:
     """The Bits page's section "number formats on the same axes", behind a toggle.
@@ -291,25 +319,23 @@ def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, li
     """
     if not widget(ON_BITS, st):
         return
-    sample_n = format_views.frontier_sample(tensor.x).size
-    with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
-        try:
-            results = formats_cache.frontier(tensor.key, tensor.x)
-        except ValueError as err:
-            st.error(t("formats.refused", reason=str(err)))
-            return
-    front = format_views.pareto_front(results)
-    points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
     xs = [format_views.per_tensor_int_bits(b, sweep_n) for b in sweep_bits]
-    lines = {name: (xs, ys) for name, ys in sqnr.items()}
-    _figure("on_bits", (tensor.key, tuple(sqnr), tuple(map(tuple, sqnr.values()))), theme, {
-        "title": t("formats.bits.fig"), "x": t("formats.fig.frontier_x"),
-        "front": t("formats.fig.front"), "others": t("formats.fig.others"),
-        "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
-        lambda labels: figures.format_frontier(points, front=[_label(f) for f in front],
-                                               lines=lines, theme=theme, labels=labels))
-    st.caption(t("formats.bits.caption", n=f"{sample_n:,}", sweep_n=f"{sweep_n:,}",
-                 front=", ".join(_label(f) for f in front)))
+    _formats_beside(tensor, "on_bits", {k: (xs, ys) for k, ys in sqnr.items()}, theme,
+                    "formats.bits.caption", sweep_n=f"{sweep_n:,}")
+
+
+def on_compare_page(tensor: Tensor, configs: list[tuple[str, int, float]],
+                    theme: figures.Theme) -> None:
+    """The Compare page's section "number formats on the same axes", behind a toggle:
+    each config ``(name, bits, sqnr_db)`` (per tensor, on the whole tensor) as a point at its
+    bits per value, beside every format of :data:`FORMATS`."""
+    if not widget(ON_COMPARE, st):
+        return
+    n = tensor.x.size
+    lines = {name: ([format_views.per_tensor_int_bits(bits, n)], [sqnr])
+             for name, bits, sqnr in configs}
+    _formats_beside(tensor, "on_compare", lines, theme, "formats.compare.caption",
+                    total=f"{n:,}")
 
 
 def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, float, float]]:

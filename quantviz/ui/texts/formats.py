@@ -250,6 +250,14 @@ TEXT = {
                             "同为 {bits} 位元素的数值格式也画在图中（沿最后一维分块，基于 {n} 个"
                             "数值）：{names}；其开销是缩放因子分摊到每个数值的位数。"),
     "formats.per_channel.legend": ("number formats, same element bits", "元素位数相同的数值格式"),
+    "formats.on_compare": ("Number formats on the same axes", "在同一坐标中比较数值格式"),
+    "formats.compare.caption": ("Formats on {n} values of the tensor (leading rows), the "
+                                "configs above on all {total}; a per-tensor scale and zero "
+                                "point are counted in their bits per value. Pareto front of "
+                                "the formats: {front}.",
+                                "各格式基于张量的 {n} 个数值（前面的行），上面的各配置基于全部 "
+                                "{total} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式"
+                                "的帕累托前沿：{front}。"),
     "fmt.none": ("none", "无"),
 }
 
