@@ -26,7 +26,7 @@ from quantviz.formats import (
     encode_format,
     fake_quantize_format,
 )
-from quantviz.metrics import Histogram, histogram, max_abs_error, mse, sqnr_db
+from quantviz.metrics import Histogram, error_summary, histogram, sqnr_db
 
 F32 = np.float32
 VALUE_BINS = 120
@@ -117,9 +117,8 @@ def format_result(x: np.ndarray, fmt: str, x_hat: np.ndarray | None = None) -> F
     x = _flat_finite(x)
     if x_hat is None:
         x_hat = fake_quantize_format(x, fmt)
-    x32 = np.asarray(x, dtype=F32)
-    return FormatResult(fmt, bits_per_value(fmt, x.shape), sqnr_db(x32, x_hat), mse(x32, x_hat),
-                        max_abs_error(x32, x_hat))
+    e = error_summary(x, x_hat)
+    return FormatResult(fmt, bits_per_value(fmt, x.shape), e.sqnr_db, e.mse, e.max_abs_error)
 
 
 def frontier(x: np.ndarray) -> tuple[FormatResult, ...]:
@@ -211,42 +210,82 @@ def code_counts(codes: np.ndarray, fmt: str) -> CodeCounts:
                       int(negzero[0]) if negzero.size else None)
 
 
-def abs_edges(x: np.ndarray, bins: int = ERROR_BINS) -> np.ndarray | None:
-    """Log-spaced ``|x|`` edges from the 1 % quantile of the non-zero ``|x|`` to its max.
+@dataclass(frozen=True)
+class MagnitudeBins:
+    """Log-spaced bins of ``|x|`` shared by the formats of one view.
 
-    None when ``x`` has no non-zero value or a single magnitude (no axis to draw).
+    ``edges``: from the 1 % quantile of the non-zero ``|x|`` to its max; ``index``: each
+    element's bin as int8 (-1 for 0 and for values below the first edge); ``low``/``high``:
+    the bins holding the 10th and 90th percentile of the non-zero ``|x|``.
     """
-    a = np.abs(np.asarray(x, dtype=F32).reshape(-1))
-    a = a[a > 0]
-    if a.size == 0:
-        return None
-    lo, hi = float(np.quantile(a, LOW_QUANTILE)), float(a.max())
-    if not hi > lo:
-        return None
-    return np.geomspace(lo, hi * (1 + 1e-6), bins + 1)
+
+    edges: np.ndarray
+    index: np.ndarray
+    low: int
+    high: int
 
 
-def error_profile(x: np.ndarray, x_hat: np.ndarray, edges: np.ndarray) -> ErrorProfile:
-    """Bin ``x_hat - x`` by ``|x|`` on ``edges``: RMS absolute and RMS relative error per bin."""
+#: Elements per chunk of the error profile (float64 sums without full-size temporaries).
+PROFILE_CHUNK = 1 << 20
+
+
+def magnitude_bins(x: np.ndarray, bins: int = ERROR_BINS) -> MagnitudeBins | None:
+    """``bins`` log-spaced bins of ``|x|`` from the 1 % quantile of its non-zero values to its
+    max, each element's bin, and the bins of the 10th and 90th percentile.
+
+    An element's bin is ``floor(log(|x| / lo) / log(hi / lo) * bins)`` in float64 (one log per
+    element, no search), so a value within rounding of an edge may land beside it. None when
+    ``x`` has no non-zero value or a single magnitude (no axis to draw).
+    """
+    flat = np.asarray(x, dtype=F32).reshape(-1)
+    nz = np.abs(flat[flat != 0])
+    if nz.size == 0:
+        return None
+    q01, q10, q90 = (float(v) for v in np.quantile(nz, [LOW_QUANTILE, 0.1, 0.9]))
+    lo, hi = q01, float(nz.max()) * (1 + 1e-6)
+    del nz
+    if not hi > lo * (1 + 1e-6):
+        return None
+    edges = np.geomspace(lo, hi, bins + 1)
+    per_log = bins / math.log(hi / lo)
+    index = np.empty(flat.size, dtype=np.int8)
+    for start in range(0, flat.size, PROFILE_CHUNK):
+        a = np.abs(flat[start:start + PROFILE_CHUNK]).astype(np.float64)
+        with np.errstate(divide="ignore"):
+            i = np.floor(np.log(a / lo) * per_log)
+        i[~((i >= 0) & (i < bins))] = -1  # 0 (log of 0 is -inf), below lo, above hi
+        index[start:start + PROFILE_CHUNK] = i
+    low, high = (int(np.clip(math.floor(math.log(q / lo) * per_log), 0, bins - 1))
+                 for q in (q10, q90))
+    return MagnitudeBins(edges, index, low, high)
+
+
+def error_profile(x: np.ndarray, x_hat: np.ndarray, bins: MagnitudeBins) -> ErrorProfile:
+    """Bin ``x_hat - x`` by ``|x|`` (``bins``): RMS absolute and RMS relative error per bin.
+
+    Sums in float64, a chunk of ``PROFILE_CHUNK`` elements at a time.
+    """
     xf = np.asarray(x, dtype=F32).reshape(-1)
-    a = np.abs(xf)
-    idx = np.searchsorted(edges, a, side="right") - 1
-    keep = (idx >= 0) & (idx < len(edges) - 1) & (a > 0)
-    idx = idx[keep]
-    err = (np.asarray(x_hat, dtype=F32).reshape(-1)[keep] - xf[keep]).astype(np.float64)
-    nb = len(edges) - 1
-    counts = np.bincount(idx, minlength=nb)
-    sq = np.bincount(idx, weights=err * err, minlength=nb)
-    rel = err / a[keep]
-    sq_rel = np.bincount(idx, weights=rel * rel, minlength=nb)
+    xh = np.asarray(x_hat, dtype=F32).reshape(-1)
+    nb = len(bins.edges) - 1
+    counts = np.zeros(nb, dtype=np.int64)
+    sq = np.zeros(nb)
+    sq_rel = np.zeros(nb)
+    for start in range(0, xf.size, PROFILE_CHUNK):
+        stop = start + PROFILE_CHUNK
+        idx = bins.index[start:stop]
+        keep = idx >= 0
+        idx = idx[keep].astype(np.intp)
+        xs = xf[start:stop][keep]
+        err = xh[start:stop][keep].astype(np.float64) - xs
+        counts += np.bincount(idx, minlength=nb)
+        sq += np.bincount(idx, weights=err * err, minlength=nb)
+        err /= np.abs(xs)
+        sq_rel += np.bincount(idx, weights=err * err, minlength=nb)
     with np.errstate(invalid="ignore", divide="ignore"):
         rms_abs = np.where(counts > 0, np.sqrt(sq / counts), np.nan)
         rms_rel = np.where(counts > 0, np.sqrt(sq_rel / counts), np.nan)
-    nz = a[a > 0]
-    lo_q, hi_q = np.quantile(nz, [0.1, 0.9]) if nz.size else (edges[0], edges[-1])
-    low = int(np.clip(np.searchsorted(edges, lo_q, side="right") - 1, 0, nb - 1))
-    high = int(np.clip(np.searchsorted(edges, hi_q, side="right") - 1, 0, nb - 1))
-    return ErrorProfile(edges, counts, rms_abs, rms_rel, low, high)
+    return ErrorProfile(bins.edges, counts, rms_abs, rms_rel, bins.low, bins.high)
 
 
 #: An error measure counts as flat when its RMS at the 90th percentile of |x| is within this
@@ -273,7 +312,7 @@ def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
     data_min, data_max = float(x32.min()), float(x32.max())
     lo, hi = view_range(data_min, data_max)
     points = staircase_points(lo, hi)
-    edges = abs_edges(x32)
+    bins = magnitude_bins(x32)
     views = []
     for fmt in fmts:
         x_hat = fake_quantize_format(x32, fmt)
@@ -281,7 +320,7 @@ def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
             result=format_result(x32, fmt, x_hat),
             grid=grid(lo, hi, fmt),
             step_x_hat=staircase(lo, hi, fmt, points),
-            errors=error_profile(x32, x_hat, edges) if edges is not None else None,
+            errors=error_profile(x32, x_hat, bins) if bins is not None else None,
         ))
         del x_hat
     return FormatsView(histogram(x32, VALUE_BINS), points, data_min, data_max, int(x.size),

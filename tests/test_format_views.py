@@ -103,7 +103,8 @@ def test_error_profile_by_hand():
     x = np.array([1, -1, 100, -100], F32)
     x_hat = np.array([1.1, -1.1, 110, -110], F32)
     edges = np.array([0.5, 2, 50, 200])
-    p = fv.error_profile(x, x_hat, edges)
+    bins = fv.MagnitudeBins(edges, np.array([0, 0, 2, 2], np.int8), 0, 2)
+    p = fv.error_profile(x, x_hat, bins)
     np.testing.assert_array_equal(p.counts, [2, 0, 2])
     np.testing.assert_allclose(p.rms_abs[[0, 2]], [0.1, 10], rtol=1e-6)
     np.testing.assert_allclose(p.rms_rel[[0, 2]], [0.1, 0.1], rtol=1e-6)
@@ -113,8 +114,8 @@ def test_error_profile_by_hand():
 
 def test_ints_flat_absolute_floats_flat_relative_on_normal_data():
     x = np.random.default_rng(0).standard_normal(200_000).astype(F32)
-    edges = fv.abs_edges(x)
-    profile = {fmt: fv.error_profile(x, fake_quantize_format(x, fmt), edges)
+    bins = fv.magnitude_bins(x)
+    profile = {fmt: fv.error_profile(x, fake_quantize_format(x, fmt), bins)
                for fmt in ("int8", "int4_group_fp16", "fp8_e4m3", "int4")}
     assert fv.flatness(profile["int8"]) == "absolute"
     assert fv.flatness(profile["int4_group_fp16"]) == "absolute"
@@ -123,10 +124,33 @@ def test_ints_flat_absolute_floats_flat_relative_on_normal_data():
     assert fv.flatness(profile["int4"]) == "neither"
 
 
-def test_abs_edges_none_without_two_magnitudes():
-    assert fv.abs_edges(np.zeros(5, F32)) is None
-    assert fv.abs_edges(np.array([0, 2, -2], F32)) is None
-    assert fv.abs_edges(np.array([1, 2], F32))[-1] >= 2
+def test_magnitude_bins_by_hand():
+    # 1 % quantile of |x| = 1..100 is 1.99, max 100: 0 and 1 fall outside, 100 in the last bin
+    x = np.concatenate([[0.0], np.arange(1, 101)]).astype(F32)
+    bins = fv.magnitude_bins(x, bins=4)
+    assert bins.index[0] == -1 and bins.index[1] == -1 and bins.index[-1] == 3
+    assert (np.diff(bins.index[2:]) >= 0).all()  # |x| grows, so does its bin
+    # edges 1.99 * (100 / 1.99)^(k/4): 1.99, 5.30, 14.1, 37.5, 100
+    np.testing.assert_allclose(bins.edges, [1.99, 5.30, 14.1, 37.5, 100.0], rtol=3e-3)
+    assert [int(bins.index[v]) for v in (5, 6, 14, 15, 37, 38)] == [0, 1, 1, 2, 2, 3]
+    assert (bins.low, bins.high) == (1, 3)  # 10th percentile 10.9, 90th 90.1
+
+
+def test_error_profile_sums_across_chunks(monkeypatch):
+    x = np.random.default_rng(4).standard_normal(5000).astype(F32)
+    x_hat = fake_quantize_format(x, "fp8_e4m3")
+    bins = fv.magnitude_bins(x)
+    whole = fv.error_profile(x, x_hat, bins)
+    monkeypatch.setattr(fv, "PROFILE_CHUNK", 333)
+    chunked = fv.error_profile(x, x_hat, bins)
+    np.testing.assert_array_equal(whole.counts, chunked.counts)
+    np.testing.assert_allclose(whole.rms_abs, chunked.rms_abs, rtol=1e-12)
+
+
+def test_magnitude_bins_none_without_two_magnitudes():
+    assert fv.magnitude_bins(np.zeros(5, F32)) is None
+    assert fv.magnitude_bins(np.array([0, 2, -2], F32)) is None
+    assert fv.magnitude_bins(np.array([1, 2], F32)).edges[-1] >= 2
 
 
 def test_formats_view_is_small_and_complete():
@@ -181,3 +205,14 @@ def test_grid_holds_every_x_hat_of_the_full_range_block(x, fmt):
     points = fv.staircase_points(lo, hi, 50)
     g = fv.grid(lo, hi, fmt)
     assert np.isin(fv.staircase(lo, hi, fmt, points) + F32(0), g).all()
+
+
+def test_error_summary_is_the_three_measures_in_one_pass():
+    from quantviz.metrics import error_summary, max_abs_error, mse
+
+    x = np.random.default_rng(6).standard_normal(3000).astype(F32)
+    x_hat = fake_quantize_format(x, "nf4")
+    e = error_summary(x, x_hat)
+    assert (e.mse, e.sqnr_db, e.max_abs_error) == (mse(x, x_hat), sqnr_db(x, x_hat),
+                                                   max_abs_error(x, x_hat))
+    assert error_summary(np.zeros(3, F32), np.zeros(3, F32)).sqnr_db == math.inf

@@ -16,7 +16,7 @@ from pathlib import Path
 import ml_dtypes
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -341,17 +341,22 @@ def _block_amax(x: np.ndarray, block: int | None) -> np.ndarray:
 
 
 def _growth(fmt: str) -> float:
-    """How far above its block's amax a value may round: half a step of the element grid
-    (2^-(mantissa+1) relative), NVFP4's E4M3 block scale rounding up by up to 2^-4 and its
-    FP4 elements by up to a quarter, integers by the rounding of their range onto the grid."""
+    """How far above its block's amax a value may round, relative to that amax: half a step
+    of the element grid (2^-(mantissa+1)) for floats; for NVFP4 a quarter (FP4 elements) on
+    top of the E4M3 block scale; for integers one step (half from x, half from the rounded
+    zero point), and a step is at most 2 amax / (2^bits - 1), twice that when E8M0 rounds
+    the scale up to a power of two."""
     f = FORMATS[fmt]
     if f.kind in ("float", "mx"):
         return 2.0 ** -(ELEMENTS[f.element].mantissa_bits + 1)
-    return {"nvfp4": 0.25, "nf4": 0.0}.get(f.kind, 1.0 / (2 ** f.bits - 1))
+    if f.kind == "int":
+        return (2 if f.scale_format == "e8m0" else 1) * 2 / (2**f.bits - 1) * (1 + 1e-3)
+    return {"nvfp4": 0.25, "nf4": 0.0}[f.kind]
 
 
 @settings(max_examples=40, deadline=None)
 @given(x=arrays, fmt=st.sampled_from(sorted(FORMATS)))
+@example(x=np.array([6144.0, -9217.0], F32), fmt="int4_group_e8m0")  # zero point rounds out
 def test_x_hat_stays_within_its_block_amax(x, fmt):
     x_hat = fake_quantize_format(x, fmt)
     bound = _block_amax(x, FORMATS[fmt].block).astype(np.float64) * (1 + _growth(fmt)) * (1 + 1e-6)
