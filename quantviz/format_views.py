@@ -19,7 +19,6 @@ import numpy as np
 from quantviz.formats import (
     ELEMENTS,
     FORMATS,
-    NF4_LEVELS,
     as_float32,
     bits_per_value,
     code_values,
@@ -81,6 +80,11 @@ class ErrorProfile:
     rms_rel: np.ndarray
     low: int
     high: int
+
+    @property
+    def centers(self) -> np.ndarray:
+        """The geometric middle of each bin, ``sqrt(edges[i] * edges[i+1])``."""
+        return np.sqrt(self.edges[:-1] * self.edges[1:])
 
 
 @dataclass(frozen=True)
@@ -442,10 +446,6 @@ def lessons(fmts: tuple[str, ...] = ("nf4", "int4_group_fp16", "mxfp4", "fp4_e2m
     return tuple(Lesson(name, n, {fmt: sqnr_db(x, fake_quantize_format(x, fmt)) for fmt in fmts})
                  for name, x in lesson_samples(n, seed).items())
 
-
-def nf4_levels() -> np.ndarray:
-    """The 16 NF4 levels (for the learn section's table)."""
-    return NF4_LEVELS.copy()
 
 
 #: The frontier quantizes the tensor in every format; above this many values it takes the

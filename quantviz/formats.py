@@ -128,6 +128,9 @@ SCALE_FORMATS = {
     "bf16": (16, 2.0**-133, float(ml_dtypes.finfo(ml_dtypes.bfloat16).max)),
     "e8m0": (8, 2.0**E8M0_MIN, 2.0**E8M0_MAX),
 }
+#: Stored mantissa bits of each scale format (E8M0 has none: powers of two only).
+SCALE_MANTISSA_BITS = {"fp16": int(np.finfo(np.float16).nmant),
+                       "bf16": int(ml_dtypes.finfo(ml_dtypes.bfloat16).nmant), "e8m0": 0}
 
 
 @dataclass(frozen=True)
@@ -156,11 +159,6 @@ class Format:
     tensor_bits: int
     element: str | None = None
     scale_format: str | None = None
-
-    @property
-    def default_bits_per_value(self) -> float:
-        """Bits per value with scales counted, for a large tensor of full blocks."""
-        return self.bits + (self.scale_bits / self.block if self.block else 0.0)
 
 
 def _float_format(name: str, label: str, kind: Kind, el: str, block: int | None,

@@ -254,6 +254,12 @@ def test_int4_group_scale_rounding_is_counted():
     assert fake_quantize_format(x, "int4_group_e8m0")[0, 1] == 1.0
 
 
+def test_scale_mantissa_bits():
+    from quantviz.formats import SCALE_MANTISSA_BITS
+
+    assert SCALE_MANTISSA_BITS == {"fp16": 10, "bf16": 7, "e8m0": 0}
+
+
 def test_round_scale():
     s = np.array([1 / 15, 0.25, 1e-30, 1e6], F32)
     np.testing.assert_array_equal(round_scale(s, "e8m0"), [0.125, 0.25, 2.0**-99, 2.0**20])
@@ -342,8 +348,9 @@ def _block_amax(x: np.ndarray, block: int | None) -> np.ndarray:
 
 def _growth(fmt: str) -> float:
     """How far above its block's amax a value may round, relative to that amax: half a step
-    of the element grid (2^-(mantissa+1)) for floats; for NVFP4 a quarter (FP4 elements) on
-    top of the E4M3 block scale; for integers one step (half from x, half from the rounded
+    of the element grid (2^-(mantissa+1)) for floats; for NVFP4 up to double, since a block
+    whose scale clamps at 2^-6 puts its elements among FP4's subnormals, where 0.26 rounds
+    to 0.5; for integers one step (half from x, half from the rounded
     zero point), and a step is at most 2 amax / (2^bits - 1), twice that when E8M0 rounds
     the scale up to a power of two."""
     f = FORMATS[fmt]
@@ -351,12 +358,13 @@ def _growth(fmt: str) -> float:
         return 2.0 ** -(ELEMENTS[f.element].mantissa_bits + 1)
     if f.kind == "int":
         return (2 if f.scale_format == "e8m0" else 1) * 2 / (2**f.bits - 1) * (1 + 1e-3)
-    return {"nvfp4": 0.25, "nf4": 0.0}[f.kind]
+    return {"nvfp4": 1.0, "nf4": 0.0}[f.kind]
 
 
 @settings(max_examples=40, deadline=None)
 @given(x=arrays, fmt=st.sampled_from(sorted(FORMATS)))
 @example(x=np.array([6144.0, -9217.0], F32), fmt="int4_group_e8m0")  # zero point rounds out
+@example(x=np.array([[1.953125e-02], [4201.0]], F32), fmt="nvfp4")  # block scale clamped
 def test_x_hat_stays_within_its_block_amax(x, fmt):
     x_hat = fake_quantize_format(x, fmt)
     bound = _block_amax(x, FORMATS[fmt].block).astype(np.float64) * (1 + _growth(fmt)) * (1 + 1e-6)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import math
 
-import ml_dtypes
 import numpy as np
 import streamlit as st
 
 from quantviz import figures, format_views
-from quantviz.formats import E8M0_MIN, FORMATS, NF4_LEVELS, NV_SCALE_MIN, REFERENCES
+from quantviz.formats import (
+    E8M0_MIN,
+    FORMATS,
+    NF4_LEVELS,
+    NV_SCALE_MIN,
+    REFERENCES,
+    SCALE_MANTISSA_BITS,
+)
 from quantviz.ui import cache, controls, formats_cache, shell
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
@@ -113,7 +119,7 @@ def grids(view: format_views.FormatsView, theme: figures.Theme, key: tuple) -> N
 def _error_sentence(fv: format_views.FormatView) -> str:
     e = fv.errors
     lo, hi = e.low, e.high
-    centers = np.sqrt(e.edges[:-1] * e.edges[1:])
+    centers = e.centers
     values = {"name": _label(fv.result.fmt), "x_lo": f"{centers[lo]:.3g}",
               "x_hi": f"{centers[hi]:.3g}", "a_lo": f"{e.rms_abs[lo]:.3g}",
               "a_hi": f"{e.rms_abs[hi]:.3g}", "r_lo": f"{100 * e.rms_rel[lo]:.3g} %",
@@ -272,7 +278,7 @@ def learn(results: tuple) -> None:
     by_fmt = {r.fmt: r for r in results}
     g16, gbf, ge8 = (by_fmt[k] for k in ("int4_group_fp16", "int4_group_bf16",
                                           "int4_group_e8m0"))
-    fewer = ml_dtypes.finfo(np.float16).nmant - ml_dtypes.finfo(ml_dtypes.bfloat16).nmant
+    fewer = SCALE_MANTISSA_BITS["fp16"] - SCALE_MANTISSA_BITS["bf16"]
     st.markdown(t("formats.learn.scale", group=FORMATS["int4_group_fp16"].block,
                   fp16=f"{g16.sqnr_db:.2f}", bf16=f"{gbf.sqnr_db:.2f}", e8m0=f"{ge8.sqnr_db:.2f}",
                   fewer=fewer, saved=f"{g16.bits_per_value - ge8.bits_per_value:.4g}"))
