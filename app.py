@@ -17,10 +17,11 @@ st.navigation([
             url_path="per_channel"),
     st.Page("pages/toolchains.py", title=nav_title("toolchains"), icon="🧰",
             url_path="toolchains"),
+    st.Page("pages/formats.py", title=nav_title("formats"), icon="🔣", url_path="formats"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
     st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
+    st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),
     st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
             url_path="checkpoint"),
-    st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
 ]).run()

@@ -17,6 +17,7 @@ from quantviz import figures, sweeps
 from quantviz.quantize import MAX_BITS, MIN_BITS
 from quantviz.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
 from quantviz.ui import cache, controls, shell, sweep_cache
+from quantviz.ui import formats as formats_ui
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, widget
@@ -170,6 +171,8 @@ def render() -> None:
         st.caption(t("bits.whole", n=f"{sweep.n:,}"))
     readout(sweep, bits)
     charts(sweep, (tensor.key, method, params, narrow), bits, theme)
+    formats_ui.on_bits_page(tensor, sweep.bits, {name(s.key): sweep.series(s.key, "sqnr_db")
+                                                 for s in SWEEP_SCHEMES}, sweep.n, theme)
     with st.expander(t("bits.table")):
         st.dataframe(table(sweep), hide_index=True, width="stretch")
     shell.page_end()

@@ -18,6 +18,7 @@ from quantviz.comparisons import MetricRow
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES, QuantConfig
 from quantviz.ui import cache, controls, shell
+from quantviz.ui import formats as formats_ui
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, value, widget
@@ -285,4 +286,6 @@ def render() -> None:
     st.dataframe(table(rows, names), width="stretch")
     verdict(rows, configs, vs)
     figure_rows(tensor, configs, vs, theme, log_y)
+    formats_ui.on_compare_page(tensor, [(c.name, c.cfg.bits, v.summary.sqnr_db)
+                                        for c, v in zip(configs, vs, strict=True)], theme)
     shell.page_end()

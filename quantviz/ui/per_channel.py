@@ -18,6 +18,7 @@ from quantviz.granularity import GROUP_SIZES, Comparison, GranularityResult
 from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
 from quantviz.ui import channel_cache, controls, shell
+from quantviz.ui import formats as formats_ui
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, set_values, widget
 
@@ -240,16 +241,21 @@ def short_name(result: GranularityResult) -> str:
     return t(f"per_channel.short.{result.kind}")
 
 
-def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme) -> None:
+def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
+                    weights: Weights | None = None, bits: int | None = None) -> None:
     shown = [comp.per_tensor, comp.per_channel, comp.group(group)]
     wanted = {short_name(r) for r in shown if r is not None}
     points = tradeoff_points(comp)
+    formats = formats_ui.same_bits_points(weights.key, weights.x, bits) if weights else []
     selected = [p[0] for p in points if wanted & set(p[0].split(" = "))]
     shell.figure(figures.granularity_tradeoff(
-        points, selected=tuple(selected), theme=theme,
+        points, selected=tuple(selected), extra=formats, theme=theme,
         labels={"title": t("per_channel.fig.tradeoff"), "x": t("per_channel.fig.overhead"),
-                "selected": t("per_channel.fig.selected"), "others": t("per_channel.fig.others")}),
+                "selected": t("per_channel.fig.selected"), "others": t("per_channel.fig.others"),
+                "extra": t("formats.per_channel.legend")}),
         key="pc_fig_tradeoff")
+    if weights is not None:
+        formats_ui.same_bits_caption(formats, bits, weights.x)
 
 
 def heatmap_figure(weights: Weights, group: int, theme: figures.Theme) -> None:
@@ -299,7 +305,7 @@ def render() -> None:
         error_figure(results, rng, sort, metric, theme)
     bottom = st.columns(2)
     with bottom[0]:
-        tradeoff_figure(comp, group, theme)
+        tradeoff_figure(comp, group, theme, weights, cfg.bits)
     with bottom[1]:
         if chosen is not None:
             heatmap_figure(weights, group, theme)

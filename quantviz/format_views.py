@@ -1,0 +1,475 @@
+"""What the Formats page shows, computed: one tensor through several number formats.
+
+Every result here is small (binned histograms, a staircase of a few thousand points, one count
+per code, one row per format): none holds the tensor, so each can be cached and shared.
+
+The "full-range block" is a block that holds the tensor's own ``x_min`` and ``x_max``: its
+scale is the one the tensor's largest values get (for a per-tensor format, the tensor's scale).
+The grid drawn on the histogram, the staircase and the bit-layout explainer use it, so that a
+block format's grid is shown at the scale of the block that holds the extremes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from quantviz.formats import (
+    ELEMENTS,
+    FORMATS,
+    as_float32,
+    bits_per_value,
+    code_values,
+    encode_format,
+    fake_quantize_format,
+)
+from quantviz.metrics import Histogram, error_summary, histogram, sqnr_db
+
+F32 = np.float32
+VALUE_BINS = 120
+#: Log-spaced |x| bins of the error-against-|x| panels.
+ERROR_BINS = 40
+STAIRCASE_POINTS = 1500
+#: The |x| range of the error panels starts at this quantile of the non-zero |x|.
+LOW_QUANTILE = 0.01
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """One format on one tensor: bits per value with scales counted, and the error."""
+
+    fmt: str
+    bits_per_value: float
+    sqnr_db: float
+    mse: float
+    max_abs_error: float
+
+
+@dataclass(frozen=True)
+class CodeCounts:
+    """How many elements got each code ``0 .. 2^bits - 1`` and what each code means.
+
+    ``values``: the element value of each code (NaN / inf where the code means that);
+    ``existing``: the codes that stand for a finite number; ``used``: those with an element.
+    """
+
+    counts: np.ndarray
+    values: np.ndarray
+    used: int
+    existing: int
+    nan_codes: tuple[int, ...]
+    inf_codes: tuple[int, ...]
+    negative_zero: int | None
+
+
+@dataclass(frozen=True)
+class ErrorProfile:
+    """RMS of ``x_hat - x`` and of ``(x_hat - x) / |x|`` in log-spaced bins of ``|x|``.
+
+    ``edges``: bin edges of ``|x|`` (shared by every format of one view); ``rms_abs``,
+    ``rms_rel``: per bin, NaN where a bin is empty. Zeros of ``x`` are left out (a log axis has
+    no 0; their error is in the SQNR). ``low``/``high``: the bins at the 10th and 90th
+    percentile of the non-zero ``|x|``, where the page reads its numbers.
+    """
+
+    edges: np.ndarray
+    counts: np.ndarray
+    rms_abs: np.ndarray
+    rms_rel: np.ndarray
+    low: int
+    high: int
+
+    @property
+    def centers(self) -> np.ndarray:
+        """The geometric middle of each bin, ``sqrt(edges[i] * edges[i+1])``."""
+        return np.sqrt(self.edges[:-1] * self.edges[1:])
+
+
+@dataclass(frozen=True)
+class FormatView:
+    """One format on the page's tensor: result, grid, staircase, error profile."""
+
+    result: FormatResult
+    grid: np.ndarray
+    step_x_hat: np.ndarray
+    errors: ErrorProfile | None
+
+
+@dataclass(frozen=True)
+class FormatsView:
+    """The tensor's histogram, the staircase's x axis, and one :class:`FormatView` per format."""
+
+    values: Histogram
+    step_x: np.ndarray
+    data_min: float
+    data_max: float
+    n: int
+    zeros: int
+    shape: tuple
+    formats: tuple[FormatView, ...]
+
+
+def _flat_finite(x: np.ndarray) -> np.ndarray:
+    """``x`` as checked float32 (:func:`quantviz.formats.as_float32`)."""
+    return as_float32(x)
+
+
+def format_result(x: np.ndarray, fmt: str, x_hat: np.ndarray | None = None) -> FormatResult:
+    """SQNR, MSE and max error of ``fmt`` on ``x``, with its bits per value for ``x.shape``."""
+    x = _flat_finite(x)
+    if x_hat is None:
+        x_hat = fake_quantize_format(x, fmt)
+    e = error_summary(x, x_hat)
+    return FormatResult(fmt, bits_per_value(fmt, x.shape), e.sqnr_db, e.mse, e.max_abs_error)
+
+
+def frontier(x: np.ndarray) -> tuple[FormatResult, ...]:
+    """:func:`format_result` of every format in :data:`FORMATS`, in registry order."""
+    return tuple(format_result(x, fmt) for fmt in FORMATS)
+
+
+def pareto_front(results: tuple[FormatResult, ...]) -> tuple[str, ...]:
+    """The formats no other beats on both counts: fewer or equal bits per value and higher or
+    equal SQNR, one of them strictly. Sorted by bits per value."""
+    front = []
+    for r in results:
+        dominated = any(
+            o.bits_per_value <= r.bits_per_value and o.sqnr_db >= r.sqnr_db
+            and (o.bits_per_value < r.bits_per_value or o.sqnr_db > r.sqnr_db)
+            for o in results)
+        if not dominated:
+            front.append(r)
+    return tuple(r.fmt for r in sorted(front, key=lambda r: (r.bits_per_value, -r.sqnr_db)))
+
+
+def _full_range_rows(x_min: float, x_max: float, fmt: str, points: np.ndarray) -> np.ndarray:
+    """Rows ``[p, x_min, x_max, 0, ...]``, one per point, as wide as the format's block."""
+    width = max(3, FORMATS[fmt].block or 3)
+    rows = np.zeros((len(points), width), dtype=F32)
+    rows[:, 0] = points
+    rows[:, 1] = x_min
+    rows[:, 2] = x_max
+    return rows
+
+
+@dataclass(frozen=True)
+class BlockScale:
+    """The decoding of the full-range block: ``x_hat = (value - zero_point) * multiplier``."""
+
+    multiplier: float
+    zero_point: int
+    scale: float
+    tensor_scale: float | None
+
+
+def full_range_scale(x_min: float, x_max: float, fmt: str) -> BlockScale:
+    """The scale a block holding ``x_min`` and ``x_max`` gets in ``fmt``."""
+    enc = encode_format(_full_range_rows(x_min, x_max, fmt, np.zeros(1, F32)), fmt)
+    scale = float(np.asarray(enc.scales).reshape(-1)[0])
+    zp = 0 if enc.zero_points is None else int(np.asarray(enc.zero_points).reshape(-1)[0])
+    mult = scale * enc.tensor_scale if enc.tensor_scale is not None else scale
+    return BlockScale(float(F32(mult)), zp, scale, enc.tensor_scale)
+
+
+def grid(x_min: float, x_max: float, fmt: str) -> np.ndarray:
+    """Every value the full-range block can represent, sorted, without duplicates (-0 = 0)."""
+    bs = full_range_scale(x_min, x_max, fmt)
+    v = code_values(fmt)
+    v = v[np.isfinite(v)]
+    return np.unique((v - F32(bs.zero_point)) * F32(bs.multiplier) + F32(0.0))
+
+
+def view_range(x_min: float, x_max: float) -> tuple[float, float]:
+    """The range the grid and the staircase show: the data's ``[x_min, x_max]`` (not beyond:
+    a point past the data would change a per-tensor format's scale); a constant tensor gets
+    ``x -+ max(|x|, 1)`` so the axis is never empty."""
+    lo, hi = float(x_min), float(x_max)
+    if not hi > lo:
+        lo, hi = lo - max(abs(lo), 1.0), hi + max(abs(hi), 1.0)
+    return lo, hi
+
+
+def staircase_points(lo: float, hi: float, points: int = STAIRCASE_POINTS) -> np.ndarray:
+    """``points`` values evenly over ``[lo, hi]`` (a :func:`view_range`)."""
+    return np.linspace(lo, hi, points, dtype=F32)
+
+
+def staircase(x_min: float, x_max: float, fmt: str, points: np.ndarray) -> np.ndarray:
+    """``x_hat`` of each point in the full-range block (points beyond it widen that block)."""
+    return fake_quantize_format(_full_range_rows(x_min, x_max, fmt, points), fmt)[:, 0].copy()
+
+
+def code_counts(codes: np.ndarray, fmt: str) -> CodeCounts:
+    """Count the elements per code; mark the NaN, infinite and negative-zero codes."""
+    values = code_values(fmt)
+    counts = np.bincount(np.asarray(codes, dtype=np.uint8).reshape(-1),
+                         minlength=len(values)).astype(np.int64)
+    nan = tuple(int(i) for i in np.flatnonzero(np.isnan(values)))
+    inf = tuple(int(i) for i in np.flatnonzero(np.isinf(values)))
+    negzero = np.flatnonzero((values == 0) & np.signbit(values))
+    existing = int(np.isfinite(values).sum())
+    return CodeCounts(counts, values, int(np.count_nonzero(counts)), existing, nan, inf,
+                      int(negzero[0]) if negzero.size else None)
+
+
+@dataclass(frozen=True)
+class MagnitudeBins:
+    """Log-spaced bins of ``|x|`` shared by the formats of one view.
+
+    ``edges``: from the 1 % quantile of the non-zero ``|x|`` to its max; ``index``: each
+    element's bin as int8 (-1 for 0 and for values below the first edge); ``low``/``high``:
+    the bins holding the 10th and 90th percentile of the non-zero ``|x|``.
+    """
+
+    edges: np.ndarray
+    index: np.ndarray
+    low: int
+    high: int
+
+
+#: Elements per chunk of the error profile (float64 sums without full-size temporaries).
+PROFILE_CHUNK = 1 << 20
+
+
+def magnitude_bins(x: np.ndarray, bins: int = ERROR_BINS) -> MagnitudeBins | None:
+    """``bins`` log-spaced bins of ``|x|`` from the 1 % quantile of its non-zero values to its
+    max, each element's bin, and the bins of the 10th and 90th percentile.
+
+    An element's bin is ``floor(log(|x| / lo) / log(hi / lo) * bins)`` in float64 (one log per
+    element, no search), so a value within rounding of an edge may land beside it. None when
+    ``x`` has no non-zero value or a single magnitude (no axis to draw).
+    """
+    flat = np.asarray(x, dtype=F32).reshape(-1)
+    nz = np.abs(flat[flat != 0])
+    if nz.size == 0:
+        return None
+    q01, q10, q90 = (float(v) for v in np.quantile(nz, [LOW_QUANTILE, 0.1, 0.9]))
+    lo, hi = q01, float(nz.max()) * (1 + 1e-6)
+    del nz
+    if not hi > lo * (1 + 1e-6):
+        return None
+    edges = np.geomspace(lo, hi, bins + 1)
+    per_log = bins / math.log(hi / lo)
+    index = np.empty(flat.size, dtype=np.int8)
+    for start in range(0, flat.size, PROFILE_CHUNK):
+        a = np.abs(flat[start:start + PROFILE_CHUNK]).astype(np.float64)
+        with np.errstate(divide="ignore"):
+            i = np.floor(np.log(a / lo) * per_log)
+        i[~((i >= 0) & (i < bins))] = -1  # 0 (log of 0 is -inf), below lo, above hi
+        index[start:start + PROFILE_CHUNK] = i
+    low, high = (int(np.clip(math.floor(math.log(q / lo) * per_log), 0, bins - 1))
+                 for q in (q10, q90))
+    return MagnitudeBins(edges, index, low, high)
+
+
+def error_profile(x: np.ndarray, x_hat: np.ndarray, bins: MagnitudeBins) -> ErrorProfile:
+    """Bin ``x_hat - x`` by ``|x|`` (``bins``): RMS absolute and RMS relative error per bin.
+
+    Sums in float64, a chunk of ``PROFILE_CHUNK`` elements at a time.
+    """
+    xf = np.asarray(x, dtype=F32).reshape(-1)
+    xh = np.asarray(x_hat, dtype=F32).reshape(-1)
+    nb = len(bins.edges) - 1
+    counts = np.zeros(nb, dtype=np.int64)
+    sq = np.zeros(nb)
+    sq_rel = np.zeros(nb)
+    for start in range(0, xf.size, PROFILE_CHUNK):
+        stop = start + PROFILE_CHUNK
+        idx = bins.index[start:stop]
+        keep = idx >= 0
+        idx = idx[keep].astype(np.intp)
+        xs = xf[start:stop][keep]
+        err = xh[start:stop][keep].astype(np.float64) - xs
+        counts += np.bincount(idx, minlength=nb)
+        sq += np.bincount(idx, weights=err * err, minlength=nb)
+        err /= np.abs(xs)
+        sq_rel += np.bincount(idx, weights=err * err, minlength=nb)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rms_abs = np.where(counts > 0, np.sqrt(sq / counts), np.nan)
+        rms_rel = np.where(counts > 0, np.sqrt(sq_rel / counts), np.nan)
+    return ErrorProfile(bins.edges, counts, rms_abs, rms_rel, bins.low, bins.high)
+
+
+#: An error measure counts as flat when its RMS at the 90th percentile of |x| is within this
+#: factor of its RMS at the 10th percentile.
+FLAT_RATIO = 2.0
+
+
+def flatness(profile: ErrorProfile) -> str:
+    """"relative" when the relative error is flat over |x| (within ``FLAT_RATIO`` between the
+    profile's low and high bins), else "absolute" when the absolute error is, else "neither"."""
+    def flat(values: np.ndarray) -> bool:
+        lo, hi = values[profile.low], values[profile.high]
+        return bool(lo > 0 and hi > 0 and 1 / FLAT_RATIO <= hi / lo <= FLAT_RATIO)
+
+    if flat(profile.rms_rel):
+        return "relative"
+    return "absolute" if flat(profile.rms_abs) else "neither"
+
+
+def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
+    """Everything the Formats page draws for ``x`` in each of ``fmts``."""
+    x = _flat_finite(x)
+    x32 = np.asarray(x, dtype=F32)
+    data_min, data_max = float(x32.min()), float(x32.max())
+    lo, hi = view_range(data_min, data_max)
+    points = staircase_points(lo, hi)
+    bins = magnitude_bins(x32)
+    views = []
+    for fmt in fmts:
+        x_hat = fake_quantize_format(x32, fmt)
+        views.append(FormatView(
+            result=format_result(x32, fmt, x_hat),
+            grid=grid(lo, hi, fmt),
+            step_x_hat=staircase(lo, hi, fmt, points),
+            errors=error_profile(x32, x_hat, bins) if bins is not None else None,
+        ))
+        del x_hat
+    return FormatsView(histogram(x32, VALUE_BINS), points, data_min, data_max, int(x.size),
+                       int(x.size - np.count_nonzero(x32)), tuple(x.shape), tuple(views))
+
+
+# ---------------------------------------------------------------------------- bit layout
+
+
+@dataclass(frozen=True)
+class BitLayout:
+    """One value through a format's element encoding, bit by bit.
+
+    ``x0`` is divided by the full-range block's ``multiplier`` (and shifted by its zero point)
+    into ``scaled``, encoded as ``code`` (``bits`` wide: ``sign``, ``exponent`` and
+    ``mantissa`` strings for floats; the whole pattern in ``mantissa`` for NF4 and integers),
+    which decodes to ``element`` and back to ``x_hat = (element - zero_point) * multiplier``.
+    Floats: ``exponent_value`` (unbiased), ``bias``, ``subnormal``.
+    """
+
+    fmt: str
+    x0: float
+    multiplier: float
+    zero_point: int
+    scaled: float
+    code: int
+    bits: int
+    sign: str
+    exponent: str
+    mantissa: str
+    element: float
+    x_hat: float
+    kind: str
+    exponent_value: int | None = None
+    bias: int | None = None
+    subnormal: bool = False
+
+
+def bit_layout(fmt: str, x0: float, x_min: float, x_max: float) -> BitLayout:
+    """Encode ``x0`` as the full-range block of a tensor spanning ``[x_min, x_max]`` would.
+
+    Floats decode as ``(-1)^s * 2^(E - bias) * (1 + M / 2^m)`` (normal, ``E > 0``) or
+    ``(-1)^s * 2^(1 - bias) * (M / 2^m)`` (subnormal, ``E = 0``); NF4 as ``level[code]``;
+    integers as the two's complement value.
+    """
+    f = FORMATS[fmt]
+    if not math.isfinite(x0):
+        raise ValueError(f"x0={x0!r} must be a finite number")
+    lo, hi = min(x_min, x0), max(x_max, x0)
+    bs = full_range_scale(lo, hi, fmt)
+    rows = _full_range_rows(lo, hi, fmt, np.array([x0], F32))
+    code = int(encode_format(rows, fmt).codes[0, 0])
+    x_hat = float(fake_quantize_format(rows, fmt)[0, 0])
+    element = float(code_values(fmt)[code])
+    pattern = format(code, f"0{f.bits}b")
+    scaled = float(x0) / bs.multiplier + bs.zero_point if bs.multiplier else 0.0
+    if f.element is None:
+        kind = "nf4" if f.kind == "nf4" else "int"
+        return BitLayout(fmt, float(x0), bs.multiplier, bs.zero_point, scaled, code, f.bits,
+                         "", "", pattern, element, x_hat, kind)
+    el = ELEMENTS[f.element]
+    e_field = int(pattern[1:1 + el.exponent_bits], 2)
+    subnormal = e_field == 0
+    return BitLayout(fmt, float(x0), bs.multiplier, 0, scaled, code, f.bits, pattern[0],
+                     pattern[1:1 + el.exponent_bits], pattern[1 + el.exponent_bits:], element,
+                     x_hat, "float", (1 if subnormal else e_field) - el.bias, el.bias, subnormal)
+
+
+# ---------------------------------------------------------------------------- lessons
+
+
+@dataclass(frozen=True)
+class FloatStep:
+    """A float element's relative step: ``2^-m`` between neighbours, half of it at most as error
+    (normal range), and the dynamic range ``max / min_subnormal``."""
+
+    fmt: str
+    mantissa_bits: int
+    relative_step: float
+    max_relative_error: float
+    dynamic_range_db: float
+
+
+def float_step(fmt: str) -> FloatStep:
+    f = FORMATS[fmt]
+    m = ELEMENTS[f.element].mantissa_bits
+    return FloatStep(fmt, m, 2.0**-m, 2.0 ** -(m + 1),
+                     20 * math.log10(f.max_value / f.min_subnormal))
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """SQNR of a few formats on a seeded sample of a named shape of data (``n`` values)."""
+
+    data: str
+    n: int
+    sqnr: dict
+
+
+#: The learn section's outliers: one value in OUTLIER_EVERY, OUTLIER_SIGMA standard deviations.
+OUTLIER_EVERY, OUTLIER_SIGMA = 1000, 50.0
+
+
+def lesson_samples(n: int = 1 << 16, seed: int = 0) -> dict[str, np.ndarray]:
+    """Seeded shapes of data for the learn section: normal, uniform on [-1, 1], and normal
+    with outliers (one value in ``OUTLIER_EVERY`` set to ``+-OUTLIER_SIGMA``), float32."""
+    rng = np.random.default_rng(seed)
+    normal = rng.standard_normal(n).astype(F32)
+    uniform = rng.uniform(-1, 1, n).astype(F32)
+    outliers = normal.copy()
+    idx = rng.choice(n, max(1, n // OUTLIER_EVERY), replace=False)
+    outliers[idx] = np.where(outliers[idx] < 0, -OUTLIER_SIGMA, OUTLIER_SIGMA)
+    return {"normal": normal, "uniform": uniform, "outliers": outliers}
+
+
+def lessons(fmts: tuple[str, ...] = ("nf4", "int4_group_fp16", "mxfp4", "fp4_e2m1"),
+            n: int = 1 << 16, seed: int = 0) -> tuple[Lesson, ...]:
+    """SQNR of ``fmts`` on each of :func:`lesson_samples`."""
+    return tuple(Lesson(name, n, {fmt: sqnr_db(x, fake_quantize_format(x, fmt)) for fmt in fmts})
+                 for name, x in lesson_samples(n, seed).items())
+
+
+
+#: The frontier quantizes the tensor in every format; above this many values it takes the
+#: leading rows (whole blocks, in tensor order) of the tensor instead.
+FRONTIER_MAX_VALUES = 1 << 20
+
+
+def frontier_sample(x: np.ndarray, max_values: int = FRONTIER_MAX_VALUES) -> np.ndarray:
+    """``x`` itself when it has at most ``max_values`` values, else its leading part in tensor
+    order with whole rows (an n-D tensor keeps its blocks): the first ``max_values // last``
+    rows, or for a 1-D tensor (or rows longer than ``max_values``) the first ``max_values``
+    values rounded down to a multiple of 128 (every default block)."""
+    x = _flat_finite(x)
+    if x.size <= max_values:
+        return x
+    last = x.shape[-1] if x.ndim > 1 else x.size
+    if x.ndim > 1 and last <= max_values:
+        return x.reshape(-1, last)[: max_values // last]
+    return x.reshape(-1)[: max_values - max_values % 128]
+
+
+def per_tensor_int_bits(bits: int, n: int) -> float:
+    """Bits per value of a per-tensor integer scheme on ``n`` values: ``bits + (32 + bits) / n``
+    (a float32 scale and a zero point of ``bits`` bits, once)."""
+    if n < 1:
+        raise ValueError(f"n={n} must be at least 1")
+    return bits + (32 + bits) / n

@@ -1,0 +1,100 @@
+"""What each Formats figure shows (quantviz.figures, the Formats section)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from quantviz import figures
+from quantviz import format_views as fv
+from quantviz.formats import code_values
+from quantviz.metrics import histogram
+
+F32 = np.float32
+
+
+def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
+    half = np.random.default_rng(0).standard_normal(5_000).astype(F32)
+    x = np.concatenate([half, -half])  # symmetric: both ends of each grid inside the data
+    hist = histogram(x, 50)
+    g1 = fv.grid(float(x.min()), float(x.max()), "fp4_e2m1")
+    g2 = fv.grid(float(x.min()), float(x.max()), "fp8_e4m3")
+    fig = figures.formats_histogram(hist, [("FP4", g1), ("FP8", g2)])
+    bars, fp4, fp8 = fig.data
+    assert bars.type == "bar" and sum(bars.y) == x.size
+    assert len(fp4.x) == len(g1) == 15  # every FP4 value lies in the data's range
+    assert fp4.name == "FP4: 15 values in range"
+    assert len(set(fp4.y)) == 1 and fp8.y[0] > fp4.y[0]  # separate rows above the bars
+    assert len(fp8.x) == 253 and "(1 in" not in fp8.name  # 256 codes less NaN, NaN, -0
+    assert fig.layout.yaxis.range[1] > fp8.y[0]
+    dense = np.linspace(float(x.min()), float(x.max()), 1000)
+    (_, thinned) = figures.formats_histogram(hist, [("dense", dense)]).data
+    assert len(thinned.x) <= figures.MAX_FORMAT_GRID and "(1 in 4)" in thinned.name
+
+
+def test_formats_staircase_has_the_identity_and_one_line_per_format():
+    x = np.linspace(-1, 1, 100, dtype=F32)
+    fig = figures.formats_staircase(x, [("a", np.round(x)), ("b", x)])
+    identity, a, b = fig.data
+    assert list(identity.x) == [-1.0, 1.0] and list(identity.y) == [-1.0, 1.0]
+    assert a.name == "a" and a.line.shape == "hv" and len(a.x) == 100
+    assert a.line.color != b.line.color
+
+
+def test_format_codes_marks_nan_inf_and_negative_zero():
+    counts = np.zeros(256, np.int64)
+    counts[[0x38, 0x80]] = [5, 2]
+    fig = figures.format_codes(counts, code_values("fp8_e4m3"), nan_codes=(0x7F, 0xFF),
+                               negative_zero=0x80)
+    bars, nan, negzero = fig.data
+    assert list(bars.y) == list(counts) and "0x38" in bars.text[0x38]
+    assert list(nan.x) == [0x7F, 0xFF] and nan.name == "NaN codes: 2"
+    assert list(negzero.x) == [0x80] and list(negzero.y) == [2]
+    assert len(fig.layout.shapes) == 2  # the two NaN codes shaded
+
+
+def test_error_vs_magnitude_is_log_log_with_gaps():
+    edges = np.array([1.0, 10.0, 100.0])
+    fig = figures.error_vs_magnitude(edges, [("f", np.array([0.1, np.nan]))])
+    (line,) = fig.data
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    assert list(line.x) == [np.sqrt(10.0), np.sqrt(1000.0)]
+    assert line.y == (0.1, None)
+
+
+def test_format_frontier_marks_the_front_and_the_chosen():
+    points = [("a", 4.0, 15.0), ("b", 4.5, 20.0), ("c", 4.5, 18.0), ("e", 8.0, 30.0)]
+    fig = figures.format_frontier(points, front=["a", "b", "e"], selected=["c"])
+    front, others, chosen = fig.data
+    assert list(front.x) == [4.0, 4.5, 8.0] and front.line.shape == "hv"
+    assert list(others.text) == ["a", "b", "e"] and list(chosen.text) == ["c"]
+    assert list(others.texttemplate) == ["a", "b", "e"]  # the front is named beside its marks
+    fig = figures.format_frontier(points, front=["a"], selected=["c"])
+    assert list(fig.data[1].texttemplate) == ["a", "", ""]  # the rest on hover only
+    assert chosen.marker.symbol == "circle" and others.marker.symbol == "circle-open"
+
+
+def test_format_frontier_leaves_out_an_infinite_sqnr():
+    fig = figures.format_frontier([("a", 4.0, float("inf")), ("b", 8.0, 30.0)], front=["b"])
+    assert all("a" not in (tr.text or ()) for tr in fig.data)
+
+
+def test_format_frontier_draws_the_integer_sweeps_as_lines():
+    fig = figures.format_frontier([("a", 4.0, 15.0)], lines={"int": ([2, 3, 4], [5, 11, 17])})
+    line, _ = fig.data
+    assert line.name == "int" and list(line.x) == [2, 3, 4] and line.mode == "lines+markers"
+    assert fig.layout.xaxis.range[0] < 2
+
+
+def test_per_tensor_int_bits():
+    # 8 bits on 1000 values: (32 + 8) / 1000 = 0.04 bits of scale and zero point per value
+    assert fv.per_tensor_int_bits(8, 1000) == 8.04
+
+
+def test_granularity_tradeoff_draws_extra_points_apart():
+    fig = figures.granularity_tradeoff([("tensor", 0.002, 30.0)], selected=["tensor"],
+                                       extra=[("MXFP4", 0.25, 18.0)],
+                                       labels={"extra": "formats"})
+    extra = [tr for tr in fig.data if tr.name == "formats"]
+    assert len(extra) == 1 and list(extra[0].text) == ["MXFP4"]
+    assert extra[0].marker.symbol == "diamond-open"
+    assert fig.layout.yaxis.range[0] < 18.0  # the axis holds the extra points too
