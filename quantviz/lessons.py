@@ -31,6 +31,20 @@ def _check_range(x_min: float, x_max: float) -> None:
         raise ValueError(f"the range needs x_min < x_max, got [{x_min}, {x_max}]")
 
 
+def _code(value: float, what: str, x: float) -> int:
+    """``rint(value)`` as a Python int; ``value`` too large for any float is refused plainly.
+
+    ``x / scale`` for ``x = 3e38`` and a range ``[-1, 3]`` is about 1.9e40, beyond float32
+    (where the kernels compute) and far beyond any integer grid: no code to show.
+    """
+    if not np.isfinite(value):
+        raise ValueError(
+            f"x = {x:.6g} is so far outside the range that {what} overflows the float type "
+            "(no integer code can be shown); pick a value nearer the range"
+        )
+    return int(np.rint(value))
+
+
 def _check_bits(bits: int) -> int:
     QuantConfig(bits=bits)  # validates 2..16 with a message naming the value
     return int(bits)
@@ -249,7 +263,8 @@ def notes_steps(x_f: float, x_min: float, x_max: float, bits: int) -> NotesSteps
     x_over_scale = x_f / scale
     zp_exact = x_min / scale
     t3 = x_over_scale - zp_exact
-    q4 = int(np.rint(x_over_scale)) - int(zp)
+    q4 = _code(x_over_scale, "x / scale", x_f) - int(zp)
+    _code(t1, "(x - x_min) / scale", x_f)
     cfg = QuantConfig(bits=bits, scheme="asymmetric", signed=False)
     qp = compute_qparams(x_min, x_max, cfg)
     pt_code = int(quantize(np.array([x_f], dtype=np.float32), qp)[0])
@@ -470,7 +485,7 @@ def clamping(x: float, x_min: float, x_max: float, bits: int) -> Clamping:
     top = 2**bits - 1
     scale, zp_f = notes_qparams(x_min, x_max, bits)
     zp = int(zp_f)
-    code = int(np.rint(x / scale)) - zp
+    code = _code(x / scale, "x / scale", x) - zp
     wrapped = code % (top + 1)
     clamped = min(max(code, 0), top)
     return Clamping(

@@ -169,6 +169,12 @@ def upload_picker(
     drop_nonfinite = widget(drop, box) if drop is not None else False
     with st.spinner(t("busy.load", name=name)):
         loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
+    if loaded.beyond_float32 is not None:
+        count, example = loaded.beyond_float32
+        box.error(t("upload.refused", reason=t(
+            "upload.beyond_f32", name=name, count=f"{count:,}", example=f"{example:.6g}",
+            largest=f"{float(np.finfo(np.float32).max):.7g}")))
+        return None
     if loaded.error:
         box.error(t("upload.refused", reason=loaded.error))
         if loaded.nonfinite and drop is not None:

@@ -10,14 +10,22 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, formulas
-from quantviz.quantize import QParams, dequantize, notes_qparams, quantize, zero_point_forms
+from quantviz.quantize import (
+    FLOAT32_MAX,
+    QParams,
+    dequantize,
+    notes_qparams,
+    quantize,
+    zero_point_forms,
+)
 from quantviz.ui import cache, controls, shell
 from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, set_values, widget
 from quantviz.views import ExploreView
 
-X0 = Control("x0", "number", 0.5, "worked.x0", fmt="%.6g", step=0.01)
+X0 = Control("x0", "number", 0.5, "worked.x0", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+             fmt="%.6g", step=0.01)
 
 #: One-click presets: the control values each sets.
 PRESETS: dict[str, dict] = {

@@ -16,23 +16,29 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, formulas, lessons
-from quantviz.quantize import QuantConfig, compute_qparams, zero_point_forms
+from quantviz.quantize import FLOAT32_MAX, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.ui import controls, shell
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, widget
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 
-EX_MIN = Control("ex_min", "number", -1.0, "learn.ex_min", fmt="%.6g", step=0.1)
-EX_MAX = Control("ex_max", "number", 3.0, "learn.ex_max", fmt="%.6g", step=0.1)
-EX_X = Control("ex_x", "number", 0.5, "learn.ex_x", fmt="%.6g", step=0.1)
+EX_MIN = Control("ex_min", "number", -1.0, "learn.ex_min", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+EX_MAX = Control("ex_max", "number", 3.0, "learn.ex_max", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+EX_X = Control("ex_x", "number", 0.5, "learn.ex_x", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
 PAD_KERNEL = Control("pad_kernel", "select", "box3", "learn.pad_kernel",
                      options=tuple(lessons.KERNELS), option_prefix="learn.kernel")
 PAD_OFFSET = Control("pad_offset", "float", 0.4, "learn.pad_offset", lo=-1.0, hi=1.0, step=0.05)
 PAD_BITS = Control("pad_bits", "int", 4, "learn.pad_bits", lo=2, hi=8)
-GAP_MIN = Control("gap_min", "number", 1.0, "learn.gap_min", fmt="%.6g", step=0.1)
-GAP_MAX = Control("gap_max", "number", 3.0, "learn.gap_max", fmt="%.6g", step=0.1)
-CLAMP_X = Control("clamp_x", "number", 4.0, "learn.clamp_x", fmt="%.6g", step=0.1)
+GAP_MIN = Control("gap_min", "number", 1.0, "learn.gap_min", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+GAP_MAX = Control("gap_max", "number", 3.0, "learn.gap_max", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+CLAMP_X = Control("clamp_x", "number", 4.0, "learn.clamp_x", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
 SYM_AMAX = Control("sym_amax", "number", 3.0, "learn.sym_amax", lo=1e-6, hi=1e30, fmt="%.6g",
                    step=0.5)
 QUIZ_CODES = Control("quiz_codes", "radio", None, "learn.q1.choice",

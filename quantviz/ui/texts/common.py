@@ -121,4 +121,17 @@ TEXT = {
                    "如何选择 [x_min, x_max]。滑动平均把张量分成 32 批依次输入。"),
     "pct.label": ("Percentile", "百分位"),
     "avg.label": ("Averaging constant c", "平均系数 c"),
+    # a page that cannot compute what its controls or upload ask for (never a traceback)
+    "error.values": ("These values cannot be computed: {reason}.",
+                     "这些数值无法计算：{reason}。"),
+    "error.internal": ("This page could not be drawn with these values (the server log has the "
+                       "details). Change a control, or open the page without the link's values.",
+                       "无法用这些数值绘制本页（详情见服务器日志）。请调整控件，或去掉链接中的参数"
+                       "重新打开本页。"),
+    "upload.beyond_f32": ("tensor {name} holds {count} values beyond float32's range (largest "
+                          "{largest}), e.g. {example}. quantviz computes in float32, as PyTorch "
+                          "does: scale the tensor down, or save it in float32.",
+                          "张量 {name} 有 {count} 个数值超出 float32 的范围（最大 {largest}），"
+                          "例如 {example}。quantviz 与 PyTorch 一样用 float32 计算：请先把张量"
+                          "缩小，或以 float32 保存。"),
 }
