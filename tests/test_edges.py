@@ -121,3 +121,55 @@ def test_no_page_raises_on_number_inputs_typed_at_their_extremes(app_test, page,
         box.set_value(limit if limit is not None else (3e38 if end == "max" else -3e38))
     at.run()
     _check(at)
+
+
+# --- names from a file are plain text, never Markdown ----------------------------------------
+
+HOSTILE_NAME = "![px](http://127.0.0.1:9/pixel.png) [click](http://example.invalid) :red-background[Notice]"
+
+
+def _safetensors(names: list[str]) -> bytes:
+    import json
+    import struct
+
+    header = {n: {"dtype": "F32", "shape": [2], "data_offsets": [8 * i, 8 * i + 8]}
+              for i, n in enumerate(names)}
+    text = json.dumps(header).encode()
+    data = np.arange(2 * len(names), dtype="<f4").tobytes()
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def _rendered(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def test_a_tensor_name_from_a_file_is_shown_as_plain_text(app_test):
+    at = app_test(page="explore", query={"src": "upload"})
+    at.run()
+    at.get("file_uploader")[0].set_value(
+        ("w.safetensors", _safetensors([HOSTILE_NAME]), "application/octet-stream"))
+    at.run()
+    _check(at)
+    shown = _rendered(at)
+    # the name is there, every Markdown mark escaped: no image, link or directive survives
+    assert r"\!\[px\]\(http\://127.0.0.1\:9/pixel.png\)" in shown, shown
+    assert "![px](" not in shown and ":red-background[" not in shown
+
+
+def test_a_checkpoint_of_thousands_of_tensors_gets_a_search_not_a_list(app_test):
+    from quantviz.ui.controls import PICKER_MAX
+
+    names = [f"layer{i}.weight" for i in range(3 * PICKER_MAX)]
+    at = app_test(page="explore", query={"src": "upload"})
+    at.run()
+    at.get("file_uploader")[0].set_value(
+        ("big.safetensors", _safetensors(names), "application/octet-stream"))
+    at.run()
+    _check(at)
+    [picker] = [s for s in at.selectbox if "layer0.weight" in s.options[0]]
+    assert len(picker.options) == PICKER_MAX  # not 600
+    at.text_input[0].input("LAYER59.").run()  # case ignored
+    [picker] = [s for s in at.selectbox if any("layer59" in o for o in s.options)]
+    assert [o.split()[0] for o in picker.options] == ["layer0.weight", "layer59.weight"]

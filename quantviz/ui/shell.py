@@ -14,7 +14,7 @@ import streamlit as st
 
 from quantviz.figures import Theme
 from quantviz.ui import memory, state
-from quantviz.ui.i18n import LANGUAGES, t
+from quantviz.ui.i18n import LANGUAGES, plain, t
 from quantviz.ui.state import Control
 
 #: Work on fewer values than this ends well before a spinner would show (it waits half a
@@ -124,7 +124,7 @@ def run_guarded(page) -> None:
     except (ValueError, ArithmeticError) as err:
         _LOG.warning("page %s refused its values: %s", getattr(page, "url_path", "?"), err,
                      exc_info=True)
-        st.error(t("error.values", reason=str(err).rstrip(".")))
+        st.error(t("error.values", reason=plain(str(err).rstrip("."))))
     except Exception:  # noqa: BLE001 - the promise: no page shows a traceback
         _LOG.exception("page %s failed", getattr(page, "url_path", "?"))
         st.error(t("error.internal"))

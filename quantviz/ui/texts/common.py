@@ -134,4 +134,12 @@ TEXT = {
                           "张量 {name} 有 {count} 个数值超出 float32 的范围（最大 {largest}），"
                           "例如 {example}。quantviz 与 PyTorch 一样用 float32 计算：请先把张量"
                           "缩小，或以 float32 保存。"),
+    "upload.flat": ("Its rows hold different numbers of values, so its {n} numbers are read as "
+                    "one flat list, row after row.",
+                    "各行数值个数不同，因此按行依次把这 {n} 个数读成一个一维列表。"),
+    "upload.search": ("Find a tensor by name", "按名称查找张量"),
+    "upload.search.help": ("The file holds {n} tensors; type part of a name.",
+                           "文件中有 {n} 个张量；输入名称的一部分。"),
+    "upload.matches": ("{shown} of {matched} matching tensors listed ({total} in the file).",
+                       "列出 {matched} 个匹配张量中的 {shown} 个（文件共 {total} 个）。"),
 }
