@@ -125,7 +125,8 @@ def test_no_page_raises_on_number_inputs_typed_at_their_extremes(app_test, page,
 
 # --- names from a file are plain text, never Markdown ----------------------------------------
 
-HOSTILE_NAME = "![px](http://127.0.0.1:9/pixel.png) [click](http://example.invalid) :red-background[Notice]"
+HOSTILE_NAME = ("![px](http://127.0.0.1:9/pixel.png) [click](http://example.invalid) "
+                ":red-background[Notice]")
 
 
 def _safetensors(names: list[str]) -> bytes:
