@@ -39,8 +39,10 @@ __all__ = [
     "ACCEPTED_EXTENSIONS",
     "ACCEPTED_TEXT",
     "DEFAULT_MAX_ELEMENTS",
+    "MAX_INFLATION",
     "TensorInfo",
     "TensorLoadError",
+    "decoded_nbytes",
     "describe_tensors",
     "load_tensor",
     "load_tensors",
@@ -72,6 +74,10 @@ _NPY_MAX_HEADER = 10_000  # bytes; numpy's own limit for headers it parses witho
 _SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON describes ~150,000 tensors
 _ZIP_MAX_DIRECTORY = 8 * 2**20  # central directory bytes; bounds the zip index in memory
 _ZIP_CHUNK = 2**20  # npz members are inflated this many bytes at a time
+#: A deflated npz member may inflate to at most this many times its compressed size. Trained
+#: float weights deflate by 1.1-1.5x and even a 90 %-pruned float32 tensor by about 8x; 50
+#: million float64 zeros deflate 1,000x (389 kB for 400 MB): a bomb, not weights.
+MAX_INFLATION = 64
 
 # safetensors dtype -> how its bytes are stored (always little-endian)
 _SAFETENSORS_DTYPES: dict[str, np.dtype] = {
@@ -137,6 +143,16 @@ class _Entry:
 
 # ---------------------------------------------------------------------------------------------
 # public API
+
+
+def decoded_nbytes(info: TensorInfo) -> int:
+    """Bytes the decoded tensor takes: ``n_elements`` times 8 (float64 kept) or 4 (float32).
+
+    Known from the header before anything is decoded (:func:`describe_tensors`), so a server
+    can budget an upload before it costs anything.
+    """
+    itemsize = 8 if info.dtype_name in ("float64", "longdouble", "float128", "float96") else 4
+    return info.n_elements * itemsize
 
 
 def describe_tensors(filename: str, data: bytes) -> list[TensorInfo]:
@@ -556,6 +572,13 @@ def _index_npz_member(
         )
     if member.compress_type == zipfile.ZIP_STORED and member.compress_size != member.file_size:
         raise TensorLoadError(f"{where} is damaged: stored sizes disagree.")
+    if member.file_size > MAX_INFLATION * max(member.compress_size, 1) + 2**16:
+        raise TensorLoadError(
+            f"{where} inflates from {member.compress_size:,} to {member.file_size:,} bytes "
+            f"({member.file_size / max(member.compress_size, 1):,.0f} times); quantviz inflates "
+            f"at most {MAX_INFLATION} times, far more than weights compress. Save it with "
+            "np.savez (not compressed), or as .npy or .safetensors."
+        )
     with _damaged_zip(where), archive.open(member) as fp:
         header = _read_npy_header(fp, where)
     _check_dtype(filename, name, header.dtype)

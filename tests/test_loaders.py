@@ -498,11 +498,24 @@ def test_zip_bomb_costs_nothing() -> None:
     start = time.perf_counter()
     peak, result = peak_bytes(load_tensors, "bomb.npz", data)
     assert isinstance(result, TensorLoadError)
-    assert f"{n:,} elements" in str(result) and "limit of 50,000,000" in str(result)
+    # 1 GiB from 1 MB: 1,011 times, refused from the directory before any inflating
+    assert "inflates from" in str(result) and "at most 64 times" in str(result)
     assert time.perf_counter() - start < 2.0
     assert peak < 5 * len(data)  # the archive's index, not 1 GiB
-    # the headers alone are enough to describe it
-    assert describe_tensors("bomb.npz", data) == [TensorInfo("w", (n,), "float32", n)]
+    with pytest.raises(TensorLoadError, match="at most 64 times"):
+        describe_tensors("bomb.npz", data)
+
+
+def test_an_npz_of_zeros_deflated_1000_times_is_refused_but_weights_load() -> None:
+    # the 389 kB .npz of 50 million float64 zeros (400 MB) would cost 1.35 GB
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, z=np.zeros(5_000_000))  # 40 MB in about 39 kB
+    with pytest.raises(TensorLoadError, match=r"member 'z.npy' inflates from .* times"):
+        describe_tensors("zeros.npz", buffer.getvalue())
+    buffer = io.BytesIO()
+    w = np.random.default_rng(0).standard_normal(10_000).astype(np.float32)
+    np.savez_compressed(buffer, w=w)  # real weights deflate about 1.1 times
+    np.testing.assert_array_equal(load_tensors("w.npz", buffer.getvalue())["w"], w)
 
 
 def test_npz_member_that_inflates_past_its_declared_size_is_cut_off() -> None:

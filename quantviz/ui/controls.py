@@ -16,10 +16,10 @@ import numpy as np
 import streamlit as st
 
 from quantviz.distributions import DISTRIBUTIONS
-from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo
+from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo, decoded_nbytes
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
-from quantviz.ui import cache, shell
+from quantviz.ui import budget, cache, shell
 from quantviz.ui.i18n import has, plain, t
 from quantviz.ui.state import Control, widget
 
@@ -164,8 +164,13 @@ def upload_picker(
     if info.note:
         box.caption(t("upload.flat", n=f"{info.n_elements:,}"))
     drop_nonfinite = widget(drop, box) if drop is not None else False
-    with st.spinner(t("busy.load", name=name)):
-        loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
+    try:
+        loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, None)
+    except cache.UploadGone:  # not decoded yet: hold its memory first
+        if not _hold_memory(box, info):
+            return None
+        with st.spinner(t("busy.load", name=plain(name))):
+            loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
     if loaded.beyond_float32 is not None:
         count, example = loaded.beyond_float32
         box.error(t("upload.refused", reason=t(
@@ -178,6 +183,29 @@ def upload_picker(
             box.caption(t("drop.hint"))
         return None
     return Upload(data_digest, file.name, name, drop_nonfinite, loaded.x)
+
+
+def _hold_memory(box: Any, info: TensorInfo) -> bool:
+    """Hold the budget for decoding and quantizing ``info``'s tensor; say why when refused."""
+    need = budget.cost(decoded_nbytes(info))
+    waiting = box.empty()
+    try:
+        budget.hold(need, on_wait=lambda: waiting.info(t(
+            "budget.wait", need=_mb(need), held=_mb(budget.held()),
+            budget=_mb(budget.BUDGET_BYTES))))
+    except budget.OverBudget as over:
+        key = "budget.busy" if over.busy else "budget.refused"
+        waiting.empty()
+        box.error(t(key, name=plain(info.name), size=_mb(decoded_nbytes(info)),
+                    need=_mb(over.need), budget=_mb(over.budget),
+                    factor=budget.COST_FACTOR, wait=f"{budget.WAIT_SECONDS:g}"))
+        return False
+    waiting.empty()
+    return True
+
+
+def _mb(nbytes: int) -> str:
+    return f"{nbytes / 1e6:,.0f} MB"
 
 
 #: A file with more tensors than this gets a search box; the picker lists the first matches.

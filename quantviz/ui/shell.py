@@ -13,7 +13,7 @@ from contextlib import nullcontext
 import streamlit as st
 
 from quantviz.figures import Theme
-from quantviz.ui import memory, state
+from quantviz.ui import budget, memory, state
 from quantviz.ui.i18n import LANGUAGES, plain, t
 from quantviz.ui.state import Control
 
@@ -128,4 +128,6 @@ def run_guarded(page) -> None:
     except Exception:  # noqa: BLE001 - the promise: no page shows a traceback
         _LOG.exception("page %s failed", getattr(page, "url_path", "?"))
         st.error(t("error.internal"))
+    finally:
+        budget.release_run()  # the memory this run held for an upload
 

@@ -142,4 +142,16 @@ TEXT = {
                            "文件中有 {n} 个张量；输入名称的一部分。"),
     "upload.matches": ("{shown} of {matched} matching tensors listed ({total} in the file).",
                        "列出 {matched} 个匹配张量中的 {shown} 个（文件共 {total} 个）。"),
+    "budget.wait": ("Waiting for memory: this upload needs {need} while others are decoded "
+                    "({held} of the server's {budget} in use).",
+                    "正在等待内存：此上传需要 {need}，其他上传正在解码（服务器 {budget} 中已用 {held}）。"),
+    "budget.refused": ("tensor {name} decodes to {size}; decoding and quantizing it would need "
+                       "about {need} ({factor} times that), more than this server's budget of "
+                       "{budget} for uploads. Upload a smaller tensor, or one layer at a time.",
+                       "张量 {name} 解码后为 {size}；解码并量化约需 {need}（{factor} 倍），"
+                       "超过本服务器为上传预留的 {budget}。请上传更小的张量，或一次一层。"),
+    "budget.busy": ("The server is busy with other uploads: tensor {name} needs about {need} of "
+                    "its {budget} and none came free within {wait} s. Try again in a moment.",
+                    "服务器正忙于处理其他上传：张量 {name} 约需 {need}（共 {budget}），"
+                    "{wait} 秒内没有空出。请稍后再试。"),
 }
