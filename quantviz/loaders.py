@@ -185,6 +185,11 @@ def load_tensor(
     """
     with _plain_errors(filename):
         _check_max_elements(max_elements)
+        if isinstance(filename, str) and PurePath(filename).suffix.lower() == ".safetensors":
+            entry = _safetensors_one(filename, data, name)  # one entry, not one per tensor
+            if entry is not None:
+                _check_size(filename, entry.info, max_elements)
+                return _finish(filename, entry, drop_nonfinite)
         entries = {entry.info.name: entry for entry in _index(filename, data)}
         if name not in entries:
             raise TensorLoadError(
@@ -390,8 +395,13 @@ def _finish(filename: str, entry: _Entry, drop_nonfinite: bool) -> np.ndarray:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _dtype_name(dtype: np.dtype) -> str:
+    return dtype.name  # numpy builds it anew each time: 15 us, 1.5 s for 100,000 tensors
+
+
 def _info(name: str, shape: tuple[int, ...], dtype: np.dtype, note: str = "") -> TensorInfo:
-    return TensorInfo(name=name, shape=shape, dtype_name=dtype.name,
+    return TensorInfo(name=name, shape=shape, dtype_name=_dtype_name(dtype),
                       n_elements=math.prod(shape), note=note)
 
 
@@ -603,6 +613,28 @@ def _index_npz_member(
 
 # ---------------------------------------------------------------------------------------------
 # .safetensors
+
+
+def _safetensors_one(filename: str, data: bytes, name: str) -> _Entry | None:
+    """The entry of tensor ``name`` from the cached header, or None (then the full index
+    says what is wrong, or lists the names)."""
+    if not isinstance(data, bytes) or len(data) < 8:
+        return None
+    (header_len,) = struct.unpack_from("<Q", data, 0)
+    if header_len < 2 or header_len > min(len(data) - 8, _SAFETENSORS_MAX_HEADER):
+        return None
+    base = 8 + header_len
+    layout = _safetensors_layout(_label(filename), data[8:base], len(data) - base)
+    found = _safetensors_names(layout).get(name)
+    if found is None:
+        return None
+    info, dtype, start = layout[found]
+    return _Entry(info, functools.partial(_decode_safetensors, data, dtype, base + start, info))
+
+
+@functools.lru_cache(maxsize=4)
+def _safetensors_names(layout: tuple) -> dict[str, int]:
+    return {info.name: i for i, (info, _, _) in enumerate(layout)}
 
 
 def _index_safetensors(filename: str, buf: bytes | memoryview) -> list[_Entry]:

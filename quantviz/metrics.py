@@ -351,8 +351,12 @@ def _data_range(x: np.ndarray, qp: QParams, axis, group_size):
 
 
 def summarize(x: np.ndarray, qp: QParams, axis: int | None = None,
-              group_size: int | None = None) -> tuple[np.ndarray, np.ndarray, QuantSummary]:
+              group_size: int | None = None, *, return_clipped: bool = False) -> tuple:
     """Quantize ``x`` once and measure it: returns ``(q, x_hat, summary)``.
+
+    With ``return_clipped=True`` it returns ``(q, x_hat, summary, clipped)`` too: the boolean
+    mask of the elements that saturated (``x``'s shape), which it computes anyway, so a caller
+    that also bins the clipped errors does not pass over the tensor again.
 
     ``q`` equals ``quantize(x, qp, axis, group_size)`` and ``x_hat`` equals
     ``dequantize(q, ...)``; the clipped mask comes from the same unclipped codes (one pass).
@@ -386,4 +390,6 @@ def summarize(x: np.ndarray, qp: QParams, axis: int | None = None,
         uniform_noise_mse=float(np.mean(noise)),
         usage=usage,
     )
+    if return_clipped:
+        return q, x_hat, summary, clipped.reshape(x.shape)
     return q, x_hat, summary

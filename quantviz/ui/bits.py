@@ -30,15 +30,12 @@ ANCHOR_BITS = 8
 PROGRESS_EVERY = 0.1
 
 
-def calibration(n: int) -> tuple[str, tuple]:
+def calibration() -> tuple[str, tuple]:
     """Draw the calibration controls; return the method and its observer parameters."""
     method = widget(controls.CALIB)
-    if method == "percentile":
-        return method, (("percentile", widget(controls.PERCENTILE)),)
-    if method == "moving_average":
-        return method, (("averaging_constant", widget(controls.AVERAGING)),
-                        ("batches", min(controls.BATCHES, n)))
-    return method, ()
+    pct = widget(controls.PERCENTILE) if method == "percentile" else None
+    avg = widget(controls.AVERAGING) if method == "moving_average" else None
+    return method, controls.observer_params(method, pct, avg)
 
 
 def compute(tensor: Tensor, method: str, params: tuple, narrow: bool) -> BitSweep:
@@ -158,7 +155,7 @@ def render() -> None:
     theme = shell.page_start("bits")
     tensor = controls.tensor_source()
     st.sidebar.subheader(t("bits.sidebar"))
-    method, params = calibration(tensor.x.size)
+    method, params = calibration()
     narrow = widget(NARROW)
     bits = widget(HIGHLIGHT)
     st.caption(tensor.label)

@@ -284,6 +284,20 @@ def tensor_source() -> Tensor:
     return Tensor(source, x, t("tensor.dist_label", name=_dist_name(key), n=f"{x.size:,}"))
 
 
+def observer_params(method: str, pct: float | None, avg: float | None) -> tuple:
+    """The observer parameters every page passes to the calibration cache, in one form.
+
+    One form, so a calibration Explore made is the one Compare, Bits and Calibration find in
+    the cache. The moving average sees the tensor as :data:`BATCHES` batches; the cache caps
+    that at the number of values (a 10-value upload is 10 batches).
+    """
+    if method == "percentile":
+        return (("percentile", pct),)
+    if method == "moving_average":
+        return (("averaging_constant", avg), ("batches", BATCHES))
+    return ()
+
+
 @dataclass(frozen=True)
 class Scheme:
     """The chosen config and calibration method with its parameters."""
@@ -302,11 +316,8 @@ def scheme(container=None) -> Scheme:
     signed = widget(SIGNED, box)
     narrow = widget(NARROW, box)
     method = widget(CALIB, box)
-    params: tuple = ()
-    if method == "percentile":
-        params = (("percentile", widget(PERCENTILE, box)),)
-    elif method == "moving_average":
-        params = (("averaging_constant", widget(AVERAGING, box)), ("batches", BATCHES))
+    params = observer_params(method, widget(PERCENTILE, box) if method == "percentile" else None,
+                             widget(AVERAGING, box) if method == "moving_average" else None)
     with box.expander(t("sidebar.advanced")):
         rounding = widget(ROUNDING, st)
         arithmetic = widget(ARITH, st) or ARITH.default

@@ -11,6 +11,7 @@ import streamlit as st
 
 from quantviz import figures, formulas
 from quantviz.quantize import (
+    EPS,
     FLOAT32_MAX,
     QParams,
     dequantize,
@@ -166,7 +167,7 @@ def notes_gaps(view: ExploreView) -> None:
         st.info(t("gap.clipping", pct=f"{100 * view.summary.fraction_clipped:.3f}"))
     if cfg.scheme == "symmetric" and cfg.signed and not cfg.narrow_range:
         st.info(t("gap.full_range", denom=(cfg.qmax - cfg.qmin) / 2, narrow=cfg.qmax))
-    if float(view.qp.scale) <= 2.0**-23:
+    if float(view.qp.scale) <= EPS:  # the eps floor: a degenerate range
         st.info(t("gap.degenerate"))
 
 
