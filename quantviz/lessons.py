@@ -9,6 +9,7 @@ PyTorch's arithmetic comes from :mod:`quantviz.quantize`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,6 +84,16 @@ class MappingPicture:
     @property
     def wasted(self) -> int:
         return self.levels - (self.code_hi - self.code_lo + 1)
+
+    @property
+    def used(self) -> int:
+        """Codes the range can reach: ``levels - wasted``."""
+        return self.levels - self.wasted
+
+    @property
+    def effective_bits(self) -> float:
+        """``log2(used)``: the bits the reachable codes are worth (ReLU under int8: 7)."""
+        return math.log2(self.used) if self.used > 1 else 0.0
 
 
 def mapping_picture(x_min: float, x_max: float, cfg: QuantConfig) -> MappingPicture:

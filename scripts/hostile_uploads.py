@@ -13,11 +13,12 @@ loop, as a classmate moving a slider would. For every attack it prints:
 
 Attacks (``--quick`` makes each small enough for CI):
 
-- ``dup_names``: a .safetensors header repeating one name (60,000 times; O(N^2) check before);
+- ``dup_names``: a .safetensors header of 60,000 names, the last repeated (O(N^2) before);
 - ``many_tensors``: a .safetensors of 100,000 one-value tensors (a huge picker and header);
 - ``zeros_npz``: 50 million float64 zeros, deflated to 389 kB (1.35 GB per upload before);
 - ``wide_csv``: one line of 10 million numbers (20 MB);
-- ``zip64_dir``: an .npz whose zip64 end record claims a 4 GiB directory;
+- ``zip64_dir``: an .npz of 300,000 members whose classic end record claims a 100-byte
+  directory, while the zip64 record zipfile reads holds the real one;
 - ``edges``: float32 [-3e38, 0, 3e38] (a traceback before);
 - ``markdown_name``: a tensor named with an image, a link and a colour directive;
 - ``narrow_link``: the link ``?normal.mean=10&normal.std=0.00001`` (a traceback before);
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -71,8 +73,10 @@ def safetensors(header: dict | str, data: bytes) -> bytes:
 
 
 def dup_names(n: int) -> bytes:
-    entry = '"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}'
-    return safetensors("{" + ", ".join([entry] * n) + "}", bytes(4))
+    """``n`` distinct names, the last one repeated: a check that counts each name is O(N^2)."""
+    entries = [f'"w{i}": {{"dtype": "F32", "shape": [1], "data_offsets": [{4 * i}, {4 * i + 4}]}}'
+               for i in range(n)]
+    return safetensors("{" + ", ".join([*entries, entries[-1]]) + "}", bytes(4 * n))
 
 
 def many_tensors(n: int) -> bytes:
@@ -91,17 +95,17 @@ def wide_csv(n: int) -> bytes:
     return (",".join(["0"] * n) + "\n").encode()
 
 
-def zip64_dir(_: int) -> bytes:
-    """A small .npz whose zip64 end record (which zipfile trusts) claims a 4 GiB directory."""
+def zip64_dir(n: int) -> bytes:
+    """An .npz of ``n`` empty members: zipfile writes a zip64 end record (more than 65,535
+    entries), which it trusts; the classic record is made to claim a 100-byte directory."""
     buffer = io.BytesIO()
-    np.savez(buffer, a=np.ones(3, dtype=np.float32))
-    data = buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(n):
+            archive.writestr(f"a{i}.npy", b"")
+    data = bytearray(buffer.getvalue())
     eocd = data.rfind(b"PK\x05\x06")
-    _, _, _, n, size, offset, _ = struct.unpack_from("<HHHHIIH", data, eocd + 4)
-    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, n, n, 2**32, offset)
-    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, eocd, 1)
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, size, offset, 0)
-    return data[:eocd] + record + locator + end
+    struct.pack_into("<I", data, eocd + 12, 100)
+    return bytes(data)
 
 
 def npy(x: np.ndarray) -> bytes:
@@ -122,7 +126,7 @@ ATTACKS = {
     "many_tensors": ("many.safetensors", many_tensors, 100_000, 5_000, 1),
     "zeros_npz": ("zeros.npz", zeros_npz, 50_000_000, 2_000_000, 1),
     "wide_csv": ("wide.csv", wide_csv, 10_000_000, 500_000, 1),
-    "zip64_dir": ("zip64.npz", zip64_dir, 0, 0, 1),
+    "zip64_dir": ("zip64.npz", zip64_dir, 300_000, 70_000, 1),
     "edges": ("edges.npy", lambda _: npy(np.array([-3e38, 0, 3e38], dtype=np.float32)), 0, 0, 1),
     "markdown_name": ("name.safetensors", markdown_name, 0, 0, 1),
     "narrow_link": ("", None, 0, 0, 1),

@@ -6,7 +6,6 @@ point at a time, with a progress bar while points are computed.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import replace
 
@@ -41,6 +40,7 @@ def calibration() -> tuple[str, tuple]:
 def compute(tensor: Tensor, method: str, params: tuple, narrow: bool) -> BitSweep:
     """Every sweep point through the cache, with a progress bar while points are computed."""
     xs = sweep_cache.sample(tensor.key, tensor.x)
+    params = cache.fit_batches(params, xs.size)
     points = [(s, b) for s in SWEEP_SCHEMES for b in SWEEP_BITS]
     bar = st.empty()
     scores: dict[str, list[sweeps.RangeScore]] = {s.key: [] for s in SWEEP_SCHEMES}
@@ -114,7 +114,7 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None
                     sweep.bits, lines("effective_bits"),
                     reference=[float(b) for b in sweep.bits], highlight=bits, theme=theme,
                     y_title=t("bits.fig.eff_y"), labels=labels))
-        cap = math.log2(sweep.n)
+        cap = sweep.max_effective_bits
         if cap < MAX_BITS:
             st.caption(t("bits.cap", cap=f"{cap:.2f}", n=f"{sweep.n:,}"))
     with right:

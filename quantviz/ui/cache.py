@@ -112,10 +112,16 @@ def calibrated_range(
 def _calibrated_range(
     cache_key: str, _method: str, _params: tuple, _cfg: QuantConfig, _x: np.ndarray
 ) -> tuple[float, float]:
-    kwargs = dict(_params)
-    if "batches" in kwargs:
-        kwargs["batches"] = min(kwargs["batches"], _x.size)
-    return observers.calibrate(_method, np.ravel(_x), _cfg, **kwargs)
+    return observers.calibrate(_method, np.ravel(_x), _cfg, **dict(fit_batches(_params, _x.size)))
+
+
+def fit_batches(params: tuple, n: int) -> tuple:
+    """Observer parameters with ``batches`` capped at ``n`` values (10 values: 10 batches).
+
+    Pages pass ``controls.observer_params`` uncapped, so every page's key for the same
+    calibration is the same; the cap is applied here, where the values are known.
+    """
+    return tuple((k, min(v, n) if k == "batches" else v) for k, v in params)
 
 
 def explore_view(

@@ -69,7 +69,7 @@ def metrics(view: ExploreView) -> None:
                    help=t("metric.zero_point.help", zp=forms.zp_notes))
     row1[2].metric(t("metric.range"), f"[{view.x_min:.3g}, {view.x_max:.3g}]",
                    help=t("metric.range.help", lo=f"{view.x_min:.9g}", hi=f"{view.x_max:.9g}"))
-    row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {view.qp.qmax - view.qp.qmin + 1}",
+    row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {s.usage.levels}",
                    help=t("metric.codes_used.help"))
     row2 = st.columns(4)
     row2[0].metric("SQNR", f"{s.sqnr_db:.2f} dB")

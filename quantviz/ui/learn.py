@@ -186,7 +186,7 @@ def quiz_zero() -> None:
 
 def _picture_caption(pic: lessons.MappingPicture) -> str:
     return t("learn.s1.caption", scale=_num(pic.scale), Z=pic.zero_point, lo=pic.code_lo,
-             hi=pic.code_hi, used=pic.levels - pic.wasted, levels=pic.levels, wasted=pic.wasted)
+             hi=pic.code_hi, used=pic.used, levels=pic.levels, wasted=pic.wasted)
 
 
 def section_schemes(ex: Example, theme: figures.Theme) -> None:
@@ -208,12 +208,11 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
     quiz_wasted(ex)
     st.subheader(t("learn.s1.compare_heading"))
     asym, sym = pics
-    st.markdown(t("learn.s1.full", used_a=asym.levels - asym.wasted, levels_a=asym.levels,
-                  used_s=sym.levels - sym.wasted, levels_s=sym.levels))
+    st.markdown(t("learn.s1.full", used_a=asym.used, levels_a=asym.levels,
+                  used_s=sym.used, levels_s=sym.levels))
     relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
-    left = relu.levels - relu.wasted
     st.markdown(t("learn.s1.relu", bits=ex.bits, lo=relu.code_lo, hi=relu.code_hi,
-                  wasted=relu.wasted, levels=relu.levels, eff=f"{math.log2(left):.2f}"))
+                  wasted=relu.wasted, levels=relu.levels, eff=f"{relu.effective_bits:.2f}"))
     st.markdown(t("learn.s1.simple"))
     st.latex(formulas.MATMUL_EXPANSION)
     d_asym, d_sym = lessons.dot_example(ex.x_min, ex.x_max, ex.bits)
@@ -454,8 +453,8 @@ def section_gaps(ex: Example) -> None:
     gap_degenerate(ex.bits)
     st.subheader(t("learn.s6.relu.heading"))
     relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
-    st.markdown(t("learn.s6.relu.text", bits=ex.bits, used=relu.levels - relu.wasted,
-                  levels=relu.levels, eff=f"{math.log2(relu.levels - relu.wasted):.2f}"))
+    st.markdown(t("learn.s6.relu.text", bits=ex.bits, used=relu.used,
+                  levels=relu.levels, eff=f"{relu.effective_bits:.2f}"))
     link("explore", "learn.link.explore")
 
 
