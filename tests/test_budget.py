@@ -53,7 +53,7 @@ def test_more_than_the_budget_is_refused_at_once_and_a_full_one_after_the_wait()
 
 
 def test_an_upload_over_the_budget_is_refused_with_a_sentence(app_test, monkeypatch):
-    # 1,000,000 float32 values: 4 MB decoded, about 20 MB to decode and quantize
+    # 1,000,000 float32 values: 4 MB decoded, about 6 x 4 = 24 MB to decode and quantize
     monkeypatch.setattr(budget, "BUDGET_BYTES", 10_000_000)
     at = app_test(page="explore", query={"src": "upload"})
     at.run()
@@ -62,5 +62,5 @@ def test_an_upload_over_the_budget_is_refused_with_a_sentence(app_test, monkeypa
     at.run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
-    assert "decodes to 4 MB" in errors and "about 20 MB" in errors and "10 MB" in errors
+    assert "decodes to 4 MB" in errors and "about 24 MB" in errors and "10 MB" in errors
     assert budget.held() == 0  # released when the run ended
