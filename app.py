@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from quantviz.ui.shell import home, nav_title, sidebar_state
+from quantviz.ui.shell import home, nav_title, run_guarded, sidebar_state
 
 st.set_page_config(page_title="quantviz", page_icon="🔢", layout="wide",
                    initial_sidebar_state=sidebar_state())
-st.navigation([
+run_guarded(st.navigation([
     st.Page(home, title="quantviz", default=True, visibility="hidden"),
     st.Page("pages/explore.py", title=nav_title("explore"), icon="🔍", url_path="explore"),
     st.Page("pages/compare.py", title=nav_title("compare"), icon="⚖️", url_path="compare"),
@@ -24,4 +24,4 @@ st.navigation([
     st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
             url_path="checkpoint"),
     st.Page("pages/learn.py", title=nav_title("learn"), icon="📖", url_path="learn"),
-]).run()
+]))

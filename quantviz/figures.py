@@ -348,20 +348,32 @@ def error_histogram(
     per bin that uniform rounding noise would give (its variance is ``scale^2/12``), drawn as a
     flat line over the band.
     """
-    labels = dict(labels or {})
-    traces = [_bars(rounding, labels.get("rounding", "rounding error (in range)"),
-                    theme.color(0))]
-    if np.sum(clipped.counts):
-        traces.append(_bars(clipped, labels.get("clipping", "clipping error (saturated)"),
-                            theme.clip_color))
-    band, level = _rounding_band(scale, uniform_count, labels, theme)
     shown = [rounding, clipped] if np.sum(clipped.counts) else [rounding]
     lo = min(float(h.edges[0]) for h in shown)
     hi = max(float(h.edges[-1]) for h in shown)
-    return go.Figure(traces + [level], _layout(
-        theme, labels.get("title", "Error x_hat - x"), "x_hat - x", labels.get("y", "count"),
-        xaxis={"range": list(_padded(lo, hi, 0.05))},  # the first x tick clears the y's "0"
-        shapes=[band]))
+    return _error_figure((rounding.edges, rounding.counts), (clipped.edges, clipped.counts),
+                         scale=scale, level=uniform_count, y_title="count", labels=labels,
+                         theme=theme,
+                         # the first x tick clears the y's "0"
+                         xaxis={"range": list(_padded(lo, hi, 0.05))})
+
+
+def _error_figure(rounding: tuple, clipped: tuple, *, scale: float, level: float,
+                  y_title: str, labels: Mapping[str, str] | None, theme: Theme,
+                  xaxis: dict | None = None) -> go.Figure:
+    """What both error figures draw: ``(edges, heights)`` bars of the in-range (rounding) and,
+    when any, the clipped elements, the band ``[-scale/2, scale/2]`` and the uniform level."""
+    labels = dict(labels or {})
+    traces = [_bin_bars(*rounding, labels.get("rounding", "rounding error (in range)"),
+                        theme.color(0))]
+    if np.any(np.asarray(clipped[1]) > 0):
+        traces.append(_bin_bars(*clipped, labels.get("clipping", "clipping error (saturated)"),
+                                theme.clip_color))
+    band, line = _rounding_band(scale, level, labels, theme)
+    extra = {"xaxis": xaxis} if xaxis else {}
+    return go.Figure(traces + [line], _layout(
+        theme, labels.get("title", "Error x_hat - x"), "x_hat - x", labels.get("y", y_title),
+        shapes=[band], **extra))
 
 
 def _finite(values: Sequence[float]) -> list[float | None]:
@@ -422,20 +434,9 @@ def error_density(
     ``[-scale/2, scale/2]`` is shaded and the level ``uniform`` of uniform rounding noise is
     drawn over it. Densities of configs with different steps share one y axis.
     """
-    labels = dict(labels or {})
-    traces = [_density_bars(rounding, labels.get("rounding", "rounding error (in range)"),
-                            theme.color(0))]
-    if np.any(np.asarray(clipped.values) > 0):
-        traces.append(_density_bars(clipped, labels.get("clipping", "clipping error (saturated)"),
-                                    theme.clip_color))
-    band, level = _rounding_band(scale, uniform, labels, theme)
-    return go.Figure(traces + [level], _layout(
-        theme, labels.get("title", "Error x_hat - x"), "x_hat - x", labels.get("y", "density"),
-        shapes=[band]))
-
-
-def _density_bars(d: Density, name: str, color: str) -> dict:
-    return _bin_bars(d.edges, d.values, name, color)
+    return _error_figure((rounding.edges, rounding.values), (clipped.edges, clipped.values),
+                         scale=scale, level=uniform, y_title="density", labels=labels,
+                         theme=theme)
 
 
 def _rounding_band(scale: float, uniform: float, labels: Mapping[str, str],
@@ -635,11 +636,6 @@ def stream_ranges(
 # -- per-channel and per-group quantization (Per-channel page) ----------------------------------
 
 
-def _gapped(values: Sequence[float]) -> list[float | None]:
-    """Values for plotly with non-finite entries (an exact channel's SQNR of inf) as gaps."""
-    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]
-
-
 def channel_ranges(
     channel: Sequence[int],
     x_min: Sequence[float],
@@ -692,7 +688,7 @@ def channel_errors(
     labels = dict(labels or {})
     scatter = _scattergl if len(channel) > GL_THRESHOLD else _scatter
     mode = "lines" if len(channel) > 200 else "lines+markers"
-    traces = [scatter(x=np.asarray(channel), y=_gapped(ys), mode=mode, name=name,
+    traces = [scatter(x=np.asarray(channel), y=_finite(ys), mode=mode, name=name,
                       line={"color": theme.color(i), "width": 1.5}, marker={"size": 4})
               for i, (name, ys) in enumerate(curves.items())]
     yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
@@ -719,7 +715,7 @@ def granularity_tradeoff(
     traces = []
     if extra:
         traces.append(_scatter(
-            x=[p[1] for p in extra], y=_gapped([p[2] for p in extra]),
+            x=[p[1] for p in extra], y=_finite([p[2] for p in extra]),
             text=[p[0] for p in extra], mode="markers+text",
             name=labels.get("extra", "number formats"), textposition="bottom center",
             hovertemplate="%{text}<br>%{x:.4g} bits per weight<br>%{y:.2f} dB<extra></extra>",
@@ -736,7 +732,7 @@ def granularity_tradeoff(
         if not group:
             continue
         traces.append(_scatter(
-            x=[p[1] for p in group], y=_gapped([p[2] for p in group]), text=[p[0] for p in group],
+            x=[p[1] for p in group], y=_finite([p[2] for p in group]), text=[p[0] for p in group],
             mode="markers+text", name=name, hovertemplate="%{text}<br>%{x:.4g} bits per weight"
             "<br>%{y:.2f} dB<extra></extra>",
             textposition=["bottom right" if i % 2 else "top left" for i in range(len(group))],

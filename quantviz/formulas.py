@@ -210,12 +210,15 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
     Keys "pytorch", "notes", "aimet", "multiplier", "nncf"; every line states the same code
     ``q`` (NNCF's codes start at 0, so it states ``q - qmin``) and the same ``x_hat``, both
     computed by :mod:`quantviz.quantize`. A value beyond the grid shows its unclipped code
-    an arrow to the clamped one. Per-tensor ``qp`` only.
+    an arrow to the clamped one (``+\\infty`` when ``x0 / scale`` overflows float32, as
+    ``3e38 / (4/255)`` does). Per-tensor ``qp`` only.
     """
     f = zero_point_forms(qp)
     x = np.array([x0], dtype=np.float32)
     q = int(quantize(x, qp)[0])
-    u = int(unclipped_codes(x, qp, None, None)[0])
+    with np.errstate(over="ignore"):  # x0 = 3e38 over a small scale: x0 / scale is inf
+        u_f = float(unclipped_codes(x, qp, None, None)[0])
+    u = int(u_f) if np.isfinite(u_f) else (r"+\infty" if u_f > 0 else r"-\infty")
     code = f"{q}" if u == q else rf"{u} \to {q}"
     x_hat = _num(float(dequantize(np.array([q], dtype=qp.config.dtype), qp)[0]))
     xs, s = _num(x[0]), _num(f.scale)

@@ -9,6 +9,7 @@ PyTorch's arithmetic comes from :mod:`quantviz.quantize`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,20 @@ def _check_range(x_min: float, x_max: float) -> None:
         raise ValueError(f"the range must be finite, got [{x_min}, {x_max}]")
     if not x_min < x_max:
         raise ValueError(f"the range needs x_min < x_max, got [{x_min}, {x_max}]")
+
+
+def _code(value: float, what: str, x: float) -> int:
+    """``rint(value)`` as a Python int; ``value`` too large for any float is refused plainly.
+
+    ``x / scale`` for ``x = 3e38`` and a range ``[-1, 3]`` is about 1.9e40, beyond float32
+    (where the kernels compute) and far beyond any integer grid: no code to show.
+    """
+    if not np.isfinite(value):
+        raise ValueError(
+            f"x = {x:.6g} is so far outside the range that {what} overflows the float type "
+            "(no integer code can be shown); pick a value nearer the range"
+        )
+    return int(np.rint(value))
 
 
 def _check_bits(bits: int) -> int:
@@ -70,6 +85,16 @@ class MappingPicture:
     @property
     def wasted(self) -> int:
         return self.levels - (self.code_hi - self.code_lo + 1)
+
+    @property
+    def used(self) -> int:
+        """Codes the range can reach: ``levels - wasted``."""
+        return self.levels - self.wasted
+
+    @property
+    def effective_bits(self) -> float:
+        """``log2(used)``: the bits the reachable codes are worth (ReLU under int8: 7)."""
+        return math.log2(self.used) if self.used > 1 else 0.0
 
 
 def mapping_picture(x_min: float, x_max: float, cfg: QuantConfig) -> MappingPicture:
@@ -250,7 +275,8 @@ def notes_steps(x_f: float, x_min: float, x_max: float, bits: int) -> NotesSteps
     x_over_scale = x_f / scale
     zp_exact = x_min / scale
     t3 = x_over_scale - zp_exact
-    q4 = int(np.rint(x_over_scale)) - int(zp)
+    q4 = _code(x_over_scale, "x / scale", x_f) - int(zp)
+    _code(t1, "(x - x_min) / scale", x_f)
     cfg = QuantConfig(bits=bits, scheme="asymmetric", signed=False)
     qp = compute_qparams(x_min, x_max, cfg)
     pt_code = int(quantize(np.array([x_f], dtype=np.float32), qp)[0])
@@ -472,7 +498,7 @@ def clamping(x: float, x_min: float, x_max: float, bits: int) -> Clamping:
     top = 2**bits - 1
     scale, zp_f = notes_qparams(x_min, x_max, bits)
     zp = int(zp_f)
-    code = int(np.rint(x / scale)) - zp
+    code = _code(x / scale, "x / scale", x) - zp
     wrapped = code % (top + 1)
     clamped = min(max(code, 0), top)
     return Clamping(

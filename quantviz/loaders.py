@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import json
 import math
+import re
 import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -36,8 +39,10 @@ __all__ = [
     "ACCEPTED_EXTENSIONS",
     "ACCEPTED_TEXT",
     "DEFAULT_MAX_ELEMENTS",
+    "MAX_INFLATION",
     "TensorInfo",
     "TensorLoadError",
+    "decoded_nbytes",
     "describe_tensors",
     "load_tensor",
     "load_tensors",
@@ -69,6 +74,10 @@ _NPY_MAX_HEADER = 10_000  # bytes; numpy's own limit for headers it parses witho
 _SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON describes ~150,000 tensors
 _ZIP_MAX_DIRECTORY = 8 * 2**20  # central directory bytes; bounds the zip index in memory
 _ZIP_CHUNK = 2**20  # npz members are inflated this many bytes at a time
+#: A deflated npz member may inflate to at most this many times its compressed size. Trained
+#: float weights deflate by 1.1-1.5x and even a 90 %-pruned float32 tensor by about 8x; 50
+#: million float64 zeros deflate 1,000x (389 kB for 400 MB): a bomb, not weights.
+MAX_INFLATION = 64
 
 # safetensors dtype -> how its bytes are stored (always little-endian)
 _SAFETENSORS_DTYPES: dict[str, np.dtype] = {
@@ -121,6 +130,7 @@ class TensorInfo:
     shape: tuple[int, ...]
     dtype_name: str
     n_elements: int
+    note: str = ""  # how the file was read, when it is not what it looks like (ragged .txt)
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,16 @@ class _Entry:
 
 # ---------------------------------------------------------------------------------------------
 # public API
+
+
+def decoded_nbytes(info: TensorInfo) -> int:
+    """Bytes the decoded tensor takes: ``n_elements`` times 8 (float64 kept) or 4 (float32).
+
+    Known from the header before anything is decoded (:func:`describe_tensors`), so a server
+    can budget an upload before it costs anything.
+    """
+    itemsize = 8 if info.dtype_name in ("float64", "longdouble", "float128", "float96") else 4
+    return info.n_elements * itemsize
 
 
 def describe_tensors(filename: str, data: bytes) -> list[TensorInfo]:
@@ -165,6 +185,11 @@ def load_tensor(
     """
     with _plain_errors(filename):
         _check_max_elements(max_elements)
+        if isinstance(filename, str) and PurePath(filename).suffix.lower() == ".safetensors":
+            entry = _safetensors_one(filename, data, name)  # one entry, not one per tensor
+            if entry is not None:
+                _check_size(filename, entry.info, max_elements)
+                return _finish(filename, entry, drop_nonfinite)
         entries = {entry.info.name: entry for entry in _index(filename, data)}
         if name not in entries:
             raise TensorLoadError(
@@ -370,8 +395,14 @@ def _finish(filename: str, entry: _Entry, drop_nonfinite: bool) -> np.ndarray:
     )
 
 
-def _info(name: str, shape: tuple[int, ...], dtype: np.dtype) -> TensorInfo:
-    return TensorInfo(name=name, shape=shape, dtype_name=dtype.name, n_elements=math.prod(shape))
+@functools.lru_cache(maxsize=64)
+def _dtype_name(dtype: np.dtype) -> str:
+    return dtype.name  # numpy builds it anew each time: 15 us, 1.5 s for 100,000 tensors
+
+
+def _info(name: str, shape: tuple[int, ...], dtype: np.dtype, note: str = "") -> TensorInfo:
+    return TensorInfo(name=name, shape=shape, dtype_name=_dtype_name(dtype),
+                      n_elements=math.prod(shape), note=note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,7 +505,13 @@ def _index_npy(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
 
 
 def _zip_directory_size(filename: str, data: bytes) -> int:
-    """Size of the zip's central directory, from its end record, before zipfile parses it."""
+    """Size of the zip's central directory, from its end records, before zipfile parses it.
+
+    The classic end record holds 32-bit sizes; when one is 0xFFFFFFFF (or the entry count
+    0xFFFF), the real values are in the zip64 end record that the zip64 locator just before
+    it points to, and zipfile reads those: they are checked the same way (the largest of the
+    sizes and the entry count times the smallest directory entry, 46 bytes, counts).
+    """
     tail_start = max(0, len(data) - (22 + 0xFFFF))  # end record + longest comment
     pos = data.rfind(b"PK\x05\x06", tail_start)
     if pos < 0 or pos + 22 > len(data):
@@ -482,7 +519,19 @@ def _zip_directory_size(filename: str, data: bytes) -> int:
             f"{_label(filename)} is not a valid .npz file: it has no zip directory (the file "
             "is truncated, or it is not a zip archive)."
         )
-    return struct.unpack_from("<I", data, pos + 12)[0]
+    entries, size = struct.unpack_from("<HI", data, pos + 10)
+    largest = max(size, 46 * entries)
+    locator = pos - 20
+    if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        (record,) = struct.unpack_from("<Q", data, locator + 8)
+        if record + 56 > len(data) or data[record : record + 4] != b"PK\x06\x06":
+            raise TensorLoadError(
+                f"{_label(filename)} is damaged: its zip64 end record is missing or points "
+                "outside the file."
+            )
+        entries64, size64 = struct.unpack_from("<QQ", data, record + 32)
+        largest = max(largest, size64, 46 * entries64)
+    return largest
 
 
 @contextlib.contextmanager
@@ -533,6 +582,13 @@ def _index_npz_member(
         )
     if member.compress_type == zipfile.ZIP_STORED and member.compress_size != member.file_size:
         raise TensorLoadError(f"{where} is damaged: stored sizes disagree.")
+    if member.file_size > MAX_INFLATION * max(member.compress_size, 1) + 2**16:
+        raise TensorLoadError(
+            f"{where} inflates from {member.compress_size:,} to {member.file_size:,} bytes "
+            f"({member.file_size / max(member.compress_size, 1):,.0f} times); quantviz inflates "
+            f"at most {MAX_INFLATION} times, far more than weights compress. Save it with "
+            "np.savez (not compressed), or as .npy or .safetensors."
+        )
     with _damaged_zip(where), archive.open(member) as fp:
         header = _read_npy_header(fp, where)
     _check_dtype(filename, name, header.dtype)
@@ -559,6 +615,28 @@ def _index_npz_member(
 # .safetensors
 
 
+def _safetensors_one(filename: str, data: bytes, name: str) -> _Entry | None:
+    """The entry of tensor ``name`` from the cached header, or None (then the full index
+    says what is wrong, or lists the names)."""
+    if not isinstance(data, bytes) or len(data) < 8:
+        return None
+    (header_len,) = struct.unpack_from("<Q", data, 0)
+    if header_len < 2 or header_len > min(len(data) - 8, _SAFETENSORS_MAX_HEADER):
+        return None
+    base = 8 + header_len
+    layout = _safetensors_layout(_label(filename), data[8:base], len(data) - base)
+    found = _safetensors_names(layout).get(name)
+    if found is None:
+        return None
+    info, dtype, start = layout[found]
+    return _Entry(info, functools.partial(_decode_safetensors, data, dtype, base + start, info))
+
+
+@functools.lru_cache(maxsize=4)
+def _safetensors_names(layout: tuple) -> dict[str, int]:
+    return {info.name: i for i, (info, _, _) in enumerate(layout)}
+
+
 def _index_safetensors(filename: str, buf: bytes | memoryview) -> list[_Entry]:
     """Layout: 8-byte little-endian header length N, N bytes of JSON, then the data buffer.
 
@@ -575,24 +653,42 @@ def _index_safetensors(filename: str, buf: bytes | memoryview) -> list[_Entry]:
             f"but the file has {len(buf):,} bytes (the header is at most "
             f"{_SAFETENSORS_MAX_HEADER:,})."
         )
+    base = 8 + header_len
+    layout = _safetensors_layout(where, bytes(buf[8:base]), len(buf) - base)
+    return [_Entry(info, functools.partial(_decode_safetensors, buf, dtype, base + start, info))
+            for info, dtype, start in layout]
+
+
+def _decode_safetensors(buf: bytes | memoryview, dtype: np.dtype, offset: int,
+                        info: TensorInfo) -> np.ndarray:
+    raw = np.frombuffer(buf, dtype=dtype, count=info.n_elements, offset=offset)
+    return _to_float(raw, info.shape)
+
+
+@functools.lru_cache(maxsize=4)
+def _safetensors_layout(where: str, header_bytes: bytes,
+                        n_data: int) -> tuple[tuple[TensorInfo, np.dtype, int], ...]:
+    """The validated header: ``(info, dtype, start)`` per tensor, parsed once per header.
+
+    Cached by the header's bytes and the data's length (all the checks depend on): picking
+    one tensor after another of a 100,000-tensor checkpoint parses its JSON once, not on
+    every pick. Refusals are raised, never cached.
+    """
     try:
-        header = json.loads(
-            bytes(buf[8 : 8 + header_len]).decode("utf-8"), object_pairs_hook=_no_duplicate_keys
-        )
+        header = json.loads(header_bytes.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise TensorLoadError(
             f"{where} has a damaged .safetensors header: it is not valid JSON ({_short(exc)})."
         ) from None
     if not isinstance(header, dict):
         raise TensorLoadError(f"{where} has a damaged .safetensors header (not a JSON object).")
-    base = 8 + header_len
-    entries: list[_Entry] = []
+    layout = []
     spans: list[tuple[int, int, str]] = []
     for name, spec in header.items():
         if name == "__metadata__":
             continue
-        entry, start, end = _safetensors_entry(where, buf, base, name, spec)
-        entries.append(entry)
+        info, dtype, start, end = _safetensors_entry(where, n_data, name, spec)
+        layout.append((info, dtype, start))
         spans.append((start, end, name))
     spans.sort()
     for (_, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:], strict=False):
@@ -600,15 +696,17 @@ def _index_safetensors(filename: str, buf: bytes | memoryview) -> list[_Entry]:
             raise TensorLoadError(
                 f"{where} is damaged: the bytes of tensors {name_a!r} and {name_b!r} overlap."
             )
-    return entries
+    return tuple(layout)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    keys = [key for key, _ in pairs]
-    if len(set(keys)) != len(keys):
-        dup = next(key for key in keys if keys.count(key) > 1)
+    """``dict(pairs)``, refusing a repeated name (one pass with a set: linear in the header)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        dup = next(key for key, _ in pairs if key in seen or seen.add(key))
         raise ValueError(f"the name {dup!r} appears twice")
-    return dict(pairs)
+    return out
 
 
 def _is_count(value: object) -> bool:
@@ -616,9 +714,9 @@ def _is_count(value: object) -> bool:
 
 
 def _safetensors_entry(
-    where: str, buf: bytes | memoryview, base: int, name: str, spec: object
-) -> tuple[_Entry, int, int]:
-    """Validate one header entry against the buffer; return it with its byte span."""
+    where: str, n_data: int, name: str, spec: object
+) -> tuple[TensorInfo, np.dtype, int, int]:
+    """Validate one header entry against the ``n_data`` data bytes; return it and its span."""
     if not isinstance(spec, dict) or not {"dtype", "shape", "data_offsets"} <= set(spec):
         raise TensorLoadError(
             f"{where}: the header entry for {name!r} needs dtype, shape and data_offsets."
@@ -641,10 +739,10 @@ def _safetensors_entry(
     shape_t = tuple(shape)
     n = math.prod(shape_t)
     start, end = offsets
-    if end < start or base + end > len(buf):
+    if end < start or end > n_data:
         raise TensorLoadError(
             f"{where}: tensor {name!r} claims bytes {start:,} to {end:,} of the data, but the "
-            f"file holds only {len(buf) - base:,} data bytes: it is truncated or damaged."
+            f"file holds only {n_data:,} data bytes: it is truncated or damaged."
         )
     if end - start != n * dtype.itemsize:
         raise TensorLoadError(
@@ -652,15 +750,23 @@ def _safetensors_entry(
             f"{shape_t}, {n * dtype.itemsize:,} bytes) but its offsets span {end - start:,} bytes."
         )
 
-    def decode() -> np.ndarray:
-        raw = np.frombuffer(buf, dtype=dtype, count=n, offset=base + start)
-        return _to_float(raw, shape_t)
-
-    return _Entry(_info(name, shape_t, dtype), decode), start, end
+    return _info(name, shape_t, dtype), dtype, start, end
 
 
 # ---------------------------------------------------------------------------------------------
 # .csv / .tsv / .txt
+#
+# Linear in the file and without a Python object per number: comments and blank lines are
+# removed with one regular expression each, the rows are counted with numpy over the bytes,
+# and the numbers are parsed by np.loadtxt over chunks folded into long lines (loadtxt costs
+# about half a microsecond per line, so a column of ten million numbers read line by line
+# would take seconds). Only a file that fails is read again line by line, to say where.
+
+_TEXT_CHUNK = 2**20  # bytes of text parsed at a time: bounds the parser's own memory
+_HEADER_MAX = 2**20  # a header row longer than this is not a header
+_BLANK_LINES = re.compile(rb"\n[ \t\r\f\v]*(?=\n)")
+_COMMENTS = re.compile(rb"#[^\n]*")
+_FIELD = {b",": ord(","), b"\t": ord("\t")}
 
 
 @dataclass(frozen=True)
@@ -669,6 +775,7 @@ class _TextLayout:
     skip_lines: int  # physical lines before the data (the header row and what precedes it)
     n_rows: int
     n_cols: int
+    ragged: bool = False  # rows of different lengths, read as one flat vector (.txt only)
 
 
 def _is_number(token: str) -> bool:
@@ -683,81 +790,242 @@ def _split(line: str, delimiter: str | None) -> list[str]:
     return line.split(delimiter) if delimiter else line.split()
 
 
-def _text_layout(where: str, text: str) -> _TextLayout:
-    """Find the separator, an optional header row, and count rows and columns.
+def _fields(line: str, delimiter: str | None) -> Iterator[tuple[int, str]]:
+    """(1-based column, field) of one row, one at a time (a row may hold millions)."""
+    pattern = r"[^,]*" if delimiter == "," else r"[^\t]*" if delimiter == "\t" else r"\S+"
+    column = 0
+    for match in re.finditer(pattern, line):
+        if delimiter and match.start() > 0 and line[match.start() - 1] != delimiter:
+            continue  # finditer's empty match right after a field
+        column += 1
+        yield column, match.group().strip()
 
-    The separator comes from the first data row: a comma if it has one, else a tab, else
-    whitespace. The first non-blank row is a header if any of its fields is not a number.
-    Blank rows and ``#`` comments are skipped. Numbers are not converted here.
+
+def _first_row(where: str, line_no: int, line: str, delimiter: str | None) -> bool:
+    """Whether the first row is a header: none of its fields is a number.
+
+    A row that mixes numbers and words (``1,2,three``) is a row of data with a typo, not a
+    header: refused with its line and column. Fields are looked at one at a time.
     """
-    delimiter: str | None = None
-    skip_lines, n_rows, n_cols = 0, 0, 0
-    header_seen = False
-    for i, line in enumerate(io.StringIO(text, newline=None)):
-        content = line.split("#", 1)[0].strip()
-        if not content:
-            continue
-        if n_rows == 0:
-            if not header_seen and not all(map(_is_number, content.replace(",", " ").split())):
-                header_seen, skip_lines = True, i + 1
-                continue
-            delimiter = "," if "," in content else "\t" if "\t" in content else None
-            n_cols = len(_split(content, delimiter))
-        n_rows += 1
-    if n_rows == 0:
+    head = line.encode("utf-8")
+    if len(head) > _TEXT_CHUNK:  # its first megabyte decides; a later typo is found on decoding
+        cut = head.find(b"," if delimiter == "," else b"\t" if delimiter else b" ", _TEXT_CHUNK)
+        head = head[:cut] if cut > 0 else head
+    try:
+        _parse_numbers(head + b"\n", delimiter)
+        return False  # numbers: a row of data
+    except (ValueError, UserWarning):
+        pass
+    if len(line) > _HEADER_MAX:
+        raise TensorLoadError(
+            f"{where}: line {line_no} is {len(line):,} characters long and not all numbers; "
+            f"a header row is at most {_HEADER_MAX:,}."
+        )
+    first_word: tuple[int, str] | None = None
+    seen_number = False
+    column = 0
+    for column, field in _fields(line, delimiter):
+        if _is_number(field):
+            seen_number = True
+        elif first_word is None:
+            first_word = (column, field)
+        if seen_number and first_word is not None:
+            raise TensorLoadError(
+                f"{where}: line {line_no}, column {first_word[0]} has {first_word[1]!r}, which "
+                f"is not a number, while other fields of that row are numbers: the first row "
+                "is data with a typo, not a header. Fix that field."
+            )
+    return first_word is not None
+
+
+def _is_separator(a: np.ndarray, delimiter: str | None) -> np.ndarray:
+    if delimiter:
+        return (a == 10) | (a == _FIELD[delimiter.encode()])
+    return a <= 32  # whitespace (and control bytes): between numbers
+
+
+def _chunks(a: np.ndarray, delimiter: str | None) -> Iterator[tuple[int, int]]:
+    """``(lo, hi)`` spans of about ``_TEXT_CHUNK`` bytes, each ending on a separator."""
+    lo = 0
+    while lo < a.size:
+        hi = min(a.size, lo + _TEXT_CHUNK)
+        if hi < a.size:
+            after = np.flatnonzero(_is_separator(a[hi - 1 : hi - 1 + _TEXT_CHUNK], delimiter))
+            hi = hi + int(after[0]) if after.size else min(a.size, hi - 1 + _TEXT_CHUNK)
+        yield lo, hi
+        lo = hi
+
+
+def _text_body(where: str, data: bytes | memoryview) -> tuple[bytes, int, str | None, bool]:
+    """``(body, header_lines, delimiter, header_seen)``: the numbers' lines, comments and
+    blank lines removed, ending in one newline; the delimiter comes from the first data row.
+    """
+    raw = bytes(data)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        raise TensorLoadError(f"{where} contains binary data; it is not a text file of numbers.")
+    raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if b"#" in raw:
+        raw = _COMMENTS.sub(b"", raw)
+    first = re.search(rb"\S", raw)
+    if first is None:
+        raise TensorLoadError(f"{where} has no numbers.")
+    start = raw.rfind(b"\n", 0, first.start()) + 1
+    end = raw.find(b"\n", first.start())
+    end = len(raw) if end < 0 else end
+    line_bytes = raw[start:end]
+    try:
+        line = line_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        line = line_bytes.decode("latin-1")  # spreadsheet exports; numbers are ASCII either way
+    delimiter = "," if "," in line else "\t" if "\t" in line else None
+    line_no = raw.count(b"\n", 0, start) + 1
+    header_seen = _first_row(where, line_no, line, delimiter)
+    body = raw[end:] if header_seen else raw[start:]
+    del raw
+    body = _BLANK_LINES.sub(b"", b"\n" + body + b"\n").strip(b"\n\t\f\v ")
+    if not body.strip():
         raise TensorLoadError(
             f"{where} has no numbers" + (" below its header." if header_seen else ".")
         )
-    return _TextLayout(delimiter, skip_lines, n_rows, n_cols)
+    if header_seen:
+        second = re.search(rb"\S", body)  # the delimiter comes from the first data row
+        row = body[: (body.find(b"\n") if b"\n" in body else len(body))]
+        delimiter = "," if b"," in row else "\t" if b"\t" in row else None
+        del second
+    return body + b"\n", line_no if header_seen else 0, delimiter, header_seen
 
 
-def _text_problem(text: str, layout: _TextLayout) -> str | None:
-    """The first row that is not ``n_cols`` numbers, as a sentence with its line number."""
+def _text_layout(where: str, body: bytes, delimiter: str | None, skip: int,
+                 ragged_ok: bool) -> _TextLayout:
+    """Rows and columns, counted with numpy over the bytes, a chunk at a time.
+
+    A row's count is its delimiters plus one (or, for whitespace, the starts of its words);
+    a row may span chunks: its count so far is carried to the next.
+    """
+    a = np.frombuffer(body, dtype=np.uint8)
+    n_rows, n_cols, total, ragged = 0, -1, 0, False
+    carry, prev_word = 0, False
+    for lo, hi in _chunks(a, delimiter):
+        c = a[lo:hi]
+        ends = np.flatnonzero(c == 10)
+        if delimiter:
+            marks = np.flatnonzero(c == _FIELD[delimiter.encode()])
+        else:
+            word = c > 32
+            starts = word & ~np.concatenate(([prev_word], word[:-1]))
+            marks = np.flatnonzero(starts)
+            prev_word = bool(word[-1])
+        before = np.searchsorted(marks, ends)
+        per_line = np.diff(before, prepend=0) + (1 if delimiter else 0)
+        if per_line.size:
+            per_line[0] += carry
+            carry = int(marks.size - before[-1])
+        else:
+            carry += int(marks.size)
+        if per_line.size:
+            if n_cols < 0:
+                n_cols = int(per_line[0])
+            ragged = ragged or bool(np.any(per_line != n_cols))
+            n_rows += per_line.size
+            total += int(per_line.sum())
+    if ragged and not ragged_ok:
+        return _TextLayout(delimiter, skip, n_rows, n_cols, ragged=True)
+    if ragged:
+        return _TextLayout(delimiter, skip, total, 1, ragged=True)
+    return _TextLayout(delimiter, skip, n_rows, n_cols)
+
+
+def _parse_numbers(body: bytes, delimiter: str | None, count: int | None = None) -> np.ndarray:
+    """Every number of ``body`` in order, as float64: each chunk folded into one line.
+
+    With ``count`` (known from the layout) the numbers go straight into one array of that
+    size; a different count raises ``ValueError``.
+    """
+    a = np.frombuffer(body, dtype=np.uint8)
+    out = np.empty(count, dtype=np.float64) if count is not None else None
+    filled = 0
+    parts = []
+    fold = bytes.maketrans(b"\n", b"," if delimiter == "," else b"\t" if delimiter else b" ")
+    for lo, hi in _chunks(a, delimiter):
+        chunk = body[lo:hi].strip(b"\n," if delimiter == "," else b"\n\t " if delimiter
+                                  else None).translate(fold)
+        if not chunk.strip():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "input contained no data" is a damaged file here
+            part = np.loadtxt(io.BytesIO(chunk), dtype=np.float64, delimiter=delimiter,
+                              comments=None, ndmin=1)
+        if out is None:
+            parts.append(part)
+            continue
+        if filled + part.size > out.size:
+            raise ValueError(f"more than the {out.size:,} numbers counted")
+        out[filled : filled + part.size] = part
+        filled += part.size
+    if out is not None:
+        if filled != out.size:
+            raise ValueError(f"{filled:,} numbers, not the {out.size:,} counted")
+        return out
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _text_problem(text: str, delimiter: str | None, skip_lines: int, n_cols: int) -> str | None:
+    """The first row that is not ``n_cols`` numbers, as a sentence with its line and column."""
     for i, line in enumerate(io.StringIO(text, newline=None)):
         content = line.split("#", 1)[0].strip()
-        if i < layout.skip_lines or not content:
+        if i < skip_lines or not content:
             continue
-        fields = [f.strip() for f in _split(content, layout.delimiter)]
-        if len(fields) != layout.n_cols:
+        count = 0
+        for column, field in _fields(content, delimiter):
+            count = column
+            if not _is_number(field):
+                return f"line {i + 1}, column {column} has {field!r}, which is not a number"
+        if n_cols > 0 and count != n_cols:
             return (
-                f"line {i + 1} has {len(fields)} values but the first row has {layout.n_cols}; "
+                f"line {i + 1} has {count} values but the first row has {n_cols}; "
                 "every row needs the same number of columns"
             )
-        bad = next((f for f in fields if not _is_number(f)), None)
-        if bad is not None:
-            return f"line {i + 1} has {bad!r}, which is not a number"
     return None
 
 
 def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
     where = _label(filename)
-    try:
-        text = str(buf, "utf-8-sig")
-    except UnicodeDecodeError:
-        text = str(buf, "latin-1")  # spreadsheet exports; numbers are ASCII either way
-    if "\x00" in text:
-        raise TensorLoadError(f"{where} contains binary data; it is not a text file of numbers.")
-    layout = _text_layout(where, text)
+    body, skip, delimiter, _ = _text_body(where, buf)
+    ragged_ok = PurePath(filename).suffix.lower() == ".txt"
+    layout = _text_layout(where, body, delimiter, skip, ragged_ok)
+    if layout.ragged and not ragged_ok:
+        text = _decoded(buf)
+        detail = _text_problem(text, delimiter, skip, layout.n_cols) or "its rows differ in length"
+        raise TensorLoadError(f"{where}: {detail.rstrip('.')}.")
     shape = (layout.n_rows,) if layout.n_cols == 1 else (layout.n_rows, layout.n_cols)
+    note = (
+        f"{PurePath(filename).name}: its rows hold different numbers of values, so its "
+        f"{layout.n_rows:,} numbers are read as one flat list, row after row."
+        if layout.ragged else ""
+    )
 
     def decode() -> np.ndarray:
         try:
-            x = np.loadtxt(
-                io.StringIO(text, newline=None),
-                dtype=np.float64,
-                comments="#",
-                delimiter=layout.delimiter,
-                skiprows=layout.skip_lines,
-                ndmin=2,
-            )
-        except ValueError as exc:
-            detail = _text_problem(text, layout) or str(exc).split("; use `usecols`")[0]
-            raise TensorLoadError(f"{where}: {detail.rstrip('.')}.") from None
-        if x.shape != (layout.n_rows, layout.n_cols):
+            x = _parse_numbers(body, delimiter, math.prod(shape))
+        except (ValueError, UserWarning):
+            text = _decoded(buf)
+            detail = _text_problem(text, delimiter, skip, 0 if layout.ragged else layout.n_cols)
             raise TensorLoadError(
-                f"{where}: expected {layout.n_rows:,} rows of {layout.n_cols} numbers, "
-                f"read {x.shape[0]:,} rows of {x.shape[1]}."
+                f"{where}: {(detail or 'a value is not a number').rstrip('.')}."
+            ) from None
+        if x.size != math.prod(shape):
+            raise TensorLoadError(
+                f"{where}: expected {math.prod(shape):,} numbers, read {x.size:,}."
             )
         return x.reshape(shape)
 
-    return _Entry(_info(name, shape, np.dtype(np.float64)), decode)
+    return _Entry(_info(name, shape, np.dtype(np.float64), note), decode)
+
+
+def _decoded(buf: bytes | memoryview) -> str:
+    try:
+        return str(buf, "utf-8-sig")
+    except UnicodeDecodeError:
+        return str(buf, "latin-1")

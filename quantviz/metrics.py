@@ -95,9 +95,10 @@ def max_abs_error(x: np.ndarray, x_hat: np.ndarray) -> float:
 def _sqnr(s: _Sums) -> float:
     if s.sse == 0:
         return math.inf
-    if s.x_sumsq == 0:
+    ratio = s.x_sumsq / s.sse
+    if ratio == 0:  # all-zero x with noise, or noise that overflowed to inf
         return -math.inf
-    return 10.0 * math.log10(s.x_sumsq / s.sse)
+    return 10.0 * math.log10(ratio)
 
 
 def sqnr_db(x: np.ndarray, x_hat: np.ndarray) -> float:
@@ -272,8 +273,16 @@ def histogram(values: np.ndarray, bins: int = 100,
     """Equal-width histogram of ``values``, binned in numpy (figures never carry raw samples).
 
     ``value_range`` defaults to ``(min, max)`` of the values; values outside a given range are
-    left out. A single distinct value gets numpy's unit-wide range around it. Empty input,
+    left out. A single distinct value gets numpy's unit-wide range around it (``+-|x| 2^-10``
+    where 0.5 is below its float step, 3.4e38 say). Empty input,
     ``bins < 1``, or non-finite values without a ``value_range`` raise ``ValueError``.
+
+    Any finite range works. numpy computes the edges in the values' precision and refuses a
+    range that holds fewer than ``bins + 1`` distinct numbers of it ("Too many bins for data
+    range": one float32 step around 1.0, or denormals like 1e-45 .. 1e-42); then the edges
+    are :func:`bin_edges` in float64, and only when even float64 cannot split the range
+    (a few float64 steps) are there fewer bins, as many as it holds. The edges stay finite
+    when ``hi - lo`` itself would overflow (``[-3e38, 3e38]`` in float32).
     """
     v = np.asarray(values).reshape(-1)
     if v.size == 0:
@@ -288,8 +297,47 @@ def histogram(values: np.ndarray, bins: int = 100,
     elif not (np.isfinite(value_range[0]) and np.isfinite(value_range[1])
               and value_range[0] <= value_range[1]):
         raise ValueError(f"value_range={value_range!r} must be finite with lo <= hi")
-    counts, edges = np.histogram(v, bins=int(bins), range=value_range)
+    lo, hi = float(value_range[0]), float(value_range[1])
+    if lo == hi:  # one value: numpy's unit-wide range, or a relative one where 0.5 vanishes
+        half = max(0.5, abs(lo) * 2.0**-10)
+        top = float(np.finfo(np.float64).max)
+        lo, hi = max(lo - half, -top), min(hi + half, top)
+    if _fast_path_works(lo, hi, int(bins), v.dtype):
+        counts, edges = np.histogram(v, bins=int(bins), range=(lo, hi))
+    else:
+        edges = bin_edges(lo, hi, int(bins))
+        counts, edges = np.histogram(v.astype(np.float64, copy=False), bins=edges)
     return Histogram(edges=edges, counts=counts.astype(np.int64))
+
+
+def _fast_path_works(lo: float, hi: float, bins: int, dtype: np.dtype) -> bool:
+    """numpy's equal-bin path works in the values' float type: ``hi - lo`` is finite there and
+    the ``bins + 1`` edges strictly increase (numpy's own test)."""
+    ftype = np.result_type(dtype, np.float16) if dtype.kind == "f" else np.dtype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = ftype.type(hi) - ftype.type(lo)
+        edges = np.linspace(lo, hi, bins + 1, dtype=ftype)
+    return bool(np.isfinite(span) and np.all(np.isfinite(edges))
+                and np.all(edges[:-1] < edges[1:]))
+
+
+def bin_edges(lo: float, hi: float, bins: int) -> np.ndarray:
+    """``bins + 1`` strictly increasing float64 edges from ``lo`` to ``hi`` (``lo < hi`` finite).
+
+    ``edge_i = lo (1 - i/bins) + hi (i/bins)``: never forms ``hi - lo``, so it stays finite
+    for any finite pair (``[-1.7e308, 1.7e308]`` too). Where float64 cannot hold ``bins + 1``
+    distinct numbers in the range, the count halves until it can (at least one bin).
+    """
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"bin_edges needs finite lo < hi, got [{lo!r}, {hi!r}]")
+    n = int(bins)
+    while True:
+        t = np.arange(n + 1, dtype=np.float64) / n
+        edges = lo * (1.0 - t) + hi * t
+        edges[0], edges[-1] = lo, hi
+        if n == 1 or np.all(edges[:-1] < edges[1:]):
+            return edges
+        n = max(1, n // 2)
 
 
 @dataclass(frozen=True)
@@ -319,8 +367,12 @@ def _data_range(x: np.ndarray, qp: QParams, axis, group_size):
 
 
 def summarize(x: np.ndarray, qp: QParams, axis: int | None = None,
-              group_size: int | None = None) -> tuple[np.ndarray, np.ndarray, QuantSummary]:
+              group_size: int | None = None, *, return_clipped: bool = False) -> tuple:
     """Quantize ``x`` once and measure it: returns ``(q, x_hat, summary)``.
+
+    With ``return_clipped=True`` it returns ``(q, x_hat, summary, clipped)`` too: the boolean
+    mask of the elements that saturated (``x``'s shape), which it computes anyway, so a caller
+    that also bins the clipped errors does not pass over the tensor again.
 
     ``q`` equals ``quantize(x, qp, axis, group_size)`` and ``x_hat`` equals
     ``dequantize(q, ...)``; the clipped mask comes from the same unclipped codes (one pass).
@@ -354,4 +406,6 @@ def summarize(x: np.ndarray, qp: QParams, axis: int | None = None,
         uniform_noise_mse=float(np.mean(noise)),
         usage=usage,
     )
+    if return_clipped:
+        return q, x_hat, summary, clipped.reshape(x.shape)
     return q, x_hat, summary

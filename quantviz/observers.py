@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from quantviz.metrics import histogram
 from quantviz.quantize import QParams, QuantConfig, code_range, compute_qparams, fake_quantize
 
 #: Default bound of the sample kept by the percentile, MSE and entropy observers.
@@ -51,11 +52,22 @@ def _float32_batch(batch: object) -> np.ndarray:
     x = np.asarray(batch)
     if x.dtype.kind not in "fiub":
         raise ValueError(f"batch must hold real numbers, got dtype {x.dtype}")
-    x = x.astype(np.float32, copy=False).ravel()
-    if x.size and not (np.isfinite(x.min()) and np.isfinite(x.max())):  # (a sum could overflow)
-        bad = int(np.count_nonzero(~np.isfinite(x)))
+    finite_before = x.dtype.kind != "f" or x.itemsize <= 4 or (
+        x.size == 0 or bool(np.isfinite(x.min()) and np.isfinite(x.max())))
+    with np.errstate(over="ignore"):
+        x32 = x.astype(np.float32, copy=False).ravel()
+    if x32.size and not (np.isfinite(x32.min()) and np.isfinite(x32.max())):
+        if finite_before:  # finite float64 values beyond float32's largest
+            big = np.abs(x.ravel()) > np.finfo(np.float32).max
+            raise ValueError(
+                f"batch holds {int(np.count_nonzero(big))} values beyond float32's range "
+                f"(largest {float(np.finfo(np.float32).max):.7g}), e.g. "
+                f"{float(x.ravel()[np.flatnonzero(big)[0]]):.6g}: observers compute in float32, "
+                "as PyTorch's do"
+            )
+        bad = int(np.count_nonzero(~np.isfinite(x32)))
         raise ValueError(f"batch holds {bad} NaN or infinite values: an observer needs finite data")
-    return x
+    return x32
 
 
 class _Observer:
@@ -387,7 +399,10 @@ def entropy_histogram(values: np.ndarray, bins: int,
         raise ValueError(f"bins must be an integer of at least 2, got {bins!r}")
     if not amax > 0 or not np.isfinite(amax):
         raise ValueError(f"amax must be a positive finite number, got {amax!r}")
-    hist, edges = np.histogram(np.abs(values), bins=bins, range=(0.0, amax))
+    binned = histogram(np.abs(values), bins, (0.0, float(amax)))  # any finite range, denormals too
+    hist, edges = binned.counts, binned.edges
+    if hist.size < 2:
+        raise ValueError(f"[0, {amax!r}] holds too few distinct numbers for {bins} bins")
     hist[0] = hist[1]
     return hist, edges
 

@@ -34,6 +34,9 @@ MIN_BITS, MAX_BITS = 2, 16
 
 #: float32 machine epsilon, 2**-23: PyTorch's floor on the scale (``torch.finfo(float32).eps``).
 EPS = float(np.finfo(np.float32).eps)
+#: float32's largest finite value (3.4028235e38): the kernels compute in float32, so no input
+#: beyond it can be quantized with PyTorch's arithmetic.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
@@ -174,12 +177,44 @@ def _range_array(value: object, name: str, dtype: type[np.floating]) -> np.ndarr
     arr = np.asarray(value)
     if arr.dtype.kind not in "fiub":
         raise ValueError(f"{name} must be a real number or array of them, got {value!r}")
-    arr = arr.astype(dtype)
-    if arr.ndim > 1 and arr.size == 0:
+    with np.errstate(over="ignore"):
+        cast = arr.astype(dtype)
+    if cast.ndim > 1 and cast.size == 0:
         raise ValueError(f"{name} is empty")
-    if not np.all(np.isfinite(arr)):
+    if not np.all(np.isfinite(cast)):
+        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)):
+            raise ValueError(
+                f"{name} = {value!r} is beyond {np.dtype(dtype).name}'s range (largest "
+                f"{float(np.finfo(dtype).max):.7g}), in which this arithmetic computes"
+            )
         raise ValueError(f"{name} must be finite, got {value!r}")
+    arr = cast
     return arr
+
+
+def _check_scalable(lo: np.ndarray, hi: np.ndarray, scale: np.ndarray, zero_point: np.ndarray,
+                    qmin: int, qmax: int, fdt: type[np.floating]) -> None:
+    """A range whose grid overflows the arithmetic's float type has no scale: say so plainly.
+
+    ``[-3e38, 3e38]`` is finite in float32 but ``3e38 - (-3e38) = 6e38`` is not (float32's
+    largest is 3.4028235e38), so ``scale = inf`` and nothing could be quantized with it. Nor
+    may the grid's ends ``(qmin - zero_point) * scale``, ``(qmax - zero_point) * scale``
+    overflow: ``[0, 3.4028235e38]`` symmetric gives a finite scale, but its top code would
+    dequantize to ``inf``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # the grid's ends, as dequantize has them
+        ends = [(np.asarray(code - zero_point).astype(fdt)) * scale for code in (qmin, qmax)]
+    bad = ~(np.isfinite(ends[0]) & np.isfinite(ends[1]))
+    if not np.any(bad):
+        return
+    i = int(np.flatnonzero(np.ravel(bad))[0])
+    a, b = float(np.ravel(lo)[i]), float(np.ravel(hi)[i])
+    raise ValueError(
+        f"the range [{a:.7g}, {b:.7g}] cannot be scaled in {np.dtype(fdt).name}: over "
+        f"{qmax - qmin} steps its scale, or an end of its grid, would exceed the largest "
+        f"{np.dtype(fdt).name} ({float(np.finfo(fdt).max):.7g}); scale the tensor down (a "
+        "symmetric grid, centred on 0, may fit)"
+    )
 
 
 def compute_qparams(x_min: object, x_max: object, cfg: QuantConfig) -> QParams:
@@ -199,7 +234,8 @@ def compute_qparams(x_min: object, x_max: object, cfg: QuantConfig) -> QParams:
     the zero point of an empty range; for full-range int8 symmetric the divisor is 127.5, so
     ``+amax`` lands on a half step (and saturates at 127) while ``-amax`` lands on -128.
     ``x_min``/``x_max`` may be scalars or same-shape arrays (per channel or per group); a NaN,
-    an infinity or ``x_min > x_max`` raises ``ValueError``.
+    an infinity or ``x_min > x_max`` raises ``ValueError``, and so does a finite range whose
+    span overflows the float type (``[-3e38, 3e38]`` asymmetric in float32: no finite scale).
     """
     fdt = _float_dtype(cfg)
     lo = _range_array(x_min, "x_min", fdt)
@@ -220,10 +256,12 @@ def compute_qparams(x_min: object, x_max: object, cfg: QuantConfig) -> QParams:
         zp_value = 0 if cfg.signed else (qmin + qmax) // 2
         zero_point = np.full(scale.shape, zp_value, dtype=np.int64)
     else:
-        scale = np.maximum((max_pos - min_neg) / fdt(qmax - qmin), eps)
+        with np.errstate(over="ignore"):  # an overflowing span is refused just below
+            scale = np.maximum((max_pos - min_neg) / fdt(qmax - qmin), eps)
         zero_point = qmin - np.rint(min_neg / scale).astype(np.int64)
         zero_point = np.clip(zero_point, qmin, qmax)
     scale = scale.astype(fdt)
+    _check_scalable(lo, hi, scale, zero_point, qmin, qmax, fdt)
     if scale.ndim == 0:
         return QParams(float(scale), int(zero_point), qmin, qmax, cfg)
     return QParams(scale, zero_point.astype(np.int64), qmin, qmax, cfg)

@@ -143,6 +143,11 @@ class BitSweep:
     scores: dict[str, tuple[RangeScore, ...]]
     n: int
 
+    @property
+    def max_effective_bits(self) -> float:
+        """``log2(n)``: n values use at most n codes, so no bit width gives more bits."""
+        return math.log2(self.n)
+
     def series(self, key: str, field: str) -> list[float]:
         """One field (``"sqnr_db"``, ``"mse"``, ``"effective_bits"``, ...) along the bits."""
         return [getattr(s, field) for s in self.scores[key]]

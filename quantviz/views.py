@@ -20,7 +20,6 @@ from quantviz.quantize import (
     compute_qparams,
     dequantize,
     quantize,
-    saturated,
 )
 
 #: Bins of the value histogram and of the error histograms.
@@ -118,8 +117,7 @@ def explore_view(x: np.ndarray, qp: QParams, x_min: float, x_max: float) -> Expl
     x = np.asarray(x, dtype=np.float32).ravel()
     if x.size == 0:
         raise ValueError("x is empty: there is nothing to quantize")
-    q, x_hat, summary = summarize(x, qp)
-    clipped = saturated(x, qp)
+    q, x_hat, summary, clipped = summarize(x, qp, return_clipped=True)
     err = np.subtract(x_hat, x, dtype=np.float32)
     data_min, data_max = float(x.min()), float(x.max())
     lo = min(data_min, float(qp.x_lo))

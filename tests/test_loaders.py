@@ -498,11 +498,24 @@ def test_zip_bomb_costs_nothing() -> None:
     start = time.perf_counter()
     peak, result = peak_bytes(load_tensors, "bomb.npz", data)
     assert isinstance(result, TensorLoadError)
-    assert f"{n:,} elements" in str(result) and "limit of 50,000,000" in str(result)
+    # 1 GiB from 1 MB: 1,011 times, refused from the directory before any inflating
+    assert "inflates from" in str(result) and "at most 64 times" in str(result)
     assert time.perf_counter() - start < 2.0
     assert peak < 5 * len(data)  # the archive's index, not 1 GiB
-    # the headers alone are enough to describe it
-    assert describe_tensors("bomb.npz", data) == [TensorInfo("w", (n,), "float32", n)]
+    with pytest.raises(TensorLoadError, match="at most 64 times"):
+        describe_tensors("bomb.npz", data)
+
+
+def test_an_npz_of_zeros_deflated_1000_times_is_refused_but_weights_load() -> None:
+    # the issue's 389 kB .npz of 50 million float64 zeros (400 MB) would cost 1.35 GB
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, z=np.zeros(5_000_000))  # 40 MB in about 39 kB
+    with pytest.raises(TensorLoadError, match=r"member 'z.npy' inflates from .* times"):
+        describe_tensors("zeros.npz", buffer.getvalue())
+    buffer = io.BytesIO()
+    w = np.random.default_rng(0).standard_normal(10_000).astype(np.float32)
+    np.savez_compressed(buffer, w=w)  # real weights deflate about 1.1 times
+    np.testing.assert_array_equal(load_tensors("w.npz", buffer.getvalue())["w"], w)
 
 
 def test_npz_member_that_inflates_past_its_declared_size_is_cut_off() -> None:
@@ -685,8 +698,9 @@ def test_safetensors_overlapping_offsets_are_refused() -> None:
     ("data", "message"),
     [
         (b"1,2,3\n4,5\n", "line 2 has 2 values but the first row has 3"),
-        (b"x\n1\n\nabc\n", "line 4 has 'abc', which is not a number"),
-        (b"1,,3\n", "line 1 has '', which is not a number"),
+        (b"x\n1\n\nabc\n", "line 4, column 1 has 'abc', which is not a number"),
+        (b"1,,3\n", "line 1, column 2 has '', which is not a number"),
+        (b"0.5,1\n2,x\n", "line 2, column 2 has 'x', which is not a number"),
         (b"1\x002\n", "binary data"),
         (b"weights only, no numbers\n", "no numbers below its header"),
     ],
@@ -808,3 +822,96 @@ def test_every_seed_loads() -> None:
     # the mutation property above starts from files that really load
     for filename, data in SEEDS.items():
         assert load_or_refuse(filename, data) is not None, filename
+
+
+# ---------------------------------------------------------------------------------------------
+# text: a typo in the first row, ragged .txt, linear parsing
+
+
+def test_a_first_row_mixing_numbers_and_words_is_data_with_a_typo() -> None:
+    # "1,2,three" is not a header (two of its fields are numbers): line 1, column 3
+    with pytest.raises(TensorLoadError, match=r"line 1, column 3 has 'three'.*typo, not a header"):
+        load_tensors("t.csv", b"1,2,three\n4,5,6\n")
+    # a comment line first: the row is on line 2
+    with pytest.raises(TensorLoadError, match=r"line 2, column 1 has 'l'"):
+        load_tensors("t.csv", b"# weights\nl,2\n4,5\n")
+    # a header of words only is still a header
+    np.testing.assert_array_equal(load_tensors("t.csv", b"a,b\n1,2\n")["t"], [[1.0, 2.0]])
+
+
+def test_a_txt_of_rows_of_different_lengths_is_one_flat_vector_and_says_so() -> None:
+    data = b"1 2 3\n4 5\n\n6\n"
+    [info] = describe_tensors("v.txt", data)
+    assert info.shape == (6,) and "read as one flat list" in info.note and "6 numbers" in info.note
+    np.testing.assert_array_equal(load_tensors("v.txt", data)["v"], [1, 2, 3, 4, 5, 6])
+    # a .csv keeps its columns: a short row is still refused, with its line
+    with pytest.raises(TensorLoadError, match="line 2 has 2 values but the first row has 3"):
+        load_tensors("v.csv", b"1,2,3\n4,5\n")
+
+
+def test_text_parsing_is_exact_and_keeps_rows_across_chunks(monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    monkeypatch.setattr(loaders_module, "_TEXT_CHUNK", 64)  # many chunks on a small file
+    x = np.random.default_rng(0).standard_normal((50, 7))
+    text = "\n".join(",".join(repr(float(v)) for v in row) for row in x).encode()
+    out = load_tensors("m.csv", b"c0,c1,c2,c3,c4,c5,c6\r\n" + text + b"\n\n# end\n")["m"]
+    np.testing.assert_array_equal(out, x)  # repr round-trips: bit for bit
+    ws = "\n".join("  ".join(repr(float(v)) for v in row) for row in x).encode()
+    np.testing.assert_array_equal(load_tensors("m.txt", ws)["m"], x)
+
+
+def test_one_row_of_a_million_numbers_is_read_without_an_object_per_number() -> None:
+    import tracemalloc
+
+    data = (",".join(["0.5"] * 1_000_000) + "\n").encode()  # 4 MB, 8 MB of float64 out
+    tracemalloc.start()
+    out = load_tensors("row.csv", data)["row"]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert out.shape == (1, 1_000_000) and out[0, 0] == 0.5
+    # copies of the text (comments and blank lines out, folded), the output, and loadtxt's
+    # buffers for one 1 MiB chunk (about 44 bytes per number: 12 MB). A Python object per
+    # number would add 57 MB (a float and a bytes token each).
+    assert peak < 3 * len(data) + out.nbytes + 16_000_000, peak
+
+
+def _with_zip64_end(data: bytes, directory_size: int, entries: int) -> bytes:
+    """``data`` (a zip) with a zip64 end record and locator claiming those directory sizes."""
+    eocd = data.rfind(b"PK\x05\x06")
+    _, _, _, n, size, offset, _ = struct.unpack_from("<HHHHIIH", data, eocd + 4)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries,
+                         directory_size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, eocd, 1)
+    # the classic record keeps its small, true sizes: zipfile reads the zip64 ones anyway
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, size, offset, 0)
+    return data[:eocd] + record + locator + end
+
+
+def test_a_zip64_end_record_is_checked_like_the_classic_one() -> None:
+    data = npz_bytes(a=np.ones(3))
+    # a central directory of 2^40 bytes: refused from the record, before zipfile reads it
+    with pytest.raises(TensorLoadError, match="zip directory is larger"):
+        describe_tensors("z.npz", _with_zip64_end(data, 2**40, 1))
+    # or 100 million entries (46 bytes each at least)
+    with pytest.raises(TensorLoadError, match="zip directory is larger"):
+        describe_tensors("z.npz", _with_zip64_end(data, 100, 100_000_000))
+    # a locator pointing outside the file
+    bad = _with_zip64_end(data, 100, 1)
+    i = bad.rfind(b"PK\x06\x07")
+    bad = bad[: i + 8] + struct.pack("<Q", 2**50) + bad[i + 16 :]
+    with pytest.raises(TensorLoadError, match="zip64 end record"):
+        describe_tensors("z.npz", bad)
+
+
+def test_a_safetensors_header_repeating_one_name_is_refused_in_linear_time() -> None:
+    import time
+
+    n = 60_000  # 4.7 MB of header: 38 s with the quadratic check
+    entry = '"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}'
+    header = ("{" + ", ".join([entry] * n) + "}").encode()
+    data = struct.pack("<Q", len(header)) + header + bytes(4)
+    start = time.perf_counter()
+    with pytest.raises(TensorLoadError, match="'w' appears twice"):
+        describe_tensors("d.safetensors", data)
+    assert time.perf_counter() - start < 2.0

@@ -12,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from quantviz.metrics import (
     ErrorSplit,
+    bin_edges,
     code_counts,
     code_usage,
     error_split,
@@ -237,3 +238,37 @@ def test_rounding_error_matches_the_uniform_noise_model():
     _, _, s = summarize(x, qp)
     assert s.fraction_clipped == 0.0
     assert s.mse == pytest.approx(s.uniform_noise_mse, rel=0.03)
+
+
+# --- histograms over any finite range (numpy's "Too many bins for data range") -------------
+
+def test_histogram_of_a_single_float32_step_has_every_bin():
+    # [1, 1 + 2^-23] holds two float32 numbers: numpy refuses 120 float32 edges there; the
+    # edges are float64 then, the two values land in the first and the last bin.
+    x = np.array([1.0, np.nextafter(np.float32(1), np.float32(2))], dtype=np.float32)
+    h = histogram(x, 120)
+    assert len(h.edges) == 121 and np.all(np.diff(h.edges) > 0)
+    assert h.counts[0] == 1 and h.counts[-1] == 1 and h.counts.sum() == 2
+
+
+def test_histogram_of_denormals_and_of_float32_extremes():
+    tiny = np.array([1e-45, 1e-44, 1e-43, 1e-42], dtype=np.float32)
+    assert histogram(tiny, 2048, (0.0, 1e-42)).counts.sum() == 3  # float32(1e-42) > 1e-42
+    wide = np.array([-3e38, 0.0, 3e38], dtype=np.float32)  # hi - lo = 6e38 overflows float32
+    h = histogram(wide, 120)
+    assert np.all(np.isfinite(h.edges)) and h.counts.sum() == 3
+    top = np.full(2, np.finfo(np.float32).max, dtype=np.float32)  # one value: 0.5 vanishes
+    h = histogram(top, 120)
+    assert h.counts.sum() == 2 and np.all(np.diff(h.edges) > 0)
+
+
+def test_histogram_of_a_normal_a_hundred_thousandth_wide():
+    x = (10 + 1e-5 * np.random.default_rng(0).standard_normal(100_000)).astype(np.float32)
+    h = histogram(x, 120)
+    assert h.counts.sum() == x.size
+
+
+def test_bin_edges_never_form_the_overflowing_span():
+    e = bin_edges(-1.7e308, 1.7e308, 4)  # hi - lo = inf in float64
+    assert np.all(np.isfinite(e)) and e[0] == -1.7e308 and e[-1] == 1.7e308
+    assert len(bin_edges(1.0, np.nextafter(1.0, 2.0), 120)) == 2  # one float64 step: one bin

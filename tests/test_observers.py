@@ -536,3 +536,18 @@ def test_histogram_observer_keeps_the_data_range_where_pytorch_overflows():
     assert obs.overflow and (obs.x_min, obs.x_max) == (-2.0, float(F32(3.4e38)))
     obs = HistogramObserver().update(np.full(3, 3e38, F32))  # c - 1 == c + 1 in float32
     assert obs.overflow and obs.x_min == obs.x_max == float(F32(3e38))
+
+
+def test_observers_name_values_beyond_float32_instead_of_counting_none():
+    # float64 1e300 becomes inf in float32: "2 values beyond float32's range", not "0 NaN"
+    with pytest.raises(ValueError, match=r"2 values beyond float32's range.*1e\+300"):
+        MinMaxObserver().update(np.array([-1e300, 0.0, 1e300]))
+    # float32's largest twice: min + max overflowed the old check; the range is fine
+    top = np.full(2, np.finfo(np.float32).max, dtype=np.float32)
+    assert MinMaxObserver().update(top).x_max == float(top[0])
+
+
+def test_the_entropy_histogram_takes_denormals():
+    x = np.array([1e-45, 1e-44, 1e-43, 1e-42], dtype=np.float32)
+    hist, edges = entropy_histogram(x, 2048, float(x.max()))
+    assert len(edges) == 2049 and np.all(np.diff(edges) > 0)

@@ -10,7 +10,7 @@ from quantviz import sweeps
 from quantviz.distributions import activation_stream, sample
 from quantviz.observers import OBSERVERS, calibrate
 from quantviz.quantize import QuantConfig
-from quantviz.ui import calibration
+from quantviz.ui import calibration, controls
 from quantviz.ui.i18n import TABLE
 from tests.helpers import charts, npy, ok, upload
 
@@ -41,7 +41,10 @@ def metric(at, start: str) -> float:
 
 
 def params(method: str, pct: float = 99.9, avg: float = 0.01, n: int = N) -> dict:
-    return dict(calibration.observer_params(method, pct, avg, n))
+    kw = dict(controls.observer_params(method, pct, avg))
+    if "batches" in kw:  # the calibration cache caps the batches at the number of values
+        kw["batches"] = min(kw["batches"], n)
+    return kw
 
 
 def expected(method: str, cfg: QuantConfig = UINT8, key: str = "normal", n: int = N,

@@ -420,3 +420,18 @@ def test_code_range_bounds_every_code(x, cfg):
     q = quantize(x, qp)
     r_lo, r_hi = code_range(lo, hi, qp)
     assert r_lo == q.min() and r_hi == q.max()
+
+
+def test_a_range_float32_cannot_scale_is_refused_naming_its_values():
+    # [-3e38, 3e38]: both ends finite in float32, but 3e38 - (-3e38) = 6e38 > 3.4028235e38
+    with pytest.raises(ValueError, match=r"\[-3e\+38, 3e\+38\] cannot be scaled in float32"):
+        compute_qparams(-3e38, 3e38, QuantConfig(8, "asymmetric", signed=False))
+    # symmetric: scale = 3e38 / 127.5 = 2.35e36, ends -128 * s = -3.01e38, 127 * s = 2.99e38
+    qp = compute_qparams(-3e38, 3e38, QuantConfig(8, "symmetric", signed=True))
+    assert np.isfinite(qp.x_lo) and np.isfinite(qp.x_hi)
+    # float64 1e300 is beyond float32, the arithmetic's type: named, not "must be finite"
+    with pytest.raises(ValueError, match=r"x_max = 1e\+300 is beyond float32's range"):
+        compute_qparams(0.0, 1e300, QuantConfig(8))
+    # ... but the float64 textbook arithmetic scales it
+    qp = compute_qparams(-1e300, 1e300, QuantConfig(8, arithmetic="textbook"))
+    assert np.isfinite(qp.scale)

@@ -6,7 +6,6 @@ point at a time, with a progress bar while points are computed.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import replace
 
@@ -31,20 +30,18 @@ ANCHOR_BITS = 8
 PROGRESS_EVERY = 0.1
 
 
-def calibration(n: int) -> tuple[str, tuple]:
+def calibration() -> tuple[str, tuple]:
     """Draw the calibration controls; return the method and its observer parameters."""
     method = widget(controls.CALIB)
-    if method == "percentile":
-        return method, (("percentile", widget(controls.PERCENTILE)),)
-    if method == "moving_average":
-        return method, (("averaging_constant", widget(controls.AVERAGING)),
-                        ("batches", min(controls.BATCHES, n)))
-    return method, ()
+    pct = widget(controls.PERCENTILE) if method == "percentile" else None
+    avg = widget(controls.AVERAGING) if method == "moving_average" else None
+    return method, controls.observer_params(method, pct, avg)
 
 
 def compute(tensor: Tensor, method: str, params: tuple, narrow: bool) -> BitSweep:
     """Every sweep point through the cache, with a progress bar while points are computed."""
     xs = sweep_cache.sample(tensor.key, tensor.x)
+    params = cache.fit_batches(params, xs.size)
     points = [(s, b) for s in SWEEP_SCHEMES for b in SWEEP_BITS]
     bar = st.empty()
     scores: dict[str, list[sweeps.RangeScore]] = {s.key: [] for s in SWEEP_SCHEMES}
@@ -118,7 +115,7 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None
                     sweep.bits, lines("effective_bits"),
                     reference=[float(b) for b in sweep.bits], highlight=bits, theme=theme,
                     y_title=t("bits.fig.eff_y"), labels=labels))
-        cap = math.log2(sweep.n)
+        cap = sweep.max_effective_bits
         if cap < MAX_BITS:
             st.caption(t("bits.cap", cap=f"{cap:.2f}", n=f"{sweep.n:,}"))
     with right:
@@ -159,7 +156,7 @@ def render() -> None:
     theme = shell.page_start("bits")
     tensor = controls.tensor_source()
     st.sidebar.subheader(t("bits.sidebar"))
-    method, params = calibration(tensor.x.size)
+    method, params = calibration()
     narrow = widget(NARROW)
     bits = widget(HIGHLIGHT)
     st.caption(tensor.label)

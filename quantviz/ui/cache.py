@@ -28,11 +28,13 @@ class Loaded:
     """An array, or the loader's sentence saying why there is none.
 
     ``nonfinite``: the refusal was for NaN or infinite values (dropping them would help).
+    ``beyond_float32``: float64 values too large for float32, in which every page computes.
     """
 
     x: np.ndarray | None
     error: str | None = None
     nonfinite: bool = False
+    beyond_float32: tuple[int, float] | None = None  # (count, an example) of float64 values
 
 
 class UploadGone(LookupError):
@@ -76,7 +78,23 @@ def upload_tensor(
         return Loaded(None, str(err), nonfinite=True)
     except loaders.TensorLoadError as err:
         return Loaded(None, str(err))
+    beyond = beyond_float32(x)
+    if beyond is not None:
+        return Loaded(None, None, beyond_float32=beyond)
     return Loaded(frozen(x))
+
+
+def beyond_float32(x: np.ndarray) -> tuple[int, float] | None:
+    """``(count, first)`` of the values of a float64 ``x`` that float32 cannot hold, else None.
+
+    Every page computes in float32, as PyTorch's observers and kernels do: ``1e300`` would
+    become ``inf`` there. Two passes (min, max) without allocating in the usual case.
+    """
+    largest = float(np.finfo(np.float32).max)
+    if x.dtype.itemsize <= 4 or (float(x.min()) >= -largest and float(x.max()) <= largest):
+        return None
+    big = np.abs(x.reshape(-1)) > largest
+    return int(np.count_nonzero(big)), float(x.reshape(-1)[np.argmax(big)])
 
 
 def calibrated_range(
@@ -94,10 +112,16 @@ def calibrated_range(
 def _calibrated_range(
     cache_key: str, _method: str, _params: tuple, _cfg: QuantConfig, _x: np.ndarray
 ) -> tuple[float, float]:
-    kwargs = dict(_params)
-    if "batches" in kwargs:
-        kwargs["batches"] = min(kwargs["batches"], _x.size)
-    return observers.calibrate(_method, np.ravel(_x), _cfg, **kwargs)
+    return observers.calibrate(_method, np.ravel(_x), _cfg, **dict(fit_batches(_params, _x.size)))
+
+
+def fit_batches(params: tuple, n: int) -> tuple:
+    """Observer parameters with ``batches`` capped at ``n`` values (10 values: 10 batches).
+
+    Pages pass ``controls.observer_params`` uncapped, so every page's key for the same
+    calibration is the same; the cap is applied here, where the values are known.
+    """
+    return tuple((k, min(v, n) if k == "batches" else v) for k, v in params)
 
 
 def explore_view(

@@ -53,15 +53,6 @@ def scheme() -> tuple[QuantConfig, float, float]:
     return QuantConfig(bits, name, signed, narrow, reduce_range=reduce), pct, avg
 
 
-def observer_params(method: str, pct: float, avg: float, n: int) -> tuple:
-    """Observer parameters as the Explore page passes them (so the caches are shared)."""
-    if method == "percentile":
-        return (("percentile", pct),)
-    if method == "moving_average":
-        return (("averaging_constant", avg), ("batches", min(controls.BATCHES, n)))
-    return ()
-
-
 def label(method: str) -> str:
     return t(f"calib.label.{method}")
 
@@ -73,7 +64,7 @@ def calibrate_all(tensor: Tensor, cfg: QuantConfig, pct: float,
     for method in OBSERVERS:
         with st.spinner(t("calibration.busy", name=label(method), n=f"{tensor.x.size:,}")):
             ranges[method] = cache.calibrated_range(
-                tensor.key, method, observer_params(method, pct, avg, tensor.x.size), cfg,
+                tensor.key, method, controls.observer_params(method, pct, avg), cfg,
                 tensor.x)
     return ranges
 

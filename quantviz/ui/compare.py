@@ -87,14 +87,6 @@ class Config:
                  calib=t(f"calib.label.{self.method}"))
 
 
-def observer_params(method: str, pct: float, avg: float) -> tuple:
-    """The observer parameters, as the sidebar's scheme controls pass them to the cache."""
-    if method == "percentile":
-        return (("percentile", pct),)
-    if method == "moving_average":
-        return (("averaging_constant", avg), ("batches", controls.BATCHES))
-    return ()
-
 
 def _read(c: ConfigControls, i: int, box) -> Config:
     scheme = widget(c.scheme, box) or c.scheme.default
@@ -106,7 +98,7 @@ def _read(c: ConfigControls, i: int, box) -> Config:
     pct = widget(c.pct, box) if method == "percentile" else value(c.pct)
     avg = widget(c.avg, box) if method == "moving_average" else value(c.avg)
     return Config(i, QuantConfig(bits, scheme, signed, narrow, reduce_range=reduce), method,
-                  observer_params(method, pct, avg))
+                  controls.observer_params(method, pct, avg))
 
 
 def _current(c: ConfigControls, i: int) -> Config:
@@ -115,7 +107,7 @@ def _current(c: ConfigControls, i: int) -> Config:
     return Config(i, QuantConfig(value(c.bits), value(c.scheme) or c.scheme.default,
                                  value(c.signed), value(c.narrow),
                                  reduce_range=bool(value(c.reduce)) and value(c.bits) >= 3),
-                  method, observer_params(method, value(c.pct), value(c.avg)))
+                  method, controls.observer_params(method, value(c.pct), value(c.avg)))
 
 
 def config_panel(count: int) -> list[Config]:

@@ -17,11 +17,11 @@ import streamlit as st
 
 from quantviz.checkpoint import available_builtins
 from quantviz.distributions import DISTRIBUTIONS
-from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo
+from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo, decoded_nbytes
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
-from quantviz.ui import cache, checkpoint_cache, shell
-from quantviz.ui.i18n import has, t
+from quantviz.ui import budget, cache, checkpoint_cache, shell
+from quantviz.ui.i18n import has, plain, t
 from quantviz.ui.state import Control, init, widget
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
@@ -161,24 +161,88 @@ def upload_picker(
     data_digest = memo[file.file_id]
     infos, error = cache.upload_catalog(data_digest, file.name, data)
     if error:
-        box.error(t("upload.refused", reason=error))
+        box.error(t("upload.refused", reason=plain(error)))
         return None
-    names = [info.name for info in infos]
-    tensor_key = f"{key_prefix}tensor"
-    if st.session_state.get(tensor_key) not in names:
-        preferred = [info.name for info in infos if prefer is None or prefer(info)]
-        st.session_state[tensor_key] = (preferred or names)[0]
-    described = {info.name: describe(info) for info in infos}
-    name = box.selectbox(t(texts.tensor), names, key=tensor_key, format_func=described.get)
+    name = _pick(box, infos, f"{key_prefix}tensor", texts, prefer)
+    info = next(i for i in infos if i.name == name)
+    if info.note:
+        box.caption(t("upload.flat", n=f"{info.n_elements:,}"))
     drop_nonfinite = widget(drop, box) if drop is not None else False
-    with st.spinner(t("busy.load", name=name)):
-        loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
+    try:
+        loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, None)
+    except cache.UploadGone:  # not decoded yet: hold its memory first
+        if not _hold_memory(box, info):
+            return None
+        with st.spinner(t("busy.load", name=plain(name))):
+            loaded = cache.upload_tensor(data_digest, file.name, name, drop_nonfinite, data)
+    if loaded.beyond_float32 is not None:
+        count, example = loaded.beyond_float32
+        box.error(t("upload.refused", reason=t(
+            "upload.beyond_f32", name=plain(name), count=f"{count:,}", example=f"{example:.6g}",
+            largest=f"{float(np.finfo(np.float32).max):.7g}")))
+        return None
     if loaded.error:
-        box.error(t("upload.refused", reason=loaded.error))
+        box.error(t("upload.refused", reason=plain(loaded.error)))
         if loaded.nonfinite and drop is not None:
             box.caption(t("drop.hint"))
         return None
     return Upload(data_digest, file.name, name, drop_nonfinite, loaded.x)
+
+
+def _hold_memory(box: Any, info: TensorInfo) -> bool:
+    """Hold the budget for decoding and quantizing ``info``'s tensor; say why when refused."""
+    need = budget.cost(decoded_nbytes(info))
+    waiting = box.empty()
+    try:
+        budget.hold(need, on_wait=lambda: waiting.info(t(
+            "budget.wait", need=_mb(need), held=_mb(budget.held()),
+            budget=_mb(budget.BUDGET_BYTES))))
+    except budget.OverBudget as over:
+        key = "budget.busy" if over.busy else "budget.refused"
+        waiting.empty()
+        box.error(t(key, name=plain(info.name), size=_mb(decoded_nbytes(info)),
+                    need=_mb(over.need), budget=_mb(over.budget),
+                    factor=budget.COST_FACTOR, wait=f"{budget.WAIT_SECONDS:g}"))
+        return False
+    waiting.empty()
+    return True
+
+
+def _mb(nbytes: int) -> str:
+    return f"{nbytes / 1e6:,.0f} MB"
+
+
+#: A file with more tensors than this gets a search box; the picker lists the first matches.
+PICKER_MAX = 200
+
+
+def _pick(box: Any, infos: tuple, tensor_key: str, texts: UploadTexts,
+          prefer: Callable[[TensorInfo], bool] | None) -> str:
+    """The picked tensor's name: a list of all of them, or a search over a big checkpoint.
+
+    A selectbox sends every option to the browser on every rerun; for 100,000 tensors that
+    is megabytes. Above :data:`PICKER_MAX` a text box filters the names (substring, case
+    ignored) and the selectbox lists the first ``PICKER_MAX`` matches.
+    """
+    names = [info.name for info in infos]
+    if st.session_state.get(tensor_key) not in names:
+        preferred = next((i.name for i in infos if prefer is None or prefer(i)), names[0])
+        st.session_state[tensor_key] = preferred
+    current = st.session_state[tensor_key]
+    shown = infos
+    if len(infos) > PICKER_MAX:
+        query = box.text_input(t("upload.search"), key=f"{tensor_key}_find",
+                               help=t("upload.search.help", n=f"{len(infos):,}"))
+        needle = query.strip().lower()
+        matches = [i for i in infos if needle in i.name.lower()] if needle else list(infos)
+        shown = matches[:PICKER_MAX]
+        box.caption(t("upload.matches", shown=f"{len(shown):,}", matched=f"{len(matches):,}",
+                      total=f"{len(infos):,}"))
+        if all(i.name != current for i in shown):
+            shown = [next(i for i in infos if i.name == current), *shown]
+    described = {info.name: describe(info) for info in shown}
+    return box.selectbox(t(texts.tensor), list(described), key=tensor_key,
+                         format_func=described.get)
 
 
 def _upload() -> Tensor | None:
@@ -186,8 +250,8 @@ def _upload() -> Tensor | None:
     if picked is None:
         return None
     source = ("upload", picked.digest, picked.filename, picked.name, picked.drop)
-    return Tensor(source, picked.x, t("tensor.upload_label", name=picked.name,
-                                      file=picked.filename, n=f"{picked.x.size:,}"))
+    return Tensor(source, picked.x, t("tensor.upload_label", name=plain(picked.name),
+                                      file=plain(picked.filename), n=f"{picked.x.size:,}"))
 
 
 #: A built-in checkpoint (the checkpoint report links to its tensors with these two keys).
@@ -277,6 +341,20 @@ def reduce_range(bits: int, container=None) -> bool:
     return bool(on)
 
 
+def observer_params(method: str, pct: float | None, avg: float | None) -> tuple:
+    """The observer parameters every page passes to the calibration cache, in one form.
+
+    One form, so a calibration Explore made is the one Compare, Bits and Calibration find in
+    the cache. The moving average sees the tensor as :data:`BATCHES` batches; the cache caps
+    that at the number of values (a 10-value upload is 10 batches).
+    """
+    if method == "percentile":
+        return (("percentile", pct),)
+    if method == "moving_average":
+        return (("averaging_constant", avg), ("batches", BATCHES))
+    return ()
+
+
 @dataclass(frozen=True)
 class Scheme:
     """The chosen config and calibration method with its parameters."""
@@ -296,11 +374,8 @@ def scheme(container=None) -> Scheme:
     narrow = widget(NARROW, box)
     reduce = reduce_range(bits, box)
     method = widget(CALIB, box)
-    params: tuple = ()
-    if method == "percentile":
-        params = (("percentile", widget(PERCENTILE, box)),)
-    elif method == "moving_average":
-        params = (("averaging_constant", widget(AVERAGING, box)), ("batches", BATCHES))
+    params = observer_params(method, widget(PERCENTILE, box) if method == "percentile" else None,
+                             widget(AVERAGING, box) if method == "moving_average" else None)
     with box.expander(t("sidebar.advanced")):
         rounding = widget(ROUNDING, st)
         arithmetic = widget(ARITH, st) or ARITH.default

@@ -13,6 +13,7 @@ from quantviz import figures, formulas
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.quantize import (
     EPS,
+    FLOAT32_MAX,
     QParams,
     dequantize,
     notes_qparams,
@@ -25,7 +26,8 @@ from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, set_values, widget
 from quantviz.views import ExploreView
 
-X0 = Control("x0", "number", 0.5, "worked.x0", fmt="%.6g", step=0.01)
+X0 = Control("x0", "number", 0.5, "worked.x0", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+             fmt="%.6g", step=0.01)
 
 #: One-click presets: the control values each sets.
 PRESETS: dict[str, dict] = {
@@ -75,7 +77,7 @@ def metrics(view: ExploreView) -> None:
                    help=t("metric.zero_point.help", zp=forms.zp_notes))
     row1[2].metric(t("metric.range"), f"[{view.x_min:.3g}, {view.x_max:.3g}]",
                    help=t("metric.range.help", lo=f"{view.x_min:.9g}", hi=f"{view.x_max:.9g}"))
-    row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {view.qp.qmax - view.qp.qmin + 1}",
+    row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {s.usage.levels}",
                    help=t("metric.codes_used.help"))
     row2 = st.columns(4)
     row2[0].metric("SQNR", f"{s.sqnr_db:.2f} dB")

@@ -51,3 +51,29 @@ def t(key: str, **values: object) -> str:
 
 def has(key: str) -> bool:
     return key in TABLE
+
+
+#: The marks that open a Markdown construct inside a line (CommonMark emphasis, code, links
+#: and images, autolinks and raw HTML, GFM tables and strikethrough, LaTeX, Streamlit's
+#: ``:color[...]`` directives and ``:shortcode:`` emoji); a backslash makes each literal.
+#: A name is never at the start of a line, so list and heading markers need no escape.
+_MARKDOWN = frozenset("\\`*_[]()<>#!|:~$")
+
+
+def plain(text: object) -> str:
+    """``text`` from a file (a tensor name, a member, a header cell) made literal for Markdown.
+
+    st.markdown, st.caption, st.error and widget labels read Markdown, so a tensor named
+    ``![x](http://host/pixel.png)`` would load an image, ``[click](http://...)`` be a link and
+    ``:red-background[...]`` fake a notice. Each punctuation mark is backslash-escaped and
+    newlines become spaces: what the file says is shown as plain text, character for character.
+    """
+    out = []
+    for ch in str(text):
+        if ch in _MARKDOWN:
+            out.append("\\" + ch)
+        elif ch in "\r\n":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -16,23 +16,29 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, formulas, lessons
-from quantviz.quantize import EPS, QuantConfig, compute_qparams, zero_point_forms
+from quantviz.quantize import EPS, FLOAT32_MAX, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.ui import controls, shell
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, widget
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 
-EX_MIN = Control("ex_min", "number", -1.0, "learn.ex_min", fmt="%.6g", step=0.1)
-EX_MAX = Control("ex_max", "number", 3.0, "learn.ex_max", fmt="%.6g", step=0.1)
-EX_X = Control("ex_x", "number", 0.5, "learn.ex_x", fmt="%.6g", step=0.1)
+EX_MIN = Control("ex_min", "number", -1.0, "learn.ex_min", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+EX_MAX = Control("ex_max", "number", 3.0, "learn.ex_max", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+EX_X = Control("ex_x", "number", 0.5, "learn.ex_x", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
 PAD_KERNEL = Control("pad_kernel", "select", "box3", "learn.pad_kernel",
                      options=tuple(lessons.KERNELS), option_prefix="learn.kernel")
 PAD_OFFSET = Control("pad_offset", "float", 0.4, "learn.pad_offset", lo=-1.0, hi=1.0, step=0.05)
 PAD_BITS = Control("pad_bits", "int", 4, "learn.pad_bits", lo=2, hi=8)
-GAP_MIN = Control("gap_min", "number", 1.0, "learn.gap_min", fmt="%.6g", step=0.1)
-GAP_MAX = Control("gap_max", "number", 3.0, "learn.gap_max", fmt="%.6g", step=0.1)
-CLAMP_X = Control("clamp_x", "number", 4.0, "learn.clamp_x", fmt="%.6g", step=0.1)
+GAP_MIN = Control("gap_min", "number", 1.0, "learn.gap_min", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+GAP_MAX = Control("gap_max", "number", 3.0, "learn.gap_max", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
+CLAMP_X = Control("clamp_x", "number", 4.0, "learn.clamp_x", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
+                   fmt="%.6g", step=0.1)
 SYM_AMAX = Control("sym_amax", "number", 3.0, "learn.sym_amax", lo=1e-6, hi=1e30, fmt="%.6g",
                    step=0.5)
 QUIZ_CODES = Control("quiz_codes", "radio", None, "learn.q1.choice",
@@ -185,7 +191,7 @@ def quiz_zero() -> None:
 
 def _picture_caption(pic: lessons.MappingPicture) -> str:
     return t("learn.s1.caption", scale=_num(pic.scale), Z=pic.zero_point, lo=pic.code_lo,
-             hi=pic.code_hi, used=pic.levels - pic.wasted, levels=pic.levels, wasted=pic.wasted)
+             hi=pic.code_hi, used=pic.used, levels=pic.levels, wasted=pic.wasted)
 
 
 def section_schemes(ex: Example, theme: figures.Theme) -> None:
@@ -207,13 +213,12 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
     quiz_wasted(ex)
     st.subheader(t("learn.s1.compare_heading"))
     asym, sym = pics
-    st.markdown(t("learn.s1.full", used_a=asym.levels - asym.wasted, levels_a=asym.levels,
-                  used_s=sym.levels - sym.wasted, levels_s=sym.levels))
+    st.markdown(t("learn.s1.full", used_a=asym.used, levels_a=asym.levels,
+                  used_s=sym.used, levels_s=sym.levels))
     relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
-    left = relu.levels - relu.wasted
     st.markdown(t("learn.s1.relu", bits=ex.bits, lo=relu.code_lo, hi=relu.code_hi,
                   r_lo=_num(RELU_RANGE[0]), r_hi=_num(RELU_RANGE[1]),
-                  wasted=relu.wasted, levels=relu.levels, eff=f"{math.log2(left):.2f}"))
+                  wasted=relu.wasted, levels=relu.levels, eff=f"{relu.effective_bits:.2f}"))
     st.markdown(t("learn.s1.simple"))
     st.latex(formulas.MATMUL_EXPANSION)
     d_asym, d_sym = lessons.dot_example(ex.x_min, ex.x_max, ex.bits)
@@ -505,8 +510,8 @@ def section_gaps(ex: Example) -> None:
     gap_degenerate(ex.bits)
     st.subheader(t("learn.s6.relu.heading"))
     relu = lessons.mapping_picture(*RELU_RANGE, ex.sym)
-    st.markdown(t("learn.s6.relu.text", bits=ex.bits, used=relu.levels - relu.wasted,
-                  levels=relu.levels, eff=f"{math.log2(relu.levels - relu.wasted):.2f}"))
+    st.markdown(t("learn.s6.relu.text", bits=ex.bits, used=relu.used,
+                  levels=relu.levels, eff=f"{relu.effective_bits:.2f}"))
     link("explore", "learn.link.explore")
 
 

@@ -1,6 +1,6 @@
 """Give a server's memory back after a class: what departed sessions left, and free pages.
 
-Two things kept a server as large as at its peak after forty sessions had gone
+Four things kept a server as large as at its peak after forty sessions had gone
 (``scripts/load_test.py`` measures it):
 
 - Streamlit drops a session whose browser left once its time-to-live has passed, but without

@@ -19,7 +19,7 @@ from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
 from quantviz.ui import channel_cache, controls, shell
 from quantviz.ui import formats as formats_ui
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import plain, t
 from quantviz.ui.state import Control, set_values, widget
 
 _WEIGHT = {p.name: p for p in WEIGHT_PARAMS}
@@ -80,7 +80,7 @@ def _upload() -> Weights | None:
     picked = controls.upload_picker("pc_", UPLOAD_TEXTS, prefer=_is_matrix)
     if picked is None:
         return None
-    label = t("per_channel.upload_label", name=picked.name, file=picked.filename,
+    label = t("per_channel.upload_label", name=plain(picked.name), file=plain(picked.filename),
               shape=" × ".join(map(str, picked.x.shape)), n=f"{picked.x.size:,}")
     return Weights(("upload", picked.digest, picked.filename, picked.name), picked.x, label)
 

@@ -7,13 +7,14 @@ it draws its controls with :func:`quantviz.ui.state.widget`, which remembers the
 
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 import streamlit as st
 
 from quantviz.figures import Theme
-from quantviz.ui import memory, state
-from quantviz.ui.i18n import LANGUAGES, t
+from quantviz.ui import budget, memory, state
+from quantviz.ui.i18n import LANGUAGES, plain, t
 from quantviz.ui.state import Control
 
 #: Work on fewer values than this ends well before a spinner would show (it waits half a
@@ -104,3 +105,29 @@ def figure(fig, key: str | None = None) -> None:
     """Show a plotly figure at the container's width, with the mode bar kept small."""
     st.plotly_chart(fig, key=key, theme=None,
                     config={"displaylogo": False, "responsive": True})
+
+
+_LOG = logging.getLogger("quantviz")
+
+
+def run_guarded(page) -> None:
+    """Run the navigation's page; what it raises becomes a sentence, never a traceback.
+
+    Pages check their input and say what is wrong where they can; this is the net under them.
+    A ``ValueError`` from the core names the values it refuses (``[-3e38, 3e38]`` cannot be
+    scaled in float32), so its message is shown; anything else is logged on the server with
+    its traceback and the page says only that it could not be drawn (no server paths).
+    Streamlit's own control flow (rerun, stop, page switch) is not an ``Exception`` and passes.
+    """
+    try:
+        page.run()
+    except (ValueError, ArithmeticError) as err:
+        _LOG.warning("page %s refused its values: %s", getattr(page, "url_path", "?"), err,
+                     exc_info=True)
+        st.error(t("error.values", reason=plain(str(err).rstrip("."))))
+    except Exception:  # noqa: BLE001 - the promise: no page shows a traceback
+        _LOG.exception("page %s failed", getattr(page, "url_path", "?"))
+        st.error(t("error.internal"))
+    finally:
+        budget.release_run()  # the memory this run held for an upload
+

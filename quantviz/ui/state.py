@@ -3,12 +3,13 @@
 A :class:`Control` declares a widget once: its key (also its query parameter), kind, default and
 allowed values. :func:`widget` draws it; its value is read from the URL the first time the
 session meets it and written back to the URL after every change (defaults are left out so links
-stay short). A value in the URL that does not parse or is out of range falls back to the default:
-a hand-edited link never breaks the page.
+stay short). A value in the URL that does not parse, is out of range, NaN or infinite falls back to
+the default: a hand-edited link never breaks the page.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -59,7 +60,7 @@ class Control:
             value: Any = int(raw) if self.kind == "int" else float(raw)
         except ValueError:
             return self.default
-        if value != value or (self.lo is not None and value < self.lo) or (
+        if not math.isfinite(value) or (self.lo is not None and value < self.lo) or (
             self.hi is not None and value > self.hi
         ):
             return self.default

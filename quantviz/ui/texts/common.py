@@ -136,4 +136,37 @@ TEXT = {
                    "如何选择 [x_min, x_max]。滑动平均把张量分成 {batches} 批依次输入。"),
     "pct.label": ("Percentile", "百分位"),
     "avg.label": ("Averaging constant c", "平均系数 c"),
+    # a page that cannot compute what its controls or upload ask for (never a traceback)
+    "error.values": ("These values cannot be computed: {reason}.",
+                     "这些数值无法计算：{reason}。"),
+    "error.internal": ("This page could not be drawn with these values (the server log has the "
+                       "details). Change a control, or open the page without the link's values.",
+                       "无法用这些数值绘制本页（详情见服务器日志）。请调整控件，或去掉链接中的参数"
+                       "重新打开本页。"),
+    "upload.beyond_f32": ("tensor {name} holds {count} values beyond float32's range (largest "
+                          "{largest}), e.g. {example}. quantviz computes in float32, as PyTorch "
+                          "does: scale the tensor down, or save it in float32.",
+                          "张量 {name} 有 {count} 个数值超出 float32 的范围（最大 {largest}），"
+                          "例如 {example}。quantviz 与 PyTorch 一样用 float32 计算：请先把张量"
+                          "缩小，或以 float32 保存。"),
+    "upload.flat": ("Its rows hold different numbers of values, so its {n} numbers are read as "
+                    "one flat list, row after row.",
+                    "各行数值个数不同，因此按行依次把这 {n} 个数读成一个一维列表。"),
+    "upload.search": ("Find a tensor by name", "按名称查找张量"),
+    "upload.search.help": ("The file holds {n} tensors; type part of a name.",
+                           "文件中有 {n} 个张量；输入名称的一部分。"),
+    "upload.matches": ("{shown} of {matched} matching tensors listed ({total} in the file).",
+                       "列出 {matched} 个匹配张量中的 {shown} 个（文件共 {total} 个）。"),
+    "budget.wait": ("Waiting for memory: this upload needs {need} while others are decoded "
+                    "({held} of the server's {budget} in use).",
+                    "正在等待内存：此上传需要 {need}，其他上传正在解码（服务器 {budget} 中已用 {held}）。"),
+    "budget.refused": ("tensor {name} decodes to {size}; decoding and quantizing it would need "
+                       "about {need} ({factor} times that), more than this server's budget of "
+                       "{budget} for uploads. Upload a smaller tensor, or one layer at a time.",
+                       "张量 {name} 解码后为 {size}；解码并量化约需 {need}（{factor} 倍），"
+                       "超过本服务器为上传预留的 {budget}。请上传更小的张量，或一次一层。"),
+    "budget.busy": ("The server is busy with other uploads: tensor {name} needs about {need} of "
+                    "its {budget} and none came free within {wait} s. Try again in a moment.",
+                    "服务器正忙于处理其他上传：张量 {name} 约需 {need}（共 {budget}），"
+                    "{wait} 秒内没有空出。请稍后再试。"),
 }

@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Hostile uploads and links against a real server, with a second session as the bystander.
+
+Each attack is built here, in memory, and sent the way a browser sends it: the file through
+Streamlit's upload endpoint, then a rerun over the websocket (``scripts/load_test.py`` has the
+protocol; this reuses it). Meanwhile a second session on the same server reruns Explore in a
+loop, as a classmate moving a slider would. For every attack it prints:
+
+- seconds from the upload to the attacker's page being drawn (or refused);
+- the server's RSS before and its peak during the attack (MB, sampled every 0.25 s);
+- the bystander's rerun latency p50 / max before and during the attack;
+- what the attacker saw: exceptions (tracebacks) and the bytes its page sent.
+
+Attacks (``--quick`` makes each small enough for CI):
+
+- ``dup_names``: a .safetensors header of 60,000 names, the last repeated (O(N^2) before);
+- ``many_tensors``: a .safetensors of 100,000 one-value tensors (a huge picker and header);
+- ``zeros_npz``: 50 million float64 zeros, deflated to 389 kB (1.35 GB per upload before);
+- ``wide_csv``: one line of 10 million numbers (20 MB);
+- ``zip64_dir``: an .npz of 300,000 members whose classic end record claims a 100-byte
+  directory, while the zip64 record zipfile reads holds the real one;
+- ``edges``: float32 [-3e38, 0, 3e38] (a traceback before);
+- ``markdown_name``: a tensor named with an image, a link and a colour directive;
+- ``narrow_link``: the link ``?normal.mean=10&normal.std=0.00001`` (a traceback before);
+- ``four_zeros``: four sessions upload ``zeros_npz`` at once (our own: the budget's case).
+
+Everything runs on 127.0.0.1 and is bounded: each attack has a hard timeout.
+
+    python scripts/hostile_uploads.py                  # every attack, full size
+    python scripts/hostile_uploads.py --quick          # small sizes (CI runs this)
+    python scripts/hostile_uploads.py --root OTHER_CHECKOUT --only dup_names,zeros_npz
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import io
+import json
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+ATTACK_TIMEOUT = 240.0
+
+
+def _load_test():
+    spec = importlib.util.spec_from_file_location("load_test", ROOT / "scripts" / "load_test.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["load_test"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+lt = _load_test()
+
+
+# --- the attacks, as files ----------------------------------------------------------------
+
+
+def safetensors(header: dict | str, data: bytes) -> bytes:
+    text = (header if isinstance(header, str) else json.dumps(header)).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def dup_names(n: int) -> bytes:
+    """``n`` distinct names, the last one repeated: a check that counts each name is O(N^2)."""
+    entries = [f'"w{i}": {{"dtype": "F32", "shape": [1], "data_offsets": [{4 * i}, {4 * i + 4}]}}'
+               for i in range(n)]
+    return safetensors("{" + ", ".join([*entries, entries[-1]]) + "}", bytes(4 * n))
+
+
+def many_tensors(n: int) -> bytes:
+    header = {f"model.layers.{i}.weight": {"dtype": "F32", "shape": [1],
+                                           "data_offsets": [4 * i, 4 * i + 4]} for i in range(n)}
+    return safetensors(header, np.ones(n, dtype="<f4").tobytes())
+
+
+def zeros_npz(n: int) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, zeros=np.zeros(n))
+    return buffer.getvalue()
+
+
+def wide_csv(n: int) -> bytes:
+    return (",".join(["0"] * n) + "\n").encode()
+
+
+def zip64_dir(n: int) -> bytes:
+    """An .npz of ``n`` empty members: zipfile writes a zip64 end record (more than 65,535
+    entries), which it trusts; the classic record is made to claim a 100-byte directory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(n):
+            archive.writestr(f"a{i}.npy", b"")
+    data = bytearray(buffer.getvalue())
+    eocd = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", data, eocd + 12, 100)
+    return bytes(data)
+
+
+def npy(x: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, x)
+    return buffer.getvalue()
+
+
+def markdown_name(_: int) -> bytes:
+    name = "![px](http://127.0.0.1:9/pixel.png) [click](http://x.invalid) :red-background[Notice]"
+    return safetensors({name: {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}},
+                       np.ones(2, dtype="<f4").tobytes())
+
+
+#: name -> (file name, builder, full size, quick size, sessions uploading at once)
+ATTACKS = {
+    "dup_names": ("dup.safetensors", dup_names, 60_000, 4_000, 1),
+    "many_tensors": ("many.safetensors", many_tensors, 100_000, 5_000, 1),
+    "zeros_npz": ("zeros.npz", zeros_npz, 50_000_000, 2_000_000, 1),
+    "wide_csv": ("wide.csv", wide_csv, 10_000_000, 500_000, 1),
+    "zip64_dir": ("zip64.npz", zip64_dir, 300_000, 70_000, 1),
+    "edges": ("edges.npy", lambda _: npy(np.array([-3e38, 0, 3e38], dtype=np.float32)), 0, 0, 1),
+    "markdown_name": ("name.safetensors", markdown_name, 0, 0, 1),
+    "narrow_link": ("", None, 0, 0, 1),
+    "four_zeros": ("zeros.npz", zeros_npz, 50_000_000, 2_000_000, 4),
+}
+
+
+# --- driving a server ---------------------------------------------------------------------
+
+
+def start(root: Path, log: Path) -> lt.Served:
+    """``streamlit run app.py`` of the checkout ``root`` on a free loopback port."""
+    port = lt.free_port()
+    env = {**lt.server_env(60), "PYTHONPATH": str(root)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"),
+           f"--server.port={port}", f"--server.address={lt.HOST}", "--server.headless=true"]
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://{lt.HOST}:{port}"
+    try:
+        lt.wait_healthy(url)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return lt.Served(url, [proc.pid], [proc])
+
+
+async def _bystander(url: str, latencies: list, stop: asyncio.Event) -> None:
+    s = lt.Session(url, "explore")
+    await s.open()
+    await s.run()
+    while not stop.is_set():
+        result = await s.run()
+        latencies.append((time.monotonic(), result.latency))
+        await asyncio.sleep(0.2)
+    await s.close()
+
+
+async def _attack_once(url: str, name: str, filename: str, data: bytes | None) -> dict:
+    if data is None:  # a link, not an upload
+        s = lt.Session(url, "explore", "src=dist&dist=normal&normal.mean=10&normal.std=0.00001")
+        await s.open()
+        result = await s.run()
+        await s.close()
+        return {"status": "link", "exceptions": result.exceptions, "bytes": result.nbytes}
+    s = lt.Session(url, "explore")
+    await s.open()
+    await s.run()
+    status, result = await lt.upload_once(s, data, filename)
+    await s.close()
+    if result is None:
+        return {"status": status, "exceptions": 0, "bytes": 0}
+    return {"status": status, "exceptions": result.exceptions, "bytes": result.nbytes}
+
+
+async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
+    filename, build, full, small, sessions = ATTACKS[name]
+    data = build(small if quick else full) if build else None
+    latencies: list = []
+    samples: list = []
+    stop = asyncio.Event()
+    bystander = asyncio.create_task(_bystander(served.url, latencies, stop))
+    await asyncio.sleep(2.0)  # the bystander's baseline
+    rss_before = lt.rss_bytes(served.pids)
+    sampler = asyncio.create_task(lt._sample(served.pids, samples, stop))
+    t0 = time.monotonic()
+    try:
+        results = await asyncio.wait_for(asyncio.gather(
+            *(_attack_once(served.url, name, filename, data) for _ in range(sessions)),
+            return_exceptions=True), ATTACK_TIMEOUT)
+    except TimeoutError:
+        results = [TimeoutError(f"over {ATTACK_TIMEOUT:.0f} s")]
+    t1 = time.monotonic()
+    await asyncio.sleep(0.5)
+    stop.set()
+    await asyncio.gather(bystander, sampler, return_exceptions=True)
+    before = [lat for t, lat in latencies if t < t0]
+    during = [lat for t, lat in latencies if t0 <= t <= t1 + 0.5]
+    ok = [r for r in results if isinstance(r, dict)]
+    return {
+        "attack": name, "file_bytes": len(data) if data else 0, "sessions": sessions,
+        "seconds": round(t1 - t0, 2),
+        "rss_before_mb": round(rss_before / 2**20),
+        "rss_peak_mb": round(max([s[2] for s in samples] or [rss_before]) / 2**20),
+        "bystander_before_p50": round(lt._q(before, 0.5), 3),
+        "bystander_during_p50": round(lt._q(during, 0.5), 3),
+        "bystander_during_max": round(max(during or [float("nan")]), 3),
+        "exceptions": sum(r["exceptions"] for r in ok),
+        "bytes_to_attacker": max([r["bytes"] for r in ok] or [0]),
+        "failures": [repr(r) for r in results if not isinstance(r, dict)],
+        "put_status": sorted({r["status"] for r in ok}, key=str),
+    }
+
+
+def print_rows(rows: list[dict]) -> None:
+    head = ("attack", "file kB", "s", "RSS MB before/peak", "bystander p50 before/during, max",
+            "exc", "kB sent")
+    print(" | ".join(head))
+    for r in rows:
+        print(" | ".join([
+            f"{r['attack']}" + (f" x{r['sessions']}" if r["sessions"] > 1 else ""),
+            f"{r['file_bytes'] / 1000:,.0f}", f"{r['seconds']:.2f}",
+            f"{r['rss_before_mb']}/{r['rss_peak_mb']}",
+            f"{r['bystander_before_p50']:.3f}/{r['bystander_during_p50']:.3f}, "
+            f"{r['bystander_during_max']:.3f}",
+            str(r["exceptions"]), f"{r['bytes_to_attacker'] / 1000:,.0f}",
+        ]) + ("  " + "; ".join(r["failures"]) if r["failures"] else ""))
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="small attacks (seconds; for CI)")
+    p.add_argument("--only", default="", help="comma-separated attack names")
+    p.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py to serve")
+    p.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    return p.parse_args(argv)
+
+
+async def amain(args: argparse.Namespace) -> list[dict]:
+    names = [n for n in args.only.split(",") if n] or list(ATTACKS)
+    unknown = set(names) - set(ATTACKS)
+    if unknown:
+        raise SystemExit(f"unknown attacks {sorted(unknown)}; known: {', '.join(ATTACKS)}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:  # a fresh server each: one attack's memory does not hide another's
+            served = start(args.root.resolve(), Path(tmp) / f"{name}.log")
+            try:
+                await asyncio.sleep(1.0)
+                rows.append(await run_attack(served, name, args.quick))
+            finally:
+                served.stop()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rows = asyncio.run(amain(args))
+    print_rows(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

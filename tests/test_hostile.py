@@ -1,0 +1,53 @@
+"""scripts/hostile_uploads.py's small cases on a real server: each attack is cheap or refused.
+
+The full sizes (60,000 repeated names, 50 million deflated zeros, ten million columns) are
+``python scripts/hostile_uploads.py``; here the quick sizes of a few attacks keep the file
+within about thirty seconds. "server" is in the name of every test that starts one, so the quick
+project checks (``-k "not server"``) leave them out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hostile():
+    spec = importlib.util.spec_from_file_location("hostile_uploads",
+                                                  ROOT / "scripts" / "hostile_uploads.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hostile_uploads"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+hostile = _hostile()
+
+
+def test_the_attacks_are_built_as_the_issue_describes():
+    import io
+    import zipfile
+
+    z = hostile.zeros_npz(1_000_000)  # 8 MB of float64 zeros deflated to a few kB
+    info = zipfile.ZipFile(io.BytesIO(z)).infolist()[0]
+    assert info.file_size > 8_000_000 and len(z) < 20_000
+    assert hostile.dup_names(10).count(b'"w9"') == 2  # the last of 10 names, twice
+    assert hostile.wide_csv(5) == b"0,0,0,0,0\n"
+
+
+@pytest.mark.parametrize("attack", ["dup_names", "zeros_npz", "edges", "narrow_link"])
+def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack, tmp_path):
+    served = hostile.start(ROOT, tmp_path / "server.log")
+    try:
+        row = asyncio.run(hostile.run_attack(served, attack, quick=True))
+    finally:
+        served.stop()
+    assert row["failures"] == [] and row["exceptions"] == 0, row
+    assert row["seconds"] < 10, row
+    assert row["rss_peak_mb"] - row["rss_before_mb"] < 300, row  # a few hundred MB at most
