@@ -184,10 +184,13 @@ def grid(x_min: float, x_max: float, fmt: str) -> np.ndarray:
 def view_range(x_min: float, x_max: float) -> tuple[float, float]:
     """The range the grid and the staircase show: the data's ``[x_min, x_max]`` (not beyond:
     a point past the data would change a per-tensor format's scale); a constant tensor gets
-    ``x -+ max(|x|, 1)`` so the axis is never empty."""
+    ``x -+ max(|x|, 1)`` so the axis is never empty, kept inside float32's finite range (a
+    constant tensor at float32's largest value gets ``[0, x]``)."""
     lo, hi = float(x_min), float(x_max)
     if not hi > lo:
-        lo, hi = lo - max(abs(lo), 1.0), hi + max(abs(hi), 1.0)
+        pad = max(abs(lo), 1.0)
+        top = float(np.finfo(F32).max)
+        lo, hi = max(lo - pad, -top), min(hi + pad, top)
     return lo, hi
 
 

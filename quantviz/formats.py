@@ -454,6 +454,22 @@ def round_scale(scale: np.ndarray, scale_format: str) -> np.ndarray:
     return np.clip(stored, F32(lo), F32(hi)).astype(F32)
 
 
+def _check_stored_grid(lo: np.ndarray, hi: np.ndarray, scale: np.ndarray, zp: np.ndarray,
+                       cfg: QuantConfig, scale_format: str) -> None:
+    """Refuse groups whose grid ends ``(qmin - zp) * scale``, ``(qmax - zp) * scale`` overflow
+    float32 once the scale is stored in ``scale_format`` (a scale rounded up near float32's
+    largest value): ``ValueError`` naming the group's range and the stored scale."""
+    with np.errstate(over="ignore"):
+        ends = np.stack([(cfg.qmin - zp) * scale, (cfg.qmax - zp) * scale]).astype(F32)
+    bad = ~np.isfinite(ends).all(axis=0)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(
+            f"the range [{float(lo.ravel()[i]):.6g}, {float(hi.ravel()[i]):.6g}] cannot be scaled "
+            f"in float32 once its scale is stored as {scale_format} "
+            f"({float(scale.ravel()[i]):.6g}): an end of its grid overflows float32")
+
+
 def _int_config(f: Format) -> QuantConfig:
     return QuantConfig(f.bits, "asymmetric", signed=True)
 
@@ -474,6 +490,7 @@ def _encode_int(x: np.ndarray, f: Format, block: int | None) -> tuple[Encoded, n
     scale = round_scale(first.scale, f.scale_format)
     min_neg = np.minimum(lo, F32(0))
     zp = np.clip(cfg.qmin - np.rint(min_neg / scale).astype(np.int64), cfg.qmin, cfg.qmax)
+    _check_stored_grid(lo, hi, scale, zp, cfg, f.scale_format)
     qp = QParams(scale, zp, cfg.qmin, cfg.qmax, cfg)
     q = quantize(x2, qp, group_size=block)
     sshape = _scales_shape(x.shape, xb.shape[1])

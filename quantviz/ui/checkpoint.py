@@ -16,7 +16,6 @@ import streamlit as st
 
 from quantviz import checkpoint
 from quantviz.checkpoint import Report, TensorRow
-from quantviz.loaders import ACCEPTED_EXTENSIONS
 from quantviz.quantize import QuantConfig
 from quantviz.ui import cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
@@ -59,9 +58,8 @@ def source() -> Source | None:
         name = widget(controls.CKPT) or controls.CKPT.default
         return Source(("builtin", name), name, _builtin_note(name),
                       lambda: checkpoint.builtin_entries(name))
-    extensions = ACCEPTED_EXTENSIONS + controls.PICKLES
-    file = st.sidebar.file_uploader(t("checkpoint.upload"),
-                                    type=[e.lstrip(".") for e in extensions], key="ck_upload",
+    file = st.sidebar.file_uploader(t("checkpoint.upload"), type=controls.UPLOAD_TYPES,
+                                    key="ck_upload",
                                     help=t("checkpoint.upload.help"))
     if file is None:
         st.info(t("checkpoint.upload_none"))

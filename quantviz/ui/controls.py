@@ -54,6 +54,9 @@ AVERAGING = Control("avg", "float", 0.01, "avg.label", lo=0.001, hi=1.0, step=0.
 #: Pickled checkpoints: the uploader takes them only so that the loader can say why it refuses
 #: them and what to upload instead (a browser-side refusal would not say).
 PICKLES = (".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".bin")
+#: What every uploader lets through: the loaders' formats, and pickles so that the loader says
+#: why it refuses them (a type the uploader filtered would raise inside Streamlit instead).
+UPLOAD_TYPES = [e.lstrip(".") for e in ACCEPTED_EXTENSIONS + PICKLES]
 
 
 @dataclass(frozen=True)
@@ -146,9 +149,7 @@ def upload_picker(
     that cannot be decoded) are shown in ``container`` (the sidebar by default) and give None.
     """
     box = container if container is not None else st.sidebar
-    # Pickles are let through so that the loader says why it refuses them.
-    extensions = ACCEPTED_EXTENSIONS + PICKLES
-    file = box.file_uploader(t(texts.label), type=[e.lstrip(".") for e in extensions],
+    file = box.file_uploader(t(texts.label), type=UPLOAD_TYPES,
                              key=f"{key_prefix}upload", help=t(texts.help))
     if file is None:
         box.info(t(texts.none))

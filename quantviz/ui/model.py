@@ -50,7 +50,7 @@ def network() -> model_cache.Net:
     st.sidebar.subheader(t("model.net.heading"))
     if (widget(NETWORK) or NETWORK.default) == "builtin":
         return model_cache.builtin()
-    file = st.sidebar.file_uploader(t("model.net.upload"), type=["safetensors", "npz"],
+    file = st.sidebar.file_uploader(t("model.net.upload"), type=controls.UPLOAD_TYPES,
                                     key="model_upload", help=t("model.net.upload.help"))
     if file is None:
         st.sidebar.info(t("model.net.none"))

@@ -143,8 +143,8 @@ TEXT = {
                        "details). Change a control, or open the page without the link's values.",
                        "无法用这些数值绘制本页（详情见服务器日志）。请调整控件，或去掉链接中的参数"
                        "重新打开本页。"),
-    "upload.beyond_f32": ("tensor {name} holds {count} values beyond float32's range (largest "
-                          "{largest}), e.g. {example}. quantviz computes in float32, as PyTorch "
+    "upload.beyond_f32": ("tensor {name}: {count} of its values lie beyond float32's range "
+                          "(largest {largest}), e.g. {example}. quantviz computes in float32, as PyTorch "
                           "does: scale the tensor down, or save it in float32.",
                           "张量 {name} 有 {count} 个数值超出 float32 的范围（最大 {largest}），"
                           "例如 {example}。quantviz 与 PyTorch 一样用 float32 计算：请先把张量"
