@@ -31,13 +31,22 @@ keys, seeded, so the same batches give the same range). Memory never grows past
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from quantviz.metrics import histogram
-from quantviz.quantize import QParams, QuantConfig, code_range, compute_qparams, fake_quantize
+from quantviz.quantize import (
+    QParams,
+    QuantConfig,
+    code_range,
+    compute_qparams,
+    dequantize,
+    fake_quantize,
+    quantize,
+)
 
 #: Default bound of the sample kept by the percentile, MSE and entropy observers.
 MAX_SAMPLES = 1 << 20
@@ -184,8 +193,16 @@ class _Sample:
         self.values = np.zeros(0, dtype=np.float32)
         self.keys = np.zeros(0, dtype=np.float64)
         self.tau = 1.0
+        self.pending = 0  # values at the end of ``values`` whose keys are not drawn yet
 
     def add(self, x: np.ndarray) -> None:
+        if self.tau == 1.0 and self.values.size + x.size <= self.cap:
+            # Nothing is dropped yet, so the keys are not needed yet: draw them later, in
+            # one call that yields the same numbers as one call per batch would have.
+            self.values = np.concatenate([self.values, x]) if self.values.size else x.copy()
+            self.pending += x.size
+            return
+        self._draw_pending()
         if self.tau < 1.0:
             k = int(self.rng.binomial(x.size, self.tau))
             x = x[self.rng.choice(x.size, size=k, replace=False)]
@@ -198,6 +215,12 @@ class _Sample:
             values, keys = self._smallest_keys(values, keys)
             self.tau = float(keys.max())
         self.values, self.keys = values, keys
+
+    def _draw_pending(self) -> None:
+        """Give the values kept without keys their keys, ``U(0, 1)`` in arrival order."""
+        if self.pending:
+            self.keys = np.concatenate([self.keys, self.rng.random(self.pending)])
+            self.pending = 0
 
     def _smallest_keys(self, values: np.ndarray, keys: np.ndarray):
         """The ``cap`` entries with the smallest keys; a cheap pre-cut saves most of the sort.
@@ -261,6 +284,123 @@ def clipping_mse(x: np.ndarray, x_min: float, x_max: float, cfg: QuantConfig) ->
     return float(np.dot(err, err) / err.size)
 
 
+#: Unit roundoff of float64 (half its machine epsilon), for the error bounds of the searches.
+_U64 = 2.0**-53
+#: Finding one code's edge in the sorted sample costs about this many quantized values.
+_EDGE_COST = 24
+#: Largest number of cells a vectorised search handles at once (bounds its temporaries).
+_CHUNK_CELLS = 1 << 15
+
+
+def _candidate_qparams(x_mins: np.ndarray, x_maxs: np.ndarray, cfg: QuantConfig) -> QParams:
+    """``compute_qparams`` of every candidate at once (one entry per candidate, as per channel).
+
+    Element for element the same float arithmetic as one scalar call per candidate.
+    """
+    return compute_qparams(x_mins, x_maxs, cfg)
+
+
+def _code_edges(xs: np.ndarray, xs64: np.ndarray, qp: QParams, rows: slice) -> np.ndarray:
+    """For candidates ``rows``, the index in sorted ``xs`` where each code ``c`` ends.
+
+    ``ends[k, c - qmin]`` is the first index whose code (under candidate ``k``'s parameters,
+    with ``quantize``'s own arithmetic) is above ``c``, for ``c = qmin .. qmax - 1``. A guess
+    from the real-valued rounding edge ``(c - zero_point + 1/2) * scale`` (``+ 1`` for floor
+    rounding) is moved past whole runs of equal values until the codes on both sides agree with
+    ``quantize``: codes never decrease along sorted values (every rounding here is monotone),
+    so the result is exact.
+    """
+    cfg = qp.config
+    scale = np.asarray(qp.scale, dtype=np.float64)[rows]
+    zero_point = np.asarray(qp.zero_point)[rows]
+    codes = np.arange(qp.qmin, qp.qmax, dtype=np.int64)
+    offset = 1.0 if cfg.rounding == "floor" else 0.5
+    guess = ((codes[None, :] - zero_point[:, None]) + offset) * scale[:, None]
+    ends = np.searchsorted(xs64, guess, side="left")
+    sub = QParams(np.asarray(qp.scale)[rows], zero_point, qp.qmin, qp.qmax, cfg)
+    n = xs.size
+    for _ in range(64):
+        above = quantize(xs[np.minimum(ends, n - 1)], sub, axis=0)
+        right = (ends < n) & (above <= codes)
+        below = quantize(xs[np.maximum(ends - 1, 0)], sub, axis=0)
+        left = (ends > 0) & (below > codes)
+        if not right.any() and not left.any():
+            return ends
+        ends[right] = np.searchsorted(xs, xs[ends[right]], side="right")
+        ends[left] = np.searchsorted(xs, xs[ends[left] - 1], side="left")
+    raise RuntimeError("code edges did not settle")  # pragma: no cover (monotone codes)
+
+
+def _sorted_sse(values: np.ndarray, qp: QParams) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of squared errors of every candidate from the sorted values, and its error bound.
+
+    The values with code ``c`` form one run of the sorted sample, and the run contributes
+    ``sum (x - m_c)^2 = S2_c - 2 m_c S1_c + n_c m_c^2`` with ``m_c`` the float32 value of code
+    ``c`` (``dequantize``'s). Summed by parts over the runs, with ``b_c`` the index where run
+    ``c`` ends and ``P1`` the prefix sums of ``x``:
+    ``sse = sum x^2 - 2 (m_last P1[n] - sum_c P1[b_c] (m_{c+1} - m_c))
+    + (m_last^2 n - sum_c b_c (m_{c+1}^2 - m_c^2))``.
+    Cost O(S log S) once, then O(L log S) per candidate. The bound covers the rounding of these
+    sums and of the direct sum they stand in for: ``|sse - direct| <= bound``.
+    """
+    xs = np.sort(values)
+    xs64 = xs.astype(np.float64)
+    p1 = np.cumsum(xs64)
+    n = xs.size
+    t1, t2 = float(np.abs(xs64).sum()), float(np.dot(xs64, xs64))
+    k_all = np.asarray(qp.scale).size
+    levels = qp.qmax - qp.qmin + 1
+    sse, bound = np.empty(k_all), np.empty(k_all)
+    step = max(1, _CHUNK_CELLS // levels)
+    for start in range(0, k_all, step):
+        rows = slice(start, min(start + step, k_all))
+        ends = _code_edges(xs, xs64, qp, rows)
+        sub = QParams(np.asarray(qp.scale)[rows], np.asarray(qp.zero_point)[rows], qp.qmin,
+                      qp.qmax, qp.config)
+        k = ends.shape[0]
+        grid = np.broadcast_to(np.arange(qp.qmin, qp.qmax + 1, dtype=np.int64), (k, levels))
+        m = dequantize(grid, sub, axis=0).astype(np.float64)
+        prefix = np.where(ends > 0, p1[np.maximum(ends - 1, 0)], 0.0)
+        m_last = m[:, -1]
+        m2 = m * m
+        cross = m_last * p1[-1] - np.einsum("kc,kc->k", prefix, np.diff(m, axis=1))
+        square = m2[:, -1] * n - np.einsum("kc,kc->k", ends.astype(np.float64),
+                                           np.diff(m2, axis=1))
+        sse[rows] = np.maximum(t2 - 2.0 * cross + square, 0.0)
+        big = np.abs(m).max(axis=1)
+        bound[rows] = 4 * _U64 * ((n + levels + 16) * (t2 + 2 * big * t1 + 2 * big * big * n)
+                                  + (n + 8) * sse[rows])
+    return sse, bound
+
+
+def _mse_search(values: np.ndarray, x_mins: np.ndarray, x_maxs: np.ndarray,
+                cfg: QuantConfig) -> tuple[np.ndarray, int]:
+    """``clipping_mse`` of every candidate range and the index of the first least one.
+
+    The same choice as scoring each candidate with :func:`clipping_mse` in turn, found faster:
+    every candidate is scored from the sorted sample (:func:`_sorted_sse`) with a bound on
+    the difference, and only the candidates that can still be the least (within their bounds)
+    are scored by :func:`clipping_mse` itself; their values replace the estimates in the
+    returned curve. Stochastic rounding (not monotone in ``x``) and grids with more than
+    ``1 / _EDGE_COST`` as many codes as values (where finding every code's edge costs more
+    than quantizing every value) are scored directly.
+    """
+    def direct(k: int) -> float:
+        return clipping_mse(values, x_mins[k], x_maxs[k], cfg)
+
+    levels = cfg.qmax - cfg.qmin + 1
+    if cfg.rounding == "stochastic" or _EDGE_COST * levels > values.size:
+        curve = np.array([direct(k) for k in range(x_mins.size)])
+        return curve, int(np.argmin(curve))
+    sse, bound = _sorted_sse(values, _candidate_qparams(x_mins, x_maxs, cfg))
+    curve, slack = sse / values.size, bound / values.size
+    contenders = np.flatnonzero(curve - slack <= np.min(curve + slack))
+    for k in contenders:
+        curve[k] = direct(int(k))
+    best = contenders[int(np.argmin(curve[contenders]))]
+    return curve, int(best)
+
+
 class MSEObserver(_Observer):
     """Clipping range with the least quantization MSE, searched over a grid of shrink factors.
 
@@ -294,10 +434,10 @@ class MSEObserver(_Observer):
         lo, hi = _running_minmax(self, x)
         self.sample.add(x)
         self.alphas = np.arange(self.n_candidates, 0, -1) / self.n_candidates
-        self.mse_curve = np.array([
-            clipping_mse(self.sample.values, *self._candidate(a), self.cfg) for a in self.alphas
-        ])
-        return self._candidate(self.alphas[int(np.argmin(self.mse_curve))])
+        x_mins = (self.alphas * float(lo)).astype(np.float32)
+        x_maxs = (self.alphas * float(hi)).astype(np.float32)
+        self.mse_curve, best = _mse_search(self.sample.values, x_mins, x_maxs, self.cfg)
+        return x_mins[best], x_maxs[best]
 
     def _candidate(self, alpha: float) -> tuple[np.float32, np.float32]:
         lo, hi = self.data_range
@@ -307,6 +447,82 @@ class MSEObserver(_Observer):
 #: First candidate threshold bin of the entropy search (TensorRT's and pytorch-quantization's
 #: default): with the default 2048 bins, no threshold below 1/16 of ``max|x|`` is tried.
 ENTROPY_START_BIN = 128
+#: Bins of the entropy search's histogram of ``|x|`` (TensorRT's and pytorch-quantization's).
+ENTROPY_BINS = 2048
+
+
+def _kl_at(h: np.ndarray, i: int, levels: int, outliers: np.ndarray,
+           nonzero: np.ndarray) -> float:
+    """KL(P || Q) of one candidate ``i``, term by term (the definition in kl_divergences)."""
+    p = h[:i].copy()
+    p[-1] += outliers[i]
+    group = np.arange(i) * int(levels) // i
+    totals = np.bincount(group, weights=h[:i])
+    counts = np.bincount(group, weights=nonzero[:i])
+    q = np.where(nonzero[:i], totals[group] / np.maximum(counts[group], 1), 0.0)
+    mask = p > 0
+    if np.any(q[mask] == 0):
+        return np.inf
+    p_m = p[mask] / p.sum()
+    q_m = q[mask] / q.sum()
+    return float(np.dot(p_m, np.log(p_m / q_m)))
+
+
+def _xlogx(v: np.ndarray) -> np.ndarray:
+    """``v log v`` with ``0 log 0 = 0``."""
+    v = np.asarray(v, dtype=np.float64)
+    return v * np.log(np.where(v > 0, v, 1.0))
+
+
+def _kl_estimates(h: np.ndarray, candidates: np.ndarray,
+                  levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """KL(P || Q) of every candidate from cumulative sums, and a bound on its rounding error.
+
+    With ``N = sum(h)``, ``C = sum(h[:i])`` and the groups' totals ``T_g`` and non-empty bin
+    counts ``n_g`` (differences of cumulative sums, exact in float64), P sums to ``N`` and Q to
+    ``C``, so ``KL = (sum p log p - sum p log q) / N - log N + log C`` with
+    ``sum p log p = sum_{j < i-1} h_j log h_j + p_last log p_last`` and
+    ``sum p log q = sum_g T_g log(T_g / n_g) + outliers * log q_last`` (the outliers sit in the
+    last bin, whose Q value is its group's share). Group ``g`` of candidate ``i`` holds the bins
+    ``ceil(g i / levels) <= j < ceil((g + 1) i / levels)``. An empty last bin that receives
+    outliers gives ``inf``, as the definition does. The bound allows 64 unit roundoffs per
+    term of every sum, each term bounded through ``max |log|`` of the ratios involved.
+    """
+    total = float(h.sum())
+    csum = np.concatenate([[0.0], np.cumsum(h)])
+    nz = np.concatenate([[0.0], np.cumsum(h != 0)])
+    aflog = np.concatenate([[0.0], np.cumsum(_xlogx(h))])
+    positive = h[h > 0]
+    big_log = max(abs(math.log(total)), abs(math.log(float(positive.min()))), 1.0) \
+        + math.log(h.size + 1.0)
+    kl, tol = np.empty(candidates.size), np.empty(candidates.size)
+    g = np.arange(levels + 1, dtype=np.int64)
+    step = max(1, _CHUNK_CELLS // (levels + 1))
+    for start in range(0, candidates.size, step):
+        i = candidates[start:start + step].astype(np.int64)
+        bounds = np.multiply.outer(i, g)
+        bounds += levels - 1
+        bounds //= levels                                        # ceil(g * i / levels)
+        t = np.diff(csum[bounds], axis=1)
+        cnt = np.diff(nz[bounds], axis=1)
+        empty = cnt == 0                                         # then t == 0 too
+        ratio = (t + empty) / (cnt + empty)
+        sum_tlog = np.einsum("kg,kg->k", t, np.log(ratio, out=ratio))
+        last = (i - 1) * levels // i
+        rows = np.arange(i.size)
+        t_last, n_last = t[rows, last], np.maximum(cnt[rows, last], 1.0)
+        h_last = h[i - 1]
+        c = csum[i]
+        outl = total - c
+        p_last = h_last + outl
+        q_last = np.where(h_last > 0, t_last / n_last, 1.0)
+        out_term = np.where(h_last > 0, outl * np.log(q_last), 0.0)
+        log_c = np.log(np.where(c > 0, c, 1.0))
+        value = (aflog[i - 1] + _xlogx(p_last) - sum_tlog - out_term) / total \
+            - math.log(total) + log_c
+        kl[start:start + step] = np.where((h_last == 0) & (outl > 0), np.inf, value)
+        tol[start:start + step] = 64 * _U64 * (h.size + levels + 16) * (8 * big_log + 1.0)
+    return kl, tol
 
 
 def kl_divergences(hist: np.ndarray, levels: int,
@@ -347,24 +563,15 @@ def kl_divergences(hist: np.ndarray, levels: int,
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     n = h.size
     candidates = np.arange(min(int(start), n), n + 1)
-    divergences = np.empty(candidates.size)
-    outliers = np.concatenate([np.cumsum(h[::-1])[::-1], [0.0]])  # outliers[i] = sum(h[i:])
-    j = np.arange(n)
-    nonzero = h != 0
-    for k, i in enumerate(candidates):
-        p = h[:i].copy()
-        p[-1] += outliers[i]
-        group = j[:i] * int(levels) // i
-        totals = np.bincount(group, weights=h[:i])
-        counts = np.bincount(group, weights=nonzero[:i])
-        q = np.where(nonzero[:i], totals[group] / np.maximum(counts[group], 1), 0.0)
-        mask = p > 0
-        if np.any(q[mask] == 0):
-            divergences[k] = np.inf
-            continue
-        p_m = p[mask] / p.sum()
-        q_m = q[mask] / q.sum()
-        divergences[k] = float(np.dot(p_m, np.log(p_m / q_m)))
+    divergences, tol = _kl_estimates(h, candidates, int(levels))
+    finite = np.isfinite(divergences)
+    if finite.any():
+        ceiling = np.min((divergences + tol)[finite])
+        contenders = np.flatnonzero(finite & (divergences - tol <= ceiling))
+        outliers = np.concatenate([np.cumsum(h[::-1])[::-1], [0.0]])  # outliers[i] = sum(h[i:])
+        nonzero = h != 0
+        for k in contenders:
+            divergences[k] = _kl_at(h, int(candidates[k]), int(levels), outliers, nonzero)
     return candidates, divergences
 
 
@@ -433,7 +640,7 @@ class EntropyObserver(_Observer):
     O(n + S + B^2) per update (about 0.1 s for 2048 bins).
     """
 
-    def __init__(self, cfg: QuantConfig, bins: int = 2048, max_samples: int = MAX_SAMPLES,
+    def __init__(self, cfg: QuantConfig, bins: int = ENTROPY_BINS, max_samples: int = MAX_SAMPLES,
                  seed: int = 0) -> None:
         if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
             raise ValueError(f"bins must be an integer of at least 2, got {bins!r}")

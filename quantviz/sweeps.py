@@ -18,7 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from quantviz.metrics import summarize
-from quantviz.observers import MinMaxObserver, MovingAverageMinMaxObserver, calibrate
+from quantviz.observers import (
+    ENTROPY_BINS,
+    MinMaxObserver,
+    MovingAverageMinMaxObserver,
+    calibrate,
+    entropy_levels,
+)
 from quantviz.quantize import MAX_BITS, MIN_BITS, QuantConfig, compute_qparams
 
 #: Largest number of values a sweep quantizes (2^18: 45 sweep points in a few seconds).
@@ -206,6 +212,51 @@ def reference_anchor(sweep: BitSweep, prefer_bits: int = 8) -> tuple[int, float]
         below = [f for f in fits if f[0] <= prefer_bits]
         return below[-1] if below else fits[0]
     return None
+
+
+@dataclass(frozen=True)
+class EntropyBits:
+    """Where the entropy calibrator's SQNR is not monotone in bits, for one sweep scheme.
+
+    ``full_bits``: the first bit width whose ``levels`` (codes over ``[0, T]``, see
+    ``observers.entropy_levels``) reach the ``bins`` of the search's histogram; from there the
+    search has nothing to cut and keeps the full range (``None`` if no swept width gets there).
+    ``jump``: SQNR (dB) at the width before ``full_bits`` and at ``full_bits``. ``drops``:
+    every ``(bits, sqnr_before, sqnr_at)`` where one more bit gave a lower SQNR.
+    """
+
+    levels: int | None
+    full_bits: int | None
+    jump: tuple[float, float] | None
+    drops: tuple[tuple[int, float, float], ...]
+
+
+def entropy_bits(sweep: BitSweep, x: np.ndarray,
+                 schemes: Sequence[SweepScheme] = SWEEP_SCHEMES,
+                 bins: int = ENTROPY_BINS) -> dict[str, EntropyBits]:
+    """:class:`EntropyBits` of each scheme of an entropy-calibrated ``sweep``.
+
+    ``x`` are the swept values: when all are ``>= 0`` the observer counts the codes of
+    ``[0, T]`` only. The entropy search groups ``bins`` histogram bins into
+    ``levels`` slices: once ``levels >= bins`` every bin is its own code and nothing is
+    clipped, so SQNR jumps up to MinMax's; below that, one more bit can let the search clip
+    deeper (it minimises a KL divergence, not the MSE) and SQNR can fall.
+    """
+    nonnegative = bool(np.min(x) >= 0)
+    out = {}
+    for scheme in schemes:
+        sqnr = sweep.series(scheme.key, "sqnr_db")
+        full = [b for b in sweep.bits
+                if entropy_levels(sweep_config(scheme, b), nonnegative) >= bins]
+        full_bits = full[0] if full else None
+        levels = None if full_bits is None else \
+            entropy_levels(sweep_config(scheme, full_bits), nonnegative)
+        k = None if full_bits is None else sweep.bits.index(full_bits)
+        jump = (sqnr[k - 1], sqnr[k]) if k else None
+        drops = tuple((b, sqnr[i - 1], sqnr[i]) for i, b in enumerate(sweep.bits)
+                      if i and sqnr[i] < sqnr[i - 1])
+        out[scheme.key] = EntropyBits(levels, full_bits, jump, drops)
+    return out
 
 
 # -- MSE against the clipping threshold ------------------------------------------------------

@@ -186,3 +186,29 @@ def test_an_uploaded_tensor_is_swept(page):
     params = (("averaging_constant", 0.01), ("batches", 20))
     assert metric(at, "asymmetric") == pytest.approx(
         expected(ASYM, 8, "moving_average", params, x=x).sqnr_db, abs=0.006)
+
+
+def test_entropy_explains_where_its_sqnr_falls_and_jumps(page):
+    # The default tensor (100,000 normal values): the notes carry the sweep's own numbers.
+    at = page(calib="entropy")
+    ok(at)
+    text = markdown(at)
+    xs = sweeps.subsample(sample("normal", 100_000, 0))
+    sweep = sweeps.bit_sweep(xs, "entropy")
+    found = sweeps.entropy_bits(sweep, xs)["asymmetric"]
+    assert TABLE["bits.entropy.head"][0].format(bins="2,048") in text
+    before, after = (f"{v:.2f}" for v in found.jump)
+    assert (f"**{NAMES['asymmetric']}**: from {found.full_bits} bits its 2,048 codes reach "
+            f"the 2,048 bins") in text
+    assert f"SQNR jumps from {before} to {after} dB." in text
+    b, a, c = found.drops[0]
+    assert f"{b} bits ({a:.2f} → {c:.2f} dB)" in text
+    # MinMax never falls nor jumps: no such note.
+    assert TABLE["bits.entropy.head"][0].format(bins="2,048") not in markdown(page())
+
+
+def test_the_stop_sentence_names_only_fixed_ranges():
+    en, zh = TABLE["bits.explain"]
+    assert "(Percentile, MSE or Entropy calibration)" not in en
+    assert "search their range again at every bit width" in en
+    assert "重新搜索范围" in zh

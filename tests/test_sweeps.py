@@ -261,3 +261,50 @@ def test_moving_average_forgets_spikes_that_minmax_keeps():
     assert np.all(np.diff(sr.minmax_max) >= 0)
     assert sr.minmax_max[-1] == pytest.approx(sr.batch_max.max())
     assert sr.moving_max[-1] < 0.6 * sr.minmax_max[-1]
+
+
+# -- the entropy calibrator along the bits ----------------------------------------------------
+
+
+def test_entropy_sqnr_falls_then_jumps_where_its_codes_reach_the_bins():
+    # 100,000 standard normal values, asymmetric uint: levels = 2^(bits - 1) codes over
+    # [0, T]; 2^11 = 2048 = the histogram's bins at 12 bits, so from 12 bits nothing is cut.
+    x = sample("normal", 100_000, 0)
+    asym = SWEEP_SCHEMES[0]
+    sweep = sweeps.bit_sweep(x, "entropy", bits=(9, 10, 11, 12, 13), schemes=(asym,))
+    found = sweeps.entropy_bits(sweep, x, schemes=(asym,))["asymmetric"]
+    sqnr = sweep.series("asymmetric", "sqnr_db")
+    assert found.full_bits == 12 and found.levels == 2048
+    assert found.jump == (sqnr[2], sqnr[3])
+    assert found.drops == ((11, sqnr[1], sqnr[2]),)
+    assert sqnr[2] < sqnr[1] < sqnr[3]  # 11 bits below 10 bits, 12 bits above both
+    # From 12 bits the range is MinMax's: the same score.
+    minmax = sweeps.sweep_point(x, asym, 12, "minmax")
+    assert sweep.scores["asymmetric"][3] == minmax
+
+
+def test_entropy_bits_counts_the_codes_of_nonnegative_data_and_monotone_sweeps():
+    relu = sample("relu", 5000, 0)
+    sym_s = SWEEP_SCHEMES[1]
+    sweep = sweeps.bit_sweep(relu, "entropy", bits=(11, 12, 13), schemes=(sym_s,))
+    found = sweeps.entropy_bits(sweep, relu, schemes=(sym_s,))["symmetric_signed"]
+    # signed symmetric on [0, T]: 2^(bits - 1) codes, 2048 from 12 bits.
+    assert (found.full_bits, found.levels) == (12, 2048)
+    # No width reaches 2048 codes: no jump; a sweep whose SQNR only rises: no drops.
+    minmax = sweeps.bit_sweep(relu, "minmax", bits=(2, 3, 4), schemes=(sym_s,))
+    found = sweeps.entropy_bits(minmax, relu, schemes=(sym_s,))["symmetric_signed"]
+    assert found == sweeps.EntropyBits(None, None, None, ())
+
+
+@pytest.mark.parametrize("key", ["normal", "laplace", "student_t"])
+def test_mse_calibration_clips_less_as_bits_grow(key):
+    # The Bits page says so: MSE searches its range again at every width, and the finer the
+    # step the less clipping pays; its clipping error falls (Percentile's stays put).
+    x = sample(key, 20_000, 0)
+    asym = SWEEP_SCHEMES[0]
+    mse = sweeps.bit_sweep(x, "mse", bits=(3, 5, 7, 9, 11), schemes=(asym,))
+    clip = mse.series("asymmetric", "clipping_mse")
+    assert all(b <= a for a, b in zip(clip, clip[1:], strict=False)) and clip[-1] < clip[0]
+    pct = sweeps.bit_sweep(x, "percentile", bits=(7, 11), schemes=(asym,))
+    at7, at11 = pct.series("asymmetric", "clipping_mse")
+    assert at11 > 0 and at11 == pytest.approx(at7, rel=0.05)

@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures, sweeps
+from quantviz import figures, observers, sweeps
 from quantviz.quantize import MAX_BITS, MIN_BITS
 from quantviz.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
 from quantviz.ui import cache, controls, shell, sweep_cache
@@ -137,6 +137,25 @@ def notes(sweep: BitSweep) -> None:
         st.markdown(t("bits.no_clip"))
 
 
+def entropy_notes(sweep: BitSweep, xs) -> None:
+    """Why the entropy calibrator's SQNR falls or jumps as bits are added, with its numbers."""
+    found = sweeps.entropy_bits(sweep, xs)
+    lines = []
+    for s in SWEEP_SCHEMES:
+        e = found[s.key]
+        if e.drops:
+            items = "; ".join(t("bits.entropy.drop_item", bits=b, before=f"{a:.2f}",
+                                after=f"{c:.2f}") for b, a, c in e.drops)
+            lines.append(t("bits.entropy.drop", scheme=name(s.key), drops=items))
+        if e.jump is not None:
+            lines.append(t("bits.entropy.full", scheme=name(s.key), bits=e.full_bits,
+                           levels=f"{e.levels:,}", bins=f"{observers.ENTROPY_BINS:,}",
+                           before=f"{e.jump[0]:.2f}", after=f"{e.jump[1]:.2f}"))
+    if lines:
+        st.markdown("\n\n".join([t("bits.entropy.head", bins=f"{observers.ENTROPY_BINS:,}"),
+                                   *lines]))
+
+
 def table(sweep: BitSweep) -> pd.DataFrame:
     """Every number of the sweep, one row per bit width."""
     data: dict[str, list] = {t("bits.col.bits"): list(sweep.bits)}
@@ -168,6 +187,8 @@ def render() -> None:
         st.caption(t("bits.whole", n=f"{sweep.n:,}"))
     readout(sweep, bits)
     charts(sweep, (tensor.key, method, params, narrow), bits, theme)
+    if method == "entropy":
+        entropy_notes(sweep, sweep_cache.sample(tensor.key, tensor.x))
     formats_ui.on_bits_page(tensor, sweep.bits, {name(s.key): sweep.series(s.key, "sqnr_db")
                                                  for s in SWEEP_SCHEMES}, sweep.n, theme)
     with st.expander(t("bits.table")):

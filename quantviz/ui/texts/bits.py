@@ -52,21 +52,40 @@ TEXT = {
         "so the step `scale` halves and the rounding MSE `scale²/12` falls to a quarter: "
         "10·log10(4) = 6.02 dB. Every curve runs parallel to the dashed line as long as "
         "rounding is the only error.\n\n"
-        "**Where it stops.** A range that clips (Percentile, MSE or Entropy calibration) "
-        "leaves a clipping error that extra bits do not shrink. Where it exceeds the rounding "
-        "error (◇), the range and not the bit width limits the accuracy: widen the range, do "
-        "not add bits.\n\n"
+        "**Where it stops.** A range fixed apart from the bit width (Percentile calibration: "
+        "the same percentile at every width) leaves a clipping error that extra bits do not "
+        "shrink. Where it exceeds the rounding error (◇), the range and not the bit width "
+        "limits the accuracy: widen the range, do not add bits. MSE and Entropy calibration "
+        "search their range again at every bit width, so their clipping error changes with "
+        "the bits too: MSE clips less as the step shrinks.\n\n"
         "**The bit that is lost.** Effective bits = log2(codes used). On ReLU outputs signed "
         "symmetric quantization never reaches its negative codes, so its line sits one bit "
         "below asymmetric: an int8 tensor that works like int7, and 6 dB less SQNR.",
         "**为什么每位 6 dB。** 范围不变时多一位，码的个数翻倍，步长 `scale` 减半，取整 MSE "
         "`scale²/12` 降为四分之一：10·log10(4) = 6.02 dB。只要误差只来自取整，每条曲线都与"
         "虚线平行。\n\n"
-        "**在哪里停下。** 会截断的范围（百分位、MSE 或熵校准）带来的截断误差不会因为位数增加"
-        "而减小。当它超过取整误差（◇）时，限制精度的是范围而不是位宽：应放宽范围，而不是"
-        "增加位数。\n\n"
+        "**在哪里停下。** 与位宽无关地定下的范围（百分位校准：每个位宽都取同一个百分位）带来"
+        "的截断误差不会因为位数增加而减小。当它超过取整误差（◇）时，限制精度的是范围而不是"
+        "位宽：应放宽范围，而不是增加位数。MSE 和熵校准在每个位宽上重新搜索范围，所以它们的"
+        "截断误差也随位数变化：步长变小时 MSE 截断得更少。\n\n"
         "**丢掉的那一位。** 有效位数 = log2(已用码数)。在 ReLU 输出上，有符号对称量化永远"
         "用不到负码，所以它的曲线比非对称低一位：int8 张量用起来像 int7，SQNR 少 6 dB。"),
+    "bits.entropy.head": (
+        "**Entropy calibration is not monotone in bits.** Its search groups the {bins} bins of "
+        "a histogram of |x| into one slice per code and keeps the threshold with the least KL "
+        "divergence, which is not the least MSE.",
+        "**熵校准的 SQNR 不随位数单调增加。** 它的搜索把 |x| 直方图的 {bins} 个 bin 分到"
+        "每个码一段，取 KL 散度最小的阈值，而这不是 MSE 最小的阈值。"),
+    "bits.entropy.drop": ("**{scheme}**: one more bit lowers SQNR at {drops}.",
+                          "**{scheme}**：多一位反而降低 SQNR：{drops}。"),
+    "bits.entropy.drop_item": ("{bits} bits ({before} → {after} dB)",
+                               "{bits} 位（{before} → {after} dB）"),
+    "bits.entropy.full": (
+        "**{scheme}**: from {bits} bits its {levels} codes reach the {bins} bins, every bin is "
+        "its own code, nothing is cut and the range is MinMax's: SQNR jumps from {before} to "
+        "{after} dB.",
+        "**{scheme}**：从 {bits} 位起 {levels} 个码不少于 {bins} 个 bin，每个 bin 自成一码，"
+        "不再截断，范围就是 MinMax 的：SQNR 从 {before} 跳到 {after} dB。"),
     "bits.table": ("The numbers", "具体数值"),
     "bits.col.bits": ("bits", "位宽"),
     "bits.col.sqnr": ("{scheme}: SQNR (dB)", "{scheme}：SQNR（dB）"),
