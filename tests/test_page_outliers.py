@@ -68,9 +68,20 @@ def test_controls_from_the_link(page):
     assert at.query_params["ol_alpha"] == "0.8"
 
 
+def test_the_per_token_sentence_gives_the_core_numbers(page):
+    at = page()
+    lay = o.make_layer()
+    sqnr = {r.kind: r.sqnr_y for r in o.granularity_rows(lay)}
+    share = o.token_max_in(lay.x, lay.outlier_channels)
+    assert share == 1.0  # 100x channels set every token's max on the default layer
+    assert en("outliers.granularity.why", gain=f"{sqnr['token'] - sqnr['tensor']:.2f}",
+              share="100%") in markdown(at)
+
+
 def test_no_outliers_preset_and_no_channel_kept(page):
     at = page()
     at.button(key="ol_preset_none").click().run()
+    assert "sets that token" not in markdown(at)  # no per-token claim without such channels
     lay = o.make_layer(outliers=0)
     assert "no channel reaches" in markdown(at).lower()
     assert metric(at, "Channels kept in float16") == "0 / 256"

@@ -107,3 +107,12 @@ def test_pytorch_quirks_are_shown(page):
     assert got[2]["qmin..qmax"] == "0..127"
     assert got[3]["scale"] == "—" and got[3]["note"].startswith("refused: PyTorch's MinMax")
     assert en("toolchains.quirks.intro", zp=128) in markdown(at)
+
+
+def test_tensorrt_paragraph_gives_modelopt_s_clamp_and_the_calibrated_codes(page):
+    # ModelOpt's tensor_quant defaults to narrow_range=False: clamp to -128..127, while values
+    # within the calibrated amax (x * 127 / amax) land on -127..127.
+    at = page(n=N)
+    text = markdown(at)
+    assert en("toolchains.about.tensorrt", qmin=-127, qmax=127, qmin_full=-128) in text
+    assert "the narrow range" not in text

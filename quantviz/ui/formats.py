@@ -258,7 +258,8 @@ def learn(results: tuple) -> None:
     st.markdown(t("formats.learn.float", name=_label("fp8_e4m3"), m=step.mantissa_bits,
                   steps=2**step.mantissa_bits, step=f"{100 * step.relative_step:g} %",
                   half=f"{100 * step.max_relative_error:g} %",
-                  range_db=f"{step.dynamic_range_db:.0f}"))
+                  range_db=f"{step.dynamic_range_db:.0f}",
+                  normal=f"{FORMATS['fp8_e4m3'].min_normal:g}"))
     lessons = {lesson.data: lesson for lesson in formats_cache.lessons()}
     sq = {name: {fmt: f"{v:.1f}" for fmt, v in lesson.sqnr.items()}
           for name, lesson in lessons.items()}

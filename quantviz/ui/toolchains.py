@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from quantviz import toolchain_views
+from quantviz.quantize import QuantConfig
 from quantviz.toolchains import PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT, TOOLCHAINS, tflite_qparams
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
@@ -126,6 +127,10 @@ def _npy(x: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+#: int8 without narrow range: ModelOpt's default clamp.
+INT8_FULL = QuantConfig(8, "symmetric", signed=True)
+
+
 def snippets(tensor: Tensor, found: tuple) -> None:
     st.subheader(t("toolchains.code"))
     st.write(t("toolchains.code.intro", batches=controls.BATCHES))
@@ -138,7 +143,7 @@ def snippets(tensor: Tensor, found: tuple) -> None:
         with st.expander(name(key)):
             qmin, qmax = ranges[key]
             st.write(t(f"toolchains.about.{key}", qmin=qmin, qmax=qmax, w_qmin=weights.qmin,
-                       w_qmax=weights.qmax))
+                       w_qmax=weights.qmax, qmin_full=INT8_FULL.qmin))
             st.caption(t("toolchains.source", source=tc.source))
             if not tc.runnable:
                 st.caption(t("toolchains.code.formula"))

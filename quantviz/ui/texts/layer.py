@@ -120,12 +120,13 @@ TEXT = {
         "Where the zero points go: expanding Σ (x_q − x_zp)(w_q − w_zp) gives Σ x_q·w_q − "
         "w_zp·Σ x_q − x_zp·Σ w_q + K·x_zp·w_zp. Only the first sum costs a multiply per "
         "product. The last two depend on the weights and x_zp alone, so they are computed once "
-        "and folded into the bias. The second needs each input row's sum at run time, which is "
-        "why weights are stored symmetric (w_zp = 0) and the term vanishes.",
+        "and folded into the bias. The second needs each input row's sum at run time; with "
+        "symmetric weights (w_zp = 0), as here and in PyTorch's default x86 qconfig, it "
+        "vanishes.",
         "零点去了哪里：展开 Σ (x_q − x_zp)(w_q − w_zp) 得到 Σ x_q·w_q − w_zp·Σ x_q − "
         "x_zp·Σ w_q + K·x_zp·w_zp。只有第一项需要每个乘积做一次乘法。后两项只取决于权重和 "
-        "x_zp，所以提前算好并折进偏置。第二项要在运行时求每个输入行的和，所以权重用对称量化"
-        "（w_zp = 0），让这一项消失。"),
+        "x_zp，所以提前算好并折进偏置。第二项要在运行时求每个输入行的和；权重用对称量化"
+        "（w_zp = 0）时，比如这里和 PyTorch 默认的 x86 qconfig，这一项就消失了。"),
     "layer.pipe.formula": (
         "FBGEMM's output, as found by running PyTorch 2.13's quantized linear on x86 and "
         "matching every code: $y_q = \\mathrm{clip}(\\mathrm{rint}(\\mathrm{fl}(\\mathrm{fl}("
@@ -192,7 +193,7 @@ TEXT = {
         "saturating at [{lo}, {hi}]. Two full-range products reach 2 × {xmax} × ({wmin}) = {full}, "
         "which does not fit; with 7-bit activations the extreme is 2 × {rmax} × ({wmin}) = "
         "{reduced}, which does. That is why PyTorch's default x86 qconfig observes activations "
-        "with reduce_range (torch/ao/quantization/qconfig.py). Checked "
+        "with reduce_range (qconfig.py sets it; observer.py gives this reason). Checked "
         "by running PyTorch 2.13 with FBGEMM held to AVX2 (FBGEMM_ENABLE_INSTRUCTIONS=AVX2): "
         "its outputs equal this model's on every golden case. CPUs with VNNI (vpdpbusd) add "
         "in int32 and do not saturate.",
@@ -200,7 +201,7 @@ TEXT = {
         "并把相邻两个乘积加到一个 int16 里，超出 [{lo}, {hi}] 就饱和。两个满范围乘积可达 "
         "2 × {xmax} × ({wmin}) = {full}，放不下；激活只用 7 位时，极值为 2 × {rmax} × ({wmin}) = "
         "{reduced}，放得下。这就是 PyTorch 默认的 x86 qconfig 用 reduce_range 观察激活的原因"
-        "（torch/ao/quantization/qconfig.py）。已通过把 "
+        "（qconfig.py 设置了它，observer.py 的注释给出了这个原因）。已通过把 "
         "FBGEMM 限制在 AVX2（FBGEMM_ENABLE_INSTRUCTIONS=AVX2）运行 PyTorch 2.13 核对："
         "在每个黄金用例上，其输出都与本模型一致。带 VNNI（vpdpbusd）的 CPU 在 int32 中累加，"
         "不会饱和。"),

@@ -135,11 +135,14 @@ TEXT = {
         "float32 除以 scale，四舍六入五成双，然后加零点。"),
     "toolchains.about.tensorrt": (
         "TensorRT's int8 as NVIDIA's ModelOpt calibrates it with max calibration: symmetric, "
-        "scale = amax / {qmax}, the narrow range {qmin}..{qmax}, zero point 0. ModelOpt multiplies by "
-        "{qmax} / amax; the codes here multiply by the float32 1 / scale.",
+        "scale = amax / {qmax}, zero point 0, so the calibrated values land on {qmin}..{qmax}. "
+        "(ModelOpt's default narrow_range=False clamps to {qmin_full}..{qmax}; only a value "
+        "beyond amax reaches {qmin_full}.) ModelOpt multiplies by {qmax} / amax; the codes here "
+        "multiply by the float32 1 / scale.",
         "NVIDIA ModelOpt 以 max 校准为 TensorRT int8 给出的参数：对称，scale = amax / {qmax}，"
-        "窄范围 {qmin}..{qmax}，零点为 0。ModelOpt 乘以 {qmax} / amax；这里的整数码乘以 float32 的 "
-        "1 / scale。"),
+        "零点为 0，因此校准数据落在 {qmin}..{qmax} 上。（ModelOpt 默认 narrow_range=False，"
+        "截断到 {qmin_full}..{qmax}；只有超出 amax 的值才会到 {qmin_full}。）ModelOpt 乘以 "
+        "{qmax} / amax；这里的整数码乘以 float32 的 1 / scale。"),
     "toolchains.about.tflite": (
         "TFLite's int8 scheme: activations asymmetric on {qmin}..{qmax} (scale and zero point in "
         "float32, the zero point rounded half away from zero), weights symmetric per channel "
