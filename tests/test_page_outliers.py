@@ -107,3 +107,11 @@ def test_chinese(page):
     assert metric(at, zh("outliers.m.sqnr_y")) == db(o.smooth_point(o.make_layer(), 0.5).sqnr_y)
     assert "arXiv 2211.10438" in markdown(at)
     assert zh("outliers.fig.alpha") in charts_by_title(at)
+
+
+def test_the_fold_notes_are_in_the_page_s_language(page):
+    # The notes under the two fold formulas were English text inside the LaTeX: now captions.
+    at = page(lang="zh")
+    assert not [x.value for x in at.latex if r"\text" in x.value]
+    text = "\n".join(c.value for c in at.caption)
+    assert zh("outliers.fold.token") in text and zh("outliers.fold.channel") in text

@@ -131,7 +131,9 @@ def section_granularity(lay: Layer, key: tuple) -> None:
                       share=f"{outliers.token_max_in(lay.x, lay.outlier_channels):.0%}"))
     st.markdown(t("outliers.fold"))
     st.latex(formulas.FOLD_TOKEN)
+    st.caption(t("outliers.fold.token"))
     st.latex(formulas.FOLD_CHANNEL)
+    st.caption(t("outliers.fold.channel"))
     st.markdown(t("outliers.fold.after"))
 
 

@@ -115,9 +115,12 @@ def quirk_table(tensor: Tensor) -> None:
             "zero_point": "—" if qp is None else str(qp.zero_point),
             "qmin..qmax": "—" if qp is None else f"{qp.qmin}..{qp.qmax}",
             t("toolchains.col.clipped"): "—" if qp is None else f"{100 * q.fraction_clipped:.3f}",
-            t("toolchains.col.note"): "" if qp is not None
-            else t("toolchains.refused", reason=q.error)})
+            t("toolchains.col.note"): "" if qp is not None else t("toolchains.refused.short")})
     st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")
+    for q in quirks(tensor.key, tensor.x):
+        if q.qp is None:  # the reason is a sentence: too long for a table cell
+            st.caption(t("toolchains.quirk.refused", call=t(f"toolchains.quirk.{q.key}"),
+                         reason=q.error))
     st.caption(t("toolchains.quirks.note"))
 
 

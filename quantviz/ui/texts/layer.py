@@ -216,7 +216,7 @@ TEXT = {
     "layer.rr.changed": ("Outputs changed (8-bit X)", "受影响的输出（8 位 X）"),
     "layer.rr.result": (
         "SQNR of Y with 8-bit activations: {exact} dB where the sum is exact (VNNI), {avx2} dB "
-        "on AVX2, where an accumulator can be off by up to {err}. With 7-bit activations: "
+        "on AVX2, where an accumulator is off by up to {err} here. With 7-bit activations: "
         "{reduced} dB on either: one bit of activation resolution for no saturation.",
         "8 位激活时 Y 的 SQNR：精确求和（VNNI）为 {exact} dB，在 AVX2 上为 {avx2} dB，"
         "累加器最多偏差 {err}。7 位激活时：两者都是 {reduced} dB——用一位激活精度换来不饱和。"),

@@ -77,6 +77,11 @@ TEXT = {
         "那为什么不逐通道？int8 矩阵乘先对整数乘积求和，最后再整体乘一次 scale。依赖 token i 的 "
         "scale（a_i）或依赖输出 k 的 scale（t_k）都能提到求和号外面；而 X 每个通道 j 的 scale（c_j）"
         "留在求和号里面："),
+    "outliers.fold.token": ("Scales per token (a_i) and per output (t_k): one integer matmul, "
+                            "then one rescale.",
+                            "逐 token（a_i）与逐输出（t_k）的 scale：一次整数矩阵乘，再整体缩放一次。"),
+    "outliers.fold.channel": ("Scales per channel of X (c_j): c_j stays inside the sum.",
+                              "X 逐通道的 scale（c_j）：c_j 留在求和号里面。"),
     "outliers.fold.after": (
         "The last sum would need a float multiply in every term: it is no longer an integer "
         "matmul. The only place c_j can go is into W (c_j times row j of W) — which is "

@@ -23,6 +23,8 @@ TEXT = {
     "toolchains.col.codes": ("codes used", "用到的码"),
     "toolchains.col.clipped": ("clipped (%)", "被截断（%）"),
     "toolchains.refused": ("refused: {reason}", "拒绝：{reason}"),
+    "toolchains.refused.short": ("refused (see below)", "拒绝（见下文）"),
+    "toolchains.quirk.refused": ("{call} is refused: {reason}", "{call} 被拒绝：{reason}"),
     "toolchains.name.pytorch_x86_ptq": ("PyTorch x86 PTQ", "PyTorch x86 训练后量化"),
     "toolchains.name.pytorch_x86_qat": ("PyTorch x86 QAT", "PyTorch x86 量化感知训练"),
     "toolchains.name.pytorch_explicit": ("PyTorch, explicit 0..255", "PyTorch，显式 0..255"),
@@ -55,7 +57,10 @@ TEXT = {
                                    "{count} 个在同一网格上，但两种算术把距离半步不超过 float32 "
                                    "舍入误差的值取整到了不同方向（除法对比乘以 1/scale，或"
                                    "四舍六入五成双对比远离零取整）。"),
-    "toolchains.compare.examples": ("Some of them, near-ties first:", "部分例子（平局优先）："),
+    "toolchains.compare.examples": ("Some of them: values the two round apart first, then "
+                                    "values only one saturates, then the rest.",
+                                    "部分例子：先列两者舍入方向不同的值，再列只在一方饱和的值，"
+                                    "然后是其余的值。"),
     "toolchains.compare.grid_note": ("With different scales the two grids have different levels, "
                                      "so almost every value lands on a different x_hat; the "
                                      "codes themselves also differ by the zero points.",
