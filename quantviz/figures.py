@@ -1282,7 +1282,13 @@ def format_frontier(
     xs = [p[1] for p in finite] + [float(v) for xs_, _ in (lines or {}).values() for v in xs_]
     if xs:
         xaxis["range"] = [min(xs) - 0.6, max(xs) + 0.6]
+    yaxis = {}
+    ys = [p[2] for p in finite] + [float(v) for _, ys_ in (lines or {}).values() for v in ys_
+                                   if np.isfinite(v)]
+    if ys:  # room above and below for the names written beside the top and bottom markers
+        pad = max(0.12 * (max(ys) - min(ys)), 2.0)
+        yaxis["range"] = [min(ys) - pad, max(ys) + pad]
     return go.Figure(extra + traces, _layout(
         theme, labels.get("title", "SQNR against bits per value"),
         labels.get("x", "bits per value (scales counted)"), labels.get("y", "SQNR (dB)"),
-        xaxis=xaxis))
+        xaxis=xaxis, yaxis=yaxis))

@@ -216,7 +216,7 @@ def _layout_text(lay: format_views.BitLayout) -> str:
                  levels=len(NF4_LEVELS), **common)
     else:
         body = t("formats.layout.int", bits=lay.mantissa, zp=lay.zero_point, **common)
-    return f"x = {lay.x0:.6g}. {head}\n\n{body}"
+    return f"{t('formats.layout.x', x=f'{lay.x0:.6g}')}{head}\n\n{body}"
 
 
 def _scale_words(fmt: str) -> str:

@@ -138,6 +138,7 @@ TEXT = {
     "formats.layout.scale": ("The block holding the extremes has scale {mult}{zp_part}: x / "
                              "scale = {scaled}.",
                              "含极值的那一块缩放因子为 {mult}{zp_part}：x / scale = {scaled}。"),
+    "formats.layout.x": ("x = {x}. ", "x = {x}。"),
     "formats.layout.zp": (" and zero point {zp}", "、零点 {zp}"),
     "formats.layout.float": ("Code {code} = sign **{sign}** | exponent **{exp}** | mantissa "
                              "**{man}**. {kind}: value = {formula} = {element}; x_hat = {element} "
