@@ -199,3 +199,10 @@ def test_the_relu_preset_does_not_say_integers_waste_half_their_codes(page):
     helps = [b.help for b in at.button if b.help]
     assert en("formats.preset.relu.help") in helps
     assert not any("every signed format wastes" in h for h in helps)
+
+
+def test_the_pareto_front_is_listed_the_chinese_way(page):
+    at = page(lang="zh")
+    text = markdown(at)
+    front = next(m for m in text.splitlines() if m.startswith("在这个张量上，帕累托前沿是"))
+    assert "、" in front and ", " not in front

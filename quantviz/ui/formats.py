@@ -241,7 +241,7 @@ def frontier(tensor: Tensor, view: format_views.FormatsView, theme: figures.Them
         lambda labels: figures.format_frontier(
             points, front=[_label(f) for f in front], selected=[_label(f) for f in chosen],
             theme=theme, labels=labels))
-    st.markdown(t("formats.bpv.front", front=", ".join(_label(f) for f in front)))
+    st.markdown(t("formats.bpv.front", front=t("formats.sep").join(_label(f) for f in front)))
     rows = [f"| {_label(r.fmt)} | {FORMATS[r.fmt].bits} | {_scale_words(r.fmt)} | "
             f"{FORMATS[r.fmt].block or t('formats.bpv.tensor')} | {r.bits_per_value:.4f} | "
             f"{r.sqnr_db:.2f} dB |" for r in results]
@@ -312,7 +312,7 @@ def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: figures.Theme
         "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
         lambda labels: figures.format_frontier(points, front=[_label(f) for f in front],
                                                lines=lines, theme=theme, labels=labels))
-    st.caption(t(caption, n=f"{sample_n:,}", front=", ".join(_label(f) for f in front),
+    st.caption(t(caption, n=f"{sample_n:,}", front=t("formats.sep").join(_label(f) for f in front),
                  **caption_values))
 
 
@@ -364,7 +364,8 @@ def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, fl
 def same_bits_caption(points: list, bits: int, x: np.ndarray) -> None:
     """Say which formats the trade-off chart gained and on how many values."""
     if points:
-        st.caption(t("formats.per_channel", bits=bits, names=", ".join(p[0] for p in points),
+        st.caption(t("formats.per_channel", bits=bits,
+                     names=t("formats.sep").join(p[0] for p in points),
                      n=f"{format_views.frontier_sample(x).size:,}"))
 
 

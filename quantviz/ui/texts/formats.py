@@ -268,6 +268,7 @@ TEXT = {
                                 "{total} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式"
                                 "的帕累托前沿：{front}。"),
     "fmt.none": ("none", "无"),
+    "formats.sep": (", ", "、"),  # between the names of a list in a sentence
 }
 
 # One option label per format (names read the same in both languages).
