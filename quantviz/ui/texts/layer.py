@@ -195,16 +195,16 @@ TEXT = {
         "{reduced}, which does. That is why PyTorch's default x86 qconfig observes activations "
         "with reduce_range (qconfig.py sets it; observer.py gives this reason). Checked "
         "by running PyTorch 2.13 with FBGEMM held to AVX2 (FBGEMM_ENABLE_INSTRUCTIONS=AVX2): "
-        "its outputs equal this model's on every golden case. CPUs with VNNI (vpdpbusd) add "
-        "in int32 and do not saturate.",
+        "its outputs equal this page's simulation on every golden case. CPUs with VNNI "
+        "(vpdpbusd) add in int32 and do not saturate.",
         "在支持 AVX2 但没有 VNNI 的 x86 CPU 上，FBGEMM 用 `vpmaddubsw` 做乘法：uint8 乘 int8，"
         "并把相邻两个乘积加到一个 int16 里，超出 [{lo}, {hi}] 就饱和。两个满范围乘积可达 "
         "2 × {xmax} × ({wmin}) = {full}，放不下；激活只用 7 位时，极值为 2 × {rmax} × ({wmin}) = "
         "{reduced}，放得下。这就是 PyTorch 默认的 x86 qconfig 用 reduce_range 观察激活的原因"
         "（qconfig.py 设置了它，observer.py 的注释给出了这个原因）。已通过把 "
         "FBGEMM 限制在 AVX2（FBGEMM_ENABLE_INSTRUCTIONS=AVX2）运行 PyTorch 2.13 核对："
-        "在每个黄金用例上，其输出都与本模型一致。带 VNNI（vpdpbusd）的 CPU 在 int32 中累加，"
-        "不会饱和。"),
+        "在每个参考（golden）用例上，其输出都与本页的模拟一致。带 VNNI（vpdpbusd）的 CPU "
+        "在 int32 中累加，不会饱和。"),
     "layer.rr.rows": (
         "Counted on the first {r} of {m} rows of X: the model walks every pair, and this layer "
         "would make more than {pairs} of them.",
@@ -256,6 +256,6 @@ TEXT = {
         "the fixed-point path follows TensorFlow Lite's QuantizeMultiplier and "
         "MultiplyByQuantizedMultiplier and gemmlowp's fixedpoint.h.",
         "来源：FBGEMM 的算法是通过运行 torch.ao.nn.quantized.functional.linear（PyTorch 2.13，"
-        "x86 引擎）得出的，并在提交的黄金数据上逐码核对；定点路径按 TensorFlow Lite 的 "
+        "x86 引擎）得出的，并在提交的参考（golden）数据上逐码核对；定点路径按 TensorFlow Lite 的 "
         "QuantizeMultiplier、MultiplyByQuantizedMultiplier 与 gemmlowp 的 fixedpoint.h 实现。"),
 }
