@@ -1232,6 +1232,16 @@ def error_vs_magnitude(
         yaxis={"type": "log", "exponentformat": "power"}))
 
 
+def _alternate(named: Sequence[bool]) -> list[str]:
+    """Text positions that alternate over the named markers only (unnamed ones have no text),
+    so that two neighbouring names sit on opposite sides of their markers."""
+    out, k = [], 0
+    for is_named in named:
+        out.append("top left" if k % 2 else "bottom right")
+        k += bool(is_named)
+    return out
+
+
 def format_frontier(
     points: Sequence[tuple[str, float, float]],
     *,
@@ -1274,8 +1284,7 @@ def format_frontier(
                 x=[p[1] for p in group], y=[p[2] for p in group], text=[p[0] for p in group],
                 texttemplate=[p[0] if p[0] in named else "" for p in group],
                 mode="markers+text", name=name,
-                textposition=["top left" if i % 2 else "bottom right"
-                              for i in range(len(group))],
+                textposition=_alternate([p[0] in named for p in group]),
                 hovertemplate="%{text}<br>%{x:.4g} bits per value<br>%{y:.2f} dB<extra></extra>",
                 marker={"size": 12, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {}

@@ -108,3 +108,12 @@ def test_granularity_tradeoff_draws_extra_points_apart():
     assert len(extra) == 1 and list(extra[0].text) == ["MXFP4"]
     assert extra[0].marker.symbol == "diamond-open"
     assert fig.layout.yaxis.range[0] < 18.0  # the axis holds the extra points too
+
+
+def test_format_frontier_alternates_names_over_the_named_markers_only():
+    # b is unnamed (hover only): a and c, the two names, go to opposite sides
+    points = [("a", 4.0, 15.0), ("b", 4.1, 16.0), ("c", 4.2, 17.0)]
+    fig = figures.format_frontier(points, front=["a", "c"])
+    others = fig.data[1]
+    assert list(others.texttemplate) == ["a", "", "c"]
+    assert others.textposition[0] != others.textposition[2]
