@@ -206,3 +206,12 @@ def test_the_pareto_front_is_listed_the_chinese_way(page):
     text = markdown(at)
     front = next(m for m in text.splitlines() if m.startswith("在这个张量上，帕累托前沿是"))
     assert "、" in front and ", " not in front
+
+
+def test_the_flat_error_sentences_claim_no_direction(page):
+    # The rule only bounds the flat measure within a factor 2 between the 10th and 90th
+    # percentile of |x|; the other measure's direction is not guaranteed on narrow data.
+    text = markdown(page())
+    assert "so the absolute error follows |x|:" in text
+    assert "so the relative error goes as 1 / |x|:" in text
+    assert "grows from" not in text and "falls from" not in text

@@ -91,16 +91,16 @@ TEXT = {
     "formats.kind.int": ("evenly spaced", "等间距"),
     "formats.err.relative": ("**{name}** ({kind}): the relative error stays flat, RMS {r_lo} at "
                              "|x| ≈ {x_lo} and {r_hi} at |x| ≈ {x_hi}, so the absolute error "
-                             "grows from {a_lo} to {a_hi}.",
+                             "follows |x|: {a_lo} to {a_hi}.",
                              "**{name}**（{kind}）：相对误差保持平坦，|x| ≈ {x_lo} 处均方根为 "
-                             "{r_lo}，|x| ≈ {x_hi} 处为 {r_hi}；因此绝对误差从 {a_lo} 增长到 "
-                             "{a_hi}。"),
+                             "{r_lo}，|x| ≈ {x_hi} 处为 {r_hi}；因此绝对误差随 |x| 变化：从 {a_lo} "
+                             "到 {a_hi}。"),
     "formats.err.absolute": ("**{name}** ({kind}): the absolute error stays flat, RMS {a_lo} at "
                              "|x| ≈ {x_lo} and {a_hi} at |x| ≈ {x_hi}, so the relative error "
-                             "falls from {r_lo} to {r_hi}.",
+                             "goes as 1 / |x|: {r_lo} to {r_hi}.",
                              "**{name}**（{kind}）：绝对误差保持平坦，|x| ≈ {x_lo} 处均方根为 "
-                             "{a_lo}，|x| ≈ {x_hi} 处为 {a_hi}；因此相对误差从 {r_lo} 降到 "
-                             "{r_hi}。"),
+                             "{a_lo}，|x| ≈ {x_hi} 处为 {a_hi}；因此相对误差随 1 / |x| 变化：从 "
+                             "{r_lo} 到 {r_hi}。"),
     "formats.err.neither": ("**{name}** ({kind}): neither stays flat, RMS {a_lo} → {a_hi} "
                             "absolute and {r_lo} → {r_hi} relative from |x| ≈ {x_lo} to {x_hi}. "
                             "Small values sit near the bottom of their block's grid (few steps, "
