@@ -1232,14 +1232,12 @@ def error_vs_magnitude(
         yaxis={"type": "log", "exponentformat": "power"}))
 
 
-def _alternate(named: Sequence[bool]) -> list[str]:
-    """Text positions that alternate over the named markers only (unnamed ones have no text),
-    so that two neighbouring names sit on opposite sides of their markers."""
-    out, k = [], 0
-    for is_named in named:
-        out.append("top left" if k % 2 else "bottom right")
-        k += bool(is_named)
-    return out
+def _sides(points: Sequence[tuple[str, float, float]], named: set) -> dict[str, str]:
+    """A text position per named point: alternating in order of bits per value (then SQNR)
+    over the named points of every trace, so that two neighbouring names sit on opposite
+    sides of their markers."""
+    order = sorted((p for p in points if p[0] in named), key=lambda p: (p[1], p[2]))
+    return {p[0]: "top left" if i % 2 else "bottom right" for i, p in enumerate(order)}
 
 
 def format_frontier(
@@ -1273,6 +1271,7 @@ def format_frontier(
                                                    "width": 2, "dash": "dot"},
                                name=labels.get("front", "Pareto front")))
     named = set(front) | set(selected)
+    sides = _sides(finite, named)
     for group, name, symbol, color in (
         ([p for p in finite if p[0] not in selected], labels.get("others", "other formats"),
          "circle-open", GREY),
@@ -1284,7 +1283,7 @@ def format_frontier(
                 x=[p[1] for p in group], y=[p[2] for p in group], text=[p[0] for p in group],
                 texttemplate=[p[0] if p[0] in named else "" for p in group],
                 mode="markers+text", name=name,
-                textposition=_alternate([p[0] in named for p in group]),
+                textposition=[sides.get(p[0], "top center") for p in group],
                 hovertemplate="%{text}<br>%{x:.4g} bits per value<br>%{y:.2f} dB<extra></extra>",
                 marker={"size": 12, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {}

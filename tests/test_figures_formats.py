@@ -117,3 +117,8 @@ def test_format_frontier_alternates_names_over_the_named_markers_only():
     others = fig.data[1]
     assert list(others.texttemplate) == ["a", "", "c"]
     assert others.textposition[0] != others.textposition[2]
+    # across the two traces too: a (other) and c (chosen) are neighbours once b is chosen
+    fig = figures.format_frontier(points, front=["a"], selected=["b", "c"])
+    others, chosen = fig.data[1], fig.data[2]
+    assert [others.textposition[0], *chosen.textposition] == [
+        "bottom right", "top left", "bottom right"]
