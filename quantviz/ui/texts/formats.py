@@ -55,10 +55,10 @@ TEXT = {
     "formats.fig.thinned": ("(1 in {k} drawn)", "（每 {k} 个画 1 个）"),
     "formats.fig.mapping": ("Mapping x -> x_hat", "映射 x -> x_hat"),
     "formats.fig.identity": ("x_hat = x", "x_hat = x"),
-    "formats.fig.abs": ("RMS of x_hat - x against |x|", "x_hat - x 的均方根与 |x|"),
+    "formats.fig.abs": ("RMS of x_hat - x against |x|", "x_hat - x 的均方根随 |x| 的变化"),
     "formats.fig.abs_y": ("RMS error", "均方根误差"),
     "formats.fig.rel": ("RMS of (x_hat - x) / |x| against |x|",
-                        "(x_hat - x) / |x| 的均方根与 |x|"),
+                        "(x_hat - x) / |x| 的均方根随 |x| 的变化"),
     "formats.fig.rel_y": ("RMS relative error", "均方根相对误差"),
     "formats.fig.codes": ("{name}: {used} of {existing} number codes used",
                           "{name}：{existing} 个数值码中用了 {used} 个"),
@@ -77,10 +77,10 @@ TEXT = {
                           "own, finer grid.",
                           "网格与阶梯图显示的是含张量极值 [{lo}, {hi}] 的那一块；分块格式中其他每"
                           "一块都有各自更细的网格。"),
-    "formats.err.heading": ("Error against |x|", "误差与 |x|"),
+    "formats.err.heading": ("Error against |x|", "误差随 |x| 的变化"),
     "formats.err.zeros": ("{zeros} values equal to 0 are left out of these two panels "
                           "(a log axis has no 0).",
-                          "这两幅图不含 {zeros} 个等于 0 的数值（对数坐标没有 0）。"),
+                          "这两幅图不含 {zeros} 个等于 0 的数值（对数坐标上没有 0）。"),
     "formats.err.none": ("The tensor has no two distinct non-zero magnitudes: nothing to draw "
                          "against |x|.",
                          "张量没有两个不同的非零幅值：无法画出与 |x| 的关系。"),
