@@ -1228,6 +1228,14 @@ def error_vs_magnitude(
         yaxis={"type": "log", "exponentformat": "power"}))
 
 
+def _sides(points: Sequence[tuple[str, float, float]], named: set) -> dict[str, str]:
+    """A text position per named point: alternating in order of bits per value (then SQNR)
+    over the named points of every trace, so that two neighbouring names sit on opposite
+    sides of their markers."""
+    order = sorted((p for p in points if p[0] in named), key=lambda p: (p[1], p[2]))
+    return {p[0]: "top left" if i % 2 else "bottom right" for i, p in enumerate(order)}
+
+
 def format_frontier(
     points: Sequence[tuple[str, float, float]],
     *,
@@ -1259,6 +1267,7 @@ def format_frontier(
                                                    "width": 2, "dash": "dot"},
                                name=labels.get("front", "Pareto front")))
     named = set(front) | set(selected)
+    sides = _sides(finite, named)
     for group, name, symbol, color in (
         ([p for p in finite if p[0] not in selected], labels.get("others", "other formats"),
          "circle-open", GREY),
@@ -1270,15 +1279,20 @@ def format_frontier(
                 x=[p[1] for p in group], y=[p[2] for p in group], text=[p[0] for p in group],
                 texttemplate=[p[0] if p[0] in named else "" for p in group],
                 mode="markers+text", name=name,
-                textposition=["top left" if i % 2 else "bottom right"
-                              for i in range(len(group))],
+                textposition=[sides.get(p[0], "top center") for p in group],
                 hovertemplate="%{text}<br>%{x:.4g} bits per value<br>%{y:.2f} dB<extra></extra>",
                 marker={"size": 12, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {}
     xs = [p[1] for p in finite] + [float(v) for xs_, _ in (lines or {}).values() for v in xs_]
     if xs:
         xaxis["range"] = [min(xs) - 0.6, max(xs) + 0.6]
+    yaxis = {}
+    ys = [p[2] for p in finite] + [float(v) for _, ys_ in (lines or {}).values() for v in ys_
+                                   if np.isfinite(v)]
+    if ys:  # room above and below for the names written beside the top and bottom markers
+        pad = max(0.12 * (max(ys) - min(ys)), 2.0)
+        yaxis["range"] = [min(ys) - pad, max(ys) + pad]
     return go.Figure(extra + traces, _layout(
         theme, labels.get("title", "SQNR against bits per value"),
         labels.get("x", "bits per value (scales counted)"), labels.get("y", "SQNR (dB)"),
-        xaxis=xaxis))
+        xaxis=xaxis, yaxis=yaxis))

@@ -252,10 +252,10 @@ def worked_padding(result) -> str:
             rf" = {_num(r.pad_exact)}")
 
 # --- Outliers page: scales inside and outside the integer sum, SmoothQuant, rotation --------
-FOLD_TOKEN = (r"Y_{ik} \approx \sum_j (a_i\,q_{ij})(t_k\,r_{jk}) = a_i\,t_k \sum_j q_{ij}\,r_{jk}"
-              r"\quad\text{(one integer matmul, then one rescale)}")
-FOLD_CHANNEL = (r"Y_{ik} \approx \sum_j (c_j\,q_{ij})(t_k\,r_{jk}) = t_k \sum_j c_j\,q_{ij}\,r_{jk}"
-                r"\quad\text{(}c_j\text{ stays inside the sum)}")
+# (their notes, in each language, are the page's text: outliers.fold.token / .channel)
+FOLD_TOKEN = r"Y_{ik} \approx \sum_j (a_i\,q_{ij})(t_k\,r_{jk}) = a_i\,t_k \sum_j q_{ij}\,r_{jk}"
+FOLD_CHANNEL = (r"Y_{ik} \approx \sum_j (c_j\,q_{ij})(t_k\,r_{jk}) = "
+                r"t_k \sum_j c_j\,q_{ij}\,r_{jk}")
 SMOOTH = (r"s_j = \frac{\max_i |X_{ij}|^{\alpha}}{\max_k |W_{jk}|^{1-\alpha}},\qquad "
           r"Y = \left(X\,\mathrm{diag}(s)^{-1}\right)\left(\mathrm{diag}(s)\,W\right)")
 ROTATE = r"Y = X W = (X R)(R^{\top} W),\qquad R R^{\top} = I"

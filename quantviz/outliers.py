@@ -425,6 +425,19 @@ def mixed_precision(layer: Layer, threshold: float = LLM_INT8_THRESHOLD,
                        sqnr_db(y, y_hat), sqnr_db(y, all_int8))
 
 
+def token_max_in(x: np.ndarray, channels: tuple[int, ...]) -> float:
+    """Share of the tokens (rows of ``X``) whose largest ``|x|`` lies in one of ``channels``:
+    how often those channels set a per-token scale. Ties go to the first column
+    (``argmax``). No tokens or no channels: 0.0.
+    """
+    a = np.abs(np.asarray(x, np.float64))
+    if a.ndim != 2:
+        raise ValueError(f"x must be 2-D (tokens x channels), got shape {a.shape}")
+    if a.shape[0] == 0 or not channels:
+        return 0.0
+    return float(np.isin(a.argmax(axis=1), np.asarray(channels)).mean())
+
+
 def channel_absmax(x: np.ndarray) -> np.ndarray:
     """``max_i |X_ij|`` per channel ``j`` (float64): the picture of the massive channels."""
     return np.abs(np.asarray(x, np.float64)).max(axis=0)

@@ -251,8 +251,10 @@ def onnxruntime_qparams(x_min: float, x_max: float, *, qtype: str = "uint8",
 
 def tensorrt_qparams(x_min: float, x_max: float) -> QParams:
     """TensorRT int8 as NVIDIA's ModelOpt / pytorch-quantization calibrate it ("max"):
-    symmetric, ``amax = max(|x_min|, |x_max|)``, step ``amax / 127``, narrow range
-    -127..127, zero point 0.
+    symmetric, ``amax = max(|x_min|, |x_max|)``, step ``amax / 127``, zero point 0. Values
+    within the calibrated amax land on -127..127, so the range is given as that narrow range;
+    both tools default to ``narrow_range=False`` (clamp to -128..127), which only a value
+    beyond amax can reach.
 
     Checked against ModelOpt's ``tensor_quant`` / pytorch-quantization's
     ``_tensor_quant``: ``scale = 127 / amax`` (a multiplier), ``q = clamp(round(x * scale),
@@ -387,7 +389,8 @@ TOOLCHAINS: dict[str, Toolchain] = {
           "scale = np.float32(amax) / np.float32(127)  # ModelOpt: 127 / amax as a multiplier\n"
           "print(float(scale), 0, -127, 127)\n",
         "NVIDIA ModelOpt / pytorch-quantization tensor_quant: max calibration, "
-        "scale 127 / amax, narrow range -127..127", runnable=False),
+        "multiplier 127 / amax; calibrated values land on -127..127 (default "
+        "narrow_range=False clamps to -128..127)", runnable=False),
     "tflite": Toolchain(
         "tflite",
         lambda b: tflite_qparams(*_minmax(b)),

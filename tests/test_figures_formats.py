@@ -73,6 +73,16 @@ def test_format_frontier_marks_the_front_and_the_chosen():
     assert chosen.marker.symbol == "circle" and others.marker.symbol == "circle-open"
 
 
+def test_format_frontier_leaves_room_for_the_top_and_bottom_names():
+    # SQNR 15..30 dB: 12 % of the 15 dB span is 1.8, below the 2 dB floor, so 13..32
+    points = [("a", 4.0, 15.0), ("e", 8.0, 30.0)]
+    fig = figures.format_frontier(points, front=["a", "e"])
+    assert tuple(fig.layout.yaxis.range) == (13.0, 32.0)
+    # a sweep line widens it: 5..30 dB, pad 0.12 * 25 = 3
+    fig = figures.format_frontier(points, lines={"int": ([2, 3], [5, float("inf")])})
+    assert np.allclose(fig.layout.yaxis.range, (2.0, 33.0))
+
+
 def test_format_frontier_leaves_out_an_infinite_sqnr():
     fig = figures.format_frontier([("a", 4.0, float("inf")), ("b", 8.0, 30.0)], front=["b"])
     assert all("a" not in (tr.text or ()) for tr in fig.data)
@@ -98,3 +108,17 @@ def test_granularity_tradeoff_draws_extra_points_apart():
     assert len(extra) == 1 and list(extra[0].text) == ["MXFP4"]
     assert extra[0].marker.symbol == "diamond-open"
     assert fig.layout.yaxis.range[0] < 18.0  # the axis holds the extra points too
+
+
+def test_format_frontier_alternates_names_over_the_named_markers_only():
+    # b is unnamed (hover only): a and c, the two names, go to opposite sides
+    points = [("a", 4.0, 15.0), ("b", 4.1, 16.0), ("c", 4.2, 17.0)]
+    fig = figures.format_frontier(points, front=["a", "c"])
+    others = fig.data[1]
+    assert list(others.texttemplate) == ["a", "", "c"]
+    assert others.textposition[0] != others.textposition[2]
+    # across the two traces too: a (other) and c (chosen) are neighbours once b is chosen
+    fig = figures.format_frontier(points, front=["a"], selected=["b", "c"])
+    others, chosen = fig.data[1], fig.data[2]
+    assert [others.textposition[0], *chosen.textposition] == [
+        "bottom right", "top left", "bottom right"]

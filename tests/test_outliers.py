@@ -261,3 +261,23 @@ def test_any_rotation_leaves_the_float_product_unchanged(tokens, log_channels, o
     r = o.rotation(channels, kind, seed)
     xr, wr = lay.x.astype(np.float64) @ r, r.T @ lay.w.astype(np.float64)
     np.testing.assert_allclose(xr @ wr, lay.y, atol=1e-9 * (1 + np.abs(lay.x).max()))
+
+
+def test_token_max_in_by_hand():
+    # rows' largest |x| sit in columns 2, 0, 2: two of three rows in channel 2
+    x = np.array([[1.0, 0.0, -5.0], [3.0, 1.0, 2.0], [0.0, 0.5, 4.0]])
+    assert o.token_max_in(x, (2,)) == pytest.approx(2 / 3)
+    assert o.token_max_in(x, (0, 2)) == 1.0
+    assert o.token_max_in(x, ()) == 0.0
+    with pytest.raises(ValueError, match="2-D"):
+        o.token_max_in(np.zeros(3), (0,))
+
+
+def test_alpha_zero_does_not_leave_x_alone():
+    # s_j = max|W_j|^-1 at alpha 0: X / s = X * max|W_j|, so X changes unless every row of W
+    # has max 1 (what the page's help says); at alpha 1 every channel's max |x| becomes 1.
+    lay = o.make_layer(tokens=16, channels=8, outputs=4, outliers=1, magnitude=50.0)
+    xs, _, _ = o.smooth(lay.x, lay.w, 0.0)
+    np.testing.assert_allclose(xs, lay.x * np.abs(lay.w).max(axis=1), rtol=1e-6)
+    xs1, _, _ = o.smooth(lay.x, lay.w, 1.0)
+    np.testing.assert_allclose(np.abs(xs1).max(axis=0), 1.0, rtol=1e-6)

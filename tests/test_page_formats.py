@@ -177,3 +177,42 @@ def test_the_compare_page_shows_its_configs_beside_the_formats(run_page):
     named = [n for tr in fig["data"] for n in (tr.get("text") or [])]
     assert sorted(named) == sorted(f.label for f in FORMATS.values())
     assert en("formats.bits.fig") not in charts_by_title(run_page("compare", {"n": N}))
+
+
+def test_the_float_lesson_bounds_the_step_and_names_the_subnormals(page):
+    # E4M3: 3 mantissa bits, step 2^-3 = 12.5 % of the lower end of a power of two (so at
+    # most 12.5 % of the value), half of it 6.25 %; smallest normal 2^-6 = 0.015625, below
+    # which the subnormals keep a fixed step.
+    at = page()
+    text = markdown(at)
+    assert "the step is at most 12.5 % of the value" in text
+    assert "rounding costs at most 6.25 % of it" in text
+    assert "down to the smallest normal value (0.015625 before the scale)" in text
+    assert "the subnormals keep one fixed step" in text
+
+
+def test_the_relu_preset_does_not_say_integers_waste_half_their_codes(page):
+    # The integer formats carry a zero point: on ReLU outputs INT8 uses far more than the
+    # 128 non-negative codes a symmetric signed grid would leave.
+    x = np.maximum(sample("normal", 100_000, 0), 0).astype(np.float32)
+    assert np.unique(fake_quantize_format(x, "int8")).size > 2**7
+    at = page()
+    helps = [b.help for b in at.button if b.help]
+    assert en("formats.preset.relu.help") in helps
+    assert not any("every signed format wastes" in h for h in helps)
+
+
+def test_the_pareto_front_is_listed_the_chinese_way(page):
+    at = page(lang="zh")
+    text = markdown(at)
+    front = next(m for m in text.splitlines() if m.startswith("在这个张量上，帕累托前沿是"))
+    assert "、" in front and ", " not in front
+
+
+def test_the_flat_error_sentences_claim_no_direction(page):
+    # The rule only bounds the flat measure within a factor 2 between the 10th and 90th
+    # percentile of |x|; the other measure's direction is not guaranteed on narrow data.
+    text = markdown(page())
+    assert "so the absolute error follows |x|:" in text
+    assert "so the relative error goes as 1 / |x|:" in text
+    assert "grows from" not in text and "falls from" not in text

@@ -150,3 +150,14 @@ def test_a_link_restores_the_view(page):
     s = expected(w=w, rows=3, seed=5)
     assert metric(at, "SQNR of Y (integer layer)") == db(s.errors[3].sqnr_db)
     assert at.query_params["ly_out"] == "8"
+
+
+def test_the_sources_named_for_reduce_range_and_symmetric_weights(page):
+    # PyTorch states the vpmaddubsw reason in observer.py (MinMaxObserver.__init__); qconfig.py
+    # only sets reduce_range=True. Symmetric weights make the row-sum term vanish, which the
+    # page says without claiming it is the (only) reason weights are symmetric.
+    at = page()
+    text = markdown(at)
+    assert "observer.py gives this reason" in text
+    assert "(w_zp = 0), as here and in PyTorch's default x86 qconfig, it vanishes" in text
+    assert "which is why weights are stored symmetric" not in text

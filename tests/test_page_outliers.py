@@ -68,9 +68,20 @@ def test_controls_from_the_link(page):
     assert at.query_params["ol_alpha"] == "0.8"
 
 
+def test_the_per_token_sentence_gives_the_core_numbers(page):
+    at = page()
+    lay = o.make_layer()
+    sqnr = {r.kind: r.sqnr_y for r in o.granularity_rows(lay)}
+    share = o.token_max_in(lay.x, lay.outlier_channels)
+    assert share == 1.0  # 100x channels set every token's max on the default layer
+    assert en("outliers.granularity.why", gain=f"{sqnr['token'] - sqnr['tensor']:.2f}",
+              share="100%") in markdown(at)
+
+
 def test_no_outliers_preset_and_no_channel_kept(page):
     at = page()
     at.button(key="ol_preset_none").click().run()
+    assert "sets that token" not in markdown(at)  # no per-token claim without such channels
     lay = o.make_layer(outliers=0)
     assert "no channel reaches" in markdown(at).lower()
     assert metric(at, "Channels kept in float16") == "0 / 256"
@@ -96,3 +107,11 @@ def test_chinese(page):
     assert metric(at, zh("outliers.m.sqnr_y")) == db(o.smooth_point(o.make_layer(), 0.5).sqnr_y)
     assert "arXiv 2211.10438" in markdown(at)
     assert zh("outliers.fig.alpha") in charts_by_title(at)
+
+
+def test_the_fold_notes_are_in_the_page_s_language(page):
+    # The notes under the two fold formulas were English text inside the LaTeX: now captions.
+    at = page(lang="zh")
+    assert not [x.value for x in at.latex if r"\text" in x.value]
+    text = "\n".join(c.value for c in at.caption)
+    assert zh("outliers.fold.token") in text and zh("outliers.fold.channel") in text

@@ -11,7 +11,7 @@ from quantviz.distributions import DISTRIBUTIONS, sample
 from quantviz.toolchains import TOOLCHAINS
 from quantviz.ui import controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import en, markdown, npy, ok, upload
+from tests.helpers import captions, en, markdown, npy, ok, upload
 
 N = 1000
 NAMES = [TABLE[f"toolchains.name.{k}"][0] for k in TOOLCHAINS]
@@ -105,5 +105,26 @@ def test_pytorch_quirks_are_shown(page):
         TABLE[f"toolchains.quirk.{q.key}"][0] for q in want]
     assert [r["zero_point"] for r in got[:3]] == ["128", "127", "128"]
     assert got[2]["qmin..qmax"] == "0..127"
-    assert got[3]["scale"] == "—" and got[3]["note"].startswith("refused: PyTorch's MinMax")
+    # the reason is a sentence: below the table, not cut off in a cell
+    assert got[3]["scale"] == "—" and got[3]["note"] == "refused (see below)"
+    assert en("toolchains.quirk.refused", call=TABLE["toolchains.quirk.minmax_reduce"][0],
+              reason=want[3].error) in captions(at)
+    assert want[3].error.startswith("PyTorch's MinMax")
     assert en("toolchains.quirks.intro", zp=128) in markdown(at)
+
+
+def test_tensorrt_paragraph_gives_modelopt_s_clamp_and_the_calibrated_codes(page):
+    # ModelOpt's tensor_quant defaults to narrow_range=False: clamp to -128..127, while values
+    # within the calibrated amax (x * 127 / amax) land on -127..127.
+    at = page(n=N)
+    text = markdown(at)
+    assert en("toolchains.about.tensorrt", qmin=-127, qmax=127, qmin_full=-128) in text
+    assert "the narrow range" not in text
+
+
+def test_the_examples_caption_says_their_order(page):
+    # toolchain_views.disagreement orders rounding, then clipped, then grid: on two different
+    # grids there are no rounding ones, so the caption must not promise near-ties.
+    at = page(n=N)
+    assert en("toolchains.compare.examples") in captions(at)
+    assert "near-ties first" not in captions(at)

@@ -216,7 +216,7 @@ def _layout_text(lay: format_views.BitLayout) -> str:
                  levels=len(NF4_LEVELS), **common)
     else:
         body = t("formats.layout.int", bits=lay.mantissa, zp=lay.zero_point, **common)
-    return f"x = {lay.x0:.6g}. {head}\n\n{body}"
+    return f"{t('formats.layout.x', x=f'{lay.x0:.6g}')}{head}\n\n{body}"
 
 
 def _scale_words(fmt: str) -> str:
@@ -241,7 +241,7 @@ def frontier(tensor: Tensor, view: format_views.FormatsView, theme: figures.Them
         lambda labels: figures.format_frontier(
             points, front=[_label(f) for f in front], selected=[_label(f) for f in chosen],
             theme=theme, labels=labels))
-    st.markdown(t("formats.bpv.front", front=", ".join(_label(f) for f in front)))
+    st.markdown(t("formats.bpv.front", front=t("formats.sep").join(_label(f) for f in front)))
     rows = [f"| {_label(r.fmt)} | {FORMATS[r.fmt].bits} | {_scale_words(r.fmt)} | "
             f"{FORMATS[r.fmt].block or t('formats.bpv.tensor')} | {r.bits_per_value:.4f} | "
             f"{r.sqnr_db:.2f} dB |" for r in results]
@@ -258,7 +258,8 @@ def learn(results: tuple) -> None:
     st.markdown(t("formats.learn.float", name=_label("fp8_e4m3"), m=step.mantissa_bits,
                   steps=2**step.mantissa_bits, step=f"{100 * step.relative_step:g} %",
                   half=f"{100 * step.max_relative_error:g} %",
-                  range_db=f"{step.dynamic_range_db:.0f}"))
+                  range_db=f"{step.dynamic_range_db:.0f}",
+                  normal=f"{FORMATS['fp8_e4m3'].min_normal:g}"))
     lessons = {lesson.data: lesson for lesson in formats_cache.lessons()}
     sq = {name: {fmt: f"{v:.1f}" for fmt, v in lesson.sqnr.items()}
           for name, lesson in lessons.items()}
@@ -311,7 +312,7 @@ def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: figures.Theme
         "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
         lambda labels: figures.format_frontier(points, front=[_label(f) for f in front],
                                                lines=lines, theme=theme, labels=labels))
-    st.caption(t(caption, n=f"{sample_n:,}", front=", ".join(_label(f) for f in front),
+    st.caption(t(caption, n=f"{sample_n:,}", front=t("formats.sep").join(_label(f) for f in front),
                  **caption_values))
 
 
@@ -363,7 +364,8 @@ def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, fl
 def same_bits_caption(points: list, bits: int, x: np.ndarray) -> None:
     """Say which formats the trade-off chart gained and on how many values."""
     if points:
-        st.caption(t("formats.per_channel", bits=bits, names=", ".join(p[0] for p in points),
+        st.caption(t("formats.per_channel", bits=bits,
+                     names=t("formats.sep").join(p[0] for p in points),
                      n=f"{format_views.frontier_sample(x).size:,}"))
 
 

@@ -124,9 +124,16 @@ def section_granularity(lay: Layer, key: tuple) -> None:
                   for r in rows], hide_index=True, width="stretch")
     by = {r.kind: _db(r.sqnr_y) for r in rows}
     st.markdown(t("outliers.granularity.say", **by))
+    if lay.outlier_channels:
+        sqnr = {r.kind: r.sqnr_y for r in rows}
+        st.markdown(t("outliers.granularity.why",
+                      gain=f"{sqnr['token'] - sqnr['tensor']:.2f}",
+                      share=f"{outliers.token_max_in(lay.x, lay.outlier_channels):.0%}"))
     st.markdown(t("outliers.fold"))
     st.latex(formulas.FOLD_TOKEN)
+    st.caption(t("outliers.fold.token"))
     st.latex(formulas.FOLD_CHANNEL)
+    st.caption(t("outliers.fold.channel"))
     st.markdown(t("outliers.fold.after"))
 
 

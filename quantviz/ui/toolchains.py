@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from quantviz import toolchain_views
+from quantviz.quantize import QuantConfig
 from quantviz.toolchains import PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT, TOOLCHAINS, tflite_qparams
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
@@ -114,9 +115,12 @@ def quirk_table(tensor: Tensor) -> None:
             "zero_point": "—" if qp is None else str(qp.zero_point),
             "qmin..qmax": "—" if qp is None else f"{qp.qmin}..{qp.qmax}",
             t("toolchains.col.clipped"): "—" if qp is None else f"{100 * q.fraction_clipped:.3f}",
-            t("toolchains.col.note"): "" if qp is not None
-            else t("toolchains.refused", reason=q.error)})
+            t("toolchains.col.note"): "" if qp is not None else t("toolchains.refused.short")})
     st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")
+    for q in quirks(tensor.key, tensor.x):
+        if q.qp is None:  # the reason is a sentence: too long for a table cell
+            st.caption(t("toolchains.quirk.refused", call=t(f"toolchains.quirk.{q.key}"),
+                         reason=q.error))
     st.caption(t("toolchains.quirks.note"))
 
 
@@ -124,6 +128,10 @@ def _npy(x: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(x, dtype=np.float32), allow_pickle=False)
     return buffer.getvalue()
+
+
+#: int8 without narrow range: ModelOpt's default clamp.
+INT8_FULL = QuantConfig(8, "symmetric", signed=True)
 
 
 def snippets(tensor: Tensor, found: tuple) -> None:
@@ -138,7 +146,7 @@ def snippets(tensor: Tensor, found: tuple) -> None:
         with st.expander(name(key)):
             qmin, qmax = ranges[key]
             st.write(t(f"toolchains.about.{key}", qmin=qmin, qmax=qmax, w_qmin=weights.qmin,
-                       w_qmax=weights.qmax))
+                       w_qmax=weights.qmax, qmin_full=INT8_FULL.qmin))
             st.caption(t("toolchains.source", source=tc.source))
             if not tc.runnable:
                 st.caption(t("toolchains.code.formula"))

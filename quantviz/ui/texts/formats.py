@@ -7,10 +7,12 @@ TEXT = {
     "formats.title": ("Beyond INT: FP8, FP6, FP4, MX, NVFP4 and NF4 on one tensor",
                       "INT 之外：FP8、FP6、FP4、MX、NVFP4 与 NF4 作用于同一张量"),
     "formats.intro": ("Pick two to four number formats and put the current tensor through each. "
-                      "Floats space their values evenly in log scale, NF4 puts them at the "
+                      "Floats space their values evenly within each power of two, so roughly "
+                      "evenly on a log scale; NF4 puts them at the "
                       "quantiles of a normal distribution, integers space them evenly; block "
                       "formats give every block of values its own scale.",
-                      "选择二到四种数值格式，把当前张量分别量化。浮点格式的取值在对数尺度上均匀，"
+                      "选择二到四种数值格式，把当前张量分别量化。浮点格式的取值在每个 2 的幂区间内等间距，"
+                      "因此在对数尺度上大致均匀；"
                       "NF4 的取值位于正态分布的分位点，整数格式的取值等间距；分块格式为每一块数值"
                       "单独设定缩放因子。"),
     "formats.sidebar": ("Formats", "数值格式"),
@@ -36,9 +38,12 @@ TEXT = {
                                      "scale handles worst.",
                                      "正态主体加少量远离的数值：单一张量缩放最难应对的情形。"),
     "formats.preset.relu": ("ReLU outputs", "ReLU 输出"),
-    "formats.preset.relu.help": ("Half the values exactly 0, the rest positive: every signed "
-                                 "format wastes its negative half.",
-                                 "一半数值恰为 0，其余为正：所有有符号格式都浪费了负半部分。"),
+    "formats.preset.relu.help": ("A normal with its negatives set to 0 (half the values at "
+                                 "mean 0): the float formats and NF4, symmetric around 0, leave "
+                                 "their negative codes unused; the integer formats shift their "
+                                 "grid onto the data with a zero point.",
+                                 "负值置 0 的正态分布（均值为 0 时一半数值为 0）：浮点格式和 NF4 "
+                                 "关于 0 对称，负数码都用不上；整数格式则用零点把网格移到数据上。"),
     "formats.metric.sqnr.help": ("MSE {mse}, max error {max_err}, {bpv} bits per value with "
                                  "scales counted.",
                                  "MSE {mse}，最大误差 {max_err}，计入缩放因子后每个数值 {bpv} 位。"),
@@ -50,10 +55,10 @@ TEXT = {
     "formats.fig.thinned": ("(1 in {k} drawn)", "（每 {k} 个画 1 个）"),
     "formats.fig.mapping": ("Mapping x -> x_hat", "映射 x -> x_hat"),
     "formats.fig.identity": ("x_hat = x", "x_hat = x"),
-    "formats.fig.abs": ("RMS of x_hat - x against |x|", "x_hat - x 的均方根与 |x|"),
+    "formats.fig.abs": ("RMS of x_hat - x against |x|", "x_hat - x 的均方根随 |x| 的变化"),
     "formats.fig.abs_y": ("RMS error", "均方根误差"),
     "formats.fig.rel": ("RMS of (x_hat - x) / |x| against |x|",
-                        "(x_hat - x) / |x| 的均方根与 |x|"),
+                        "(x_hat - x) / |x| 的均方根随 |x| 的变化"),
     "formats.fig.rel_y": ("RMS relative error", "均方根相对误差"),
     "formats.fig.codes": ("{name}: {used} of {existing} number codes used",
                           "{name}：{existing} 个数值码中用了 {used} 个"),
@@ -72,10 +77,10 @@ TEXT = {
                           "own, finer grid.",
                           "网格与阶梯图显示的是含张量极值 [{lo}, {hi}] 的那一块；分块格式中其他每"
                           "一块都有各自更细的网格。"),
-    "formats.err.heading": ("Error against |x|", "误差与 |x|"),
+    "formats.err.heading": ("Error against |x|", "误差随 |x| 的变化"),
     "formats.err.zeros": ("{zeros} values equal to 0 are left out of these two panels "
                           "(a log axis has no 0).",
-                          "这两幅图不含 {zeros} 个等于 0 的数值（对数坐标没有 0）。"),
+                          "这两幅图不含 {zeros} 个等于 0 的数值（对数坐标上没有 0）。"),
     "formats.err.none": ("The tensor has no two distinct non-zero magnitudes: nothing to draw "
                          "against |x|.",
                          "张量没有两个不同的非零幅值：无法画出与 |x| 的关系。"),
@@ -86,16 +91,16 @@ TEXT = {
     "formats.kind.int": ("evenly spaced", "等间距"),
     "formats.err.relative": ("**{name}** ({kind}): the relative error stays flat, RMS {r_lo} at "
                              "|x| ≈ {x_lo} and {r_hi} at |x| ≈ {x_hi}, so the absolute error "
-                             "grows from {a_lo} to {a_hi}.",
+                             "follows |x|: {a_lo} to {a_hi}.",
                              "**{name}**（{kind}）：相对误差保持平坦，|x| ≈ {x_lo} 处均方根为 "
-                             "{r_lo}，|x| ≈ {x_hi} 处为 {r_hi}；因此绝对误差从 {a_lo} 增长到 "
-                             "{a_hi}。"),
+                             "{r_lo}，|x| ≈ {x_hi} 处为 {r_hi}；因此绝对误差随 |x| 变化：从 {a_lo} "
+                             "到 {a_hi}。"),
     "formats.err.absolute": ("**{name}** ({kind}): the absolute error stays flat, RMS {a_lo} at "
                              "|x| ≈ {x_lo} and {a_hi} at |x| ≈ {x_hi}, so the relative error "
-                             "falls from {r_lo} to {r_hi}.",
+                             "goes as 1 / |x|: {r_lo} to {r_hi}.",
                              "**{name}**（{kind}）：绝对误差保持平坦，|x| ≈ {x_lo} 处均方根为 "
-                             "{a_lo}，|x| ≈ {x_hi} 处为 {a_hi}；因此相对误差从 {r_lo} 降到 "
-                             "{r_hi}。"),
+                             "{a_lo}，|x| ≈ {x_hi} 处为 {a_hi}；因此相对误差随 1 / |x| 变化：从 "
+                             "{r_lo} 到 {r_hi}。"),
     "formats.err.neither": ("**{name}** ({kind}): neither stays flat, RMS {a_lo} → {a_hi} "
                             "absolute and {r_lo} → {r_hi} relative from |x| ≈ {x_lo} to {x_hi}. "
                             "Small values sit near the bottom of their block's grid (few steps, "
@@ -133,6 +138,7 @@ TEXT = {
     "formats.layout.scale": ("The block holding the extremes has scale {mult}{zp_part}: x / "
                              "scale = {scaled}.",
                              "含极值的那一块缩放因子为 {mult}{zp_part}：x / scale = {scaled}。"),
+    "formats.layout.x": ("x = {x}. ", "x = {x}。"),
     "formats.layout.zp": (" and zero point {zp}", "、零点 {zp}"),
     "formats.layout.float": ("Code {code} = sign **{sign}** | exponent **{exp}** | mantissa "
                              "**{man}**. {kind}: value = {formula} = {element}; x_hat = {element} "
@@ -169,26 +175,29 @@ TEXT = {
     "formats.learn.float": ("**Why floats keep the relative error constant.** A float stores "
                             "x as 2^e × (1 + M / 2^m): within one power of two the {m} mantissa "
                             "bits of {name} split the interval into 2^{m} = {steps} equal "
-                            "steps, so the step is {step} of the value and rounding costs at "
-                            "most {half} of it, for small and large values alike. The exponent buys "
-                            "range ({range_db} dB from the smallest subnormal to the largest "
-                            "value), not precision.",
+                            "steps, so the step is at most {step} of the value and rounding "
+                            "costs at most {half} of it, for small and large values alike, down "
+                            "to the smallest normal value ({normal} before the scale). Below it "
+                            "the subnormals keep one fixed step, and the relative error grows. "
+                            "The exponent buys range ({range_db} dB from the smallest subnormal "
+                            "to the largest value), not precision.",
                             "**浮点为何保持相对误差恒定。** 浮点把 x 存为 2^e × (1 + M / 2^m)："
                             "在同一个 2 的幂区间内，{name} 的 {m} 个尾数位把区间分成 2^{m} = "
-                            "{steps} 个等步，所以步长是数值的 {step}，取整误差至多为其 {half}，"
-                            "无论数值大小都一样。指数换来的是范围（从最小次正规数到最大值 "
-                            "{range_db} dB），而不是精度。"),
+                            "{steps} 个等步，所以步长至多是数值的 {step}，取整误差至多为数值的 "
+                            "{half}，无论数值大小都一样，直到最小正规数（缩放前为 {normal}）。"
+                            "再往下是次正规数，步长固定不变，相对误差随之增大。指数换来的是范围"
+                            "（从最小次正规数到最大值 {range_db} dB），而不是精度。"),
     "formats.learn.nf4": ("**Why NF4 suits normal data, and where it does not.** NF4's {levels} "
                           "levels sit at quantiles of a normal distribution scaled to the "
-                          "block's absmax, so each level is used about equally often by normal "
-                          "values. On {n} seeded values: normal data {nf4_normal} dB with NF4 "
+                          "block's absmax, chosen so that normal values use the levels about "
+                          "equally often (QLoRA, Dettmers et al., 2023). On {n} seeded values: normal data {nf4_normal} dB with NF4 "
                           "against {int_normal} dB with {int_name}; uniform data {nf4_uniform} "
                           "dB against {int_uniform} dB, where the even integer grid fits "
                           "better; with outliers (1 in {every} at {sigma} σ) {nf4_outliers} dB against "
                           "{int_outliers} dB.",
                           "**NF4 为何适合正态数据，又在哪里不适合。** NF4 的 {levels} 个级别位于正态"
-                          "分布的分位点，再按块的绝对最大值缩放，因此正态数值使用每个级别的频率"
-                          "大致相同。在 {n} 个带种子的数值上：正态数据 NF4 为 {nf4_normal} dB，"
+                          "分布的分位点，再按块的绝对最大值缩放；这样选取是为了让正态数值使用各"
+                          "级别的频率大致相同（QLoRA，Dettmers 等，2023）。在 {n} 个带种子的数值上：正态数据 NF4 为 {nf4_normal} dB，"
                           "{int_name} 为 {int_normal} dB；均匀数据 {nf4_uniform} dB 对 "
                           "{int_uniform} dB，等间距的整数网格更合适；带离群值（每 {every} 个中 1 个在 {sigma} σ）"
                           "时 {nf4_outliers} dB 对 {int_outliers} dB。"),
@@ -221,14 +230,14 @@ TEXT = {
     "formats.learn.refs": ("Checked against, bit for bit: torch {torch} float8 casts, torchao "
                            "{torchao} (prototype.mx_formats: to_mx in FLOOR mode, "
                            "NVFP4Tensor.to_nvfp4), bitsandbytes {bnb} (quantize_4bit nf4, "
-                           "blocksize {nf4_block}). Where torchao refines the OCP definition: a "
+                           "blocksize {nf4_block}). Where torchao departs from the OCP definition: a "
                            "block whose exponent clamps at {e8m0_min} comes back halved, and "
                            "NVFP4's block scale never goes below E4M3's smallest normal "
                            "{e4m3_min}.",
                            "逐位核对对象：torch {torch} 的 float8 转换、torchao {torchao}"
                            "（prototype.mx_formats：FLOOR 模式的 to_mx、NVFP4Tensor.to_nvfp4）、"
                            "bitsandbytes {bnb}（quantize_4bit nf4，块大小 {nf4_block}）。torchao "
-                           "在 OCP 定义之外的细节：指数被钳到 {e8m0_min} 的块还原后减半；NVFP4 的"
+                           "与 OCP 定义不同之处：指数被钳到 {e8m0_min} 的块还原后减半；NVFP4 的"
                            "块缩放因子不低于 E4M3 的最小正规数 {e4m3_min}。"),
     "formats.on_bits": ("Number formats on the same axes", "在同一坐标中比较数值格式"),
     "formats.on_bits.help": ("SQNR against bits per value (scales counted) for FP8 ... NF4 "
@@ -259,6 +268,7 @@ TEXT = {
                                 "{total} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式"
                                 "的帕累托前沿：{front}。"),
     "fmt.none": ("none", "无"),
+    "formats.sep": (", ", "、"),  # between the names of a list in a sentence
 }
 
 # One option label per format (names read the same in both languages).

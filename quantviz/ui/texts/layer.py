@@ -120,12 +120,13 @@ TEXT = {
         "Where the zero points go: expanding Σ (x_q − x_zp)(w_q − w_zp) gives Σ x_q·w_q − "
         "w_zp·Σ x_q − x_zp·Σ w_q + K·x_zp·w_zp. Only the first sum costs a multiply per "
         "product. The last two depend on the weights and x_zp alone, so they are computed once "
-        "and folded into the bias. The second needs each input row's sum at run time, which is "
-        "why weights are stored symmetric (w_zp = 0) and the term vanishes.",
+        "and folded into the bias. The second needs each input row's sum at run time; with "
+        "symmetric weights (w_zp = 0), as here and in PyTorch's default x86 qconfig, it "
+        "vanishes.",
         "零点去了哪里：展开 Σ (x_q − x_zp)(w_q − w_zp) 得到 Σ x_q·w_q − w_zp·Σ x_q − "
         "x_zp·Σ w_q + K·x_zp·w_zp。只有第一项需要每个乘积做一次乘法。后两项只取决于权重和 "
-        "x_zp，所以提前算好并折进偏置。第二项要在运行时求每个输入行的和，所以权重用对称量化"
-        "（w_zp = 0），让这一项消失。"),
+        "x_zp，所以提前算好并折进偏置。第二项要在运行时求每个输入行的和；权重用对称量化"
+        "（w_zp = 0）时，比如这里和 PyTorch 默认的 x86 qconfig，这一项就消失了。"),
     "layer.pipe.formula": (
         "FBGEMM's output, as found by running PyTorch 2.13's quantized linear on x86 and "
         "matching every code: $y_q = \\mathrm{clip}(\\mathrm{rint}(\\mathrm{fl}(\\mathrm{fl}("
@@ -192,18 +193,18 @@ TEXT = {
         "saturating at [{lo}, {hi}]. Two full-range products reach 2 × {xmax} × ({wmin}) = {full}, "
         "which does not fit; with 7-bit activations the extreme is 2 × {rmax} × ({wmin}) = "
         "{reduced}, which does. That is why PyTorch's default x86 qconfig observes activations "
-        "with reduce_range (torch/ao/quantization/qconfig.py). Checked "
+        "with reduce_range (qconfig.py sets it; observer.py gives this reason). Checked "
         "by running PyTorch 2.13 with FBGEMM held to AVX2 (FBGEMM_ENABLE_INSTRUCTIONS=AVX2): "
-        "its outputs equal this model's on every golden case. CPUs with VNNI (vpdpbusd) add "
-        "in int32 and do not saturate.",
+        "its outputs equal this page's simulation on every golden case. CPUs with VNNI "
+        "(vpdpbusd) add in int32 and do not saturate.",
         "在支持 AVX2 但没有 VNNI 的 x86 CPU 上，FBGEMM 用 `vpmaddubsw` 做乘法：uint8 乘 int8，"
         "并把相邻两个乘积加到一个 int16 里，超出 [{lo}, {hi}] 就饱和。两个满范围乘积可达 "
         "2 × {xmax} × ({wmin}) = {full}，放不下；激活只用 7 位时，极值为 2 × {rmax} × ({wmin}) = "
         "{reduced}，放得下。这就是 PyTorch 默认的 x86 qconfig 用 reduce_range 观察激活的原因"
-        "（torch/ao/quantization/qconfig.py）。已通过把 "
+        "（qconfig.py 设置了它，observer.py 的注释给出了这个原因）。已通过把 "
         "FBGEMM 限制在 AVX2（FBGEMM_ENABLE_INSTRUCTIONS=AVX2）运行 PyTorch 2.13 核对："
-        "在每个黄金用例上，其输出都与本模型一致。带 VNNI（vpdpbusd）的 CPU 在 int32 中累加，"
-        "不会饱和。"),
+        "在每个参考（golden）用例上，其输出都与本页的模拟一致。带 VNNI（vpdpbusd）的 CPU "
+        "在 int32 中累加，不会饱和。"),
     "layer.rr.rows": (
         "Counted on the first {r} of {m} rows of X: the model walks every pair, and this layer "
         "would make more than {pairs} of them.",
@@ -215,7 +216,7 @@ TEXT = {
     "layer.rr.changed": ("Outputs changed (8-bit X)", "受影响的输出（8 位 X）"),
     "layer.rr.result": (
         "SQNR of Y with 8-bit activations: {exact} dB where the sum is exact (VNNI), {avx2} dB "
-        "on AVX2, where an accumulator can be off by up to {err}. With 7-bit activations: "
+        "on AVX2, where an accumulator is off by up to {err} here. With 7-bit activations: "
         "{reduced} dB on either: one bit of activation resolution for no saturation.",
         "8 位激活时 Y 的 SQNR：精确求和（VNNI）为 {exact} dB，在 AVX2 上为 {avx2} dB，"
         "累加器最多偏差 {err}。7 位激活时：两者都是 {reduced} dB——用一位激活精度换来不饱和。"),
@@ -255,6 +256,6 @@ TEXT = {
         "the fixed-point path follows TensorFlow Lite's QuantizeMultiplier and "
         "MultiplyByQuantizedMultiplier and gemmlowp's fixedpoint.h.",
         "来源：FBGEMM 的算法是通过运行 torch.ao.nn.quantized.functional.linear（PyTorch 2.13，"
-        "x86 引擎）得出的，并在提交的黄金数据上逐码核对；定点路径按 TensorFlow Lite 的 "
+        "x86 引擎）得出的，并在提交的参考（golden）数据上逐码核对；定点路径按 TensorFlow Lite 的 "
         "QuantizeMultiplier、MultiplyByQuantizedMultiplier 与 gemmlowp 的 fixedpoint.h 实现。"),
 }

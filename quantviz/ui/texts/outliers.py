@@ -6,11 +6,13 @@ TEXT = {
                        "巨大的激活通道，以及三种绕过它们的办法"),
     "outliers.intro": (
         "In large language models a few channels of the activations are far larger than the "
-        "rest, in every token. One 8-bit scale for the whole tensor then wastes almost every "
-        "code on the other channels. Below: a layer Y = X W with such channels, the scales you "
+        "rest, and stay large from token to token (SmoothQuant and LLM.int8() both report "
+        "this). One 8-bit scale for the whole tensor is then set by those channels, and the "
+        "other channels get only a few of its codes. Below: a layer Y = X W with such channels, the scales you "
         "could pick, and SmoothQuant, rotations and mixed precision.",
-        "在大语言模型里，激活中有少数几个通道在每个 token 上都比其余通道大得多。这时整个张量只用"
-        "一个 8 位 scale，几乎所有的码都浪费在其余通道上。下面是一个带这种通道的层 Y = X W、可选的"
+        "在大语言模型里，激活中有少数几个通道比其余通道大得多，而且在不同 token 上一直很大"
+        "（SmoothQuant 和 LLM.int8() 的论文都报告了这一点）。这时整个张量只用一个 8 位 scale，"
+        "它由这几个通道决定，其余通道只能用到其中很少的码。下面是一个带这种通道的层 Y = X W、可选的"
         "scale 粒度，以及 SmoothQuant、旋转和混合精度三种办法。"),
     "outliers.sidebar.layer": ("The layer", "这一层"),
     "outliers.tokens": ("Tokens (rows of X)", "token 数（X 的行数）"),
@@ -61,11 +63,13 @@ TEXT = {
     "outliers.yes": ("yes", "能"),
     "outliers.no": ("no", "不能"),
     "outliers.granularity.say": (
-        "Per tensor, Y reaches {tensor} dB; per token {token} dB; per channel {channel} dB. "
-        "Per token does not help much: the massive channels are in every token, so every "
-        "token's max is set by them.",
-        "逐张量时 Y 为 {tensor} dB；逐 token 为 {token} dB；逐通道为 {channel} dB。逐 token 帮助不大："
-        "巨大的通道出现在每个 token 里，每个 token 的最大值仍由它们决定。"),
+        "Per tensor, Y reaches {tensor} dB; per token {token} dB; per channel {channel} dB.",
+        "逐张量时 Y 为 {tensor} dB；逐 token 为 {token} dB；逐通道为 {channel} dB。"),
+    "outliers.granularity.why": (
+        "Per token changes Y by {gain} dB against per tensor here: in {share} of the tokens "
+        "the largest |x| lies in a massive channel, which then sets that token's scale.",
+        "这里逐 token 与逐张量相比，Y 的 SQNR 变化 {gain} dB：在 {share} 的 token 中，最大的 |x| "
+        "落在巨大通道上，于是这个 token 的 scale 仍由它决定。"),
     "outliers.fold": (
         "Why not per channel, then? An int8 matmul sums integer products and rescales the sum "
         "once. A scale that depends on the token i (a_i) or on the output k (t_k) leaves the "
@@ -73,6 +77,11 @@ TEXT = {
         "那为什么不逐通道？int8 矩阵乘先对整数乘积求和，最后再整体乘一次 scale。依赖 token i 的 "
         "scale（a_i）或依赖输出 k 的 scale（t_k）都能提到求和号外面；而 X 每个通道 j 的 scale（c_j）"
         "留在求和号里面："),
+    "outliers.fold.token": ("Scales per token (a_i) and per output (t_k): one integer matmul, "
+                            "then one rescale.",
+                            "逐 token（a_i）与逐输出（t_k）的 scale：一次整数矩阵乘，再整体缩放一次。"),
+    "outliers.fold.channel": ("Scales per channel of X (c_j): c_j stays inside the sum.",
+                              "X 逐通道的 scale（c_j）：c_j 留在求和号里面。"),
     "outliers.fold.after": (
         "The last sum would need a float multiply in every term: it is no longer an integer "
         "matmul. The only place c_j can go is into W (c_j times row j of W) — which is "
@@ -89,9 +98,11 @@ TEXT = {
         "Large Language Models》，ICML 2023（arXiv 2211.10438）。X 的每个通道 j 除以 s_j，W 的第 j "
         "行乘以 s_j，浮点乘积不变："),
     "outliers.alpha": ("Migration strength alpha", "迁移强度 alpha"),
-    "outliers.alpha.help": ("0 leaves X as it is; 1 makes every channel of X the same size "
-                            "and moves all of its spread into W.",
-                            "0 时 X 不变；1 时 X 的每个通道一样大，把差异全部挪到 W。"),
+    "outliers.alpha.help": ("0 only divides channel j of X by 1 / max|W_j|, so X keeps its "
+                            "massive channels; 1 gives every channel of X the same max |x| "
+                            "(1) and moves all of its spread into W.",
+                            "0 时只把 X 的通道 j 除以 1 / max|W_j|，X 仍保留巨大的通道；1 时 X "
+                            "每个通道的 max |x| 都相同（为 1），差异全部挪到 W。"),
     "outliers.m.sqnr_x": ("SQNR of X / s", "X / s 的 SQNR"),
     "outliers.m.sqnr_w": ("SQNR of s·W", "s·W 的 SQNR"),
     "outliers.m.sqnr_y": ("SQNR of Y", "Y 的 SQNR"),
@@ -161,7 +172,7 @@ TEXT = {
         "{n} of {channels} channels ({share}) stay in float16: {kept}. The rest keeps 8 bits, "
         "and Y goes from {int8} dB to {mixed} dB.",
         "{channels} 个通道中有 {n} 个（{share}）保留 float16：{kept}。其余保持 8 位，Y 从 {int8} dB "
-        "提高到 {mixed} dB。"),
+        "变为 {mixed} dB。"),
     "outliers.mixed.none": (
         "No channel reaches the threshold: everything is int8 per token ({int8} dB).",
         "没有通道达到阈值：全部为逐 token 的 int8（{int8} dB）。"),

@@ -23,6 +23,8 @@ TEXT = {
     "toolchains.col.codes": ("codes used", "用到的码"),
     "toolchains.col.clipped": ("clipped (%)", "被截断（%）"),
     "toolchains.refused": ("refused: {reason}", "拒绝：{reason}"),
+    "toolchains.refused.short": ("refused (see below)", "拒绝（见下文）"),
+    "toolchains.quirk.refused": ("{call} is refused: {reason}", "{call} 被拒绝：{reason}"),
     "toolchains.name.pytorch_x86_ptq": ("PyTorch x86 PTQ", "PyTorch x86 训练后量化"),
     "toolchains.name.pytorch_x86_qat": ("PyTorch x86 QAT", "PyTorch x86 量化感知训练"),
     "toolchains.name.pytorch_explicit": ("PyTorch, explicit 0..255", "PyTorch，显式 0..255"),
@@ -55,7 +57,10 @@ TEXT = {
                                    "{count} 个在同一网格上，但两种算术把距离半步不超过 float32 "
                                    "舍入误差的值取整到了不同方向（除法对比乘以 1/scale，或"
                                    "四舍六入五成双对比远离零取整）。"),
-    "toolchains.compare.examples": ("Some of them, near-ties first:", "部分例子（平局优先）："),
+    "toolchains.compare.examples": ("Some of them: values the two round apart first, then "
+                                    "values only one saturates, then the rest.",
+                                    "部分例子：先列两者舍入方向不同的值，再列只在一方饱和的值，"
+                                    "然后是其余的值。"),
     "toolchains.compare.grid_note": ("With different scales the two grids have different levels, "
                                      "so almost every value lands on a different x_hat; the "
                                      "codes themselves also differ by the zero points.",
@@ -135,11 +140,14 @@ TEXT = {
         "float32 除以 scale，四舍六入五成双，然后加零点。"),
     "toolchains.about.tensorrt": (
         "TensorRT's int8 as NVIDIA's ModelOpt calibrates it with max calibration: symmetric, "
-        "scale = amax / {qmax}, the narrow range {qmin}..{qmax}, zero point 0. ModelOpt multiplies by "
-        "{qmax} / amax; the codes here multiply by the float32 1 / scale.",
+        "scale = amax / {qmax}, zero point 0, so the calibrated values land on {qmin}..{qmax}. "
+        "(ModelOpt's default narrow_range=False clamps to {qmin_full}..{qmax}; only a value "
+        "beyond amax reaches {qmin_full}.) ModelOpt multiplies by {qmax} / amax; the codes here "
+        "multiply by the float32 1 / scale.",
         "NVIDIA ModelOpt 以 max 校准为 TensorRT int8 给出的参数：对称，scale = amax / {qmax}，"
-        "窄范围 {qmin}..{qmax}，零点为 0。ModelOpt 乘以 {qmax} / amax；这里的整数码乘以 float32 的 "
-        "1 / scale。"),
+        "零点为 0，因此校准数据落在 {qmin}..{qmax} 上。（ModelOpt 默认 narrow_range=False，"
+        "截断到 {qmin_full}..{qmax}；只有超出 amax 的值才会到 {qmin_full}。）ModelOpt 乘以 "
+        "{qmax} / amax；这里的整数码乘以 float32 的 1 / scale。"),
     "toolchains.about.tflite": (
         "TFLite's int8 scheme: activations asymmetric on {qmin}..{qmax} (scale and zero point in "
         "float32, the zero point rounded half away from zero), weights symmetric per channel "
