@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from quantviz import loaders
-from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format
+from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format, row_local
 from quantviz.granularity import SCALE_BYTES
 from quantviz.quantize import QParams, QuantConfig, compute_qparams, fake_quantize
 
@@ -334,18 +334,11 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
     return Sums(x_sumsq, sse, sse_clipped, int(np.size(qp.scale)))
 
 
-def row_local(fmt: str) -> bool:
-    """Whether ``fmt`` quantizes each row of the last axis on its own (block scales only: MX,
-    NF4, integer groups), so that a tensor can go through it a few rows at a time. NVFP4's
-    tensor scale and the per-tensor formats need the whole tensor's amax or range."""
-    f = FORMATS[fmt]
-    return f.block is not None and f.tensor_bits == 0
-
-
 def format_sums(x: np.ndarray, fmt: str) -> Sums:
     """``sum x^2`` and ``sum (x - x_hat)^2`` with ``x_hat = fake_quantize_format(x, fmt)``.
 
-    Blocks run along the last axis (a 0-d or 1-D tensor is one row). For a :func:`row_local`
+    Blocks run along the last axis (a 0-d or 1-D tensor is one row). For a
+    :func:`quantviz.formats.row_local`
     format the rows go through in chunks of about ``CHUNK`` elements (the same blocks, so the
     same ``x_hat``); otherwise the tensor goes through at once and only the error sums are
     chunked. ``n_params`` counts the stored scales: one per block of each row, plus one per

@@ -42,6 +42,7 @@ from typing import Literal
 import numpy as np
 
 from quantviz import loaders
+from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format, row_local
 from quantviz.layers import INT16_MAX, count_pair_saturation, quantized_linear
 from quantviz.observers import make_observer
 from quantviz.quantize import (
@@ -459,6 +460,91 @@ def bit_sweep(net: Network, data: DigitsData, scheme: Scheme, batches: int,
             pred = predictions(net, data, scheme, b, m, batches, ranges=ranges)
             scores[m].append(score(pred, float_pred, data.test_labels))
     return BitSweep(tuple(bits), {m: tuple(v) for m, v in scores.items()})
+
+
+# -- number formats on the bit-width axis -------------------------------------------------------
+
+#: The formats of :mod:`quantviz.formats` the bit-width view places beside the integer lines.
+FORMAT_CHOICES = ("fp8_e4m3", "fp8_e5m2", "mxfp8_e4m3", "mxfp6_e2m3", "mxfp4", "nvfp4", "nf4",
+                  "int4_group_fp16")
+#: Weight-only formats: their kernels (bitsandbytes' NF4, int4-group GEMMs such as GPTQ's and
+#: AWQ's) dequantize the weights to 16-bit floats and multiply 16-bit activations, so their
+#: activations are never in the format.
+WEIGHT_ONLY_FORMATS = ("nf4", "int4_group_fp16")
+
+
+def format_modes(fmt: str) -> tuple[str, ...]:
+    """The modes a format is scored in: weights only for :data:`WEIGHT_ONLY_FORMATS`, all
+    three otherwise (FP8, MX and NVFP4 have matrix units that take both operands)."""
+    return ("weights",) if fmt in WEIGHT_ONLY_FORMATS else MODES
+
+
+def weights_bits_per_value(net: Network, fmt: str) -> float:
+    """Stored bits per weight of the whole network in ``fmt``, scales counted:
+    ``sum_i bits_per_value(fmt, W_i.shape) * W_i.size / sum_i W_i.size``."""
+    n = sum(w.size for w in net.weights)
+    return sum(bits_per_value(fmt, w.shape) * w.size for w in net.weights) / n
+
+
+def format_activation(h: np.ndarray, fmt: str) -> np.ndarray:
+    """Activations ``h`` (images x features) in ``fmt``, scaled at run time, image by image.
+
+    Blocks run along the features (the next layer's reduction axis, as MX and NVFP4 matrix
+    units take them); each image gets its own scales: for a :func:`quantviz.formats.row_local`
+    format that is the whole batch at once, for per-tensor formats and NVFP4 each row goes
+    through on its own (per-token dynamic scaling), so an image's result never depends on
+    the other images of the batch.
+    """
+    h = np.asarray(h, dtype=np.float32)
+    if row_local(fmt):
+        return fake_quantize_format(h, fmt)
+    return np.stack([fake_quantize_format(row, fmt) for row in h])
+
+
+def format_logits(net: Network, x: np.ndarray, fmt: str, which: Plan) -> np.ndarray:
+    """Logits with ``which`` quantizers on in ``fmt``: weights through
+    ``fake_quantize_format`` (blocks along the input features), activation points through
+    :func:`format_activation`; bias, products and ReLU in float32 as in :func:`forward`."""
+    ws = [fake_quantize_format(w, fmt) if on else w
+          for w, on in zip(net.weights, which.weights, strict=True)]
+    h = np.asarray(x, dtype=np.float32)
+    h = format_activation(h, fmt) if which.points[0] else h
+    last = len(ws) - 1
+    for i, (w, b) in enumerate(zip(ws, net.biases, strict=True)):
+        h = h @ w.T + b
+        if i < last:
+            h = np.maximum(h, np.float32(0))
+        if which.points[i + 1]:
+            h = format_activation(h, fmt)
+    return h
+
+
+@dataclass(frozen=True)
+class FormatScore:
+    """One format on the network: bits per weight (scales counted) and the score per mode
+    (only the modes of :func:`format_modes`)."""
+
+    fmt: str
+    bits_per_value: float
+    scores: dict[str, Score]
+
+
+def format_sweep(net: Network, data: DigitsData,
+                 fmts: tuple[str, ...] = FORMAT_CHOICES) -> tuple[FormatScore, ...]:
+    """Each format of ``fmts`` in each of its modes. No calibration: every scale comes from
+    the values it scales (weights when quantized, activations at run time)."""
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            raise ValueError(f"fmt={fmt!r} is not one of {', '.join(FORMATS)}")
+    float_pred = float_predictions(net, data)
+    out = []
+    for fmt in fmts:
+        scores = {}
+        for m in format_modes(fmt):
+            logits = format_logits(net, data.test_x, fmt, plan(m, n_layers=len(net.weights)))
+            scores[m] = score(np.argmax(logits, axis=1), float_pred, data.test_labels)
+        out.append(FormatScore(fmt, weights_bits_per_value(net, fmt), scores))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from safetensors.numpy import save as save_safetensors
 
 from quantviz import checkpoint as ck
 from quantviz import granularity, loaders
-from quantviz.formats import fake_quantize_format
+from quantviz.formats import fake_quantize_format, row_local
 from quantviz.metrics import sqnr_db
 from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
 
@@ -227,7 +227,7 @@ def test_format_sums_count_the_stored_scales():
     assert ck.format_sums(x, "fp8_e4m3").n_params == 1
     assert ck.format_sums(np.ones(10, np.float32), "mxfp4").n_params == 1  # 1-D: one row
     assert ck.format_sums(np.float32(2.5), "nf4").sqnr_db == math.inf  # the absmax itself
-    assert [ck.row_local(f) for f in ("nf4", "mxfp4", "int4_group_e8m0", "nvfp4", "int8")] \
+    assert [row_local(f) for f in ("nf4", "mxfp4", "int4_group_e8m0", "nvfp4", "int8")] \
         == [True, True, True, False, False]
     with pytest.raises(ValueError, match="fmt="):
         ck.format_sums(x, "fp3")

@@ -130,6 +130,17 @@ def _sweep(cache_key: str, _m: Net, _scheme: Scheme, _batches: int) -> model.Bit
                            calibrate=calibrate(_m, _batches))
 
 
+def formats(m: Net) -> tuple[model.FormatScore, ...]:
+    """``model.format_sweep`` of the network: keyed by the network only (a format's scales come
+    from the values they scale, so no control but the network changes it)."""
+    return _formats(key(m.key), m.net)
+
+
+@cached(8)
+def _formats(cache_key: str, _net: model.Network) -> tuple[model.FormatScore, ...]:
+    return model.format_sweep(_net, data())
+
+
 def sensitivity(m: Net, scheme: Scheme, bits: int,
                 batches: int) -> tuple[model.LayerScore, ...]:
     return _sensitivity(key(m.key, scheme, bits, batches), m, scheme, bits, batches)
