@@ -44,7 +44,7 @@ import numpy as np
 from quantviz import loaders
 from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format, row_local
 from quantviz.layers import INT16_MAX, count_pair_saturation, quantized_linear
-from quantviz.observers import make_observer
+from quantviz.observers import entropy_levels, make_observer
 from quantviz.quantize import (
     QParams,
     QuantConfig,
@@ -222,28 +222,43 @@ def calibration_batches(calib_x: np.ndarray, batches: int) -> list[np.ndarray]:
     return [calib_x[i * BATCH:(i + 1) * BATCH] for i in range(n)]
 
 
+def calibration_values(net: Network, calib_x: np.ndarray,
+                       batches: int) -> tuple[tuple[np.ndarray, ...], ...]:
+    """``values[p][k]``: the float network's values at point ``p`` (:data:`POINTS`) on
+    calibration batch ``k`` of :func:`calibration_batches`."""
+    acts = [activations(net, b) for b in calibration_batches(calib_x, batches)]
+    return tuple(tuple(a[p] for a in acts) for p in range(len(net.weights) + 1))
+
+
+def point_range(values: tuple[np.ndarray, ...], scheme: Scheme,
+                bits: int) -> tuple[float, float]:
+    """``(x_min, x_max)`` of one activation point after calibration on its batches ``values``.
+
+    The point's own observer ``scheme.observer`` (with ``scheme.params`` and the activation
+    config at ``bits``, which the MSE and entropy searches use) is updated batch by batch; the
+    observers of :data:`WHOLE_SAMPLE_OBSERVERS` get all batches in one update (the same range,
+    one search instead of ``batches``).
+    """
+    obs = make_observer(scheme.observer, scheme.act_config(bits), **dict(scheme.params))
+    if scheme.observer in WHOLE_SAMPLE_OBSERVERS:
+        obs.update(np.concatenate([v.ravel() for v in values]))
+    else:
+        for v in values:
+            obs.update(v)
+    return obs.x_min, obs.x_max
+
+
 def activation_ranges(net: Network, calib_x: np.ndarray, scheme: Scheme, bits: int,
                       batches: int) -> tuple[tuple[float, float], ...]:
-    """``(x_min, x_max)`` of each activation point after calibration.
+    """:func:`point_range` of each activation point, the float network run on ``batches``
+    calibration batches."""
+    return tuple(point_range(v, scheme, bits)
+                 for v in calibration_values(net, calib_x, batches))
 
-    Each point has its own observer ``scheme.observer`` (with ``scheme.params`` and the
-    activation config at ``bits``, which the MSE and entropy searches use). The float network
-    runs on each calibration batch in turn and every observer is updated with its point's
-    values, batch by batch; the observers of :data:`WHOLE_SAMPLE_OBSERVERS` get all batches
-    in one update (the same range, one search instead of ``batches``).
-    """
-    cfg = scheme.act_config(bits)
-    acts = [activations(net, b) for b in calibration_batches(calib_x, batches)]
-    ranges = []
-    for p in range(len(net.weights) + 1):
-        obs = make_observer(scheme.observer, cfg, **dict(scheme.params))
-        if scheme.observer in WHOLE_SAMPLE_OBSERVERS:
-            obs.update(np.concatenate([a[p].ravel() for a in acts]))
-        else:
-            for a in acts:
-                obs.update(a[p])
-        ranges.append((obs.x_min, obs.x_max))
-    return tuple(ranges)
+
+def all_nonnegative(values: tuple[np.ndarray, ...]) -> bool:
+    """Whether every value of a point's batches is ``>= 0`` (ReLU outputs, the pixels)."""
+    return min(float(v.min()) for v in values) >= 0
 
 
 #: Observers whose range ignores the config: it depends on the values seen only.
@@ -252,15 +267,22 @@ CONFIG_FREE_OBSERVERS = ("minmax", "moving_average", "percentile")
 Calibrate = Callable[[Scheme, int], tuple]
 
 
-def range_key(scheme: Scheme, bits: int) -> tuple:
-    """What :func:`activation_ranges` depends on besides the network, the data and the batches.
+def point_range_key(scheme: Scheme, bits: int, nonnegative: bool) -> tuple:
+    """What :func:`point_range` depends on besides the point's values (and so its batches).
 
-    MinMax, moving average and percentile ranges depend on the values seen only; the MSE and
-    entropy searches (and any other observer) also on the bit width and the activation scheme,
-    which set the grid their candidates are scored on. Weights never enter.
+    MinMax, moving average and percentile ranges depend on the values seen only. The entropy
+    search sees the config only through its number of levels,
+    :func:`quantviz.observers.entropy_levels` of the values' signs (``EntropyObserver``): on
+    non-negative values (ReLU outputs, the pixels) signed symmetric ``b`` bits and unsigned
+    asymmetric ``b - 1`` bits both have ``2^(b-1)`` levels and share one search. MSE (and any
+    other observer) scores candidates on the whole grid: the activation scheme and the bit
+    width. Weights never enter.
     """
     if scheme.observer in CONFIG_FREE_OBSERVERS:
         return (scheme.observer, scheme.params)
+    if scheme.observer == "entropy":
+        return (scheme.observer, scheme.params,
+                entropy_levels(scheme.act_config(bits), nonnegative=nonnegative))
     return (scheme.observer, scheme.params, scheme.act_scheme, bits)
 
 
@@ -269,7 +291,7 @@ def calibrator(net: Network, data: DigitsData, batches: int,
     """``calibrate`` or, when None, ``(scheme, bits) -> activation_ranges(...)`` on ``batches``.
 
     The study functions take a ``calibrate`` so that a caller can share ranges between them
-    (the app caches them by :func:`range_key`).
+    (the app caches each point's range by :func:`point_range_key`).
     """
     if calibrate is not None:
         return calibrate

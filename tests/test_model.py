@@ -373,22 +373,37 @@ def test_no_integer_path_for_signed_activations_or_wide_codes(study):
         model.integer_check(net, data, Scheme(act_scheme="symmetric"), 8, 2)
 
 
-def test_the_range_key_names_everything_the_ranges_depend_on(study):
+def test_the_point_range_key_names_everything_a_range_depends_on(study):
     net, data = study
+    values = model.calibration_values(net, data.calib_x, 2)
+    signs = [model.all_nonnegative(v) for v in values]
+    assert signs == [True, True, True, False]  # pixels and ReLU outputs; the logits have both
     for observer in ("minmax", "moving_average", "percentile", "mse", "entropy"):
-        a = Scheme("symmetric", False, "asymmetric", observer)
-        b = Scheme("asymmetric", True, "symmetric", observer)  # other weights and activations
-        for bits_a, bits_b in ((4, 8), (8, 8)):
-            same_key = model.range_key(a, bits_a) == model.range_key(b, bits_b)
-            if same_key:
-                assert model.activation_ranges(net, data.calib_x, a, bits_a, 2) == \
-                    model.activation_ranges(net, data.calib_x, b, bits_b, 2), observer
-        # the searches depend on the grid: another key for another bit width or scheme
-        assert (model.range_key(a, 4) == model.range_key(a, 8)) == (
+        schemes = (Scheme("symmetric", False, "asymmetric", observer),
+                   Scheme("asymmetric", True, "symmetric", observer))  # other weights, acts
+        settings = [(s, b) for s in schemes for b in (3, 4, 8)]
+        for p, v in enumerate(values):
+            seen = {}
+            for s, b in settings:
+                k = model.point_range_key(s, b, signs[p])
+                got = model.point_range(v, s, b)
+                assert seen.setdefault(k, got) == got, (observer, p, s, b)
+        a = schemes[0]
+        # the searches depend on the grid: another key for another bit width
+        assert (model.point_range_key(a, 4, True) == model.point_range_key(a, 8, True)) == (
             observer in model.CONFIG_FREE_OBSERVERS)
+    # entropy on non-negative values: signed symmetric 4 bits has 2^3 = 8 levels, as unsigned
+    # asymmetric 3 bits: one search for both; on signed values (the logits) they differ
+    sym4, asym3 = Scheme(act_scheme="symmetric", observer="entropy"), \
+        Scheme(act_scheme="asymmetric", observer="entropy")
+    assert model.point_range_key(sym4, 4, True) == model.point_range_key(asym3, 3, True)
+    assert model.point_range(values[1], sym4, 4) == model.point_range(values[1], asym3, 3)
+    assert model.point_range_key(sym4, 4, False) != model.point_range_key(asym3, 3, False)
     mse4, mse8 = (model.activation_ranges(net, data.calib_x, Scheme(observer="mse"), b, 2)
                   for b in (4, 8))
     assert mse4 != mse8
+    assert model.activation_ranges(net, data.calib_x, sym4, 4, 2) == tuple(
+        model.point_range(v, sym4, 4) for v in values)
 
 
 def test_a_shared_calibrate_gives_the_same_results(study):
@@ -396,7 +411,7 @@ def test_a_shared_calibrate_gives_the_same_results(study):
     seen = []
 
     def calibrate(scheme, bits):
-        seen.append(model.range_key(scheme, bits))
+        seen.append(model.point_range_key(scheme, bits, True))
         return model.activation_ranges(net, data.calib_x, scheme, bits, 2)
 
     shared = model.scheme_table(net, data, "minmax", (), 2, (4,), calibrate)

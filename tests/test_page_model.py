@@ -199,7 +199,7 @@ class Counter:
 def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch):
     at = page()
     heavy = {name: Counter(monkeypatch, model, name) for name in (
-        "bit_sweep", "compare_calibrators", "advice_test", "scheme_table", "activation_ranges",
+        "bit_sweep", "compare_calibrators", "advice_test", "scheme_table", "point_range",
         "format_sweep")}
     light = {name: Counter(monkeypatch, model, name) for name in (
         "layer_sensitivity", "integer_check")}
@@ -212,7 +212,7 @@ def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch)
     assert {n: c.calls for n, c in heavy.items()} == dict.fromkeys(heavy, 0)
     assert {n: c.calls for n, c in light.items()} == dict.fromkeys(light, 1)
     at.toggle(key="perch").set_value(True).run()
-    assert heavy["activation_ranges"].calls == 0  # weights never change the ranges
+    assert heavy["point_range"].calls == 0  # weights never change the ranges
     assert heavy["bit_sweep"].calls == 1
     # the formats need no calibration and no integer scheme: only the network moves them
     at.selectbox(key="acalib").set_value("minmax").run()
