@@ -309,3 +309,36 @@ def test_formats_in_chinese(page):
     names = [tr["name"] for tr in fig["data"]]
     assert zh("model.fig.formats", name=zh("model.mode.label.weights")) in names
     assert zh("model.fmt.col.bpv") in at.dataframe[0].value.columns
+
+
+def test_each_point_range_is_computed_once_and_only_for_calibration(page, monkeypatch):
+    from quantviz.ui import caching
+
+    caching.clear_all()
+    keys = []
+    original = model.point_range
+
+    def recorded(values, scheme, bits):
+        keys.append((id(values), model.point_range_key(scheme, bits,
+                                                       model.all_nonnegative(values))))
+        return original(values, scheme, bits)
+
+    monkeypatch.setattr(model, "point_range", recorded)
+    at = page(acalib="entropy")
+    assert keys and len(keys) == len(set(keys))  # every search of the first run is new
+    for control, value in (("mmode", "weights"), ("wscheme", "asymmetric")):
+        at.button_group(key=control).set_value(value).run()
+    at.toggle(key="perch").set_value(True).run()
+    ok(at)
+    first = len(keys)
+    assert first == len(set(keys))  # weights and mode: no range at all
+    at.button_group(key="ascheme").set_value("symmetric").run()
+    at.button_group(key="ascheme").set_value("asymmetric").run()
+    ok(at)
+    assert len(keys) == len(set(keys)) > first  # symmetric: new grids, each searched once
+    # on ReLU outputs signed symmetric 4 bits has the levels of unsigned 3 bits: one search
+    sym4 = model.point_range_key(Scheme(act_scheme="symmetric", observer="entropy"), 4, True)
+    asym3 = model.point_range_key(Scheme(observer="entropy"), 3, True)
+    # 8 levels, each point once: input, fc1, fc2 (symmetric 4 = unsigned 3 bits on values >= 0)
+    # and the logits (values of both signs: symmetric 4 = unsigned 4 bits, 8 levels a side)
+    assert sym4 == asym3 and sum(k[1] == sym4 for k in keys) == 4
