@@ -294,7 +294,9 @@ def test_formats_join_the_bit_width_axis(page):
         [f.bits_per_value for f in FMTS])
     both = frame[en("model.fmt.col.acc", mode=en("model.mode.label.both"))]
     # weight-only formats (NF4, int4 groups) have no weights+activations score
-    assert [np.isnan(v) for v in both] == [f.fmt in model.WEIGHT_ONLY_FORMATS for f in FMTS]
+    assert [v == "—" for v in both] == [f.fmt in model.WEIGHT_ONLY_FORMATS for f in FMTS]
+    assert [float(v) for v in both if v != "—"] == pytest.approx(
+        [100 * f.scores["both"].accuracy for f in FMTS if "both" in f.scores], abs=0.005)
     kept = sorted((f for f in FMTS if f.scores["weights"].correct >= 436 - 1),
                   key=lambda f: f.bits_per_value)
     assert en("model.fmt.kept", mode=en("model.mode.label.weights"), k=len(kept),

@@ -165,9 +165,9 @@ def format_table(m: model_cache.Net, float_correct: int, n: int) -> None:
     st.markdown(t("model.fmt.intro", weight_only=", ".join(
         t(f"fmt.{f}") for f in model.WEIGHT_ONLY_FORMATS)))
 
-    def cell(f: model.FormatScore, mode: str, field: str) -> float | None:
+    def cell(f: model.FormatScore, mode: str, field: str) -> str:
         s = f.scores.get(mode)
-        return None if s is None else 100 * getattr(s, field)
+        return "—" if s is None else f"{100 * getattr(s, field):.2f}"
 
     data: dict[str, list] = {
         t("model.fmt.col.format"): [t(f"fmt.{f.fmt}") for f in fmts],

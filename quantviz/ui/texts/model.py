@@ -136,12 +136,12 @@ TEXT = {
     "model.fmt.col.acc": ("accuracy, {mode} (%)", "准确率，{mode}（%）"),
     "model.fmt.col.agree": ("agreement, {mode} (%)", "一致率，{mode}（%）"),
     "model.fmt.kept": (
-        "{mode}: {k} of {total} formats keep the float accuracy (at most {slack} image "
+        "With {mode}, {k} of {total} formats keep the float accuracy (at most {slack} image "
         "fewer); the fewest bits per weight among them: **{fmt}** at {bpv} bits, {acc}.",
         "{mode}：{total} 种格式中有 {k} 种保持浮点准确率（最多少答对 {slack} 张）；其中每个权重"
         "位数最少的是 **{fmt}**，{bpv} 位，准确率 {acc}。"),
-    "model.fmt.none_kept": ("{mode}: no format keeps the float accuracy (at most {slack} "
-                            "image fewer).",
+    "model.fmt.none_kept": ("With {mode}, no format keeps the float accuracy (at most "
+                            "{slack} image fewer).",
                             "{mode}：没有任何格式能保持浮点准确率（最多少答对 {slack} 张）。"),
     "model.kind.symmetric": ("symmetric", "对称"),
     "model.kind.asymmetric": ("asymmetric", "非对称"),
