@@ -495,10 +495,16 @@ FORMAT_CHOICES = ("fp8_e4m3", "fp8_e5m2", "mxfp8_e4m3", "mxfp6_e2m3", "mxfp4", "
 WEIGHT_ONLY_FORMATS = ("nf4", "int4_group_fp16")
 
 
+#: The modes formats are scored in: weights only (the model's size) and weights with
+#: activations (what a matrix unit taking both operands in the format computes).
+FORMAT_MODES = ("weights", "both")
+
+
 def format_modes(fmt: str) -> tuple[str, ...]:
-    """The modes a format is scored in: weights only for :data:`WEIGHT_ONLY_FORMATS`, all
-    three otherwise (FP8, MX and NVFP4 have matrix units that take both operands)."""
-    return ("weights",) if fmt in WEIGHT_ONLY_FORMATS else MODES
+    """The modes a format is scored in: weights only for :data:`WEIGHT_ONLY_FORMATS`, both of
+    :data:`FORMAT_MODES` otherwise (FP8, MX and NVFP4 have matrix units that take both
+    operands)."""
+    return ("weights",) if fmt in WEIGHT_ONLY_FORMATS else FORMAT_MODES
 
 
 def weights_bits_per_value(net: Network, fmt: str) -> float:

@@ -279,7 +279,8 @@ def test_formats_join_the_bit_width_axis(page):
                          (en("model.fig.agreement"), "agreement")):
         fig = charts_by_title(at)[title]
         markers = {tr["name"]: tr for tr in fig["data"] if tr["name"].endswith(": formats")}
-        for m in model.MODES:
+        assert len(markers) == len(model.FORMAT_MODES)  # weights only; weights + activations
+        for m in model.FORMAT_MODES:
             tr = markers[en("model.fig.formats", name=en(f"model.mode.label.{m}"))]
             scored = [f for f in FMTS if m in f.scores]
             assert tr["text"] == [TABLE[f"fmt.{f.fmt}"][0] for f in scored]

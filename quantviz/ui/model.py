@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from quantviz import figures, model
+from quantviz.formats import FORMATS
 from quantviz.model import MODES, Scheme
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
@@ -156,14 +157,16 @@ def format_points(fmts: tuple[model.FormatScore, ...],
     """``(label, bits per weight, percent)`` of each format, per mode it is scored in."""
     return {mode_name(m): [(t(f"fmt.{f.fmt}"), f.bits_per_value,
                             100 * getattr(f.scores[m], field))
-                           for f in fmts if m in f.scores] for m in MODES}
+                           for f in fmts if m in f.scores] for m in model.FORMAT_MODES}
 
 
 def format_table(m: model_cache.Net, float_correct: int, n: int) -> None:
     """The formats of the bit-width view in a table, and which keep the float accuracy."""
     fmts = model_cache.formats(m)
     st.markdown(t("model.fmt.intro", weight_only=", ".join(
-        t(f"fmt.{f}") for f in model.WEIGHT_ONLY_FORMATS)))
+        t(f"fmt.{f}") for f in model.WEIGHT_ONLY_FORMATS),
+        inputs=max(w.shape[1] for w in m.net.weights), nf4_block=FORMATS["nf4"].block,
+        group=FORMATS["int4_group_fp16"].block))
 
     def cell(f: model.FormatScore, mode: str, field: str) -> str:
         s = f.scores.get(mode)
@@ -172,13 +175,13 @@ def format_table(m: model_cache.Net, float_correct: int, n: int) -> None:
     data: dict[str, list] = {
         t("model.fmt.col.format"): [t(f"fmt.{f.fmt}") for f in fmts],
         t("model.fmt.col.bpv"): [f.bits_per_value for f in fmts]}
-    for mode in MODES:
+    for mode in model.FORMAT_MODES:
         data[t("model.fmt.col.acc", mode=mode_name(mode))] = [
             cell(f, mode, "accuracy") for f in fmts]
         data[t("model.fmt.col.agree", mode=mode_name(mode))] = [
             cell(f, mode, "agreement") for f in fmts]
     table(data)
-    for mode in ("weights", "both"):
+    for mode in model.FORMAT_MODES:
         kept = sorted((f for f in fmts if mode in f.scores
                        and f.scores[mode].correct >= float_correct - SLACK),
                       key=lambda f: f.bits_per_value)
