@@ -5,7 +5,11 @@ float32, ~25.7 million parameters, the largest tensor 11.5 MB), written tensor b
 that building it does not raise the process's high-water mark. The upload arrives as one
 ``bytes`` object (as Streamlit holds it); the report then decodes one tensor at a time. Run:
 
-    python benchmarks/bench_checkpoint.py [layers]
+    python benchmarks/bench_checkpoint.py [layers] [format]
+
+The report measures the number format too (the page's default, NF4, unless another is named;
+"none" leaves it out). NF4, MX and integer groups go through a few rows at a time; NVFP4 and the
+per-tensor formats need the whole tensor at once (a few copies of the largest tensor).
 
 Prints the report's wall time and the process's CPU time (a run without tracemalloc), then, in a
 second run, the tracemalloc peak during the report plus the file's own bytes, and the growth of the
@@ -31,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from quantviz.checkpoint import file_entries, report  # noqa: E402
 from quantviz.quantize import QuantConfig  # noqa: E402
+from quantviz.ui.checkpoint import FORMAT  # noqa: E402
 
 HIDDEN, INTERMEDIATE = 1024, 2816
 TARGET_SECONDS = 10.0
@@ -75,7 +80,7 @@ def max_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
-def main(layers: int = 2) -> bool:
+def main(layers: int = 2, fmt: str | None = FORMAT.default) -> bool:
     cfg = QuantConfig(8, "symmetric", signed=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.safetensors"
@@ -87,11 +92,11 @@ def main(layers: int = 2) -> bool:
 
     start, cpu = time.perf_counter(), time.process_time()
     rep = report(file_entries(path.name, data), cfg,
-                 progress=lambda done, total, name: seen.append(done))
+                 progress=lambda done, total, name: seen.append(done), fmt=fmt)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 
     tracemalloc.start()
-    report(file_entries(path.name, data), cfg)
+    report(file_entries(path.name, data), cfg, fmt=fmt)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_growth = max_rss_bytes() - rss_before
@@ -100,7 +105,8 @@ def main(layers: int = 2) -> bool:
     assert seen[-1] == rep.n_params and seen == sorted(seen)
     ratio = (size + peak) / size
     rss_ratio = rss_growth / size
-    print(f"file: {size / 2**20:.1f} MiB, {len(rep.rows)} tensors, {rep.n_params:,} parameters")
+    print(f"file: {size / 2**20:.1f} MiB, {len(rep.rows)} tensors, {rep.n_params:,} parameters; "
+          f"format {fmt}")
     print(f"report: {seconds:.2f} s (target {TARGET_SECONDS:g} s), "
           f"{rep.n_params / seconds / 1e6:.1f} M parameters/s, {len(seen)} progress calls; "
           f"CPU time of the process {cpu:.2f} s (wall time grows when the machine is shared)")
@@ -114,4 +120,6 @@ def main(layers: int = 2) -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main(int(sys.argv[1]) if len(sys.argv) > 1 else 2) else 1)
+    fmt_arg = sys.argv[2] if len(sys.argv) > 2 else FORMAT.default
+    sys.exit(0 if main(int(sys.argv[1]) if len(sys.argv) > 1 else 2,
+                       None if fmt_arg == "none" else fmt_arg) else 1)

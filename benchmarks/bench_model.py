@@ -16,6 +16,9 @@ It prints, median over ``repeats`` rounds:
    changes to a value not seen before (Model's bits, mode, weight scheme, per channel,
    activation scheme, calibration batches, observer; Explore's bits), each beside Explore's
    bits change. Streamlit's fixed cost is in both columns, so the ratio is the page's own.
+   Beside the Model page's wall time: its CPU time (the process's, steadier than wall time on
+   a shared machine) and how many entropy and MSE observer updates the change ran (each
+   activation point's range is computed once per observer, grid and batches).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from quantviz import figures, model  # noqa: E402
+from quantviz import figures, model, observers  # noqa: E402
 from quantviz.ui import cache, model_cache  # noqa: E402
 
 FIRST_TARGET_S = 3.0
@@ -83,8 +86,26 @@ def study_parts() -> dict[str, float]:
     return {name: timed(fn) for name, fn in parts.items()}
 
 
+#: Entropy and MSE observer updates so far (counted by :func:`count_searches`).
+SEARCHES = {"entropy": 0, "mse": 0}
+#: CPU seconds of the last :func:`run`.
+LAST_CPU = [0.0]
+
+
+def count_searches() -> None:
+    """Count every entropy and MSE observer update (the searches a calibration runs)."""
+    for name, cls in (("entropy", observers.EntropyObserver), ("mse", observers.MSEObserver)):
+        def counted(self, x, _original=cls._observe, _name=name):
+            SEARCHES[_name] += 1
+            return _original(self, x)
+
+        cls._observe = counted
+
+
 def run(at: AppTest) -> float:
+    cpu = time.process_time()
     elapsed = timed(at.run)
+    LAST_CPU[0] = time.process_time() - cpu
     if at.exception:
         raise RuntimeError(f"the page raised: {at.exception[0].message}")
     return elapsed
@@ -124,7 +145,11 @@ def round_trip(repeats_done: int) -> dict[str, float]:
         explore.slider(key="bits").set_value(EXPLORE_BITS[k % len(EXPLORE_BITS)])
         out[f"Explore bits, beside: {name}"] = run(explore)
         change(page)
+        before = dict(SEARCHES)
         out[f"change: {name}"] = run(page)
+        out[f"cpu: {name}"] = LAST_CPU[0]
+        out[f"entropy: {name}"] = SEARCHES["entropy"] - before["entropy"]
+        out[f"mse: {name}"] = SEARCHES["mse"] - before["mse"]
     return out
 
 
@@ -139,16 +164,18 @@ def main() -> int:
     total = sum(statistics.median(p[name] for p in parts) for name in parts[0])
     print(f"   {'sum':34} {1000 * total:8.0f} ms")
 
+    count_searches()
     rounds = [round_trip(r) for r in range(repeats)]
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     print("\n2. server time through AppTest (Streamlit's script runner), median")
-    print(f"   {'':34} {'Model':>9} {'Explore':>9} {'ratio':>7}")
-    rows = [("first run, empty caches", med["first: Model"], med["first: Explore"]),
-            ("rerun, same controls", med["rerun: Model"], med["rerun: Explore"])]
-    rows += [(f"change: {name}", med[f"change: {name}"], med[f"Explore bits, beside: {name}"])
-             for name, _ in CHANGES]
-    for label, m, e in rows:
-        print(f"   {label:34} {1000 * m:7.0f}ms {1000 * e:7.0f}ms {m / e:7.2f}")
+    print(f"   {'':34} {'Model':>9} {'Explore':>9} {'ratio':>7} {'CPU':>9} {'searches':>14}")
+    rows = [("first run, empty caches", med["first: Model"], med["first: Explore"], ""),
+            ("rerun, same controls", med["rerun: Model"], med["rerun: Explore"], "")]
+    rows += [(f"change: {name}", med[f"change: {name}"], med[f"Explore bits, beside: {name}"],
+              f"{1000 * med[f'cpu: {name}']:7.0f}ms {med[f'entropy: {name}']:4.0f} KL "
+              f"{med[f'mse: {name}']:3.0f} MSE") for name, _ in CHANGES]
+    for label, m, e, extra in rows:
+        print(f"   {label:34} {1000 * m:7.0f}ms {1000 * e:7.0f}ms {m / e:7.2f} {extra}")
     first_ok = med["first: Model"] <= FIRST_TARGET_S
     slow = [name for name, _ in CHANGES if med[f"change: {name}"] > CHANGE_TARGET_S]
     print(f"\ntarget first run <= {FIRST_TARGET_S:g} s: {'met' if first_ok else 'MISSED'}; "

@@ -12,7 +12,8 @@ size of the checkpoint.
 Per tensor (:class:`TensorRow`): statistics (min, max, std, kurtosis, share beyond 6 sigma,
 the range in sigmas), a binned histogram, and the SQNR with MinMax ranges per tensor, per
 channel (axis 0, PyTorch's output channels) and per group of ``group_size`` along the last
-axis, plus per tensor with the range clipped at 6 sigma (how much of that error is clipping).
+axis, plus per tensor with the range clipped at 6 sigma (how much of that error is clipping),
+and in a number format of :mod:`quantviz.formats` (NF4, MXFP4, FP8...) when one is chosen.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from quantviz import loaders
+from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format, row_local
 from quantviz.granularity import SCALE_BYTES
 from quantviz.quantize import QParams, QuantConfig, compute_qparams, fake_quantize
 
@@ -332,12 +334,46 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
     return Sums(x_sumsq, sse, sse_clipped, int(np.size(qp.scale)))
 
 
+def format_sums(x: np.ndarray, fmt: str) -> Sums:
+    """``sum x^2`` and ``sum (x - x_hat)^2`` with ``x_hat = fake_quantize_format(x, fmt)``.
+
+    Blocks run along the last axis (a 0-d or 1-D tensor is one row). For a
+    :func:`quantviz.formats.row_local`
+    format the rows go through in chunks of about ``CHUNK`` elements (the same blocks, so the
+    same ``x_hat``); otherwise the tensor goes through at once and only the error sums are
+    chunked. ``n_params`` counts the stored scales: one per block of each row, plus one per
+    tensor where the format has a tensor scale (NVFP4, per-tensor formats). An unknown format,
+    or values float32 cannot hold: ``ValueError``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt={fmt!r} is not one of {', '.join(FORMATS)}")
+    f = FORMATS[fmt]
+    x = np.asarray(x)
+    rows = x.reshape(-1, x.shape[-1]) if x.ndim >= 1 else x.reshape(1, 1)
+    n_blocks = rows.shape[0] * -(-rows.shape[1] // f.block) if f.block else 0
+    n_params = n_blocks + (1 if f.tensor_bits else 0)
+    step = max(1, CHUNK // max(rows.shape[1], 1))
+    whole = None if row_local(fmt) else fake_quantize_format(rows, fmt)
+    x_sumsq = sse = 0.0
+    for start in range(0, rows.shape[0], step):
+        block = rows[start:start + step]
+        x_hat = (fake_quantize_format(block, fmt) if whole is None
+                 else whole[start:start + step])
+        xs = block.astype(np.float64)
+        err = xs - x_hat
+        err *= err
+        x_sumsq += float(np.einsum("ij,ij->", xs, xs))
+        sse += float(err.sum())
+    return Sums(x_sumsq, sse, 0.0, n_params)
+
+
 @dataclass(frozen=True)
 class TensorRow:
     """One tensor of the report. SQNRs in dB; ``None`` where a scheme does not apply (per
     channel of a 1-D tensor, groups that do not divide the last axis). ``hist_counts`` has
     ``HIST_BINS`` counts over ``[x_min, x_max]``. ``clip_sqnr``: per tensor with the range
-    clipped to ``mean +- SIGMAS std``; ``clip_share``: the part of that error from clipping."""
+    clipped to ``mean +- SIGMAS std``; ``clip_share``: the part of that error from clipping.
+    ``fmt``: the error in the report's number format (None when no format was chosen)."""
 
     name: str
     shape: tuple[int, ...]
@@ -349,6 +385,7 @@ class TensorRow:
     channel: Sums | None
     group: Sums | None
     clipped: Sums | None
+    fmt: Sums | None = None
 
     @property
     def range_sigmas(self) -> float:
@@ -376,6 +413,10 @@ class TensorRow:
         return None if self.group is None else self.group.sqnr_db
 
     @property
+    def sqnr_format(self) -> float | None:
+        return None if self.fmt is None else self.fmt.sqnr_db
+
+    @property
     def clip_sqnr(self) -> float | None:
         return None if self.clipped is None else self.clipped.sqnr_db
 
@@ -400,8 +441,9 @@ def histogram_counts(x: np.ndarray, x_min: float, x_max: float,
 
 
 def tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
-               group_size: int = GROUP_SIZE) -> TensorRow:
-    """Every measure of one tensor (see :class:`TensorRow`).
+               group_size: int = GROUP_SIZE, fmt: str | None = None) -> TensorRow:
+    """Every measure of one tensor (see :class:`TensorRow`), in the format ``fmt`` too when
+    given (:func:`format_sums`).
 
     A range wider than float32 can hold overflows the scale: the non-finite error that
     follows is refused by :func:`quant_sums` with a ``ValueError`` (numpy's warnings on the
@@ -409,11 +451,11 @@ def tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
     """
     x = np.asarray(x)
     with np.errstate(over="ignore", invalid="ignore"):
-        return _tensor_row(name, x, dtype_name, cfg, group_size)
+        return _tensor_row(name, x, dtype_name, cfg, group_size, fmt)
 
 
 def _tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
-                group_size: int) -> TensorRow:
+                group_size: int, fmt: str | None) -> TensorRow:
     stats = moments(x)
     clipped = None
     if stats.std > 0:
@@ -428,7 +470,7 @@ def _tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
         tensor=quant_sums(x, cfg, "tensor"),
         channel=quant_sums(x, cfg, "channel") if x.ndim >= 2 else None,
         group=quant_sums(x, cfg, "group", group_size) if divides else None,
-        clipped=clipped)
+        clipped=clipped, fmt=format_sums(x, fmt) if fmt is not None else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,16 +479,18 @@ def _tensor_row(name: str, x: np.ndarray, dtype_name: str, cfg: QuantConfig,
 
 @dataclass(frozen=True)
 class SchemeTotal:
-    """One scheme over the whole checkpoint: parameter pairs, bytes (codes + parameters) and
-    the SQNR of all tensors together (``10 log10(sum x^2 / sum err^2)`` over every element).
+    """One scheme over the whole checkpoint: parameter pairs (for a number format: its stored
+    scales), bytes (codes + parameters), ``bits_per_value = 8 * bytes / values`` and the SQNR
+    of all tensors together (``10 log10(sum x^2 / sum err^2)`` over every element).
 
     Tensors the scheme does not apply to fall back: per channel -> per tensor (1-D tensors),
-    groups -> per channel, then per tensor."""
+    groups -> per channel, then per tensor. A number format applies to every tensor."""
 
     name: str
     n_params: int
     bytes: int
     sqnr_db: float
+    bits_per_value: float
 
 
 @dataclass(frozen=True)
@@ -459,12 +503,14 @@ class Failed:
 
 @dataclass(frozen=True)
 class Report:
-    """The rows (file order), the tensors that failed, and the scheme they were measured at."""
+    """The rows (file order), the tensors that failed, the scheme they were measured at and
+    the number format (None: none chosen)."""
 
     rows: tuple[TensorRow, ...]
     failed: tuple[Failed, ...]
     cfg: QuantConfig
     group_size: int
+    fmt: str | None = None
 
     @property
     def n_params(self) -> int:
@@ -478,10 +524,19 @@ class Report:
         """The ``k`` rows with the lowest per-tensor SQNR (ties by file order)."""
         return tuple(sorted(self.rows, key=lambda r: r.sqnr_tensor)[:k])
 
+    def worst_in_format(self, k: int = 3) -> tuple[TensorRow, ...]:
+        """The ``k`` rows with the lowest SQNR in the report's format (none without one)."""
+        if self.fmt is None:
+            return ()
+        return tuple(sorted(self.rows, key=lambda r: r.sqnr_format)[:k])
+
     def totals(self) -> tuple[SchemeTotal, ...]:
         """Per tensor, per channel and per group over the whole checkpoint (see
         :class:`SchemeTotal`); bytes = ``n * bits / 8`` (rounded up per tensor) plus
-        ``n_params * (4 + zero-point bytes)``, zero-point bytes 0 for symmetric schemes."""
+        ``n_params * (4 + zero-point bytes)``, zero-point bytes 0 for symmetric schemes.
+        Then the report's number format, if any: bytes = ``n * bits_per_value(fmt, shape) /
+        8`` rounded up per tensor (:func:`quantviz.formats.bits_per_value`: element codes and
+        every stored scale, in the format's own scale type)."""
         zp = 0 if self.cfg.scheme == "symmetric" else self.cfg.dtype.itemsize
         picks = {
             "tensor": lambda r: r.tensor,
@@ -496,7 +551,18 @@ class Report:
             signal = sum(s.x_sumsq for s in chosen)
             noise = sum(s.sse for s in chosen)
             sqnr = Sums(signal, noise, 0.0, params).sqnr_db
-            out.append(SchemeTotal(name, params, code_bytes + params * (SCALE_BYTES + zp), sqnr))
+            size = code_bytes + params * (SCALE_BYTES + zp)
+            out.append(SchemeTotal(name, params, size, sqnr, 8 * size / max(self.n_params, 1)))
+        if self.fmt is not None:
+            chosen = [r.fmt for r in self.rows]
+            params = sum(s.n_params for s in chosen)
+            # bits_per_value * n is a whole number of bits (codes + scales), up to rounding
+            size = sum(math.ceil(round(bits_per_value(self.fmt, r.shape) * r.n) / 8)
+                       for r in self.rows)
+            sqnr = Sums(sum(s.x_sumsq for s in chosen), sum(s.sse for s in chosen), 0.0,
+                        params).sqnr_db
+            out.append(SchemeTotal("format", params, size, sqnr,
+                                   8 * size / max(self.n_params, 1)))
         return tuple(out)
 
     def median_sqnr(self) -> float:
@@ -524,8 +590,9 @@ def _numpy_dtype(name: str) -> np.dtype:
 
 
 def report(entries: Sequence[Entry], cfg: QuantConfig, group_size: int = GROUP_SIZE,
-           progress: Progress | None = None) -> Report:
-    """:func:`tensor_row` for each entry, loading one tensor at a time.
+           progress: Progress | None = None, fmt: str | None = None) -> Report:
+    """:func:`tensor_row` for each entry (in the number format ``fmt`` too, when given),
+    loading one tensor at a time.
 
     ``progress(done, total, name)`` is called before each tensor (and once at the end with
     ``done == total``); ``done``/``total`` count elements, so big tensors move the bar more.
@@ -534,6 +601,8 @@ def report(entries: Sequence[Entry], cfg: QuantConfig, group_size: int = GROUP_S
     """
     if isinstance(group_size, bool) or not isinstance(group_size, int) or group_size < 1:
         raise ValueError(f"group_size must be a positive integer, got {group_size!r}")
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"fmt={fmt!r} is not one of {', '.join(FORMATS)}")
     total = sum(e.n_elements for e in entries)
     done = 0
     rows, failed = [], []
@@ -542,11 +611,11 @@ def report(entries: Sequence[Entry], cfg: QuantConfig, group_size: int = GROUP_S
             progress(done, total, e.name)
         try:
             x = e.load()
-            rows.append(tensor_row(e.name, x, e.dtype_name, cfg, group_size))
+            rows.append(tensor_row(e.name, x, e.dtype_name, cfg, group_size, fmt))
             del x
         except ValueError as err:  # TensorLoadError included; or values the grid cannot hold
             failed.append(Failed(e.name, str(err)))
         done += e.n_elements
     if progress is not None:
         progress(total, total, "")
-    return Report(tuple(rows), tuple(failed), cfg, group_size)
+    return Report(tuple(rows), tuple(failed), cfg, group_size, fmt)

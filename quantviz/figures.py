@@ -1296,3 +1296,49 @@ def format_frontier(
         theme, labels.get("title", "SQNR against bits per value"),
         labels.get("x", "bits per value (scales counted)"), labels.get("y", "SQNR (dB)"),
         xaxis=xaxis, yaxis=yaxis))
+
+
+# -- the Model page: number formats beside the integer bit-width lines --------------------------
+
+#: One marker symbol per mode of the format markers (weights, activations, both).
+_FORMAT_SYMBOLS = ("diamond", "square", "star")
+
+
+def sweep_with_formats(
+    bits: Sequence[int],
+    curves: Mapping[str, Sequence[float]],
+    formats: Mapping[str, Sequence[tuple[str, float, float]]],
+    *,
+    reference: Sequence[float] | None = None,
+    highlight: int | None = None,
+    y_title: str = "",
+    labels: Mapping[str, str] | None = None,
+    theme: Theme = DEFAULT_THEME,
+) -> go.Figure:
+    """:func:`sweep_lines` of ``curves`` plus one marker per number format.
+
+    ``formats[name]`` lists ``(format label, bits_per_value, value)`` for the series ``name``
+    of ``curves`` (same colour as its line, one symbol per series, the label on hover). The x
+    axis widens to hold every marker; a non-finite value is left out.
+    """
+    labels = dict(labels or {})
+    fig = sweep_lines(bits, curves, reference=reference, highlight=highlight, y_title=y_title,
+                      labels=labels, theme=theme)
+    names = list(curves)
+    xs = [float(b) for b in bits]
+    for k, (name, points) in enumerate(formats.items()):
+        shown = [p for p in points if np.isfinite(p[2])]
+        if not shown:
+            continue
+        i = names.index(name) if name in names else k
+        fig.add_trace(_scatter(
+            x=[p[1] for p in shown], y=[p[2] for p in shown], text=[p[0] for p in shown],
+            mode="markers", name=labels.get("formats", "{name}: formats").format(name=name),
+            hovertemplate="%{text}<br>%{x:.3f} " + labels.get("bpv", "bits per value")
+            + "<br>%{y:.2f}<extra></extra>",
+            marker={"symbol": _FORMAT_SYMBOLS[k % len(_FORMAT_SYMBOLS)], "size": 11,
+                    "color": theme.color(i), "line": {"width": 1, "color": "white"}}))
+        xs += [p[1] for p in shown]
+    if xs:
+        fig.update_xaxes(range=[min(xs) - 0.5, max(xs) + 0.5])
+    return fig

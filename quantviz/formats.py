@@ -582,6 +582,15 @@ def code_values(fmt: str) -> np.ndarray:
     return signed.astype(F32)
 
 
+def row_local(fmt: str) -> bool:
+    """Whether ``fmt`` encodes each row of the last axis on its own: block scales only (MX,
+    NF4, integer groups), no tensor scale. Then any set of rows (a few at a time, one image of
+    a batch) gets the same ``x_hat`` as the whole tensor; NVFP4's tensor scale and the
+    per-tensor formats depend on every value of the tensor."""
+    f = _format(fmt)
+    return f.block is not None and f.tensor_bits == 0
+
+
 def bits_per_value(fmt: str, shape: tuple, *, block_size: int | None = None) -> float:
     """Stored bits per element with scales counted, for a tensor of ``shape``.
 

@@ -42,8 +42,9 @@ from typing import Literal
 import numpy as np
 
 from quantviz import loaders
+from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format, row_local
 from quantviz.layers import INT16_MAX, count_pair_saturation, quantized_linear
-from quantviz.observers import make_observer
+from quantviz.observers import entropy_levels, make_observer
 from quantviz.quantize import (
     QParams,
     QuantConfig,
@@ -221,28 +222,43 @@ def calibration_batches(calib_x: np.ndarray, batches: int) -> list[np.ndarray]:
     return [calib_x[i * BATCH:(i + 1) * BATCH] for i in range(n)]
 
 
+def calibration_values(net: Network, calib_x: np.ndarray,
+                       batches: int) -> tuple[tuple[np.ndarray, ...], ...]:
+    """``values[p][k]``: the float network's values at point ``p`` (:data:`POINTS`) on
+    calibration batch ``k`` of :func:`calibration_batches`."""
+    acts = [activations(net, b) for b in calibration_batches(calib_x, batches)]
+    return tuple(tuple(a[p] for a in acts) for p in range(len(net.weights) + 1))
+
+
+def point_range(values: tuple[np.ndarray, ...], scheme: Scheme,
+                bits: int) -> tuple[float, float]:
+    """``(x_min, x_max)`` of one activation point after calibration on its batches ``values``.
+
+    The point's own observer ``scheme.observer`` (with ``scheme.params`` and the activation
+    config at ``bits``, which the MSE and entropy searches use) is updated batch by batch; the
+    observers of :data:`WHOLE_SAMPLE_OBSERVERS` get all batches in one update (the same range,
+    one search instead of ``batches``).
+    """
+    obs = make_observer(scheme.observer, scheme.act_config(bits), **dict(scheme.params))
+    if scheme.observer in WHOLE_SAMPLE_OBSERVERS:
+        obs.update(np.concatenate([v.ravel() for v in values]))
+    else:
+        for v in values:
+            obs.update(v)
+    return obs.x_min, obs.x_max
+
+
 def activation_ranges(net: Network, calib_x: np.ndarray, scheme: Scheme, bits: int,
                       batches: int) -> tuple[tuple[float, float], ...]:
-    """``(x_min, x_max)`` of each activation point after calibration.
+    """:func:`point_range` of each activation point, the float network run on ``batches``
+    calibration batches."""
+    return tuple(point_range(v, scheme, bits)
+                 for v in calibration_values(net, calib_x, batches))
 
-    Each point has its own observer ``scheme.observer`` (with ``scheme.params`` and the
-    activation config at ``bits``, which the MSE and entropy searches use). The float network
-    runs on each calibration batch in turn and every observer is updated with its point's
-    values, batch by batch; the observers of :data:`WHOLE_SAMPLE_OBSERVERS` get all batches
-    in one update (the same range, one search instead of ``batches``).
-    """
-    cfg = scheme.act_config(bits)
-    acts = [activations(net, b) for b in calibration_batches(calib_x, batches)]
-    ranges = []
-    for p in range(len(net.weights) + 1):
-        obs = make_observer(scheme.observer, cfg, **dict(scheme.params))
-        if scheme.observer in WHOLE_SAMPLE_OBSERVERS:
-            obs.update(np.concatenate([a[p].ravel() for a in acts]))
-        else:
-            for a in acts:
-                obs.update(a[p])
-        ranges.append((obs.x_min, obs.x_max))
-    return tuple(ranges)
+
+def all_nonnegative(values: tuple[np.ndarray, ...]) -> bool:
+    """Whether every value of a point's batches is ``>= 0`` (ReLU outputs, the pixels)."""
+    return min(float(v.min()) for v in values) >= 0
 
 
 #: Observers whose range ignores the config: it depends on the values seen only.
@@ -251,15 +267,22 @@ CONFIG_FREE_OBSERVERS = ("minmax", "moving_average", "percentile")
 Calibrate = Callable[[Scheme, int], tuple]
 
 
-def range_key(scheme: Scheme, bits: int) -> tuple:
-    """What :func:`activation_ranges` depends on besides the network, the data and the batches.
+def point_range_key(scheme: Scheme, bits: int, nonnegative: bool) -> tuple:
+    """What :func:`point_range` depends on besides the point's values (and so its batches).
 
-    MinMax, moving average and percentile ranges depend on the values seen only; the MSE and
-    entropy searches (and any other observer) also on the bit width and the activation scheme,
-    which set the grid their candidates are scored on. Weights never enter.
+    MinMax, moving average and percentile ranges depend on the values seen only. The entropy
+    search sees the config only through its number of levels,
+    :func:`quantviz.observers.entropy_levels` of the values' signs (``EntropyObserver``): on
+    non-negative values (ReLU outputs, the pixels) signed symmetric ``b`` bits and unsigned
+    asymmetric ``b - 1`` bits both have ``2^(b-1)`` levels and share one search. MSE (and any
+    other observer) scores candidates on the whole grid: the activation scheme and the bit
+    width. Weights never enter.
     """
     if scheme.observer in CONFIG_FREE_OBSERVERS:
         return (scheme.observer, scheme.params)
+    if scheme.observer == "entropy":
+        return (scheme.observer, scheme.params,
+                entropy_levels(scheme.act_config(bits), nonnegative=nonnegative))
     return (scheme.observer, scheme.params, scheme.act_scheme, bits)
 
 
@@ -268,7 +291,7 @@ def calibrator(net: Network, data: DigitsData, batches: int,
     """``calibrate`` or, when None, ``(scheme, bits) -> activation_ranges(...)`` on ``batches``.
 
     The study functions take a ``calibrate`` so that a caller can share ranges between them
-    (the app caches them by :func:`range_key`).
+    (the app caches each point's range by :func:`point_range_key`).
     """
     if calibrate is not None:
         return calibrate
@@ -459,6 +482,97 @@ def bit_sweep(net: Network, data: DigitsData, scheme: Scheme, batches: int,
             pred = predictions(net, data, scheme, b, m, batches, ranges=ranges)
             scores[m].append(score(pred, float_pred, data.test_labels))
     return BitSweep(tuple(bits), {m: tuple(v) for m, v in scores.items()})
+
+
+# -- number formats on the bit-width axis -------------------------------------------------------
+
+#: The formats of :mod:`quantviz.formats` the bit-width view places beside the integer lines.
+FORMAT_CHOICES = ("fp8_e4m3", "fp8_e5m2", "mxfp8_e4m3", "mxfp6_e2m3", "mxfp4", "nvfp4", "nf4",
+                  "int4_group_fp16")
+#: Weight-only formats: their kernels (bitsandbytes' NF4, int4-group GEMMs such as GPTQ's and
+#: AWQ's) dequantize the weights to 16-bit floats and multiply 16-bit activations, so their
+#: activations are never in the format.
+WEIGHT_ONLY_FORMATS = ("nf4", "int4_group_fp16")
+
+
+#: The modes formats are scored in: weights only (the model's size) and weights with
+#: activations (what a matrix unit taking both operands in the format computes).
+FORMAT_MODES = ("weights", "both")
+
+
+def format_modes(fmt: str) -> tuple[str, ...]:
+    """The modes a format is scored in: weights only for :data:`WEIGHT_ONLY_FORMATS`, both of
+    :data:`FORMAT_MODES` otherwise (FP8, MX and NVFP4 have matrix units that take both
+    operands)."""
+    return ("weights",) if fmt in WEIGHT_ONLY_FORMATS else FORMAT_MODES
+
+
+def weights_bits_per_value(net: Network, fmt: str) -> float:
+    """Stored bits per weight of the whole network in ``fmt``, scales counted:
+    ``sum_i bits_per_value(fmt, W_i.shape) * W_i.size / sum_i W_i.size``."""
+    n = sum(w.size for w in net.weights)
+    return sum(bits_per_value(fmt, w.shape) * w.size for w in net.weights) / n
+
+
+def format_activation(h: np.ndarray, fmt: str) -> np.ndarray:
+    """Activations ``h`` (images x features) in ``fmt``, scaled at run time, image by image.
+
+    Blocks run along the features (the next layer's reduction axis, as MX and NVFP4 matrix
+    units take them); each image gets its own scales: for a :func:`quantviz.formats.row_local`
+    format that is the whole batch at once, for per-tensor formats and NVFP4 each row goes
+    through on its own (per-token dynamic scaling), so an image's result never depends on
+    the other images of the batch.
+    """
+    h = np.asarray(h, dtype=np.float32)
+    if row_local(fmt):
+        return fake_quantize_format(h, fmt)
+    return np.stack([fake_quantize_format(row, fmt) for row in h])
+
+
+def format_logits(net: Network, x: np.ndarray, fmt: str, which: Plan) -> np.ndarray:
+    """Logits with ``which`` quantizers on in ``fmt``: weights through
+    ``fake_quantize_format`` (blocks along the input features), activation points through
+    :func:`format_activation`; bias, products and ReLU in float32 as in :func:`forward`."""
+    ws = [fake_quantize_format(w, fmt) if on else w
+          for w, on in zip(net.weights, which.weights, strict=True)]
+    h = np.asarray(x, dtype=np.float32)
+    h = format_activation(h, fmt) if which.points[0] else h
+    last = len(ws) - 1
+    for i, (w, b) in enumerate(zip(ws, net.biases, strict=True)):
+        h = h @ w.T + b
+        if i < last:
+            h = np.maximum(h, np.float32(0))
+        if which.points[i + 1]:
+            h = format_activation(h, fmt)
+    return h
+
+
+@dataclass(frozen=True)
+class FormatScore:
+    """One format on the network: bits per weight (scales counted) and the score per mode
+    (only the modes of :func:`format_modes`)."""
+
+    fmt: str
+    bits_per_value: float
+    scores: dict[str, Score]
+
+
+def format_sweep(net: Network, data: DigitsData,
+                 fmts: tuple[str, ...] = FORMAT_CHOICES) -> tuple[FormatScore, ...]:
+    """Each format of ``fmts`` in each of its modes. No calibration: every scale comes from
+    the values it scales (weights when quantized, activations at run time)."""
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            raise ValueError(f"fmt={fmt!r} is not one of {', '.join(FORMATS)}")
+    float_pred = float_predictions(net, data)
+    out = []
+    for fmt in fmts:
+        scores = {}
+        for m in format_modes(fmt):
+            logits = format_logits(net, data.test_x, fmt, plan(m, n_layers=len(net.weights)))
+            scores[m] = score(np.argmax(logits, axis=1), float_pred, data.test_labels)
+        out.append(FormatScore(fmt, weights_bits_per_value(net, fmt), scores))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

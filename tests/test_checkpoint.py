@@ -11,6 +11,7 @@ from safetensors.numpy import save as save_safetensors
 
 from quantviz import checkpoint as ck
 from quantviz import granularity, loaders
+from quantviz.formats import fake_quantize_format, row_local
 from quantviz.metrics import sqnr_db
 from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
 
@@ -191,7 +192,7 @@ def test_edge_tensors_scalar_constant_and_a_range_float32_cannot_hold():
     assert rows["scalar"].sqnr_tensor == math.inf and rows["scalar"].sqnr_channel is None
     assert rows["const"].sqnr_channel == math.inf and rows["const"].stats.kurtosis == 0
     # (3.4e38 - -3.4e38) overflows float32: the scale is infinite, so the tensor is refused
-    assert [f.name for f in rep.failed] == ["edge"] and "wider than float32" in rep.failed[0].reason
+    assert [f.name for f in rep.failed] == ["edge"] and "cannot be scaled" in rep.failed[0].reason
 
 
 def test_log_histogram_and_median():
@@ -202,3 +203,59 @@ def test_log_histogram_and_median():
     assert rep.median_sqnr() == row.sqnr_tensor
     with pytest.raises(ValueError, match="no rows"):
         ck.Report((), (), UINT8, 128).median_sqnr()
+
+
+@pytest.mark.parametrize("fmt", ["nf4", "mxfp4", "nvfp4", "fp8_e4m3", "int4_group_fp16", "int8"])
+def test_format_sums_equal_the_format_applied_to_the_whole_tensor(fmt, monkeypatch):
+    x = np.random.default_rng(6).standard_normal((24, 200)).astype(
+        np.float32) * np.geomspace(0.01, 1, 24)[:, None].astype(np.float32)
+    x_hat = fake_quantize_format(x, fmt).astype(np.float64)
+    sse = float(((x - x_hat) ** 2).sum())
+    monkeypatch.setattr(ck, "CHUNK", 700)  # three rows at a time
+    s = ck.format_sums(x, fmt)
+    assert s.sse == pytest.approx(sse, rel=1e-12)
+    assert s.sqnr_db == pytest.approx(sqnr_db(x, x_hat), abs=1e-9)
+    assert s.sse_clipped == 0.0
+
+
+def test_format_sums_count_the_stored_scales():
+    x = np.random.default_rng(7).standard_normal((24, 200)).astype(np.float32)
+    # 200 = 3 full blocks of 64 and a tail of 8: 4 scales per row, 24 rows -> 96
+    assert ck.format_sums(x, "nf4").n_params == 96
+    # NVFP4: ceil(200 / 16) = 13 block scales per row, plus the tensor scale
+    assert ck.format_sums(x, "nvfp4").n_params == 24 * 13 + 1
+    assert ck.format_sums(x, "fp8_e4m3").n_params == 1
+    assert ck.format_sums(np.ones(10, np.float32), "mxfp4").n_params == 1  # 1-D: one row
+    assert ck.format_sums(np.float32(2.5), "nf4").sqnr_db == math.inf  # the absmax itself
+    assert [row_local(f) for f in ("nf4", "mxfp4", "int4_group_e8m0", "nvfp4", "int8")] \
+        == [True, True, True, False, False]
+    with pytest.raises(ValueError, match="fmt="):
+        ck.format_sums(x, "fp3")
+    with pytest.raises(ValueError, match="fmt="):
+        ck.report([], INT8, fmt="fp3")
+
+
+def test_format_totals_count_codes_and_scales_by_hand():
+    rng = np.random.default_rng(8)
+    data = save_safetensors({"w": rng.standard_normal((3, 100)).astype(np.float32),
+                             "b": rng.standard_normal(40).astype(np.float32)})
+    rep = ck.report(ck.file_entries("f.safetensors", data), INT8, group_size=4, fmt="mxfp4")
+    fmt = rep.totals()[-1]
+    # w: 300 codes of 4 bits + 3 rows x 4 blocks (100 = 3 x 32 + 4) of 8-bit E8M0 scales
+    # = 1296 bits = 162 bytes; b: 160 bits + 2 blocks x 8 bits = 176 bits = 22 bytes
+    assert fmt.name == "format" and fmt.bytes == 162 + 22 and fmt.n_params == 12 + 2
+    assert fmt.bits_per_value == pytest.approx(8 * 184 / 340)
+    rows = {r.name: r for r in rep.rows}
+    signal = sum(r.fmt.x_sumsq for r in rep.rows)
+    noise = sum(r.fmt.sse for r in rep.rows)
+    assert fmt.sqnr_db == pytest.approx(10 * math.log10(signal / noise))
+    w = {e.name: e for e in ck.file_entries("f.safetensors", data)}["w"].load()
+    assert rows["w"].sqnr_format == pytest.approx(
+        sqnr_db(w, fake_quantize_format(w, "mxfp4")), abs=1e-9)
+    assert rep.worst_in_format(2) == tuple(sorted(rep.rows, key=lambda r: r.sqnr_format))
+    # without a format: three lines, no worst-in-format, no format SQNR on the rows
+    plain = ck.report(ck.file_entries("f.safetensors", data), INT8, group_size=4)
+    assert len(plain.totals()) == 3 and plain.worst_in_format() == ()
+    assert all(r.sqnr_format is None for r in plain.rows)
+    # int8 per tensor: one byte per value and a 4-byte scale per tensor
+    assert plain.totals()[0].bits_per_value == pytest.approx(8 * (340 + 8) / 340)

@@ -55,3 +55,19 @@ def test_digit_grid_without_images_says_so():
 def test_digit_grid_needs_a_title_per_image():
     with pytest.raises(ValueError, match="2 images but 1 titles"):
         figures.digit_grid([np.zeros((8, 8))] * 2, ["x"])
+
+
+def test_sweep_with_formats_puts_markers_beside_the_lines():
+    fig = figures.sweep_with_formats(
+        (2, 4, 8), {"weights": [10.0, 90.0, 97.0], "both": [5.0, 80.0, 96.0]},
+        {"weights": [("MXFP4", 4.25, 95.0), ("NF4", 4.52, float("nan"))],
+         "both": [("MXFP8 E4M3", 8.25, 96.5)]},
+        reference=[97.0] * 3, labels={"formats": "{name} (formats)"})
+    data = {tr.name: tr for tr in fig.data}
+    w = data["weights (formats)"]
+    assert list(w.x) == [4.25] and list(w.y) == [95.0] and list(w.text) == ["MXFP4"]  # NaN out
+    b = data["both (formats)"]
+    assert list(b.x) == [8.25] and b.marker.symbol != w.marker.symbol
+    assert w.marker.color == data["weights"].line.color  # a format takes its mode's colour
+    assert fig.layout.xaxis.range[1] == pytest.approx(8.75)  # widened to the MXFP8 marker
+    assert fig.layout.xaxis.range[0] == pytest.approx(1.5)

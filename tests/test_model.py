@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from quantviz import model
+from quantviz.formats import fake_quantize_format
 from quantviz.model import Network, Plan, Scheme, Score
 from quantviz.observers import make_observer
 from quantviz.quantize import QParams, QuantConfig, compute_qparams, fake_quantize
@@ -372,22 +373,37 @@ def test_no_integer_path_for_signed_activations_or_wide_codes(study):
         model.integer_check(net, data, Scheme(act_scheme="symmetric"), 8, 2)
 
 
-def test_the_range_key_names_everything_the_ranges_depend_on(study):
+def test_the_point_range_key_names_everything_a_range_depends_on(study):
     net, data = study
+    values = model.calibration_values(net, data.calib_x, 2)
+    signs = [model.all_nonnegative(v) for v in values]
+    assert signs == [True, True, True, False]  # pixels and ReLU outputs; the logits have both
     for observer in ("minmax", "moving_average", "percentile", "mse", "entropy"):
-        a = Scheme("symmetric", False, "asymmetric", observer)
-        b = Scheme("asymmetric", True, "symmetric", observer)  # other weights and activations
-        for bits_a, bits_b in ((4, 8), (8, 8)):
-            same_key = model.range_key(a, bits_a) == model.range_key(b, bits_b)
-            if same_key:
-                assert model.activation_ranges(net, data.calib_x, a, bits_a, 2) == \
-                    model.activation_ranges(net, data.calib_x, b, bits_b, 2), observer
-        # the searches depend on the grid: another key for another bit width or scheme
-        assert (model.range_key(a, 4) == model.range_key(a, 8)) == (
+        schemes = (Scheme("symmetric", False, "asymmetric", observer),
+                   Scheme("asymmetric", True, "symmetric", observer))  # other weights, acts
+        settings = [(s, b) for s in schemes for b in (3, 4, 8)]
+        for p, v in enumerate(values):
+            seen = {}
+            for s, b in settings:
+                k = model.point_range_key(s, b, signs[p])
+                got = model.point_range(v, s, b)
+                assert seen.setdefault(k, got) == got, (observer, p, s, b)
+        a = schemes[0]
+        # the searches depend on the grid: another key for another bit width
+        assert (model.point_range_key(a, 4, True) == model.point_range_key(a, 8, True)) == (
             observer in model.CONFIG_FREE_OBSERVERS)
+    # entropy on non-negative values: signed symmetric 4 bits has 2^3 = 8 levels, as unsigned
+    # asymmetric 3 bits: one search for both; on signed values (the logits) they differ
+    sym4, asym3 = Scheme(act_scheme="symmetric", observer="entropy"), \
+        Scheme(act_scheme="asymmetric", observer="entropy")
+    assert model.point_range_key(sym4, 4, True) == model.point_range_key(asym3, 3, True)
+    assert model.point_range(values[1], sym4, 4) == model.point_range(values[1], asym3, 3)
+    assert model.point_range_key(sym4, 4, False) != model.point_range_key(asym3, 3, False)
     mse4, mse8 = (model.activation_ranges(net, data.calib_x, Scheme(observer="mse"), b, 2)
                   for b in (4, 8))
     assert mse4 != mse8
+    assert model.activation_ranges(net, data.calib_x, sym4, 4, 2) == tuple(
+        model.point_range(v, sym4, 4) for v in values)
 
 
 def test_a_shared_calibrate_gives_the_same_results(study):
@@ -395,7 +411,7 @@ def test_a_shared_calibrate_gives_the_same_results(study):
     seen = []
 
     def calibrate(scheme, bits):
-        seen.append(model.range_key(scheme, bits))
+        seen.append(model.point_range_key(scheme, bits, True))
         return model.activation_ranges(net, data.calib_x, scheme, bits, 2)
 
     shared = model.scheme_table(net, data, "minmax", (), 2, (4,), calibrate)
@@ -427,3 +443,65 @@ def test_network_from_tensors_checks_names_shapes_and_values(study):
     bad[0, 0] = 1e300  # finite in float64, infinite in float32
     with pytest.raises(ValueError, match="fc3.weight holds values that are not finite"):
         model.network_from_tensors({**tensors, "fc3.weight": bad}, net)
+
+
+# -- number formats on the bit-width axis -------------------------------------------------------
+
+
+def test_weights_bits_per_value_by_hand():
+    net, _ = model.load_study()
+    # layers (64, 64), (32, 64), (10, 32): 6464 weights. MXFP4: every row a whole number of
+    # 32-blocks -> 4 + 8/32 = 4.25. NF4: rows of 64 hold one 64-block (4 + 32/64 = 4.5), the
+    # last layer's rows of 32 one short block (4 + 32/32 = 5):
+    # (6144 * 4.5 + 320 * 5) / 6464 = 29248 / 6464
+    assert model.weights_bits_per_value(net, "mxfp4") == pytest.approx(4.25)
+    assert model.weights_bits_per_value(net, "nf4") == pytest.approx(29248 / 6464)
+    # FP8 per tensor: 8 bits and one float32 scale per layer: 8 + 3 * 32 / 6464
+    assert model.weights_bits_per_value(net, "fp8_e4m3") == pytest.approx(8 + 96 / 6464)
+
+
+def test_format_activation_scales_each_image_on_its_own():
+    h = np.random.default_rng(0).standard_normal((5, 40)).astype(np.float32)
+    h[2] *= 1000  # one loud image must not change the others' scales
+    for fmt in ("fp8_e4m3", "nvfp4", "mxfp4", "nf4"):
+        out = model.format_activation(h, fmt)
+        for i in range(5):
+            np.testing.assert_array_equal(out[i], fake_quantize_format(h[i], fmt))
+    # a per-tensor scale over the batch would differ: the loud image sets it
+    assert not np.array_equal(model.format_activation(h, "fp8_e4m3"),
+                              fake_quantize_format(h, "fp8_e4m3"))
+
+
+def test_format_logits_follow_the_plan():
+    net, data = model.load_study()
+    x = data.test_x[:20]
+    # nothing quantized: the float network
+    off = model.Plan((False,) * 3, (False,) * 4)
+    np.testing.assert_array_equal(model.format_logits(net, x, "mxfp4", off), model.forward(net, x))
+    # weights only: the float network with fake-quantized weights
+    wq = model.Network(net.names, tuple(fake_quantize_format(w, "nvfp4") for w in net.weights),
+                       net.biases)
+    np.testing.assert_array_equal(
+        model.format_logits(net, x, "nvfp4", model.plan("weights")), model.forward(wq, x))
+    # activations only: the input and every layer's output through the format
+    h = model.format_activation(x, "fp8_e5m2")
+    for i, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        h = h @ w.T + b
+        h = model.format_activation(np.maximum(h, 0) if i < 2 else h, "fp8_e5m2")
+    np.testing.assert_array_equal(
+        model.format_logits(net, x, "fp8_e5m2", model.plan("activations")), h)
+
+
+def test_format_sweep_scores_each_format_in_its_modes():
+    net, data = model.load_study()
+    fmts = model.format_sweep(net, data, ("mxfp8_e4m3", "nf4"))
+    assert [f.fmt for f in fmts] == ["mxfp8_e4m3", "nf4"]
+    assert set(fmts[0].scores) == {"weights", "both"} and set(fmts[1].scores) == {"weights"}
+    float_pred = model.float_predictions(net, data)
+    logits = model.format_logits(net, data.test_x, "mxfp8_e4m3", model.plan("both"))
+    assert fmts[0].scores["both"] == model.score(np.argmax(logits, axis=1), float_pred,
+                                                 data.test_labels)
+    # 8-bit MX loses at most an image or two on this network
+    assert fmts[0].scores["both"].correct >= data.float_test_correct - 2
+    with pytest.raises(ValueError, match="fmt="):
+        model.format_sweep(net, data, ("fp3",))

@@ -3,6 +3,7 @@ uploaded file, the filter, the links to Explore and Per-channel, refusals, Chine
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
@@ -19,11 +20,16 @@ INT8 = QuantConfig(8, "symmetric", signed=True)
 
 @pytest.fixture(scope="module")
 def synthetic():
-    return ck.report(ck.synthetic_llm_entries(), UINT8)
+    return ck.report(ck.synthetic_llm_entries(), UINT8, fmt="nf4")
 
 
 def table(at, i: int = 1) -> list[dict]:
     return at.dataframe[i].value.to_dict("records")
+
+
+def column_label(at, column: str, i: int = 1) -> str:
+    """The label the table's column config gives ``column``."""
+    return json.loads(at.dataframe[i].proto.columns)[column]["label"]
 
 
 def test_builtin_synthetic_checkpoint(run_page, synthetic):
@@ -129,3 +135,37 @@ def test_a_link_naming_no_tensor_of_the_checkpoint_opens_the_first(run_page):
     pc = run_page("per_channel", {"pc_src": "ckpt", "ckpt_t": "model.norm.weight"})
     # a 1-D tensor named by the link is shown, and the page explains it has no channels
     assert any("one dimension" in i.value for i in pc.info)
+
+
+def test_the_format_column_and_its_storage(run_page, synthetic):
+    # the default format is NF4: its column, its line in the totals, its worst tensors
+    at = run_page("checkpoint")
+    rows = {r["name"]: r for r in table(at)}
+    for r in synthetic.rows:
+        assert rows[r.name]["format"] == pytest.approx(r.sqnr_format)
+    totals = table(at, 0)
+    assert totals[-1]["Scales"] == "NF4 (its own scales)"
+    # every tensor of the synthetic checkpoint has a last axis a multiple of 64: 4 + 32/64
+    assert totals[-1]["bits per value"] == "4.500"
+    assert totals[-1]["Bytes (codes + parameters)"] == f"{synthetic.n_params * 9 // 16:,}"
+    for w in synthetic.worst_in_format(3):
+        assert f"**{w.name}** {list(w.shape)}: {w.sqnr_format:.2f} dB in the format" in \
+            markdown(at)
+    assert en("checkpoint.fmt_worst", k=3, fmt="NF4") in markdown(at)
+
+
+def test_another_format_from_the_link(run_page):
+    at = run_page("checkpoint", {"ck_fmt": "mxfp4", "ck_filter": "down_proj"})
+    assert at.selectbox(key="ck_fmt").value == "mxfp4"
+    rep = ck.report([e for e in ck.synthetic_llm_entries() if "down_proj" in e.name], UINT8,
+                    fmt="mxfp4")
+    rows = {r["name"]: r["format"] for r in table(at)}
+    for r in rep.rows:
+        assert rows[r.name] == pytest.approx(r.sqnr_format)
+    totals = table(at, 0)
+    assert totals[-1]["Scales"] == "MXFP4 (its own scales)"
+    assert totals[-1]["bits per value"] == "4.250"  # 4 + 8 / 32, E8M0 scales
+    assert column_label(at, "format") == "SQNR in MXFP4"
+    zh_at = run_page("checkpoint", {"ck_fmt": "fp8_e4m3", "lang": "zh"})
+    assert column_label(zh_at, "format") == "FP8 E4M3 的 SQNR"
+    assert zh("checkpoint.fmt_worst", k=3, fmt="FP8 E4M3") in markdown(zh_at)

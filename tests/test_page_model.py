@@ -50,7 +50,7 @@ def test_default_run_is_the_notes_advice_at_four_bits(page):
     # the highlighted bit width
     assert [sh["x0"] for sh in acc["layout"]["shapes"]] == [4]
     assert at.query_params == {}
-    assert len(at.dataframe) == 4  # integer layers, schemes, calibrators, advice
+    assert len(at.dataframe) == 5  # formats, integer layers, schemes, calibrators, advice
 
 
 def test_the_layer_chart_and_sentence_follow_the_study(page):
@@ -118,7 +118,7 @@ def test_the_advice_verdicts_are_the_studys(page):
             item = en("model.advice.item", name=en(f"model.advice.{v.name}"), d=v.difference,
                       se=f"{v.noise:.1f}")
             assert item in text
-    frame = at.dataframe[3].value
+    frame = at.dataframe[4].value
     assert list(frame[en("model.advice.col.variant")]) == [
         en(f"model.advice.{k}") for k in model.ADVICE_VARIANTS]
     col = en("model.advice.col.acc", bits=4)
@@ -127,7 +127,7 @@ def test_the_advice_verdicts_are_the_studys(page):
 
 def test_calibrator_table_holds_every_observer(page):
     at = page()
-    frame = at.dataframe[2].value
+    frame = at.dataframe[3].value
     assert list(frame[en("model.calib.col.name")]) == [
         TABLE[f"calib.label.{name}"][0] for name, _ in model.CALIBRATORS]
     cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
@@ -157,7 +157,7 @@ def test_the_integer_network_beside_fake_quantization(page):
     assert metric(at, en("model.int.metric.acc")) == f"{100 * c.integer.correct / N:.2f} %"
     assert metric(at, en("model.int.metric.agree")) == f"{c.agree} / {N}"
     assert metric(at, en("model.int.metric.codes")) == f"{sum(c.equal):,} / {sum(c.total):,}"
-    frame = at.dataframe[0].value
+    frame = at.dataframe[1].value
     assert list(frame[en("model.int.col.equal")]) == list(c.equal)
     # 8-bit codes: some AVX2 pair sums overflow int16, and the page says how many
     assert c.saturated_pairs > 0
@@ -199,7 +199,8 @@ class Counter:
 def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch):
     at = page()
     heavy = {name: Counter(monkeypatch, model, name) for name in (
-        "bit_sweep", "compare_calibrators", "advice_test", "scheme_table", "activation_ranges")}
+        "bit_sweep", "compare_calibrators", "advice_test", "scheme_table", "point_range",
+        "format_sweep")}
     light = {name: Counter(monkeypatch, model, name) for name in (
         "layer_sensitivity", "integer_check")}
     at.run()  # unchanged controls: nothing at all
@@ -211,8 +212,14 @@ def test_moving_the_bits_recomputes_only_what_depends_on_them(page, monkeypatch)
     assert {n: c.calls for n, c in heavy.items()} == dict.fromkeys(heavy, 0)
     assert {n: c.calls for n, c in light.items()} == dict.fromkeys(light, 1)
     at.toggle(key="perch").set_value(True).run()
-    assert heavy["activation_ranges"].calls == 0  # weights never change the ranges
+    assert heavy["point_range"].calls == 0  # weights never change the ranges
     assert heavy["bit_sweep"].calls == 1
+    # the formats need no calibration and no integer scheme: only the network moves them
+    at.selectbox(key="acalib").set_value("minmax").run()
+    at.button_group(key="ascheme").set_value("symmetric").run()
+    at.slider(key="ncal").set_value(7).run()
+    ok(at)
+    assert heavy["format_sweep"].calls == 0
 
 
 def _checkpoint(scale_fc1: float = 1.0, drop: str | None = None) -> bytes:
@@ -261,3 +268,80 @@ def test_presentation_mode_in_chinese(page):
     at = page(present=1, lang="zh", mbits=3)
     assert at.title[0].value == zh("model.title")
     assert zh("model.layers.heading", bits=3) in [s.value for s in at.subheader]
+
+
+FMTS = model.format_sweep(*NET_DATA)
+
+
+def test_formats_join_the_bit_width_axis(page):
+    at = page()
+    for title, field in ((en("model.fig.accuracy"), "accuracy"),
+                         (en("model.fig.agreement"), "agreement")):
+        fig = charts_by_title(at)[title]
+        markers = {tr["name"]: tr for tr in fig["data"] if tr["name"].endswith(": formats")}
+        assert len(markers) == len(model.FORMAT_MODES)  # weights only; weights + activations
+        for m in model.FORMAT_MODES:
+            tr = markers[en("model.fig.formats", name=en(f"model.mode.label.{m}"))]
+            scored = [f for f in FMTS if m in f.scores]
+            assert tr["text"] == [TABLE[f"fmt.{f.fmt}"][0] for f in scored]
+            assert tr["x"] == pytest.approx([f.bits_per_value for f in scored])
+            assert tr["y"] == pytest.approx([100 * getattr(f.scores[m], field)
+                                             for f in scored])
+        # the x axis holds the widest format (MXFP8 at 8.25 bits) and the 2-bit line
+        assert fig["layout"]["xaxis"]["range"][1] >= 8.25
+    frame = at.dataframe[0].value
+    assert list(frame[en("model.fmt.col.format")]) == [TABLE[f"fmt.{f.fmt}"][0] for f in FMTS]
+    assert list(frame[en("model.fmt.col.bpv")]) == pytest.approx(
+        [f.bits_per_value for f in FMTS])
+    both = frame[en("model.fmt.col.acc", mode=en("model.mode.label.both"))]
+    # weight-only formats (NF4, int4 groups) have no weights+activations score
+    assert [v == "—" for v in both] == [f.fmt in model.WEIGHT_ONLY_FORMATS for f in FMTS]
+    assert [float(v) for v in both if v != "—"] == pytest.approx(
+        [100 * f.scores["both"].accuracy for f in FMTS if "both" in f.scores], abs=0.005)
+    kept = sorted((f for f in FMTS if f.scores["weights"].correct >= 436 - 1),
+                  key=lambda f: f.bits_per_value)
+    assert en("model.fmt.kept", mode=en("model.mode.label.weights"), k=len(kept),
+              total=len(FMTS), slack=1, fmt=TABLE[f"fmt.{kept[0].fmt}"][0],
+              bpv=f"{kept[0].bits_per_value:.3f}",
+              acc=f"{100 * kept[0].scores['weights'].accuracy:.2f} %") in markdown(at)
+
+
+def test_formats_in_chinese(page):
+    at = page(lang="zh")
+    fig = charts_by_title(at)[zh("model.fig.accuracy")]
+    names = [tr["name"] for tr in fig["data"]]
+    assert zh("model.fig.formats", name=zh("model.mode.label.weights")) in names
+    assert zh("model.fmt.col.bpv") in at.dataframe[0].value.columns
+
+
+def test_each_point_range_is_computed_once_and_only_for_calibration(page, monkeypatch):
+    from quantviz.ui import caching
+
+    caching.clear_all()
+    keys = []
+    original = model.point_range
+
+    def recorded(values, scheme, bits):
+        keys.append((id(values), model.point_range_key(scheme, bits,
+                                                       model.all_nonnegative(values))))
+        return original(values, scheme, bits)
+
+    monkeypatch.setattr(model, "point_range", recorded)
+    at = page(acalib="entropy")
+    assert keys and len(keys) == len(set(keys))  # every search of the first run is new
+    for control, value in (("mmode", "weights"), ("wscheme", "asymmetric")):
+        at.button_group(key=control).set_value(value).run()
+    at.toggle(key="perch").set_value(True).run()
+    ok(at)
+    first = len(keys)
+    assert first == len(set(keys))  # weights and mode: no range at all
+    at.button_group(key="ascheme").set_value("symmetric").run()
+    at.button_group(key="ascheme").set_value("asymmetric").run()
+    ok(at)
+    assert len(keys) == len(set(keys)) > first  # symmetric: new grids, each searched once
+    # on ReLU outputs signed symmetric 4 bits has the levels of unsigned 3 bits: one search
+    sym4 = model.point_range_key(Scheme(act_scheme="symmetric", observer="entropy"), 4, True)
+    asym3 = model.point_range_key(Scheme(observer="entropy"), 3, True)
+    # 8 levels, each point once: input, fc1, fc2 (symmetric 4 = unsigned 3 bits on values >= 0)
+    # and the logits (values of both signs: symmetric 4 = unsigned 4 bits, 8 levels a side)
+    assert sym4 == asym3 and sum(k[1] == sym4 for k in keys) == 4

@@ -1,8 +1,8 @@
 """The Checkpoint page: every tensor of a checkpoint in one table, worst first, and a summary.
 
 The checkpoint is a built-in one (the synthetic LLM-like checkpoint, the digits model when it
-is installed) or an upload; the report is computed once per checkpoint, scheme and group size,
-tensor by tensor with a progress bar, and kept in a bounded cache.
+is installed) or an upload; the report is computed once per checkpoint, scheme, group size and
+number format, tensor by tensor with a progress bar, and kept in a bounded cache.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import streamlit as st
 
 from quantviz import checkpoint
 from quantviz.checkpoint import Report, TensorRow
+from quantviz.formats import FORMATS
 from quantviz.quantize import QuantConfig
 from quantviz.ui import cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
@@ -26,6 +27,10 @@ from quantviz.ui.state import Control, widget
 SOURCE = Control("ck_src", "segmented", "builtin", "checkpoint.source",
                  options=("builtin", "upload"))
 FILTER = Control("ck_filter", "text", "", "checkpoint.filter", help="checkpoint.filter.help")
+#: The number format beside the integer schemes: NF4 (QLoRA's 4-bit weights, bitsandbytes),
+#: what an int4-groups checkpoint is usually weighed against.
+FORMAT = Control("ck_fmt", "select", "nf4", "checkpoint.format", options=tuple(FORMATS),
+                 option_prefix="fmt", help="checkpoint.format.help")
 #: How many of the worst tensors the summary names.
 WORST = 3
 
@@ -79,9 +84,9 @@ def source() -> Source | None:
                   lambda: checkpoint.file_entries(file.name, data))
 
 
-def compute(src: Source, cfg: QuantConfig, group: int) -> Report:
+def compute(src: Source, cfg: QuantConfig, group: int, fmt: str) -> Report:
     """The report, from the cache or measured now with a progress bar."""
-    slot = checkpoint_cache.report_slot(cache_key(src.key, cfg, group))
+    slot = checkpoint_cache.report_slot(cache_key(src.key, cfg, group, fmt))
     with slot["lock"]:
         if "report" not in slot:
             bar = st.progress(0.0)
@@ -91,7 +96,7 @@ def compute(src: Source, cfg: QuantConfig, group: int) -> Report:
                              text=t("checkpoint.progress", name=name, done=f"{done:,}",
                                     total=f"{total:,}"))
 
-            slot["report"] = checkpoint.report(src.entries(), cfg, group, progress)
+            slot["report"] = checkpoint.report(src.entries(), cfg, group, progress, fmt)
             bar.empty()
     return slot["report"]
 
@@ -102,7 +107,13 @@ def _db(v: float | None) -> str:
     return "∞" if v == math.inf else f"{v:.2f}"
 
 
-def _scheme_name(kind: str, group: int) -> str:
+def _fmt_label(fmt: str) -> str:
+    return t(f"fmt.{fmt}")
+
+
+def _scheme_name(kind: str, group: int, fmt: str | None = None) -> str:
+    if kind == "format":
+        return t("checkpoint.scheme.format", fmt=_fmt_label(fmt))
     return t(f"checkpoint.scheme.{kind}", g=group) if kind == "group" else t(
         f"checkpoint.scheme.{kind}")
 
@@ -114,13 +125,21 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
     cols[0].metric(t("checkpoint.m.tensors"), f"{len(rep.rows):,}")
     cols[1].metric(t("checkpoint.m.params"), f"{rep.n_params:,}")
     cols[2].metric(t("checkpoint.m.stored"), f"{stored:,}")
-    st.dataframe([{t("checkpoint.col.scheme"): _scheme_name(s.name, rep.group_size),
+    st.dataframe([{t("checkpoint.col.scheme"): _scheme_name(s.name, rep.group_size, rep.fmt),
                    t("checkpoint.col.pairs"): f"{s.n_params:,}",
                    t("checkpoint.col.bytes"): f"{s.bytes:,}",
+                   t("checkpoint.col.bpv"): f"{s.bits_per_value:.3f}",
                    t("checkpoint.col.ratio"): f"{s.bytes / stored:.1%}",
                    t("checkpoint.col.sqnr_all"): _db(s.sqnr_db)} for s in rep.totals()],
                  hide_index=True, width="stretch")
     st.caption(t("checkpoint.totals_note", bits=cfg.bits, g=rep.group_size))
+    fmt_total = next((s for s in rep.totals() if s.name == "format"), None)
+    if fmt_total is not None:
+        f = FORMATS[rep.fmt]
+        scales = (t("checkpoint.fmt.block", block=f.block) if f.block
+                  else t("checkpoint.fmt.tensor"))
+        st.caption(t("checkpoint.format_note", fmt=_fmt_label(rep.fmt), bits=f.bits,
+                     scales=scales, bpv=f"{fmt_total.bits_per_value:.3f}"))
     worst = rep.worst(WORST)
     lines = [t("checkpoint.worst", k=len(worst), bits=cfg.bits)]
     for r in worst:
@@ -133,6 +152,7 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
         lines.append("- " + t("checkpoint.worst.row", channel=_db(r.sqnr_channel),
                               delta=f"{gain:+.2f} dB" if math.isfinite(gain) else "∞", **facts))
     st.markdown("\n".join(lines))
+    format_worst(rep)
     low = rep.below_median()
     median = rep.median_sqnr()
     verdict = ("checkpoint.even" if not low else "checkpoint.few"
@@ -148,6 +168,23 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
                     else "checkpoint.rounding.better")
         st.markdown(t("checkpoint.rounding", sigmas=sig, clip=_db(w.clip_sqnr),
                       tensor=_db(w.sqnr_tensor), share=f"{w.clip_share:.1%}", verdict=verdict))
+
+
+def format_worst(rep: Report) -> None:
+    """The worst tensors in the report's format, beside the integer groups at the same step."""
+    worst = rep.worst_in_format(WORST)
+    if not worst:
+        return
+    lines = [t("checkpoint.fmt_worst", k=len(worst), fmt=_fmt_label(rep.fmt))]
+    for r in worst:
+        facts = {"name": r.name, "shape": list(r.shape), "sqnr": _db(r.sqnr_format),
+                 "tensor": _db(r.sqnr_tensor)}
+        if r.sqnr_group is None:
+            lines.append("- " + t("checkpoint.fmt_worst.row", **facts))
+        else:
+            lines.append("- " + t("checkpoint.fmt_worst.row_group", group=_db(r.sqnr_group),
+                                  g=rep.group_size, **facts))
+    st.markdown("\n".join(lines))
 
 
 def _link(page: str, builtin: str, name: str, extra: dict) -> str:
@@ -174,7 +211,8 @@ def _row(r: TensorRow, builtin: str | None) -> dict:
            "dtype": r.dtype_name, "params": r.n, "min": r.stats.x_min, "max": r.stats.x_max,
            "std": r.stats.std, "kurtosis": r.stats.kurtosis, "beyond": r.stats.beyond * 100,
            "reach": r.range_sigmas, "tensor": r.sqnr_tensor, "channel": r.sqnr_channel,
-           "group": r.sqnr_group, "clip": r.clip_sqnr, "hist": list(r.hist_log)}
+           "group": r.sqnr_group, "format": r.sqnr_format, "clip": r.clip_sqnr,
+           "hist": list(r.hist_log)}
     if builtin is not None:
         row["explore"] = _link("explore", builtin, r.name, _carried("explore"))
         row["per_channel"] = (_link("per_channel", builtin, r.name, _carried("per_channel"))
@@ -182,7 +220,7 @@ def _row(r: TensorRow, builtin: str | None) -> dict:
     return row
 
 
-def _columns(links: bool) -> dict:
+def _columns(links: bool, fmt: str | None) -> dict:
     sig = f"{checkpoint.SIGMAS:g}"
     sqnr = t("checkpoint.col.sqnr.help")
     number = st.column_config.NumberColumn
@@ -203,6 +241,8 @@ def _columns(links: bool) -> dict:
         "channel": number(t("checkpoint.col.sqnr_channel"), format="%.2f", help=sqnr),
         "group": number(t("checkpoint.col.sqnr_group"), format="%.2f", help=sqnr),
         "clip": number(t("checkpoint.col.sqnr_clip", sigmas=sig), format="%.2f", help=sqnr),
+        "format": number(t("checkpoint.col.sqnr_format", fmt=_fmt_label(fmt) if fmt else "—"),
+                         format="%.2f", help=t("checkpoint.col.sqnr_format.help")),
         "hist": st.column_config.BarChartColumn(
             t("checkpoint.col.hist"), help=t("checkpoint.col.hist.help",
                                              bins=checkpoint.HIST_BINS), y_min=0.0),
@@ -224,8 +264,9 @@ def table(rep: Report, builtin: str | None) -> None:
         st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=text))
     links = ("explore", "per_channel") if builtin is not None else ()
     st.dataframe([_row(r, builtin) for r in shown], hide_index=True, width="stretch",
-                 column_config=_columns(builtin is not None),
-                 column_order=("name", "tensor", "channel", "group", "hist", *links, "shape",
+                 column_config=_columns(builtin is not None, rep.fmt),
+                 column_order=("name", "tensor", "channel", "group",
+                               *(("format",) if rep.fmt else ()), "hist", *links, "shape",
                                "dtype", "params", "min", "max", "std", "kurtosis", "beyond",
                                "reach", "clip"),
                  height=min(600, 38 + 35 * len(shown)))
@@ -239,12 +280,13 @@ def render() -> None:
     src = source()
     cfg = scheme()
     group = widget(GROUP)
+    fmt = widget(FORMAT) or FORMAT.default
     presets()
     if src is None:
         shell.page_end()
         return
     st.markdown(src.note)
-    rep = compute(src, cfg, group)
+    rep = compute(src, cfg, group, fmt)
     for failed in rep.failed:
         st.warning(t("checkpoint.failed", name=failed.name, reason=failed.reason))
     if not rep.rows:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from quantviz import figures, model
+from quantviz.formats import FORMATS
 from quantviz.model import MODES, Scheme
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
@@ -127,8 +128,10 @@ def mode_name(mode: str) -> str:
 def sweep_charts(m: model_cache.Net, scheme: Scheme, batches: int, bits: int,
                  float_correct: int, n: int, theme: figures.Theme) -> None:
     sweep = model_cache.sweep(m, scheme, batches)
+    fmts = model_cache.formats(m)
     st.subheader(t("model.sweep.heading"))
-    common = {"x": t("model.fig.bits"), "reference": t("model.fig.float")}
+    common = {"x": t("model.fig.bits"), "reference": t("model.fig.float"),
+              "formats": t("model.fig.formats"), "bpv": t("model.fig.bpv")}
     parts = (m.key, scheme, batches, bits)
     for col, field, title, y in zip(
             st.columns(2), ("accuracy", "agreement"),
@@ -137,14 +140,58 @@ def sweep_charts(m: model_cache.Net, scheme: Scheme, batches: int, bits: int,
         ref = 100 * float_correct / n if field == "accuracy" else 100.0
         with col:
             _figure(f"sweep_{field}", parts, theme, {**common, "title": title},
-                    lambda labels, field=field, ref=ref, y=y: figures.sweep_lines(
+                    lambda labels, field=field, ref=ref, y=y: figures.sweep_with_formats(
                         sweep.bits,
                         {mode_name(m): [100 * v for v in sweep.series(m, field)] for m in MODES},
+                        format_points(fmts, field),
                         reference=[ref] * len(sweep.bits), highlight=bits, theme=theme,
                         y_title=y, labels=labels))
     lows = {m: sweep.lowest_bits_within(m, float_correct, SLACK) for m in MODES}
     st.markdown(t("model.sweep.lowest", slack=SLACK,
                   **{m: lows[m] if lows[m] else "—" for m in MODES}))
+    format_table(m, float_correct, n)
+
+
+def format_points(fmts: tuple[model.FormatScore, ...],
+                  field: str) -> dict[str, list[tuple[str, float, float]]]:
+    """``(label, bits per weight, percent)`` of each format, per mode it is scored in."""
+    return {mode_name(m): [(t(f"fmt.{f.fmt}"), f.bits_per_value,
+                            100 * getattr(f.scores[m], field))
+                           for f in fmts if m in f.scores] for m in model.FORMAT_MODES}
+
+
+def format_table(m: model_cache.Net, float_correct: int, n: int) -> None:
+    """The formats of the bit-width view in a table, and which keep the float accuracy."""
+    fmts = model_cache.formats(m)
+    st.markdown(t("model.fmt.intro", weight_only=", ".join(
+        t(f"fmt.{f}") for f in model.WEIGHT_ONLY_FORMATS),
+        inputs=max(w.shape[1] for w in m.net.weights), nf4_block=FORMATS["nf4"].block,
+        group=FORMATS["int4_group_fp16"].block))
+
+    def cell(f: model.FormatScore, mode: str, field: str) -> str:
+        s = f.scores.get(mode)
+        return "—" if s is None else f"{100 * getattr(s, field):.2f}"
+
+    data: dict[str, list] = {
+        t("model.fmt.col.format"): [t(f"fmt.{f.fmt}") for f in fmts],
+        t("model.fmt.col.bpv"): [f.bits_per_value for f in fmts]}
+    for mode in model.FORMAT_MODES:
+        data[t("model.fmt.col.acc", mode=mode_name(mode))] = [
+            cell(f, mode, "accuracy") for f in fmts]
+        data[t("model.fmt.col.agree", mode=mode_name(mode))] = [
+            cell(f, mode, "agreement") for f in fmts]
+    table(data)
+    for mode in model.FORMAT_MODES:
+        kept = sorted((f for f in fmts if mode in f.scores
+                       and f.scores[mode].correct >= float_correct - SLACK),
+                      key=lambda f: f.bits_per_value)
+        if kept:
+            st.markdown(t("model.fmt.kept", mode=mode_name(mode), k=len(kept),
+                          total=sum(mode in f.scores for f in fmts), slack=SLACK,
+                          fmt=t(f"fmt.{kept[0].fmt}"), bpv=f"{kept[0].bits_per_value:.3f}",
+                          acc=pct(kept[0].scores[mode])))
+        else:
+            st.markdown(t("model.fmt.none_kept", mode=mode_name(mode), slack=SLACK))
 
 
 def scheme_label(w: str, per_channel: bool, a: str) -> str:

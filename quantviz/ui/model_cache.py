@@ -6,9 +6,10 @@ mistakes, the bit sweep, the per-layer sensitivity, the integer check, the calib
 comparison, the advice test and the scheme table each have their own cache, keyed by the
 network and the controls they depend on (see each function): moving the bit width recomputes
 the current score, the sensitivity and the integer check, never the sweep, the calibrator
-comparison, the advice test or the scheme table; ranges are keyed by ``model.range_key``, so
-the weights never recalibrate. Keys are one ``repr`` string (:func:`quantviz.ui.caching.key`);
-the network and schemes themselves are passed unhashed.
+comparison, the advice test or the scheme table; each point's range is keyed by
+``model.point_range_key``, so the weights never recalibrate and a search runs once. Keys are
+one ``repr`` string (:func:`quantviz.ui.caching.key`); the network and schemes themselves are
+passed unhashed.
 """
 
 from __future__ import annotations
@@ -78,21 +79,42 @@ def _float_predictions(cache_key: str, _net: model.Network) -> np.ndarray:
 
 
 def ranges(m: Net, scheme: Scheme, bits: int, batches: int) -> tuple:
-    """``model.activation_ranges`` keyed by the network and ``model.range_key`` (the weights'
-    scheme, and for most observers the bit width, do not change the ranges)."""
-    return _ranges(key(m.key, model.range_key(scheme, bits), batches), m.net, scheme, bits,
-                   batches)
+    """``model.activation_ranges``, each point's range from its own cache entry.
+
+    An entry is keyed by the point, the batches and ``model.point_range_key`` (so the weights'
+    scheme, the mode and, for most observers, the bit width never recalibrate, and entropy
+    searches with the same number of levels are run once); the input point's values are the
+    data's whatever the network, so its ranges are shared by every network.
+    """
+    values, nonnegative = _calibration_values(key(m.key, batches), m.net, batches)
+    return tuple(
+        _point_range(key(m.key if p else "input", p, batches,
+                         model.point_range_key(scheme, bits, nonnegative[p])),
+                     v, scheme, bits)
+        for p, v in enumerate(values))
 
 
 def calibrate(m: Net, batches: int) -> model.Calibrate:
-    """The study functions' ``calibrate``, through the shared range cache."""
+    """The study functions' ``calibrate``, through the shared range caches."""
     return lambda scheme, bits: ranges(m, scheme, bits, batches)
 
 
-@cached(256)
-def _ranges(cache_key: str, _net: model.Network, _scheme: Scheme, _bits: int,
-            _batches: int) -> tuple:
-    return model.activation_ranges(_net, data().calib_x, _scheme, _bits, _batches)
+@cached(32)
+def _calibration_values(cache_key: str, _net: model.Network,
+                        _batches: int) -> tuple[tuple, tuple[bool, ...]]:
+    """The float network's values at every point on the calibration batches (read-only, at
+    most 10 x 32 images x 170 values), and whether each point's values are all >= 0."""
+    values = model.calibration_values(_net, data().calib_x, _batches)
+    for point in values:
+        for v in point:
+            frozen(v)
+    return values, tuple(model.all_nonnegative(v) for v in values)
+
+
+@cached(2048)
+def _point_range(cache_key: str, _values: tuple, _scheme: Scheme,
+                 _bits: int) -> tuple[float, float]:
+    return model.point_range(_values, _scheme, _bits)
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,17 @@ def sweep(m: Net, scheme: Scheme, batches: int) -> model.BitSweep:
 def _sweep(cache_key: str, _m: Net, _scheme: Scheme, _batches: int) -> model.BitSweep:
     return model.bit_sweep(_m.net, data(), _scheme, _batches,
                            calibrate=calibrate(_m, _batches))
+
+
+def formats(m: Net) -> tuple[model.FormatScore, ...]:
+    """``model.format_sweep`` of the network: keyed by the network only (a format's scales come
+    from the values they scale, so no control but the network changes it)."""
+    return _formats(key(m.key), m.net)
+
+
+@cached(8)
+def _formats(cache_key: str, _net: model.Network) -> tuple[model.FormatScore, ...]:
+    return model.format_sweep(_net, data())
 
 
 def sensitivity(m: Net, scheme: Scheme, bits: int,

@@ -20,6 +20,9 @@ def test_builtin_then_an_upload_through_the_file_chooser(open_app, tmp_path):
     worst = ck.report(ck.synthetic_llm_entries(), QuantConfig()).worst(1)[0]
     text = "\n".join(pg.locator("[data-testid=stMarkdownContainer]").all_inner_texts())
     assert f"{worst.name} [256, 768]: {worst.sqnr_tensor:.2f} dB per tensor" in text
+    # the default number format, NF4: its worst tensor beside the integer groups
+    nf4 = ck.report(ck.synthetic_llm_entries(), QuantConfig(), fmt="nf4").worst_in_format(1)[0]
+    assert f"{nf4.name} {list(nf4.shape)}: {nf4.sqnr_format:.2f} dB in the format" in text
     assert pg.shot("checkpoint-builtin").exists()
 
     rng = np.random.default_rng(1)

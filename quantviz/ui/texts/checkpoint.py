@@ -7,11 +7,12 @@ TEXT = {
                          "整个检查点：哪些张量量化后会很差？"),
     "checkpoint.intro": (
         "Every tensor of a checkpoint in one table, worst first: its statistics, a histogram, "
-        "and the SQNR with one scale per tensor, per output channel and per group. The file is "
+        "and the SQNR with one scale per tensor, per output channel and per group, and in a "
+        "number format you pick (NF4, MXFP4, FP8…). The file is "
         "read tensor by tensor from the offsets in its header, never all at once.",
         "把检查点里的每个张量放进一张表，最差的排在最前：统计量、直方图，以及每张量一个 scale、"
-        "每输出通道一个 scale、每组一个 scale 时的 SQNR。文件按文件头里的偏移逐个张量读取，"
-        "从不一次解码整个文件。"),
+        "每输出通道一个 scale、每组一个 scale 时的 SQNR，还有所选数字格式（NF4、MXFP4、FP8…）"
+        "下的 SQNR。文件按文件头里的偏移逐个张量读取，从不一次解码整个文件。"),
     "checkpoint.sidebar": ("Checkpoint", "检查点"),
     "checkpoint.source": ("Source", "来源"),
     "checkpoint.source.builtin": ("Built-in", "内置"),
@@ -153,6 +154,41 @@ TEXT = {
         "built-in checkpoints have those links.",
         "上传的文件不会包含在链接中，因此上传文件的各行无法直接打开“探索”或“逐通道”页面；"
         "请在那些页面上传同一个文件来查看某个张量。内置检查点的各行带有这些链接。"),
+    "checkpoint.format": ("Number format", "数字格式"),
+    "checkpoint.format.help": (
+        "A format of the Formats page, measured on every tensor beside the integer schemes. "
+        "Its own scales (per block along the last axis, or per tensor) are used, so the bit "
+        "width and scheme above do not change it. NF4 is QLoRA's 4-bit weight format "
+        "(bitsandbytes); MXFP4 and NVFP4 are the 4-bit block formats of recent GPUs.",
+        "“格式”页面中的一种格式，与整数方案并列，在每个张量上测量。它使用自己的 scale（沿最后一轴"
+        "每块一个，或每张量一个），所以上面的位宽和方案不影响它。NF4 是 QLoRA 的 4 位权重格式"
+        "（bitsandbytes）；MXFP4 和 NVFP4 是新一代 GPU 的 4 位块格式。"),
+    "checkpoint.scheme.format": ("{fmt} (its own scales)", "{fmt}（格式自带的 scale）"),
+    "checkpoint.col.bpv": ("bits per value", "每个值的位数"),
+    "checkpoint.fmt.block": ("one per block of {block} along the last axis",
+                             "沿最后一轴每 {block} 个值一个"),
+    "checkpoint.fmt.tensor": ("one per tensor", "每张量一个"),
+    "checkpoint.format_note": (
+        "{fmt}: {bits}-bit elements and their scales ({scales}); its bytes count every stored "
+        "scale at the scale's own width: {bpv} bits per value over this checkpoint. The integer "
+        "lines count a float32 scale (and a zero point when asymmetric) per scale.",
+        "{fmt}：{bits} 位的元素加上它们的 scale（{scales}）；其字节数按每个 scale 自身的存储宽度计入"
+        "全部 scale：在这个检查点上平均每个值 {bpv} 位。整数各行按每个 scale 一个 float32 "
+        "（非对称时再加一个 zero point）计算。"),
+    "checkpoint.fmt_worst": ("The {k} worst tensors in {fmt}:", "{fmt} 下最差的 {k} 个张量："),
+    "checkpoint.fmt_worst.row": ("**{name}** {shape}: {sqnr} dB in the format ({tensor} dB "
+                                 "per tensor at the bit width above).",
+                                 "**{name}** {shape}：该格式下 {sqnr} dB（按上面的位宽逐张量为 "
+                                 "{tensor} dB）。"),
+    "checkpoint.fmt_worst.row_group": (
+        "**{name}** {shape}: {sqnr} dB in the format, against {group} dB in integer groups "
+        "of {g} at the bit width above ({tensor} dB per tensor).",
+        "**{name}** {shape}：该格式下 {sqnr} dB，而按上面的位宽每 {g} 个一组的整数量化为 "
+        "{group} dB（逐张量 {tensor} dB）。"),
+    "checkpoint.col.sqnr_format": ("SQNR in {fmt}", "{fmt} 的 SQNR"),
+    "checkpoint.col.sqnr_format.help": (
+        "dB, with the format's own scales; the bit width and scheme above do not change it.",
+        "单位 dB，使用格式自带的 scale；上面的位宽和方案不影响它。"),
     "checkpoint.failed": ("Not measured: {name}: {reason}", "未测量：{name}：{reason}"),
     "checkpoint.nothing": ("No tensor could be measured.", "没有可以测量的张量。"),
     # the built-in checkpoint source on Explore and Per-channel

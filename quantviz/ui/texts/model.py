@@ -110,6 +110,42 @@ TEXT = {
                            "activations only, **{both}** bits with both.",
                            "保持浮点准确率（最多少答对 {slack} 张）所需位宽：仅权重 **{weights}** 位，"
                            "仅激活 **{activations}** 位，两者都量化 **{both}** 位。"),
+    "model.fig.formats": ("{name}: formats", "{name}：数字格式"),
+    "model.fig.bpv": ("bits per value", "每个值的位数"),
+    "model.fmt.intro": (
+        "**Number formats on the same axis.** The markers are formats of the Formats page, "
+        "each at its bits per weight over this network with its scales counted (the integer "
+        "lines sit at their code width, scales not counted), scored with weights only and "
+        "with weights and activations. Formats need no calibration: "
+        "the weights' scales come from the weights (blocks along each layer's inputs), and "
+        "activations in a format are fake-quantized in the same format with scales taken at "
+        "run time from each image's own values (per block along the features; per image for "
+        "FP8 per tensor and NVFP4's tensor scale), so the calibration controls do not move "
+        "them. {weight_only} are scored with weights only: their kernels (bitsandbytes' "
+        "Linear4bit, torchao's Int4WeightOnlyConfig) multiply 16-bit float activations by "
+        "dequantized weights. The layers have at most {inputs} inputs, so NF4's block of "
+        "{nf4_block} and the INT4 group of {group} hold one scale per row of weights here.",
+        "**同一坐标轴上的数字格式。**图中的标记是“格式”页面中的格式，每个都放在这个网络的权重在该格式下"
+        "的每值位数处，scale 已计入（整数曲线位于其码宽处，未计入 scale），分别计算仅量化权重和"
+        "权重与激活都量化两种情形。格式不需要校准：权重的 scale "
+        "来自权重本身（沿每层的输入分块）；以格式表示的激活用同一格式做伪量化，scale 在运行时从每张图像"
+        "自己的数值中得到（沿特征分块；FP8 逐张量和 NVFP4 的张量级 scale 按每张图像计算），因此校准相关"
+        "的控件不会改变它们。{weight_only} 只计算仅量化权重的情形：它们的计算核（bitsandbytes 的 "
+        "Linear4bit、torchao 的 Int4WeightOnlyConfig）用 16 位浮点激活乘以反量化后的权重。各层最多 "
+        "{inputs} 个输入，因此这里 NF4 的 {nf4_block} 个一块和 INT4 的 {group} 个一组都相当于每行"
+        "权重一个 scale。"),
+    "model.fmt.col.format": ("format", "格式"),
+    "model.fmt.col.bpv": ("bits per weight (scales counted)", "每个权重的位数（含 scale）"),
+    "model.fmt.col.acc": ("accuracy, {mode} (%)", "准确率，{mode}（%）"),
+    "model.fmt.col.agree": ("agreement, {mode} (%)", "一致率，{mode}（%）"),
+    "model.fmt.kept": (
+        "With {mode}, {k} of {total} formats keep the float accuracy (at most {slack} image "
+        "fewer); the fewest bits per weight among them: **{fmt}** at {bpv} bits, {acc}.",
+        "{mode}：{total} 种格式中有 {k} 种保持浮点准确率（最多少答对 {slack} 张）；其中每个权重"
+        "位数最少的是 **{fmt}**，{bpv} 位，准确率 {acc}。"),
+    "model.fmt.none_kept": ("With {mode}, no format keeps the float accuracy (at most "
+                            "{slack} image fewer).",
+                            "{mode}：没有任何格式能保持浮点准确率（最多少答对 {slack} 张）。"),
     "model.kind.symmetric": ("symmetric", "对称"),
     "model.kind.asymmetric": ("asymmetric", "非对称"),
     "model.scheme.row": ("weights {w}, {g}; activations {a}", "权重{w}、{g}；激活{a}"),
