@@ -57,8 +57,8 @@ TEXT = {
     "checkpoint.scheme.group": ("per group of {g}", "每 {g} 个一组"),
     "checkpoint.totals_note": (
         "At {bits} bits. A 1-D tensor (bias, norm) has no channels: it counts per tensor in "
-        "the per-channel line; a tensor whose last axis {g} does not divide counts per channel "
-        "in the per-group line. The SQNR of all tensors is 10 log10 of all the signal over all "
+        "the per-channel line; a tensor whose last axis is not a multiple of {g} counts per "
+        "channel in the per-group line. The SQNR of all tensors is 10 log10 of all the signal over all "
         "the error, so the largest tensors weigh most.",
         "位宽 {bits}。一维张量（偏置、归一化）没有通道：在逐通道一行中按逐张量计算；最后一轴不能被 "
         "{g} 整除的张量在逐组一行中按逐通道计算。全部张量的 SQNR 是全部信号与全部误差之比的 "
@@ -86,9 +86,10 @@ TEXT = {
     "checkpoint.few": (
         "**A few tensors dominate:** {k} of {n} tensors are more than {margin} dB (one bit) "
         "below the median per-tensor SQNR ({median} dB). Give those finer scales (per channel, "
-        "groups) or more bits; the rest are fine as they are.",
+        "groups) or more bits first: the others are above, or less than {margin} dB below, the "
+        "median.",
         "**少数张量占主导：**{n} 个张量中有 {k} 个比逐张量 SQNR 的中位数（{median} dB）低超过 "
-        "{margin} dB（一位）。给这些张量更细的 scale（逐通道、分组）或更多位宽；其余张量保持原样即可。"),
+        "{margin} dB（一位）。应先给这些张量更细的 scale（逐通道、分组）或更多位宽：其余张量高于中位数，或低于中位数不到 {margin} dB。"),
     "checkpoint.many": (
         "**Many tensors are hard:** {k} of {n} tensors are more than {margin} dB (one bit) "
         "below the median per-tensor SQNR ({median} dB): not a few exceptions but a large part "

@@ -197,13 +197,18 @@ TEXT = {
                            "在 {bits} 位、权重与激活都量化时，{best} 最好（{best_acc}），"
                            "{worst} 最差（{worst_acc}）：相差 {d} 张图像。"),
     "model.advice.heading": ("The notes' advice, put to the test", "检验笔记中的建议"),
-    "model.advice.intro": ("The notes advise (after PyTorch's *Quantization in practice*): "
-                           "weights symmetric with MinMax, activations asymmetric with the "
-                           "moving-average MinMax. Below, that choice against variants that "
-                           "change one thing each, weights and activations quantized.",
-                           "笔记（参考 PyTorch 的 *Quantization in practice*）建议：权重用对称量化与 "
-                           "MinMax，激活用非对称量化与滑动平均 MinMax。下面把这一选择与每次只改一处的"
-                           "变体相比较（权重与激活都量化）。"),
+    "model.advice.intro": ("The notes advise, citing PyTorch's blog post \"Practical Quantization "
+                           "in PyTorch\" (pytorch.org/blog/quantization-in-practice): weights "
+                           "symmetric with MinMax, activations asymmetric with the moving-average "
+                           "MinMax. The notes do not say per tensor or per channel; \"the advice\" "
+                           "below is per tensor, and one variant makes the weights per channel "
+                           "(PyTorch's own x86 default for weights). Each variant changes one "
+                           "thing; weights and activations are quantized.",
+                           "笔记引用 PyTorch 的博客文章《Practical Quantization in PyTorch》"
+                           "（pytorch.org/blog/quantization-in-practice）建议：权重用对称量化与 "
+                           "MinMax，激活用非对称量化与滑动平均 MinMax。笔记没有说逐张量还是逐通道；"
+                           "下面的“笔记的建议”按逐张量处理，另有一个变体把权重改为逐通道（PyTorch 在 "
+                           "x86 上对权重的默认做法）。每个变体只改一处，权重与激活都量化。"),
     "model.advice.col.variant": ("variant", "变体"),
     "model.advice.col.acc": ("accuracy (%), {bits} bits", "准确率（%），{bits} 位"),
     "model.advice.col.agree": ("agreement (%), {bits} bits", "一致率（%），{bits} 位"),
