@@ -300,8 +300,31 @@ def test_cost_note_states_the_bytes_the_core_counts(page):
     assert granularity.SCALE_BYTES == 4
     at = page(scheme="asymmetric", signed=0)
     note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
-    assert len(note) == 1 and "each zero point 1 byte(s)" in note[0]
+    # the default layer: 64 x 256 weights of 8 bits = 16,384 bytes
+    assert len(note) == 1 and "each zero point 1 byte," in note[0]
+    assert "(s)" not in note[0] and "take 16,384 bytes." in note[0]
     assert "4-byte float32" in note[0] and "float64 scales and int64 zero points" in note[0]
     at = page(scheme="symmetric", signed=1)
     sym = [c.value for c in at.caption if "need not be stored" in c.value]
-    assert len(sym) == 1 and "4-byte float32" in sym[0] and "counted as 0 bytes" in sym[0]
+    assert len(sym) == 1 and "4-byte float32" in sym[0] and "counted as 0 bytes." in sym[0]
+
+
+def test_a_single_weight_byte_and_the_chinese_note_have_no_plural(page):
+    # 1 x 1 weight of 8 bits = 1 byte; Chinese counts bytes without a plural
+    at = page(scheme="asymmetric", signed=0, pc_out=1, pc_in=1)
+    note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
+    assert len(note) == 1 and "take 1 byte." in note[0]
+    at = page(scheme="asymmetric", signed=0, lang="zh")
+    note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
+    assert len(note) == 1 and "每个零点占 1 字节，" in note[0] and "16,384 字节。" in note[0]
+
+
+def test_the_pooled_heat_map_counts_rows_and_groups_in_words(page):
+    # 4096 rows of 16 groups of 16 are pooled into cells of several rows and (here) a single
+    # group: the caption says "rows" and "group", as the core's pooling steps are counted
+    at = page(pc_out=4096, pc_in=256, group=16)
+    gm = granularity.group_map(weight_matrix(4096, 256, 30.0, 0), 16)
+    assert gm.row_step > 1 and gm.col_step == 1
+    pooled = [c.value for c in at.caption if c.value.startswith("Each cell covers")]
+    assert pooled == [f"Each cell covers {gm.row_step} rows × 1 group and shows their "
+                      "largest |x|."]

@@ -19,7 +19,7 @@ from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
 from quantviz.ui import channel_cache, controls, shell
 from quantviz.ui import formats as formats_ui
-from quantviz.ui.i18n import plain, t
+from quantviz.ui.i18n import plain, t, t_count
 from quantviz.ui.state import Control, set_values, widget
 
 _WEIGHT = {p.name: p for p in WEIGHT_PARAMS}
@@ -151,8 +151,10 @@ def table(results: list[GranularityResult], cfg: QuantConfig) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
     n = results[0].cost.n_weights
     zp = results[0].cost.zero_point_bytes
+    weight_bytes = n * cfg.bits / 8
     st.caption(t("per_channel.cost_note_sym" if zp == 0 else "per_channel.cost_note",
-                 zp=zp, bits=cfg.bits, weights=f"{n * cfg.bits / 8:,.0f}",
+                 zp=t_count("per_channel.bytes", zp), bits=cfg.bits,
+                 weights=t_count("per_channel.bytes", weight_bytes, f"{weight_bytes:,.0f}"),
                  scale_bytes=results[0].cost.scale_bytes))
 
 
@@ -265,7 +267,8 @@ def heatmap_figure(weights: Weights, group: int, theme: figures.Theme) -> None:
         labels={"title": t("per_channel.fig.heatmap", g=group), "x": t("per_channel.fig.group"),
                 "y": t("per_channel.fig.row")}), key="pc_fig_heatmap")
     if gm.row_step > 1 or gm.col_step > 1:
-        st.caption(t("per_channel.fig.pooled_map", rows=gm.row_step, cols=gm.col_step))
+        st.caption(t("per_channel.fig.pooled_map", rows=t_count("per_channel.rows", gm.row_step),
+                     cols=t_count("per_channel.groups", gm.col_step)))
 
 
 def render() -> None:
