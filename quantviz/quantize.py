@@ -39,6 +39,20 @@ EPS = float(np.finfo(np.float32).eps)
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
+class Refusal(ValueError):
+    """An input the arithmetic (or a toolchain it reproduces) refuses, said in two ways.
+
+    ``str(refusal)`` is the English sentence (quoting the toolchain where it has its own
+    words); ``kind`` names the case and ``values`` holds the numbers that sentence states,
+    as text, so that a page can say the same in another language.
+    """
+
+    def __init__(self, kind: str, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.values = values
+
+
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise ValueError(f"{name}={value!r} is not one of {', '.join(choices)}")
@@ -209,11 +223,14 @@ def _check_scalable(lo: np.ndarray, hi: np.ndarray, scale: np.ndarray, zero_poin
         return
     i = int(np.flatnonzero(np.ravel(bad))[0])
     a, b = float(np.ravel(lo)[i]), float(np.ravel(hi)[i])
-    raise ValueError(
-        f"the range [{a:.7g}, {b:.7g}] cannot be scaled in {np.dtype(fdt).name}: over "
-        f"{qmax - qmin} steps its scale, or an end of its grid, would exceed the largest "
-        f"{np.dtype(fdt).name} ({float(np.finfo(fdt).max):.7g}); scale the tensor down (a "
-        "symmetric grid, centred on 0, may fit)"
+    values = {"lo": f"{a:.7g}", "hi": f"{b:.7g}", "dtype": np.dtype(fdt).name,
+              "steps": f"{qmax - qmin}", "largest": f"{float(np.finfo(fdt).max):.7g}"}
+    raise Refusal(
+        "unscalable",
+        "the range [{lo}, {hi}] cannot be scaled in {dtype}: over {steps} steps its scale, or "
+        "an end of its grid, would exceed the largest {dtype} ({largest}); scale the tensor "
+        "down (a symmetric grid, centred on 0, may fit)".format(**values),
+        **values,
     )
 
 
