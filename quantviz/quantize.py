@@ -31,6 +31,8 @@ SCHEMES: tuple[str, ...] = ("asymmetric", "symmetric")
 ROUNDINGS: tuple[str, ...] = ("half_even", "half_away", "floor", "stochastic")
 ARITHMETICS: tuple[str, ...] = ("pytorch", "fbgemm", "textbook", "onnxruntime")
 MIN_BITS, MAX_BITS = 2, 16
+#: reduce_range drops one bit, which must leave at least MIN_BITS.
+REDUCE_RANGE_MIN_BITS = MIN_BITS + 1
 
 #: float32 machine epsilon, 2**-23: PyTorch's floor on the scale (``torch.finfo(float32).eps``).
 EPS = float(np.finfo(np.float32).eps)
@@ -111,8 +113,9 @@ class QuantConfig:
         for name in ("signed", "narrow_range", "reduce_range"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        if self.reduce_range and self.bits < 3:
-            raise ValueError(f"reduce_range needs bits >= 3 (one bit fewer), got bits={self.bits}")
+        if self.reduce_range and self.bits < REDUCE_RANGE_MIN_BITS:
+            raise ValueError(f"reduce_range needs bits >= {REDUCE_RANGE_MIN_BITS} (one bit "
+                             f"fewer), got bits={self.bits}")
 
     @property
     def qmin(self) -> int:

@@ -181,9 +181,18 @@ def test_symmetric_ends_control(page):
     rows = table(at, 1)
     assert rows[0]["q(−max)"] == full.q_neg == -127  # float32: 1 * (1/scale) = -127.49999
     assert rows[1]["x_hat(+max)"] == f"{narrow.x_hat_pos:.9g}"
-    assert en("learn.s6.sym.misses", qmin=-128, t=f"{full.t_neg:.9g}") in markdown(at)
+    # the half step it misses: -(qmax - qmin) / 2 = -(127 + 128) / 2 = -127.5
+    assert en("learn.s6.sym.misses", qmin=-128, t=f"{full.t_neg:.9g}", half="-127.5") in (
+        markdown(at))
     at.number_input(key="sym_amax").set_value(3.0).run()
     assert en("learn.s6.sym.reaches", qmin=-128, t="-127.5") in markdown(at)
+    # amax 1 at 4 bits: 1 * (1/scale) = -7.4999995 misses -8; the sentence names
+    # -(7 + 8) / 2 = -7.5, formatted in, not -127.5
+    at.number_input(key="sym_amax").set_value(1.0).run()
+    at.slider(key="bits").set_value(4).run()
+    four, _ = lessons.symmetric_ends(1.0, 4)
+    assert four.q_neg == -7 != four.qmin
+    assert "a hair inside -7.5 after" in markdown(at)
 
 
 def test_edge_case_gallery_controls(page):

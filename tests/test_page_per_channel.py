@@ -7,6 +7,7 @@ that the page shows what the core computes for the controls it was given.
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from safetensors.numpy import save as save_safetensors
 from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
+from quantviz.ui.i18n import TABLE
 from tests.helpers import charts_by_title, en, metric, ok, upload, zh
 
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
@@ -173,6 +175,27 @@ def test_each_preset_sets_its_scheme(page, name):
     cfg = QuantConfig(values["bits"], values["scheme"], values["signed"], values["narrow"])
     group = values.get("group", 32)
     assert metric(at, f"SQNR per group of {group}") == db(expected(cfg).group(group).sqnr_db)
+
+
+def test_the_group_preset_and_the_layer_label_state_the_codes_numbers(page):
+    # the int4 preset's group size (128) and the generator's outlier spacing (one channel
+    # in 8) are formatted in from the code, in both languages
+    from quantviz.distributions import OUTLIER_CHANNEL_EVERY
+    from quantviz.ui.per_channel import PRESETS
+
+    group = PRESETS["int4_groups"]["group"]
+    at = page()
+    button = at.button(key="pc_preset_int4_groups")
+    assert button.label == f"int4, groups of {group}"
+    assert f"one scale per {group} weights" in button.help
+    assert f"one channel in {OUTLIER_CHANNEL_EVERY} with an outlier" in "\n".join(
+        e.value for e in (*at.caption, *at.markdown, *at.sidebar.caption))
+    at = page(lang="zh")
+    assert at.button(key="pc_preset_int4_groups").label == f"int4，{group} 一组"
+    for key in ("per_channel.preset.int4_groups", "per_channel.preset.int4_groups.help",
+                "per_channel.synthetic_label"):
+        for text in TABLE[key]:
+            assert not re.search(r"\b(128|8|eight)\b", text), key
 
 
 # --- uploads ---------------------------------------------------------------------------------

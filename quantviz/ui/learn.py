@@ -446,7 +446,7 @@ def gap_symmetric(ex: Example) -> None:
           amax=_num(amax)),
         t("learn.s6.sym.narrow_exact" if exact else "learn.s6.sym.narrow_near", qmin=full.qmin,
           nmax=narrow.qmax, pos=f"{narrow.x_hat_pos:.9g}", neg=f"{narrow.x_hat_neg:.9g}"),
-        t(reach, qmin=full.qmin, t=f"{full.t_neg:.9g}"))))
+        t(reach, qmin=full.qmin, t=f"{full.t_neg:.9g}", half=_num(-full.divisor)))))
     symmetric_rules_table(amax, ex.bits)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, granularity
-from quantviz.distributions import WEIGHT_PARAMS
+from quantviz.distributions import OUTLIER_CHANNEL_EVERY, WEIGHT_PARAMS
 from quantviz.granularity import GROUP_SIZES, Comparison, GranularityResult
 from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
@@ -63,7 +63,8 @@ def _synthetic(box=None) -> Weights:
     out, inn = widget(OUT, box), widget(IN, box)
     spread, seed = widget(SPREAD, box), widget(controls.SEED, box)
     x = channel_cache.synthetic_weights(out, inn, spread, seed)
-    label = t("per_channel.synthetic_label", out=out, inn=inn, spread=f"{spread:g}", seed=seed)
+    label = t("per_channel.synthetic_label", out=out, inn=inn, spread=f"{spread:g}", seed=seed,
+              every=OUTLIER_CHANNEL_EVERY)
     return Weights(("synthetic", out, inn, spread, seed), x, label)
 
 
@@ -119,8 +120,8 @@ def presets() -> None:
     st.write(t("per_channel.preset.heading"))
     cols = st.columns(len(PRESETS))
     for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
-        col.button(t(f"per_channel.preset.{name}"), key=f"pc_preset_{name}",
-                   help=t(f"per_channel.preset.{name}.help"), on_click=set_values,
+        col.button(t(f"per_channel.preset.{name}", **values), key=f"pc_preset_{name}",
+                   help=t(f"per_channel.preset.{name}.help", **values), on_click=set_values,
                    args=(values,), width="stretch")
 
 

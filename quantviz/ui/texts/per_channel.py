@@ -31,8 +31,8 @@ TEXT = {
                                 "最宽通道与最窄通道标准差之比。取 1 时所有通道相同。"),
     "per_channel.synthetic_label": (
         "Synthetic layer: {out} output channels × {inn} inputs, channel scales {spread}× apart, "
-        "one channel in eight with an outlier (seed {seed}).",
-        "合成层：{out} 个输出通道 × {inn} 个输入，通道尺度相差 {spread} 倍，每 8 个通道中有一个"
+        "one channel in {every} with an outlier (seed {seed}).",
+        "合成层：{out} 个输出通道 × {inn} 个输入，通道尺度相差 {spread} 倍，每 {every} 个通道中有一个"
         "带离群值（种子 {seed}）。"),
     "per_channel.synthetic_params": ("Synthetic layer", "合成层"),
     "per_channel.upload": ("Upload a checkpoint", "上传检查点"),
@@ -76,10 +76,11 @@ TEXT = {
     "per_channel.preset.int8_sym": ("int8 symmetric", "int8 对称"),
     "per_channel.preset.int8_sym.help": ("Signed symmetric int8: the usual choice for weights.",
                                          "有符号对称 int8：权重的常用选择。"),
-    "per_channel.preset.int4_groups": ("int4, groups of 128", "int4，128 一组"),
+    "per_channel.preset.int4_groups": ("int4, groups of {group}", "int4，{group} 一组"),
     "per_channel.preset.int4_groups.help": (
-        "Signed symmetric int4 with one scale per 128 weights: how large language models are "
-        "often stored.", "有符号对称 int4，每 128 个权重一个 scale：大语言模型常用的存储方式。"),
+        "Signed symmetric int4 with one scale per {group} weights: how large language models "
+        "are often stored.",
+        "有符号对称 int4，每 {group} 个权重一个 scale：大语言模型常用的存储方式。"),
     "per_channel.preset.uint8_asym": ("uint8 asymmetric", "uint8 非对称"),
     "per_channel.preset.uint8_asym.help": ("Unsigned asymmetric: each scale comes with a zero "
                                            "point that must be stored too.",
