@@ -34,6 +34,8 @@ ERROR_BINS = 40
 STAIRCASE_POINTS = 1500
 #: The |x| range of the error panels starts at this quantile of the non-zero |x|.
 LOW_QUANTILE = 0.01
+#: The quantiles of the non-zero |x| where the page reads the error profile (small, large).
+READ_QUANTILES = (0.1, 0.9)
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,7 @@ def magnitude_bins(x: np.ndarray, bins: int = ERROR_BINS) -> MagnitudeBins | Non
     nz = np.abs(flat[flat != 0])
     if nz.size == 0:
         return None
-    q01, q10, q90 = (float(v) for v in np.quantile(nz, [LOW_QUANTILE, 0.1, 0.9]))
+    q01, q10, q90 = (float(v) for v in np.quantile(nz, [LOW_QUANTILE, *READ_QUANTILES]))
     lo, hi = q01, float(nz.max()) * (1 + 1e-6)
     del nz
     if not hi > lo * (1 + 1e-6):

@@ -7,6 +7,8 @@ page shows exactly what the code does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from quantviz.quantize import (
@@ -27,8 +29,6 @@ SCALE_ASYMMETRIC = r"s = \frac{x_{\max}' - x_{\min}'}{q_{\max} - q_{\min}}"
 ZERO_POINT_ASYMMETRIC = (r"Z = \operatorname{clip}\!\left(q_{\min} - "
                          r"\operatorname{round}\!\left(\frac{x_{\min}'}{s}\right),"
                          r"\ q_{\min},\ q_{\max}\right)")
-SCALE_SYMMETRIC = (r"s = \frac{\max(|x_{\min}'|, |x_{\max}'|)}{(q_{\max} - q_{\min})/2},"
-                   r"\qquad Z = 0\ \text{(signed)}")
 INT_RANGE_SIGNED = r"q \in [-2^{b-1},\ 2^{b-1}-1]"
 INT_RANGE_NARROW = r"q \in [-2^{b-1}+1,\ 2^{b-1}-1]"
 INT_RANGE_UNSIGNED = r"q \in [0,\ 2^{b}-1]"
@@ -46,7 +46,6 @@ NOTES_3 = r"x_q = \operatorname{round}\!\left(\frac{x_f}{scale} - zp\right)"
 NOTES_4 = (r"zp \leftarrow \operatorname{round}(zp):\quad x_q = "
            r"\operatorname{round}\!\left(\frac{x_f}{scale}\right) - zp")
 NOTES_DEQUANTIZE = r"x_f = scale \times (x_q + zp) = scale \times x_q + bias"
-NOTES_ZERO = (r"0.0 \xrightarrow{\text{quantize}} -zp \xrightarrow{\text{dequantize}} 0.0")
 CONVENTION_LINK = r"zp = -Z"
 
 # --- error measures ---------------------------------------------------------------------
@@ -54,8 +53,37 @@ MSE = r"\mathrm{MSE} = \frac{1}{N}\sum_i (\hat{x}_i - x_i)^2"
 SQNR = (r"\mathrm{SQNR} = 20\log_{10}\frac{\lVert x\rVert_2}{\lVert x - \hat{x}\rVert_2}"
         r"\ \mathrm{dB}")
 UNIFORM_NOISE = r"\mathbb{E}\left[(\hat{x} - x)^2\right] \approx \frac{s^2}{12}"
-SQNR_PER_BIT = r"\mathrm{SQNR} \approx 6.02\,b + c\ \mathrm{dB}"
-EFFECTIVE_BITS = r"b_{\mathrm{eff}} = \log_2(\text{codes used})"
+#: 20 log10(2) dB per bit: one more bit halves the step and the error's RMS
+SQNR_PER_BIT = rf"\mathrm{{SQNR}} \approx {20 * np.log10(2):.2f}\,b + c\ \mathrm{{dB}}"
+
+# --- formulas that carry words: the ui passes them in the page's language -----------------
+#: The keys of the ``words`` every function below needs (the ui's texts hold each word).
+WORDS = ("quantize", "dequantize", "signed", "codes_used")
+
+
+def _word(words: Mapping[str, str], key: str) -> str:
+    """``words[key]`` set as upright text inside a formula; a missing word is a ValueError."""
+    if key not in words:
+        raise ValueError(f"formula word {key!r} missing from words {sorted(words)}")
+    return rf"\text{{{words[key]}}}"
+
+
+def scale_symmetric(words: Mapping[str, str]) -> str:
+    """Symmetric scale ``s = max(|x_min'|, |x_max'|) / ((qmax - qmin) / 2)`` and ``Z = 0``
+    for a signed range (``words["signed"]`` names that case)."""
+    return (r"s = \frac{\max(|x_{\min}'|, |x_{\max}'|)}{(q_{\max} - q_{\min})/2},"
+            rf"\qquad Z = 0\ ({_word(words, 'signed')})")
+
+
+def notes_zero(words: Mapping[str, str]) -> str:
+    """0.0 quantizes to ``-zp`` and dequantizes back to 0.0 (the notes' sign)."""
+    return (rf"0.0 \xrightarrow{{{_word(words, 'quantize')}}} -zp "
+            rf"\xrightarrow{{{_word(words, 'dequantize')}}} 0.0")
+
+
+def effective_bits(words: Mapping[str, str]) -> str:
+    """``b_eff = log2(codes used)``: the bits the distinct codes that occur would need."""
+    return rf"b_{{\mathrm{{eff}}}} = \log_2({_word(words, 'codes_used')})"
 
 
 def _num(v: float) -> str:
@@ -70,12 +98,13 @@ def _num(v: float) -> str:
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
 
 
-def definitions(cfg: QuantConfig) -> list[str]:
+def definitions(cfg: QuantConfig, words: Mapping[str, str]) -> list[str]:
     """The formulas behind every number of the Explore page, for ``cfg``'s scheme and range.
 
     The integer range of this config (signed or not, narrow or not), the range widened to hold
     0, scale and zero point (asymmetric, or symmetric with Z = 0 signed and the midpoint
     unsigned), quantize and dequantize with the notes' ``zp = -Z``, and the error measures.
+    ``words`` holds the :data:`WORDS` in the page's language.
     """
     ranges = {(True, False): INT_RANGE_SIGNED, (True, True): INT_RANGE_NARROW,
               (False, False): INT_RANGE_UNSIGNED, (False, True): INT_RANGE_UNSIGNED_NARROW}
@@ -83,11 +112,11 @@ def definitions(cfg: QuantConfig) -> list[str]:
     if cfg.scheme == "asymmetric":
         lines += [SCALE_ASYMMETRIC, ZERO_POINT_ASYMMETRIC]
     else:
-        lines.append(SCALE_SYMMETRIC)
+        lines.append(scale_symmetric(words))
         if not cfg.signed:
             lines.append(ZERO_POINT_SYMMETRIC_UNSIGNED)
     return lines + [QUANTIZE, DEQUANTIZE, CONVENTION_LINK, MSE, SQNR, SQNR_PER_BIT,
-                    UNIFORM_NOISE, EFFECTIVE_BITS]
+                    UNIFORM_NOISE, effective_bits(words)]
 
 
 def stacked(lines: list[str]) -> str:
@@ -171,12 +200,13 @@ def _signed(v: float) -> str:
     return f" + {_num(v)}" if v >= 0 else f" - {_num(-v)}"
 
 
-def worked_derivation(steps) -> dict[str, str]:
+def worked_derivation(steps, words: Mapping[str, str]) -> dict[str, str]:
     """The notes' equations (1)-(4), dequantization and 0.0 with ``steps``'s numbers.
 
     ``steps`` is a :class:`quantviz.lessons.NotesSteps`; the keys are "1", "scale", "2", "zp",
     "3", "4", "dequantize", "zero" and "pytorch" (PyTorch's ``Z`` and code beside them). The
     notes do not clamp, so "4" states the bare code even when it leaves ``[0, 2^n - 1]``.
+    ``words`` holds the :data:`WORDS` in the page's language (the arrows of "zero").
     """
     s = steps
     return {
@@ -196,9 +226,10 @@ def worked_derivation(steps) -> dict[str, str]:
         "dequantize": (rf"x_f = {_num(s.scale)} \times ({s.q4}{_signed(s.zp)})"
                        rf" = {_num(s.x_hat)},\qquad bias = scale \times zp"
                        rf" = {_num(s.scale * s.zp)}"),
-        "zero": (rf"0.0 \xrightarrow{{\text{{quantize}}}} -zp = {s.zero_code}"
-                 rf" \xrightarrow{{\text{{dequantize}}}} {_num(s.scale)} \times ({s.zero_code}"
-                 rf"{_signed(s.zp)}) = {_num(s.scale * (s.zero_code + s.zp))}"),
+        "zero": (rf"0.0 \xrightarrow{{{_word(words, 'quantize')}}} -zp = {s.zero_code}"
+                 rf" \xrightarrow{{{_word(words, 'dequantize')}}} {_num(s.scale)}"
+                 rf" \times ({s.zero_code}{_signed(s.zp)})"
+                 rf" = {_num(s.scale * (s.zero_code + s.zp))}"),
         "pytorch": (rf"s = {_num(s.pt_scale)},\quad Z = {s.pt_zero_point},\quad "
                     rf"q = {s.pt_code},\quad \hat{{x}} = {_num(s.pt_x_hat)}"),
     }
@@ -259,3 +290,15 @@ FOLD_CHANNEL = (r"Y_{ik} \approx \sum_j (c_j\,q_{ij})(t_k\,r_{jk}) = "
 SMOOTH = (r"s_j = \frac{\max_i |X_{ij}|^{\alpha}}{\max_k |W_{jk}|^{1-\alpha}},\qquad "
           r"Y = \left(X\,\mathrm{diag}(s)^{-1}\right)\left(\mathrm{diag}(s)\,W\right)")
 ROTATE = r"Y = X W = (X R)(R^{\top} W),\qquad R R^{\top} = I"
+
+
+# --- Layer page: FBGEMM's requantization, as run (PyTorch 2.13 quantized Linear on x86) ------
+FBGEMM_BIAS_TENSOR = r"b' = b \cdot \mathrm{fl}(1/(x_s w_s))"
+FBGEMM_BIAS_CHANNEL = r"b / (x_s w_{s,j})"
+
+
+def fbgemm_output(qmin: int, qmax: int) -> str:
+    """FBGEMM's output code ``y_q = clip(rint(fl(fl(acc + b') * M)) + y_zp, qmin, qmax)``,
+    every step in float32 (``fl``), clipped to the output's integer range ``[qmin, qmax]``."""
+    return (r"y_q = \mathrm{clip}(\mathrm{rint}(\mathrm{fl}(\mathrm{fl}(\mathrm{acc} + b')"
+            rf" \cdot M)) + y_{{zp}},\ {qmin},\ {qmax})")

@@ -31,12 +31,28 @@ SCHEMES: tuple[str, ...] = ("asymmetric", "symmetric")
 ROUNDINGS: tuple[str, ...] = ("half_even", "half_away", "floor", "stochastic")
 ARITHMETICS: tuple[str, ...] = ("pytorch", "fbgemm", "textbook", "onnxruntime")
 MIN_BITS, MAX_BITS = 2, 16
+#: reduce_range drops one bit, which must leave at least MIN_BITS.
+REDUCE_RANGE_MIN_BITS = MIN_BITS + 1
 
 #: float32 machine epsilon, 2**-23: PyTorch's floor on the scale (``torch.finfo(float32).eps``).
 EPS = float(np.finfo(np.float32).eps)
 #: float32's largest finite value (3.4028235e38): the kernels compute in float32, so no input
 #: beyond it can be quantized with PyTorch's arithmetic.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+class Refusal(ValueError):
+    """An input the arithmetic (or a toolchain it reproduces) refuses, said in two ways.
+
+    ``str(refusal)`` is the English sentence (quoting the toolchain where it has its own
+    words); ``kind`` names the case and ``values`` holds the numbers that sentence states,
+    as text, so that a page can say the same in another language.
+    """
+
+    def __init__(self, kind: str, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.values = values
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
@@ -97,8 +113,9 @@ class QuantConfig:
         for name in ("signed", "narrow_range", "reduce_range"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        if self.reduce_range and self.bits < 3:
-            raise ValueError(f"reduce_range needs bits >= 3 (one bit fewer), got bits={self.bits}")
+        if self.reduce_range and self.bits < REDUCE_RANGE_MIN_BITS:
+            raise ValueError(f"reduce_range needs bits >= {REDUCE_RANGE_MIN_BITS} (one bit "
+                             f"fewer), got bits={self.bits}")
 
     @property
     def qmin(self) -> int:
@@ -209,11 +226,14 @@ def _check_scalable(lo: np.ndarray, hi: np.ndarray, scale: np.ndarray, zero_poin
         return
     i = int(np.flatnonzero(np.ravel(bad))[0])
     a, b = float(np.ravel(lo)[i]), float(np.ravel(hi)[i])
-    raise ValueError(
-        f"the range [{a:.7g}, {b:.7g}] cannot be scaled in {np.dtype(fdt).name}: over "
-        f"{qmax - qmin} steps its scale, or an end of its grid, would exceed the largest "
-        f"{np.dtype(fdt).name} ({float(np.finfo(fdt).max):.7g}); scale the tensor down (a "
-        "symmetric grid, centred on 0, may fit)"
+    values = {"lo": f"{a:.7g}", "hi": f"{b:.7g}", "dtype": np.dtype(fdt).name,
+              "steps": f"{qmax - qmin}", "largest": f"{float(np.finfo(fdt).max):.7g}"}
+    raise Refusal(
+        "unscalable",
+        "the range [{lo}, {hi}] cannot be scaled in {dtype}: over {steps} steps its scale, or "
+        "an end of its grid, would exceed the largest {dtype} ({largest}); scale the tensor "
+        "down (a symmetric grid, centred on 0, may fit)".format(**values),
+        **values,
     )
 
 

@@ -15,6 +15,7 @@ from quantviz.metrics import code_counts, sqnr_db
 from quantviz.quantize import (
     QParams,
     QuantConfig,
+    Refusal,
     compute_qparams,
     dequantize,
     integer_dtype,
@@ -30,7 +31,8 @@ class ToolchainRow:
     """One toolchain on the tensor: its parameters, SQNR, codes used and share clipped.
 
     ``error`` holds the toolchain's refusal (a sentence) when it refuses the tensor; the
-    numbers are then absent.
+    numbers are then absent. ``refusal`` names its kind and the numbers it states (see
+    :func:`refusal_of`).
     """
 
     key: str
@@ -39,10 +41,20 @@ class ToolchainRow:
     codes_used: int = 0
     fraction_clipped: float = 0.0
     error: str | None = None
+    refusal: tuple = ()
 
     @property
     def levels(self) -> int:
         return 0 if self.qp is None else self.qp.qmax - self.qp.qmin + 1
+
+
+def refusal_of(exc: ValueError) -> tuple:
+    """``(kind, ((name, value), ...))`` of a :class:`~quantviz.quantize.Refusal`, so that a
+    page can say it in its language; ``()`` for any other ValueError (its English message
+    is all there is)."""
+    if isinstance(exc, Refusal):
+        return (exc.kind, tuple(exc.values.items()))
+    return ()
 
 
 def toolchain_rows(x: np.ndarray, batches: int = 32) -> list[ToolchainRow]:
@@ -70,7 +82,7 @@ def toolchain_rows(x: np.ndarray, batches: int = 32) -> list[ToolchainRow]:
                 x_hat = dequantize(q, qp)
                 sqnr = _sqnr(flat, x_hat)
         except ValueError as exc:
-            rows.append(ToolchainRow(key, None, error=str(exc)))
+            rows.append(ToolchainRow(key, None, error=str(exc), refusal=refusal_of(exc)))
             continue
         counts = code_counts(q, qp.qmin, qp.qmax)
         rows.append(ToolchainRow(key, qp, sqnr, int(np.count_nonzero(counts)), clipped))
@@ -142,13 +154,14 @@ class Quirk:
     """One PyTorch call on the tensor: its parameters, or PyTorch's refusal.
 
     ``key`` names the call (see :func:`pytorch_quirks`); ``fraction_clipped`` is the share of
-    values whose code saturates.
+    values whose code saturates; ``error`` and ``refusal`` as in :class:`ToolchainRow`.
     """
 
     key: str
     qp: QParams | None
     fraction_clipped: float = 0.0
     error: str | None = None
+    refusal: tuple = ()
 
 
 def pytorch_quirks(x: np.ndarray, batches: int = 32) -> list[Quirk]:
@@ -183,7 +196,7 @@ def pytorch_quirks(x: np.ndarray, batches: int = 32) -> list[Quirk]:
                 qp = call()
                 clipped = float(np.mean(saturated(flat, qp)))
         except ValueError as exc:
-            out.append(Quirk(key, None, error=str(exc)))
+            out.append(Quirk(key, None, error=str(exc), refusal=refusal_of(exc)))
             continue
         out.append(Quirk(key, qp, clipped))
     return out

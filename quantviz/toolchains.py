@@ -28,7 +28,7 @@ from quantviz.observers import (
     MovingAverageMinMaxObserver,
     _Observer,
 )
-from quantviz.quantize import QParams, QuantConfig, compute_qparams
+from quantviz.quantize import QParams, QuantConfig, Refusal, compute_qparams
 
 F32, F64 = np.float32, np.float64
 PYTORCH_OBSERVERS = ("minmax", "moving_average", "histogram")
@@ -80,9 +80,10 @@ def pytorch_observer(observer: str, dtype: str, qscheme: str, reduce_range: bool
     pytorch_config(dtype, qscheme, reduce_range)
     if observer != "histogram" and qscheme == "per_tensor_symmetric" and reduce_range \
             and dtype == "quint8":
-        raise ValueError("PyTorch's MinMaxObserver (and MovingAverageMinMaxObserver) refuses "
-                         "reduce_range with per_tensor_symmetric quint8: 'Cannot reduce range "
-                         "for symmetric quantization for quint8'")
+        raise Refusal("symmetric_reduce_quint8",
+                      "PyTorch's MinMaxObserver (and MovingAverageMinMaxObserver) refuses "
+                      "reduce_range with per_tensor_symmetric quint8: 'Cannot reduce range "
+                      "for symmetric quantization for quint8'")
     if observer == "minmax":
         return MinMaxObserver()
     if observer == "moving_average":
@@ -123,12 +124,15 @@ def pytorch_qparams(batches: object, *, observer: str = "minmax", dtype: str = "
     if not obs.history:
         return QParams(1.0, 0, cfg.qmin, cfg.qmax, cfg)
     if getattr(obs, "overflow", False):
-        raise ValueError(f"the range [{obs.hist_min}, {obs.hist_max}] is too wide for "
-                         "float32: PyTorch's HistogramObserver overflows and returns a NaN "
-                         "scale")
+        raise Refusal("histogram_overflow",
+                      f"the range [{obs.hist_min}, {obs.hist_max}] is too wide for "
+                      "float32: PyTorch's HistogramObserver overflows and returns a NaN "
+                      "scale", lo=f"{obs.hist_min}", hi=f"{obs.hist_max}")
     if getattr(obs, "inverted", False):
-        raise ValueError(f"PyTorch's check fails: the averaged min {obs.x_max} should be less "
-                         f"than the averaged max {obs.x_min} (float32 rounding inverted them)")
+        raise Refusal("average_inverted",
+                      f"PyTorch's check fails: the averaged min {obs.x_max} should be less "
+                      f"than the averaged max {obs.x_min} (float32 rounding inverted them)",
+                      lo=f"{obs.x_max}", hi=f"{obs.x_min}")
     qp = compute_qparams(obs.x_min, obs.x_max, cfg)
     if cfg.scheme == "symmetric" and dtype == "quint8":
         qp = replace(qp, zero_point=PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT)
@@ -160,7 +164,9 @@ def pytorch_fused_qparams(x_min: float, x_max: float, qmin: int, qmax: int,
     lo, hi = F32(x_min), F32(x_max)
     with np.errstate(over="ignore"):
         if not np.isfinite(hi - lo):
-            raise ValueError(f"the range [{lo}, {hi}] is wider than float32 can hold")
+            raise Refusal("float32_range",
+                          f"the range [{lo}, {hi}] is wider than float32 can hold",
+                          lo=f"{lo}", hi=f"{hi}")
     if symmetric and lo < 0 < hi:
         sym_min = -((qmax - qmin) // 2 + 1)
         sym_max = (qmax - qmin) // 2
@@ -229,7 +235,8 @@ def onnxruntime_qparams(x_min: float, x_max: float, *, qtype: str = "uint8",
     qmin, qmax = onnxruntime_range(qtype, symmetric, reduce_range)
     for name, value in (("x_min", x_min), ("x_max", x_max)):
         if not np.isfinite(value):
-            raise ValueError(f"{name}={value!r} must be finite")
+            raise Refusal("not_finite", f"{name}={value!r} must be finite",
+                          name=name, value=f"{value!r}")
     rmin, rmax = min(F32(x_min), F32(0)), max(F32(x_max), F32(0))
     if symmetric:
         absmax = max(abs(rmin), abs(rmax))
@@ -286,7 +293,9 @@ def tflite_qparams(x_min: float, x_max: float, *, weights: bool = False) -> QPar
     lo, hi = min(F32(x_min), F32(0)), max(F32(x_max), F32(0))
     with np.errstate(over="ignore"):
         if not np.isfinite(hi - lo):
-            raise ValueError(f"the range [{lo}, {hi}] is wider than float32 can hold")
+            raise Refusal("float32_range",
+                          f"the range [{lo}, {hi}] is wider than float32 can hold",
+                          lo=f"{lo}", hi=f"{hi}")
     scale = F32(F32(hi - lo) / F32(255))
     zp_from_min = F32(-128) if scale == 0 else F32(F32(-128) - F32(lo / scale))
     zero_point = -128 if zp_from_min < -128 else 127 if zp_from_min > 127 else \

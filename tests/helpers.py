@@ -49,6 +49,16 @@ def captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
 
 
+def english_in_formulas(at) -> list[str]:
+    """The words in Latin letters that the page's formulas (st.latex, and $...$ in Markdown
+    and captions) set in ``\\text{...}``: on a Chinese page there should be none."""
+    import re
+
+    bodies = [e.value for e in (*at.latex, *at.markdown, *at.caption)]
+    return [word for body in bodies for word in re.findall(r"\\text\{([^}]*)\}", body)
+            if re.search(r"[A-Za-z]", word)]
+
+
 def charts(at) -> list[dict]:
     """The page's plotly figures in page order, as plotly JSON."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

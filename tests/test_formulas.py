@@ -20,6 +20,12 @@ from quantviz.quantize import (
     unclipped_codes,
 )
 
+#: The words inside formulas as the English page passes them, and as the Chinese one does.
+WORDS_EN = {"quantize": "quantize", "dequantize": "dequantize", "signed": "signed",
+            "codes_used": "codes used"}
+WORDS_ZH = {"quantize": "量化", "dequantize": "反量化", "signed": "有符号",
+            "codes_used": "已用码数"}
+
 CONSTANTS = {name: value for name, value in vars(formulas).items()
              if name.isupper() and isinstance(value, str)}
 
@@ -169,7 +175,7 @@ def test_worked_derivation_by_hand():
 
     # [-1, 3], 8 bits, x_f = 0.5: scale = 4/255 = 0.0156862745, zp = -63.75 -> -64,
     # x_f/scale = 31.875 -> 32, x_q = 32 + 64 = 96, x_f = 0.0156862745 * (96 - 64) = 0.50196
-    lines = worked_derivation(notes_steps(0.5, -1.0, 3.0, 8))
+    lines = worked_derivation(notes_steps(0.5, -1.0, 3.0, 8), WORDS_EN)
     assert _last_number(lines["1"]) == "96"
     assert _last_number(lines["scale"]) == "0.0156862745"
     assert _last_number(lines["zp"]) == "-63.75"
@@ -223,9 +229,9 @@ def test_stacked_joins_lines_into_one_gathered_block():
     [
         # uint8 affine: [0, 255], scale over the widened range, zero point by rounding
         (QuantConfig(8, "asymmetric"), ["INT_RANGE_UNSIGNED", "ZERO_POINT_ASYMMETRIC"],
-         ["SCALE_SYMMETRIC", "ZERO_POINT_SYMMETRIC_UNSIGNED"]),
+         ["scale_symmetric", "ZERO_POINT_SYMMETRIC_UNSIGNED"]),
         # int8 symmetric: Z = 0, no zero-point formula
-        (QuantConfig(8, "symmetric", True), ["INT_RANGE_SIGNED", "SCALE_SYMMETRIC"],
+        (QuantConfig(8, "symmetric", True), ["INT_RANGE_SIGNED", "scale_symmetric"],
          ["ZERO_POINT_ASYMMETRIC", "ZERO_POINT_SYMMETRIC_UNSIGNED"]),
         (QuantConfig(8, "symmetric", True, True), ["INT_RANGE_NARROW"], ["INT_RANGE_SIGNED"]),
         # unsigned symmetric: the midpoint zero point
@@ -238,10 +244,54 @@ def test_stacked_joins_lines_into_one_gathered_block():
 def test_definitions_follow_the_config(cfg, present, absent):
     from quantviz import formulas
 
-    lines = formulas.definitions(cfg)
+    def formula(name: str) -> str:
+        value = getattr(formulas, name)
+        return value if isinstance(value, str) else value(WORDS_EN)
+
+    lines = formulas.definitions(cfg, WORDS_EN)
     for name in present:
-        assert getattr(formulas, name) in lines
+        assert formula(name) in lines
     for name in absent:
-        assert getattr(formulas, name) not in lines
-    for shared in ("QUANTIZE", "DEQUANTIZE", "MSE", "SQNR", "UNIFORM_NOISE", "EFFECTIVE_BITS"):
-        assert getattr(formulas, shared) in lines
+        assert formula(name) not in lines
+    for shared in ("QUANTIZE", "DEQUANTIZE", "MSE", "SQNR", "UNIFORM_NOISE", "effective_bits"):
+        assert formula(shared) in lines
+
+
+# ---------------------------------------------------------------- words inside formulas
+
+
+def test_no_formula_constant_carries_a_word():
+    # a word in \text{...} would show in English on the Chinese page: words are passed in
+    for name, latex in CONSTANTS.items():
+        assert r"\text{" not in latex, name
+
+
+def _every_worded_formula(words: dict) -> list[str]:
+    from quantviz.formulas import definitions, effective_bits, notes_zero, scale_symmetric
+    from quantviz.lessons import notes_steps
+
+    return (definitions(QuantConfig(8, "symmetric", True), words)
+            + list(formulas.worked_derivation(notes_steps(0.5, -1.0, 3.0, 8), words).values())
+            + [notes_zero(words), scale_symmetric(words), effective_bits(words)])
+
+
+def test_the_chinese_words_replace_every_english_one():
+    shown = "\n".join(_every_worded_formula(WORDS_ZH))
+    texts = re.findall(r"\\text\{([^}]*)\}", shown)
+    # signed, codes used, and the two arrows of 0.0 twice (the notes' line and the worked one)
+    assert sorted(texts) == sorted(["有符号", "已用码数", "已用码数", "量化", "反量化",
+                                    "量化", "反量化", "有符号"])
+    for word in WORDS_EN.values():
+        assert word not in shown
+    english = "\n".join(_every_worded_formula(WORDS_EN))
+    assert r"\xrightarrow{\text{quantize}}" in english and r"\text{signed}" in english
+
+
+def test_a_missing_word_is_a_value_error_naming_it():
+    with pytest.raises(ValueError, match="codes_used"):
+        formulas.effective_bits({"quantize": "q"})
+
+
+def test_the_sqnr_slope_is_20_log10_2():
+    # 20 * log10(2) = 6.0206 dB per bit, to two decimals 6.02
+    assert r"\approx 6.02\," in formulas.SQNR_PER_BIT

@@ -3,6 +3,8 @@ progress, links, languages and uploads. Expected numbers come from quantviz.swee
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -38,7 +40,9 @@ def expected(scheme, b: int, method: str = "minmax", params: tuple = (), narrow:
 
 def test_default_run(page):
     at = page()
-    assert at.title[0].value == TABLE["bits.title"][0]
+    # the widths and the slope come from the sweep: 2..16 bits, 20 log10(2) = 6.02 dB per bit
+    assert at.title[0].value == "How many bits? Every scheme from 2 to 16 bits"
+    assert "Dashed: 6.02 dB per bit" in captions(at)
     assert at.subheader[0].value == "At 8 bits"
     for s in SWEEP_SCHEMES:
         assert metric(at, s.key) == pytest.approx(expected(s, 8, n=100_000).sqnr_db, abs=0.006)
@@ -46,13 +50,13 @@ def test_default_run(page):
     assert len(specs) == 3
     sqnr, mse, eff = specs
     names = [tr["name"] for tr in sqnr["data"]]
-    assert names == [*NAMES.values(), "6.02 dB per bit"]
+    assert names == [*NAMES.values(), f"{sweeps.DB_PER_BIT:.2f} dB per bit"]
     ref = sqnr["data"][-1]["y"]
     assert np.diff(ref) == pytest.approx([sweeps.DB_PER_BIT] * 14)
     assert mse["layout"]["yaxis"]["type"] == "log"
     assert eff["data"][-1]["y"] == list(range(2, 17))  # every code used: y = bits
     assert "Computed on all 100,000 values." in captions(at)
-    assert TABLE["bits.no_clip"][0] in markdown(at)  # MinMax never clips
+    assert TABLE["bits.no_clip"][0].format(slope="6.02") in markdown(at)  # MinMax never clips
     frame = at.dataframe[0].value
     assert list(frame["bits"]) == list(range(2, 17))
     assert at.query_params == {}
@@ -170,11 +174,12 @@ def test_a_query_string_restores_the_view(page):
 
 def test_chinese(page):
     at = page(lang="zh", n=N)
-    assert at.title[0].value == TABLE["bits.title"][1]
+    assert at.title[0].value == TABLE["bits.title"][1].format(lo=2, hi=16)
     assert at.subheader[0].value == "8 位时"
     assert [m.label for m in at.metric] == [TABLE[f"bits.scheme.{s.key}"][1]
                                             for s in SWEEP_SCHEMES]
-    assert TABLE["bits.explain"][1] in markdown(at)
+    assert TABLE["bits.explain"][1].format(slope="6.02") in markdown(at)
+    assert "{" not in markdown(at)
 
 
 def test_an_uploaded_tensor_is_swept(page):
@@ -212,3 +217,17 @@ def test_the_stop_sentence_names_only_fixed_ranges():
     assert "(Percentile, MSE or Entropy calibration)" not in en
     assert "search their range again at every bit width" in en
     assert "重新搜索范围" in zh
+
+
+def test_the_narrow_help_and_the_reduce_note_state_the_codes_numbers(page):
+    # int8 narrow: -127..127 (QuantConfig); reduce_range needs one bit above MIN_BITS = 2
+    from quantviz.quantize import REDUCE_RANGE_MIN_BITS, QuantConfig
+
+    narrow = QuantConfig(8, "symmetric", signed=True, narrow_range=True)
+    assert (narrow.qmin, narrow.qmax, REDUCE_RANGE_MIN_BITS) == (-127, 127, 3)
+    at = page(n=N)
+    assert at.toggle(key="narrow").help == "Narrow range for the signed scheme (int8: -127..127)."
+    for key in ("bits.narrow.help", "reduce.needs_bits", "bits.title", "bits.intro",
+                "bits.fig.reference", "bits.no_clip", "bits.explain"):
+        for text in TABLE[key]:
+            assert not re.search(r"(?<![{\w])(127|16|6\.02|6|3)(?![\w}])", text), (key, text)

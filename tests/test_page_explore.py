@@ -21,7 +21,7 @@ from quantviz.quantize import EPS, QuantConfig, compute_qparams, quantize
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
 from quantviz.views import disagreements
-from tests.helpers import captions, en, metric, npy, ok, upload
+from tests.helpers import captions, en, english_in_formulas, metric, npy, ok, upload
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too
 
@@ -319,6 +319,16 @@ def test_language_switch_to_chinese(page):
     at = page(n=N, lang="zh", bits=16)
     bars = json.loads(at.get("plotly_chart")[2].proto.spec)["data"][0]["name"]
     assert bars == f"{TABLE['fig.per_code'][1]} {TABLE['fig.per_bar'][1].format(n=128)}"
+
+
+@pytest.mark.parametrize("signed", ["0", "1"])
+def test_the_chinese_formulas_carry_chinese_words(page, signed):
+    # symmetric shows "Z = 0 (signed)" and every scheme "log2(codes used)": both in Chinese
+    at = page(n=N, lang="zh", scheme="symmetric", signed=signed)
+    assert not english_in_formulas(at)
+    definitions = at.latex[0].value
+    assert rf"\text{{{TABLE['formula.codes_used'][1]}}}" in definitions
+    assert rf"\text{{{TABLE['formula.signed'][1]}}}" in definitions
 
 
 def test_source_upload_without_a_file_keeps_the_distribution(page):

@@ -216,3 +216,13 @@ def test_the_flat_error_sentences_claim_no_direction(page):
     assert "so the absolute error follows |x|:" in text
     assert "so the relative error goes as 1 / |x|:" in text
     assert "grows from" not in text and "falls from" not in text
+
+
+def test_the_flat_rule_states_the_quantiles_the_core_reads(page):
+    # fv.READ_QUANTILES = (0.1, 0.9): the 10th and 90th percentile, within a factor 2
+    assert fv.READ_QUANTILES == (0.1, 0.9) and fv.FLAT_RATIO == 2.0
+    for lang, tr in (("en", en), ("zh", lambda key, **v: TABLE[key][1].format(**v))):
+        at = page(lang=lang) if lang == "zh" else page()
+        assert tr("formats.err.rule", ratio="2", low="10", high="90") in captions(at), lang
+    for text in TABLE["formats.err.rule"]:
+        assert "90" not in text and "10" not in text

@@ -161,3 +161,34 @@ def test_the_sources_named_for_reduce_range_and_symmetric_weights(page):
     assert "observer.py gives this reason" in text
     assert "(w_zp = 0), as here and in PyTorch's default x86 qconfig, it vanishes" in text
     assert "which is why weights are stored symmetric" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reduce_range_help_and_output_formula_state_the_codes_ranges(page, lang):
+    # the help quotes the activation range without (0..255) and with reduce_range (0..127),
+    # and the requantization formula clips to the output's range: all from the configs
+    from quantviz.quantize import QuantConfig
+
+    tr = en if lang == "en" else zh
+    full, reduced = QuantConfig(8, signed=False), QuantConfig(8, signed=False, reduce_range=True)
+    at = page(lang=lang) if lang == "zh" else page()
+    assert (layer_views.X_CONFIG.qmax, layer_views.X_CONFIG_REDUCED.qmax) == (
+        full.qmax, reduced.qmax)
+    help_text = at.toggle(key="ly_rr").help
+    assert help_text == tr("layer.rr.help", qmin=full.qmin, qmax=full.qmax, rqmin=reduced.qmin,
+                           rqmax=reduced.qmax)
+    assert f"{reduced.qmin}..{reduced.qmax}" in help_text and f"..{full.qmax}" in help_text
+    y = layer_views.Y_CONFIG
+    assert rf"y_{{zp}},\ {y.qmin},\ {y.qmax})$" in markdown(at)
+    assert "{" + "y}" not in markdown(at)
+
+
+def test_the_ranges_are_formatted_in_not_typed():
+    # the codes' ranges come from the configs: neither text types a digit of a range
+    import re
+
+    from quantviz.ui.i18n import TABLE
+
+    for key in ("layer.rr.help", "layer.pipe.formula"):
+        for text in TABLE[key]:
+            assert not re.search(r"\b(0|127|255)\b", text), (key, text)

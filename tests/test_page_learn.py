@@ -11,13 +11,17 @@ import pytest
 
 from quantviz import formulas, lessons
 from quantviz.quantize import QuantConfig, compute_qparams
-from tests.helpers import charts_by_title, en, markdown, metric, ok, zh
+from tests.helpers import charts_by_title, en, english_in_formulas, markdown, metric, ok, zh
 
 
 @pytest.fixture
 def page(run_page):
     """``page(**query)`` runs the Learn page with the query string ``query``."""
     return lambda **query: run_page("learn", query)
+
+
+#: The words inside the formulas, as the English page passes them.
+WORDS_EN = {word: en(f"formula.{word}") for word in formulas.WORDS}
 
 
 def latex(at) -> list[str]:
@@ -34,14 +38,15 @@ def table(at, i: int) -> list[dict]:
 
 def test_default_run_follows_the_notes_with_the_cores_numbers(page):
     at = page()
-    lines = formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8))
+    lines = formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8), WORDS_EN)
     shown = latex(at)
     for key in ("1", "scale", "2", "zp", "3", "4", "dequantize", "zero", "pytorch"):
         assert lines[key] in shown, key
     for constant in ("NOTES_1", "NOTES_SCALE", "NOTES_2", "NOTES_ZP", "NOTES_3", "NOTES_4",
-                     "NOTES_DEQUANTIZE", "NOTES_ZERO", "QUANTIZE", "DEQUANTIZE",
+                     "NOTES_DEQUANTIZE", "QUANTIZE", "DEQUANTIZE",
                      "MATMUL_EXPANSION", "NOTES_CLAMP", "PADDING_ZERO"):
         assert getattr(formulas, constant) in shown, constant
+    assert formulas.notes_zero(WORDS_EN) in shown
     headers = [h.value for h in at.header]
     assert headers == [en(f"learn.s{i}.heading") for i in range(1, 9)]
     assert set(charts_by_title(at)) == {"Asymmetric, unsigned 8-bit", "Symmetric, signed 8-bit",
@@ -84,7 +89,7 @@ def test_example_range_value_and_bits(page):
     at.slider(key="bits").set_value(2).run()
     ok(at)
     steps = lessons.notes_steps(0.1, -0.4, 0.6, 2)
-    assert formulas.worked_derivation(steps)["4"] in latex(at)
+    assert formulas.worked_derivation(steps, WORDS_EN)["4"] in latex(at)
     # rounding the zero point first moves this code: eq. 3 gives 2, eq. 4 gives 1
     assert en("learn.s2.differ", q3=2, q4=1, frac="0.2") in markdown(at)
     assert at.query_params == {"ex_min": "-0.4", "ex_max": "0.6", "ex_x": "0.1", "bits": "2"}
@@ -93,7 +98,8 @@ def test_example_range_value_and_bits(page):
 def test_an_inverted_range_warns_and_falls_back(page):
     at = page(ex_min=3, ex_max=1)
     assert at.warning[0].value == en("learn.ex_bad", lo="3", hi="1")
-    assert formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8))["1"] in latex(at)
+    steps = lessons.notes_steps(0.5, -1.0, 3.0, 8)
+    assert formulas.worked_derivation(steps, WORDS_EN)["1"] in latex(at)
 
 
 def test_a_value_beyond_the_range_is_flagged(page):
@@ -175,9 +181,18 @@ def test_symmetric_ends_control(page):
     rows = table(at, 1)
     assert rows[0]["q(−max)"] == full.q_neg == -127  # float32: 1 * (1/scale) = -127.49999
     assert rows[1]["x_hat(+max)"] == f"{narrow.x_hat_pos:.9g}"
-    assert en("learn.s6.sym.misses", qmin=-128, t=f"{full.t_neg:.9g}") in markdown(at)
+    # the half step it misses: -(qmax - qmin) / 2 = -(127 + 128) / 2 = -127.5
+    assert en("learn.s6.sym.misses", qmin=-128, t=f"{full.t_neg:.9g}", half="-127.5") in (
+        markdown(at))
     at.number_input(key="sym_amax").set_value(3.0).run()
     assert en("learn.s6.sym.reaches", qmin=-128, t="-127.5") in markdown(at)
+    # amax 1 at 4 bits: 1 * (1/scale) = -7.4999995 misses -8; the sentence names
+    # -(7 + 8) / 2 = -7.5, formatted in, not -127.5
+    at.number_input(key="sym_amax").set_value(1.0).run()
+    at.slider(key="bits").set_value(4).run()
+    four, _ = lessons.symmetric_ends(1.0, 4)
+    assert four.q_neg == -7 != four.qmin
+    assert "a hair inside -7.5 after" in markdown(at)
 
 
 def test_edge_case_gallery_controls(page):
@@ -408,3 +423,14 @@ def test_language_switch_to_chinese(page):
     assert [h.value for h in at.header][0] == zh("learn.s1.heading")
     assert "对称，有符号 8 位" in charts_by_title(at)
     assert at.query_params == {"lang": "zh"}
+
+
+def test_the_chinese_page_has_no_english_word_in_its_formulas(page):
+    at = page(lang="zh")
+    shown = latex(at)
+    assert not english_in_formulas(at)
+    # the arrows of 0.0 in the notes' formula and in the worked line read in Chinese
+    words_zh = {word: zh(f"formula.{word}") for word in formulas.WORDS}
+    assert formulas.notes_zero(words_zh) in shown
+    assert formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8),
+                                      words_zh)["zero"] in shown

@@ -7,6 +7,7 @@ that the page shows what the core computes for the controls it was given.
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from safetensors.numpy import save as save_safetensors
 from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
+from quantviz.ui.i18n import TABLE
 from tests.helpers import charts_by_title, en, metric, ok, upload, zh
 
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
@@ -175,6 +177,27 @@ def test_each_preset_sets_its_scheme(page, name):
     assert metric(at, f"SQNR per group of {group}") == db(expected(cfg).group(group).sqnr_db)
 
 
+def test_the_group_preset_and_the_layer_label_state_the_codes_numbers(page):
+    # the int4 preset's group size (128) and the generator's outlier spacing (one channel
+    # in 8) are formatted in from the code, in both languages
+    from quantviz.distributions import OUTLIER_CHANNEL_EVERY
+    from quantviz.ui.per_channel import PRESETS
+
+    group = PRESETS["int4_groups"]["group"]
+    at = page()
+    button = at.button(key="pc_preset_int4_groups")
+    assert button.label == f"int4, groups of {group}"
+    assert f"one scale per {group} weights" in button.help
+    assert f"one channel in {OUTLIER_CHANNEL_EVERY} with an outlier" in "\n".join(
+        e.value for e in (*at.caption, *at.markdown, *at.sidebar.caption))
+    at = page(lang="zh")
+    assert at.button(key="pc_preset_int4_groups").label == f"int4，{group} 一组"
+    for key in ("per_channel.preset.int4_groups", "per_channel.preset.int4_groups.help",
+                "per_channel.synthetic_label"):
+        for text in TABLE[key]:
+            assert not re.search(r"\b(128|8|eight)\b", text), key
+
+
 # --- uploads ---------------------------------------------------------------------------------
 
 
@@ -300,8 +323,31 @@ def test_cost_note_states_the_bytes_the_core_counts(page):
     assert granularity.SCALE_BYTES == 4
     at = page(scheme="asymmetric", signed=0)
     note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
-    assert len(note) == 1 and "each zero point 1 byte(s)" in note[0]
+    # the default layer: 64 x 256 weights of 8 bits = 16,384 bytes
+    assert len(note) == 1 and "each zero point 1 byte," in note[0]
+    assert "(s)" not in note[0] and "take 16,384 bytes." in note[0]
     assert "4-byte float32" in note[0] and "float64 scales and int64 zero points" in note[0]
     at = page(scheme="symmetric", signed=1)
     sym = [c.value for c in at.caption if "need not be stored" in c.value]
-    assert len(sym) == 1 and "4-byte float32" in sym[0] and "counted as 0 bytes" in sym[0]
+    assert len(sym) == 1 and "4-byte float32" in sym[0] and "counted as 0 bytes." in sym[0]
+
+
+def test_a_single_weight_byte_and_the_chinese_note_have_no_plural(page):
+    # 1 x 1 weight of 8 bits = 1 byte; Chinese counts bytes without a plural
+    at = page(scheme="asymmetric", signed=0, pc_out=1, pc_in=1)
+    note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
+    assert len(note) == 1 and "take 1 byte." in note[0]
+    at = page(scheme="asymmetric", signed=0, lang="zh")
+    note = [c.value for c in at.caption if "ONNX QuantizeLinear" in c.value]
+    assert len(note) == 1 and "每个零点占 1 字节，" in note[0] and "16,384 字节。" in note[0]
+
+
+def test_the_pooled_heat_map_counts_rows_and_groups_in_words(page):
+    # 4096 rows of 16 groups of 16 are pooled into cells of several rows and (here) a single
+    # group: the caption says "rows" and "group", as the core's pooling steps are counted
+    at = page(pc_out=4096, pc_in=256, group=16)
+    gm = granularity.group_map(weight_matrix(4096, 256, 30.0, 0), 16)
+    assert gm.row_step > 1 and gm.col_step == 1
+    pooled = [c.value for c in at.caption if c.value.startswith("Each cell covers")]
+    assert pooled == [f"Each cell covers {gm.row_step} rows × 1 group and shows their "
+                      "largest |x|."]

@@ -8,10 +8,16 @@ import pytest
 
 from quantviz import toolchain_views
 from quantviz.distributions import DISTRIBUTIONS, sample
-from quantviz.toolchains import TOOLCHAINS
+from quantviz.quantize import QuantConfig, Refusal, compute_qparams
+from quantviz.toolchains import (
+    TOOLCHAINS,
+    onnxruntime_qparams,
+    pytorch_qparams,
+    tflite_qparams,
+)
 from quantviz.ui import controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, en, markdown, npy, ok, upload
+from tests.helpers import captions, en, markdown, npy, ok, upload, zh
 
 N = 1000
 NAMES = [TABLE[f"toolchains.name.{k}"][0] for k in TOOLCHAINS]
@@ -128,3 +134,70 @@ def test_the_examples_caption_says_their_order(page):
     at = page(n=N)
     assert en("toolchains.compare.examples") in captions(at)
     assert "near-ties first" not in captions(at)
+
+
+# --- refusals in both languages: a Chinese sentence per kind, the core's English kept -------
+
+F32 = np.float32
+REFUSALS = {  # each kind of refusal, from a call that makes it
+    "unscalable": lambda: compute_qparams(-3e38, 3e38, QuantConfig()),
+    "symmetric_reduce_quint8": lambda: pytorch_qparams(
+        np.ones(4, F32), dtype="quint8", qscheme="per_tensor_symmetric", reduce_range=True),
+    "histogram_overflow": lambda: pytorch_qparams(np.array([3e38, -3e38], F32),
+                                                  observer="histogram"),
+    # float32 rounding inverts the averaged pair (the case of test_toolchains.py)
+    "average_inverted": lambda: pytorch_qparams(
+        [np.array([66.0, 0.0], F32), np.array([1.3501164], F32)], observer="moving_average",
+        averaging_constant=1.0),
+    "float32_range": lambda: tflite_qparams(-3e38, 3e38),
+    "not_finite": lambda: onnxruntime_qparams(float("nan"), 1.0),
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSALS))
+def test_each_refusal_has_its_sentence_in_both_languages(kind):
+    with pytest.raises(Refusal) as info:
+        REFUSALS[kind]()
+    exc = info.value
+    assert exc.kind == kind
+    # the English sentence is the core's message; the Chinese fills the same numbers
+    assert en(f"toolchains.refusal.{kind}", **exc.values) == str(exc)
+    chinese = zh(f"toolchains.refusal.{kind}", **exc.values)
+    for value in exc.values.values():
+        assert value in chinese
+
+
+def test_the_chinese_page_says_why_in_chinese_and_keeps_the_original(page):
+    # relu data: MinMaxObserver refuses quint8 symmetric with reduce_range
+    at = page(n=N, dist="relu", lang="zh")
+    x = np.asarray(sample("relu", N, 0), dtype=np.float32)
+    refused = next(q for q in toolchain_views.pytorch_quirks(x, controls.BATCHES)
+                   if q.qp is None)
+    call = TABLE[f"toolchains.quirk.{refused.key}"][1]
+    shown = captions(at)
+    assert zh("toolchains.quirk.refused", call=call,
+              reason=zh("toolchains.refusal.symmetric_reduce_quint8")) in shown
+    assert zh("toolchains.refused.original", name=call, message=refused.error) in shown
+    # the English page says it once, in the core's words
+    at = page(n=N, dist="relu")
+    assert TABLE["toolchains.refused.original"][0].split("{")[1] not in captions(at)
+
+
+def test_an_overflowing_tensor_is_refused_in_chinese(page):
+    # (uploaded on the English page, then switched: AppTest sends a selectbox's value back
+    # formatted in English, which a Chinese page would not recognise)
+    at = page(src="upload")
+    x = np.array([3e38, -3e38, 0.0], F32)
+    upload(at, "big.npy", npy(x))
+    at.button_group(key="lang").set_value("zh").run()
+    ok(at)
+    rows = toolchain_views.toolchain_rows(x, controls.BATCHES)
+    cells = [r["scale"] for r in at.dataframe[0].value.to_dict("records")]
+    for row, cell in zip(rows, cells, strict=True):
+        if row.qp is None:
+            kind, values = row.refusal
+            assert cell == zh("toolchains.refused",
+                              reason=zh(f"toolchains.refusal.{kind}", **dict(values)))
+            assert zh("toolchains.refused.original", name=TABLE[
+                f"toolchains.name.{row.key}"][1], message=row.error) in captions(at)
+    assert sum(r.qp is None for r in rows) >= 2

@@ -26,6 +26,8 @@ HIGHLIGHT = Control("bits", "int", 8, "bits.highlight", lo=MIN_BITS, hi=MAX_BITS
 NARROW = replace(controls.NARROW, help="bits.narrow.help")
 #: The reference line goes through a point at this many bits, if rounding dominates there.
 ANCHOR_BITS = 8
+#: The reference line's slope as the texts state it (20 log10(2) dB per bit).
+SLOPE = f"{sweeps.DB_PER_BIT:.2f}"
 #: Redraw the progress bar at most this often (cached points take microseconds).
 PROGRESS_EVERY = 0.1
 
@@ -98,7 +100,7 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None
     left, right = st.columns(2)
     with left:
         _figure("sqnr", key, theme, {**common, "title": t("bits.fig.sqnr"),
-                                     "reference": t("bits.fig.reference")},
+                                     "reference": t("bits.fig.reference", slope=SLOPE)},
                 lambda labels: figures.sweep_lines(
                     sweep.bits, lines("sqnr_db"), marked=marked, reference=reference(sweep),
                     highlight=bits, theme=theme, y_title="SQNR (dB)", labels=labels))
@@ -120,7 +122,7 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None
             st.caption(t("bits.cap", cap=f"{cap:.2f}", n=f"{sweep.n:,}"))
     with right:
         notes(sweep)
-        st.markdown(t("bits.explain"))
+        st.markdown(t("bits.explain", slope=SLOPE))
 
 
 def notes(sweep: BitSweep) -> None:
@@ -134,7 +136,7 @@ def notes(sweep: BitSweep) -> None:
                           sqnr=f"{sweep.scores[s.key][-1].sqnr_db:.2f}"))
             said = True
     if not said:
-        st.markdown(t("bits.no_clip"))
+        st.markdown(t("bits.no_clip", slope=SLOPE))
 
 
 def entropy_notes(sweep: BitSweep, xs) -> None:
@@ -172,7 +174,7 @@ def table(sweep: BitSweep) -> pd.DataFrame:
 
 def render() -> None:
     """The whole Bit-width page."""
-    theme = shell.page_start("bits")
+    theme = shell.page_start("bits", lo=SWEEP_BITS[0], hi=SWEEP_BITS[-1], slope=SLOPE)
     tensor = controls.tensor_source()
     st.sidebar.subheader(t("bits.sidebar"))
     method, params = calibration()

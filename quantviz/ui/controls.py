@@ -19,7 +19,15 @@ from quantviz.checkpoint import available_builtins
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo, decoded_nbytes
 from quantviz.observers import OBSERVERS
-from quantviz.quantize import ARITHMETICS, MAX_BITS, MIN_BITS, ROUNDINGS, SCHEMES, QuantConfig
+from quantviz.quantize import (
+    ARITHMETICS,
+    MAX_BITS,
+    MIN_BITS,
+    REDUCE_RANGE_MIN_BITS,
+    ROUNDINGS,
+    SCHEMES,
+    QuantConfig,
+)
 from quantviz.ui import budget, cache, checkpoint_cache, shell
 from quantviz.ui.i18n import has, plain, t
 from quantviz.ui.state import Control, init, widget
@@ -332,12 +340,12 @@ def tensor_source() -> Tensor:
 
 
 def reduce_range(bits: int, container=None) -> bool:
-    """The reduce_range switch (PyTorch's one bit fewer); with under 3 bits it is ignored,
-    with a note."""
+    """The reduce_range switch (PyTorch's one bit fewer); with under
+    ``REDUCE_RANGE_MIN_BITS`` bits it is ignored, with a note."""
     box = container if container is not None else st.sidebar
     on = widget(REDUCE, box)
-    if on and bits < 3:
-        box.caption(t("reduce.needs_bits", bits=bits))
+    if on and bits < REDUCE_RANGE_MIN_BITS:
+        box.caption(t("reduce.needs_bits", bits=bits, min_bits=REDUCE_RANGE_MIN_BITS))
         return False
     return bool(on)
 

@@ -22,7 +22,7 @@ from quantviz.quantize import (
 )
 from quantviz.ui import cache, controls, shell
 from quantviz.ui.controls import Scheme, Tensor
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import formula_words, t
 from quantviz.ui.state import Control, set_values, widget
 from quantviz.views import ExploreView
 
@@ -90,7 +90,7 @@ def metrics(view: ExploreView) -> None:
     st.caption(t("metric.effective_bits", bits=f"{s.usage.effective_bits:.2f}",
                  total=view.qp.config.bits, unused=f"{100 * s.usage.unused_fraction:.1f}"))
     with st.expander(t("defs.heading")):
-        st.latex(formulas.stacked(formulas.definitions(view.qp.config)))
+        st.latex(formulas.stacked(formulas.definitions(view.qp.config, formula_words())))
 
 
 def _figure(name: str, view_key: tuple, theme: figures.Theme, labels: dict, build) -> None:

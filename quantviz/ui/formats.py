@@ -150,7 +150,8 @@ def errors(view: format_views.FormatsView, theme: figures.Theme, key: tuple,
                     theme=theme, labels=labels))
     for fv in profiled:
         st.markdown(_error_sentence(fv))
-    st.caption(t("formats.err.rule", ratio=f"{format_views.FLAT_RATIO:g}"))
+    low, high = (f"{100 * q:g}" for q in format_views.READ_QUANTILES)
+    st.caption(t("formats.err.rule", ratio=f"{format_views.FLAT_RATIO:g}", low=low, high=high))
     if zeros:
         st.caption(t("formats.err.zeros", zeros=f"{zeros:,}"))
 

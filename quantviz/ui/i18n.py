@@ -12,6 +12,7 @@ import pkgutil
 
 import streamlit as st
 
+from quantviz.formulas import WORDS
 from quantviz.ui import texts
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
@@ -47,6 +48,22 @@ def t(key: str, **values: object) -> str:
     english, chinese = TABLE[key]
     text = chinese if lang() == "zh" else english
     return text.format(**values) if values else text
+
+
+def t_count(key: str, n: float, shown: str | None = None) -> str:
+    """``key`` for a count of ``n`` things, with ``{n}`` filled by ``shown`` (default ``n``).
+
+    English has a singular: when the number shown reads "1" the key ``key + ".one"`` is used
+    ("1 byte", "2 bytes"); Chinese has none, so its two strings are the same.
+    """
+    text = f"{n:,}" if shown is None else shown
+    return t(key + ".one" if text == "1" else key, n=text)
+
+
+def formula_words() -> dict[str, str]:
+    """The words the formulas carry (:data:`quantviz.formulas.WORDS`) in the current language,
+    from the keys ``formula.<word>``."""
+    return {word: t(f"formula.{word}") for word in WORDS}
 
 
 def has(key: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, layer_views
+from quantviz import figures, formulas, layer_views
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.layer_views import STREAM, Element, LayerStudy
 from quantviz.layers import INT16_MAX, INT16_MIN, INT32_MAX
@@ -38,7 +38,9 @@ X_SOURCE = Control("ly_x", "select", "normal", "layer.x", options=X_SOURCES,
 ROWS = Control("ly_rows", "int", 64, "layer.rows", lo=1, hi=256, help="layer.rows.help")
 GRANULARITY = Control("ly_gran", "segmented", "per_channel", "layer.gran",
                       options=("per_tensor", "per_channel"))
-REDUCE = Control("ly_rr", "toggle", False, "layer.rr", help="layer.rr.help")
+REDUCE = Control("ly_rr", "toggle", False, "layer.rr", help="layer.rr.help", help_values=(
+    ("qmin", layer_views.X_CONFIG.qmin), ("qmax", layer_views.X_CONFIG.qmax),
+    ("rqmin", layer_views.X_CONFIG_REDUCED.qmin), ("rqmax", layer_views.X_CONFIG_REDUCED.qmax)))
 BIAS = Control("ly_bias", "toggle", True, "layer.bias", help="layer.bias.help")
 
 UPLOAD_TEXTS = controls.UploadTexts(label="layer.upload", help="layer.upload.help",
@@ -175,7 +177,9 @@ def pipeline(s: LayerStudy) -> None:
     ]
     st.markdown("\n".join(f"- **{a}**: {b}" for a, b in rows))
     st.markdown(t("layer.pipe.zero_points"))
-    st.markdown(t("layer.pipe.formula"))
+    st.markdown(t("layer.pipe.formula", y=formulas.fbgemm_output(s.y_qp.qmin, s.y_qp.qmax),
+                  bias_tensor=formulas.FBGEMM_BIAS_TENSOR,
+                  bias_channel=formulas.FBGEMM_BIAS_CHANNEL))
 
 
 def element(e: Element, heading: str) -> None:

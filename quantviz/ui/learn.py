@@ -18,7 +18,7 @@ import streamlit as st
 from quantviz import figures, formulas, lessons
 from quantviz.quantize import EPS, FLOAT32_MAX, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.ui import controls, shell
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import formula_words, t
 from quantviz.ui.state import Control, widget
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
@@ -236,7 +236,7 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
 def section_derivation(ex: Example) -> lessons.NotesSteps:
     st.header(t("learn.s2.heading"))
     steps = lessons.notes_steps(ex.x, ex.x_min, ex.x_max, ex.bits)
-    lines = formulas.worked_derivation(steps)
+    lines = formulas.worked_derivation(steps, formula_words())
     st.markdown(t("learn.s2.intro", lo=_num(ex.x_min), hi=_num(ex.x_max), bits=ex.bits,
                   x=_num(ex.x), top=steps.top))
     for key, formula in (("1", formulas.NOTES_1), ("scale", formulas.NOTES_SCALE),
@@ -275,7 +275,7 @@ def section_dequantize(steps: lessons.NotesSteps) -> None:
     st.header(t("learn.s3.heading"))
     st.markdown(t("learn.s3.intro"))
     st.latex(formulas.NOTES_DEQUANTIZE)
-    st.latex(formulas.worked_derivation(steps)["dequantize"])
+    st.latex(formulas.worked_derivation(steps, formula_words())["dequantize"])
     err = steps.x_hat - steps.x_f
     key = "learn.s3.error" if steps.in_grid else "learn.s3.error_out"
     st.markdown(t(key, x_hat=_num(steps.x_hat), err=_num(err), half=_num(steps.scale / 2),
@@ -287,8 +287,8 @@ def section_dequantize(steps: lessons.NotesSteps) -> None:
 def section_zero(steps: lessons.NotesSteps, theme: figures.Theme) -> None:
     st.header(t("learn.s4.heading"))
     st.markdown(t("learn.s4.intro", zp=steps.zp, code=steps.zero_code))
-    st.latex(formulas.NOTES_ZERO)
-    st.latex(formulas.worked_derivation(steps)["zero"])
+    st.latex(formulas.notes_zero(formula_words()))
+    st.latex(formulas.worked_derivation(steps, formula_words())["zero"])
     zero_point_meanings(steps)
     st.markdown(t("learn.s4.why"))
     quiz_zero()
@@ -446,7 +446,7 @@ def gap_symmetric(ex: Example) -> None:
           amax=_num(amax)),
         t("learn.s6.sym.narrow_exact" if exact else "learn.s6.sym.narrow_near", qmin=full.qmin,
           nmax=narrow.qmax, pos=f"{narrow.x_hat_pos:.9g}", neg=f"{narrow.x_hat_neg:.9g}"),
-        t(reach, qmin=full.qmin, t=f"{full.t_neg:.9g}"))))
+        t(reach, qmin=full.qmin, t=f"{full.t_neg:.9g}", half=_num(-full.divisor)))))
     symmetric_rules_table(amax, ex.bits)
 
 

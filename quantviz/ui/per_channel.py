@@ -13,13 +13,13 @@ import numpy as np
 import streamlit as st
 
 from quantviz import figures, granularity
-from quantviz.distributions import WEIGHT_PARAMS
+from quantviz.distributions import OUTLIER_CHANNEL_EVERY, WEIGHT_PARAMS
 from quantviz.granularity import GROUP_SIZES, Comparison, GranularityResult
 from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
 from quantviz.ui import channel_cache, controls, shell
 from quantviz.ui import formats as formats_ui
-from quantviz.ui.i18n import plain, t
+from quantviz.ui.i18n import plain, t, t_count
 from quantviz.ui.state import Control, set_values, widget
 
 _WEIGHT = {p.name: p for p in WEIGHT_PARAMS}
@@ -63,7 +63,8 @@ def _synthetic(box=None) -> Weights:
     out, inn = widget(OUT, box), widget(IN, box)
     spread, seed = widget(SPREAD, box), widget(controls.SEED, box)
     x = channel_cache.synthetic_weights(out, inn, spread, seed)
-    label = t("per_channel.synthetic_label", out=out, inn=inn, spread=f"{spread:g}", seed=seed)
+    label = t("per_channel.synthetic_label", out=out, inn=inn, spread=f"{spread:g}", seed=seed,
+              every=OUTLIER_CHANNEL_EVERY)
     return Weights(("synthetic", out, inn, spread, seed), x, label)
 
 
@@ -119,8 +120,8 @@ def presets() -> None:
     st.write(t("per_channel.preset.heading"))
     cols = st.columns(len(PRESETS))
     for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
-        col.button(t(f"per_channel.preset.{name}"), key=f"pc_preset_{name}",
-                   help=t(f"per_channel.preset.{name}.help"), on_click=set_values,
+        col.button(t(f"per_channel.preset.{name}", **values), key=f"pc_preset_{name}",
+                   help=t(f"per_channel.preset.{name}.help", **values), on_click=set_values,
                    args=(values,), width="stretch")
 
 
@@ -151,8 +152,10 @@ def table(results: list[GranularityResult], cfg: QuantConfig) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
     n = results[0].cost.n_weights
     zp = results[0].cost.zero_point_bytes
+    weight_bytes = n * cfg.bits / 8
     st.caption(t("per_channel.cost_note_sym" if zp == 0 else "per_channel.cost_note",
-                 zp=zp, bits=cfg.bits, weights=f"{n * cfg.bits / 8:,.0f}",
+                 zp=t_count("per_channel.bytes", zp), bits=cfg.bits,
+                 weights=t_count("per_channel.bytes", weight_bytes, f"{weight_bytes:,.0f}"),
                  scale_bytes=results[0].cost.scale_bytes))
 
 
@@ -265,7 +268,8 @@ def heatmap_figure(weights: Weights, group: int, theme: figures.Theme) -> None:
         labels={"title": t("per_channel.fig.heatmap", g=group), "x": t("per_channel.fig.group"),
                 "y": t("per_channel.fig.row")}), key="pc_fig_heatmap")
     if gm.row_step > 1 or gm.col_step > 1:
-        st.caption(t("per_channel.fig.pooled_map", rows=gm.row_step, cols=gm.col_step))
+        st.caption(t("per_channel.fig.pooled_map", rows=t_count("per_channel.rows", gm.row_step),
+                     cols=t_count("per_channel.groups", gm.col_step)))
 
 
 def render() -> None:

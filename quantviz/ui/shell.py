@@ -76,8 +76,10 @@ def home() -> None:
     st.switch_page("pages/explore.py", query_params=st.query_params.to_dict())
 
 
-def page_start(page: str) -> Theme:
-    """Draw the shared switches and the page title; return the figure theme to use."""
+def page_start(page: str, **values: object) -> Theme:
+    """Draw the shared switches and the page title; return the figure theme to use.
+
+    ``values`` fill the ``{fields}`` of the page's title and intro (numbers from the code)."""
     _ensure_navigation()
     memory.note_session()
     st.session_state["_controls"] = []
@@ -85,8 +87,8 @@ def page_start(page: str) -> Theme:
     present = state.widget(PRESENT, st.sidebar)
     if present:
         st.html(_PRESENTATION_CSS)
-    st.title(t(f"{page}.title"))
-    st.caption(t(f"{page}.intro"))
+    st.title(t(f"{page}.title", **values))
+    st.caption(t(f"{page}.intro", **values))
     return Theme.presentation() if present else Theme()
 
 

@@ -20,7 +20,7 @@ from quantviz.toolchains import PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT, TOOLCHAINS,
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.controls import Tensor
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import has, t
 from quantviz.ui.state import Control, widget
 
 A = Control("tc.a", "select", "pytorch_x86_ptq", "toolchains.a", options=tuple(TOOLCHAINS),
@@ -45,6 +45,20 @@ def name(key: str) -> str:
     return t(f"toolchains.name.{key}")
 
 
+def refusal_text(item) -> str:
+    """Why a toolchain refused (a row or a quirk with ``error`` set), in the page's language:
+    the sentence of its refusal kind, filled with the numbers the core's message states."""
+    kind, values = item.refusal or ("other", ())
+    key = f"toolchains.refusal.{kind}"
+    return t(key, **dict(values)) if has(key) else t("toolchains.refusal.other")
+
+
+def original(item, name_text: str) -> None:
+    """The core's own English message under a translated reason (it quotes the toolchain)."""
+    if refusal_text(item) != item.error:
+        st.caption(t("toolchains.refused.original", name=name_text, message=item.error))
+
+
 def table(found: tuple) -> None:
     st.subheader(t("toolchains.table"), help=t("toolchains.table.help",
                                                  batches=controls.BATCHES))
@@ -52,7 +66,7 @@ def table(found: tuple) -> None:
     for r in found:
         if r.qp is None:
             records.append({t("toolchains.col.toolchain"): name(r.key),
-                            "scale": t("toolchains.refused", reason=r.error)})
+                            "scale": t("toolchains.refused", reason=refusal_text(r))})
             continue
         records.append({
             t("toolchains.col.toolchain"): name(r.key),
@@ -64,6 +78,9 @@ def table(found: tuple) -> None:
             t("toolchains.col.clipped"): f"{100 * r.fraction_clipped:.3f}",
         })
     st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")
+    for r in found:
+        if r.qp is None:
+            original(r, name(r.key))
 
 
 def comparison(tensor: Tensor, found: tuple) -> None:
@@ -120,7 +137,8 @@ def quirk_table(tensor: Tensor) -> None:
     for q in quirks(tensor.key, tensor.x):
         if q.qp is None:  # the reason is a sentence: too long for a table cell
             st.caption(t("toolchains.quirk.refused", call=t(f"toolchains.quirk.{q.key}"),
-                         reason=q.error))
+                         reason=refusal_text(q)))
+            original(q, t(f"toolchains.quirk.{q.key}"))
     st.caption(t("toolchains.quirks.note"))
 
 

@@ -2,17 +2,17 @@
 
 TEXT = {
     "bits.nav": ("Bit width", "位宽"),
-    "bits.title": ("How many bits? Every scheme from 2 to 16 bits",
-                   "多少位？各方案从 2 位到 16 位"),
+    "bits.title": ("How many bits? Every scheme from {lo} to {hi} bits",
+                   "多少位？各方案从 {lo} 位到 {hi} 位"),
     "bits.intro": ("Each scheme quantizes the current tensor at every bit width, with the "
-                   "calibration chosen in the sidebar. Dashed: 6.02 dB per bit, what halving "
+                   "calibration chosen in the sidebar. Dashed: {slope} dB per bit, what halving "
                    "the step buys.",
                    "每种方案以侧边栏选择的校准方法，在每个位宽上量化当前张量。虚线：每位 "
-                   "6.02 dB，即步长减半带来的收益。"),
+                   "{slope} dB，即步长减半带来的收益。"),
     "bits.sidebar": ("Sweep", "扫描设置"),
     "bits.highlight": ("Bits to read off", "查看的位宽"),
-    "bits.narrow.help": ("Narrow range for the signed scheme (int8: -127..127).",
-                         "有符号方案使用窄范围（int8：-127..127）。"),
+    "bits.narrow.help": ("Narrow range for the signed scheme (int8: {qmin}..{qmax}).",
+                         "有符号方案使用窄范围（int8：{qmin}..{qmax}）。"),
     "bits.scheme.asymmetric": ("asymmetric (uint)", "非对称（uint）"),
     "bits.scheme.symmetric_signed": ("symmetric signed (int)", "有符号对称（int）"),
     "bits.scheme.symmetric_unsigned": ("symmetric unsigned (uint)", "无符号对称（uint）"),
@@ -30,7 +30,7 @@ TEXT = {
     "bits.fig.mse": ("MSE against bits", "MSE 与位宽"),
     "bits.fig.eff": ("Effective bits log2(codes used)", "有效位数 log2(已用码数)"),
     "bits.fig.bits": ("bits", "位宽"),
-    "bits.fig.reference": ("6.02 dB per bit", "每位 6.02 dB"),
+    "bits.fig.reference": ("{slope} dB per bit", "每位 {slope} dB"),
     "bits.fig.diagonal": ("every code used (= bits)", "用满所有码（= 位宽）"),
     "bits.fig.marked": ("clipping error > rounding error", "截断误差 > 取整误差"),
     "bits.fig.eff_y": ("effective bits", "有效位数"),
@@ -40,17 +40,17 @@ TEXT = {
                        "**{scheme}**：从 {bits} 位起截断误差占主导；此后增加位数只减小取整"
                        "部分，SQNR 停留在 {sqnr} dB 附近。"),
     "bits.no_clip": ("Rounding dominates at every bit width for every scheme: the range "
-                     "clips little or nothing, so each bit adds about 6 dB.",
+                     "clips little or nothing, so each bit adds about {slope} dB.",
                      "所有方案在每个位宽上都是取整误差占主导：范围几乎不截断，所以每多一位"
-                     "约增加 6 dB。"),
+                     "约增加 {slope} dB。"),
     "bits.cap": ("Effective bits cannot exceed log2(N) = {cap} with N = {n} values: a tensor "
                  "this small cannot fill more codes.",
                  "N = {n} 个数值时有效位数不可能超过 log2(N) = {cap}：这么小的张量填不满更多"
                  "的码。"),
     "bits.explain": (
-        "**Why 6 dB per bit.** One more bit doubles the number of codes over the same range, "
+        "**Why {slope} dB per bit.** One more bit doubles the number of codes over the same range, "
         "so the step `scale` halves and the rounding MSE `scale²/12` falls to a quarter: "
-        "10·log10(4) = 6.02 dB. Every curve runs parallel to the dashed line as long as "
+        "10·log10(4) = {slope} dB. Every curve runs parallel to the dashed line as long as "
         "rounding is the only error.\n\n"
         "**Where it stops.** A range fixed apart from the bit width (Percentile calibration: "
         "the same percentile at every width) leaves a clipping error that extra bits do not "
@@ -60,16 +60,16 @@ TEXT = {
         "the bits too: MSE clips less as the step shrinks.\n\n"
         "**The bit that is lost.** Effective bits = log2(codes used). On ReLU outputs signed "
         "symmetric quantization never reaches its negative codes, so its line sits one bit "
-        "below asymmetric: an int8 tensor that works like int7, and 6 dB less SQNR.",
-        "**为什么每位 6 dB。** 范围不变时多一位，码的个数翻倍，步长 `scale` 减半，取整 MSE "
-        "`scale²/12` 降为四分之一：10·log10(4) = 6.02 dB。只要误差只来自取整，每条曲线都与"
+        "below asymmetric: an int8 tensor that works like int7, and {slope} dB less SQNR.",
+        "**为什么每位 {slope} dB。** 范围不变时多一位，码的个数翻倍，步长 `scale` 减半，取整 MSE "
+        "`scale²/12` 降为四分之一：10·log10(4) = {slope} dB。只要误差只来自取整，每条曲线都与"
         "虚线平行。\n\n"
         "**在哪里停下。** 与位宽无关地定下的范围（百分位校准：每个位宽都取同一个百分位）带来"
         "的截断误差不会因为位数增加而减小。当它超过取整误差（◇）时，限制精度的是范围而不是"
         "位宽：应放宽范围，而不是增加位数。MSE 和熵校准在每个位宽上重新搜索范围，所以它们的"
         "截断误差也随位数变化：步长变小时 MSE 截断得更少。\n\n"
         "**丢掉的那一位。** 有效位数 = log2(已用码数)。在 ReLU 输出上，有符号对称量化永远"
-        "用不到负码，所以它的曲线比非对称低一位：int8 张量用起来像 int7，SQNR 少 6 dB。"),
+        "用不到负码，所以它的曲线比非对称低一位：int8 张量用起来像 int7，SQNR 少 {slope} dB。"),
     "bits.entropy.head": (
         "**Entropy calibration is not monotone in bits.** Its search groups the {bins} bins of "
         "a histogram of |x| into one slice per code and keeps the threshold with the least KL "

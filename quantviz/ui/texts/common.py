@@ -103,8 +103,8 @@ TEXT = {
                     "PyTorch's x86 defaults use for activations.",
                     "PyTorch 的 reduce_range：整数范围少一位，PyTorch 在 x86 上的默认设置对"
                     "激活值使用它。"),
-    "reduce.needs_bits": ("Reduce range needs at least 3 bits; at {bits} bits it is off.",
-                          "缩减范围至少需要 3 位；{bits} 位时不生效。"),
+    "reduce.needs_bits": ("Reduce range needs at least {min_bits} bits; at {bits} bits it is off.",
+                          "缩减范围至少需要 {min_bits} 位；{bits} 位时不生效。"),
     "rounding.label": ("Rounding", "取整方式"),
     "rounding.label.half_even": ("Half to even (PyTorch)", "四舍六入五成双（PyTorch）"),
     "rounding.label.half_away": ("Half away from zero", "四舍五入（远离零）"),

@@ -108,9 +108,9 @@ TEXT = {
                             "**{name}**（{kind}）：两者都不平坦，从 |x| ≈ {x_lo} 到 {x_hi}，"
                             "绝对误差均方根 {a_lo} → {a_hi}，相对误差 {r_lo} → {r_hi}。小数值"
                             "落在所在块网格的底部（台阶很少，或被取整为 0），大数值落在顶部。"),
-    "formats.err.rule": ("Flat here means the RMS at the 90th percentile of |x| is within a "
-                         "factor {ratio} of the RMS at the 10th.",
-                         "这里的“平坦”指 |x| 第 90 百分位处的均方根与第 10 百分位处相差不超过 "
+    "formats.err.rule": ("Flat here means the RMS at the {high}th percentile of |x| is within a "
+                         "factor {ratio} of the RMS at the {low}th.",
+                         "这里的“平坦”指 |x| 第 {high} 百分位处的均方根与第 {low} 百分位处相差不超过 "
                          "{ratio} 倍。"),
     "formats.scale.float": ("fp32, one per tensor", "fp32，整个张量一个"),
     "formats.scale.mx": ("E8M0 per block", "每块一个 E8M0"),

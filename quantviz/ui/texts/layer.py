@@ -63,8 +63,9 @@ TEXT = {
     "layer.gran.per_channel": ("Per output channel", "逐输出通道"),
     "layer.rr": ("reduce_range (7-bit activations)", "reduce_range（7 位激活）"),
     "layer.rr.help": (
-        "PyTorch's observers for the x86 backend use activation codes 0..127 instead of 0..255.",
-        "PyTorch 为 x86 后端准备的观察器把激活码限制在 0..127，而不是 0..255。"),
+        "PyTorch's observers for the x86 backend use activation codes {rqmin}..{rqmax} instead "
+        "of {qmin}..{qmax}.",
+        "PyTorch 为 x86 后端准备的观察器把激活码限制在 {rqmin}..{rqmax}，而不是 {qmin}..{qmax}。"),
     "layer.bias": ("Bias", "偏置"),
     "layer.bias.help": (
         "A seeded bias the size of each output channel (half its standard deviation).",
@@ -129,14 +130,10 @@ TEXT = {
         "（w_zp = 0）时，比如这里和 PyTorch 默认的 x86 qconfig，这一项就消失了。"),
     "layer.pipe.formula": (
         "FBGEMM's output, as found by running PyTorch 2.13's quantized linear on x86 and "
-        "matching every code: $y_q = \\mathrm{clip}(\\mathrm{rint}(\\mathrm{fl}(\\mathrm{fl}("
-        "\\mathrm{acc} + b') \\cdot M)) + y_{zp},\\ 0,\\ 255)$ with everything in float32, "
-        "$b' = b \\cdot \\mathrm{fl}(1/(x_s w_s))$ per tensor and $b / (x_s w_{s,j})$ per "
-        "channel, rint rounding half to even.",
+        "matching every code: ${y}$ with everything in float32, ${bias_tensor}$ per tensor "
+        "and ${bias_channel}$ per channel, rint rounding half to even.",
         "FBGEMM 的输出（运行 PyTorch 2.13 在 x86 上的量化线性层、逐码比对得出）："
-        "$y_q = \\mathrm{clip}(\\mathrm{rint}(\\mathrm{fl}(\\mathrm{fl}(\\mathrm{acc} + b') "
-        "\\cdot M)) + y_{zp},\\ 0,\\ 255)$，全部为 float32；逐张量时 "
-        "$b' = b \\cdot \\mathrm{fl}(1/(x_s w_s))$，逐通道时 $b / (x_s w_{s,j})$，"
+        "${y}$，全部为 float32；逐张量时 ${bias_tensor}$，逐通道时 ${bias_channel}$，"
         "rint 为四舍六入五成双。"),
     "layer.acc.title": ("int32 accumulators of this layer (worst case ±{worst})",
                         "这一层的 int32 累加器（最坏情况 ±{worst}）"),

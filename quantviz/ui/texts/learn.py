@@ -546,10 +546,10 @@ TEXT = {
         "Here −max · (1/scale) = {t} rounds to {qmin}.",
         "这里 −max · (1/scale) = {t}，取整为 {qmin}。"),
     "learn.s6.sym.misses": (
-        "Here −max · (1/scale) = {t}, a hair inside −127.5 after float32 rounding of 1/scale, "
+        "Here −max · (1/scale) = {t}, a hair inside {half} after float32 rounding of 1/scale, "
         "so even the full range never reaches {qmin}: which way the half step goes depends on "
         "the last bit of a float32.",
-        "这里 −max · (1/scale) = {t}：1/scale 在 float32 中舍入后它略小于 127.5，所以即使是全范围"
+        "这里 −max · (1/scale) = {t}：1/scale 在 float32 中舍入后，它落在 {half} 之内一丝，所以即使是全范围"
         "也到不了 {qmin}。半步往哪边走，取决于一个 float32 的最后一位。"),
     "learn.s6.edge.heading": ("Degenerate ranges", "退化的范围"),
     "learn.s6.edge.text": (

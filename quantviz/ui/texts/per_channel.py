@@ -31,8 +31,8 @@ TEXT = {
                                 "最宽通道与最窄通道标准差之比。取 1 时所有通道相同。"),
     "per_channel.synthetic_label": (
         "Synthetic layer: {out} output channels × {inn} inputs, channel scales {spread}× apart, "
-        "one channel in eight with an outlier (seed {seed}).",
-        "合成层：{out} 个输出通道 × {inn} 个输入，通道尺度相差 {spread} 倍，每 8 个通道中有一个"
+        "one channel in {every} with an outlier (seed {seed}).",
+        "合成层：{out} 个输出通道 × {inn} 个输入，通道尺度相差 {spread} 倍，每 {every} 个通道中有一个"
         "带离群值（种子 {seed}）。"),
     "per_channel.synthetic_params": ("Synthetic layer", "合成层"),
     "per_channel.upload": ("Upload a checkpoint", "上传检查点"),
@@ -76,10 +76,11 @@ TEXT = {
     "per_channel.preset.int8_sym": ("int8 symmetric", "int8 对称"),
     "per_channel.preset.int8_sym.help": ("Signed symmetric int8: the usual choice for weights.",
                                          "有符号对称 int8：权重的常用选择。"),
-    "per_channel.preset.int4_groups": ("int4, groups of 128", "int4，128 一组"),
+    "per_channel.preset.int4_groups": ("int4, groups of {group}", "int4，{group} 一组"),
     "per_channel.preset.int4_groups.help": (
-        "Signed symmetric int4 with one scale per 128 weights: how large language models are "
-        "often stored.", "有符号对称 int4，每 128 个权重一个 scale：大语言模型常用的存储方式。"),
+        "Signed symmetric int4 with one scale per {group} weights: how large language models "
+        "are often stored.",
+        "有符号对称 int4，每 {group} 个权重一个 scale：大语言模型常用的存储方式。"),
     "per_channel.preset.uint8_asym": ("uint8 asymmetric", "uint8 非对称"),
     "per_channel.preset.uint8_asym.help": ("Unsigned asymmetric: each scale comes with a zero "
                                            "point that must be stored too.",
@@ -108,18 +109,25 @@ TEXT = {
     "per_channel.col.overhead": ("overhead (bits per weight)", "额外开销（每权重比特）"),
     "per_channel.cost_note": (
         "Counted as an ONNX QuantizeLinear stores them: each scale a {scale_bytes}-byte "
-        "float32, each zero point {zp} byte(s), the codes' own integer type. (PyTorch's "
+        "float32, each zero point {zp}, the codes' own integer type. (PyTorch's "
         "quantized per-channel tensors keep float64 scales and int64 zero points.) For "
-        "comparison, the {bits}-bit weights themselves take {weights} bytes.",
+        "comparison, the {bits}-bit weights themselves take {weights}.",
         "按 ONNX QuantizeLinear 的存储方式计数：每个 scale 是 {scale_bytes} 字节的 float32，"
-        "每个零点占 {zp} 字节，即整数码本身的类型。（PyTorch 的逐通道量化张量用 float64 存 scale、"
-        "用 int64 存零点。）作为对比，{bits} 位的权重本身占 {weights} 字节。"),
+        "每个零点占 {zp}，即整数码本身的类型。（PyTorch 的逐通道量化张量用 float64 存 scale、"
+        "用 int64 存零点。）作为对比，{bits} 位的权重本身占 {weights}。"),
     "per_channel.cost_note_sym": (
         "Each scale is a {scale_bytes}-byte float32. A symmetric scheme fixes the zero point "
-        "(0, or the midpoint when unsigned), so it need not be stored: counted as {zp} bytes. "
-        "For comparison, the {bits}-bit weights themselves take {weights} bytes.",
+        "(0, or the midpoint when unsigned), so it need not be stored: counted as {zp}. "
+        "For comparison, the {bits}-bit weights themselves take {weights}.",
         "每个 scale 是 {scale_bytes} 字节的 float32。对称方案的零点是固定的（0，无符号时为中点），"
-        "不必存储：按 {zp} 字节计。作为对比，{bits} 位的权重本身占 {weights} 字节。"),
+        "不必存储：按 {zp}计。作为对比，{bits} 位的权重本身占 {weights}。"),
+    # a count of bytes, rows and groups: English has a singular (".one"), Chinese none
+    "per_channel.bytes": ("{n} bytes", "{n} 字节"),
+    "per_channel.bytes.one": ("{n} byte", "{n} 字节"),
+    "per_channel.rows": ("{n} rows", "{n} 行"),
+    "per_channel.rows.one": ("{n} row", "{n} 行"),
+    "per_channel.groups": ("{n} groups", "{n} 组"),
+    "per_channel.groups.one": ("{n} group", "{n} 组"),
     "per_channel.group_bad": (
         "Group size {g} does not divide the last axis: {last} = {whole} × {g} + {rest}, so the "
         "last group would be short. Per-group quantization is left out below.",
@@ -157,9 +165,9 @@ TEXT = {
     "per_channel.fig.heatmap": ("Largest |x| of each group of {g}", "每组（{g} 个）的最大 |x|"),
     "per_channel.fig.group": ("group along the last axis", "沿最后一轴的组"),
     "per_channel.fig.row": ("row (all axes but the last)", "行（除最后一轴外的所有轴）"),
-    "per_channel.fig.pooled_map": ("Each cell covers {rows} row(s) × {cols} group(s) and shows "
+    "per_channel.fig.pooled_map": ("Each cell covers {rows} × {cols} and shows "
                                    "their largest |x|.",
-                                   "每个格子覆盖 {rows} 行 × {cols} 组，显示其中最大的 |x|。"),
+                                   "每个格子覆盖 {rows} × {cols}，显示其中最大的 |x|。"),
     "per_channel.explain": (
         "**How to read this page.** Under per-tensor quantization every channel shares the "
         "step set by the widest one (the dashed lines in the range chart), so narrow channels "

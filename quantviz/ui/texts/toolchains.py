@@ -24,7 +24,39 @@ TEXT = {
     "toolchains.col.clipped": ("clipped (%)", "被截断（%）"),
     "toolchains.refused": ("refused: {reason}", "拒绝：{reason}"),
     "toolchains.refused.short": ("refused (see below)", "拒绝（见下文）"),
-    "toolchains.quirk.refused": ("{call} is refused: {reason}", "{call} 被拒绝：{reason}"),
+    "toolchains.quirk.refused": ("{call} is refused: {reason}", "{call} 被拒绝：{reason}。"),
+    "toolchains.refused.original": ("{name}, in the original words: {message}",
+                                    "{name} 的英文原文：{message}"),
+    # each kind of refusal (quantviz.quantize.Refusal.kind), filled with the numbers it states;
+    # the English equals the core's message (a test checks), the Chinese says the same
+    "toolchains.refusal.unscalable": (
+        "the range [{lo}, {hi}] cannot be scaled in {dtype}: over {steps} steps its scale, or "
+        "an end of its grid, would exceed the largest {dtype} ({largest}); scale the tensor "
+        "down (a symmetric grid, centred on 0, may fit)",
+        "范围 [{lo}, {hi}] 无法在 {dtype} 中定出 scale：分成 {steps} 步时，scale 或网格的某一端"
+        "会超过 {dtype} 的最大值（{largest}）；请把张量缩小（以 0 为中心的对称网格也许放得下）"),
+    "toolchains.refusal.symmetric_reduce_quint8": (
+        "PyTorch's MinMaxObserver (and MovingAverageMinMaxObserver) refuses reduce_range with "
+        "per_tensor_symmetric quint8: 'Cannot reduce range for symmetric quantization for "
+        "quint8'",
+        "PyTorch 的 MinMaxObserver（以及 MovingAverageMinMaxObserver）不接受 quint8 的 "
+        "per_tensor_symmetric 与 reduce_range 同时使用：它拒绝为对称量化缩小范围"),
+    "toolchains.refusal.histogram_overflow": (
+        "the range [{lo}, {hi}] is too wide for float32: PyTorch's HistogramObserver "
+        "overflows and returns a NaN scale",
+        "范围 [{lo}, {hi}] 对 float32 来说太宽：PyTorch 的 HistogramObserver 会溢出，"
+        "返回值为 NaN 的 scale"),
+    "toolchains.refusal.average_inverted": (
+        "PyTorch's check fails: the averaged min {lo} should be less than the averaged max "
+        "{hi} (float32 rounding inverted them)",
+        "PyTorch 的检查未通过：滑动平均后的最小值 {lo} 应小于平均后的最大值 {hi}"
+        "（float32 舍入把两者颠倒了）"),
+    "toolchains.refusal.float32_range": ("the range [{lo}, {hi}] is wider than float32 can hold",
+                                         "范围 [{lo}, {hi}] 超出了 float32 能容纳的宽度"),
+    "toolchains.refusal.not_finite": ("{name}={value} must be finite",
+                                      "{name}={value} 必须是有限值"),
+    "toolchains.refusal.other": ("the toolchain refuses this tensor",
+                                 "该工具链拒绝了这个张量"),
     "toolchains.name.pytorch_x86_ptq": ("PyTorch x86 PTQ", "PyTorch x86 训练后量化"),
     "toolchains.name.pytorch_x86_qat": ("PyTorch x86 QAT", "PyTorch x86 量化感知训练"),
     "toolchains.name.pytorch_explicit": ("PyTorch, explicit 0..255", "PyTorch，显式 0..255"),
