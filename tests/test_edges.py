@@ -143,6 +143,7 @@ def _safetensors(names: list[str]) -> bytes:
 def _rendered(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [s.value for s in at.success]
     return "\n".join(parts)
 
 
@@ -157,6 +158,35 @@ def test_a_tensor_name_from_a_file_is_shown_as_plain_text(app_test):
     # the name is there, every Markdown mark escaped: no image, link or directive survives
     assert r"\!\[px\]\(http\://127.0.0.1\:9/pixel.png\)" in shown, shown
     assert "![px](" not in shown and ":red-background[" not in shown
+
+
+def _safetensors_2d(names: list[str], bad: str | None = None) -> bytes:
+    from safetensors.numpy import save
+
+    rng = np.random.default_rng(0)
+    tensors = {n: rng.standard_normal((4, 8)).astype(np.float32) for n in names}
+    if bad is not None:  # a tensor the report cannot measure: listed with its name and reason
+        tensors[bad] = np.array([np.nan, 1.0], np.float32)
+    return save(tensors)
+
+
+@pytest.mark.parametrize("page, query, data", [
+    # the report names the worst tensors and the ones it could not measure
+    ("checkpoint", {"ck_src": "upload"},
+     lambda: _safetensors_2d([HOSTILE_NAME], "x" + HOSTILE_NAME)),
+    # a checkpoint that does not fit the network is refused naming the tensors it holds
+    ("model", {"net": "upload"}, lambda: _safetensors_2d([HOSTILE_NAME])),
+], ids=["checkpoint", "model"])
+def test_names_from_a_file_are_plain_text_on_every_page_that_reads_one(app_test, page, query,
+                                                                         data):
+    at = app_test(page=page, query=query)
+    at.run()
+    at.get("file_uploader")[0].set_value(("w.safetensors", data(), "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = _rendered(at)
+    assert r"\!\[px\]\(http\://127.0.0.1\:9/pixel.png\)" in shown, shown  # shown, escaped
+    assert "![px](" not in shown and ":red-background[" not in shown, shown
 
 
 def test_a_checkpoint_of_thousands_of_tensors_gets_a_search_not_a_list(app_test):

@@ -20,7 +20,7 @@ from quantviz.formats import FORMATS
 from quantviz.quantize import QuantConfig
 from quantviz.ui import cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import plain, t
 from quantviz.ui.per_channel import GROUP, presets, scheme
 from quantviz.ui.state import Control, widget
 
@@ -70,14 +70,10 @@ def source() -> Source | None:
         st.info(t("checkpoint.upload_none"))
         return None
     data = file.getvalue()
-    memo = st.session_state.setdefault("_ck_digests", {})
-    if file.file_id not in memo:
-        memo.clear()
-        memo[file.file_id] = cache.digest(data)
-    digest = memo[file.file_id]
+    digest = controls.upload_digest(file, "ck_")
     _, error = cache.upload_catalog(digest, file.name, data)
     if error:
-        st.error(t("upload.refused", reason=error))
+        st.error(t("upload.refused", reason=plain(error)))
         return None
     return Source(("upload", digest, file.name), None,
                   t("checkpoint.upload_note", file=file.name),
@@ -93,7 +89,7 @@ def compute(src: Source, cfg: QuantConfig, group: int, fmt: str) -> Report:
 
             def progress(done: int, total: int, name: str) -> None:
                 bar.progress(done / total if total else 1.0,
-                             text=t("checkpoint.progress", name=name, done=f"{done:,}",
+                             text=t("checkpoint.progress", name=plain(name), done=f"{done:,}",
                                     total=f"{total:,}"))
 
             slot["report"] = checkpoint.report(src.entries(), cfg, group, progress, fmt)
@@ -143,7 +139,7 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
     worst = rep.worst(WORST)
     lines = [t("checkpoint.worst", k=len(worst), bits=cfg.bits)]
     for r in worst:
-        facts = {"name": r.name, "shape": list(r.shape), "tensor": _db(r.sqnr_tensor),
+        facts = {"name": plain(r.name), "shape": list(r.shape), "tensor": _db(r.sqnr_tensor),
                  "sigmas": f"{r.range_sigmas:.1f}", "kurt": f"{r.stats.kurtosis:.1f}"}
         if r.sqnr_channel is None:
             lines.append("- " + t("checkpoint.worst.row_1d", **facts))
@@ -177,7 +173,7 @@ def format_worst(rep: Report) -> None:
         return
     lines = [t("checkpoint.fmt_worst", k=len(worst), fmt=_fmt_label(rep.fmt))]
     for r in worst:
-        facts = {"name": r.name, "shape": list(r.shape), "sqnr": _db(r.sqnr_format),
+        facts = {"name": plain(r.name), "shape": list(r.shape), "sqnr": _db(r.sqnr_format),
                  "tensor": _db(r.sqnr_tensor)}
         if r.sqnr_group is None:
             lines.append("- " + t("checkpoint.fmt_worst.row", **facts))
@@ -288,7 +284,7 @@ def render() -> None:
     st.markdown(src.note)
     rep = compute(src, cfg, group, fmt)
     for failed in rep.failed:
-        st.warning(t("checkpoint.failed", name=failed.name, reason=failed.reason))
+        st.warning(t("checkpoint.failed", name=plain(failed.name), reason=plain(failed.reason)))
     if not rep.rows:
         st.info(t("checkpoint.nothing"))
         shell.page_end()

@@ -163,11 +163,7 @@ def upload_picker(
         box.info(t(texts.none))
         return None
     data = file.getvalue()
-    memo = st.session_state.setdefault(f"_{key_prefix}digests", {})
-    if file.file_id not in memo:
-        memo.clear()
-        memo[file.file_id] = cache.digest(data)
-    data_digest = memo[file.file_id]
+    data_digest = upload_digest(file, key_prefix)
     infos, error = cache.upload_catalog(data_digest, file.name, data)
     if error:
         box.error(t("upload.refused", reason=plain(error)))
@@ -303,6 +299,19 @@ def _builtin() -> Tensor:
     return Tensor(source, picked.x, t("tensor.ckpt_label", name=picked.name,
                                       ckpt=t(f"ckpt.label.{picked.key}"),
                                       n=f"{picked.x.size:,}"))
+
+
+def upload_digest(file: Any, key_prefix: str) -> str:
+    """The content digest of an uploaded ``file``, hashed once per upload (not per rerun).
+
+    Kept in session state under ``_{key_prefix}digests`` for the current upload only, so a
+    100 MB file is hashed when it arrives and never again while it stays.
+    """
+    memo = st.session_state.setdefault(f"_{key_prefix}digests", {})
+    if file.file_id not in memo:
+        memo.clear()
+        memo[file.file_id] = cache.digest(file.getvalue())
+    return memo[file.file_id]
 
 
 def tensor_source() -> Tensor:

@@ -19,7 +19,7 @@ from quantviz.model import MODES, Scheme
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
 from quantviz.ui import cache, controls, model_cache, shell
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import plain, t
 from quantviz.ui.model_cache import TABLE_BITS
 from quantviz.ui.state import Control, widget
 
@@ -57,17 +57,14 @@ def network() -> model_cache.Net:
         st.sidebar.info(t("model.net.none"))
         return model_cache.builtin()
     data = file.getvalue()
-    memo = st.session_state.setdefault("_model_digests", {})
-    if file.file_id not in memo:
-        memo.clear()
-        memo[file.file_id] = cache.digest(data)
-    net, error = model_cache.uploaded(memo[file.file_id], file.name, data)
+    digest = controls.upload_digest(file, "model_")
+    net, error = model_cache.uploaded(digest, file.name, data)
     if net is None:
-        st.sidebar.error(t("model.net.refused", reason=error))
+        st.sidebar.error(t("model.net.refused", reason=plain(error)))
         st.info(t("model.net.kept"))
         return model_cache.builtin()
-    st.sidebar.success(t("model.net.loaded", name=file.name))
-    return model_cache.Net(memo[file.file_id], net)
+    st.sidebar.success(t("model.net.loaded", name=plain(file.name)))
+    return model_cache.Net(digest, net)
 
 
 def sidebar() -> tuple[Scheme, int, str, int]:
