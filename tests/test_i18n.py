@@ -136,3 +136,21 @@ def test_each_distribution_parameter_has_its_own_label():
 def test_the_language_switch_is_itself_bilingual():
     assert [TABLE[f"{shell.LANG.label}.{code}"][0] for code in shell.LANG.options] == [
         "English", "中文"]
+
+
+def test_chinese_bold_spans_close_before_a_letter():
+    # "**少数张量占主导：**39" is not bold in CommonMark (a closing ** after punctuation needs
+    # white space or punctuation after it): the loader moves the colon out of the span
+    from quantviz.ui.i18n import bold_outside_punctuation
+
+    assert bold_outside_punctuation("**少数张量占主导：**39 个") == "**少数张量占主导**：39 个"
+    assert bold_outside_punctuation("**网络：** 一个") == "**网络：** 一个"  # space follows: fine
+    assert bold_outside_punctuation("**答对了。**") == "**答对了。**"  # end of text: fine
+    from quantviz.ui.i18n import _BOLD, _CJK_PUNCT
+
+    def closes_badly(zh: str) -> bool:
+        return any(m.group(1)[-1] in _CJK_PUNCT and zh[m.end():m.end() + 1].strip()
+                   for m in _BOLD.finditer(zh))
+
+    assert closes_badly("**少数张量占主导：**39 个")  # the check can fail
+    assert [k for k, (_, zh) in TABLE.items() if closes_badly(zh)] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import streamlit as st
 
@@ -16,6 +17,30 @@ from quantviz.formulas import WORDS
 from quantviz.ui import texts
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
+
+
+#: A bold span, ``**...**`` (the texts never nest them).
+_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
+#: Full-width punctuation that may end a Chinese bold span.
+_CJK_PUNCT = "，。：；！？、）》」』"
+
+
+def bold_outside_punctuation(text: str) -> str:
+    """Move full-width punctuation that ends a bold span to just after it.
+
+    CommonMark closes ``**`` only when it is "right-flanking": a closing ``**`` after a
+    punctuation mark must be followed by white space or punctuation. In Chinese the next
+    character is usually a letter (``**少数张量占主导：**39 个``), so the asterisks were shown
+    as they are. ``**少数张量占主导**：39`` reads the same and renders bold. Spans followed by
+    white space or the end of the text are left as they are.
+    """
+    def fix(m: re.Match) -> str:
+        inner, after = m.group(1), text[m.end():m.end() + 1]
+        if inner[-1] in _CJK_PUNCT and after and not after.isspace():
+            return f"**{inner[:-1]}**{inner[-1]}"
+        return m.group(0)
+
+    return _BOLD.sub(fix, text)
 
 
 def _load() -> dict[str, tuple[str, str]]:
@@ -27,7 +52,7 @@ def _load() -> dict[str, tuple[str, str]]:
                 raise ValueError(f"text key {key!r} is defined twice (again in {info.name})")
             if len(pair) != 2 or not all(pair):
                 raise ValueError(f"text key {key!r} needs an English and a Chinese string")
-            table[key] = pair
+            table[key] = (pair[0], bold_outside_punctuation(pair[1]))
     return table
 
 
