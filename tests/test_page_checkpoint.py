@@ -12,6 +12,7 @@ from safetensors.numpy import save as save_safetensors
 
 from quantviz import checkpoint as ck
 from quantviz.quantize import QuantConfig
+from quantviz.ui.i18n import plain
 from tests.helpers import captions, en, markdown, metric, ok, upload, zh
 
 UINT8 = QuantConfig(8, "asymmetric")
@@ -50,7 +51,7 @@ def test_builtin_synthetic_checkpoint(run_page, synthetic):
     assert [t["SQNR of all tensors (dB)"] for t in totals] == [
         f"{s.sqnr_db:.2f}" for s in synthetic.totals()]
     for w in synthetic.worst(3):
-        assert f"**{w.name}** {list(w.shape)}: {w.sqnr_tensor:.2f} dB per tensor → " \
+        assert f"**{plain(w.name)}** {list(w.shape)}: {w.sqnr_tensor:.2f} dB per tensor → " \
                f"{w.sqnr_channel:.2f} dB per channel" in markdown(at)
     low = synthetic.below_median()
     median = np.median([r.sqnr_tensor for r in synthetic.rows])
@@ -149,7 +150,7 @@ def test_the_format_column_and_its_storage(run_page, synthetic):
     assert totals[-1]["bits per value"] == "4.500"
     assert totals[-1]["Bytes (codes + parameters)"] == f"{synthetic.n_params * 9 // 16:,}"
     for w in synthetic.worst_in_format(3):
-        assert f"**{w.name}** {list(w.shape)}: {w.sqnr_format:.2f} dB in the format" in \
+        assert f"**{plain(w.name)}** {list(w.shape)}: {w.sqnr_format:.2f} dB in the format" in \
             markdown(at)
     assert en("checkpoint.fmt_worst", k=3, fmt="NF4") in markdown(at)
 
