@@ -336,3 +336,16 @@ def test_figures_built_without_validation_send_what_validated_ones_send(case, mo
     # and a property plotly does not know is refused when validating: the switch is live
     with pytest.raises(ValueError):
         figures._unvalidated([{"type": "bar", "no_such_property": 1}], {})
+
+
+@pytest.mark.parametrize("case", list(_VIEWS))
+def test_a_cached_explore_figure_is_the_dict_plotly_makes(case):
+    import plotly.io as pio
+
+    from quantviz.ui.cache import FrozenFigure
+
+    view = _VIEWS[case]()
+    for fig, again in zip(_all_figures(view), _all_figures(view), strict=True):
+        # what st.plotly_chart sends: pio.to_json of the figure's dict, unvalidated
+        assert pio.to_json(FrozenFigure(fig), validate=False) == pio.to_json(
+            again, validate=False)
