@@ -192,6 +192,22 @@ def _padded(lo: float, hi: float, frac: float = 0.03) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def _unvalidated(traces: list, layout: dict) -> go.Figure:
+    """``go.Figure(traces, layout)`` without plotly's validation of every property.
+
+    Validation costs three times the rest of building the Explore page's four figures, and a
+    miss builds them on every new tensor or setting, for every student. The builders that use
+    this make only properties plotly knows, in the form it keeps them: tests/test_figures.py
+    builds each with validation and without and requires the same JSON (plotly's ``_validate``
+    switch, read in ``BaseFigure.__init__``).
+    """
+    return go.Figure(traces, layout, _validate=VALIDATE)
+
+
+#: False: :func:`_unvalidated` skips plotly's validation (the tests set True to compare).
+VALIDATE = False
+
+
 def value_histogram(
     hist: Histogram,
     *,
@@ -230,7 +246,7 @@ def value_histogram(
     edges = np.asarray(hist.edges)
     half_step = (x_hi - x_lo) / (len(grid) - 1) / 2 if len(grid) > 1 else 0.0
     view = _padded(min(edges[0], x_lo), max(edges[-1], x_hi))
-    return go.Figure(traces, _layout(
+    return _unvalidated(traces, _layout(
         theme, labels.get("title", "Values x and the quantization grid"), "x",
         labels.get("y", "count"), xaxis={"range": list(view)},
         shapes=_clip_zones(x_lo, x_hi, view, theme, half_step)))
@@ -269,7 +285,7 @@ def mapping_staircase(
     step = (x_hi - x_lo) / (qmax - qmin)
     view = (float(x[0]), float(x[-1]))
     q_range = [qmin - 0.03 * (qmax - qmin), qmax + 0.03 * (qmax - qmin)]
-    return go.Figure(traces, _layout(
+    return _unvalidated(traces, _layout(
         theme, labels.get("title", "Float-to-int mapping"), "x", "q",
         xaxis={"range": list(view)}, yaxis={"range": q_range},
         yaxis2=_axis("x_hat", overlaying="y", side="right",
@@ -319,7 +335,7 @@ def code_usage(
     title = labels.get("title", "Integer codes used: {used} of {levels}, effective bits {bits:.2f}")
     title = title.format(used=usage.used, levels=levels, bits=usage.effective_bits)
     margin = 0.5 + 0.01 * levels  # bars span [qmin - 0.5, qmax + 0.5]; no tick beyond a code
-    return go.Figure(traces, _layout(
+    return _unvalidated(traces, _layout(
         theme, title, "q", labels.get("y", "count"),
         xaxis={"range": [usage.qmin - margin, usage.qmax + margin]}, shapes=shapes))
 
@@ -371,7 +387,7 @@ def _error_figure(rounding: tuple, clipped: tuple, *, scale: float, level: float
                                 theme.clip_color))
     band, line = _rounding_band(scale, level, labels, theme)
     extra = {"xaxis": xaxis} if xaxis else {}
-    return go.Figure(traces + [line], _layout(
+    return _unvalidated(traces + [line], _layout(
         theme, labels.get("title", "Error x_hat - x"), "x_hat - x", labels.get("y", y_title),
         shapes=[band], **extra))
 

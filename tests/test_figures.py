@@ -301,3 +301,51 @@ def test_histogram_edges_in_float32_serialise():
     fig = figures.value_histogram(hist, grid=np.array([-1.0, 0.0, 1.0], np.float32), x_lo=-1.0,
                                   x_hi=1.0)
     assert '"type":"bar"' in fig.to_json().replace(" ", "")
+
+
+def _spec(fig: go.Figure) -> dict:
+    """What the browser receives, read back; an empty shape list is the same as none."""
+    import json
+
+    import plotly.io as pio
+
+    spec = json.loads(pio.to_json(fig))
+    if spec["layout"].get("shapes") == []:
+        del spec["layout"]["shapes"]
+    return spec
+
+
+_VIEWS = {
+    "normal": lambda: _view(),
+    "relu signed (unreachable codes)": lambda: _view("relu", cfg=QuantConfig(
+        bits=8, scheme="symmetric", signed=True)),
+    "clipped": lambda: views.explore_for_range(
+        sample("outliers", 20_000, 0), -0.5, 0.5, QuantConfig(bits=4)),
+    "16 bits": lambda: _view(cfg=QuantConfig(bits=16)),
+    "webgl staircase": lambda: _view(n=1_000_000),
+}
+
+
+@pytest.mark.parametrize("case", list(_VIEWS))
+def test_figures_built_without_validation_send_what_validated_ones_send(case, monkeypatch):
+    view = _VIEWS[case]()
+    fast = [_spec(f) for f in _all_figures(view)]
+    monkeypatch.setattr(figures, "VALIDATE", True)
+    checked = [_spec(f) for f in _all_figures(view)]
+    assert fast == checked
+    # and a property plotly does not know is refused when validating: the switch is live
+    with pytest.raises(ValueError):
+        figures._unvalidated([{"type": "bar", "no_such_property": 1}], {})
+
+
+@pytest.mark.parametrize("case", list(_VIEWS))
+def test_a_cached_explore_figure_is_the_dict_plotly_makes(case):
+    import plotly.io as pio
+
+    from quantviz.ui.cache import FrozenFigure
+
+    view = _VIEWS[case]()
+    for fig, again in zip(_all_figures(view), _all_figures(view), strict=True):
+        # what st.plotly_chart sends: pio.to_json of the figure's dict, unvalidated
+        assert pio.to_json(FrozenFigure(fig), validate=False) == pio.to_json(
+            again, validate=False)

@@ -117,9 +117,13 @@ def test_a_cached_figure_sends_exactly_the_json_of_the_figure_it_froze():
 
     from quantviz.ui.cache import FrozenFigure
 
-    fig = go.Figure(go.Bar(x=np.arange(3), y=np.array([1.0, 2.0, 4.0])))
-    fig.update_layout(title={"text": "q"}, template="plotly_white")
-    frozen = FrozenFigure(fig)
+    def build() -> go.Figure:
+        fig = go.Figure(go.Bar(x=np.arange(3), y=np.array([1.0, 2.0, 4.0])))
+        fig.update_layout(title={"text": "q"}, template="plotly_white")
+        return fig
+
+    fig = build()
+    frozen = FrozenFigure(build())  # takes the figure it is given over (it is built for it)
     assert frozen.to_dict() == fig.to_dict()
     # What st.plotly_chart serialises, with the same validation flag it uses.
     assert pio.to_json(frozen, validate=False) == pio.to_json(fig, validate=False)

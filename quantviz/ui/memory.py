@@ -15,8 +15,8 @@ Four things kept a server as large as at its peak after forty sessions had gone
 - glibc's malloc gives threads their own arenas (up to eight per core) and keeps freed pages in
   them. :func:`tame_malloc` limits it to two arenas.
 
-A daemon thread sweeps, collects and returns free pages (``malloc_trim``) every ``EVERY``
-seconds. Elsewhere than glibc the malloc part does
+A daemon thread sweeps and returns free pages (``malloc_trim``) every ``EVERY`` seconds, and
+collects when the sweep released a session. Elsewhere than glibc the malloc part does
 nothing.
 """
 
@@ -110,13 +110,17 @@ def _forever(libc: ctypes.CDLL | None, every: float) -> None:
     while True:
         time.sleep(every)
         try:
-            sweep()
+            gone = sweep()
         except Exception:  # a failed sweep must not stop the next one
             _LOG.exception("releasing departed sessions failed")
+            gone = []
         # A departed session is a cycle of objects (session, script runner, session state with
         # its uploads) that only the cycle collector frees; Streamlit's collection after every
-        # rerun is off (.streamlit/config.toml), so collect here: once per sweep, not per rerun.
-        gc.collect()
+        # rerun is off (.streamlit/config.toml), so collect here, after a sweep that released
+        # sessions. Not after every sweep: a full collection holds the interpreter lock for a
+        # quarter of a second with forty sessions open, and every rerun waits for it.
+        if gone:
+            gc.collect()
         if libc is not None:
             libc.malloc_trim(0)
 
