@@ -121,3 +121,24 @@ def test_no_machine_paths_in_code_or_docs():
     offenders = [str(f.relative_to(ROOT)) for f in files
                  if f.name != "test_project.py" and pattern.search(f.read_text("utf-8"))]
     assert not offenders
+
+
+def test_raw_html_is_only_the_constant_presentation_style():
+    # st.html and unsafe_allow_html render what they get: no name from a file or a link may
+    # reach them. The app's only use passes a module constant with no format fields.
+    import ast
+
+    calls = []
+    for path in sorted((ROOT / "quantviz").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                unsafe = any(k.arg == "unsafe_allow_html" for k in node.keywords)
+                if name == "html" or unsafe:
+                    calls.append((path.name, ast.unparse(node)))
+    assert calls == [("shell.py", "st.html(_PRESENTATION_CSS)")]
+    # ... and that constant is a plain string literal (not an f-string or a formatted one)
+    tree = ast.parse((ROOT / "quantviz" / "ui" / "shell.py").read_text())
+    [value] = [n.value for n in tree.body if isinstance(n, ast.Assign)
+               and [t.id for t in n.targets if isinstance(t, ast.Name)] == ["_PRESENTATION_CSS"]]
+    assert isinstance(value, ast.Constant) and value.value.lstrip().startswith("<style>")

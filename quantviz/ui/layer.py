@@ -8,8 +8,6 @@ activations (``reduce_range``), and measures the error of Y under each kind of q
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
@@ -47,13 +45,8 @@ UPLOAD_TEXTS = controls.UploadTexts(label="layer.upload", help="layer.upload.hel
                                     none="layer.upload_none", tensor="layer.tensor")
 
 
-@dataclass(frozen=True)
-class Weights:
-    """The weight matrix ``(N, K)``: ``key`` names it in caches, ``w`` is read-only."""
-
-    key: tuple
-    w: np.ndarray
-    label: str
+#: The weight tensor: a page's tensor like any other (``key`` for caches, ``x`` read-only).
+Weights = controls.Tensor
 
 
 def _synthetic(box=None) -> Weights:
@@ -285,13 +278,13 @@ def render() -> None:
     """The whole Layer page."""
     theme = shell.page_start("layer")
     w = weights()
-    source, rows, x, x_label = activations(w.w.shape[1])
+    source, rows, x, x_label = activations(w.x.shape[1])
     per_channel, rr, with_bias = setting()
     st.caption(w.label + " " + x_label)
     seed = st.session_state.get(controls.SEED.key, controls.SEED.default)
     key = repr((w.key, source, rows, seed))
     with st.spinner(t("layer.busy")):
-        study = layer_cache.study(key, per_channel, rr, with_bias, seed, w.w, x)
+        study = layer_cache.study(key, per_channel, rr, with_bias, seed, w.x, x)
     headline(study)
     pipeline(study)
     accumulator(study, theme)

@@ -7,8 +7,6 @@ channel) and on what their parameters cost, with figures that pool thousands of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
@@ -49,13 +47,8 @@ def axis_control(ndim: int) -> Control:
                    help="per_channel.axis.help")
 
 
-@dataclass(frozen=True)
-class Weights:
-    """The weight tensor: ``key`` identifies it in caches, ``x`` is read-only."""
-
-    key: tuple
-    x: np.ndarray
-    label: str
+#: The weight tensor: a page's tensor like any other (``key`` for caches, ``x`` read-only).
+Weights = controls.Tensor
 
 
 def _synthetic(box=None) -> Weights:

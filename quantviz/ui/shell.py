@@ -85,7 +85,7 @@ def page_start(page: str, **values: object) -> Theme:
     st.session_state["_controls"] = []
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)
-    if present:
+    if present:  # the one raw HTML of the app: a constant, nothing from a file or the URL
         st.html(_PRESENTATION_CSS)
     st.title(t(f"{page}.title", **values))
     st.caption(t(f"{page}.intro", **values))
