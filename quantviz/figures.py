@@ -13,12 +13,14 @@ templates each cost more than building the rest of a figure (plotly validates ag
 
 from __future__ import annotations
 
+import contextvars
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 
 from quantviz.comparisons import Density
 from quantviz.metrics import CodeUsage, Histogram
@@ -200,12 +202,64 @@ def _unvalidated(traces: list, layout: dict) -> go.Figure:
     this make only properties plotly knows, in the form it keeps them: tests/test_figures.py
     builds each with validation and without and requires the same JSON (plotly's ``_validate``
     switch, read in ``BaseFigure.__init__``).
+
+    Inside :func:`plotly_spec` it makes no figure at all: the plain dict of traces and layout is
+    what the browser gets, so it is returned as it is (see there).
     """
+    if _SPEC_ONLY.get():
+        return _Spec(data=traces, layout=layout)  # type: ignore[return-value]
     return go.Figure(traces, layout, _validate=VALIDATE)
 
 
 #: False: :func:`_unvalidated` skips plotly's validation (the tests set True to compare).
 VALIDATE = False
+
+#: True while :func:`plotly_spec` runs a builder.
+_SPEC_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("spec_only", default=False)
+
+
+class _Spec(dict):
+    """A figure as the plain dict ``{"data": traces, "layout": layout}`` (see plotly_spec)."""
+
+
+def plotly_spec(build: Callable[[], go.Figure]) -> dict:
+    """What ``build().to_dict()`` gives, arrays base64-encoded: the dict the browser receives.
+
+    A builder ending in :func:`_unvalidated` has its traces and layout as plain dicts already;
+    turning them into a ``go.Figure`` (about 1 ms a chart: the objects, the template) only for
+    ``to_dict`` to turn them back is skipped, and the dict is returned as it is. The result
+    serialises to the same JSON as the figure (keys may come in another order; the tests
+    compare every builder both ways). Any other builder's figure is converted without the deep
+    copy of ``to_dict`` (the figure is made for this call and dropped). ``build`` must return
+    its builder's figure untouched: a caller that changes a figure after its builder (as
+    ``share_axes`` does) builds a ``go.Figure`` and passes it to :func:`figure_spec`.
+
+    Edge cases: numpy arrays are base64-encoded by plotly's own ``convert_to_base64`` (int64
+    narrowed to the smallest integer type that holds them, as plotly does); empty arrays stay
+    lists.
+    """
+    token = _SPEC_ONLY.set(True)
+    try:
+        fig = build()
+    finally:
+        _SPEC_ONLY.reset(token)
+    if not isinstance(fig, _Spec):
+        return figure_spec(fig)
+    spec = {"data": list(fig["data"]), "layout": fig["layout"]}
+    convert_to_base64(spec)
+    return spec
+
+
+def figure_spec(fig: go.Figure) -> dict:
+    """``fig.to_dict()`` without its deep copy, taking ``fig``'s own data and layout over.
+
+    ``to_dict`` deep-copies the figure before encoding its arrays; ``fig`` here was built for
+    the caller and is dropped, so nothing else holds what is taken. Equal to ``fig.to_dict()``
+    (tests/test_figures.py).
+    """
+    spec = {"data": list(fig._data), "layout": fig._layout}  # noqa: SLF001 (see docstring)
+    convert_to_base64(spec)
+    return spec
 
 
 def value_histogram(

@@ -338,6 +338,46 @@ def test_figures_built_without_validation_send_what_validated_ones_send(case, mo
         figures._unvalidated([{"type": "bar", "no_such_property": 1}], {})
 
 
+def _builders(view) -> list:
+    """Each Explore figure's builder, called afresh (a spec takes its dicts over)."""
+    return [lambda: _values_figure(view), lambda: _staircase_figure(view),
+            lambda: figures.code_usage(view.summary.usage), lambda: _errors_figure(view)]
+
+
+@pytest.mark.parametrize("case", list(_VIEWS))
+def test_a_spec_built_without_plotly_objects_sends_what_the_validated_figure_sends(
+        case, monkeypatch):
+    import json
+
+    import plotly.io as pio
+
+    view = _VIEWS[case]()
+    specs = [figures.plotly_spec(build) for build in _builders(view)]
+    assert all(isinstance(spec, dict) and set(spec) == {"data", "layout"} for spec in specs)
+    assert not any(isinstance(spec, go.Figure) for spec in specs)
+    monkeypatch.setattr(figures, "VALIDATE", True)
+    for spec, build in zip(specs, _builders(view), strict=True):
+        sent = json.loads(pio.to_json(spec, validate=False))
+        checked = json.loads(pio.to_json(build(), validate=True))
+        if sent["layout"].get("shapes") == []:  # an empty shape list is the same as none
+            del sent["layout"]["shapes"]
+        assert sent == checked
+        # and arrays travel base64-encoded, as plotly's own to_dict makes them
+        assert "bdata" in json.dumps(sent["data"])
+
+
+def test_a_figure_changed_after_its_builder_is_sent_as_changed():
+    view = _view()
+    fig = figures.share_axes(_errors_figure(view), x=(-1.0, 1.0))
+    assert figures.figure_spec(fig) == figures.share_axes(
+        _errors_figure(view), x=(-1.0, 1.0)).to_dict()
+    assert figures.figure_spec(fig)["layout"]["xaxis"]["range"] == [-1.0, 1.0]
+    # a builder's plain dict cannot be changed by share_axes: such a caller builds a go.Figure
+    # (cache.figure(..., spec_only=False)) instead of silently sending the unchanged figure
+    with pytest.raises(AttributeError):
+        figures.plotly_spec(lambda: figures.share_axes(_errors_figure(view), x=(-1.0, 1.0)))
+
+
 @pytest.mark.parametrize("case", list(_VIEWS))
 def test_a_cached_explore_figure_is_the_dict_plotly_makes(case):
     import plotly.io as pio

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from quantviz import loaders, observers, views
+from quantviz import figures, loaders, observers, views
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.ui.caching import cached, clear_all, frozen, key  # noqa: F401 (clear_all: callers)
@@ -153,35 +153,53 @@ def _disagreements(
     return views.disagreements(_x, _cfg, _x_min, _x_max)
 
 
-def figure(parts: tuple, build: Callable[[], go.Figure]) -> go.Figure:
-    """The figure ``build()`` returns, built once per ``parts`` (see :func:`_figure`)."""
-    return _figure(key(*parts), build)
+def figure(parts: tuple, build: Callable[[], go.Figure], *, spec_only: bool = True) -> go.Figure:
+    """The figure ``build()`` returns, built once per ``parts`` (see :func:`_figure`).
 
-
-@cached(64)
-def _figure(cache_key: str, _build: Callable[[], go.Figure]) -> go.Figure:
-    """The figure ``_build()`` returns, built once per key.
-
-    Building a plotly figure costs tens of milliseconds (validation), more than the rest of a
-    rerun, so a rerun with unchanged controls reuses it. ``key`` must hold everything the
-    figure depends on: its name, the view's key (tensor key, config, range), the theme and the
-    translated labels. Streamlit only reads a figure, so sessions can share it.
+    ``spec_only``: ``build`` returns its builder's figure untouched, so the builder may hand
+    over its plain dict without making a ``go.Figure`` (:func:`figures.plotly_spec`); pass
+    False when ``build`` changes the figure after its builder (``figures.share_axes``).
     """
-    return FrozenFigure(_build())
+    return _figure(key(*parts, spec_only), build, spec_only)
+
+
+@cached(256)
+def _figure(cache_key: str, _build: Callable[[], go.Figure], _spec_only: bool) -> go.Figure:
+    """The figure ``_build()`` returns, built once per key, as the dict the browser receives.
+
+    Building a plotly figure costs milliseconds, more than the rest of a rerun, so a rerun with
+    unchanged controls reuses it, and sessions share it (Streamlit only reads a figure). ``key``
+    must hold everything the figure depends on: its name, the view's key (tensor key, config,
+    range), the theme and the translated labels. 256 entries of 5 to 35 kB: a class exploring
+    on its own (each student's tensor, every bit width) still finds its last figures here.
+    """
+    spec = (figures.plotly_spec(_build) if _spec_only
+            else figures.figure_spec(_build()))
+    return FrozenFigure.of(spec)
 
 
 class FrozenFigure(go.Figure):
-    """A figure for ``st.plotly_chart`` whose plotly dict is computed once, when it is cached.
+    """A figure for ``st.plotly_chart`` that is only its plotly dict, computed once.
 
-    ``st.plotly_chart`` calls ``to_dict()`` on every rerun; on a ``go.Figure`` that deep-copies
-    the figure and base64-encodes its arrays again (about 4 ms for the Explore page's charts, on
-    every rerun of every session). This returns the dict made once. It holds no traces of its
-    own: read it through ``to_dict()``.
+    ``st.plotly_chart`` calls ``to_dict()`` on a figure on every rerun; on a ``go.Figure`` that
+    deep-copies the figure and base64-encodes its arrays again, on every rerun of every
+    session. This returns the dict made once. It is a ``go.Figure`` only for the type check in
+    ``st.plotly_chart``: it is made without plotly's ``__init__`` (an empty figure's template
+    alone costs half a millisecond) and holds no traces of its own; read it through
+    ``to_dict()``.
     """
 
-    def __init__(self, fig: go.Figure) -> None:
-        super().__init__()
-        self._spec = _spec_of(fig)
+    _spec: dict
+
+    @classmethod
+    def of(cls, spec: dict) -> FrozenFigure:
+        """The frozen figure whose ``to_dict()`` is ``spec``."""
+        frozen = object.__new__(cls)
+        object.__setattr__(frozen, "_spec", spec)
+        return frozen
+
+    def __init__(self, fig: go.Figure) -> None:  # noqa: D107 - kept for callers with a figure
+        object.__setattr__(self, "_spec", figures.figure_spec(fig))
 
     def to_dict(self) -> dict:
         return self._spec
@@ -189,16 +207,5 @@ class FrozenFigure(go.Figure):
     def to_plotly_json(self) -> dict:
         return self._spec
 
-
-def _spec_of(fig: go.Figure) -> dict:
-    """``fig.to_dict()`` without its deep copy, taking ``fig``'s own data and layout over.
-
-    ``to_dict`` deep-copies the figure before encoding its arrays (half the cost of caching an
-    Explore figure); ``fig`` here was built for the cache and is dropped, so nothing else holds
-    what is taken. The result equals ``fig.to_dict()`` (tests/test_cache.py).
-    """
-    from _plotly_utils.utils import convert_to_base64
-
-    spec = {"data": list(fig._data), "layout": fig._layout}  # noqa: SLF001 (see docstring)
-    convert_to_base64(spec)
-    return spec
+    def __repr__(self) -> str:
+        return f"FrozenFigure({len(self._spec.get('data', []))} traces)"

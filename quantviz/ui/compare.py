@@ -209,7 +209,7 @@ def _margins(theme: figures.Theme, right: bool = False) -> tuple[int, int, int]:
 def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
     """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
     full = ("compare", name, key, theme, tuple(labels.items()))
-    shell.figure(cache.figure(full, lambda: build(labels)), key=f"cmp_{name}")
+    shell.figure(cache.figure(full, lambda: build(labels), spec_only=False), key=f"cmp_{name}")
 
 
 def figure_rows(tensor: Tensor, configs: Sequence[Config], vs: Sequence[views.ExploreView],
