@@ -56,6 +56,13 @@ def expected_qparams(cfg: QuantConfig, key: str = "normal", n: int = N, seed: in
     return x, compute_qparams(float(x.min()), float(x.max()), cfg)
 
 
+def open_definitions(at) -> None:
+    """Open "How these numbers are defined" as a click does (the expander reruns the page)."""
+    at.session_state["open_defs"] = True
+    at.run()
+    ok(at)
+
+
 # --- the default run -------------------------------------------------------------------------
 
 def test_default_run_shows_metrics_charts_and_formulas(app_test):
@@ -64,10 +71,14 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     ok(at)
     assert len(at.metric) == 8
     assert len(at.get("plotly_chart")) == 4
-    # the definitions, then the worked example (one block per convention), several lines each
+    # the worked example (one block per convention), several lines each; the definitions
+    # are typeset only once their expander is opened (closed, nobody reads them)
+    assert len(at.latex) == 2 and all(r"\\" in latex.value for latex in at.latex)
+    assert en("defs.heading") in [e.label for e in at.expander]
+    assert not any(formulas.SCALE_ASYMMETRIC in latex.value for latex in at.latex)
+    open_definitions(at)
     assert len(at.latex) == 3 and all(r"\\" in latex.value for latex in at.latex)
     assert formulas.SCALE_ASYMMETRIC in at.latex[0].value  # the default is asymmetric
-    assert en("defs.heading") in [e.label for e in at.expander]
     assert at.title[0].value == TABLE["explore.title"][0]
     # the default tensor is 100,000 normal values, asymmetric uint8 with MinMax
     x, qp = expected_qparams(QuantConfig(), n=100_000)
@@ -79,6 +90,8 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     assert metric(at, "scale") == f"{qp.scale:.6g}"
     assert codes_used(at)[1] == 256
     assert at.query_params == {}  # defaults stay out of the URL
+    at.slider(key="bits").set_value(4).run()  # it stays open while the controls move
+    assert len(at.latex) == 3 and formulas.SCALE_ASYMMETRIC in at.latex[0].value
 
 
 def test_a_rerun_with_unchanged_controls_recomputes_nothing(page, monkeypatch):
@@ -322,9 +335,11 @@ def test_language_switch_to_chinese(page):
 
 
 @pytest.mark.parametrize("signed", ["0", "1"])
-def test_the_chinese_formulas_carry_chinese_words(page, signed):
+def test_the_chinese_formulas_carry_chinese_words(run_page, signed):
     # symmetric shows "Z = 0 (signed)" and every scheme "log2(codes used)": both in Chinese
-    at = page(n=N, lang="zh", scheme="symmetric", signed=signed)
+    at = run_page(None, {"n": N, "lang": "zh", "scheme": "symmetric", "signed": signed},
+                  session={"open_defs": True})  # the definitions' expander opened
+    assert len(at.latex) == 3
     assert not english_in_formulas(at)
     definitions = at.latex[0].value
     assert rf"\text{{{TABLE['formula.codes_used'][1]}}}" in definitions

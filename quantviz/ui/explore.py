@@ -89,8 +89,9 @@ def metrics(view: ExploreView) -> None:
     row2[3].metric(t("metric.clipped"), f"{100 * s.fraction_clipped:.3f} %")
     st.caption(t("metric.effective_bits", bits=f"{s.usage.effective_bits:.2f}",
                  total=view.qp.config.bits, unused=f"{100 * s.usage.unused_fraction:.1f}"))
-    with st.expander(t("defs.heading")):
-        st.latex(formulas.stacked(formulas.definitions(view.qp.config, formula_words())))
+    box = shell.lazy_expander(t("defs.heading"), "open_defs")
+    if box.open:  # typeset only when someone reads it: a KaTeX block of ~1,200 nodes
+        box.latex(formulas.stacked(formulas.definitions(view.qp.config, formula_words())))
 
 
 def _figure(name: str, view_key: tuple, theme: figures.Theme, labels: dict, build) -> None:

@@ -109,6 +109,18 @@ def figure(fig, key: str | None = None) -> None:
                     config={"displaylogo": False, "responsive": True})
 
 
+def lazy_expander(label: str, key: str):
+    """A collapsed ``st.expander`` whose content is drawn only while it is open.
+
+    Opening it reruns the page (Streamlit tracks its state under ``key``); ``.open`` says
+    whether to draw the content. A closed expander's content would otherwise be sent, laid
+    out and re-rendered on every rerun though nobody sees it (a block of formulas is a
+    thousand KaTeX nodes, redrawn on every slider move). The state is the session's, not the
+    URL's: a shared link opens with it closed.
+    """
+    return st.expander(label, key=key, on_change="rerun")
+
+
 _LOG = logging.getLogger("quantviz")
 
 
