@@ -47,11 +47,11 @@ PRESETS: dict[str, dict] = {
 def presets() -> None:
     """A row of one-click presets (they set controls in a callback, before the rerun)."""
     st.write(t("preset.heading"))
-    cols = st.columns(len(PRESETS))
-    for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
-        col.button(t(f"preset.{name}"), key=f"preset_{name}",
+    row = shell.row()
+    for name, values in PRESETS.items():
+        row.button(t(f"preset.{name}"), key=f"preset_{name}",
                    help=t(f"preset.{name}.help", **preset_help_values(values)),
-                   on_click=set_values, args=(values,), use_container_width=True)
+                   on_click=set_values, args=(values,), width="stretch")
 
 
 def preset_help_values(values: dict) -> dict:
@@ -71,22 +71,22 @@ def compute(tensor: Tensor, choice: Scheme) -> ExploreView:
 def metrics(view: ExploreView) -> None:
     s = view.summary
     forms = zero_point_forms(view.qp)
-    row1 = st.columns(4)
-    row1[0].metric("scale", f"{forms.scale:.6g}")
-    row1[1].metric(t("metric.zero_point"), f"Z = {forms.zero_point}",
-                   help=t("metric.zero_point.help", zp=forms.zp_notes))
-    row1[2].metric(t("metric.range"), f"[{view.x_min:.3g}, {view.x_max:.3g}]",
-                   help=t("metric.range.help", lo=f"{view.x_min:.9g}", hi=f"{view.x_max:.9g}"))
-    row1[3].metric(t("metric.codes_used"), f"{s.usage.used} / {s.usage.levels}",
-                   help=t("metric.codes_used.help"))
-    row2 = st.columns(4)
-    row2[0].metric("SQNR", f"{s.sqnr_db:.2f} dB")
-    row2[1].metric("MSE", f"{s.mse:.3g}", help=t("metric.mse.help",
-                                                rounding=f"{s.split.rounding_mse:.3g}",
-                                                clipping=f"{s.split.clipping_mse:.3g}",
-                                                uniform=f"{s.uniform_noise_mse:.3g}"))
-    row2[2].metric(t("metric.max_error"), f"{s.max_abs_error:.3g}")
-    row2[3].metric(t("metric.clipped"), f"{100 * s.fraction_clipped:.3f} %")
+    row1 = shell.row()
+    row1.metric("scale", f"{forms.scale:.6g}")
+    row1.metric(t("metric.zero_point"), f"Z = {forms.zero_point}",
+                help=t("metric.zero_point.help", zp=forms.zp_notes))
+    row1.metric(t("metric.range"), f"[{view.x_min:.3g}, {view.x_max:.3g}]",
+                help=t("metric.range.help", lo=f"{view.x_min:.9g}", hi=f"{view.x_max:.9g}"))
+    row1.metric(t("metric.codes_used"), f"{s.usage.used} / {s.usage.levels}",
+                help=t("metric.codes_used.help"))
+    row2 = shell.row()
+    row2.metric("SQNR", f"{s.sqnr_db:.2f} dB")
+    row2.metric("MSE", f"{s.mse:.3g}", help=t("metric.mse.help",
+                                             rounding=f"{s.split.rounding_mse:.3g}",
+                                             clipping=f"{s.split.clipping_mse:.3g}",
+                                             uniform=f"{s.uniform_noise_mse:.3g}"))
+    row2.metric(t("metric.max_error"), f"{s.max_abs_error:.3g}")
+    row2.metric(t("metric.clipped"), f"{100 * s.fraction_clipped:.3f} %")
     st.caption(t("metric.effective_bits", bits=f"{s.usage.effective_bits:.2f}",
                  total=view.qp.config.bits, unused=f"{100 * s.usage.unused_fraction:.1f}"))
     box = shell.lazy_expander(t("defs.heading"), "open_defs")
@@ -205,17 +205,17 @@ def downloads(tensor: Tensor, view: ExploreView) -> None:
     """Codes and x_hat as .npy (built only when clicked), parameters as JSON."""
     qp, x = view.qp, tensor.x
     st.subheader(t("download.heading"))
-    cols = st.columns(3)
-    cols[0].download_button(t("download.codes"), data=lambda: _npy(quantize(x, qp)),
-                            file_name="q.npy", mime="application/octet-stream",
-                            on_click="ignore", key="dl_codes")
-    cols[1].download_button(t("download.x_hat"),
-                            data=lambda: _npy(dequantize(quantize(x, qp), qp)),
-                            file_name="x_hat.npy", mime="application/octet-stream",
-                            on_click="ignore", key="dl_x_hat")
-    cols[2].download_button(t("download.params"), data=params_json(qp),
-                            file_name="qparams.json", mime="application/json",
-                            on_click="ignore", key="dl_params")
+    row = shell.row()
+    row.download_button(t("download.codes"), data=lambda: _npy(quantize(x, qp)),
+                        file_name="q.npy", mime="application/octet-stream",
+                        on_click="ignore", key="dl_codes", width="stretch")
+    row.download_button(t("download.x_hat"),
+                        data=lambda: _npy(dequantize(quantize(x, qp), qp)),
+                        file_name="x_hat.npy", mime="application/octet-stream",
+                        on_click="ignore", key="dl_x_hat", width="stretch")
+    row.download_button(t("download.params"), data=lambda: params_json(qp),
+                        file_name="qparams.json", mime="application/json",
+                        on_click="ignore", key="dl_params", width="stretch")
 
 
 def render() -> None:

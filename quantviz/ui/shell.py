@@ -109,6 +109,15 @@ def figure(fig, key: str | None = None) -> None:
                     config={"displaylogo": False, "responsive": True})
 
 
+def row():
+    """A row of equal elements (metrics, buttons) that wraps on a narrow screen.
+
+    One flex container instead of ``st.columns``: four metrics in columns are nine blocks and
+    messages on every rerun, in a row five. Elements put in it take ``width="stretch"``.
+    """
+    return st.container(horizontal=True, gap="small")
+
+
 def lazy_expander(label: str, key: str):
     """A collapsed ``st.expander`` whose content is drawn only while it is open.
 
