@@ -16,7 +16,6 @@ from quantviz.quantize import (
     ARITHMETICS,
     QParams,
     QuantConfig,
-    arithmetic_disagreements,
     compute_qparams,
     dequantize,
     quantize,
@@ -168,14 +167,15 @@ def disagreements(
     small: a count per other arithmetic and at most ``examples`` values each.
     """
     flat = np.ravel(x)
+    qp = compute_qparams(x_min, x_max, cfg)
+    q = quantize(flat, qp).ravel()  # this arithmetic's codes, computed once for all others
     out = []
     for other in ARITHMETICS:
         if other == cfg.arithmetic:
             continue
-        idx = arithmetic_disagreements(flat, cfg, cfg.arithmetic, other, x_min, x_max)
-        shown = flat[idx[:examples]]
-        qp = compute_qparams(x_min, x_max, cfg)
         qp_other = compute_qparams(x_min, x_max, replace(cfg, arithmetic=other))
+        idx = np.flatnonzero(q != quantize(flat, qp_other).ravel())
+        shown = flat[idx[:examples]]
         out.append(Disagreement(
             other=other,
             count=int(idx.size),

@@ -13,7 +13,14 @@ from hypothesis.extra.numpy import arrays
 from quantviz import views
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
-from quantviz.quantize import QuantConfig, compute_qparams, dequantize, quantize, saturated
+from quantviz.quantize import (
+    ARITHMETICS,
+    QuantConfig,
+    compute_qparams,
+    dequantize,
+    quantize,
+    saturated,
+)
 
 HAND = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 3.0], dtype=np.float32)
 
@@ -202,3 +209,24 @@ def test_a_single_clipped_value_is_binned_within_a_step_of_itself():
     edges = v.errors.clipped.edges
     # its bins span one step around the error (-scale/2), not numpy's default +-0.5
     assert edges[0] == pytest.approx(-scale, rel=1e-3) and edges[-1] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("cfg", [
+    QuantConfig(), QuantConfig(bits=4, scheme="symmetric", signed=True),
+    QuantConfig(bits=3, arithmetic="textbook"), QuantConfig(bits=8, arithmetic="fbgemm"),
+    QuantConfig(bits=7, scheme="symmetric", signed=False, arithmetic="onnxruntime"),
+])
+def test_disagreements_are_the_pairwise_comparisons_of_the_arithmetics(cfg):
+    # each count is quantize.arithmetic_disagreements of this arithmetic against the other,
+    # though the page's own codes are computed once for all three comparisons
+    from quantviz.quantize import arithmetic_disagreements
+
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal(20_000) * 3).astype(np.float32)
+    x_min, x_max = float(x.min()) * 0.7, float(x.max())
+    found = views.disagreements(x, cfg, x_min, x_max, examples=10**6)
+    assert [d.other for d in found] == [a for a in ARITHMETICS if a != cfg.arithmetic]
+    for d in found:
+        idx = arithmetic_disagreements(x, cfg, cfg.arithmetic, d.other, x_min, x_max)
+        assert d.count == idx.size
+        np.testing.assert_array_equal(d.x, x[idx])
