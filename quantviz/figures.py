@@ -365,7 +365,8 @@ def mapping_staircase(
         xaxis={"range": list(view)}, yaxis={"range": q_range}, fixed=True, right_axis=True,
         yaxis2=_axis("x_hat", overlaying="y", side="right",
                      range=[x_lo + (q - qmin) * step for q in q_range], showgrid=False,
-                     tickmode="auto", automargin=False),  # round x_hat ticks, not those of q's grid lines
+                     # round x_hat ticks, not those of q's grid lines
+                     tickmode="auto", automargin=False),
         shapes=_clip_zones(x_lo, x_hi, view, theme, step / 2)))
 
 

@@ -607,3 +607,10 @@ def test_the_histogram_observer_on_values_near_float32_max(run_page):
     at = run_page("explore", {"src": "upload", "calib": "histogram"})
     upload(at, "h.npy", npy(np.array([3.4e38, 1.0, -2.0], np.float32)))
     ok(at)
+
+
+def test_presentation_mode_puts_the_two_conventions_one_under_the_other(page):
+    # enlarged formulas are wider than half a projector's screen: no columns around them
+    side_by_side, presented = page(n=N), page(n=N, present=1)
+    assert len(side_by_side.columns) == len(presented.columns) + 2
+    assert len(presented.latex) == len(side_by_side.latex) == 2

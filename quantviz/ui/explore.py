@@ -133,12 +133,15 @@ def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
                 theme=theme, labels=labels))
 
 
-def worked_example(view: ExploreView) -> None:
+def worked_example(view: ExploreView, theme: figures.Theme) -> None:
+    """One value through both conventions: side by side, or one under the other in
+    presentation mode (there the enlarged formulas are wider than half the screen)."""
     st.subheader(t("worked.heading"))
     x0 = widget(X0, st)
     if x0 is None or not np.isfinite(x0):
         x0 = X0.default
-    cols = st.columns(2)
+    cols = (st.container(), st.container()) if theme == figures.Theme.presentation() \
+        else st.columns(2)
     with cols[0]:
         st.markdown(t("worked.pytorch"))
         st.latex(formulas.stacked(formulas.worked_quantize(x0, view.qp)))
@@ -230,6 +233,6 @@ def render() -> None:
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     notes_gaps(view)
     arithmetics(tensor, view)
-    worked_example(view)
+    worked_example(view, theme)
     downloads(tensor, view)
     shell.page_end()
