@@ -220,7 +220,9 @@ def p95(v: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=12)
-    parser.add_argument("--pages", default="explore,compare,bits,calibration,per_channel,learn")
+    # every page with charts; a page without a Bits or Seed slider is left out of that case
+    parser.add_argument("--pages", default="explore,compare,bits,calibration,per_channel,"
+                        "toolchains,formats,layer,model,outliers,checkpoint,learn")
     parser.add_argument("--quiet-ms", type=int, default=700)
     parser.add_argument("--before", type=Path, default=None,
                         help="another checkout of the app, measured in the same rounds")

@@ -38,8 +38,11 @@ OKABE_ITO: tuple[str, ...] = (
 )
 GREY = "#999999"
 
-#: Above this many points a scatter uses WebGL (``go.Scattergl``).
-GL_THRESHOLD = 2000
+#: No chart uses WebGL (``scattergl``): every long trace is a line, which SVG draws as one path
+#: whatever its length, while each WebGL chart costs a context and, in a browser without a
+#: GPU (headless Chromium, some classroom machines), software rendering: the Formats page's
+#: mapping (four lines of 1,500 points) took 500 ms of the main thread per slider move in
+#: WebGL against a few ms as SVG.
 #: At most this many grid lines or code bars are drawn; beyond it every k-th is drawn.
 MAX_GRID_LINES = 64
 MAX_CODE_BARS = 512
@@ -148,11 +151,6 @@ def _scatter(**props) -> dict:
     """A scatter trace as a dict. ``go.Figure`` validates a dict once; a ``go.Scatter`` is
     validated when it is made and again when the figure takes it (twice the time)."""
     return {"type": "scatter", **props}
-
-
-def _scattergl(**props) -> dict:
-    """A WebGL scatter trace as a dict (see :func:`_scatter`)."""
-    return {"type": "scattergl", **props}
 
 
 def _bar(**props) -> dict:
@@ -348,14 +346,14 @@ def mapping_staircase(
     rounding; where the staircase goes flat at ``qmin``/``qmax`` (shaded) it is clipping.
     """
     labels = dict(labels or {})
-    scatter = _scattergl if len(x) > GL_THRESHOLD else _scatter
     traces = [
-        scatter(x=x, y=q, mode="lines", line={"shape": "hv", "color": theme.color(0)},
+        _scatter(x=x, y=q, mode="lines", line={"shape": "hv", "color": theme.color(0)},
                 name=labels.get("q", "q(x)"), yaxis="y"),
-        scatter(x=x, y=x_hat, mode="lines", line={"shape": "hv", "color": theme.color(1),
-                "dash": "dot"}, name=labels.get("x_hat", "x_hat(x)"), yaxis="y2"),
-        scatter(x=[x[0], x[-1]], y=[x[0], x[-1]], mode="lines", line={"color": GREY, "width": 1},
-                name=labels.get("identity", "x_hat = x"), yaxis="y2"),
+        _scatter(x=x, y=x_hat, mode="lines", line={"shape": "hv", "color": theme.color(1),
+                 "dash": "dot"}, name=labels.get("x_hat", "x_hat(x)"), yaxis="y2"),
+        _scatter(x=[x[0], x[-1]], y=[x[0], x[-1]], mode="lines",
+                 line={"color": GREY, "width": 1}, name=labels.get("identity", "x_hat = x"),
+                 yaxis="y2"),
     ]
     step = (x_hi - x_lo) / (qmax - qmin)
     view = (float(x[0]), float(x[-1]))
@@ -740,21 +738,19 @@ def channel_ranges(
     """Each channel's ``[x_min, x_max]`` as a band, with the per-tensor range as dashed lines.
 
     ``channel`` is the x position of each point (a channel index or the first channel of a
-    pooled block); the caller pools and orders. Above ``GL_THRESHOLD`` points the traces use
-    WebGL.
+    pooled block); the caller pools and orders.
     """
     labels = dict(labels or {})
-    scatter = _scattergl if len(channel) > GL_THRESHOLD else _scatter
     xs = np.asarray(channel)
     lo, hi = tensor_range
     span = [float(xs[0]), float(xs[-1])] if len(xs) else [0.0, 1.0]
     traces = [
-        scatter(x=xs, y=np.asarray(x_min, dtype=np.float64), mode="lines",
-                name=labels.get("x_min", "x_min per channel"),
-                line={"color": theme.color(0), "width": 1.5}),
-        scatter(x=xs, y=np.asarray(x_max, dtype=np.float64), mode="lines",
-                name=labels.get("x_max", "x_max per channel"), fill="tonexty",
-                line={"color": theme.color(1), "width": 1.5}),
+        _scatter(x=xs, y=np.asarray(x_min, dtype=np.float64), mode="lines",
+                 name=labels.get("x_min", "x_min per channel"),
+                 line={"color": theme.color(0), "width": 1.5}),
+        _scatter(x=xs, y=np.asarray(x_max, dtype=np.float64), mode="lines",
+                 name=labels.get("x_max", "x_max per channel"), fill="tonexty",
+                 line={"color": theme.color(1), "width": 1.5}),
         _scatter(x=span + [None] + span, y=[lo, lo, None, hi, hi], mode="lines",
                    name=labels.get("tensor", "per-tensor range"),
                    line={"color": GREY, "dash": "dash", "width": 2}),
@@ -775,12 +771,11 @@ def channel_errors(
     """One line per granularity of an error measure per channel (MSE or SQNR).
 
     ``curves[name][i]`` belongs to ``channel[i]``; non-finite values (an exact channel) leave
-    gaps. Above ``GL_THRESHOLD`` points the traces use WebGL.
+    gaps.
     """
     labels = dict(labels or {})
-    scatter = _scattergl if len(channel) > GL_THRESHOLD else _scatter
     mode = "lines" if len(channel) > 200 else "lines+markers"
-    traces = [scatter(x=np.asarray(channel), y=_finite(ys), mode=mode, name=name,
+    traces = [_scatter(x=np.asarray(channel), y=_finite(ys), mode=mode, name=name,
                       line={"color": theme.color(i), "width": 1.5}, marker={"size": 4})
               for i, (name, ys) in enumerate(curves.items())]
     yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
@@ -1221,6 +1216,7 @@ def formats_histogram(
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Values x and each format's grid"), "x",
         labels.get("y", "count"), xaxis={"range": list(_padded(lo, hi))},
+        # automatic margins: one legend row per format, more than a fixed frame holds
         yaxis={"range": [0, ymax * (1.15 + 0.1 * len(grids))]}))
 
 
@@ -1235,16 +1231,15 @@ def formats_staircase(
     with the identity ``x_hat = x``: the gap between a staircase and the diagonal is its error.
     """
     labels = dict(labels or {})
-    scatter = _scattergl if len(x) * max(1, len(x_hats)) > GL_THRESHOLD else _scatter
-    traces = [scatter(x=[float(x[0]), float(x[-1])], y=[float(x[0]), float(x[-1])],
+    traces = [_scatter(x=[float(x[0]), float(x[-1])], y=[float(x[0]), float(x[-1])],
                       mode="lines", line={"color": GREY, "width": 1},
                       name=labels.get("identity", "x_hat = x"))]
     for i, (name, x_hat) in enumerate(x_hats):
-        traces.append(scatter(x=x, y=x_hat, mode="lines", name=name,
+        traces.append(_scatter(x=x, y=x_hat, mode="lines", name=name,
                               line={"shape": "hv", "color": theme.color(i + 1), "width": 2}))
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Mapping x -> x_hat"), "x", "x_hat",
-        xaxis={"range": [float(x[0]), float(x[-1])]}))
+        xaxis={"range": [float(x[0]), float(x[-1])]}, fixed=True))
 
 
 def format_codes(
@@ -1288,7 +1283,7 @@ def format_codes(
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Codes used"), labels.get("x", "code (bit pattern)"),
         labels.get("y", "count"), xaxis={"range": [-0.5 - 0.01 * n, n - 0.5 + 0.01 * n]},
-        shapes=shapes, bargap=0.1))
+        shapes=shapes, bargap=0.1, fixed=True))
 
 
 def error_vs_magnitude(
@@ -1317,7 +1312,7 @@ def error_vs_magnitude(
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Error against |x|"), "|x|", labels.get("y", "RMS error"),
         xaxis={"type": "log", "exponentformat": "power"},
-        yaxis={"type": "log", "exponentformat": "power"}))
+        yaxis={"type": "log", "exponentformat": "power"}, fixed=True))
 
 
 def _sides(points: Sequence[tuple[str, float, float]], named: set) -> dict[str, str]:

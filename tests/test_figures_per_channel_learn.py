@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from quantviz import figures, lessons
-from quantviz.figures import GL_THRESHOLD, GREY, Theme
+from quantviz.figures import GREY, Theme
 from quantviz.quantize import QuantConfig
 
 
@@ -22,10 +22,11 @@ def test_channel_ranges_band_and_per_tensor_lines():
     assert isinstance(lo, go.Scatter)
 
 
-def test_channel_ranges_use_webgl_above_the_threshold():
-    n = GL_THRESHOLD + 1
+def test_channel_ranges_stay_svg_lines_for_thousands_of_channels():
+    n = 20_000  # one SVG path per line whatever its length: no WebGL context per chart
     fig = figures.channel_ranges(np.arange(n), -np.ones(n), np.ones(n), tensor_range=(-1, 1))
-    assert isinstance(fig.data[0], go.Scattergl) and isinstance(fig.data[1], go.Scattergl)
+    assert isinstance(fig.data[0], go.Scatter) and isinstance(fig.data[1], go.Scatter)
+    assert fig.data[0].mode == fig.data[1].mode == "lines" and len(fig.data[0].x) == n
 
 
 def test_channel_errors_gap_infinite_values_and_log_axis():
