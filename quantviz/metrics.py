@@ -366,6 +366,28 @@ def _data_range(x: np.ndarray, qp: QParams, axis, group_size):
     return x.min(), x.max()
 
 
+def _quantize_and_sum(x: np.ndarray, qp: QParams, axis, group_size) -> tuple:
+    """``(q, x_hat, clipped, sums)``: one pass of quantization and the error sums over it."""
+    if x.size == 0:
+        raise ValueError("x is empty: nothing to summarize")
+    t = unclipped_codes(x, qp, axis, group_size)
+    clipped = (t < qp.qmin) | (t > qp.qmax)
+    np.clip(t, qp.qmin, qp.qmax, out=t)
+    q = t.astype(integer_dtype(qp.qmin, qp.qmax)).reshape(x.shape)
+    del t
+    x_hat = dequantize(q, qp, axis, group_size)
+    return q, x_hat, clipped, _sums(x, x_hat, clipped.reshape(x.shape))
+
+
+def quantized_error_split(x: np.ndarray, qp: QParams) -> ErrorSplit:
+    """The rounding/clipping split of quantizing ``x`` with ``qp``: ``summarize(x, qp)``'s
+    ``split`` (the same numbers, the same pass) without the code usage, which a sweep over
+    many ranges does not need. Empty ``x`` raises ``ValueError``.
+    """
+    x = np.asarray(x).reshape(-1)
+    return _split(_quantize_and_sum(x, qp, None, None)[3])
+
+
 def summarize(x: np.ndarray, qp: QParams, axis: int | None = None,
               group_size: int | None = None, *, return_clipped: bool = False) -> tuple:
     """Quantize ``x`` once and measure it: returns ``(q, x_hat, summary)``.
@@ -381,15 +403,7 @@ def summarize(x: np.ndarray, qp: QParams, axis: int | None = None,
     :func:`sqnr_db`, :func:`error_split` and :func:`code_usage`.
     """
     x = np.asarray(x)
-    if x.size == 0:
-        raise ValueError("x is empty: nothing to summarize")
-    t = unclipped_codes(x, qp, axis, group_size)
-    clipped = (t < qp.qmin) | (t > qp.qmax)
-    np.clip(t, qp.qmin, qp.qmax, out=t)
-    q = t.astype(integer_dtype(qp.qmin, qp.qmax)).reshape(x.shape)
-    del t
-    x_hat = dequantize(q, qp, axis, group_size)
-    s = _sums(x, x_hat, clipped.reshape(x.shape))
+    q, x_hat, clipped, s = _quantize_and_sum(x, qp, axis, group_size)
     usage = code_usage(q, qp, *_data_range(x, qp, axis, group_size))
     noise = uniform_noise_mse(qp.scale)
     summary = QuantSummary(

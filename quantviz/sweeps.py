@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quantviz.metrics import summarize
+from quantviz.metrics import quantized_error_split, summarize
 from quantviz.observers import (
     ENTROPY_BINS,
     MinMaxObserver,
@@ -368,14 +368,16 @@ def threshold_curve(x: np.ndarray, cfg: QuantConfig, x_min: float, x_max: float,
     a = threshold_alphas() if alphas is None else np.asarray(alphas, dtype=np.float64)
     if a.size == 0 or np.any(a <= 0) or np.any(a > 1):
         raise ValueError(f"alphas must be non-empty and in (0, 1], got {a!r}")
-    scores = [score_range(x, cfg, *threshold_range(float(al), x_min, x_max, cfg)) for al in a]
+    flat = np.asarray(x).reshape(-1)
+    splits = [quantized_error_split(flat, compute_qparams(
+        *threshold_range(float(al), x_min, x_max, cfg), cfg)) for al in a]
     return ThresholdCurve(
         alphas=a,
         thresholds=a * threshold_of(x_min, x_max),
-        rounding_mse=np.array([s.rounding_mse for s in scores]),
-        clipping_mse=np.array([s.clipping_mse for s in scores]),
-        total_mse=np.array([s.mse for s in scores]),
-        n=int(np.asarray(x).size),
+        rounding_mse=np.array([s.rounding_mse for s in splits]),
+        clipping_mse=np.array([s.clipping_mse for s in splits]),
+        total_mse=np.array([s.total_mse for s in splits]),
+        n=int(flat.size),
     )
 
 

@@ -308,3 +308,17 @@ def test_mse_calibration_clips_less_as_bits_grow(key):
     pct = sweeps.bit_sweep(x, "percentile", bits=(7, 11), schemes=(asym,))
     at7, at11 = pct.series("asymmetric", "clipping_mse")
     assert at11 > 0 and at11 == pytest.approx(at7, rel=0.05)
+
+
+@pytest.mark.parametrize("cfg", [QuantConfig(), QuantConfig(bits=4, scheme="symmetric",
+                                                           signed=True)])
+def test_threshold_curve_is_score_range_at_every_threshold(cfg):
+    # the sweep takes only the MSE split of each range; it must be score_range's, exactly
+    x = sample("outliers", 20_000, 3)
+    lo, hi = float(x.min()), float(x.max())
+    curve = sweeps.threshold_curve(x, cfg, lo, hi)
+    for i, alpha in enumerate(curve.alphas):
+        score = sweeps.score_range(x, cfg, *sweeps.threshold_range(float(alpha), lo, hi, cfg))
+        assert curve.rounding_mse[i] == score.rounding_mse
+        assert curve.clipping_mse[i] == score.clipping_mse
+        assert curve.total_mse[i] == score.mse
