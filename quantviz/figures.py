@@ -92,14 +92,15 @@ def _axis(title: str, **settings) -> dict:
 
 def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
             xaxis: Mapping | None = None, yaxis: Mapping | None = None,
-            fixed: bool = False, right_axis: bool = False, **extra) -> dict:
+            fixed: bool = False, right_axis: bool = False, legend_rows: int = 3,
+            **extra) -> dict:
     """The layout every figure shares: look, sizes, title, legend below the plot, axis titles.
 
     ``xaxis``/``yaxis`` add settings to the two axes; ``extra`` adds or replaces layout keys
     (``shapes``, ``yaxis2``, ``legend``...). Pass the result to ``go.Figure`` with the traces:
     one validation of the whole figure, where ``update_*`` calls validate again each time.
     """
-    frame = _fixed_frame(theme, right_axis) if fixed else {
+    frame = _fixed_frame(theme, right_axis, legend_rows) if fixed else {
         "margin": {"l": 10, "r": 10, "t": 30 + 2 * theme.font_size, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0}}
     fixed_axis = {"automargin": False} if fixed else {}
@@ -117,19 +118,32 @@ def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
     }
 
 
-def _fixed_frame(theme: Theme, right_axis: bool = False) -> dict:
+def _frame_bottom(theme: Theme, legend_rows: int) -> int:
+    """Pixels below a fixed frame's plot area: tick labels and the x title (4.5 font units),
+    then 1.5 units per legend row. Pass the number of legend entries when a chart may be too
+    narrow to put two on a row (three rows: nine units)."""
+    return round((4.5 + 1.5 * max(1, legend_rows)) * theme.font_size)
+
+
+def _legend_entries(traces: Sequence[Mapping]) -> int:
+    """How many entries a legend of ``traces`` (as dicts) shows."""
+    return sum(1 for tr in traces if tr.get("showlegend", True) and tr.get("name"))
+
+
+def _fixed_frame(theme: Theme, right_axis: bool = False, legend_rows: int = 3) -> dict:
     """Margins and legend of a figure whose plot area is fixed (``_layout(fixed=True)``).
 
     With ``automargin`` plotly.js draws a figure, measures its tick labels and legend, widens
     the margins and draws it again: on a slider move that second pass was about a quarter of
     the browser's work for the Explore page's four charts. A fixed frame leaves room instead,
     in units of the font size: five on the left for tick labels and the axis title (and on the
-    right for a second y axis, ``right_axis``), nine below for the x axis and up to three
-    legend rows, the legend at the bottom of the figure.
+    right for a second y axis, ``right_axis``), and below room for the x axis and
+    ``legend_rows`` legend rows (:func:`_frame_bottom`), the legend at the bottom of the figure.
     """
     unit = theme.font_size
     return {"margin": {"l": 5 * unit, "r": 5 * unit if right_axis else unit,
-                       "t": 30 + 2 * theme.font_size, "b": 9 * unit, "autoexpand": False},
+                       "t": 30 + 2 * theme.font_size, "b": _frame_bottom(theme, legend_rows),
+                       "autoexpand": False},
             "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
                        "x": 0}}
 
@@ -594,7 +608,8 @@ def sweep_lines(
              "range": [min(xs) - 0.5, max(xs) + 0.5]} if xs else {}
     yaxis = {"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {}
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "bits"),
-                                     y_title, xaxis=xaxis, yaxis=yaxis, shapes=shapes))
+                                     y_title, xaxis=xaxis, yaxis=yaxis, shapes=shapes,
+                                     fixed=True, legend_rows=_legend_entries(traces)))
 
 
 def calibrator_ranges(
@@ -1428,4 +1443,7 @@ def sweep_with_formats(
         xs += [p[1] for p in shown]
     if xs:
         fig.update_xaxes(range=[min(xs) - 0.5, max(xs) + 0.5])
+    # the frame of sweep_lines, with room for the legend entries added here
+    fig.layout.margin.b = _frame_bottom(theme, _legend_entries(
+        [tr.to_plotly_json() for tr in fig.data]))
     return fig
