@@ -130,6 +130,11 @@ def _legend_entries(traces: Sequence[Mapping]) -> int:
     return sum(1 for tr in traces if tr.get("showlegend", True) and tr.get("name"))
 
 
+def _framed(traces: Sequence[Mapping]) -> dict:
+    """``_layout`` keywords for a fixed frame with room for every legend entry of ``traces``."""
+    return {"fixed": True, "legend_rows": _legend_entries(traces)}
+
+
 def _fixed_frame(theme: Theme, right_axis: bool = False, legend_rows: int = 3) -> dict:
     """Margins and legend of a figure whose plot area is fixed (``_layout(fixed=True)``).
 
@@ -609,7 +614,7 @@ def sweep_lines(
     yaxis = {"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {}
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "bits"),
                                      y_title, xaxis=xaxis, yaxis=yaxis, shapes=shapes,
-                                     fixed=True, legend_rows=_legend_entries(traces)))
+                                     **_framed(traces)))
 
 
 def calibrator_ranges(
@@ -644,6 +649,7 @@ def calibrator_ranges(
     yaxis = {"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {}
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Values x and each calibrator's range"), "x",
+        # automatic margins: a full-width chart whose many entries share legend rows
         labels.get("y", "count"), yaxis=yaxis))
 
 
@@ -735,7 +741,7 @@ def stream_ranges(
                                  line={"color": theme.color(i + 1), "width": 3,
                                        "shape": "hv" if i == 0 else "linear"}))
     return go.Figure(traces, _layout(theme, labels.get("title", "x_max batch by batch"),
-                                     labels.get("x", "batch"), "x_max"))
+                                     labels.get("x", "batch"), "x_max", **_framed(traces)))
 
 
 # -- per-channel and per-group quantization (Per-channel page) ----------------------------------
@@ -771,7 +777,8 @@ def channel_ranges(
                    line={"color": GREY, "dash": "dash", "width": 2}),
     ]
     return go.Figure(traces, _layout(theme, labels.get("title", "Range of each channel"),
-                                     labels.get("x", "channel"), labels.get("y", "x")))
+                                     labels.get("x", "channel"), labels.get("y", "x"),
+                                     **_framed(traces)))
 
 
 def channel_errors(
@@ -795,7 +802,8 @@ def channel_errors(
               for i, (name, ys) in enumerate(curves.items())]
     yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
     return go.Figure(traces, _layout(theme, labels.get("title", "Error per channel"),
-                                     labels.get("x", "channel"), y_title, yaxis=yaxis))
+                                     labels.get("x", "channel"), y_title, yaxis=yaxis,
+                                     **_framed(traces)))
 
 
 def granularity_tradeoff(
@@ -1045,7 +1053,7 @@ def integer_histogram(
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Integer values"), labels.get("x", "value"),
         labels.get("y", "count"), xaxis={"range": [lo, hi]}, yaxis=yaxis, barmode="overlay",
-        shapes=shapes))
+        shapes=shapes, **_framed(traces)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1073,7 +1081,7 @@ def alpha_curve(
                                                               "dash": "dot"})]
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "alpha"),
                                      labels.get("y", "SQNR (dB)"), shapes=shapes,
-                                     xaxis={"range": [-0.02, 1.02]}))
+                                     xaxis={"range": [-0.02, 1.02]}, **_framed(traces)))
 
 
 def histogram_pair(
@@ -1098,7 +1106,8 @@ def histogram_pair(
         traces.append(bars)
     yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "x"),
-                                     labels.get("y", "count"), yaxis=yaxis, barmode="overlay"))
+                                     labels.get("y", "count"), yaxis=yaxis, barmode="overlay",
+                                     **_framed(traces)))
 
 
 # -- the Model page: per-layer bars and a grid of 8x8 digits ------------------------------------
@@ -1136,7 +1145,7 @@ def layer_bars(
     yaxis = {"range": list(y_range)} if y_range is not None else {}
     return go.Figure(traces, _layout(
         theme, labels.get("title", ""), labels.get("x", "layer"), labels.get("y", ""),
-        yaxis=yaxis, barmode="group", bargap=0.25, shapes=shapes))
+        yaxis=yaxis, barmode="group", bargap=0.25, shapes=shapes, **_framed(traces)))
 
 
 #: Empty pixels between the digits of :func:`digit_grid`.
