@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_interaction import CHROMIUM, CHROMIUM_ARGS, ROOT, serve, thumb, wait_idle  # noqa: E402
+from bench_interaction import CHROMIUM, CHROMIUM_ARGS, ROOT, thumb, wait_idle  # noqa: E402
+
+from tests.e2e.browser import serve_app  # noqa: E402
 
 IDLE = {"(idle)"}
 UNATTRIBUTED = {"(program)", "(garbage collector)", "(root)", "(idle)"}
@@ -84,7 +86,7 @@ def main() -> None:
 
     keys = ["ArrowRight"] if args.slider == "Seed" else ["ArrowLeft", "ArrowRight"]
     with contextlib.ExitStack() as stack:
-        url = stack.enter_context(serve(args.app.resolve()))
+        url = stack.enter_context(serve_app(args.app.resolve(), 90))
         pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1800})

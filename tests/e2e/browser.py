@@ -26,15 +26,20 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(start_timeout_s: float = 60.0) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port; yields its base URL once it is healthy
-    and stops the server on the way out."""
+def serve_app(script: Path | None = None, start_timeout_s: float = 60.0) -> Iterator[str]:
+    """`streamlit run app.py` (or ``script``) on a free loopback port; yields its base URL once
+    it is healthy and stops the server on the way out.
+
+    An ``app.py`` runs from its own folder (another checkout's, for a before/after benchmark),
+    any other script from this repository's root (the benchmarks' reference pages)."""
+    script = ROOT / "app.py" if script is None else script
     port = _free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=script.parent if script.name == "app.py" else ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -47,7 +52,7 @@ def serve_app(start_timeout_s: float = 60.0) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError(f"streamlit did not start within {start_timeout_s:g} s")
+            raise RuntimeError(f"{script.name} did not start within {start_timeout_s:g} s")
         yield url
     finally:
         proc.terminate()
