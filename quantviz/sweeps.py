@@ -25,7 +25,7 @@ from quantviz.observers import (
     calibrate,
     entropy_levels,
 )
-from quantviz.quantize import MAX_BITS, MIN_BITS, QuantConfig, compute_qparams
+from quantviz.quantize import MAX_BITS, MIN_BITS, QParams, QuantConfig, compute_qparams
 
 #: Largest number of values a sweep quantizes (2^18: 45 sweep points in a few seconds).
 SWEEP_MAX_VALUES = 1 << 18
@@ -291,6 +291,18 @@ def threshold_range(alpha: float, x_min: float, x_max: float,
     return float(np.float32(alpha * float(x_min))), float(np.float32(alpha * float(x_max)))
 
 
+def threshold_ranges(alphas: np.ndarray, x_min: float, x_max: float,
+                     cfg: QuantConfig) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`threshold_range` of every shrink factor in ``alphas`` at once: ``(lo, hi)``,
+    float32 arrays whose ``i``-th entries equal ``threshold_range(alphas[i], ...)`` exactly
+    (the same float64 product, rounded once to float32)."""
+    a = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    if cfg.scheme == "symmetric":
+        t = (a * threshold_of(x_min, x_max)).astype(np.float32)
+        return -t, t
+    return (a * float(x_min)).astype(np.float32), (a * float(x_max)).astype(np.float32)
+
+
 def threshold_of(x_min: float, x_max: float) -> float:
     """The clipping threshold of a range: ``T = max(-min(x_min, 0), max(x_max, 0))``."""
     return float(max(-min(float(x_min), 0.0), max(float(x_max), 0.0)))
@@ -369,8 +381,11 @@ def threshold_curve(x: np.ndarray, cfg: QuantConfig, x_min: float, x_max: float,
     if a.size == 0 or np.any(a <= 0) or np.any(a > 1):
         raise ValueError(f"alphas must be non-empty and in (0, 1], got {a!r}")
     flat = np.asarray(x).reshape(-1)
-    splits = [quantized_error_split(flat, compute_qparams(
-        *threshold_range(float(al), x_min, x_max, cfg), cfg)) for al in a]
+    # every candidate's scale and zero point in one call: compute_qparams is elementwise, so
+    # each entry equals compute_qparams(*threshold_range(alpha, ...)) for its alpha alone
+    grid = compute_qparams(*threshold_ranges(a, x_min, x_max, cfg), cfg)
+    splits = [quantized_error_split(flat, QParams(float(s), int(z), grid.qmin, grid.qmax, cfg))
+              for s, z in zip(np.ravel(grid.scale), np.ravel(grid.zero_point), strict=True)]
     return ThresholdCurve(
         alphas=a,
         thresholds=a * threshold_of(x_min, x_max),

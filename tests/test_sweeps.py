@@ -310,11 +310,24 @@ def test_mse_calibration_clips_less_as_bits_grow(key):
     assert at11 > 0 and at11 == pytest.approx(at7, rel=0.05)
 
 
-@pytest.mark.parametrize("cfg", [QuantConfig(), QuantConfig(bits=4, scheme="symmetric",
-                                                           signed=True)])
-def test_threshold_curve_is_score_range_at_every_threshold(cfg):
-    # the sweep takes only the MSE split of each range; it must be score_range's, exactly
-    x = sample("outliers", 20_000, 3)
+CURVE_CONFIGS = [QuantConfig(), QuantConfig(bits=4, scheme="symmetric", signed=True),
+                 QuantConfig(bits=3, scheme="symmetric", signed=False, narrow_range=True),
+                 QuantConfig(bits=16, arithmetic="textbook", rounding="half_away"),
+                 QuantConfig(bits=6, arithmetic="onnxruntime", signed=True)]
+CURVE_TENSORS = {"outliers": lambda: sample("outliers", 20_000, 3),
+                 "relu": lambda: sample("relu", 5_000, 1),
+                 "negative": lambda: -np.abs(sample("laplace", 5_000, 2)),
+                 "zeros": lambda: np.zeros(300, np.float32),
+                 "constant": lambda: np.full(300, -2.5, np.float32)}
+
+
+@pytest.mark.parametrize("cfg", CURVE_CONFIGS, ids=str)
+@pytest.mark.parametrize("name", list(CURVE_TENSORS))
+def test_threshold_curve_is_score_range_at_every_threshold(cfg, name):
+    # The sweep computes every candidate's scale and zero point in one array call and takes
+    # only the MSE split of each range; each point must be score_range's of that range alone,
+    # exactly, degenerate ranges (all zeros, one value) included.
+    x = CURVE_TENSORS[name]()
     lo, hi = float(x.min()), float(x.max())
     curve = sweeps.threshold_curve(x, cfg, lo, hi)
     for i, alpha in enumerate(curve.alphas):
@@ -322,3 +335,17 @@ def test_threshold_curve_is_score_range_at_every_threshold(cfg):
         assert curve.rounding_mse[i] == score.rounding_mse
         assert curve.clipping_mse[i] == score.clipping_mse
         assert curve.total_mse[i] == score.mse
+
+
+@settings(max_examples=200, deadline=None)
+@given(alphas=hnp.arrays(np.float64, st.integers(1, 20),
+                         elements=st.floats(1e-6, 1.0, exclude_min=False)),
+       x_min=st.floats(-1e30, 1e30), x_max=st.floats(-1e30, 1e30),
+       symmetric=st.booleans())
+@example(alphas=np.array([1e-3, 0.5, 1.0]), x_min=0.0, x_max=0.0, symmetric=False)
+def test_threshold_ranges_are_threshold_range_elementwise(alphas, x_min, x_max, symmetric):
+    cfg = QuantConfig(scheme="symmetric" if symmetric else "asymmetric", signed=symmetric)
+    lo, hi = sweeps.threshold_ranges(alphas, min(x_min, x_max), max(x_min, x_max), cfg)
+    for i, alpha in enumerate(alphas):
+        one = sweeps.threshold_range(float(alpha), min(x_min, x_max), max(x_min, x_max), cfg)
+        assert (float(lo[i]), float(hi[i])) == one
