@@ -6,7 +6,8 @@
 Serves the app (or ``--app``, e.g. the plain reference page) as ``bench_interaction.py`` does,
 opens ``--page`` in Debian's headless Chromium, moves ``--slider`` with the arrow keys (left and
 right in turn; ``--slider Seed`` always right, a new tensor each time) and records the main
-thread with the DevTools CPU profiler (200 us sampling) over ``--moves`` moves, each followed by
+thread with the DevTools CPU profiler (200 us sampling) over ``--moves`` moves
+(``--slider rerun`` presses ``r`` instead: a rerun with nothing changed), each followed by
 a quiet second. Prints the main thread's busy time per move, then per move: self time by script
 (plotly's chunk, React, emotion, KaTeX...; ``(program)`` is the browser's own style, layout and
 paint), the functions with the most self time, and the most inclusive ones (plotly's
@@ -77,13 +78,15 @@ def aggregate(profile: dict, moves: int, top: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--page", default="explore", help="url path ('' for a one-page app)")
-    parser.add_argument("--slider", default="Bits", help="label of the slider to move")
+    parser.add_argument("--slider", default="Bits",
+                        help="label of the slider to move; 'rerun' presses r instead")
     parser.add_argument("--moves", type=int, default=6)
     parser.add_argument("--app", type=Path, default=ROOT / "app.py")
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    rerun = args.slider == "rerun"
     keys = ["ArrowRight"] if args.slider == "Seed" else ["ArrowLeft", "ArrowRight"]
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(serve_app(args.app.resolve(), 90))
@@ -92,13 +95,17 @@ def main() -> None:
         tab = browser.new_page(viewport={"width": 1400, "height": 1800})
         tab.goto(f"{url}/{args.page}")
         wait_idle(tab)
-        handle = thumb(tab, args.slider)
-        if not handle.count():
+        handle = None if rerun else thumb(tab, args.slider)
+        if handle is not None and not handle.count():
             raise SystemExit(f"no slider labelled {args.slider!r} on /{args.page}")
 
         def move(k: int) -> None:
-            handle.focus(timeout=5000)
-            tab.keyboard.press(keys[k % len(keys)])
+            if handle is None:
+                tab.evaluate("document.activeElement && document.activeElement.blur()")
+                tab.keyboard.press("r")
+            else:
+                handle.focus(timeout=5000)
+                tab.keyboard.press(keys[k % len(keys)])
             time.sleep(0.15)
             wait_idle(tab)
             time.sleep(1.0)
