@@ -172,6 +172,28 @@ def _scatter(**props) -> dict:
     return {"type": "scatter", **props}
 
 
+def step_corners(*ys: np.ndarray) -> np.ndarray:
+    """Indices of the points a ``shape="hv"`` line through ``(x, y)`` needs, for every ``y``
+    in ``ys`` (same length ``n``, sampled at the same sorted ``x``).
+
+    An hv line goes right from each point to the next one's ``x`` and then up or down to its
+    ``y``. A point whose ``y`` equals the previous one's (in every ``ys``) adds nothing: the
+    line runs on flat through it. Keeping the first point, the last (where the line ends) and
+    every point where some ``y`` changes draws the same line: a staircase of 1,500 samples
+    over an 8-bit grid has at most 257 steps. ``n <= 2`` keeps every point; NaN counts as a
+    change (it is kept).
+    """
+    n = len(ys[0])
+    if n <= 2:
+        return np.arange(n)
+    change = np.zeros(n, dtype=bool)
+    change[0] = change[-1] = True
+    for y in ys:
+        y = np.asarray(y)
+        change[1:] |= ~(y[1:] == y[:-1])
+    return np.flatnonzero(change)
+
+
 def _bar(**props) -> dict:
     """A bar trace as a dict (see :func:`_scatter`)."""
     return {"type": "bar", **props}
@@ -363,13 +385,18 @@ def mapping_staircase(
     step`` with ``step = (x_hi - x_lo) / (qmax - qmin)``, so the two staircases coincide and the
     identity ``x_hat = x`` shows the error: the gap between the steps and the diagonal is
     rounding; where the staircase goes flat at ``qmin``/``qmax`` (shaded) it is clipping.
+    Only the points where a step begins are sent (:func:`step_corners`): the same lines.
     """
     labels = dict(labels or {})
+    x, q, x_hat = np.asarray(x), np.asarray(q), np.asarray(x_hat)
+    keep = step_corners(q, x_hat)  # the same lines from the points where a step begins
     traces = [
-        _scatter(x=x, y=q, mode="lines", line={"shape": "hv", "color": theme.color(0)},
-                name=labels.get("q", "q(x)"), yaxis="y"),
-        _scatter(x=x, y=x_hat, mode="lines", line={"shape": "hv", "color": theme.color(1),
-                 "dash": "dot"}, name=labels.get("x_hat", "x_hat(x)"), yaxis="y2"),
+        _scatter(x=x[keep], y=q[keep], mode="lines",
+                 line={"shape": "hv", "color": theme.color(0)},
+                 name=labels.get("q", "q(x)"), yaxis="y"),
+        _scatter(x=x[keep], y=x_hat[keep], mode="lines", line={"shape": "hv",
+                 "color": theme.color(1), "dash": "dot"}, name=labels.get("x_hat", "x_hat(x)"),
+                 yaxis="y2"),
         _scatter(x=[x[0], x[-1]], y=[x[0], x[-1]], mode="lines",
                  line={"color": GREY, "width": 1}, name=labels.get("identity", "x_hat = x"),
                  yaxis="y2"),
@@ -1253,13 +1280,17 @@ def formats_staircase(
 ) -> go.Figure:
     """The mapping ``x -> x_hat`` of each format on a sorted sample ``x`` of the data's range,
     with the identity ``x_hat = x``: the gap between a staircase and the diagonal is its error.
+    Each line is sent as the points where its steps begin (:func:`step_corners`).
     """
     labels = dict(labels or {})
     traces = [_scatter(x=[float(x[0]), float(x[-1])], y=[float(x[0]), float(x[-1])],
                       mode="lines", line={"color": GREY, "width": 1},
                       name=labels.get("identity", "x_hat = x"))]
+    x = np.asarray(x)
     for i, (name, x_hat) in enumerate(x_hats):
-        traces.append(_scatter(x=x, y=x_hat, mode="lines", name=name,
+        x_hat = np.asarray(x_hat)
+        keep = step_corners(x_hat)  # the same line from the points where a step begins
+        traces.append(_scatter(x=x[keep], y=x_hat[keep], mode="lines", name=name,
                               line={"shape": "hv", "color": theme.color(i + 1), "width": 2}))
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Mapping x -> x_hat"), "x", "x_hat",

@@ -119,8 +119,11 @@ def test_staircase_shows_q_and_x_hat_on_two_axes_with_the_identity():
     view = views.explore_for_range(x, -1.0, 1.0, QuantConfig(3))
     fig = _staircase_figure(view)
     q, x_hat, identity = fig.data
-    np.testing.assert_array_equal(q.y, view.staircase.q)
-    np.testing.assert_array_equal(x_hat.y, view.staircase.x_hat)
+    sc = view.staircase
+    # only the points where a step begins are sent, and they draw the very same lines
+    assert len(q.x) == 9 < sc.x.size  # 8 codes: 8 steps and the end of the last
+    assert hv_corners(q.x, q.y) == hv_corners(sc.x, sc.q)
+    assert hv_corners(x_hat.x, x_hat.y) == hv_corners(sc.x, sc.x_hat)
     assert q.line.shape == "hv" and q.yaxis == "y" and x_hat.yaxis == "y2"
     assert list(identity.x) == list(identity.y)  # the line x_hat = x
     q_lo, q_hi = fig.layout.yaxis.range
@@ -150,7 +153,40 @@ def test_a_long_staircase_stays_one_svg_line_per_trace():
                                         qmax=255)
         assert [tr.type for tr in fig.data] == ["scatter"] * 3
         assert all(tr.mode == "lines" for tr in fig.data)
-        assert len(fig.data[0].x) == points
+        assert len(fig.data[0].x) <= 257  # a step per code and the end, however many points
+        assert hv_corners(fig.data[1].x, fig.data[1].y) == hv_corners(sc.x, sc.x_hat)
+
+
+def hv_corners(x, y) -> list[tuple[float, float]]:
+    """The corners of the line plotly draws through ``(x, y)`` with ``shape="hv"``: from each
+    point right to the next one's x, then up or down to its y; straight runs merged."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    path = [(x[0], y[0])]
+    for i in range(1, len(x)):
+        path += [(x[i], y[i - 1]), (x[i], y[i])]
+    corners = [path[0]]
+    for k, p in enumerate(path[1:], 1):
+        nxt = path[k + 1] if k + 1 < len(path) else None
+        if p == corners[-1]:
+            continue
+        straight = nxt is not None and ((corners[-1][0] == p[0] == nxt[0])
+                                        or (corners[-1][1] == p[1] == nxt[1]))
+        if not straight:
+            corners.append(p)
+    return corners
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_step_corners_draw_the_same_hv_lines(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    x = np.sort(rng.standard_normal(n))
+    ys = [np.round(np.cumsum(rng.integers(0, 2, n)) / 2) for _ in range(int(rng.integers(1, 3)))]
+    keep = figures.step_corners(*ys)
+    assert keep[0] == 0 and keep[-1] == n - 1
+    for y in ys:
+        assert hv_corners(x[keep], y[keep]) == hv_corners(x, y)
+    assert list(figures.step_corners(np.array([1.0, 1.0, 1.0, 2.0, 2.0]))) == [0, 3, 4]
 
 
 # --- code usage -----------------------------------------------------------------------------

@@ -36,7 +36,10 @@ def test_formats_staircase_has_the_identity_and_one_line_per_format():
     fig = figures.formats_staircase(x, [("a", np.round(x)), ("b", x)])
     identity, a, b = fig.data
     assert list(identity.x) == [-1.0, 1.0] and list(identity.y) == [-1.0, 1.0]
-    assert a.name == "a" and a.line.shape == "hv" and len(a.x) == 100
+    assert a.name == "a" and a.line.shape == "hv"
+    # a step's first point and the last point only: round(x) on [-1, 1] has three steps
+    assert list(a.y) == [-1.0, -0.0, 1.0, 1.0] and a.x[-1] == 1.0
+    assert len(b.x) == 100  # x itself changes at every point
     assert a.line.color != b.line.color
 
 
