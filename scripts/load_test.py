@@ -226,6 +226,7 @@ class RunResult:
     status: int
     exceptions: int
     refs: int
+    largest: int = 0  # bytes of the largest element that came whole (not as a reference)
 
 
 @dataclass
@@ -306,7 +307,7 @@ class Session:
         """Read until ``script_finished`` (of a run that was not cut short by another)."""
         start = time.perf_counter()
         deadline = start + timeout
-        nbytes = exceptions = refs = 0
+        nbytes = exceptions = refs = largest = 0
         while True:
             data = await asyncio.wait_for(self.ws.recv(), deadline - time.perf_counter())
             nbytes += len(data)
@@ -320,6 +321,7 @@ class Session:
             elif kind == "ref_hash":
                 refs += 1
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                largest = max(largest, len(data))
                 element = msg.delta.new_element
                 etype = element.WhichOneof("type")
                 if etype == "exception":
@@ -334,7 +336,7 @@ class Session:
                 self.pending.append(msg)
             elif kind == "script_finished" and msg.script_finished != FINISHED_EARLY_FOR_RERUN:
                 return RunResult(time.perf_counter() - start, nbytes, msg.script_finished,
-                                 exceptions, refs)
+                                 exceptions, refs, largest)
 
     async def run(self, changed: list[WidgetState] = ()) -> RunResult:
         start = time.perf_counter()

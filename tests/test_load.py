@@ -199,7 +199,8 @@ async def _short_load(url: str, sessions: int, reruns: int) -> list:
             results.append(("load", await s.run()))
             for key in ("bits", "scheme", "bits")[:reruns]:
                 results.append((key, await s.run([lt.change(s, key, rng)])))
-            # The same controls again: the charts are cached in the tab, only references come.
+            # The same controls again: an element Streamlit caches in the tab (10 kB or more)
+            # comes as a reference; smaller ones (most charts: binned, steps thinned) whole.
             results.append(("same", await s.run()))
         finally:
             await s.close()
@@ -213,10 +214,13 @@ def _check(results: list, sessions: int, reruns: int) -> None:
     for kind, r in results:
         assert r.status == 0 and r.exceptions == 0, (kind, r)
         assert r.nbytes < 300_000, (kind, r.nbytes)  # four binned charts, never the tensor
+    # what the tab already holds is not sent again: no element of Streamlit's cacheable size
+    # (global.minCachedMessageSize, 10 kB) comes whole on an unchanged rerun
+    cacheable = 10_000
+    assert any(r.largest >= cacheable for kind, r in results if kind != "same"), \
+        "no element reached the cacheable size: the check below would be vacuous"
     same = [r for kind, r in results if kind == "same"]
-    assert all(r.refs >= 1 for r in same), [r.refs for r in same]
-    changed = [r for kind, r in results if kind == "bits"]
-    assert min(r.nbytes for r in changed) > max(r.nbytes for r in same)
+    assert all(r.largest < cacheable for r in same), [(r.largest, r.refs) for r in same]
 
 
 @pytest.fixture
