@@ -221,20 +221,24 @@ class SmoothPoint:
 
 
 def smooth_point(layer: Layer, alpha: float, x_kind: str = "tensor",
-                 cfg: QuantConfig = INT8) -> SmoothPoint:
-    """Smooth with ``alpha``, quantize ``X / s`` by ``x_kind`` and ``s W`` per output channel."""
+                 cfg: QuantConfig = INT8, y: np.ndarray | None = None) -> SmoothPoint:
+    """Smooth with ``alpha``, quantize ``X / s`` by ``x_kind`` and ``s W`` per output channel.
+
+    ``y`` is ``layer.y`` when the caller has it already (a curve computes it once, not once
+    per point: a float64 matmul of the whole layer)."""
     xs, ws, _ = smooth(layer.x, layer.w, alpha)
     x_hat = quantize_x(xs, x_kind, cfg)
     w_hat = quantize_w(ws, cfg)
     y_hat = x_hat.astype(np.float64) @ w_hat.astype(np.float64)
     return SmoothPoint(float(alpha), sqnr_db(xs, x_hat), sqnr_db(ws, w_hat),
-                       sqnr_db(layer.y, y_hat))
+                       sqnr_db(layer.y if y is None else y, y_hat))
 
 
 def smooth_curve(layer: Layer, alphas: tuple[float, ...] = ALPHAS, x_kind: str = "tensor",
                  cfg: QuantConfig = INT8) -> tuple[SmoothPoint, ...]:
     """:func:`smooth_point` at each ``alpha``: how the difficulty moves from ``X`` to ``W``."""
-    return tuple(smooth_point(layer, a, x_kind, cfg) for a in alphas)
+    y = layer.y
+    return tuple(smooth_point(layer, a, x_kind, cfg, y) for a in alphas)
 
 
 def best_alpha(curve: tuple[SmoothPoint, ...]) -> SmoothPoint:

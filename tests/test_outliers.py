@@ -207,6 +207,11 @@ def test_smooth_curve_moves_the_difficulty_from_x_to_w():
     assert 0.2 < best.alpha < 0.9                  # the best Y sits in between
     plain = next(r for r in o.granularity_rows(o.make_layer()) if r.kind == "tensor")
     assert best.sqnr_y > plain.sqnr_y + 10
+    # the curve computes Y = X W once; each point is smooth_point's own, exactly
+    small = o.make_layer(tokens=64, channels=32, outputs=16, seed=3)
+    for kind in ("tensor", "token"):
+        assert o.smooth_curve(small, x_kind=kind) == tuple(
+            o.smooth_point(small, a, kind) for a in o.ALPHAS)
 
 
 def test_outlier_columns_by_hand():
