@@ -14,6 +14,9 @@ It also presses ``r`` (Streamlit's rerun key) for a rerun with nothing changed.
 
 A move is timed inside the page from the keydown event to the last change of a plotly chart
 (the empty page: of its text), then two animation frames (the frame that shows it is painted).
+Pages whose results are tables and no chart (Toolchains, Checkpoint: Streamlit draws a table
+in a canvas, which changes no DOM a page can watch) are timed to the end of the run instead, as
+an unchanged rerun is. A slider in a collapsed expander (Compare's) is shown first.
 Recorded beside it: when the first and the last websocket message of the rerun arrived, their
 bytes, the main thread's long tasks, and how many KaTeX blocks and charts changed.
 
@@ -112,6 +115,7 @@ class Case:
     server: str            # "app" | "reference" | "empty"
     path: str
     slider: str | None     # label of the slider moved; None: press r (a rerun, nothing changed)
+    until_run: bool = False  # time to the end of the run (pages of tables) not a chart's change
     keys: str = "alternate"  # "alternate": right, left, ...; "right": always right
     selector: str = ".js-plotly-plot"
     samples: list[dict] = field(default_factory=list)
@@ -126,12 +130,15 @@ def cases(pages: list[str], before: bool) -> list[Case]:
                 selector="[data-testid=stMarkdownContainer]"),
            Case("empty: rerun", "empty", "", None)]
     bits_label = {"bits": "Bits to read off"}
+    tables = {"toolchains", "checkpoint"}  # results in tables, no chart
     for server in ("app", "before") if before else ("app",):
         tag = "" if server == "app" else " (before)"
         for p in pages:
-            out.append(Case(f"{p}{tag}: Bits", server, p, bits_label.get(p, "Bits")))
+            out.append(Case(f"{p}{tag}: Bits", server, p, bits_label.get(p, "Bits"),
+                            until_run=p in tables))
             if p != "learn":
-                out.append(Case(f"{p}{tag}: Seed", server, p, "Seed", keys="right"))
+                out.append(Case(f"{p}{tag}: Seed", server, p, "Seed", keys="right",
+                                until_run=p in tables))
             out.append(Case(f"{p}{tag}: rerun", server, p, None))
     return out
 
@@ -151,6 +158,19 @@ def thumb(tab, label: str):
     return box.locator("[role=slider], input[type=range]").first
 
 
+def reveal(tab, label: str) -> None:
+    """Open the collapsed expander that holds the slider ``label``, if one does (Compare keeps
+    each configuration's controls in one): a key press on a hidden slider moves nothing."""
+    handle = thumb(tab, label)
+    if not handle.count() or handle.is_visible():
+        return
+    sliders = tab.locator("[data-testid=stSlider]").filter(has_text=label)
+    box = tab.locator("[data-testid=stExpander]").filter(has=sliders).first
+    if box.count():
+        box.locator("summary").first.click()
+        wait_idle(tab)
+
+
 def measure(case: Case, quiet_ms: int) -> dict:
     tab = case.tab
     wait_idle(tab)
@@ -163,7 +183,7 @@ def measure(case: Case, quiet_ms: int) -> dict:
             return {"missing": True}
         handle.focus(timeout=5000)
         key = "ArrowRight" if case.keys == "right" or case.moves % 2 == 0 else "ArrowLeft"
-    tab.evaluate(ARM_JS, [case.selector, quiet_ms, 15_000, case.slider is None])
+    tab.evaluate(ARM_JS, [case.selector, quiet_ms, 15_000, case.slider is None or case.until_run])
     tab.keyboard.press(key)
     result = tab.evaluate("window.__qvResult")
     case.moves += 1
@@ -204,6 +224,8 @@ def main() -> None:
             case.tab = context.new_page()
             case.tab.goto(f"{urls[case.server]}/{case.path}")
             wait_idle(case.tab)
+            if case.slider is not None:
+                reveal(case.tab, case.slider)
         for case in list(todo):  # warm up: first renders, caches of the first values
             for _ in range(2):
                 got = measure(case, args.quiet_ms)
