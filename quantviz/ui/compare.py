@@ -116,7 +116,9 @@ def config_panel(count: int) -> list[Config]:
     configs = []
     for i, col in enumerate(cols, start=1):
         c = config_controls(i)
-        box = col.expander(_current(c, i).name, expanded=False)
+        # keyed: the label names the config, and a new label would fold the open panel
+        # under the hand moving its slider
+        box = col.expander(_current(c, i).name, expanded=False, key=f"cmp_panel{i}")
         configs.append(_read(c, i, box))
     return configs
 

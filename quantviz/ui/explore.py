@@ -154,7 +154,8 @@ def arithmetics(tensor: Tensor, view: ExploreView) -> None:
     """Where PyTorch's two kernels and the textbook give different codes on this tensor."""
     cfg = view.qp.config
     found = cache.disagreements(tensor.key, cfg, view.x_min, view.x_max, tensor.x)
-    with st.expander(t("arith.heading", total=sum(d.count for d in found))):
+    # keyed: the label counts the disagreements, and a new label would fold an open expander
+    with st.expander(t("arith.heading", total=sum(d.count for d in found)), key="arith_box"):
         st.markdown(t("arith.intro"))
         for d in found:
             st.markdown(t("arith.count", mine=t(f"arith.label.{cfg.arithmetic}"),

@@ -27,3 +27,22 @@ def test_compare_loads_the_notes_example_and_takes_a_third_config(open_app):
     assert_clean(pg)
     assert "configs=3" in pg.url
     assert pg.shot("compare-three").exists()
+
+
+def test_a_config_panel_stays_open_while_its_bits_move(open_app):
+    # The panel's label names the config ("uint8 ..."), so it changes with every move; the
+    # panel must stay open under the student's hand, not fold after each step.
+    pg = open_app("compare")
+    panel = pg.locator("[data-testid=stExpander]").first
+    label = panel.locator("summary").inner_text()
+    panel.locator("summary").click()
+    thumb = panel.locator("[data-testid=stSlider]").filter(has_text="Bits").locator(
+        "input[type=range]")
+    thumb.focus()
+    for _ in range(4):
+        pg.keyboard.press("ArrowLeft")
+        pg.wait_idle()
+    assert panel.locator("summary").inner_text() != label  # it names the new config
+    assert panel.locator("details").get_attribute("open") is not None
+    assert thumb.is_visible() and thumb.get_attribute("value") == "4"
+    assert_clean(pg)
