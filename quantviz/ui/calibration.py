@@ -102,7 +102,7 @@ def tradeoff(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[float,
              theme: figures.Theme) -> None:
     """MSE against the clipping threshold on the sample, each calibrator marked."""
     st.subheader(t("calibration.tradeoff"))
-    xs = sweep_cache.sample(tensor.key, tensor.x)
+    xs = sweep_cache.sorted_sample(tensor.key, tensor.x)
     lo, hi = sweep_cache.data_range(tensor.key, tensor.x)
     with st.spinner(t("calibration.busy", name=t("calibration.fig.tradeoff"), n=f"{xs.size:,}")):
         curve = sweep_cache.threshold_curve(tensor.key, cfg, lo, hi, xs)
