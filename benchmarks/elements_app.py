@@ -1,0 +1,41 @@
+"""The element-cost benchmark's page: one slider, one line that shows its value, and ``n``
+unchanged elements of one ``kind`` (``?kind=metric&n=40``), redrawn on every rerun.
+
+``benchmarks/element_cost.py`` serves it and times what each kind of element adds to a move
+and to an unchanged rerun in the browser, though nothing about it changes.
+"""
+
+import streamlit as st
+
+
+def _element(kind: str, i: int) -> None:
+    if kind == "markdown":
+        st.markdown(f"Static **text** number {i}, a sentence of moderate length.")
+    elif kind == "metric":
+        st.metric(f"metric {i}", f"{i * 1.5:.2f}", help="a tooltip")
+    elif kind == "button":
+        st.button(f"button {i}", key=f"button{i}")
+    elif kind == "slider":
+        st.slider(f"slider {i}", 0, 10, 5, key=f"slider{i}")
+    elif kind == "latex":
+        st.latex(rf"x_{{{i}}} = \frac{{a}}{{b}} + \sqrt{{c}}")
+    elif kind == "columns":  # a row block, two column blocks and a line in each
+        left, right = st.columns(2)
+        left.write(f"left {i}")
+        right.write(f"right {i}")
+    elif kind == "row":  # a flex row and two lines in it
+        with st.container(horizontal=True):
+            st.write(f"left {i}")
+            st.write(f"right {i}")
+
+
+def _page() -> None:
+    kind = st.query_params.get("kind", "none")
+    n = int(st.query_params.get("n", "0"))
+    value = st.slider("value", 0, 100, 50, key="value")
+    st.markdown(f"value: {value}")
+    for i in range(n if kind != "none" else 0):
+        _element(kind, i)
+
+
+st.navigation([st.Page(_page, title="elements", url_path="elements", default=True)]).run()
