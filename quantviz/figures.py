@@ -1267,8 +1267,8 @@ def formats_histogram(
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Values x and each format's grid"), "x",
         labels.get("y", "count"), xaxis={"range": list(_padded(lo, hi))},
-        # automatic margins: one legend row per format, more than a fixed frame holds
-        yaxis={"range": [0, ymax * (1.15 + 0.1 * len(grids))]}))
+        yaxis={"range": [0, ymax * (1.15 + 0.1 * len(grids))]},
+        **_framed(traces)))  # a fixed frame with a legend row per format
 
 
 def formats_staircase(
@@ -1294,7 +1294,8 @@ def formats_staircase(
                               line={"shape": "hv", "color": theme.color(i + 1), "width": 2}))
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Mapping x -> x_hat"), "x", "x_hat",
-        xaxis={"range": [float(x[0]), float(x[-1])]}, fixed=True))
+        xaxis={"range": [float(x[0]), float(x[-1])]},
+        **_framed(traces)))  # as the value histogram beside it: plot areas of one height
 
 
 def format_codes(

@@ -31,6 +31,19 @@ def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     assert len(thinned.x) <= figures.MAX_FORMAT_GRID and "(1 in 4)" in thinned.name
 
 
+def test_formats_histogram_has_a_fixed_frame_with_a_legend_row_per_entry():
+    # no automatic margins (plotly would draw, measure and draw again on every new tensor);
+    # below the plot: tick labels, the x title and one row per legend entry
+    x = np.random.default_rng(1).standard_normal(2_000).astype(F32)
+    grids = [(name, fv.grid(float(x.min()), float(x.max()), fmt))
+             for name, fmt in (("FP4", "fp4_e2m1"), ("FP8", "fp8_e4m3"), ("NF4", "nf4"))]
+    fig = figures.formats_histogram(histogram(x, 50), grids)
+    m, unit = fig.layout.margin, fig.layout.font.size
+    assert m.autoexpand is False and fig.layout.xaxis.automargin is False
+    assert m.b == round((4.5 + 1.5 * 4) * unit)  # the counts and three grids in the legend
+    assert fig.layout.legend.yref == "container"
+
+
 def test_formats_staircase_has_the_identity_and_one_line_per_format():
     x = np.linspace(-1, 1, 100, dtype=F32)
     fig = figures.formats_staircase(x, [("a", np.round(x)), ("b", x)])
