@@ -426,5 +426,5 @@ def test_a_cached_explore_figure_is_the_dict_plotly_makes(case):
     view = _VIEWS[case]()
     for fig, again in zip(_all_figures(view), _all_figures(view), strict=True):
         # what st.plotly_chart sends: pio.to_json of the figure's dict, unvalidated
-        assert pio.to_json(FrozenFigure(fig), validate=False) == pio.to_json(
+        assert pio.to_json(FrozenFigure(figures.figure_spec(fig)), validate=False) == pio.to_json(
             again, validate=False)

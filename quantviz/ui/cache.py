@@ -175,7 +175,7 @@ def _figure(cache_key: str, _build: Callable[[], go.Figure], _spec_only: bool) -
     """
     spec = (figures.plotly_spec(_build) if _spec_only
             else figures.figure_spec(_build()))
-    return FrozenFigure.of(spec)
+    return FrozenFigure(spec)
 
 
 class FrozenFigure(go.Figure):
@@ -191,15 +191,9 @@ class FrozenFigure(go.Figure):
 
     _spec: dict
 
-    @classmethod
-    def of(cls, spec: dict) -> FrozenFigure:
-        """The frozen figure whose ``to_dict()`` is ``spec``."""
-        frozen = object.__new__(cls)
-        object.__setattr__(frozen, "_spec", spec)
-        return frozen
-
-    def __init__(self, fig: go.Figure) -> None:  # noqa: D107 - kept for callers with a figure
-        object.__setattr__(self, "_spec", figures.figure_spec(fig))
+    def __init__(self, spec: dict) -> None:
+        """The frozen figure whose ``to_dict()`` is ``spec`` (plotly's ``__init__`` not run)."""
+        object.__setattr__(self, "_spec", spec)
 
     def to_dict(self) -> dict:
         return self._spec
