@@ -1259,10 +1259,10 @@ def formats_histogram(
             name=name, count=len(inside))
         if k > 1:
             label += " " + labels.get("thinned", "(1 in {k})").format(k=k)
-        traces.append(_scatter(
-            x=shown, y=np.full(len(shown), y), mode="markers", name=label,
-            marker={"symbol": "line-ns-open", "size": 12, "color": theme.color(i + 1),
-                    "line": {"width": 1.5, "color": theme.color(i + 1)}},
+        gx, gy = _vlines(shown, y - 0.04 * ymax, y + 0.04 * ymax)
+        traces.append(_scatter(  # one path per row: no per-point marker for plotly to style
+            x=gx, y=gy, mode="lines", name=label,
+            line={"width": 1.5, "color": theme.color(i + 1)},
             hovertemplate=f"{name}<br>%{{x:.6g}}<extra></extra>"))
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Values x and each format's grid"), "x",

@@ -12,6 +12,14 @@ from quantviz.metrics import histogram
 F32 = np.float32
 
 
+def _ticks(trace) -> tuple[list, set]:
+    """The x of each vertical tick of a grid row (x, x, None per tick) and its y ends."""
+    xs, ys = list(trace.x), list(trace.y)
+    assert xs[2::3] == [None] * (len(xs) // 3) and ys[2::3] == xs[2::3]
+    assert xs[0::3] == xs[1::3]  # vertical: both ends of a tick at one x
+    return xs[0::3], set(ys[0::3]) | set(ys[1::3])
+
+
 def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     half = np.random.default_rng(0).standard_normal(5_000).astype(F32)
     x = np.concatenate([half, -half])  # symmetric: both ends of each grid inside the data
@@ -21,14 +29,19 @@ def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     fig = figures.formats_histogram(hist, [("FP4", g1), ("FP8", g2)])
     bars, fp4, fp8 = fig.data
     assert bars.type == "bar" and sum(bars.y) == x.size
-    assert len(fp4.x) == len(g1) == 15  # every FP4 value lies in the data's range
+    # each row is one path (no per-point markers): a vertical tick per grid value
+    assert fp4.mode == fp8.mode == "lines" and fp4.line.color != fp8.line.color
+    (x4, y4), (x8, y8) = _ticks(fp4), _ticks(fp8)
+    assert x4 == list(g1) and len(g1) == 15  # every FP4 value lies in the data's range
     assert fp4.name == "FP4: 15 values in range"
-    assert len(set(fp4.y)) == 1 and fp8.y[0] > fp4.y[0]  # separate rows above the bars
-    assert len(fp8.x) == 253 and "(1 in" not in fp8.name  # 256 codes less NaN, NaN, -0
-    assert fig.layout.yaxis.range[1] > fp8.y[0]
+    assert len(y4) == len(y8) == 2 and min(y8) > max(y4) > min(y4) > max(bars.y)  # two rows
+    assert len(x8) == 253 and "(1 in" not in fp8.name  # 256 codes less NaN, NaN, -0
+    assert fig.layout.yaxis.range[1] > max(y8)
     dense = np.linspace(float(x.min()), float(x.max()), 1000)
     (_, thinned) = figures.formats_histogram(hist, [("dense", dense)]).data
-    assert len(thinned.x) <= figures.MAX_FORMAT_GRID and "(1 in 4)" in thinned.name
+    shown, _ = _ticks(thinned)
+    assert shown == list(dense[::4]) and len(shown) <= figures.MAX_FORMAT_GRID
+    assert "(1 in 4)" in thinned.name
 
 
 def test_formats_histogram_has_a_fixed_frame_with_a_legend_row_per_entry():
