@@ -223,12 +223,20 @@ def _thin(values: np.ndarray, limit: int) -> tuple[np.ndarray, int]:
     return values[::k], k
 
 
-def _vlines(xs: Sequence[float], y0: float, y1: float) -> tuple[list, list]:
-    """x/y lists that draw vertical segments in one trace (``None`` separates them)."""
-    px, py = [], []
-    for x in xs:
-        px += [float(x), float(x), None]
-        py += [y0, y1, None]
+def _vlines(xs: Sequence[float], y0: float, y1: float) -> tuple[np.ndarray, np.ndarray]:
+    """x/y arrays that draw vertical segments in one trace: ``(x, x, NaN)`` and
+    ``(y0, y1, NaN)`` per ``x`` (a NaN breaks the line, as ``None`` would).
+
+    Arrays, not lists: they reach the browser as base64 typed arrays. float32 ``xs`` stay
+    float32 (4 bytes a value; any other input is float64, exactly), ``y`` is float32: FP8's
+    grid of 252 ticks is 8 kB of JSON this way, 19 kB as a list of numbers and ``None``.
+    """
+    xs = np.asarray(xs)
+    dtype = np.float32 if xs.dtype == np.float32 else np.float64
+    px = np.full(3 * xs.size, np.nan, dtype)
+    px[0::3] = px[1::3] = xs
+    py = np.full(3 * xs.size, np.nan, np.float32)
+    py[0::3], py[1::3] = y0, y1
     return px, py
 
 
@@ -1251,7 +1259,7 @@ def formats_histogram(
     lo, hi = float(hist.edges[0]), float(hist.edges[-1])
     slack = 1e-6 * max(hi - lo, abs(lo), abs(hi))  # a grid's ends may round past the data's
     for i, (name, values) in enumerate(grids):
-        values = np.asarray(values, dtype=np.float64)
+        values = np.asarray(values)  # float32 grids stay float32: half the bytes
         inside = values[(values >= lo - slack) & (values <= hi + slack)]
         shown, k = _thin(inside, MAX_FORMAT_GRID)
         y = ymax * (1.08 + 0.1 * i)

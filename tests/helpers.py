@@ -85,3 +85,13 @@ def upload(at, name: str, data: bytes):
     at.run()
     ok(at, errors=False)
     return at
+
+
+def vertical_ticks(trace) -> tuple[list[float], set[float]]:
+    """A trace of vertical segments, ``(x, x, NaN)`` against ``(y0, y1, NaN)`` per segment:
+    the x of each segment and the set of its y ends (asserting that shape)."""
+    xs, ys = np.asarray(trace.x, np.float64), np.asarray(trace.y, np.float64)
+    assert xs.size == ys.size and xs.size % 3 == 0
+    assert np.isnan(xs[2::3]).all() and np.isnan(ys[2::3]).all()  # a gap after each segment
+    assert np.array_equal(xs[0::3], xs[1::3])  # vertical: both ends at one x
+    return list(xs[0::3]), set(ys[0::3]) | set(ys[1::3])

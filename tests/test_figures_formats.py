@@ -8,16 +8,9 @@ from quantviz import figures
 from quantviz import format_views as fv
 from quantviz.formats import code_values
 from quantviz.metrics import histogram
+from tests.helpers import vertical_ticks
 
 F32 = np.float32
-
-
-def _ticks(trace) -> tuple[list, set]:
-    """The x of each vertical tick of a grid row (x, x, None per tick) and its y ends."""
-    xs, ys = list(trace.x), list(trace.y)
-    assert xs[2::3] == [None] * (len(xs) // 3) and ys[2::3] == xs[2::3]
-    assert xs[0::3] == xs[1::3]  # vertical: both ends of a tick at one x
-    return xs[0::3], set(ys[0::3]) | set(ys[1::3])
 
 
 def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
@@ -31,7 +24,7 @@ def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     assert bars.type == "bar" and sum(bars.y) == x.size
     # each row is one path (no per-point markers): a vertical tick per grid value
     assert fp4.mode == fp8.mode == "lines" and fp4.line.color != fp8.line.color
-    (x4, y4), (x8, y8) = _ticks(fp4), _ticks(fp8)
+    (x4, y4), (x8, y8) = vertical_ticks(fp4), vertical_ticks(fp8)
     assert x4 == list(g1) and len(g1) == 15  # every FP4 value lies in the data's range
     assert fp4.name == "FP4: 15 values in range"
     assert len(y4) == len(y8) == 2 and min(y8) > max(y4) > min(y4) > max(bars.y)  # two rows
@@ -39,7 +32,7 @@ def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     assert fig.layout.yaxis.range[1] > max(y8)
     dense = np.linspace(float(x.min()), float(x.max()), 1000)
     (_, thinned) = figures.formats_histogram(hist, [("dense", dense)]).data
-    shown, _ = _ticks(thinned)
+    shown, _ = vertical_ticks(thinned)
     assert shown == list(dense[::4]) and len(shown) <= figures.MAX_FORMAT_GRID
     assert "(1 in 4)" in thinned.name
 
