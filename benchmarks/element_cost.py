@@ -3,6 +3,8 @@
     python benchmarks/element_cost.py [--n 40] [--rounds 6]
                                       [--kinds markdown,metric,button,slider,latex,columns,row]
 
+Other kinds: slider_help, selectbox, segmented, toggle, number (the sidebar's controls).
+
 Serves ``benchmarks/elements_app.py`` (one slider, a line showing its value, ``n`` elements of
 one kind that never change) and, in Debian's headless Chromium, one tab per kind and one with
 no elements. Round after round it moves the slider (key press to the changed line painted)

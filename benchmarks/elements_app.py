@@ -17,6 +17,16 @@ def _element(kind: str, i: int) -> None:
         st.button(f"button {i}", key=f"button{i}")
     elif kind == "slider":
         st.slider(f"slider {i}", 0, 10, 5, key=f"slider{i}")
+    elif kind == "slider_help":
+        st.slider(f"slider {i}", 0, 10, 5, key=f"slider{i}", help="a tooltip")
+    elif kind == "selectbox":
+        st.selectbox(f"select {i}", ["one", "two", "three"], key=f"select{i}")
+    elif kind == "segmented":
+        st.segmented_control(f"segmented {i}", ["one", "two"], default="one", key=f"seg{i}")
+    elif kind == "toggle":
+        st.toggle(f"toggle {i}", key=f"toggle{i}", help="a tooltip")
+    elif kind == "number":
+        st.number_input(f"number {i}", value=0.5, key=f"number{i}")
     elif kind == "latex":
         st.latex(rf"x_{{{i}}} = \frac{{a}}{{b}} + \sqrt{{c}}")
     elif kind == "columns":  # a row block, two column blocks and a line in each

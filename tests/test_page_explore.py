@@ -614,3 +614,59 @@ def test_presentation_mode_puts_the_two_conventions_one_under_the_other(page):
     side_by_side, presented = page(n=N), page(n=N, present=1)
     assert len(side_by_side.columns) == len(presented.columns) + 2
     assert len(presented.latex) == len(side_by_side.latex) == 2
+
+
+# ---------------------------------------------------------------- controls across runs
+
+
+def _set_again(at) -> set[str]:
+    """The controls this run told the browser to set to a value from the server."""
+    kinds = ("slider", "selectbox", "toggle", "button_group", "number_input")
+    return {w.key for kind in kinds for w in getattr(at, kind) if w.proto.set_value}
+
+
+def _follow_link(at, page: str) -> None:
+    """Open ``page`` as its link in the navigation does: without the query string, so what
+    carries a value over is the session, not the URL."""
+    at.query_params.clear()
+    at.switch_page(f"pages/{page}.py").run()
+
+
+def test_a_rerun_sets_no_control_again(app_test):
+    # the browser resets a control whose value the server sends: on a page's first run, and
+    # never on a move (every control on every run cost about 40 ms of a Bits move)
+    at = app_test()
+    at.run()
+    assert {"bits", "scheme", "calib", "dist"} <= _set_again(at)
+    at.slider(key="bits").set_value(4).run()
+    assert _set_again(at) == set()
+    at.run()
+    assert _set_again(at) == set()
+    # another page draws bits and scheme as widgets of its own: they start from the values
+    _follow_link(at, "per_channel")
+    ok(at)
+    assert {"bits", "scheme"} <= _set_again(at) and at.slider(key="bits").value == 4
+    at.run()
+    assert _set_again(at) == set()
+
+
+def test_a_control_keeps_its_value_while_hidden_and_over_a_page_without_it(app_test):
+    at = app_test(query={"n": N, "calib": "percentile"})
+    at.run()
+    at.slider(key="pct").set_value(95.0).run()
+    at.slider(key="bits").set_value(6).run()  # the last run to draw pct does not set it
+    narrow = calibrated(at)
+    at.selectbox(key="calib").set_value("minmax").run()
+    assert "pct" not in {s.key for s in at.slider}
+    at.slider(key="bits").set_value(5).run()  # a finished run without the percentile
+    _follow_link(at, "outliers")  # a page without bits
+    ok(at)
+    assert "bits" not in {s.key for s in at.slider}
+    _follow_link(at, "explore")
+    ok(at)
+    assert at.slider(key="bits").value == 5
+    at.selectbox(key="calib").set_value("percentile").run()
+    ok(at)
+    assert at.slider(key="pct").value == 95.0
+    at.slider(key="bits").set_value(6).run()
+    assert calibrated(at) == narrow

@@ -82,7 +82,7 @@ def page_start(page: str, **values: object) -> Theme:
     ``values`` fill the ``{fields}`` of the page's title and intro (numbers from the code)."""
     _ensure_navigation()
     memory.note_session()
-    st.session_state["_controls"] = []
+    state.begin_run(page)
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)
     if present:  # the one raw HTML of the app: a constant, nothing from a file or the URL
@@ -94,8 +94,8 @@ def page_start(page: str, **values: object) -> Theme:
 
 def page_end() -> None:
     """Write every control this page drew to the URL (defaults are left out)."""
-    drawn = st.session_state.get("_controls", [])
-    state.sync_url([LANG, PRESENT, *drawn])
+    state.sync_url([LANG, PRESENT, *state.drawn_controls()])
+    state.end_run()
 
 
 def busy(text: str, n: int):

@@ -92,45 +92,70 @@ def option_label(control: Control) -> Callable[[Any], str]:
     return label
 
 
+def begin_run(page: str) -> None:
+    """Start this run's list of drawn controls (see :func:`widget`, :func:`end_run`)."""
+    last = st.session_state.pop("_drawn_last", None)  # set again only if this run ends well
+    st.session_state["_kept"] = last[1] if last is not None and last[0] == page else frozenset()
+    st.session_state["_page"] = page
+    st.session_state["_controls"] = []
+
+
+def drawn_controls() -> list[Control]:
+    """The controls this run has drawn so far, in order."""
+    return st.session_state.get("_controls", [])
+
+
+def end_run() -> None:
+    """Remember which controls this run drew, on which page (a run that stops early, by a
+    new rerun or an error, does not: the next run then treats every control as new)."""
+    st.session_state["_drawn_last"] = (st.session_state.get("_page"),
+                                       frozenset(c.key for c in drawn_controls()))
+
+
 def widget(control: Control, container: Any = None) -> Any:
     """Draw ``control`` in ``container`` (the sidebar by default) and return its value.
 
     The control is remembered for this run so that the page's URL sync writes it.
+
+    Streamlit drops a widget's value when a run does not draw it. ``persist_state="session"``
+    keeps the value under the key while the widget is hidden on the same page (a control
+    shown for one calibrator only). On another page the same key (bits, scheme) is another
+    widget, which would start from its default for one run: there, and whenever the last
+    finished run did not draw the control, the value is first written back to session
+    state, so the new widget starts from it. Not on every run: a value written back makes
+    the browser set the widget's value again, every control on every move (about 40 ms of a
+    Bits move on Explore).
     """
     init(control)
-    # Streamlit drops a widget's state when a page without that widget runs, so a key shared
-    # by two pages (bits, scheme) would reset on the way from one to the other; written back
-    # before the widget exists, the value is plain session state the new widget starts from.
-    st.session_state[control.key] = st.session_state[control.key]
+    if control.key not in st.session_state.get("_kept", frozenset()):
+        st.session_state[control.key] = st.session_state[control.key]
     drawn = st.session_state.setdefault("_controls", [])
     if control not in drawn:
         drawn.append(control)
     box = container if container is not None else st.sidebar
     label = t(control.label)
     helptext = t(control.help, **dict(control.help_values)) if control.help else None
-    k = control.key
+    common = {"key": control.key, "help": helptext, "persist_state": "session"}
     if control.kind == "select":
-        return box.selectbox(label, control.options, key=k, help=helptext,
-                             format_func=option_label(control))
+        return box.selectbox(label, control.options, format_func=option_label(control), **common)
     if control.kind == "radio":
-        return box.radio(label, control.options, key=k, help=helptext, horizontal=True,
-                         format_func=option_label(control))
+        return box.radio(label, control.options, horizontal=True,
+                         format_func=option_label(control), **common)
     if control.kind == "segmented":
-        return box.segmented_control(label, control.options, key=k, help=helptext,
-                                     format_func=option_label(control), selection_mode="single")
+        return box.segmented_control(label, control.options, format_func=option_label(control),
+                                     selection_mode="single", **common)
     if control.kind == "toggle":
-        return box.toggle(label, key=k, help=helptext)
+        return box.toggle(label, **common)
     if control.kind == "int":
         return box.slider(label, int(control.lo), int(control.hi), step=int(control.step or 1),
-                          key=k, help=helptext)
+                          **common)
     if control.kind == "float":
         return box.slider(label, float(control.lo), float(control.hi),
-                          step=float(control.step or 0.01), key=k, help=helptext,
-                          format=control.fmt)
+                          step=float(control.step or 0.01), format=control.fmt, **common)
     if control.kind == "text":
-        return box.text_input(label, key=k, help=helptext)
-    return box.number_input(label, key=k, help=helptext, format=control.fmt,
-                            min_value=control.lo, max_value=control.hi, step=control.step)
+        return box.text_input(label, **common)
+    return box.number_input(label, format=control.fmt, min_value=control.lo,
+                            max_value=control.hi, step=control.step, **common)
 
 
 def sync_url(controls: Sequence[Control]) -> None:

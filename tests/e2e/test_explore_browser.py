@@ -48,6 +48,28 @@ def test_the_bits_slider_moves_by_keyboard(open_app):
     pg.shot("explore-bits-4")
 
 
+def test_bits_come_back_from_a_page_without_them(open_app):
+    # the navigation opens a page without the query string: the session carries Bits over
+    # a page that does not draw them, and the slider shows the value it kept
+    pg = open_app("explore")
+    thumb = slider(pg, "Bits")
+    thumb.focus()
+    for _ in range(3):
+        pg.keyboard.press("ArrowLeft")
+    pg.wait_idle()
+    wait_until(pg, lambda: metrics(pg)["codes used"].endswith("/ 32"), "explore-failed")
+    nav = pg.locator("[data-testid=stSidebarNav] a")
+    nav.filter(has_text="Outliers").click()
+    pg.wait_idle()
+    assert "/outliers" in pg.url and slider(pg, "Bits").count() == 0
+    nav.filter(has_text="Explore").click()
+    pg.wait_idle()
+    assert "/explore" in pg.url
+    assert slider(pg, "Bits").get_attribute("value") == "5"
+    wait_until(pg, lambda: metrics(pg)["codes used"].endswith("/ 32"), "explore-failed")
+    assert_clean(pg)
+
+
 def test_an_upload_replaces_the_tensor(open_app, tmp_path):
     path = tmp_path / "weights.npy"
     np.save(path, np.linspace(-3, 3, 777, dtype=np.float32))
