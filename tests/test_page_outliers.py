@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from quantviz import outliers as o
-from tests.helpers import charts_by_title, en, markdown, metric, zh
+from tests.helpers import charts, charts_by_title, en, markdown, metric, zh
 
 
 @pytest.fixture
@@ -115,3 +115,28 @@ def test_the_fold_notes_are_in_the_page_s_language(page):
     assert not [x.value for x in at.latex if r"\text" in x.value]
     text = "\n".join(c.value for c in at.caption)
     assert zh("outliers.fold.token") in text and zh("outliers.fold.channel") in text
+
+
+def test_a_rerun_builds_no_figure_and_a_new_alpha_only_its_own(page, monkeypatch):
+    # figures come from the figure cache, keyed by every argument: an unchanged rerun builds
+    # none, a new alpha rebuilds the two charts that show it and no other
+    from quantviz import figures
+
+    built: list[str] = []
+    for name in ("channel_errors", "alpha_curve", "histogram_pair"):
+        real = getattr(figures, name)
+
+        def counting(*args, _real=real, _name=name, **kwargs):
+            built.append(_name)
+            return _real(*args, **kwargs)
+
+        counting.__qualname__ = real.__qualname__  # the cache keys on the builder's name
+        monkeypatch.setattr(figures, name, counting)
+    at = page(ol_alpha=0.3)
+    assert sorted(built) == ["alpha_curve", "channel_errors", "channel_errors", "histogram_pair"]
+    built.clear()
+    at.run()
+    assert built == []
+    at.slider(key="ol_alpha").set_value(0.35).run()
+    assert sorted(built) == ["alpha_curve", "channel_errors"]  # the curve's mark, X / s
+    assert len(charts(at)) == 4  # and the page still draws all four

@@ -234,21 +234,22 @@ def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
                      pairs=f"{layer_views.MAX_PAIRS:,}"))
     st.markdown(t("layer.rr.result", exact=_db(s.sqnr_exact_full), avx2=_db(s.sqnr_avx2_full),
                   reduced=_db(s.sqnr_reduced), err=f"{full.max_acc_error:,}"))
-    shell.figure(figures.integer_histogram(
-        s.pair_edges, {t("layer.rr.fig.full"): s.pair_counts_full,
-                       t("layer.rr.fig.reduced"): s.pair_counts_reduced},
+    shell.figure_of(
+        figures.integer_histogram, s.pair_edges,
+        {t("layer.rr.fig.full"): s.pair_counts_full,
+         t("layer.rr.fig.reduced"): s.pair_counts_reduced},
         limits=(INT16_MIN, INT16_MAX), log_y=True, theme=theme,
         labels={"title": t("layer.rr.fig.title"), "x": t("layer.rr.fig.x"),
-                "y": t("layer.fig.count")}), key="ly_fig_pairs")
+                "y": t("layer.fig.count")}, key="ly_fig_pairs")
 
 
 def accumulator(s: LayerStudy, theme: figures.Theme) -> None:
     h = s.acc_hist
     worst = s.pipe.worst_case_acc
-    shell.figure(figures.integer_histogram(
-        h.edges, {"acc": h.counts}, theme=theme,
+    shell.figure_of(
+        figures.integer_histogram, h.edges, {"acc": h.counts}, theme=theme,
         labels={"title": t("layer.acc.title", worst=f"{worst:,}"), "x": t("layer.acc.x"),
-                "y": t("layer.fig.count")}), key="ly_fig_acc")
+                "y": t("layer.fig.count")}, key="ly_fig_acc")
 
 
 def errors(s: LayerStudy, theme: figures.Theme) -> None:
@@ -264,9 +265,9 @@ def errors(s: LayerStudy, theme: figures.Theme) -> None:
     n = s.shape[2]
     channel = np.arange(n)
     curves = {t(f"layer.err.{e.what}"): e.channel_sqnr_db for e in s.errors}
-    shell.figure(figures.channel_errors(
-        channel, curves, y_title="SQNR (dB)", theme=theme,
-        labels={"title": t("layer.err.fig.title"), "x": t("layer.err.fig.x")}),
+    shell.figure_of(
+        figures.channel_errors, channel, curves, y_title="SQNR (dB)", theme=theme,
+        labels={"title": t("layer.err.fig.title"), "x": t("layer.err.fig.x")},
         key="ly_fig_channels")
     both, integer = s.errors[2].channel_sqnr_db, s.errors[3].channel_sqnr_db
     j_both, j_int = int(np.argmin(both)), int(np.argmin(integer))

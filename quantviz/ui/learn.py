@@ -205,10 +205,9 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
     cols = st.columns(2)
     for col, pic, name in zip(cols, pics, ("asym", "sym"), strict=True):
         with col:
-            shell.figure(figures.range_mapping(
-                pic, theme=theme, labels={**labels, "title": t(f"learn.s1.fig_{name}",
-                                                               bits=ex.bits)}),
-                key=f"learn_fig_{name}")
+            shell.figure_of(figures.range_mapping, pic, theme=theme,
+                            labels={**labels, "title": t(f"learn.s1.fig_{name}", bits=ex.bits)},
+                            key=f"learn_fig_{name}")
             st.caption(_picture_caption(pic))
     quiz_wasted(ex)
     st.subheader(t("learn.s1.compare_heading"))
@@ -330,12 +329,13 @@ def padding_demo(theme: figures.Theme) -> None:
     m[3].metric(t("learn.s4.m_rounding"),
                 _num(float(np.sqrt(np.mean(inside**2)))) if inside.size else "—")
     names = (t("learn.fig.pad.integer"), t("learn.fig.pad.exact"))
-    shell.figure(figures.padding_outputs(
-        r.reference, dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
+    shell.figure_of(
+        figures.padding_outputs, r.reference,
+        dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
         dict(zip(names, (r.bias_integer, r.bias_exact), strict=True)), r.border, theme=theme,
         labels={"title": t("learn.fig.pad.title"), "reference": t("learn.fig.pad.reference"),
                 "x": t("learn.fig.pad.x"), "y": t("learn.fig.pad.y"),
-                "bias": t("learn.fig.pad.bias")}), key="learn_fig_padding")
+                "bias": t("learn.fig.pad.bias")}, key="learn_fig_padding")
     if r.pad_exact == 0.0:
         st.markdown(t("learn.s4.result_none", zp_exact=_num(r.zp_exact)))
     else:

@@ -109,9 +109,10 @@ def section_layer(lay: Layer, key: tuple, theme: figures.Theme) -> None:
 
 def absmax_figure(curves: dict, theme: figures.Theme, fig_key: str) -> None:
     first = next(iter(curves.values()))
-    shell.figure(figures.channel_errors(
-        np.arange(first.size), curves, log_y=True, y_title="max |x|", theme=theme,
-        labels={"title": t("outliers.fig.absmax"), "x": t("outliers.fig.channel")}), key=fig_key)
+    shell.figure_of(
+        figures.channel_errors, np.arange(first.size), curves, log_y=True, y_title="max |x|",
+        theme=theme, labels={"title": t("outliers.fig.absmax"), "x": t("outliers.fig.channel")},
+        key=fig_key)
 
 
 def section_granularity(lay: Layer, key: tuple) -> None:
@@ -155,12 +156,12 @@ def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     check = smooth_check(key, alpha, lay)
     left, right = st.columns(2)
     with left:
-        shell.figure(figures.alpha_curve(
-            [p.alpha for p in curve],
+        shell.figure_of(
+            figures.alpha_curve, [p.alpha for p in curve],
             {t("outliers.fig.alpha.x"): [p.sqnr_x for p in curve],
              t("outliers.fig.alpha.w"): [p.sqnr_w for p in curve],
              t("outliers.fig.alpha.y"): [p.sqnr_y for p in curve]},
-            highlight=alpha, theme=theme, labels={"title": t("outliers.fig.alpha")}),
+            highlight=alpha, theme=theme, labels={"title": t("outliers.fig.alpha")},
             key="ol_fig_alpha")
     with right:
         absmax_figure({t("outliers.fig.x"): outliers.channel_absmax(lay.x),
@@ -185,10 +186,10 @@ def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     st.markdown(t("outliers.rotate.say", normal=f"{outliers.NORMAL_KURTOSIS:g}",
                   before=f"{r.kurtosis_before:.1f}",
                   after=f"{r.kurtosis_after:.2f}", dy=r.max_dy))
-    shell.figure(figures.histogram_pair(
-        r.hist_before, r.hist_after, theme=theme,
+    shell.figure_of(
+        figures.histogram_pair, r.hist_before, r.hist_after, theme=theme,
         labels={"title": t("outliers.fig.hist"), "before": t("outliers.fig.before"),
-                "after": t("outliers.fig.after"), "y": t("outliers.fig.count")}),
+                "after": t("outliers.fig.after"), "y": t("outliers.fig.count")},
         key="ol_fig_hist")
 
 

@@ -191,12 +191,12 @@ def range_figure(rng: granularity.ChannelRanges, sort: bool, theme: figures.Them
     lo = granularity.pool(_ordered(rng.x_min, order), "min")
     hi = granularity.pool(_ordered(rng.x_max, order), "max")
     x_title = t("per_channel.fig.sorted" if sort else "per_channel.fig.channel")
-    shell.figure(figures.channel_ranges(
-        lo.start, lo.values, hi.values,
+    shell.figure_of(
+        figures.channel_ranges, lo.start, lo.values, hi.values,
         tensor_range=(float(rng.x_min.min()), float(rng.x_max.max())), theme=theme,
         labels={"title": t("per_channel.fig.ranges"), "x_min": t("per_channel.fig.x_min"),
                 "x_max": t("per_channel.fig.x_max"), "tensor": t("per_channel.fig.tensor_range"),
-                "x": x_title, "y": "x"}), key="pc_fig_ranges")
+                "x": x_title, "y": "x"}, key="pc_fig_ranges")
     if lo.k > 1:
         st.caption(t("per_channel.fig.pooled_range", k=lo.k, n=f"{rng.x_min.size:,}"))
 
@@ -211,9 +211,10 @@ def error_figure(results: list[GranularityResult], rng: granularity.ChannelRange
         curves[choice_name(r)] = pooled.values
         k, start = pooled.k, pooled.start
     x_title = t("per_channel.fig.sorted" if sort else "per_channel.fig.channel")
-    shell.figure(figures.channel_errors(
-        start, curves, log_y=metric == "mse", y_title="MSE" if metric == "mse" else "SQNR (dB)",
-        theme=theme, labels={"title": t(f"per_channel.fig.errors.{metric}"), "x": x_title}),
+    shell.figure_of(
+        figures.channel_errors, start, curves, log_y=metric == "mse",
+        y_title="MSE" if metric == "mse" else "SQNR (dB)", theme=theme,
+        labels={"title": t(f"per_channel.fig.errors.{metric}"), "x": x_title},
         key="pc_fig_errors")
     if k > 1:
         st.caption(t(f"per_channel.fig.pooled_{metric}", k=k))
@@ -244,11 +245,12 @@ def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
     points = tradeoff_points(comp)
     formats = formats_ui.same_bits_points(weights.key, weights.x, bits) if weights else []
     selected = [p[0] for p in points if wanted & set(p[0].split(" = "))]
-    shell.figure(figures.granularity_tradeoff(
-        points, selected=tuple(selected), extra=formats, theme=theme,
+    shell.figure_of(
+        figures.granularity_tradeoff, points, selected=tuple(selected), extra=formats,
+        theme=theme,
         labels={"title": t("per_channel.fig.tradeoff"), "x": t("per_channel.fig.overhead"),
                 "selected": t("per_channel.fig.selected"), "others": t("per_channel.fig.others"),
-                "extra": t("formats.per_channel.legend")}),
+                "extra": t("formats.per_channel.legend")},
         key="pc_fig_tradeoff")
     if weights is not None:
         formats_ui.same_bits_caption(formats, bits, weights.x)
@@ -256,10 +258,11 @@ def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
 
 def heatmap_figure(weights: Weights, group: int, theme: figures.Theme) -> None:
     gm = channel_cache.group_map(weights.key, group, weights.x)
-    shell.figure(figures.group_heatmap(
-        gm.cells, row_step=gm.row_step, col_step=gm.col_step, theme=theme,
+    shell.figure_of(
+        figures.group_heatmap, gm.cells, row_step=gm.row_step, col_step=gm.col_step,
+        theme=theme,
         labels={"title": t("per_channel.fig.heatmap", g=group), "x": t("per_channel.fig.group"),
-                "y": t("per_channel.fig.row")}), key="pc_fig_heatmap")
+                "y": t("per_channel.fig.row")}, key="pc_fig_heatmap")
     if gm.row_step > 1 or gm.col_step > 1:
         st.caption(t("per_channel.fig.pooled_map", rows=t_count("per_channel.rows", gm.row_step),
                      cols=t_count("per_channel.groups", gm.col_step)))

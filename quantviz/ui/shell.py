@@ -13,7 +13,8 @@ from contextlib import nullcontext
 import streamlit as st
 
 from quantviz.figures import Theme
-from quantviz.ui import budget, memory, state
+from quantviz.ui import budget, cache, memory, state
+from quantviz.ui.caching import fingerprint
 from quantviz.ui.i18n import LANGUAGES, plain, t
 from quantviz.ui.state import Control
 
@@ -107,6 +108,18 @@ def figure(fig, key: str | None = None) -> None:
     """Show a plotly figure at the container's width, with the mode bar kept small."""
     st.plotly_chart(fig, key=key, theme=None,
                     config={"displaylogo": False, "responsive": True})
+
+
+def figure_of(builder, *args, key: str, **kwargs) -> None:
+    """Show ``builder(*args, **kwargs)`` (a builder of :mod:`quantviz.figures`), built once per
+    distinct arguments and then taken from the figure cache, as it goes to the browser.
+
+    The cache key is the builder's name and :func:`caching.fingerprint` of every argument
+    (arrays by their bytes), so it cannot miss an input the figure depends on; a rerun that
+    changes nothing the figure shows rebuilds nothing. ``key`` is the chart's element key.
+    """
+    parts = (builder.__module__, builder.__qualname__, fingerprint(args), fingerprint(kwargs))
+    figure(cache.figure(parts, lambda: builder(*args, **kwargs)), key=key)
 
 
 def row():
