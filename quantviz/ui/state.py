@@ -93,9 +93,9 @@ def option_label(control: Control) -> Callable[[Any], str]:
 
 
 def begin_run(page: str) -> None:
-    """Start this run's list of drawn controls (see :func:`widget`, :func:`end_run`)."""
-    last = st.session_state.pop("_drawn_last", None)  # set again only if this run ends well
-    st.session_state["_kept"] = last[1] if last is not None and last[0] == page else frozenset()
+    """Start this run's list of drawn controls; note whether it enters ``page`` (see
+    :func:`widget`): it does until a run on ``page`` has finished (:func:`end_run`)."""
+    st.session_state["_entering"] = st.session_state.get("_page_done") != page
     st.session_state["_page"] = page
     st.session_state["_controls"] = []
 
@@ -106,10 +106,9 @@ def drawn_controls() -> list[Control]:
 
 
 def end_run() -> None:
-    """Remember which controls this run drew, on which page (a run that stops early, by a
-    new rerun or an error, does not: the next run then treats every control as new)."""
-    st.session_state["_drawn_last"] = (st.session_state.get("_page"),
-                                       frozenset(c.key for c in drawn_controls()))
+    """Note that a run on this page has finished (one stopped early, by a new rerun or an
+    error, has not)."""
+    st.session_state["_page_done"] = st.session_state.get("_page")
 
 
 def widget(control: Control, container: Any = None) -> Any:
@@ -118,16 +117,17 @@ def widget(control: Control, container: Any = None) -> Any:
     The control is remembered for this run so that the page's URL sync writes it.
 
     Streamlit drops a widget's value when a run does not draw it. ``persist_state="session"``
-    keeps the value under the key while the widget is hidden on the same page (a control
-    shown for one calibrator only). On another page the same key (bits, scheme) is another
-    widget, which would start from its default for one run: there, and whenever the last
-    finished run did not draw the control, the value is first written back to session
-    state, so the new widget starts from it. Not on every run: a value written back makes
-    the browser set the widget's value again, every control on every move (about 40 ms of a
-    Bits move on Explore).
+    keeps it under the key while the widget is hidden (a control shown for one calibrator
+    only, a page without it) and gives it back when the widget returns. On another page the
+    same key (bits, scheme) is another widget, which would start from its default for the
+    first run there: until a run on the page has finished, the value is written back to
+    session state before the widget, which starts from it. Not on every run: a value written
+    back is sent as one the browser must set, so it re-rendered every control on every move
+    (about 40 ms of a Bits move on Explore), and a run that started before a quick second
+    move set the slider back to the first move's value.
     """
     init(control)
-    if control.key not in st.session_state.get("_kept", frozenset()):
+    if st.session_state.get("_entering", True):
         st.session_state[control.key] = st.session_state[control.key]
     drawn = st.session_state.setdefault("_controls", [])
     if control not in drawn:
