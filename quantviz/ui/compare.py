@@ -21,7 +21,7 @@ from quantviz.ui import cache, controls, shell
 from quantviz.ui import formats as formats_ui
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
-from quantviz.ui.state import Control, value, widget
+from quantviz.ui.state import Control, drawn_controls, value, widget
 
 COUNT = Control("configs", "segmented", 2, "compare.count", options=(2, 3, 4))
 LOG_Y = Control("cmp.logy", "toggle", True, "compare.logy", help="compare.logy.help")
@@ -136,8 +136,8 @@ def page_tensor() -> Tensor:
                 st.session_state.get("dist", controls.DIST.default) == controls.DIST.default:
             st.session_state["dist"] = PAGE_DIST.default
     tensor = controls.tensor_source()
-    drawn = st.session_state.get("_controls", [])
-    st.session_state["_controls"] = [PAGE_DIST if c == controls.DIST else c for c in drawn]
+    st.session_state["_controls"] = [PAGE_DIST if c == controls.DIST else c
+                                     for c in drawn_controls()]
     return tensor
 
 
