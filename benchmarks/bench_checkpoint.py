@@ -33,8 +33,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quantviz.checkpoint import file_entries, report  # noqa: E402
 from quantviz.quantize import QuantConfig  # noqa: E402
+from quantviz.studies.checkpoint import file_entries, report  # noqa: E402
 from quantviz.ui.checkpoint import FORMAT  # noqa: E402
 
 HIDDEN, INTERMEDIATE = 1024, 2816

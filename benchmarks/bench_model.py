@@ -37,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from quantviz import figures, model, observers  # noqa: E402
+from quantviz import figures, observers  # noqa: E402
+from quantviz.studies import model  # noqa: E402
 from quantviz.ui import cache, model_cache  # noqa: E402
 
 FIRST_TARGET_S = 3.0

@@ -22,8 +22,8 @@ import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64
 
-from quantviz.comparisons import Density
 from quantviz.metrics import CodeUsage, Histogram
+from quantviz.studies.comparisons import Density
 
 #: Okabe & Ito's colour-blind-safe palette, used by every chart.
 OKABE_ITO: tuple[str, ...] = (
@@ -934,7 +934,7 @@ def range_mapping(
 ) -> go.Figure:
     """The float axis (top) mapped onto the integer axis (bottom) for one scheme.
 
-    ``picture`` is a :class:`quantviz.lessons.MappingPicture`. The float axis spans the data
+    ``picture`` is a :class:`quantviz.studies.lessons.MappingPicture`. The float axis spans the data
     and the grid; the integer axis ``[qmin, qmax]`` is drawn narrower below it, as in the usual
     textbook picture. Lines join ``grid_lo -> qmin``, ``grid_hi -> qmax`` and ``0.0 -> Z``; the
     codes the data reach are a thick coloured bar, wasted codes a thick grey bar.

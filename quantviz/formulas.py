@@ -203,9 +203,9 @@ def _signed(v: float) -> str:
 def worked_derivation(steps, words: Mapping[str, str]) -> dict[str, str]:
     """The notes' equations (1)-(4), dequantization and 0.0 with ``steps``'s numbers.
 
-    ``steps`` is a :class:`quantviz.lessons.NotesSteps`; the keys are "1", "scale", "2", "zp",
-    "3", "4", "dequantize", "zero" and "pytorch" (PyTorch's ``Z`` and code beside them). The
-    notes do not clamp, so "4" states the bare code even when it leaves ``[0, 2^n - 1]``.
+    ``steps`` is a :class:`quantviz.studies.lessons.NotesSteps`; the keys are "1", "scale",
+    "2", "zp", "3", "4", "dequantize", "zero" and "pytorch" (PyTorch's ``Z`` and code beside
+    them). The notes do not clamp, so "4" states the bare code even when it leaves ``[0, 2^n - 1]``.
     ``words`` holds the :data:`WORDS` in the page's language (the arrows of "zero").
     """
     s = steps
@@ -269,14 +269,15 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
 
 
 def worked_dot(terms) -> str:
-    """:data:`MATMUL_EXPANSION` with the numbers of a :class:`quantviz.lessons.DotTerms`."""
+    """:data:`MATMUL_EXPANSION` with the numbers of a :class:`quantviz.studies.lessons.DotTerms`."""
     t = terms
     return (rf"{t.direct} = {t.qq} - {t.z_x}\times {t.sum_qw} - {t.z_w}\times {t.sum_qx}"
             rf" + {t.n}\times {t.z_w}\times {t.z_x}")
 
 
 def worked_padding(result) -> str:
-    """:data:`PADDING_ZERO` with the numbers of a :class:`quantviz.lessons.PaddingResult`."""
+    """:data:`PADDING_ZERO` with the numbers of a
+    :class:`quantviz.studies.lessons.PaddingResult`."""
     r = result
     code = int(np.rint(-r.zp_exact))
     return (rf"\hat{{0}} = {_num(r.scale)} \times ({code}{_signed(r.zp_exact)})"

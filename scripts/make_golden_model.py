@@ -8,9 +8,10 @@ Run from the repository root:
 
 For four weight schemes (symmetric / asymmetric, per tensor / per channel; activations
 asymmetric with the moving-average observer on 4 calibration batches, 8 bits), the parameters
-come from quantviz.model; PyTorch's own quantized modules then compute the network on the x86
-engine: ``torch.quantize_per_tensor`` for the input, ``torch.ao.nn.intrinsic.quantized.LinearReLU``
-for fc1 and fc2, ``torch.ao.nn.quantized.Linear`` for fc3. Keys, for case ``c``:
+come from quantviz.studies.model; PyTorch's own quantized modules then compute the network on
+the x86 engine: ``torch.quantize_per_tensor`` for the input,
+``torch.ao.nn.intrinsic.quantized.LinearReLU`` for fc1 and fc2, ``torch.ao.nn.quantized.Linear``
+for fc3. Keys, for case ``c``:
 
 - ``c/act_scale`` (4,) float32, ``c/act_zero_point`` (4,) int64: the four activation points,
 - ``c/w{i}_scale``, ``c/w{i}_zero_point``: layer i's weight parameters (1 or 32/64/10 entries),

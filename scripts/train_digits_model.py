@@ -9,7 +9,7 @@ download) and PyTorch. The app and the tests only read the two committed files w
 - ``quantviz/data/digits_data.npz``: the 8x8 images as uint8 pixel counts 0..16 (the input is
   ``pixels / 16``): ``calib_images`` (320 images from the training split, for calibration),
   ``test_images`` (450) with ``test_labels``, and ``float_test_correct``, how many test images
-  the float model gets right when evaluated in numpy float32 exactly as quantviz.model does.
+  the float model gets right when evaluated in numpy float32 exactly as quantviz.studies.model does.
 
 Data: the UCI ML hand-written digits data set (E. Alpaydin and C. Kaynak, 1998; test part of
 "Optical Recognition of Handwritten Digits", UCI Machine Learning Repository), as scikit-learn
@@ -55,12 +55,12 @@ def split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def inputs(images: np.ndarray) -> np.ndarray:
-    """The network's input: ``pixels / 16`` in float32 (as quantviz.model.inputs)."""
+    """The network's input: ``pixels / 16`` in float32 (as quantviz.studies.model.inputs)."""
     return images.astype(np.float32) / np.float32(16)
 
 
 def numpy_correct(weights: dict[str, np.ndarray], images: np.ndarray, labels: np.ndarray) -> int:
-    """Correct answers of the float model computed in numpy float32, as quantviz.model does."""
+    """Correct answers of the float model in numpy float32, as quantviz.studies.model does."""
     h = inputs(images)
     for i in range(1, len(SIZES)):
         h = h @ weights[f"fc{i}.weight"].T + weights[f"fc{i}.bias"]

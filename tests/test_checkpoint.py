@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from safetensors.numpy import save as save_safetensors
 
-from quantviz import checkpoint as ck
-from quantviz import granularity, loaders
+from quantviz import loaders
 from quantviz.formats import fake_quantize_format, row_local
 from quantviz.metrics import sqnr_db
 from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
+from quantviz.studies import checkpoint as ck
+from quantviz.studies import granularity
 
 INT8 = QuantConfig(8, "symmetric", signed=True)
 UINT8 = QuantConfig(8, "asymmetric")

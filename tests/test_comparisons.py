@@ -1,4 +1,4 @@
-"""Tests for quantviz.comparisons: best marks, metric rows, densities and shared axes."""
+"""Tests for quantviz.studies.comparisons: best marks, metric rows, densities and shared axes."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantviz import comparisons, views
-from quantviz.comparisons import Density
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
 from quantviz.quantize import QuantConfig
+from quantviz.studies import comparisons, views
+from quantviz.studies.comparisons import Density
 
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
 INT8 = QuantConfig(8, "symmetric", signed=True)

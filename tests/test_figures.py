@@ -6,10 +6,11 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from quantviz import figures, views
+from quantviz import figures
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
 from quantviz.quantize import QuantConfig, compute_qparams
+from quantviz.studies import views
 from tests.helpers import vertical_ticks
 
 

@@ -8,11 +8,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from quantviz import comparisons, figures, sweeps, views
-from quantviz.comparisons import Density
+from quantviz import figures
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
 from quantviz.quantize import QuantConfig
+from quantviz.studies import comparisons, sweeps, views
+from quantviz.studies.comparisons import Density
 from tests.helpers import vertical_ticks
 
 UINT8 = QuantConfig(8, "asymmetric")

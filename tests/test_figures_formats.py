@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from quantviz import figures
-from quantviz import format_views as fv
 from quantviz.formats import code_values
 from quantviz.metrics import histogram
+from quantviz.studies import formats as fv
 from tests.helpers import vertical_ticks
 
 F32 = np.float32

@@ -6,9 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from quantviz import figures, lessons
+from quantviz import figures
 from quantviz.figures import GREY, Theme
 from quantviz.quantize import QuantConfig
+from quantviz.studies import lessons
 
 
 def test_channel_ranges_band_and_per_tensor_lines():

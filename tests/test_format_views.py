@@ -1,4 +1,4 @@
-"""Tests for quantviz.format_views: what the Formats page computes, by hand and by property."""
+"""Tests for quantviz.studies.formats: what the Formats page computes, by hand and by property."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from quantviz import format_views as fv
 from quantviz.formats import FORMATS, NF4_LEVELS, encode_format, fake_quantize_format
 from quantviz.metrics import sqnr_db
+from quantviz.studies import formats as fv
 
 F32 = np.float32
 

@@ -171,7 +171,7 @@ def test_worked_example_states_quantize_and_dequantize_results(cfg, a, b, x0):
 
 def test_worked_derivation_by_hand():
     from quantviz.formulas import worked_derivation
-    from quantviz.lessons import notes_steps
+    from quantviz.studies.lessons import notes_steps
 
     # [-1, 3], 8 bits, x_f = 0.5: scale = 4/255 = 0.0156862745, zp = -63.75 -> -64,
     # x_f/scale = 31.875 -> 32, x_q = 32 + 64 = 96, x_f = 0.0156862745 * (96 - 64) = 0.50196
@@ -210,7 +210,7 @@ def test_worked_conventions_state_one_code_and_one_value():
 
 def test_worked_dot_states_every_term():
     from quantviz.formulas import worked_dot
-    from quantviz.lessons import dot_terms
+    from quantviz.studies.lessons import dot_terms
 
     # (1-1)(4-2) + (2-1)(5-2) + (3-1)(6-2) = 11 = 32 - 2*6 - 1*15 + 3*1*2
     line = worked_dot(dot_terms(np.array([1, 2, 3]), 1, np.array([4, 5, 6]), 2))
@@ -268,7 +268,7 @@ def test_no_formula_constant_carries_a_word():
 
 def _every_worded_formula(words: dict) -> list[str]:
     from quantviz.formulas import definitions, effective_bits, notes_zero, scale_symmetric
-    from quantviz.lessons import notes_steps
+    from quantviz.studies.lessons import notes_steps
 
     return (definitions(QuantConfig(8, "symmetric", True), words)
             + list(formulas.worked_derivation(notes_steps(0.5, -1.0, 3.0, 8), words).values())

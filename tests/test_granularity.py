@@ -1,4 +1,4 @@
-"""Tests for quantviz.granularity: hand-computed references, then properties."""
+"""Tests for quantviz.studies.granularity: hand-computed references, then properties."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from quantviz.distributions import weight_matrix
-from quantviz.granularity import (
+from quantviz.metrics import summarize
+from quantviz.quantize import QuantConfig, compute_qparams
+from quantviz.studies.granularity import (
     channel_axis,
     channel_ranges,
     channel_sums,
@@ -23,8 +25,6 @@ from quantviz.granularity import (
     pool,
     sqnr_from_sums,
 )
-from quantviz.metrics import summarize
-from quantviz.quantize import QuantConfig, compute_qparams
 
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
 INT8_SYM = QuantConfig(8, "symmetric", signed=True)

@@ -1,23 +1,24 @@
-"""quantviz.layer_views: the Layer page's study, and the figure it adds."""
+"""quantviz.studies.layer: the Layer page's study, and the figure it adds."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from quantviz import figures, layer_views
+from quantviz import figures
 from quantviz.distributions import weight_matrix
 from quantviz.layers import quantized_linear
 from quantviz.metrics import sqnr_db
 from quantviz.quantize import dequantize
+from quantviz.studies import layer as layer_study
 
 
 @pytest.fixture(scope="module")
 def study():
     w = weight_matrix(16, 64, 30.0, 1)
-    x = layer_views.activations("normal", 8, 64, 1)
-    b = layer_views.synthetic_bias(x.astype(np.float64) @ w.astype(np.float64).T, 1)
-    return w, x, b, layer_views.study_layer(w, x, b, per_channel=True, reduce_range=False)
+    x = layer_study.activations("normal", 8, 64, 1)
+    b = layer_study.synthetic_bias(x.astype(np.float64) @ w.astype(np.float64).T, 1)
+    return w, x, b, layer_study.study_layer(w, x, b, per_channel=True, reduce_range=False)
 
 
 def test_study_runs_the_contract_function(study):
@@ -64,20 +65,20 @@ def test_the_worked_element_adds_up(study):
 
 def test_cosine_by_hand():
     # [1, 0] . [1, 1] = 1; |a| = 1, |b| = sqrt(2) -> 1 / sqrt(2) = 0.70711
-    assert layer_views.cosine(np.array([1.0, 0.0]), np.array([1.0, 1.0])) == pytest.approx(
+    assert layer_study.cosine(np.array([1.0, 0.0]), np.array([1.0, 1.0])) == pytest.approx(
         2 ** -0.5)
-    assert layer_views.cosine(np.zeros(3), np.zeros(3)) == 1.0
-    assert layer_views.cosine(np.zeros(3), np.ones(3)) == 0.0
+    assert layer_study.cosine(np.zeros(3), np.zeros(3)) == 1.0
+    assert layer_study.cosine(np.zeros(3), np.ones(3)) == 0.0
 
 
 def test_stream_rows_are_batches():
-    x = layer_views.activations(layer_views.STREAM, 5, 7, 0)
+    x = layer_study.activations(layer_study.STREAM, 5, 7, 0)
     assert x.shape == (5, 7) and (x >= 0).all()
 
 
 def test_bad_shapes_raise():
     with pytest.raises(ValueError, match="do not make"):
-        layer_views.study_layer(np.ones((2, 3)), np.ones((4, 5)), None, per_channel=False,
+        layer_study.study_layer(np.ones((2, 3)), np.ones((4, 5)), None, per_channel=False,
                                 reduce_range=False)
 
 
@@ -101,10 +102,10 @@ def test_integer_histogram_without_limits_draws_no_shapes():
 
 def test_a_large_layer_runs_the_pair_model_on_the_first_rows():
     w = weight_matrix(8, 40, 30.0, 2)
-    x = layer_views.activations("normal", 10, 40, 2)
+    x = layer_study.activations("normal", 10, 40, 2)
     # 8 channels * 20 pairs = 160 pair sums per row; 500 allow 3 rows
-    s = layer_views.study_layer(w, x, None, per_channel=True, reduce_range=False, max_pairs=500)
+    s = layer_study.study_layer(w, x, None, per_channel=True, reduce_range=False, max_pairs=500)
     assert s.saturation_rows == 3
     assert s.saturation_full.pairs == 3 * 160
-    whole = layer_views.study_layer(w, x, None, per_channel=True, reduce_range=False)
+    whole = layer_study.study_layer(w, x, None, per_channel=True, reduce_range=False)
     assert whole.saturation_rows == 10 and whole.saturation_full.pairs == 10 * 160

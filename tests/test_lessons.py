@@ -1,4 +1,4 @@
-"""Tests for quantviz.lessons: the Learn page's worked cases, by hand and by property."""
+"""Tests for quantviz.studies.lessons: the Learn page's worked cases, by hand and by property."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantviz.lessons import (
+from quantviz.quantize import EPS, QuantConfig, dequantize, quantize
+from quantviz.studies.lessons import (
     DOT_WEIGHTS,
     EDGE_CASES,
     FUSED_SCALE_FLOOR,
@@ -30,7 +31,6 @@ from quantviz.lessons import (
     zero_outside,
     zero_trip,
 )
-from quantviz.quantize import EPS, QuantConfig, dequantize, quantize
 
 F32 = np.float32
 UINT8 = QuantConfig(8, "asymmetric", signed=False)

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quantviz import model
 from quantviz.formats import fake_quantize_format
-from quantviz.model import Network, Plan, Scheme, Score
 from quantviz.observers import make_observer
 from quantviz.quantize import QParams, QuantConfig, compute_qparams, fake_quantize
+from quantviz.studies import model
+from quantviz.studies.model import Network, Plan, Scheme, Score
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantviz import outliers as o
 from quantviz.metrics import sqnr_db
 from quantviz.quantize import QuantConfig
+from quantviz.studies import outliers as o
 
 F32 = float(np.finfo(np.float32).eps)
 

@@ -1,5 +1,5 @@
 """The Bit-width page under Streamlit's AppTest: default run, every control, the sample,
-progress, links, languages and uploads. Expected numbers come from quantviz.sweeps."""
+progress, links, languages and uploads. Expected numbers come from quantviz.studies.sweeps."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from quantviz import sweeps
 from quantviz.distributions import sample
-from quantviz.sweeps import SWEEP_SCHEMES
+from quantviz.studies import sweeps
+from quantviz.studies.sweeps import SWEEP_SCHEMES
 from quantviz.ui import bits
 from quantviz.ui.i18n import TABLE
 from tests.helpers import captions, charts, markdown, npy, ok, upload

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import sweeps
 from quantviz.distributions import activation_stream, sample
 from quantviz.observers import OBSERVERS, calibrate
 from quantviz.quantize import QuantConfig
+from quantviz.studies import sweeps
 from quantviz.ui import calibration, controls
 from quantviz.ui.i18n import TABLE
 from tests.helpers import charts, npy, ok, upload

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import save as save_safetensors
 
-from quantviz import checkpoint as ck
 from quantviz.quantize import QuantConfig
+from quantviz.studies import checkpoint as ck
 from quantviz.ui.i18n import plain
 from tests.helpers import captions, en, markdown, metric, ok, upload, zh
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import comparisons, observers, views
+from quantviz import observers
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig
+from quantviz.studies import comparisons, views
 from quantviz.ui import compare, controls
 from quantviz.ui.i18n import TABLE
 from tests.helpers import charts, npy, ok, upload

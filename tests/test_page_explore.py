@@ -15,12 +15,13 @@ import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from quantviz import figures, formulas, observers, views
+from quantviz import figures, formulas, observers
 from quantviz.distributions import sample
 from quantviz.quantize import EPS, QuantConfig, compute_qparams, quantize
+from quantviz.studies import views
+from quantviz.studies.views import disagreements
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
-from quantviz.views import disagreements
 from tests.helpers import captions, en, english_in_formulas, metric, npy, ok, upload
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too

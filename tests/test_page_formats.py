@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import format_views as fv
 from quantviz.distributions import sample
 from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format
 from quantviz.metrics import sqnr_db
+from quantviz.studies import formats as fv
 from quantviz.ui import formats as page_module
 from quantviz.ui.i18n import TABLE
 from tests.helpers import captions, charts_by_title, en, markdown, npy, ok, upload

@@ -1,6 +1,6 @@
 """The Layer page under Streamlit's AppTest: defaults in both languages, controls, an upload.
 
-Expected numbers come from the core (weight_matrix, layer_views.study_layer), so each test
+Expected numbers come from the core (weight_matrix, layer_study.study_layer), so each test
 checks that the page shows what the core computes for the controls it was given.
 """
 
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import save as save_safetensors
 
-from quantviz import layer_views
 from quantviz.distributions import weight_matrix
+from quantviz.studies import layer as layer_study
 from tests.helpers import captions, charts_by_title, en, markdown, metric, ok, upload, zh
 
 
@@ -24,10 +24,10 @@ def page(run_page):
 def expected(w=None, source="normal", rows=64, seed=0, per_channel=True, reduce_range=False,
              bias=True):
     w = weight_matrix(64, 256, 30.0, 0) if w is None else w
-    x = layer_views.activations(source, rows, w.shape[1], seed)
-    b = layer_views.synthetic_bias(x.astype(np.float64) @ w.astype(np.float64).T, seed) \
+    x = layer_study.activations(source, rows, w.shape[1], seed)
+    b = layer_study.synthetic_bias(x.astype(np.float64) @ w.astype(np.float64).T, seed) \
         if bias else None
-    return layer_views.study_layer(w, x, b, per_channel=per_channel, reduce_range=reduce_range)
+    return layer_study.study_layer(w, x, b, per_channel=per_channel, reduce_range=reduce_range)
 
 
 def db(v: float) -> str:
@@ -172,13 +172,13 @@ def test_reduce_range_help_and_output_formula_state_the_codes_ranges(page, lang)
     tr = en if lang == "en" else zh
     full, reduced = QuantConfig(8, signed=False), QuantConfig(8, signed=False, reduce_range=True)
     at = page(lang=lang) if lang == "zh" else page()
-    assert (layer_views.X_CONFIG.qmax, layer_views.X_CONFIG_REDUCED.qmax) == (
+    assert (layer_study.X_CONFIG.qmax, layer_study.X_CONFIG_REDUCED.qmax) == (
         full.qmax, reduced.qmax)
     help_text = at.toggle(key="ly_rr").help
     assert help_text == tr("layer.rr.help", qmin=full.qmin, qmax=full.qmax, rqmin=reduced.qmin,
                            rqmax=reduced.qmax)
     assert f"{reduced.qmin}..{reduced.qmax}" in help_text and f"..{full.qmax}" in help_text
-    y = layer_views.Y_CONFIG
+    y = layer_study.Y_CONFIG
     assert rf"y_{{zp}},\ {y.qmin},\ {y.qmax})$" in markdown(at)
     assert "{" + "y}" not in markdown(at)
 

@@ -1,13 +1,13 @@
 """The Model page under Streamlit's AppTest: defaults, every control, links, both languages.
-Expected numbers come from quantviz.model."""
+Expected numbers come from quantviz.studies.model."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from quantviz import model
-from quantviz.model import Scheme
+from quantviz.studies import model
+from quantviz.studies.model import Scheme
 from quantviz.ui.i18n import TABLE
 from tests.helpers import captions, charts_by_title, en, markdown, metric, ok, upload, zh
 

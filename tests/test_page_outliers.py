@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import outliers as o
+from quantviz.studies import outliers as o
 from tests.helpers import charts, charts_by_title, en, markdown, metric, zh
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from safetensors.numpy import save as save_safetensors
 
-from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
+from quantviz.studies import granularity
 from quantviz.ui.i18n import TABLE
 from tests.helpers import charts_by_title, en, metric, ok, upload, zh
 

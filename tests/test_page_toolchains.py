@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import toolchain_views
 from quantviz.distributions import DISTRIBUTIONS, sample
 from quantviz.quantize import QuantConfig, Refusal, compute_qparams
+from quantviz.studies import toolchains as toolchain_study
 from quantviz.toolchains import (
     TOOLCHAINS,
     onnxruntime_qparams,
@@ -33,7 +33,7 @@ def shown(at) -> list[dict]:
 
 
 def check_table(at, x: np.ndarray) -> None:
-    want = toolchain_views.toolchain_rows(x, controls.BATCHES)
+    want = toolchain_study.toolchain_rows(x, controls.BATCHES)
     got = shown(at)
     assert [r["toolchain"] for r in got] == NAMES
     for row, w in zip(got, want, strict=True):
@@ -70,8 +70,8 @@ def test_a_bad_upload_gives_a_sentence_and_keeps_a_tensor(page):
 def test_the_comparison_counts_the_differences(page):
     at = page(n=N, **{"tc.a": "pytorch_explicit", "tc.b": "onnxruntime_static"})
     x = np.asarray(sample("normal", N, 0), dtype=np.float32)
-    rows = {r.key: r for r in toolchain_views.toolchain_rows(x, controls.BATCHES)}
-    d = toolchain_views.disagreement(x, rows["pytorch_explicit"].qp,
+    rows = {r.key: r for r in toolchain_study.toolchain_rows(x, controls.BATCHES)}
+    d = toolchain_study.disagreement(x, rows["pytorch_explicit"].qp,
                                      rows["onnxruntime_static"].qp)
     a, b = NAMES[2], NAMES[3]
     text = markdown(at)
@@ -80,7 +80,7 @@ def test_the_comparison_counts_the_differences(page):
     else:
         assert en("toolchains.compare.none", a=a, b=b, n=f"{N:,}") in text
     at = page(n=N, **{"tc.a": "pytorch_x86_ptq", "tc.b": "tensorrt"})
-    d = toolchain_views.disagreement(x, rows["pytorch_x86_ptq"].qp, rows["tensorrt"].qp)
+    d = toolchain_study.disagreement(x, rows["pytorch_x86_ptq"].qp, rows["tensorrt"].qp)
     assert d.counts["grid"] > 0
     assert en("toolchains.compare.count", a=NAMES[0], b=NAMES[4], count=f"{d.count:,}",
               n=f"{N:,}") in markdown(at)
@@ -105,7 +105,7 @@ def test_chinese(page):
 def test_pytorch_quirks_are_shown(page):
     at = page(n=N, dist="relu")
     x = np.asarray(sample("relu", N, 0), dtype=np.float32)
-    want = toolchain_views.pytorch_quirks(x, controls.BATCHES)
+    want = toolchain_study.pytorch_quirks(x, controls.BATCHES)
     got = at.dataframe[2].value.to_dict("records")
     assert [r["PyTorch call"] for r in got] == [
         TABLE[f"toolchains.quirk.{q.key}"][0] for q in want]
@@ -129,7 +129,7 @@ def test_tensorrt_paragraph_gives_modelopt_s_clamp_and_the_calibrated_codes(page
 
 
 def test_the_examples_caption_says_their_order(page):
-    # toolchain_views.disagreement orders rounding, then clipped, then grid: on two different
+    # toolchain_study.disagreement orders rounding, then clipped, then grid: on two different
     # grids there are no rounding ones, so the caption must not promise near-ties.
     at = page(n=N)
     assert en("toolchains.compare.examples") in captions(at)
@@ -171,7 +171,7 @@ def test_the_chinese_page_says_why_in_chinese_and_keeps_the_original(page):
     # relu data: MinMaxObserver refuses quint8 symmetric with reduce_range
     at = page(n=N, dist="relu", lang="zh")
     x = np.asarray(sample("relu", N, 0), dtype=np.float32)
-    refused = next(q for q in toolchain_views.pytorch_quirks(x, controls.BATCHES)
+    refused = next(q for q in toolchain_study.pytorch_quirks(x, controls.BATCHES)
                    if q.qp is None)
     call = TABLE[f"toolchains.quirk.{refused.key}"][1]
     shown = captions(at)
@@ -191,7 +191,7 @@ def test_an_overflowing_tensor_is_refused_in_chinese(page):
     upload(at, "big.npy", npy(x))
     at.button_group(key="lang").set_value("zh").run()
     ok(at)
-    rows = toolchain_views.toolchain_rows(x, controls.BATCHES)
+    rows = toolchain_study.toolchain_rows(x, controls.BATCHES)
     cells = [r["scale"] for r in at.dataframe[0].value.to_dict("records")]
     for row, cell in zip(rows, cells, strict=True):
         if row.qp is None:

@@ -1,4 +1,5 @@
-"""Tests for quantviz.sweeps: hand-computed sweep points, curves and streams, then properties."""
+"""Tests for quantviz.studies.sweeps: hand-computed sweep points, curves and streams, then
+properties."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from quantviz import sweeps
 from quantviz.distributions import activation_stream, sample
 from quantviz.observers import calibrate
 from quantviz.quantize import QuantConfig
-from quantviz.sweeps import SWEEP_SCHEMES, BitSweep, RangeScore
+from quantviz.studies import sweeps
+from quantviz.studies.sweeps import SWEEP_SCHEMES, BitSweep, RangeScore
 
 X4 = np.array([0.0, 1.0, 2.0, 3.0], dtype=np.float32)
 UINT2 = QuantConfig(2, "asymmetric", signed=False)  # codes 0..3

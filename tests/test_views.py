@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from quantviz import views
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
 from quantviz.quantize import (
@@ -21,6 +20,7 @@ from quantviz.quantize import (
     quantize,
     saturated,
 )
+from quantviz.studies import views
 
 HAND = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 3.0], dtype=np.float32)
 

@@ -12,9 +12,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures, observers, sweeps
+from quantviz import figures, observers
 from quantviz.quantize import MAX_BITS, MIN_BITS
-from quantviz.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
+from quantviz.studies import sweeps
+from quantviz.studies.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
 from quantviz.ui import cache, controls, shell, sweep_cache
 from quantviz.ui import formats as formats_ui
 from quantviz.ui.controls import Tensor

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from quantviz import figures, loaders, observers, views
+from quantviz import figures, loaders, observers
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams
+from quantviz.studies import views
 from quantviz.ui.caching import cached, clear_all, frozen, key  # noqa: F401 (clear_all: callers)
 
 

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from quantviz import comparisons, figures, sweeps
+from quantviz import figures
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import QuantConfig
+from quantviz.studies import comparisons, sweeps
 from quantviz.ui import cache, controls, shell, sweep_cache
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t

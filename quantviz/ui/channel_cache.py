@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
+from quantviz.studies import granularity
 from quantviz.ui.caching import cached, frozen
 
 

@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from quantviz import checkpoint
-from quantviz.checkpoint import Report, TensorRow
 from quantviz.formats import FORMATS
 from quantviz.quantize import QuantConfig
+from quantviz.studies import checkpoint
+from quantviz.studies.checkpoint import Report, TensorRow
 from quantviz.ui import cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
 from quantviz.ui.i18n import plain, t

@@ -12,7 +12,7 @@ import threading
 
 import numpy as np
 
-from quantviz import checkpoint
+from quantviz.studies import checkpoint
 from quantviz.ui.caching import cached, frozen
 
 

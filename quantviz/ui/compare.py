@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from quantviz import comparisons, figures, views
-from quantviz.comparisons import MetricRow
+from quantviz import figures
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES, QuantConfig
+from quantviz.studies import comparisons, views
+from quantviz.studies.comparisons import MetricRow
 from quantviz.ui import cache, controls, shell
 from quantviz.ui import formats as formats_ui
 from quantviz.ui.controls import Tensor

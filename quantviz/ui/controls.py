@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from quantviz.checkpoint import available_builtins
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.loaders import ACCEPTED_EXTENSIONS, TensorInfo, decoded_nbytes
 from quantviz.observers import OBSERVERS
@@ -28,6 +27,7 @@ from quantviz.quantize import (
     SCHEMES,
     QuantConfig,
 )
+from quantviz.studies.checkpoint import available_builtins
 from quantviz.ui import budget, cache, checkpoint_cache, shell
 from quantviz.ui.i18n import has, plain, t
 from quantviz.ui.state import Control, init, widget

@@ -20,11 +20,11 @@ from quantviz.quantize import (
     quantize,
     zero_point_forms,
 )
+from quantviz.studies.views import ExploreView
 from quantviz.ui import cache, controls, shell
 from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import formula_words, t
 from quantviz.ui.state import Control, set_values, widget
-from quantviz.views import ExploreView
 
 X0 = Control("x0", "number", 0.5, "worked.x0", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
              fmt="%.6g", step=0.01)

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, format_views
+from quantviz import figures
 from quantviz.formats import (
     E8M0_MIN,
     FORMATS,
@@ -21,6 +21,7 @@ from quantviz.formats import (
     REFERENCES,
     SCALE_MANTISSA_BITS,
 )
+from quantviz.studies import formats as format_study
 from quantviz.ui import cache, controls, formats_cache, shell
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
@@ -81,7 +82,7 @@ def _label(fmt: str) -> str:
     return FORMATS[fmt].label
 
 
-def metrics(view: format_views.FormatsView) -> None:
+def metrics(view: format_study.FormatsView) -> None:
     cols = st.columns(len(view.formats))
     for col, fv in zip(cols, view.formats, strict=True):
         r = fv.result
@@ -97,7 +98,7 @@ def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) ->
     shell.figure(cache.figure(parts, lambda: build(labels)), key=f"ffig_{name}")
 
 
-def grids(view: format_views.FormatsView, theme: figures.Theme, key: tuple) -> None:
+def grids(view: format_study.FormatsView, theme: figures.Theme, key: tuple) -> None:
     left, right = st.columns(2)
     with left:
         _figure("values", key, theme, {
@@ -116,7 +117,7 @@ def grids(view: format_views.FormatsView, theme: figures.Theme, key: tuple) -> N
     st.caption(t("formats.grid_note", lo=f"{view.data_min:.4g}", hi=f"{view.data_max:.4g}"))
 
 
-def _error_sentence(fv: format_views.FormatView) -> str:
+def _error_sentence(fv: format_study.FormatView) -> str:
     e = fv.errors
     lo, hi = e.low, e.high
     centers = e.centers
@@ -125,11 +126,11 @@ def _error_sentence(fv: format_views.FormatView) -> str:
               "a_hi": f"{e.rms_abs[hi]:.3g}", "r_lo": f"{100 * e.rms_rel[lo]:.3g} %",
               "r_hi": f"{100 * e.rms_rel[hi]:.3g} %"}
     kind = FORMATS[fv.result.fmt].kind
-    return t(f"formats.err.{format_views.flatness(e)}", kind=t(f"formats.kind.{kind}"),
+    return t(f"formats.err.{format_study.flatness(e)}", kind=t(f"formats.kind.{kind}"),
              **values)
 
 
-def errors(view: format_views.FormatsView, theme: figures.Theme, key: tuple,
+def errors(view: format_study.FormatsView, theme: figures.Theme, key: tuple,
            zeros: int) -> None:
     st.subheader(t("formats.err.heading"))
     profiled = [f for f in view.formats if f.errors is not None]
@@ -150,13 +151,13 @@ def errors(view: format_views.FormatsView, theme: figures.Theme, key: tuple,
                     theme=theme, labels=labels))
     for fv in profiled:
         st.markdown(_error_sentence(fv))
-    low, high = (f"{100 * q:g}" for q in format_views.READ_QUANTILES)
-    st.caption(t("formats.err.rule", ratio=f"{format_views.FLAT_RATIO:g}", low=low, high=high))
+    low, high = (f"{100 * q:g}" for q in format_study.READ_QUANTILES)
+    st.caption(t("formats.err.rule", ratio=f"{format_study.FLAT_RATIO:g}", low=low, high=high))
     if zeros:
         st.caption(t("formats.err.zeros", zeros=f"{zeros:,}"))
 
 
-def _facts(fmt: str, counts: format_views.CodeCounts) -> str:
+def _facts(fmt: str, counts: format_study.CodeCounts) -> str:
     f = FORMATS[fmt]
     if f.element is None:
         return t("formats.codes.facts_plain", name=f.label, bits=f.bits, existing=counts.existing)
@@ -169,7 +170,7 @@ def _facts(fmt: str, counts: format_views.CodeCounts) -> str:
              negzero=negzero)
 
 
-def codes_and_bits(tensor: Tensor, view: format_views.FormatsView, theme: figures.Theme) -> None:
+def codes_and_bits(tensor: Tensor, view: format_study.FormatsView, theme: figures.Theme) -> None:
     st.subheader(t("formats.codes.heading"))
     fmt = widget(DETAIL, st) or DETAIL.default
     counts = formats_cache.codes(tensor.key, fmt, tensor.x)
@@ -195,7 +196,7 @@ def codes_and_bits(tensor: Tensor, view: format_views.FormatsView, theme: figure
         st.markdown(_layout_text(lay))
 
 
-def _layout_text(lay: format_views.BitLayout) -> str:
+def _layout_text(lay: format_study.BitLayout) -> str:
     zp_part = t("formats.layout.zp", zp=lay.zero_point) if lay.kind == "int" else ""
     head = t("formats.layout.scale", mult=f"{lay.multiplier:.6g}", zp_part=zp_part,
              scaled=f"{lay.scaled:.6g}")
@@ -227,12 +228,12 @@ def _scale_words(fmt: str) -> str:
     return t(f"formats.scale.{f.kind}")
 
 
-def frontier(tensor: Tensor, view: format_views.FormatsView, theme: figures.Theme) -> tuple:
+def frontier(tensor: Tensor, view: format_study.FormatsView, theme: figures.Theme) -> tuple:
     st.subheader(t("formats.bpv.heading"))
-    sample_n = format_views.frontier_sample(tensor.x).size
+    sample_n = format_study.frontier_sample(tensor.x).size
     with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
         results = formats_cache.frontier(tensor.key, tensor.x)
-    front = format_views.pareto_front(results)
+    front = format_study.pareto_front(results)
     chosen = [f.result.fmt for f in view.formats]
     points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
     _figure("frontier", (tensor.key, tuple(chosen)), theme, {
@@ -255,7 +256,7 @@ def frontier(tensor: Tensor, view: format_views.FormatsView, theme: figures.Them
 
 def learn(results: tuple) -> None:
     st.subheader(t("formats.learn.heading"))
-    step = format_views.float_step("fp8_e4m3")
+    step = format_study.float_step("fp8_e4m3")
     st.markdown(t("formats.learn.float", name=_label("fp8_e4m3"), m=step.mantissa_bits,
                   steps=2**step.mantissa_bits, step=f"{100 * step.relative_step:g} %",
                   half=f"{100 * step.max_relative_error:g} %",
@@ -270,8 +271,8 @@ def learn(results: tuple) -> None:
                   nf4_uniform=sq["uniform"]["nf4"], int_uniform=sq["uniform"]["int4_group_fp16"],
                   nf4_outliers=sq["outliers"]["nf4"],
                   int_outliers=sq["outliers"]["int4_group_fp16"],
-                  every=f"{format_views.OUTLIER_EVERY:,}",
-                  sigma=f"{format_views.OUTLIER_SIGMA:g}"))
+                  every=f"{format_study.OUTLIER_EVERY:,}",
+                  sigma=f"{format_study.OUTLIER_SIGMA:g}"))
     mx = FORMATS["mxfp4"]
     st.markdown(t("formats.learn.shared", block=mx.block, scale_bits=mx.scale_bits,
                   cost=f"{mx.scale_bits / mx.block:g}",
@@ -297,14 +298,14 @@ def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: figures.Theme
                     caption: str, **caption_values) -> None:
     """Every format's SQNR against bits per value, with ``lines`` (name -> (bits per value,
     SQNR)) of the calling page beside them, and a caption naming the formats' Pareto front."""
-    sample_n = format_views.frontier_sample(tensor.x).size
+    sample_n = format_study.frontier_sample(tensor.x).size
     with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
         try:
             results = formats_cache.frontier(tensor.key, tensor.x)
         except ValueError as err:
             st.error(t("formats.refused", reason=str(err)))
             return
-    front = format_views.pareto_front(results)
+    front = format_study.pareto_front(results)
     points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
     key = (tensor.key, tuple((k, tuple(xs), tuple(ys)) for k, (xs, ys) in lines.items()))
     _figure(name, key, theme, {
@@ -327,7 +328,7 @@ def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, li
     """
     if not widget(ON_BITS, st):
         return
-    xs = [format_views.per_tensor_int_bits(b, sweep_n) for b in sweep_bits]
+    xs = [format_study.per_tensor_int_bits(b, sweep_n) for b in sweep_bits]
     _formats_beside(tensor, "on_bits", {k: (xs, ys) for k, ys in sqnr.items()}, theme,
                     "formats.bits.caption", sweep_n=f"{sweep_n:,}")
 
@@ -340,7 +341,7 @@ def on_compare_page(tensor: Tensor, configs: list[tuple[str, int, float]],
     if not widget(ON_COMPARE, st):
         return
     n = tensor.x.size
-    lines = {name: ([format_views.per_tensor_int_bits(bits, n)], [sqnr])
+    lines = {name: ([format_study.per_tensor_int_bits(bits, n)], [sqnr])
              for name, bits, sqnr in configs}
     _formats_beside(tensor, "on_compare", lines, theme, "formats.compare.caption",
                     total=f"{n:,}")
@@ -349,7 +350,7 @@ def on_compare_page(tensor: Tensor, configs: list[tuple[str, int, float]],
 def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, float, float]]:
     """For the Per-channel page's trade-off: ``(name, overhead bits per value, SQNR)`` of the
     float and NF4 formats whose elements have ``bits`` bits (overhead = bits per value - bits:
-    what their scales cost), on ``format_views.frontier_sample`` of ``x``. The integer formats
+    what their scales cost), on ``format_study.frontier_sample`` of ``x``. The integer formats
     are left out: the page shows its own integer scheme at every granularity. Empty when no
     format has ``bits``-bit elements or the values cannot be put through the formats."""
     if not any(f.bits == bits for f in FORMATS.values()):
@@ -367,7 +368,7 @@ def same_bits_caption(points: list, bits: int, x: np.ndarray) -> None:
     if points:
         st.caption(t("formats.per_channel", bits=bits,
                      names=t("formats.sep").join(p[0] for p in points),
-                     n=f"{format_views.frontier_sample(x).size:,}"))
+                     n=f"{format_study.frontier_sample(x).size:,}"))
 
 
 def render() -> None:

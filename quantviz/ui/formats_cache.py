@@ -8,36 +8,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from quantviz import format_views
 from quantviz.formats import encode_format
+from quantviz.studies import formats as format_study
 from quantviz.ui.caching import cached
 
 
 @cached(16)
-def view(source: tuple, fmts: tuple[str, ...], _x: np.ndarray) -> format_views.FormatsView:
-    """``format_views.formats_view`` of the tensor ``source`` in ``fmts``."""
-    return format_views.formats_view(_x, fmts)
+def view(source: tuple, fmts: tuple[str, ...], _x: np.ndarray) -> format_study.FormatsView:
+    """``format_study.formats_view`` of the tensor ``source`` in ``fmts``."""
+    return format_study.formats_view(_x, fmts)
 
 
 @cached(16)
-def frontier(source: tuple, _x: np.ndarray) -> tuple[format_views.FormatResult, ...]:
-    """Every format on ``format_views.frontier_sample`` of the tensor ``source``."""
-    return format_views.frontier(format_views.frontier_sample(_x))
+def frontier(source: tuple, _x: np.ndarray) -> tuple[format_study.FormatResult, ...]:
+    """Every format on ``format_study.frontier_sample`` of the tensor ``source``."""
+    return format_study.frontier(format_study.frontier_sample(_x))
 
 
 @cached(32)
-def codes(source: tuple, fmt: str, _x: np.ndarray) -> format_views.CodeCounts:
+def codes(source: tuple, fmt: str, _x: np.ndarray) -> format_study.CodeCounts:
     """Elements per code of ``fmt`` on the tensor ``source``."""
-    return format_views.code_counts(encode_format(_x, fmt).codes, fmt)
+    return format_study.code_counts(encode_format(_x, fmt).codes, fmt)
 
 
 @cached(64)
-def layout(fmt: str, x0: float, x_min: float, x_max: float) -> format_views.BitLayout:
-    """``format_views.bit_layout`` of the worked value ``x0``."""
-    return format_views.bit_layout(fmt, x0, x_min, x_max)
+def layout(fmt: str, x0: float, x_min: float, x_max: float) -> format_study.BitLayout:
+    """``format_study.bit_layout`` of the worked value ``x0``."""
+    return format_study.bit_layout(fmt, x0, x_min, x_max)
 
 
 @cached(1)
-def lessons() -> tuple[format_views.Lesson, ...]:
+def lessons() -> tuple[format_study.Lesson, ...]:
     """The learn section's seeded comparisons (the same for every tensor)."""
-    return format_views.lessons()
+    return format_study.lessons()

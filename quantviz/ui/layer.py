@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas, layer_views
+from quantviz import figures, formulas
 from quantviz.distributions import DISTRIBUTIONS
-from quantviz.layer_views import STREAM, Element, LayerStudy
 from quantviz.layers import INT16_MAX, INT16_MIN, INT32_MAX
 from quantviz.loaders import TensorInfo
+from quantviz.studies import layer as layer_study
+from quantviz.studies.layer import STREAM, Element, LayerStudy
 from quantviz.ui import channel_cache, controls, layer_cache, shell
 from quantviz.ui.i18n import has, t
 from quantviz.ui.state import Control, widget
@@ -37,8 +38,8 @@ ROWS = Control("ly_rows", "int", 64, "layer.rows", lo=1, hi=256, help="layer.row
 GRANULARITY = Control("ly_gran", "segmented", "per_channel", "layer.gran",
                       options=("per_tensor", "per_channel"))
 REDUCE = Control("ly_rr", "toggle", False, "layer.rr", help="layer.rr.help", help_values=(
-    ("qmin", layer_views.X_CONFIG.qmin), ("qmax", layer_views.X_CONFIG.qmax),
-    ("rqmin", layer_views.X_CONFIG_REDUCED.qmin), ("rqmax", layer_views.X_CONFIG_REDUCED.qmax)))
+    ("qmin", layer_study.X_CONFIG.qmin), ("qmax", layer_study.X_CONFIG.qmax),
+    ("rqmin", layer_study.X_CONFIG_REDUCED.qmin), ("rqmax", layer_study.X_CONFIG_REDUCED.qmax)))
 BIAS = Control("ly_bias", "toggle", True, "layer.bias", help="layer.bias.help")
 
 UPLOAD_TEXTS = controls.UploadTexts(label="layer.upload", help="layer.upload.help",
@@ -220,8 +221,8 @@ def requantization(s: LayerStudy) -> None:
 def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
     st.subheader(t("layer.rr.heading"))
     full, reduced = s.saturation_full, s.saturation_reduced
-    xmax, rmax = layer_views.X_CONFIG.qmax, layer_views.X_CONFIG_REDUCED.qmax
-    wmin = layer_views.W_CONFIG.qmin
+    xmax, rmax = layer_study.X_CONFIG.qmax, layer_study.X_CONFIG_REDUCED.qmax
+    wmin = layer_study.W_CONFIG.qmin
     st.markdown(t("layer.rr.explain", full=f"{2 * xmax * wmin:,}", reduced=f"{2 * rmax * wmin:,}",
                   xmax=xmax, rmax=rmax, wmin=wmin, lo=f"{INT16_MIN:,}", hi=f"{INT16_MAX:,}"))
     cols = st.columns(3)
@@ -231,7 +232,7 @@ def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
     cols[2].metric(t("layer.rr.changed"), f"{full.outputs_changed:,} / {full.outputs:,}")
     if s.saturation_rows < s.shape[0]:
         st.caption(t("layer.rr.rows", r=s.saturation_rows, m=s.shape[0],
-                     pairs=f"{layer_views.MAX_PAIRS:,}"))
+                     pairs=f"{layer_study.MAX_PAIRS:,}"))
     st.markdown(t("layer.rr.result", exact=_db(s.sqnr_exact_full), avx2=_db(s.sqnr_avx2_full),
                   reduced=_db(s.sqnr_reduced), err=f"{full.max_acc_error:,}"))
     shell.figure_of(

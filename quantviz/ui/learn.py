@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas, lessons
+from quantviz import figures, formulas
 from quantviz.quantize import EPS, FLOAT32_MAX, QuantConfig, compute_qparams, zero_point_forms
+from quantviz.studies import lessons
 from quantviz.ui import controls, shell
 from quantviz.ui.i18n import formula_words, t
 from quantviz.ui.state import Control, widget

@@ -4,7 +4,7 @@ Sections, in page order: the network (committed, or an uploaded checkpoint of th
 and the current setting's scores; accuracy and agreement against bits; each layer quantized
 alone; the images the quantized network gets wrong; the same network in integers (x86 FBGEMM);
 every scheme at 8 and 4 bits; the calibrators compared; the notes' advice put to the test.
-Every number comes from :mod:`quantviz.model` through :mod:`quantviz.ui.model_cache`.
+Every number comes from :mod:`quantviz.studies.model` through :mod:`quantviz.ui.model_cache`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures, model
+from quantviz import figures
 from quantviz.formats import FORMATS
-from quantviz.model import MODES, Scheme
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
+from quantviz.studies import model
+from quantviz.studies.model import MODES, Scheme
 from quantviz.ui import cache, controls, model_cache, shell
 from quantviz.ui.i18n import plain, t
 from quantviz.ui.model_cache import TABLE_BITS

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quantviz import loaders, model
-from quantviz.model import Scheme
+from quantviz import loaders
+from quantviz.studies import model
+from quantviz.studies.model import Scheme
 from quantviz.ui.caching import cached, frozen, key
 
 #: Bit widths of the scheme table, the calibrator comparison and the advice test.

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas, outliers
-from quantviz.outliers import Layer
+from quantviz import figures, formulas
+from quantviz.studies import outliers
+from quantviz.studies.outliers import Layer
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached, frozen
 from quantviz.ui.i18n import t

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, granularity
+from quantviz import figures
 from quantviz.distributions import OUTLIER_CHANNEL_EVERY, WEIGHT_PARAMS
-from quantviz.granularity import GROUP_SIZES, Comparison, GranularityResult
 from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
+from quantviz.studies import granularity
+from quantviz.studies.granularity import GROUP_SIZES, Comparison, GranularityResult
 from quantviz.ui import channel_cache, controls, shell
 from quantviz.ui import formats as formats_ui
 from quantviz.ui.i18n import plain, t, t_count

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from quantviz import metrics, sweeps, views
+from quantviz import metrics
 from quantviz.distributions import activation_stream
 from quantviz.quantize import QuantConfig
+from quantviz.studies import sweeps, views
 from quantviz.ui.caching import cached, frozen
 
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from quantviz import toolchain_views
 from quantviz.quantize import QuantConfig
+from quantviz.studies import toolchains as toolchain_study
 from quantviz.toolchains import PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT, TOOLCHAINS, tflite_qparams
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
@@ -31,14 +31,14 @@ B = Control("tc.b", "select", "onnxruntime_static", "toolchains.b", options=tupl
 
 @cached(8)
 def rows(source: tuple, _x: np.ndarray) -> tuple:
-    """:func:`toolchain_views.toolchain_rows` of the tensor ``source`` (cached by its key)."""
-    return tuple(toolchain_views.toolchain_rows(_x, controls.BATCHES))
+    """:func:`toolchain_study.toolchain_rows` of the tensor ``source`` (cached by its key)."""
+    return tuple(toolchain_study.toolchain_rows(_x, controls.BATCHES))
 
 
 @cached(16)
 def compared(source: tuple, a: str, b: str, _x: np.ndarray, _rows: tuple):
     by_key = {r.key: r for r in _rows}
-    return toolchain_views.disagreement(_x, by_key[a].qp, by_key[b].qp, a, b)
+    return toolchain_study.disagreement(_x, by_key[a].qp, by_key[b].qp, a, b)
 
 
 def name(key: str) -> str:
@@ -103,7 +103,7 @@ def comparison(tensor: Tensor, found: tuple) -> None:
             "- " + t(f"toolchains.reason.{reason}", count=f"{d.counts[reason]:,}",
                      sa=f"{qa.scale:.6g}", sb=f"{qb.scale:.6g}", za=qa.zero_point,
                      zb=qb.zero_point)
-            for reason in toolchain_views.REASONS if d.counts[reason]))
+            for reason in toolchain_study.REASONS if d.counts[reason]))
         st.caption(t("toolchains.compare.examples"))
         st.dataframe(pd.DataFrame({
             "x": [f"{v:.9g}" for v in d.x],
@@ -116,7 +116,7 @@ def comparison(tensor: Tensor, found: tuple) -> None:
 
 @cached(8)
 def quirks(source: tuple, _x: np.ndarray) -> tuple:
-    return tuple(toolchain_views.pytorch_quirks(_x, controls.BATCHES))
+    return tuple(toolchain_study.pytorch_quirks(_x, controls.BATCHES))
 
 
 def quirk_table(tensor: Tensor) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 from safetensors.numpy import save as save_safetensors
 
-from quantviz import checkpoint as ck
 from quantviz.quantize import QuantConfig
+from quantviz.studies import checkpoint as ck
 from tests.e2e.browser import assert_clean, metrics, wait_until
 
 

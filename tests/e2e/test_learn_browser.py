@@ -4,8 +4,8 @@ and revealed, and the page reads in Chinese. Screenshots go to artifacts/screens
 
 from __future__ import annotations
 
-from quantviz import lessons
 from quantviz.quantize import QuantConfig
+from quantviz.studies import lessons
 from tests.e2e.browser import assert_clean, wait_until
 
 

@@ -3,7 +3,7 @@ preset changes what is kept in float16. Screenshots: artifacts/screenshots/outli
 
 from __future__ import annotations
 
-from quantviz import outliers as o
+from quantviz.studies import outliers as o
 from tests.e2e.browser import assert_clean, metrics, titles
 
 

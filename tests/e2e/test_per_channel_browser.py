@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 from safetensors.numpy import save as save_safetensors
 
-from quantviz import granularity
 from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
+from quantviz.studies import granularity
 from tests.e2e.browser import assert_clean, captions, metrics, pick, titles, wait_until
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from quantviz.metrics import Histogram, QuantSummary
 from quantviz.quantize import QuantConfig
-from quantviz.views import ErrorHistograms, ExploreView
+from quantviz.studies.views import ErrorHistograms, ExploreView
 
 #: The measures of the metrics table and which way is better (``None``: no better way).
 METRICS: tuple[tuple[str, str | None], ...] = (

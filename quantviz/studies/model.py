@@ -55,7 +55,7 @@ from quantviz.quantize import (
     quantize,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 MODEL_FILE = "digits_model.safetensors"
 DATA_FILE = "digits_data.npz"
 #: Images per calibration batch; the calibration set holds 320 images, ten batches.

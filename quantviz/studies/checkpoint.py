@@ -27,8 +27,8 @@ import numpy as np
 
 from quantviz import loaders
 from quantviz.formats import FORMATS, bits_per_value, fake_quantize_format, row_local
-from quantviz.granularity import SCALE_BYTES
 from quantviz.quantize import QParams, QuantConfig, compute_qparams, fake_quantize
+from quantviz.studies.granularity import SCALE_BYTES
 
 #: Values beyond this many standard deviations from the mean count as outliers.
 SIGMAS = 6.0
@@ -153,7 +153,7 @@ def synthetic_llm_entries(seed: int = 0) -> list[Entry]:
 
 
 #: Where the digits model's weights are installed (added with the Model page).
-DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits_model.safetensors"
+DIGITS_PATH = Path(__file__).resolve().parents[1] / "data" / "digits_model.safetensors"
 
 
 def digits_entries() -> list[Entry]:
