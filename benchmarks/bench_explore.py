@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from quantviz import figures, observers, views  # noqa: E402
+from quantviz import figures, observers  # noqa: E402
+from quantviz.studies import views  # noqa: E402
 from quantviz.ui import cache  # noqa: E402
 
 SIZES = (10_000, 10_000_000)

@@ -27,10 +27,16 @@ import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import streamlit  # noqa: E402, F401  (as in the app: it sets plotly's default template)
 
-from quantviz import figures, views  # noqa: E402
+from quantviz import figures  # noqa: E402
 from quantviz.distributions import activation_stream, sample, weight_matrix  # noqa: E402
 from quantviz.quantize import QuantConfig  # noqa: E402
-from quantviz.studies import comparisons, granularity, lessons, sweeps  # noqa: E402
+from quantviz.studies import (  # noqa: E402
+    comparisons,
+    granularity,
+    lessons,
+    sweeps,
+    views,  # noqa: E402
+)
 
 N = 100_000
 EXPLORE = ("value_histogram", "mapping_staircase", "code_usage", "error_histogram")

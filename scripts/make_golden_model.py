@@ -33,7 +33,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quantviz import model  # noqa: E402
+from quantviz.studies import model  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "golden_model.npz"
 IMAGES = 150
