@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from quantviz import figures, observers  # noqa: E402
+from quantviz import observers, present  # noqa: E402
 from quantviz.studies import views  # noqa: E402
 from quantviz.ui import cache  # noqa: E402
 
@@ -89,16 +89,16 @@ def figure_build_seconds(n: int, repeats: int) -> float:
     cfg = QuantConfig()
     view = views.explore_for_range(x, float(x.min()), float(x.max()), cfg)
     qp, sc, e = view.qp, view.staircase, view.errors
-    theme = figures.Theme()  # the page's theme
+    theme = present.Theme()  # the page's theme
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        figures.value_histogram(view.values, grid=view.grid, x_lo=float(qp.x_lo),
+        present.value_histogram(view.values, grid=view.grid, x_lo=float(qp.x_lo),
                                 x_hi=float(qp.x_hi), theme=theme)
-        figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
+        present.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
                                   x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax, theme=theme)
-        figures.code_usage(view.summary.usage, theme=theme)
-        figures.error_histogram(e.rounding, e.clipped, scale=float(qp.scale),
+        present.code_usage(view.summary.usage, theme=theme)
+        present.error_histogram(e.rounding, e.clipped, scale=float(qp.scale),
                                 uniform_count=e.uniform_count, theme=theme)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -113,7 +113,7 @@ def measure(n: int, repeats: int) -> dict:
         raise RuntimeError(f"the page did not pick up n={n}")
     heavy = [Counter(cache, "sample"), Counter(observers, "calibrate"),
              Counter(views, "explore_view")]
-    builds = [Counter(figures, name) for name in FIGURES]
+    builds = [Counter(present, name) for name in FIGURES]
     try:
         reruns = [timed_run(at) for _ in range(repeats)]
     finally:

@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import streamlit  # noqa: E402, F401  (as in the app: it sets plotly's default template)
 
-from quantviz import figures  # noqa: E402
+from quantviz import present  # noqa: E402
 from quantviz.distributions import activation_stream, sample, weight_matrix  # noqa: E402
 from quantviz.quantize import QuantConfig  # noqa: E402
 from quantviz.studies import (  # noqa: E402
@@ -40,10 +40,10 @@ from quantviz.studies import (  # noqa: E402
 
 N = 100_000
 EXPLORE = ("value_histogram", "mapping_staircase", "code_usage", "error_histogram")
-THEME = figures.Theme()  # the pages' theme
+THEME = present.Theme()  # the pages' theme
 
 
-def cases(theme: figures.Theme) -> dict[str, Callable[[], go.Figure]]:
+def cases(theme: present.Theme) -> dict[str, Callable[[], go.Figure]]:
     """One call per builder on representative data (computed here, outside the timing)."""
     x = sample("normal", N, 0)
     cfg = QuantConfig()
@@ -78,36 +78,36 @@ def cases(theme: figures.Theme) -> dict[str, Callable[[], go.Figure]]:
                                      np.array(lessons.KERNELS["box3"]), 4)
     t = dict(theme=theme)
     return {
-        "value_histogram": lambda: figures.value_histogram(
+        "value_histogram": lambda: present.value_histogram(
             v.values, grid=v.grid, x_lo=x_lo, x_hi=x_hi, **t),
-        "mapping_staircase": lambda: figures.mapping_staircase(
+        "mapping_staircase": lambda: present.mapping_staircase(
             sc.x, sc.q, sc.x_hat, x_lo=x_lo, x_hi=x_hi, qmin=qp.qmin, qmax=qp.qmax, **t),
-        "code_usage": lambda: figures.code_usage(v.summary.usage, **t),
-        "error_histogram": lambda: figures.error_histogram(
+        "code_usage": lambda: present.code_usage(v.summary.usage, **t),
+        "error_histogram": lambda: present.error_histogram(
             e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count, **t),
-        "error_density + share_axes": lambda: figures.share_axes(
-            figures.error_density(d.rounding, d.clipped, scale=float(qp.scale),
+        "error_density + share_axes": lambda: present.share_axes(
+            present.error_density(d.rounding, d.clipped, scale=float(qp.scale),
                                   uniform=d.uniform, **t),
             x=axes.error, y=(0.0, axes.density[1]), margins=(65, 13, 130)),
-        "sweep_lines": lambda: figures.sweep_lines(
+        "sweep_lines": lambda: present.sweep_lines(
             bits, curves, marked=marked, reference=reference, highlight=8, **t),
-        "calibrator_ranges": lambda: figures.calibrator_ranges(v.values, ranges, **t),
-        "threshold_tradeoff": lambda: figures.threshold_tradeoff(
+        "calibrator_ranges": lambda: present.calibrator_ranges(v.values, ranges, **t),
+        "threshold_tradeoff": lambda: present.threshold_tradeoff(
             curve.thresholds, curve.rounding_mse, curve.clipping_mse, curve.total_mse,
             marks={"MinMax": (6.0, 0.01)}, focus=curve.focus(), **t),
-        "stream_ranges": lambda: figures.stream_ranges(
+        "stream_ranges": lambda: present.stream_ranges(
             stream.batch_max, {"MinMax": stream.minmax_max, "moving": stream.moving_max}, **t),
-        "channel_ranges": lambda: figures.channel_ranges(
+        "channel_ranges": lambda: present.channel_ranges(
             np.arange(rng.x_min.size), rng.x_min, rng.x_max,
             tensor_range=(float(rng.x_min.min()), float(rng.x_max.max())), **t),
-        "channel_errors": lambda: figures.channel_errors(
+        "channel_errors": lambda: present.channel_errors(
             np.arange(rng.x_min.size), per_channel, log_y=True, **t),
-        "granularity_tradeoff": lambda: figures.granularity_tradeoff(
+        "granularity_tradeoff": lambda: present.granularity_tradeoff(
             points, selected=[p[0] for p in points[:3]], **t),
-        "group_heatmap": lambda: figures.group_heatmap(
+        "group_heatmap": lambda: present.group_heatmap(
             gm.cells, row_step=gm.row_step, col_step=gm.col_step, **t),
-        "range_mapping": lambda: figures.range_mapping(picture, **t),
-        "padding_outputs": lambda: figures.padding_outputs(
+        "range_mapping": lambda: present.range_mapping(picture, **t),
+        "padding_outputs": lambda: present.padding_outputs(
             pad.reference, {"integer": pad.out_integer, "exact": pad.out_exact},
             {"integer": pad.bias_integer, "exact": pad.bias_exact}, pad.border, **t),
     }

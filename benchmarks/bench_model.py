@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from quantviz import figures, observers  # noqa: E402
+from quantviz import observers, present  # noqa: E402
 from quantviz.studies import model  # noqa: E402
 from quantviz.ui import cache, model_cache  # noqa: E402
 
@@ -74,14 +74,14 @@ def study_parts() -> dict[str, float]:
                                                for b in model_cache.TABLE_BITS],
         "advice test (5 x 2)": lambda: model.advice_test(net, data, batches),
         "figures (4)": lambda: (
-            figures.sweep_lines(sweep.bits, {m: sweep.series(m, "accuracy") for m in
+            present.sweep_lines(sweep.bits, {m: sweep.series(m, "accuracy") for m in
                                              model.MODES}, reference=[96.9] * 10, highlight=4),
-            figures.sweep_lines(sweep.bits, {m: sweep.series(m, "agreement") for m in
+            present.sweep_lines(sweep.bits, {m: sweep.series(m, "agreement") for m in
                                              model.MODES}, reference=[100.0] * 10, highlight=4),
-            figures.layer_bars([x.name for x in layers],
+            present.layer_bars([x.name for x in layers],
                                {m: [getattr(x, m).accuracy for x in layers] for m in model.MODES},
                                reference=96.9),
-            figures.digit_grid([data.test_images[i] for i in wrong.index],
+            present.digit_grid([data.test_images[i] for i in wrong.index],
                                [str(i) for i in wrong.index])),
     }
     return {name: timed(fn) for name, fn in parts.items()}

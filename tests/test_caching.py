@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from quantviz.figures import Theme
 from quantviz.metrics import Histogram
+from quantviz.present import Theme
 from quantviz.ui.caching import fingerprint, key
 
 

@@ -6,9 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from quantviz import figures
+from quantviz import present
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
+from quantviz.present import base
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import views
 from tests.helpers import vertical_ticks
@@ -28,24 +29,24 @@ def _vlines(fig: go.Figure) -> list[float]:
 
 
 def _values_figure(view, **kw) -> go.Figure:
-    return figures.value_histogram(view.values, grid=view.grid, x_lo=float(view.qp.x_lo),
+    return present.value_histogram(view.values, grid=view.grid, x_lo=float(view.qp.x_lo),
                                    x_hi=float(view.qp.x_hi), **kw)
 
 
 def _staircase_figure(view) -> go.Figure:
     sc, qp = view.staircase, view.qp
-    return figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
+    return present.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
                                      x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax)
 
 
 def _errors_figure(view) -> go.Figure:
     e = view.errors
-    return figures.error_histogram(e.rounding, e.clipped, scale=float(view.qp.scale),
+    return present.error_histogram(e.rounding, e.clipped, scale=float(view.qp.scale),
                                    uniform_count=e.uniform_count)
 
 
 def _all_figures(view) -> list[go.Figure]:
-    return [_values_figure(view), _staircase_figure(view), figures.code_usage(view.summary.usage),
+    return [_values_figure(view), _staircase_figure(view), present.code_usage(view.summary.usage),
             _errors_figure(view)]
 
 
@@ -151,7 +152,7 @@ def test_a_long_staircase_stays_one_svg_line_per_trace():
     qp = compute_qparams(-1.0, 1.0, QuantConfig())
     for points in (500, 20_000):
         sc = views.staircase(-1.5, 1.5, qp, points=points)
-        fig = figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=-1.0, x_hi=1.0, qmin=0,
+        fig = present.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=-1.0, x_hi=1.0, qmin=0,
                                         qmax=255)
         assert [tr.type for tr in fig.data] == ["scatter"] * 3
         assert all(tr.mode == "lines" for tr in fig.data)
@@ -184,11 +185,11 @@ def test_step_corners_draw_the_same_hv_lines(seed):
     n = int(rng.integers(1, 60))
     x = np.sort(rng.standard_normal(n))
     ys = [np.round(np.cumsum(rng.integers(0, 2, n)) / 2) for _ in range(int(rng.integers(1, 3)))]
-    keep = figures.step_corners(*ys)
+    keep = present.step_corners(*ys)
     assert keep[0] == 0 and keep[-1] == n - 1
     for y in ys:
         assert hv_corners(x[keep], y[keep]) == hv_corners(x, y)
-    assert list(figures.step_corners(np.array([1.0, 1.0, 1.0, 2.0, 2.0]))) == [0, 3, 4]
+    assert list(present.step_corners(np.array([1.0, 1.0, 1.0, 2.0, 2.0]))) == [0, 3, 4]
 
 
 # --- code usage -----------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def test_code_usage_shades_the_negative_codes_relu_cannot_reach():
     view = _view("relu", cfg=QuantConfig(8, "symmetric", True))
     usage = view.summary.usage
     assert (usage.reachable_lo, usage.unreachable) == (0, 128)
-    fig = figures.code_usage(usage, labels={"unreachable": "unreachable"})
+    fig = present.code_usage(usage, labels={"unreachable": "unreachable"})
     assert [(r.x0, r.x1) for r in _rects(fig)] == [(-128.5, -0.5)]
     assert "unreachable" in [tr.name for tr in fig.data]
     assert usage.used <= 128
@@ -207,7 +208,7 @@ def test_code_usage_shades_the_negative_codes_relu_cannot_reach():
 
 def test_code_usage_without_unreachable_codes_has_no_shading_nor_legend_entry():
     view = _view("uniform")
-    fig = figures.code_usage(view.summary.usage, labels={"unreachable": "unreachable"})
+    fig = present.code_usage(view.summary.usage, labels={"unreachable": "unreachable"})
     assert _rects(fig) == []
     assert "unreachable" not in [tr.name for tr in fig.data]
 
@@ -216,7 +217,7 @@ def test_code_usage_marks_the_reachable_but_empty_codes():
     # bimodal data leave a gap: codes between the modes are reachable yet empty
     view = _view("bimodal", n=5_000, cfg=QuantConfig(6), separation=8.0, std=0.3)
     usage = view.summary.usage
-    fig = figures.code_usage(usage, labels={"empty": "empty"})
+    fig = present.code_usage(usage, labels={"empty": "empty"})
     markers = fig.data[-1]
     codes = np.arange(usage.qmin, usage.qmax + 1)
     empty = codes[(usage.counts == 0) & (codes >= usage.reachable_lo)
@@ -229,7 +230,7 @@ def test_code_usage_marks_the_reachable_but_empty_codes():
 
 def test_code_usage_bars_are_the_counts_per_code():
     view = _view(cfg=QuantConfig(4))
-    bars = figures.code_usage(view.summary.usage).data[0]
+    bars = present.code_usage(view.summary.usage).data[0]
     np.testing.assert_array_equal(bars.x, np.arange(0, 16))
     np.testing.assert_array_equal(bars.y, view.summary.usage.counts)
 
@@ -237,21 +238,21 @@ def test_code_usage_bars_are_the_counts_per_code():
 def test_code_usage_of_16_bits_bins_codes_and_keeps_the_total():
     view = _view(cfg=QuantConfig(16, "symmetric", True))
     usage = view.summary.usage
-    fig = figures.code_usage(usage, labels={"counts": "per code"})
+    fig = present.code_usage(usage, labels={"counts": "per code"})
     bars = fig.data[0]
-    per_bar = 65536 // figures.MAX_CODE_BARS
-    assert len(bars.y) == figures.MAX_CODE_BARS
+    per_bar = 65536 // present.MAX_CODE_BARS
+    assert len(bars.y) == present.MAX_CODE_BARS
     assert bars.name == f"per code ({per_bar} codes per bar)"
     assert sum(bars.y) == usage.counts.sum() == 20_000
-    assert len(fig.data[-1].x) <= figures.MAX_CODE_BARS  # empty-code markers thinned too
-    translated = figures.code_usage(usage, labels={"counts": "计数", "per_bar": "（每根 {n}）"})
+    assert len(fig.data[-1].x) <= present.MAX_CODE_BARS  # empty-code markers thinned too
+    translated = present.code_usage(usage, labels={"counts": "计数", "per_bar": "（每根 {n}）"})
     assert translated.data[0].name == f"计数 （每根 {per_bar}）"
 
 
 def test_code_usage_axis_ends_half_a_code_beyond_the_range():
     # 3 bits: codes 0..7; the axis must not reach 8 (a tick for a code that does not exist)
     view = _view(cfg=QuantConfig(3))
-    lo, hi = figures.code_usage(view.summary.usage).layout.xaxis.range
+    lo, hi = present.code_usage(view.summary.usage).layout.xaxis.range
     assert -1 < lo < -0.5 and 7.5 < hi < 8
 
 
@@ -286,7 +287,7 @@ def test_error_histogram_draws_clipped_errors_apart_only_when_there_are_some():
     assert [tr.type for tr in clean.data] == ["bar", "scatter"]
     x = np.linspace(-1, 3, 4001, dtype=np.float32)
     clipped_view = views.explore_for_range(x, -1.0, 1.0, QuantConfig())
-    fig = figures.error_histogram(clipped_view.errors.rounding, clipped_view.errors.clipped,
+    fig = present.error_histogram(clipped_view.errors.rounding, clipped_view.errors.clipped,
                                   scale=float(clipped_view.qp.scale),
                                   uniform_count=clipped_view.errors.uniform_count,
                                   labels={"clipping": "clipped"})
@@ -299,15 +300,15 @@ def test_error_histogram_draws_clipped_errors_apart_only_when_there_are_some():
 
 def test_labels_become_titles_and_themes_set_sizes():
     view = _view()
-    theme = figures.Theme.presentation()
-    fig = figures.error_histogram(view.errors.rounding, view.errors.clipped,
+    theme = present.Theme.presentation()
+    fig = present.error_histogram(view.errors.rounding, view.errors.clipped,
                                   scale=float(view.qp.scale),
                                   uniform_count=view.errors.uniform_count,
                                   labels={"title": "Fehler"}, theme=theme)
     assert fig.layout.title.text == "Fehler"
-    assert fig.layout.font.size == theme.font_size > figures.DEFAULT_THEME.font_size
+    assert fig.layout.font.size == theme.font_size > present.DEFAULT_THEME.font_size
     assert fig.layout.height == theme.height
-    usage_fig = figures.code_usage(view.summary.usage,
+    usage_fig = present.code_usage(view.summary.usage,
                                    labels={"title": "{used}/{levels} {bits:.1f}"})
     usage = view.summary.usage
     assert usage_fig.layout.title.text == f"{usage.used}/256 {usage.effective_bits:.1f}"
@@ -315,7 +316,7 @@ def test_labels_become_titles_and_themes_set_sizes():
 
 def test_every_colour_comes_from_the_colour_blind_safe_palette():
     view = _view("relu", cfg=QuantConfig(8, "symmetric", True))
-    allowed = set(figures.OKABE_ITO) | {figures.GREY}
+    allowed = set(present.OKABE_ITO) | {present.GREY}
     for fig in _all_figures(view):
         for tr in fig.data:
             colour = (tr.marker.color if tr.type == "bar" else tr.line.color) or \
@@ -339,7 +340,7 @@ def test_figure_json_stays_flat_from_ten_thousand_to_ten_million_values():
 
 def test_histogram_edges_in_float32_serialise():
     hist = Histogram(np.linspace(-1, 1, 5, dtype=np.float32), np.array([1, 2, 3, 4]))
-    fig = figures.value_histogram(hist, grid=np.array([-1.0, 0.0, 1.0], np.float32), x_lo=-1.0,
+    fig = present.value_histogram(hist, grid=np.array([-1.0, 0.0, 1.0], np.float32), x_lo=-1.0,
                                   x_hi=1.0)
     assert '"type":"bar"' in fig.to_json().replace(" ", "")
 
@@ -371,18 +372,18 @@ _VIEWS = {
 def test_figures_built_without_validation_send_what_validated_ones_send(case, monkeypatch):
     view = _VIEWS[case]()
     fast = [_spec(f) for f in _all_figures(view)]
-    monkeypatch.setattr(figures, "VALIDATE", True)
+    monkeypatch.setattr(base, "VALIDATE", True)
     checked = [_spec(f) for f in _all_figures(view)]
     assert fast == checked
     # and a property plotly does not know is refused when validating: the switch is live
     with pytest.raises(ValueError):
-        figures._unvalidated([{"type": "bar", "no_such_property": 1}], {})
+        base._unvalidated([{"type": "bar", "no_such_property": 1}], {})
 
 
 def _builders(view) -> list:
     """Each Explore figure's builder, called afresh (a spec takes its dicts over)."""
     return [lambda: _values_figure(view), lambda: _staircase_figure(view),
-            lambda: figures.code_usage(view.summary.usage), lambda: _errors_figure(view)]
+            lambda: present.code_usage(view.summary.usage), lambda: _errors_figure(view)]
 
 
 @pytest.mark.parametrize("case", list(_VIEWS))
@@ -393,10 +394,10 @@ def test_a_spec_built_without_plotly_objects_sends_what_the_validated_figure_sen
     import plotly.io as pio
 
     view = _VIEWS[case]()
-    specs = [figures.plotly_spec(build) for build in _builders(view)]
+    specs = [present.plotly_spec(build) for build in _builders(view)]
     assert all(isinstance(spec, dict) and set(spec) == {"data", "layout"} for spec in specs)
     assert not any(isinstance(spec, go.Figure) for spec in specs)
-    monkeypatch.setattr(figures, "VALIDATE", True)
+    monkeypatch.setattr(base, "VALIDATE", True)
     for spec, build in zip(specs, _builders(view), strict=True):
         sent = json.loads(pio.to_json(spec, validate=False))
         checked = json.loads(pio.to_json(build(), validate=True))
@@ -409,14 +410,14 @@ def test_a_spec_built_without_plotly_objects_sends_what_the_validated_figure_sen
 
 def test_a_figure_changed_after_its_builder_is_sent_as_changed():
     view = _view()
-    fig = figures.share_axes(_errors_figure(view), x=(-1.0, 1.0))
-    assert figures.figure_spec(fig) == figures.share_axes(
+    fig = present.share_axes(_errors_figure(view), x=(-1.0, 1.0))
+    assert present.figure_spec(fig) == present.share_axes(
         _errors_figure(view), x=(-1.0, 1.0)).to_dict()
-    assert figures.figure_spec(fig)["layout"]["xaxis"]["range"] == [-1.0, 1.0]
+    assert present.figure_spec(fig)["layout"]["xaxis"]["range"] == [-1.0, 1.0]
     # a builder's plain dict cannot be changed by share_axes: such a caller builds a go.Figure
     # (cache.figure(..., spec_only=False)) instead of silently sending the unchanged figure
     with pytest.raises(AttributeError):
-        figures.plotly_spec(lambda: figures.share_axes(_errors_figure(view), x=(-1.0, 1.0)))
+        present.plotly_spec(lambda: present.share_axes(_errors_figure(view), x=(-1.0, 1.0)))
 
 
 @pytest.mark.parametrize("case", list(_VIEWS))
@@ -428,5 +429,5 @@ def test_a_cached_explore_figure_is_the_dict_plotly_makes(case):
     view = _VIEWS[case]()
     for fig, again in zip(_all_figures(view), _all_figures(view), strict=True):
         # what st.plotly_chart sends: pio.to_json of the figure's dict, unvalidated
-        assert pio.to_json(FrozenFigure(figures.figure_spec(fig)), validate=False) == pio.to_json(
+        assert pio.to_json(FrozenFigure(present.figure_spec(fig)), validate=False) == pio.to_json(
             again, validate=False)

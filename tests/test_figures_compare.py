@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from quantviz import figures
+from quantviz import present
 from quantviz.distributions import sample
 from quantviz.metrics import Histogram
 from quantviz.quantize import QuantConfig
@@ -32,7 +32,7 @@ def _rects(fig: go.Figure) -> list:
 
 def test_share_axes_fixes_ranges_and_margins():
     fig = go.Figure(go.Bar(x=[1, 2], y=[10, 1000]))
-    out = figures.share_axes(fig, x=(0.0, 3.0), y=(0.0, 3.5), log_y=True, margins=(50, 20, 120))
+    out = present.share_axes(fig, x=(0.0, 3.0), y=(0.0, 3.5), log_y=True, margins=(50, 20, 120))
     assert out is fig
     assert list(fig.layout.xaxis.range) == [0.0, 3.0]
     assert fig.layout.yaxis.type == "log" and list(fig.layout.yaxis.range) == [0.0, 3.5]
@@ -44,9 +44,9 @@ def test_share_axes_fixes_ranges_and_margins():
 
 def test_share_axes_sets_the_right_axis_of_the_mapping():
     x = np.linspace(-1, 1, 50, dtype=np.float32)
-    fig = figures.mapping_staircase(x, np.zeros(50, np.int8), x, x_lo=-1, x_hi=1, qmin=0,
+    fig = present.mapping_staircase(x, np.zeros(50, np.int8), x, x_lo=-1, x_hi=1, qmin=0,
                                     qmax=255)
-    figures.share_axes(fig, y2=(-2.0, 2.0))
+    present.share_axes(fig, y2=(-2.0, 2.0))
     assert list(fig.layout.yaxis2.range) == [-2.0, 2.0]
     assert fig.layout.yaxis.type != "log"
 
@@ -58,7 +58,7 @@ def _density_figure(key: str = "uniform", x_max: float = 0.5):
     x = sample(key, 20_000, 0)
     v = views.explore_for_range(x, float(x.min()), x_max, UINT8)
     d = comparisons.error_density(v.errors, v.n)
-    return v, d, figures.error_density(d.rounding, d.clipped, scale=float(v.qp.scale),
+    return v, d, present.error_density(d.rounding, d.clipped, scale=float(v.qp.scale),
                                        uniform=d.uniform)
 
 
@@ -82,7 +82,7 @@ def test_error_density_without_clipping_has_no_clipping_trace():
 
 def test_error_density_labels_are_used():
     empty = Density(np.array([0.0, 1.0]), np.zeros(1))
-    fig = figures.error_density(Density(np.array([-1.0, 1.0]), np.array([0.5])), empty,
+    fig = present.error_density(Density(np.array([-1.0, 1.0]), np.array([0.5])), empty,
                                 scale=2.0, uniform=0.5,
                                 labels={"rounding": "取整", "title": "T", "y": "Y"})
     assert fig.data[0].name == "取整"
@@ -94,7 +94,7 @@ def test_error_density_labels_are_used():
 
 def test_sweep_lines_draw_curves_marks_reference_and_highlight():
     bits = [2, 3, 4]
-    fig = figures.sweep_lines(
+    fig = present.sweep_lines(
         bits, {"a": [10.0, 16.0, 22.0], "b": [5.0, 8.0, math.inf]},
         marked={"a": [False, True, True], "b": [False, False, False]},
         reference=[10.0, 16.02, 22.04], highlight=3, log_y=False,
@@ -113,7 +113,7 @@ def test_sweep_lines_draw_curves_marks_reference_and_highlight():
 
 
 def test_sweep_lines_log_axis_and_one_legend_entry_for_marks():
-    fig = figures.sweep_lines([2, 3], {"a": [1.0, 0.1], "b": [2.0, 0.2]},
+    fig = present.sweep_lines([2, 3], {"a": [1.0, 0.1], "b": [2.0, 0.2]},
                               marked={"a": [True, True], "b": [True, False]}, log_y=True)
     assert fig.layout.yaxis.type == "log"
     marks = [tr for tr in fig.data if tr.mode == "markers"]
@@ -124,7 +124,7 @@ def test_sweep_lines_log_axis_and_one_legend_entry_for_marks():
 def test_sweep_lines_on_a_real_sweep():
     x = sample("relu", 5000, 0)
     sweep = sweeps.bit_sweep(x, "percentile", (("percentile", 99.0),), bits=(2, 4, 8))
-    fig = figures.sweep_lines(sweep.bits, {k: sweep.series(k, "sqnr_db") for k in sweep.scores},
+    fig = present.sweep_lines(sweep.bits, {k: sweep.series(k, "sqnr_db") for k in sweep.scores},
                               marked={k: sweep.clipping_dominates(k) for k in sweep.scores})
     assert len([tr for tr in fig.data if tr.mode == "lines+markers"]) == 3
     assert any(tr.mode == "markers" for tr in fig.data)  # 99th percentile clips at 8 bits
@@ -135,20 +135,20 @@ def test_sweep_lines_on_a_real_sweep():
 
 def test_calibrator_ranges_draw_each_range_in_its_colour():
     hist = Histogram(np.array([0.0, 1.0, 2.0, 3.0]), np.array([5, 50, 5]))
-    fig = figures.calibrator_ranges(hist, {"MinMax": (0.0, 3.0), "Percentile": (0.5, 2.5)})
+    fig = present.calibrator_ranges(hist, {"MinMax": (0.0, 3.0), "Percentile": (0.5, 2.5)})
     assert _names(fig) == ["count of x", "MinMax", "Percentile"]
     bars = [tr for tr in fig.data if tr.name == "MinMax" and tr.mode == "lines+markers"]
     assert list(bars[0].x) == [0.0, 3.0]
     ends = [tr for tr in fig.data if tr.showlegend is False]
     assert [vertical_ticks(e)[0] for e in ends] == [[0.0, 3.0], [0.5, 2.5]]
-    theme = figures.DEFAULT_THEME
+    theme = present.DEFAULT_THEME
     assert ends[1].line.color == theme.color(2) and bars[0].line.color == theme.color(1)
     assert fig.layout.yaxis.type != "log"
 
 
 def test_calibrator_ranges_on_a_log_axis_sit_above_the_bars():
     hist = Histogram(np.array([0.0, 1.0, 2.0]), np.array([1000, 10]))
-    fig = figures.calibrator_ranges(hist, {"a": (0.0, 2.0), "b": (0.0, 1.0)}, log_y=True)
+    fig = present.calibrator_ranges(hist, {"a": (0.0, 2.0), "b": (0.0, 1.0)}, log_y=True)
     assert fig.layout.yaxis.type == "log"
     levels = [tr.y[0] for tr in fig.data
               if isinstance(tr, go.Scatter) and tr.mode == "lines+markers"]
@@ -161,13 +161,13 @@ def test_calibrator_ranges_on_a_log_axis_sit_above_the_bars():
 
 
 def test_threshold_tradeoff_curves_marks_and_focus():
-    fig = figures.threshold_tradeoff(
+    fig = present.threshold_tradeoff(
         [1.0, 2.0, 4.0], [0.01, 0.04, 0.16], [1.0, 0.1, 0.0], [1.01, 0.14, 0.16],
         marks={"MinMax": (4.0, 0.16), "MSE": (2.0, 0.14)}, focus=((0.5, 5.0), (0.001, 2.0)))
     assert _names(fig) == ["total MSE", "rounding part", "clipping part", "MinMax", "MSE"]
     clipping = fig.data[2]
     assert list(clipping.y) == [1.0, 0.1, None]  # zero cannot sit on a log axis
-    assert fig.data[3].marker.color == figures.DEFAULT_THEME.color(1)
+    assert fig.data[3].marker.color == present.DEFAULT_THEME.color(1)
     assert list(fig.data[4].x) == [2.0] and list(fig.data[4].y) == [0.14]
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     assert list(fig.layout.xaxis.range) == pytest.approx([math.log10(0.5), math.log10(5.0)])
@@ -179,7 +179,7 @@ def test_threshold_tradeoff_of_a_real_curve():
     x = sample("student_t", 5000, 0)
     curve = sweeps.threshold_curve(x, QuantConfig(4, "symmetric", True), float(x.min()),
                                    float(x.max()))
-    fig = figures.threshold_tradeoff(curve.thresholds, curve.rounding_mse, curve.clipping_mse,
+    fig = present.threshold_tradeoff(curve.thresholds, curve.rounding_mse, curve.clipping_mse,
                                      curve.total_mse, focus=curve.focus())
     assert len(fig.data) == 3 and len(fig.data[0].x) == curve.thresholds.size
 
@@ -190,13 +190,13 @@ def test_threshold_tradeoff_of_a_real_curve():
 def test_stream_ranges_figure():
     sr = sweeps.stream_ranges([np.array([0.0, 1.0]), np.array([0.0, 3.0]),
                                np.array([0.0, 1.0])], 0.5)
-    fig = figures.stream_ranges(sr.batch_max, {"MinMax": sr.minmax_max, "moving": sr.moving_max},
+    fig = present.stream_ranges(sr.batch_max, {"MinMax": sr.minmax_max, "moving": sr.moving_max},
                                 labels={"batch": "max of each batch"})
     assert _names(fig) == ["max of each batch", "MinMax", "moving"]
     assert fig.data[0].mode == "markers" and list(fig.data[0].y) == [1.0, 3.0, 1.0]
     assert list(fig.data[1].y) == [1.0, 3.0, 3.0] and fig.data[1].line.shape == "hv"
     assert list(fig.data[2].y) == [1.0, 2.0, 1.5]
-    theme = figures.DEFAULT_THEME  # the colours of calibrator_ranges: MinMax 1, moving 2
+    theme = present.DEFAULT_THEME  # the colours of calibrator_ranges: MinMax 1, moving 2
     assert (fig.data[1].line.color, fig.data[2].line.color) == (theme.color(1), theme.color(2))
     assert list(fig.data[0].x) == [0, 1, 2]
 
@@ -205,5 +205,5 @@ def test_figures_never_carry_raw_samples():
     x = sample("normal", 200_000, 0)
     v = views.explore_for_range(x, float(x.min()), float(x.max()), UINT8)
     d = comparisons.error_density(v.errors, v.n)
-    fig = figures.error_density(d.rounding, d.clipped, scale=float(v.qp.scale), uniform=d.uniform)
+    fig = present.error_density(d.rounding, d.clipped, scale=float(v.qp.scale), uniform=d.uniform)
     assert sum(len(tr.x) for tr in fig.data if tr.x is not None) < 1000

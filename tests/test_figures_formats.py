@@ -1,10 +1,10 @@
-"""What each Formats figure shows (quantviz.figures, the Formats section)."""
+"""What each Formats figure shows (quantviz.present, the Formats section)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from quantviz import figures
+from quantviz import present
 from quantviz.formats import code_values
 from quantviz.metrics import histogram
 from quantviz.studies import formats as fv
@@ -19,7 +19,7 @@ def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     hist = histogram(x, 50)
     g1 = fv.grid(float(x.min()), float(x.max()), "fp4_e2m1")
     g2 = fv.grid(float(x.min()), float(x.max()), "fp8_e4m3")
-    fig = figures.formats_histogram(hist, [("FP4", g1), ("FP8", g2)])
+    fig = present.formats_histogram(hist, [("FP4", g1), ("FP8", g2)])
     bars, fp4, fp8 = fig.data
     assert bars.type == "bar" and sum(bars.y) == x.size
     # each row is one path (no per-point markers): a vertical tick per grid value
@@ -31,9 +31,9 @@ def test_formats_histogram_draws_one_row_of_ticks_per_format_within_range():
     assert len(x8) == 253 and "(1 in" not in fp8.name  # 256 codes less NaN, NaN, -0
     assert fig.layout.yaxis.range[1] > max(y8)
     dense = np.linspace(float(x.min()), float(x.max()), 1000)
-    (_, thinned) = figures.formats_histogram(hist, [("dense", dense)]).data
+    (_, thinned) = present.formats_histogram(hist, [("dense", dense)]).data
     shown, _ = vertical_ticks(thinned)
-    assert shown == list(dense[::4]) and len(shown) <= figures.MAX_FORMAT_GRID
+    assert shown == list(dense[::4]) and len(shown) <= present.MAX_FORMAT_GRID
     assert "(1 in 4)" in thinned.name
 
 
@@ -43,7 +43,7 @@ def test_formats_histogram_has_a_fixed_frame_with_a_legend_row_per_entry():
     x = np.random.default_rng(1).standard_normal(2_000).astype(F32)
     grids = [(name, fv.grid(float(x.min()), float(x.max()), fmt))
              for name, fmt in (("FP4", "fp4_e2m1"), ("FP8", "fp8_e4m3"), ("NF4", "nf4"))]
-    fig = figures.formats_histogram(histogram(x, 50), grids)
+    fig = present.formats_histogram(histogram(x, 50), grids)
     m, unit = fig.layout.margin, fig.layout.font.size
     assert m.autoexpand is False and fig.layout.xaxis.automargin is False
     assert m.b == round((4.5 + 1.5 * 4) * unit)  # the counts and three grids in the legend
@@ -52,7 +52,7 @@ def test_formats_histogram_has_a_fixed_frame_with_a_legend_row_per_entry():
 
 def test_formats_staircase_has_the_identity_and_one_line_per_format():
     x = np.linspace(-1, 1, 100, dtype=F32)
-    fig = figures.formats_staircase(x, [("a", np.round(x)), ("b", x)])
+    fig = present.formats_staircase(x, [("a", np.round(x)), ("b", x)])
     identity, a, b = fig.data
     assert list(identity.x) == [-1.0, 1.0] and list(identity.y) == [-1.0, 1.0]
     assert a.name == "a" and a.line.shape == "hv"
@@ -65,7 +65,7 @@ def test_formats_staircase_has_the_identity_and_one_line_per_format():
 def test_format_codes_marks_nan_inf_and_negative_zero():
     counts = np.zeros(256, np.int64)
     counts[[0x38, 0x80]] = [5, 2]
-    fig = figures.format_codes(counts, code_values("fp8_e4m3"), nan_codes=(0x7F, 0xFF),
+    fig = present.format_codes(counts, code_values("fp8_e4m3"), nan_codes=(0x7F, 0xFF),
                                negative_zero=0x80)
     bars, nan, negzero = fig.data
     assert list(bars.y) == list(counts) and "0x38" in bars.text[0x38]
@@ -76,7 +76,7 @@ def test_format_codes_marks_nan_inf_and_negative_zero():
 
 def test_error_vs_magnitude_is_log_log_with_gaps():
     edges = np.array([1.0, 10.0, 100.0])
-    fig = figures.error_vs_magnitude(edges, [("f", np.array([0.1, np.nan]))])
+    fig = present.error_vs_magnitude(edges, [("f", np.array([0.1, np.nan]))])
     (line,) = fig.data
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     assert list(line.x) == [np.sqrt(10.0), np.sqrt(1000.0)]
@@ -85,12 +85,12 @@ def test_error_vs_magnitude_is_log_log_with_gaps():
 
 def test_format_frontier_marks_the_front_and_the_chosen():
     points = [("a", 4.0, 15.0), ("b", 4.5, 20.0), ("c", 4.5, 18.0), ("e", 8.0, 30.0)]
-    fig = figures.format_frontier(points, front=["a", "b", "e"], selected=["c"])
+    fig = present.format_frontier(points, front=["a", "b", "e"], selected=["c"])
     front, others, chosen = fig.data
     assert list(front.x) == [4.0, 4.5, 8.0] and front.line.shape == "hv"
     assert list(others.text) == ["a", "b", "e"] and list(chosen.text) == ["c"]
     assert list(others.texttemplate) == ["a", "b", "e"]  # the front is named beside its marks
-    fig = figures.format_frontier(points, front=["a"], selected=["c"])
+    fig = present.format_frontier(points, front=["a"], selected=["c"])
     assert list(fig.data[1].texttemplate) == ["a", "", ""]  # the rest on hover only
     assert chosen.marker.symbol == "circle" and others.marker.symbol == "circle-open"
 
@@ -98,20 +98,20 @@ def test_format_frontier_marks_the_front_and_the_chosen():
 def test_format_frontier_leaves_room_for_the_top_and_bottom_names():
     # SQNR 15..30 dB: 12 % of the 15 dB span is 1.8, below the 2 dB floor, so 13..32
     points = [("a", 4.0, 15.0), ("e", 8.0, 30.0)]
-    fig = figures.format_frontier(points, front=["a", "e"])
+    fig = present.format_frontier(points, front=["a", "e"])
     assert tuple(fig.layout.yaxis.range) == (13.0, 32.0)
     # a sweep line widens it: 5..30 dB, pad 0.12 * 25 = 3
-    fig = figures.format_frontier(points, lines={"int": ([2, 3], [5, float("inf")])})
+    fig = present.format_frontier(points, lines={"int": ([2, 3], [5, float("inf")])})
     assert np.allclose(fig.layout.yaxis.range, (2.0, 33.0))
 
 
 def test_format_frontier_leaves_out_an_infinite_sqnr():
-    fig = figures.format_frontier([("a", 4.0, float("inf")), ("b", 8.0, 30.0)], front=["b"])
+    fig = present.format_frontier([("a", 4.0, float("inf")), ("b", 8.0, 30.0)], front=["b"])
     assert all("a" not in (tr.text or ()) for tr in fig.data)
 
 
 def test_format_frontier_draws_the_integer_sweeps_as_lines():
-    fig = figures.format_frontier([("a", 4.0, 15.0)], lines={"int": ([2, 3, 4], [5, 11, 17])})
+    fig = present.format_frontier([("a", 4.0, 15.0)], lines={"int": ([2, 3, 4], [5, 11, 17])})
     line, _ = fig.data
     assert line.name == "int" and list(line.x) == [2, 3, 4] and line.mode == "lines+markers"
     assert fig.layout.xaxis.range[0] < 2
@@ -123,7 +123,7 @@ def test_per_tensor_int_bits():
 
 
 def test_granularity_tradeoff_draws_extra_points_apart():
-    fig = figures.granularity_tradeoff([("tensor", 0.002, 30.0)], selected=["tensor"],
+    fig = present.granularity_tradeoff([("tensor", 0.002, 30.0)], selected=["tensor"],
                                        extra=[("MXFP4", 0.25, 18.0)],
                                        labels={"extra": "formats"})
     extra = [tr for tr in fig.data if tr.name == "formats"]
@@ -135,12 +135,12 @@ def test_granularity_tradeoff_draws_extra_points_apart():
 def test_format_frontier_alternates_names_over_the_named_markers_only():
     # b is unnamed (hover only): a and c, the two names, go to opposite sides
     points = [("a", 4.0, 15.0), ("b", 4.1, 16.0), ("c", 4.2, 17.0)]
-    fig = figures.format_frontier(points, front=["a", "c"])
+    fig = present.format_frontier(points, front=["a", "c"])
     others = fig.data[1]
     assert list(others.texttemplate) == ["a", "", "c"]
     assert others.textposition[0] != others.textposition[2]
     # across the two traces too: a (other) and c (chosen) are neighbours once b is chosen
-    fig = figures.format_frontier(points, front=["a"], selected=["b", "c"])
+    fig = present.format_frontier(points, front=["a"], selected=["b", "c"])
     others, chosen = fig.data[1], fig.data[2]
     assert [others.textposition[0], *chosen.textposition] == [
         "bottom right", "top left", "bottom right"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import figures
+from quantviz import present
 
 
 def test_layer_bars_group_one_bar_per_series_and_draw_the_float_line():
-    fig = figures.layer_bars(["fc1", "fc2"], {"W": [96.0, 95.5], "A": [90.0, None]},
+    fig = present.layer_bars(["fc1", "fc2"], {"W": [96.0, 95.5], "A": [90.0, None]},
                              reference=96.9, y_range=(80, 101), labels={"reference": "float"})
     w, a, ref = fig.data
     assert (w.name, a.name, ref.name) == ("W", "A", "float")
@@ -22,7 +22,7 @@ def test_layer_bars_group_one_bar_per_series_and_draw_the_float_line():
 
 
 def test_layer_bars_without_reference_have_no_line():
-    fig = figures.layer_bars(["fc1"], {"W": [50.0]})
+    fig = present.layer_bars(["fc1"], {"W": [50.0]})
     assert len(fig.data) == 1 and not fig.layout.shapes
 
 
@@ -30,7 +30,7 @@ def test_digit_grid_places_each_image_under_its_title_with_gaps():
     a = np.arange(64).reshape(8, 8)
     b = np.full((8, 8), 16)
     c = np.zeros((8, 8))
-    fig = figures.digit_grid([a, b, c], ["a", "b", "c"], columns=2)
+    fig = present.digit_grid([a, b, c], ["a", "b", "c"], columns=2)
     (heat,) = fig.data
     z = np.array(heat.z, dtype=float)
     # cells are 8 + 1 gap wide and 8 + 1 gap + 2 title rows high: 2 columns, 2 rows
@@ -48,17 +48,17 @@ def test_digit_grid_places_each_image_under_its_title_with_gaps():
 
 
 def test_digit_grid_without_images_says_so():
-    fig = figures.digit_grid([], [], labels={"empty": "none wrong"})
+    fig = present.digit_grid([], [], labels={"empty": "none wrong"})
     assert not fig.data and fig.layout.annotations[0].text == "none wrong"
 
 
 def test_digit_grid_needs_a_title_per_image():
     with pytest.raises(ValueError, match="2 images but 1 titles"):
-        figures.digit_grid([np.zeros((8, 8))] * 2, ["x"])
+        present.digit_grid([np.zeros((8, 8))] * 2, ["x"])
 
 
 def test_sweep_with_formats_puts_markers_beside_the_lines():
-    fig = figures.sweep_with_formats(
+    fig = present.sweep_with_formats(
         (2, 4, 8), {"weights": [10.0, 90.0, 97.0], "both": [5.0, 80.0, 96.0]},
         {"weights": [("MXFP4", 4.25, 95.0), ("NF4", 4.52, float("nan"))],
          "both": [("MXFP8 E4M3", 8.25, 96.5)]},

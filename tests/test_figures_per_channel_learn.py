@@ -6,14 +6,14 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from quantviz import figures
-from quantviz.figures import GREY, Theme
+from quantviz import present
+from quantviz.present import GREY, Theme
 from quantviz.quantize import QuantConfig
 from quantviz.studies import lessons
 
 
 def test_channel_ranges_band_and_per_tensor_lines():
-    fig = figures.channel_ranges([0, 1, 2], [-1.0, -0.5, -0.1], [1.0, 0.4, 0.2],
+    fig = present.channel_ranges([0, 1, 2], [-1.0, -0.5, -0.1], [1.0, 0.4, 0.2],
                                  tensor_range=(-1.0, 1.0), labels={"x_min": "lo", "x_max": "hi"})
     lo, hi, tensor = fig.data
     assert (lo.name, hi.name) == ("lo", "hi") and hi.fill == "tonexty"  # the band lo..hi
@@ -25,23 +25,23 @@ def test_channel_ranges_band_and_per_tensor_lines():
 
 def test_channel_ranges_stay_svg_lines_for_thousands_of_channels():
     n = 20_000  # one SVG path per line whatever its length: no WebGL context per chart
-    fig = figures.channel_ranges(np.arange(n), -np.ones(n), np.ones(n), tensor_range=(-1, 1))
+    fig = present.channel_ranges(np.arange(n), -np.ones(n), np.ones(n), tensor_range=(-1, 1))
     assert isinstance(fig.data[0], go.Scatter) and isinstance(fig.data[1], go.Scatter)
     assert fig.data[0].mode == fig.data[1].mode == "lines" and len(fig.data[0].x) == n
 
 
 def test_channel_errors_gap_infinite_values_and_log_axis():
-    fig = figures.channel_errors([0, 1, 2], {"per tensor": [1e-3, np.inf, 1e-5],
+    fig = present.channel_errors([0, 1, 2], {"per tensor": [1e-3, np.inf, 1e-5],
                                              "per channel": [1e-4, 1e-4, 1e-6]}, log_y=True)
     assert [tr.name for tr in fig.data] == ["per tensor", "per channel"]
     assert list(fig.data[0].y) == [1e-3, None, 1e-5]  # an exact channel leaves a gap
     assert fig.layout.yaxis.type == "log"
-    assert figures.channel_errors([0], {"a": [20.0]}).layout.yaxis.type is None
+    assert present.channel_errors([0], {"a": [20.0]}).layout.yaxis.type is None
 
 
 def test_granularity_tradeoff_marks_the_selected_choices():
     points = [("tensor", 0.002, 33.7), ("channel", 0.16, 43.4), ("g32", 1.25, 46.6)]
-    fig = figures.granularity_tradeoff(points, selected=("tensor", "channel"))
+    fig = present.granularity_tradeoff(points, selected=("tensor", "channel"))
     others, chosen = fig.data
     assert list(others.text) == ["g32"] and others.marker.symbol == "circle-open"
     assert list(chosen.text) == ["tensor", "channel"] and chosen.marker.symbol == "circle"
@@ -53,7 +53,7 @@ def test_granularity_tradeoff_marks_the_selected_choices():
 
 def test_group_heatmap_axes_count_rows_and_groups():
     cells = np.array([[1.0, 2.0], [3.0, 4.0]])
-    fig = figures.group_heatmap(cells, row_step=10, col_step=3)
+    fig = present.group_heatmap(cells, row_step=10, col_step=3)
     (heat,) = fig.data
     np.testing.assert_array_equal(heat.z, cells)
     assert list(heat.x) == [0, 3] and list(heat.y) == [0, 10]
@@ -67,7 +67,7 @@ def _join(fig) -> go.Scatter:
 def test_range_mapping_of_relu_under_signed_symmetric():
     # [0, 6], int8 symmetric: grid [-6.0235, 5.9765], codes 0..127 reached, -128..-1 wasted
     pic = lessons.mapping_picture(0.0, 6.0, QuantConfig(8, "symmetric", signed=True))
-    fig = figures.range_mapping(pic, labels={"join": "x -> q"})
+    fig = present.range_mapping(pic, labels={"join": "x -> q"})
     names = {tr.name: tr for tr in fig.data if tr.name}
     reached, wasted = names["codes the data reach"], names["wasted codes"]
     assert wasted.line.color == GREY and reached.line.color != GREY
@@ -88,7 +88,7 @@ def test_range_mapping_of_relu_under_signed_symmetric():
 
 def test_range_mapping_that_fills_the_grid_has_no_wasted_bar():
     pic = lessons.mapping_picture(-1.0, 3.0, QuantConfig(8, "asymmetric"))
-    fig = figures.range_mapping(pic, theme=Theme.presentation())
+    fig = present.range_mapping(pic, theme=Theme.presentation())
     assert "wasted codes" not in {tr.name for tr in fig.data}
     assert fig.layout.height == int(Theme.presentation().height * 0.8)
     labels = [t for tr in fig.data for t in (tr.text or [])]
@@ -98,7 +98,7 @@ def test_range_mapping_that_fills_the_grid_has_no_wasted_bar():
 def test_padding_outputs_shades_the_border_and_splits_the_bias():
     r = lessons.padded_convolution(lessons.padding_signal(0.4), np.array(lessons.KERNELS["box3"]),
                                    4)
-    fig = figures.padding_outputs(r.reference, {"int": r.out_integer, "frac": r.out_exact},
+    fig = present.padding_outputs(r.reference, {"int": r.out_integer, "frac": r.out_exact},
                                   {"int": r.bias_integer, "frac": r.bias_exact}, r.border,
                                   labels={"reference": "exact"})
     lines = [tr for tr in fig.data if isinstance(tr, go.Scatter)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import figures
+from quantviz import present
 from quantviz.distributions import weight_matrix
 from quantviz.layers import quantized_linear
 from quantviz.metrics import sqnr_db
@@ -84,7 +84,7 @@ def test_bad_shapes_raise():
 
 def test_integer_histogram_shades_outside_the_limits():
     edges = np.linspace(-100, 100, 5)
-    fig = figures.integer_histogram(edges, {"a": [1, 2, 3, 4], "b": [0, 1, 1, 0]},
+    fig = present.integer_histogram(edges, {"a": [1, 2, 3, 4], "b": [0, 1, 1, 0]},
                                     limits=(-50, 50), log_y=True, labels={"title": "T"})
     assert [tr.name for tr in fig.data] == ["a", "b"]
     assert list(fig.data[0].y) == [1, 2, 3, 4]
@@ -96,7 +96,7 @@ def test_integer_histogram_shades_outside_the_limits():
 
 
 def test_integer_histogram_without_limits_draws_no_shapes():
-    fig = figures.integer_histogram([0, 1, 2], {"acc": [3, 4]})
+    fig = present.integer_histogram([0, 1, 2], {"acc": [3, 4]})
     assert not fig.layout.shapes and fig.layout.yaxis.type != "log"
 
 

@@ -115,7 +115,7 @@ def test_a_cached_figure_sends_exactly_the_json_of_the_figure_it_froze():
     import plotly.graph_objects as go
     import plotly.io as pio
 
-    from quantviz import figures
+    from quantviz import present
     from quantviz.ui.cache import FrozenFigure
 
     def build() -> go.Figure:
@@ -124,7 +124,7 @@ def test_a_cached_figure_sends_exactly_the_json_of_the_figure_it_froze():
         return fig
 
     fig = build()
-    frozen = FrozenFigure(figures.figure_spec(build()))  # takes the built figure's dict over
+    frozen = FrozenFigure(present.figure_spec(build()))  # takes the built figure's dict over
     assert frozen.to_dict() == fig.to_dict()
     # What st.plotly_chart serialises, with the same validation flag it uses.
     assert pio.to_json(frozen, validate=False) == pio.to_json(fig, validate=False)

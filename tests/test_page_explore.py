@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from quantviz import figures, formulas, observers
+from quantviz import formulas, observers, present
 from quantviz.distributions import sample
 from quantviz.quantize import EPS, QuantConfig, compute_qparams, quantize
 from quantviz.studies import views
@@ -107,7 +107,7 @@ def test_a_rerun_with_unchanged_controls_recomputes_nothing(page, monkeypatch):
     counting(observers, "calibrate")
     counting(views, "explore_view")
     for name in ("value_histogram", "mapping_staircase", "code_usage", "error_histogram"):
-        counting(figures, name)
+        counting(present, name)
     at.run()
     ok(at)
     assert calls == []
@@ -311,7 +311,7 @@ def test_presentation_mode_enlarges_text_and_figures(page):
     ok(at)
     assert "font-size" in at.get("html")[0].proto.body
     sizes = {json.loads(c.proto.spec)["layout"]["font"]["size"] for c in at.get("plotly_chart")}
-    assert sizes == {figures.Theme.presentation().font_size}
+    assert sizes == {present.Theme.presentation().font_size}
     assert at.query_params["present"] == "1"
 
 

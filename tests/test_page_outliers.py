@@ -120,18 +120,18 @@ def test_the_fold_notes_are_in_the_page_s_language(page):
 def test_a_rerun_builds_no_figure_and_a_new_alpha_only_its_own(page, monkeypatch):
     # figures come from the figure cache, keyed by every argument: an unchanged rerun builds
     # none, a new alpha rebuilds the two charts that show it and no other
-    from quantviz import figures
+    from quantviz import present
 
     built: list[str] = []
     for name in ("channel_errors", "alpha_curve", "histogram_pair"):
-        real = getattr(figures, name)
+        real = getattr(present, name)
 
         def counting(*args, _real=real, _name=name, **kwargs):
             built.append(_name)
             return _real(*args, **kwargs)
 
         counting.__qualname__ = real.__qualname__  # the cache keys on the builder's name
-        monkeypatch.setattr(figures, name, counting)
+        monkeypatch.setattr(present, name, counting)
     at = page(ol_alpha=0.3)
     assert sorted(built) == ["alpha_curve", "channel_errors", "channel_errors", "histogram_pair"]
     built.clear()

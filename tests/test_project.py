@@ -49,7 +49,7 @@ def test_the_readme_runs_the_app_with_streamlit():
 
 def test_the_core_modules_exist():
     assert {"quantize", "observers", "metrics", "distributions", "loaders", "formulas",
-            "figures", "studies"} <= set(CORE)
+            "present", "studies"} <= set(CORE)
 
 
 def test_the_core_imports_without_streamlit():

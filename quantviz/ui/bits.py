@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures, observers
+from quantviz import observers, present
 from quantviz.quantize import MAX_BITS, MIN_BITS
 from quantviz.studies import sweeps
 from quantviz.studies.sweeps import SWEEP_BITS, SWEEP_SCHEMES, BitSweep
@@ -82,13 +82,13 @@ def readout(sweep: BitSweep, bits: int) -> None:
             eff=f"{score.effective_bits:.2f}"))
 
 
-def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) -> None:
     """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
     full = ("bits", name, key, theme, tuple(labels.items()))
     shell.figure(cache.figure(full, lambda: build(labels)), key=f"bits_{name}")
 
 
-def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None:
+def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme) -> None:
     """SQNR and MSE side by side, effective bits below (``key`` identifies ``sweep``)."""
     names = {s.key: name(s.key) for s in SWEEP_SCHEMES}
     marked = {names[k]: sweep.clipping_dominates(k) for k in names}
@@ -102,19 +102,19 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: figures.Theme) -> None
     with left:
         _figure("sqnr", key, theme, {**common, "title": t("bits.fig.sqnr"),
                                      "reference": t("bits.fig.reference", slope=SLOPE)},
-                lambda labels: figures.sweep_lines(
+                lambda labels: present.sweep_lines(
                     sweep.bits, lines("sqnr_db"), marked=marked, reference=reference(sweep),
                     highlight=bits, theme=theme, y_title="SQNR (dB)", labels=labels))
     with right:
         _figure("mse", key, theme, {**common, "title": t("bits.fig.mse")},
-                lambda labels: figures.sweep_lines(
+                lambda labels: present.sweep_lines(
                     sweep.bits, lines("mse"), marked=marked, highlight=bits, log_y=True,
                     theme=theme, y_title="MSE", labels=labels))
     left, right = st.columns(2)
     with left:
         _figure("eff", key, theme, {**common, "title": t("bits.fig.eff"),
                                     "reference": t("bits.fig.diagonal")},
-                lambda labels: figures.sweep_lines(
+                lambda labels: present.sweep_lines(
                     sweep.bits, lines("effective_bits"),
                     reference=[float(b) for b in sweep.bits], highlight=bits, theme=theme,
                     y_title=t("bits.fig.eff_y"), labels=labels))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from quantviz import figures, loaders, observers
+from quantviz import loaders, observers, present
 from quantviz.distributions import sample
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import views
@@ -158,8 +158,8 @@ def figure(parts: tuple, build: Callable[[], go.Figure], *, spec_only: bool = Tr
     """The figure ``build()`` returns, built once per ``parts`` (see :func:`_figure`).
 
     ``spec_only``: ``build`` returns its builder's figure untouched, so the builder may hand
-    over its plain dict without making a ``go.Figure`` (:func:`figures.plotly_spec`); pass
-    False when ``build`` changes the figure after its builder (``figures.share_axes``).
+    over its plain dict without making a ``go.Figure`` (:func:`present.plotly_spec`); pass
+    False when ``build`` changes the figure after its builder (``present.share_axes``).
     """
     return _figure(key(*parts, spec_only), build, spec_only)
 
@@ -174,8 +174,8 @@ def _figure(cache_key: str, _build: Callable[[], go.Figure], _spec_only: bool) -
     range), the theme and the translated labels. 256 entries of 5 to 35 kB: a class exploring
     on its own (each student's tensor, every bit width) still finds its last figures here.
     """
-    spec = (figures.plotly_spec(_build) if _spec_only
-            else figures.figure_spec(_build()))
+    spec = (present.plotly_spec(_build) if _spec_only
+            else present.figure_spec(_build()))
     return FrozenFigure(spec)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures
+from quantviz import present
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import QuantConfig
 from quantviz.studies import comparisons, sweeps
@@ -93,14 +93,14 @@ def ranges_table(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[fl
     return frame.style.apply(lambda _: style_frame, axis=None), scores
 
 
-def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) -> None:
     """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
     full = ("calibration", name, key, theme, tuple(labels.items()))
     shell.figure(cache.figure(full, lambda: build(labels)), key=f"cal_{name}")
 
 
 def tradeoff(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[float, float]],
-             theme: figures.Theme) -> None:
+             theme: present.Theme) -> None:
     """MSE against the clipping threshold on the sample, each calibrator marked."""
     st.subheader(t("calibration.tradeoff"))
     xs = sweep_cache.sorted_sample(tensor.key, tensor.x)
@@ -116,7 +116,7 @@ def tradeoff(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[float,
             "title": t("calibration.fig.tradeoff"), "x": t("calibration.fig.threshold"),
             "total": t("calibration.fig.total"), "rounding": t("calibration.fig.rounding"),
             "clipping": t("calibration.fig.clipping")},
-            lambda labels: figures.threshold_tradeoff(
+            lambda labels: present.threshold_tradeoff(
                 curve.thresholds, curve.rounding_mse, curve.clipping_mse, curve.total_mse,
                 marks=marks, focus=curve.focus(), theme=theme, labels=labels))
     with right:
@@ -133,7 +133,7 @@ def tradeoff(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[float,
             st.caption(t("calibration.tradeoff.whole", n=f"{curve.n:,}"))
 
 
-def stream_section(cfg: QuantConfig, theme: figures.Theme) -> None:
+def stream_section(cfg: QuantConfig, theme: present.Theme) -> None:
     """MinMax and the moving average batch by batch on an activation stream."""
     st.subheader(t("calibration.stream"))
     st.markdown(t("calibration.stream.explain"))
@@ -150,7 +150,7 @@ def stream_section(cfg: QuantConfig, theme: figures.Theme) -> None:
         _figure("stream", (params, avg, tuple(lines)), theme, {
             "title": t("calibration.fig.stream"), "batch": t("calibration.fig.batch"),
             "x": t("calibration.fig.batch_axis")},
-            lambda labels: figures.stream_ranges(sr.batch_max, lines, theme=theme,
+            lambda labels: present.stream_ranges(sr.batch_max, lines, theme=theme,
                                                  labels=labels))
         st.caption(t("calibration.stream.caption", batches=STREAM["n_batches"],
                      size=STREAM["batch_size"], spike=f"{STREAM['spike_size']:g}"))
@@ -180,7 +180,7 @@ def render() -> None:
     named = {label(m): r for m, r in ranges.items()}
     _figure("ranges", (tensor.key, tuple(named.items()), log_y), theme, {
         "title": t("calibration.fig.ranges"), "counts": t("fig.count_x"), "y": t("fig.count")},
-        lambda labels: figures.calibrator_ranges(hist, named, log_y=log_y, theme=theme,
+        lambda labels: present.calibrator_ranges(hist, named, log_y=log_y, theme=theme,
                                                  labels=labels))
     st.subheader(t("calibration.table"), help=t("calibration.table.help"))
     styled, _ = ranges_table(tensor, cfg, ranges)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures
+from quantviz import present
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES, QuantConfig
 from quantviz.studies import comparisons, views
@@ -202,21 +202,21 @@ def _y_range(span: tuple[float, float], log_y: bool) -> tuple[float, float]:
     return 0.0, span[1] * 1.05 if span[1] > 0 else 1.0
 
 
-def _margins(theme: figures.Theme, right: bool = False) -> tuple[int, int, int]:
+def _margins(theme: present.Theme, right: bool = False) -> tuple[int, int, int]:
     """Fixed margins (left, right, bottom) so the figures of a row line up: room for tick
     labels and the axis title on the left (and right), three legend rows below."""
     unit = theme.font_size
     return 5 * unit, (5 * unit if right else unit), 10 * unit
 
 
-def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) -> None:
     """Draw ``build(labels)``, built once per ``key``, theme and labels (cached, shared)."""
     full = ("compare", name, key, theme, tuple(labels.items()))
     shell.figure(cache.figure(full, lambda: build(labels), spec_only=False), key=f"cmp_{name}")
 
 
 def figure_rows(tensor: Tensor, configs: Sequence[Config], vs: Sequence[views.ExploreView],
-                theme: figures.Theme, log_y: bool) -> None:
+                theme: present.Theme, log_y: bool) -> None:
     """Three rows (codes, errors, mapping), one column per config, axes shared per row.
 
     A figure depends on its own view and on the shared axes (so on every config), hence its
@@ -234,8 +234,8 @@ def figure_rows(tensor: Tensor, configs: Sequence[Config], vs: Sequence[views.Ex
                 "title": t("compare.fig.codes"), "unreachable": t("compare.fig.unreachable"),
                 "empty": t("compare.fig.empty"), "counts": t("compare.fig.per_code"),
                 "y": t("fig.count")},
-                lambda labels, v=v: figures.share_axes(
-                    figures.code_usage(v.summary.usage, theme=theme, labels=labels),
+                lambda labels, v=v: present.share_axes(
+                    present.code_usage(v.summary.usage, theme=theme, labels=labels),
                     y=count_y, log_y=log_y, margins=_margins(theme)))
     st.subheader(t("compare.row.errors"), help=t("compare.row.errors.help"))
     dens_y = _y_range(axes.density, log_y)
@@ -246,8 +246,8 @@ def figure_rows(tensor: Tensor, configs: Sequence[Config], vs: Sequence[views.Ex
                 "title": t("compare.fig.errors", scale=f"{scale:.4g}"),
                 "rounding": t("compare.fig.rounding"), "clipping": t("compare.fig.clipping"),
                 "uniform": t("compare.fig.uniform"), "y": t("compare.fig.density")},
-                lambda labels, d=d, scale=scale: figures.share_axes(
-                    figures.error_density(d.rounding, d.clipped, scale=scale, uniform=d.uniform,
+                lambda labels, d=d, scale=scale: present.share_axes(
+                    present.error_density(d.rounding, d.clipped, scale=scale, uniform=d.uniform,
                                           theme=theme, labels=labels),
                     x=axes.error, y=dens_y, log_y=log_y, margins=_margins(theme)))
     st.subheader(t("compare.row.mapping"))
@@ -257,12 +257,12 @@ def figure_rows(tensor: Tensor, configs: Sequence[Config], vs: Sequence[views.Ex
                     lambda labels, qp=v.qp: _mapping(qp, axes.x, theme, labels))
 
 
-def _mapping(qp, x_range: tuple[float, float], theme: figures.Theme, labels: dict):
+def _mapping(qp, x_range: tuple[float, float], theme: present.Theme, labels: dict):
     sc = views.staircase(*x_range, qp)
-    fig = figures.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
+    fig = present.mapping_staircase(sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),
                                     x_hi=float(qp.x_hi), qmin=qp.qmin, qmax=qp.qmax,
                                     theme=theme, labels=labels)
-    return figures.share_axes(fig, margins=_margins(theme, right=True))
+    return present.share_axes(fig, margins=_margins(theme, right=True))
 
 
 def render() -> None:

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas
+from quantviz import formulas, present
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.quantize import (
     EPS,
@@ -94,13 +94,13 @@ def metrics(view: ExploreView) -> None:
         box.latex(formulas.stacked(formulas.definitions(view.qp.config, formula_words())))
 
 
-def _figure(name: str, view_key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+def _figure(name: str, view_key: tuple, theme: present.Theme, labels: dict, build) -> None:
     """Draw the figure ``build(labels)``, built once per view, theme and labels (cached)."""
     key = (name, view_key, theme, tuple(labels.items()))
     shell.figure(cache.figure(key, lambda: build(labels)), key=f"fig_{name}")
 
 
-def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
+def views(view: ExploreView, theme: present.Theme, view_key: tuple) -> None:
     """The four views of the design, two by two (``view_key`` identifies ``view``)."""
     qp = view.qp
     x_lo, x_hi = float(qp.x_lo), float(qp.x_hi)
@@ -110,11 +110,11 @@ def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
         _figure("values", view_key, theme, {
             "title": t("fig.values"), "counts": t("fig.count_x"), "grid": t("fig.grid"),
             "thinned": t("fig.thinned"), "y": t("fig.count")},
-            lambda labels: figures.value_histogram(
+            lambda labels: present.value_histogram(
                 view.values, grid=view.grid, x_lo=x_lo, x_hi=x_hi, theme=theme, labels=labels))
     with top[1]:
         _figure("mapping", view_key, theme, {"title": t("fig.mapping")},
-                lambda labels: figures.mapping_staircase(
+                lambda labels: present.mapping_staircase(
                     sc.x, sc.q, sc.x_hat, x_lo=x_lo, x_hi=x_hi, qmin=qp.qmin, qmax=qp.qmax,
                     theme=theme, labels=labels))
     bottom = st.columns(2)
@@ -123,24 +123,24 @@ def views(view: ExploreView, theme: figures.Theme, view_key: tuple) -> None:
             "title": t("fig.codes"), "unreachable": t("fig.unreachable"),
             "empty": t("fig.empty"), "counts": t("fig.per_code"), "per_bar": t("fig.per_bar"),
             "y": t("fig.count")},
-            lambda labels: figures.code_usage(view.summary.usage, theme=theme, labels=labels))
+            lambda labels: present.code_usage(view.summary.usage, theme=theme, labels=labels))
     with bottom[1]:
         _figure("errors", view_key, theme, {
             "title": t("fig.errors"), "rounding": t("fig.rounding"),
             "clipping": t("fig.clipping"), "uniform": t("fig.uniform"), "y": t("fig.count")},
-            lambda labels: figures.error_histogram(
+            lambda labels: present.error_histogram(
                 e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count,
                 theme=theme, labels=labels))
 
 
-def worked_example(view: ExploreView, theme: figures.Theme) -> None:
+def worked_example(view: ExploreView, theme: present.Theme) -> None:
     """One value through both conventions: side by side, or one under the other in
     presentation mode (there the enlarged formulas are wider than half the screen)."""
     st.subheader(t("worked.heading"))
     x0 = widget(X0, st)
     if x0 is None or not np.isfinite(x0):
         x0 = X0.default
-    cols = (st.container(), st.container()) if theme == figures.Theme.presentation() \
+    cols = (st.container(), st.container()) if theme == present.Theme.presentation() \
         else st.columns(2)
     with cols[0]:
         st.markdown(t("worked.pytorch"))

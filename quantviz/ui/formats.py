@@ -12,7 +12,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from quantviz import figures
+from quantviz import present
 from quantviz.formats import (
     E8M0_MIN,
     FORMATS,
@@ -93,25 +93,25 @@ def metrics(view: format_study.FormatsView) -> None:
         col.caption(f"{r.bits_per_value:.4g} {t('formats.metric.bpv')}")
 
 
-def _figure(name: str, key: tuple, theme: figures.Theme, labels: dict, build) -> None:
+def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) -> None:
     parts = (name, key, theme, tuple(labels.items()))
     shell.figure(cache.figure(parts, lambda: build(labels)), key=f"ffig_{name}")
 
 
-def grids(view: format_study.FormatsView, theme: figures.Theme, key: tuple) -> None:
+def grids(view: format_study.FormatsView, theme: present.Theme, key: tuple) -> None:
     left, right = st.columns(2)
     with left:
         _figure("values", key, theme, {
             "title": t("formats.fig.values"), "counts": t("formats.fig.counts"),
             "grid": t("formats.fig.grid", name="{name}", count="{count}"),
             "thinned": t("formats.fig.thinned", k="{k}"), "y": t("formats.fig.count")},
-            lambda labels: figures.formats_histogram(
+            lambda labels: present.formats_histogram(
                 view.values, [(_label(f.result.fmt), f.grid) for f in view.formats],
                 theme=theme, labels=labels))
     with right:
         _figure("mapping", key, theme, {"title": t("formats.fig.mapping"),
                                         "identity": t("formats.fig.identity")},
-                lambda labels: figures.formats_staircase(
+                lambda labels: present.formats_staircase(
                     view.step_x, [(_label(f.result.fmt), f.step_x_hat) for f in view.formats],
                     theme=theme, labels=labels))
     st.caption(t("formats.grid_note", lo=f"{view.data_min:.4g}", hi=f"{view.data_max:.4g}"))
@@ -130,7 +130,7 @@ def _error_sentence(fv: format_study.FormatView) -> str:
              **values)
 
 
-def errors(view: format_study.FormatsView, theme: figures.Theme, key: tuple,
+def errors(view: format_study.FormatsView, theme: present.Theme, key: tuple,
            zeros: int) -> None:
     st.subheader(t("formats.err.heading"))
     profiled = [f for f in view.formats if f.errors is not None]
@@ -141,12 +141,12 @@ def errors(view: format_study.FormatsView, theme: figures.Theme, key: tuple,
     left, right = st.columns(2)
     with left:
         _figure("abs", key, theme, {"title": t("formats.fig.abs"), "y": t("formats.fig.abs_y")},
-                lambda labels: figures.error_vs_magnitude(
+                lambda labels: present.error_vs_magnitude(
                     edges, [(_label(f.result.fmt), f.errors.rms_abs) for f in profiled],
                     theme=theme, labels=labels))
     with right:
         _figure("rel", key, theme, {"title": t("formats.fig.rel"), "y": t("formats.fig.rel_y")},
-                lambda labels: figures.error_vs_magnitude(
+                lambda labels: present.error_vs_magnitude(
                     edges, [(_label(f.result.fmt), f.errors.rms_rel) for f in profiled],
                     theme=theme, labels=labels))
     for fv in profiled:
@@ -170,7 +170,7 @@ def _facts(fmt: str, counts: format_study.CodeCounts) -> str:
              negzero=negzero)
 
 
-def codes_and_bits(tensor: Tensor, view: format_study.FormatsView, theme: figures.Theme) -> None:
+def codes_and_bits(tensor: Tensor, view: format_study.FormatsView, theme: present.Theme) -> None:
     st.subheader(t("formats.codes.heading"))
     fmt = widget(DETAIL, st) or DETAIL.default
     counts = formats_cache.codes(tensor.key, fmt, tensor.x)
@@ -182,7 +182,7 @@ def codes_and_bits(tensor: Tensor, view: format_study.FormatsView, theme: figure
             "title": title, "x": t("formats.fig.codes_x"), "counts": t("formats.fig.per_code"),
             "nan": t("formats.fig.nan"), "inf": t("formats.fig.inf"),
             "negzero": t("formats.fig.negzero"), "y": t("formats.fig.count")},
-            lambda labels: figures.format_codes(
+            lambda labels: present.format_codes(
                 counts.counts, counts.values, nan_codes=counts.nan_codes,
                 inf_codes=counts.inf_codes, negative_zero=counts.negative_zero,
                 theme=theme, labels=labels))
@@ -228,7 +228,7 @@ def _scale_words(fmt: str) -> str:
     return t(f"formats.scale.{f.kind}")
 
 
-def frontier(tensor: Tensor, view: format_study.FormatsView, theme: figures.Theme) -> tuple:
+def frontier(tensor: Tensor, view: format_study.FormatsView, theme: present.Theme) -> tuple:
     st.subheader(t("formats.bpv.heading"))
     sample_n = format_study.frontier_sample(tensor.x).size
     with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
@@ -240,7 +240,7 @@ def frontier(tensor: Tensor, view: format_study.FormatsView, theme: figures.Them
         "title": t("formats.fig.frontier"), "x": t("formats.fig.frontier_x"),
         "front": t("formats.fig.front"), "others": t("formats.fig.others"),
         "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
-        lambda labels: figures.format_frontier(
+        lambda labels: present.format_frontier(
             points, front=[_label(f) for f in front], selected=[_label(f) for f in chosen],
             theme=theme, labels=labels))
     st.markdown(t("formats.bpv.front", front=t("formats.sep").join(_label(f) for f in front)))
@@ -294,7 +294,7 @@ ON_COMPARE = Control("cmp.fmt", "toggle", False, "formats.on_compare",
                     help="formats.on_bits.help")
 
 
-def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: figures.Theme,
+def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: present.Theme,
                     caption: str, **caption_values) -> None:
     """Every format's SQNR against bits per value, with ``lines`` (name -> (bits per value,
     SQNR)) of the calling page beside them, and a caption naming the formats' Pareto front."""
@@ -312,14 +312,14 @@ def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: figures.Theme
         "title": t("formats.bits.fig"), "x": t("formats.fig.frontier_x"),
         "front": t("formats.fig.front"), "others": t("formats.fig.others"),
         "selected": t("formats.fig.selected"), "y": "SQNR (dB)"},
-        lambda labels: figures.format_frontier(points, front=[_label(f) for f in front],
+        lambda labels: present.format_frontier(points, front=[_label(f) for f in front],
                                                lines=lines, theme=theme, labels=labels))
     st.caption(t(caption, n=f"{sample_n:,}", front=t("formats.sep").join(_label(f) for f in front),
                  **caption_values))
 
 
 def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, list[float]],
-                 sweep_n: int, theme: figures.Theme) -> None:
+                 sweep_n: int, theme: present.Theme) -> None:
     """The Bits page's section "number formats on the same axes", behind a toggle.
 
     ``sqnr`` maps each integer scheme's name to its SQNR at ``sweep_bits`` (on the sweep's
@@ -334,7 +334,7 @@ def on_bits_page(tensor: Tensor, sweep_bits: tuple[int, ...], sqnr: dict[str, li
 
 
 def on_compare_page(tensor: Tensor, configs: list[tuple[str, int, float]],
-                    theme: figures.Theme) -> None:
+                    theme: present.Theme) -> None:
     """The Compare page's section "number formats on the same axes", behind a toggle:
     each config ``(name, bits, sqnr_db)`` (per tensor, on the whole tensor) as a point at its
     bits per value, beside every format of :data:`FORMATS`."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas
+from quantviz import formulas, present
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.layers import INT16_MAX, INT16_MIN, INT32_MAX
 from quantviz.loaders import TensorInfo
@@ -218,7 +218,7 @@ def requantization(s: LayerStudy) -> None:
                                   j=s.disagreements[0].j))
 
 
-def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
+def reduce_range(s: LayerStudy, theme: present.Theme) -> None:
     st.subheader(t("layer.rr.heading"))
     full, reduced = s.saturation_full, s.saturation_reduced
     xmax, rmax = layer_study.X_CONFIG.qmax, layer_study.X_CONFIG_REDUCED.qmax
@@ -236,7 +236,7 @@ def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
     st.markdown(t("layer.rr.result", exact=_db(s.sqnr_exact_full), avx2=_db(s.sqnr_avx2_full),
                   reduced=_db(s.sqnr_reduced), err=f"{full.max_acc_error:,}"))
     shell.figure_of(
-        figures.integer_histogram, s.pair_edges,
+        present.integer_histogram, s.pair_edges,
         {t("layer.rr.fig.full"): s.pair_counts_full,
          t("layer.rr.fig.reduced"): s.pair_counts_reduced},
         limits=(INT16_MIN, INT16_MAX), log_y=True, theme=theme,
@@ -244,16 +244,16 @@ def reduce_range(s: LayerStudy, theme: figures.Theme) -> None:
                 "y": t("layer.fig.count")}, key="ly_fig_pairs")
 
 
-def accumulator(s: LayerStudy, theme: figures.Theme) -> None:
+def accumulator(s: LayerStudy, theme: present.Theme) -> None:
     h = s.acc_hist
     worst = s.pipe.worst_case_acc
     shell.figure_of(
-        figures.integer_histogram, h.edges, {"acc": h.counts}, theme=theme,
+        present.integer_histogram, h.edges, {"acc": h.counts}, theme=theme,
         labels={"title": t("layer.acc.title", worst=f"{worst:,}"), "x": t("layer.acc.x"),
                 "y": t("layer.fig.count")}, key="ly_fig_acc")
 
 
-def errors(s: LayerStudy, theme: figures.Theme) -> None:
+def errors(s: LayerStudy, theme: present.Theme) -> None:
     st.subheader(t("layer.err.heading"))
     rows = [{t("layer.err.col.what"): t(f"layer.err.{e.what}"), "SQNR (dB)": _db(e.sqnr_db),
              t("layer.err.col.cosine"): f"{e.cosine:.6f}"} for e in s.errors]
@@ -267,7 +267,7 @@ def errors(s: LayerStudy, theme: figures.Theme) -> None:
     channel = np.arange(n)
     curves = {t(f"layer.err.{e.what}"): e.channel_sqnr_db for e in s.errors}
     shell.figure_of(
-        figures.channel_errors, channel, curves, y_title="SQNR (dB)", theme=theme,
+        present.channel_errors, channel, curves, y_title="SQNR (dB)", theme=theme,
         labels={"title": t("layer.err.fig.title"), "x": t("layer.err.fig.x")},
         key="ly_fig_channels")
     both, integer = s.errors[2].channel_sqnr_db, s.errors[3].channel_sqnr_db

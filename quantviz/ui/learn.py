@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas
+from quantviz import formulas, present
 from quantviz.quantize import EPS, FLOAT32_MAX, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.studies import lessons
 from quantviz.ui import controls, shell
@@ -195,7 +195,7 @@ def _picture_caption(pic: lessons.MappingPicture) -> str:
              hi=pic.code_hi, used=pic.used, levels=pic.levels, wasted=pic.wasted)
 
 
-def section_schemes(ex: Example, theme: figures.Theme) -> None:
+def section_schemes(ex: Example, theme: present.Theme) -> None:
     st.header(t("learn.s1.heading"))
     st.markdown(t("learn.s1.asym"))
     st.markdown(t("learn.s1.sym"))
@@ -206,7 +206,7 @@ def section_schemes(ex: Example, theme: figures.Theme) -> None:
     cols = st.columns(2)
     for col, pic, name in zip(cols, pics, ("asym", "sym"), strict=True):
         with col:
-            shell.figure_of(figures.range_mapping, pic, theme=theme,
+            shell.figure_of(present.range_mapping, pic, theme=theme,
                             labels={**labels, "title": t(f"learn.s1.fig_{name}", bits=ex.bits)},
                             key=f"learn_fig_{name}")
             st.caption(_picture_caption(pic))
@@ -284,7 +284,7 @@ def section_dequantize(steps: lessons.NotesSteps) -> None:
     st.latex(formulas.DEQUANTIZE)
 
 
-def section_zero(steps: lessons.NotesSteps, theme: figures.Theme) -> None:
+def section_zero(steps: lessons.NotesSteps, theme: present.Theme) -> None:
     st.header(t("learn.s4.heading"))
     st.markdown(t("learn.s4.intro", zp=steps.zp, code=steps.zero_code))
     st.latex(formulas.notes_zero(formula_words()))
@@ -308,7 +308,7 @@ def zero_point_meanings(steps: lessons.NotesSteps) -> None:
     st.info(text)
 
 
-def padding_demo(theme: figures.Theme) -> None:
+def padding_demo(theme: present.Theme) -> None:
     st.subheader(t("learn.s4.demo_heading"))
     st.markdown(t("learn.s4.demo"))
     cols = st.columns(3)
@@ -331,7 +331,7 @@ def padding_demo(theme: figures.Theme) -> None:
                 _num(float(np.sqrt(np.mean(inside**2)))) if inside.size else "—")
     names = (t("learn.fig.pad.integer"), t("learn.fig.pad.exact"))
     shell.figure_of(
-        figures.padding_outputs, r.reference,
+        present.padding_outputs, r.reference,
         dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
         dict(zip(names, (r.bias_integer, r.bias_exact), strict=True)), r.border, theme=theme,
         labels={"title": t("learn.fig.pad.title"), "reference": t("learn.fig.pad.reference"),

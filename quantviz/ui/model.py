@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from quantviz import figures
+from quantviz import present
 from quantviz.formats import FORMATS
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
@@ -113,7 +113,7 @@ def headline(current: model_cache.Current, float_correct: int, n: int) -> None:
                    help=t("model.metric.flipped.help"))
 
 
-def _figure(name: str, parts: tuple, theme: figures.Theme, labels: dict, build) -> None:
+def _figure(name: str, parts: tuple, theme: present.Theme, labels: dict, build) -> None:
     """Draw ``build(labels)``, built once per ``parts``, theme and labels (cached, shared)."""
     full = ("model", name, parts, theme, tuple(labels.items()))
     shell.figure(cache.figure(full, lambda: build(labels)), key=f"model_{name}")
@@ -124,7 +124,7 @@ def mode_name(mode: str) -> str:
 
 
 def sweep_charts(m: model_cache.Net, scheme: Scheme, batches: int, bits: int,
-                 float_correct: int, n: int, theme: figures.Theme) -> None:
+                 float_correct: int, n: int, theme: present.Theme) -> None:
     sweep = model_cache.sweep(m, scheme, batches)
     fmts = model_cache.formats(m)
     st.subheader(t("model.sweep.heading"))
@@ -138,7 +138,7 @@ def sweep_charts(m: model_cache.Net, scheme: Scheme, batches: int, bits: int,
         ref = 100 * float_correct / n if field == "accuracy" else 100.0
         with col:
             _figure(f"sweep_{field}", parts, theme, {**common, "title": title},
-                    lambda labels, field=field, ref=ref, y=y: figures.sweep_with_formats(
+                    lambda labels, field=field, ref=ref, y=y: present.sweep_with_formats(
                         sweep.bits,
                         {mode_name(m): [100 * v for v in sweep.series(m, field)] for m in MODES},
                         format_points(fmts, field),
@@ -212,7 +212,7 @@ def scheme_table(m: model_cache.Net, scheme: Scheme, batches: int) -> None:
 
 
 def sensitivity(m: model_cache.Net, scheme: Scheme, bits: int, batches: int,
-                float_correct: int, n: int, theme: figures.Theme) -> None:
+                float_correct: int, n: int, theme: present.Theme) -> None:
     st.subheader(t("model.layers.heading", bits=bits))
     layers = model_cache.sensitivity(m, scheme, bits, batches)
     series = {mode_name(m): [100 * getattr(s, m).accuracy for s in layers] for m in MODES}
@@ -222,7 +222,7 @@ def sensitivity(m: model_cache.Net, scheme: Scheme, bits: int, batches: int,
     _figure("layers", (m.key, scheme, bits, batches), theme,
             {"title": t("model.fig.layers"), "x": t("model.fig.layer"),
              "y": t("model.fig.accuracy_y"), "reference": t("model.fig.float")},
-            lambda labels: figures.layer_bars([s.name for s in layers], series,
+            lambda labels: present.layer_bars([s.name for s in layers], series,
                                               reference=float_pct, y_range=y_range,
                                               theme=theme, labels=labels))
     worst = model.most_sensitive(layers)
@@ -305,7 +305,7 @@ def advice(m: model_cache.Net, batches: int, n: int) -> None:
         st.info(t("model.advice.none_better"))
 
 
-def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -> None:
+def mistakes(current: model_cache.Current, theme: present.Theme, parts: tuple) -> None:
     data = model_cache.data()
     m = current.mistakes
     st.subheader(t("model.mistakes.heading"))
@@ -316,7 +316,7 @@ def mistakes(current: model_cache.Current, theme: figures.Theme, parts: tuple) -
               for lab, q, f in zip(m.labels, m.quant_pred, m.float_pred, strict=True)]
     _figure("mistakes", parts, theme, {"title": t("model.fig.mistakes"),
                                        "empty": t("model.fig.no_mistakes")},
-            lambda labels: figures.digit_grid(images, titles, columns=MISTAKES // 2,
+            lambda labels: present.digit_grid(images, titles, columns=MISTAKES // 2,
                                               theme=theme, labels=labels))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import figures, formulas
+from quantviz import formulas, present
 from quantviz.studies import outliers
 from quantviz.studies.outliers import Layer
 from quantviz.ui import controls, shell
@@ -100,7 +100,7 @@ def _list(indices: tuple[int, ...], limit: int = 12) -> str:
     return shown + (", …" if len(indices) > limit else "")
 
 
-def section_layer(lay: Layer, key: tuple, theme: figures.Theme) -> None:
+def section_layer(lay: Layer, key: tuple, theme: present.Theme) -> None:
     tokens, channels, _, magnitude, seed = key
     st.markdown(t("outliers.layer", tokens=tokens, channels=channels,
                   bulk=f"{outliers.BULK_STD:g}", picked=_list(lay.outlier_channels),
@@ -108,10 +108,10 @@ def section_layer(lay: Layer, key: tuple, theme: figures.Theme) -> None:
                   qmax=outliers.INT8.qmax))
 
 
-def absmax_figure(curves: dict, theme: figures.Theme, fig_key: str) -> None:
+def absmax_figure(curves: dict, theme: present.Theme, fig_key: str) -> None:
     first = next(iter(curves.values()))
     shell.figure_of(
-        figures.channel_errors, np.arange(first.size), curves, log_y=True, y_title="max |x|",
+        present.channel_errors, np.arange(first.size), curves, log_y=True, y_title="max |x|",
         theme=theme, labels={"title": t("outliers.fig.absmax"), "x": t("outliers.fig.channel")},
         key=fig_key)
 
@@ -139,7 +139,7 @@ def section_granularity(lay: Layer, key: tuple) -> None:
     st.markdown(t("outliers.fold.after"))
 
 
-def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) -> None:
+def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: present.Theme) -> None:
     st.subheader(t("outliers.h.smooth"))
     st.markdown(t("outliers.smooth.source"))
     st.latex(formulas.SMOOTH)
@@ -158,7 +158,7 @@ def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     left, right = st.columns(2)
     with left:
         shell.figure_of(
-            figures.alpha_curve, [p.alpha for p in curve],
+            present.alpha_curve, [p.alpha for p in curve],
             {t("outliers.fig.alpha.x"): [p.sqnr_x for p in curve],
              t("outliers.fig.alpha.w"): [p.sqnr_w for p in curve],
              t("outliers.fig.alpha.y"): [p.sqnr_y for p in curve]},
@@ -170,7 +170,7 @@ def section_smooth(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
     st.caption(t("outliers.smooth.invariant", dy=check.max_dy, ymax=check.max_y))
 
 
-def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) -> None:
+def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: present.Theme) -> None:
     st.subheader(t("outliers.h.rotate"))
     st.markdown(t("outliers.rotate.source"))
     st.latex(formulas.ROTATE)
@@ -188,7 +188,7 @@ def section_rotate(lay: Layer, key: tuple, x_kind: str, theme: figures.Theme) ->
                   before=f"{r.kurtosis_before:.1f}",
                   after=f"{r.kurtosis_after:.2f}", dy=r.max_dy))
     shell.figure_of(
-        figures.histogram_pair, r.hist_before, r.hist_after, theme=theme,
+        present.histogram_pair, r.hist_before, r.hist_after, theme=theme,
         labels={"title": t("outliers.fig.hist"), "before": t("outliers.fig.before"),
                 "after": t("outliers.fig.after"), "y": t("outliers.fig.count")},
         key="ol_fig_hist")

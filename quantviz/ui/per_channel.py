@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import figures
+from quantviz import present
 from quantviz.distributions import OUTLIER_CHANNEL_EVERY, WEIGHT_PARAMS
 from quantviz.loaders import TensorInfo
 from quantviz.quantize import QuantConfig
@@ -187,13 +187,13 @@ def _ordered(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
     return values if order is None else values[order]
 
 
-def range_figure(rng: granularity.ChannelRanges, sort: bool, theme: figures.Theme) -> None:
+def range_figure(rng: granularity.ChannelRanges, sort: bool, theme: present.Theme) -> None:
     order = rng.order if sort else None
     lo = granularity.pool(_ordered(rng.x_min, order), "min")
     hi = granularity.pool(_ordered(rng.x_max, order), "max")
     x_title = t("per_channel.fig.sorted" if sort else "per_channel.fig.channel")
     shell.figure_of(
-        figures.channel_ranges, lo.start, lo.values, hi.values,
+        present.channel_ranges, lo.start, lo.values, hi.values,
         tensor_range=(float(rng.x_min.min()), float(rng.x_max.max())), theme=theme,
         labels={"title": t("per_channel.fig.ranges"), "x_min": t("per_channel.fig.x_min"),
                 "x_max": t("per_channel.fig.x_max"), "tensor": t("per_channel.fig.tensor_range"),
@@ -203,7 +203,7 @@ def range_figure(rng: granularity.ChannelRanges, sort: bool, theme: figures.Them
 
 
 def error_figure(results: list[GranularityResult], rng: granularity.ChannelRanges, sort: bool,
-                 metric: str, theme: figures.Theme) -> None:
+                 metric: str, theme: present.Theme) -> None:
     order = rng.order if sort else None
     curves, k, start = {}, 1, None
     for r in results:
@@ -213,7 +213,7 @@ def error_figure(results: list[GranularityResult], rng: granularity.ChannelRange
         k, start = pooled.k, pooled.start
     x_title = t("per_channel.fig.sorted" if sort else "per_channel.fig.channel")
     shell.figure_of(
-        figures.channel_errors, start, curves, log_y=metric == "mse",
+        present.channel_errors, start, curves, log_y=metric == "mse",
         y_title="MSE" if metric == "mse" else "SQNR (dB)", theme=theme,
         labels={"title": t(f"per_channel.fig.errors.{metric}"), "x": x_title},
         key="pc_fig_errors")
@@ -239,7 +239,7 @@ def short_name(result: GranularityResult) -> str:
     return t(f"per_channel.short.{result.kind}")
 
 
-def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
+def tradeoff_figure(comp: Comparison, group: int, theme: present.Theme,
                     weights: Weights | None = None, bits: int | None = None) -> None:
     shown = [comp.per_tensor, comp.per_channel, comp.group(group)]
     wanted = {short_name(r) for r in shown if r is not None}
@@ -247,7 +247,7 @@ def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
     formats = formats_ui.same_bits_points(weights.key, weights.x, bits) if weights else []
     selected = [p[0] for p in points if wanted & set(p[0].split(" = "))]
     shell.figure_of(
-        figures.granularity_tradeoff, points, selected=tuple(selected), extra=formats,
+        present.granularity_tradeoff, points, selected=tuple(selected), extra=formats,
         theme=theme,
         labels={"title": t("per_channel.fig.tradeoff"), "x": t("per_channel.fig.overhead"),
                 "selected": t("per_channel.fig.selected"), "others": t("per_channel.fig.others"),
@@ -257,10 +257,10 @@ def tradeoff_figure(comp: Comparison, group: int, theme: figures.Theme,
         formats_ui.same_bits_caption(formats, bits, weights.x)
 
 
-def heatmap_figure(weights: Weights, group: int, theme: figures.Theme) -> None:
+def heatmap_figure(weights: Weights, group: int, theme: present.Theme) -> None:
     gm = channel_cache.group_map(weights.key, group, weights.x)
     shell.figure_of(
-        figures.group_heatmap, gm.cells, row_step=gm.row_step, col_step=gm.col_step,
+        present.group_heatmap, gm.cells, row_step=gm.row_step, col_step=gm.col_step,
         theme=theme,
         labels={"title": t("per_channel.fig.heatmap", g=group), "x": t("per_channel.fig.group"),
                 "y": t("per_channel.fig.row")}, key="pc_fig_heatmap")

@@ -12,7 +12,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from quantviz.figures import Theme
+from quantviz.present import Theme
 from quantviz.ui import budget, cache, memory, state
 from quantviz.ui.caching import fingerprint
 from quantviz.ui.i18n import LANGUAGES, plain, t
@@ -111,7 +111,7 @@ def figure(fig, key: str | None = None) -> None:
 
 
 def figure_of(builder, *args, key: str, **kwargs) -> None:
-    """Show ``builder(*args, **kwargs)`` (a builder of :mod:`quantviz.figures`), built once per
+    """Show ``builder(*args, **kwargs)`` (a builder of :mod:`quantviz.present`), built once per
     distinct arguments and then taken from the figure cache, as it goes to the browser.
 
     The cache key is the builder's name and :func:`caching.fingerprint` of every argument
