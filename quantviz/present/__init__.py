@@ -11,43 +11,61 @@ from __future__ import annotations
 
 from quantviz.present.base import (
     DEFAULT_THEME,
-    DIGIT_GAP,
     GREY,
-    MAX_CODE_BARS,
-    MAX_FORMAT_GRID,
-    MAX_GRID_LINES,
     OKABE_ITO,
     VALIDATE,
     Theme,
-    alpha_curve,
-    calibrator_ranges,
-    channel_errors,
-    channel_ranges,
-    code_usage,
-    digit_grid,
-    error_density,
-    error_histogram,
-    error_vs_magnitude,
     figure_spec,
+    plotly_spec,
+    share_axes,
+    step_corners,
+)
+from quantviz.present.comparisons import (
+    error_density,
+)
+from quantviz.present.formats import (
+    MAX_FORMAT_GRID,
+    error_vs_magnitude,
     format_codes,
     format_frontier,
     formats_histogram,
     formats_staircase,
+)
+from quantviz.present.granularity import (
+    channel_errors,
+    channel_ranges,
     granularity_tradeoff,
     group_heatmap,
-    histogram_pair,
+)
+from quantviz.present.layer import (
     integer_histogram,
-    layer_bars,
-    mapping_staircase,
+)
+from quantviz.present.lessons import (
     padding_outputs,
-    plotly_spec,
     range_mapping,
-    share_axes,
-    step_corners,
+)
+from quantviz.present.model import (
+    DIGIT_GAP,
+    digit_grid,
+    layer_bars,
+)
+from quantviz.present.outliers import (
+    alpha_curve,
+    histogram_pair,
+)
+from quantviz.present.sweeps import (
+    calibrator_ranges,
     stream_ranges,
     sweep_lines,
     sweep_with_formats,
     threshold_tradeoff,
+)
+from quantviz.present.views import (
+    MAX_CODE_BARS,
+    MAX_GRID_LINES,
+    code_usage,
+    error_histogram,
+    mapping_staircase,
     value_histogram,
 )
 
