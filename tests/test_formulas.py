@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantviz import formulas
-from quantviz.formulas import _num, worked_notes, worked_quantize
+from quantviz.present import formulas
+from quantviz.present.formulas import _num, worked_notes, worked_quantize
 from quantviz.quantize import (
     ARITHMETICS,
     QuantConfig,
@@ -170,7 +170,7 @@ def test_worked_example_states_quantize_and_dequantize_results(cfg, a, b, x0):
 
 
 def test_worked_derivation_by_hand():
-    from quantviz.formulas import worked_derivation
+    from quantviz.present.formulas import worked_derivation
     from quantviz.studies.lessons import notes_steps
 
     # [-1, 3], 8 bits, x_f = 0.5: scale = 4/255 = 0.0156862745, zp = -63.75 -> -64,
@@ -191,7 +191,7 @@ def test_worked_derivation_by_hand():
 
 
 def test_worked_conventions_state_one_code_and_one_value():
-    from quantviz.formulas import worked_conventions
+    from quantviz.present.formulas import worked_conventions
 
     # uint8 [-1, 3]: Z = 64, x = 0.5 -> round(31.875) + 64 = 96; NNCF counts from qmin = 0
     qp = compute_qparams(-1.0, 3.0, QuantConfig(8, "asymmetric"))
@@ -209,7 +209,7 @@ def test_worked_conventions_state_one_code_and_one_value():
 
 
 def test_worked_dot_states_every_term():
-    from quantviz.formulas import worked_dot
+    from quantviz.present.formulas import worked_dot
     from quantviz.studies.lessons import dot_terms
 
     # (1-1)(4-2) + (2-1)(5-2) + (3-1)(6-2) = 11 = 32 - 2*6 - 1*15 + 3*1*2
@@ -218,7 +218,7 @@ def test_worked_dot_states_every_term():
 
 
 def test_stacked_joins_lines_into_one_gathered_block():
-    from quantviz.formulas import stacked
+    from quantviz.present.formulas import stacked
 
     block = stacked(["a = 1", "b = 2"])
     assert block == r"\begin{gathered}a = 1 \\[0.4em] b = 2\end{gathered}"
@@ -242,7 +242,7 @@ def test_stacked_joins_lines_into_one_gathered_block():
     ],
 )
 def test_definitions_follow_the_config(cfg, present, absent):
-    from quantviz import formulas
+    from quantviz.present import formulas
 
     def formula(name: str) -> str:
         value = getattr(formulas, name)
@@ -267,7 +267,7 @@ def test_no_formula_constant_carries_a_word():
 
 
 def _every_worded_formula(words: dict) -> list[str]:
-    from quantviz.formulas import definitions, effective_bits, notes_zero, scale_symmetric
+    from quantviz.present.formulas import definitions, effective_bits, notes_zero, scale_symmetric
     from quantviz.studies.lessons import notes_steps
 
     return (definitions(QuantConfig(8, "symmetric", True), words)

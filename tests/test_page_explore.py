@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from quantviz import formulas, observers, present
+from quantviz import observers, present
 from quantviz.distributions import sample
+from quantviz.present import formulas
 from quantviz.quantize import EPS, QuantConfig, compute_qparams, quantize
 from quantviz.studies import views
 from quantviz.studies.views import disagreements

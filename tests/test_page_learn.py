@@ -1,7 +1,7 @@
 """The Learn page under Streamlit's AppTest: every control, the three questions, links, languages.
 
-Expected numbers come from the core (quantviz.studies.lessons, quantviz.formulas), so each test
-checks that the page shows what the core computes for the controls it was given.
+Expected numbers come from the core (quantviz.studies.lessons, quantviz.present.formulas), so each
+test checks that the page shows what the core computes for the controls it was given.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz import formulas
+from quantviz.present import formulas
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import lessons
 from tests.helpers import charts_by_title, en, english_in_formulas, markdown, metric, ok, zh

@@ -48,7 +48,7 @@ def test_the_readme_runs_the_app_with_streamlit():
 
 
 def test_the_core_modules_exist():
-    assert {"quantize", "observers", "metrics", "distributions", "loaders", "formulas",
+    assert {"quantize", "observers", "metrics", "distributions", "loaders",
             "present", "studies"} <= set(CORE)
 
 

@@ -9,8 +9,9 @@ import json
 import numpy as np
 import streamlit as st
 
-from quantviz import formulas, present
+from quantviz import present
 from quantviz.distributions import DISTRIBUTIONS
+from quantviz.present import formulas
 from quantviz.quantize import (
     EPS,
     FLOAT32_MAX,

@@ -13,7 +13,7 @@ import re
 
 import streamlit as st
 
-from quantviz.formulas import WORDS
+from quantviz.present.formulas import WORDS
 from quantviz.ui import texts
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
@@ -86,8 +86,8 @@ def t_count(key: str, n: float, shown: str | None = None) -> str:
 
 
 def formula_words() -> dict[str, str]:
-    """The words the formulas carry (:data:`quantviz.formulas.WORDS`) in the current language,
-    from the keys ``formula.<word>``."""
+    """The words the formulas carry (:data:`quantviz.present.formulas.WORDS`) in the current
+    language, from the keys ``formula.<word>``."""
     return {word: t(f"formula.{word}") for word in WORDS}
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import formulas, present
+from quantviz import present
 from quantviz.distributions import DISTRIBUTIONS
 from quantviz.layers import INT16_MAX, INT16_MIN, INT32_MAX
 from quantviz.loaders import TensorInfo
+from quantviz.present import formulas
 from quantviz.studies import layer as layer_study
 from quantviz.studies.layer import STREAM, Element, LayerStudy
 from quantviz.ui import channel_cache, controls, layer_cache, shell

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from quantviz import formulas, present
+from quantviz import present
+from quantviz.present import formulas
 from quantviz.quantize import EPS, FLOAT32_MAX, QuantConfig, compute_qparams, zero_point_forms
 from quantviz.studies import lessons
 from quantviz.ui import controls, shell

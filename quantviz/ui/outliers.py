@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from quantviz import formulas, present
+from quantviz import present
+from quantviz.present import formulas
 from quantviz.studies import outliers
 from quantviz.studies.outliers import Layer
 from quantviz.ui import controls, shell

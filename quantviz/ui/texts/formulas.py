@@ -1,4 +1,4 @@
-"""The words set inside formulas (quantviz.formulas.WORDS), one key each: formula.<word>."""
+"""The words set inside formulas (quantviz.present.formulas.WORDS), one key each: formula.<word>."""
 
 TEXT = {
     "formula.quantize": ("quantize", "量化"),
