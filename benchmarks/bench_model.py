@@ -39,7 +39,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from quantviz import observers, present  # noqa: E402
 from quantviz.studies import model  # noqa: E402
-from quantviz.ui import cache, model_cache  # noqa: E402
+from quantviz.ui import cache  # noqa: E402
+from quantviz.ui import model as model_ui  # noqa: E402
 
 FIRST_TARGET_S = 3.0
 CHANGE_TARGET_S = 0.3
@@ -69,9 +70,9 @@ def study_parts() -> dict[str, float]:
         "layer sensitivity": lambda: model.layer_sensitivity(net, data, s, bits, batches),
         "integer path + AVX2": lambda: model.integer_check(net, data, s, bits, batches),
         "scheme table (8 x 2 x 3)": lambda: model.scheme_table(
-            net, data, s.observer, s.params, batches, model_cache.TABLE_BITS),
+            net, data, s.observer, s.params, batches, model_ui.TABLE_BITS),
         "calibrators (5 x 2 widths)": lambda: [model.compare_calibrators(net, data, s, b, batches)
-                                               for b in model_cache.TABLE_BITS],
+                                               for b in model_ui.TABLE_BITS],
         "advice test (5 x 2)": lambda: model.advice_test(net, data, batches),
         "figures (4)": lambda: (
             present.sweep_lines(sweep.bits, {m: sweep.series(m, "accuracy") for m in

@@ -20,12 +20,52 @@ from quantviz.formats import (
     NV_SCALE_MIN,
     REFERENCES,
     SCALE_MANTISSA_BITS,
+    encode_format,
 )
 from quantviz.studies import formats as format_study
-from quantviz.ui import cache, controls, formats_cache, shell
+from quantviz.ui import cache, controls, shell
+from quantviz.ui.caching import cached
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
 from quantviz.ui.state import Control, set_values, widget
+
+# --- caches: bounded, shared by every session (the rules of quantviz.ui.cache) ---
+# Bounded caches for the Formats page (same rules as :mod:`quantviz.ui.cache`).
+#
+# Keys are small (the tensor's key, format names, a worked value); the array is passed as an
+# ``_``-prefixed argument that is not hashed. Results are small views, never the tensor.
+
+@cached(16)
+def cached_view(source: tuple, fmts: tuple[str, ...], _x: np.ndarray) -> format_study.FormatsView:
+    """``format_study.formats_view`` of the tensor ``source`` in ``fmts``."""
+    return format_study.formats_view(_x, fmts)
+
+
+@cached(16)
+def cached_frontier(source: tuple, _x: np.ndarray) -> tuple[format_study.FormatResult, ...]:
+    """Every format on ``format_study.frontier_sample`` of the tensor ``source``."""
+    return format_study.frontier(format_study.frontier_sample(_x))
+
+
+@cached(32)
+def cached_codes(source: tuple, fmt: str, _x: np.ndarray) -> format_study.CodeCounts:
+    """Elements per code of ``fmt`` on the tensor ``source``."""
+    return format_study.code_counts(encode_format(_x, fmt).codes, fmt)
+
+
+@cached(64)
+def cached_layout(fmt: str, x0: float, x_min: float, x_max: float) -> format_study.BitLayout:
+    """``format_study.bit_layout`` of the worked value ``x0``."""
+    return format_study.bit_layout(fmt, x0, x_min, x_max)
+
+
+@cached(1)
+def cached_lessons() -> tuple[format_study.Lesson, ...]:
+    """The learn section's seeded comparisons (the same for every tensor)."""
+    return format_study.lessons()
+
+
+# --- the page ---
 
 NONE = "none"
 _CHOICES = tuple(FORMATS)
@@ -173,7 +213,7 @@ def _facts(fmt: str, counts: format_study.CodeCounts) -> str:
 def codes_and_bits(tensor: Tensor, view: format_study.FormatsView, theme: present.Theme) -> None:
     st.subheader(t("formats.codes.heading"))
     fmt = widget(DETAIL, st) or DETAIL.default
-    counts = formats_cache.codes(tensor.key, fmt, tensor.x)
+    counts = cached_codes(tensor.key, fmt, tensor.x)
     name = _label(fmt)
     left, right = st.columns(2)
     with left:
@@ -192,7 +232,7 @@ def codes_and_bits(tensor: Tensor, view: format_study.FormatsView, theme: presen
         x0 = widget(X0, st)
         if x0 is None or not math.isfinite(x0):
             x0 = X0.default
-        lay = formats_cache.layout(fmt, float(x0), view.data_min, view.data_max)
+        lay = cached_layout(fmt, float(x0), view.data_min, view.data_max)
         st.markdown(_layout_text(lay))
 
 
@@ -232,7 +272,7 @@ def frontier(tensor: Tensor, view: format_study.FormatsView, theme: present.Them
     st.subheader(t("formats.bpv.heading"))
     sample_n = format_study.frontier_sample(tensor.x).size
     with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
-        results = formats_cache.frontier(tensor.key, tensor.x)
+        results = cached_frontier(tensor.key, tensor.x)
     front = format_study.pareto_front(results)
     chosen = [f.result.fmt for f in view.formats]
     points = [(_label(r.fmt), r.bits_per_value, r.sqnr_db) for r in results]
@@ -262,7 +302,7 @@ def learn(results: tuple) -> None:
                   half=f"{100 * step.max_relative_error:g} %",
                   range_db=f"{step.dynamic_range_db:.0f}",
                   normal=f"{FORMATS['fp8_e4m3'].min_normal:g}"))
-    lessons = {lesson.data: lesson for lesson in formats_cache.lessons()}
+    lessons = {lesson.data: lesson for lesson in cached_lessons()}
     sq = {name: {fmt: f"{v:.1f}" for fmt, v in lesson.sqnr.items()}
           for name, lesson in lessons.items()}
     st.markdown(t("formats.learn.nf4", levels=len(NF4_LEVELS), n=f"{lessons['normal'].n:,}",
@@ -301,7 +341,7 @@ def _formats_beside(tensor: Tensor, name: str, lines: dict, theme: present.Theme
     sample_n = format_study.frontier_sample(tensor.x).size
     with shell.busy(t("formats.busy_frontier", n=f"{sample_n:,}", k=len(FORMATS)), sample_n):
         try:
-            results = formats_cache.frontier(tensor.key, tensor.x)
+            results = cached_frontier(tensor.key, tensor.x)
         except ValueError as err:
             st.error(t("formats.refused", reason=str(err)))
             return
@@ -356,7 +396,7 @@ def same_bits_points(key: tuple, x: np.ndarray, bits: int) -> list[tuple[str, fl
     if not any(f.bits == bits for f in FORMATS.values()):
         return []
     try:
-        results = formats_cache.frontier(key, x)
+        results = cached_frontier(key, x)
     except ValueError:
         return []
     return [(_label(r.fmt), r.bits_per_value - bits, r.sqnr_db) for r in results
@@ -380,7 +420,7 @@ def render() -> None:
     st.caption(tensor.label)
     try:
         with shell.busy(t("formats.busy", n=f"{tensor.x.size:,}", k=len(fmts)), tensor.x.size):
-            view = formats_cache.view(tensor.key, fmts, tensor.x)
+            view = cached_view(tensor.key, fmts, tensor.x)
     except ValueError as err:
         st.error(t("formats.refused", reason=str(err)))
         shell.page_end()

@@ -18,9 +18,36 @@ from quantviz.loaders import TensorInfo
 from quantviz.present import formulas
 from quantviz.studies import layer as layer_study
 from quantviz.studies.layer import STREAM, Element, LayerStudy
-from quantviz.ui import channel_cache, controls, layer_cache, shell
+from quantviz.ui import channel_cache, controls, shell
+from quantviz.ui.caching import cached, frozen
 from quantviz.ui.i18n import has, t
 from quantviz.ui.state import Control, widget
+
+# --- caches: bounded, shared by every session (the rules of quantviz.ui.cache) ---
+# Bounded caches for the Layer page.
+#
+# Same rules as :mod:`quantviz.ui.cache`: a small key string, arrays passed as ``_``-prefixed
+# arguments that are not hashed, every cache with ``max_entries`` and a ``ttl``.
+
+@cached(6)
+def cached_activations(source: str, rows: int, in_features: int, seed: int) -> np.ndarray:
+    """``layer_study.activations`` (read-only, shared by every session)."""
+    return frozen(layer_study.activations(source, rows, in_features, seed))
+
+
+@cached(12)
+def cached_study(key: str, per_channel: bool, reduce_range: bool, with_bias: bool, seed: int,
+          _w: np.ndarray, _x: np.ndarray) -> layer_study.LayerStudy:
+    """``layer_study.study_layer`` for the weights and activations that ``key`` names."""
+    bias = None
+    if with_bias:
+        y = _x.astype(np.float64) @ _w.astype(np.float64).T
+        bias = layer_study.synthetic_bias(y, seed)
+    return layer_study.study_layer(_w, _x, bias, per_channel=per_channel,
+                                   reduce_range=reduce_range)
+
+
+# --- the page ---
 
 #: Activation sources: the 1-D distributions and the drifting activation stream.
 X_SOURCES = tuple(k for k, d in DISTRIBUTIONS.items() if d.ndim == 1) + (STREAM,)
@@ -108,7 +135,7 @@ def activations(in_features: int) -> tuple[str, int, np.ndarray, str]:
     source = widget(X_SOURCE)
     rows = widget(ROWS)
     seed = st.session_state.get(controls.SEED.key, controls.SEED.default)
-    x = layer_cache.activations(source, rows, in_features, seed)
+    x = cached_activations(source, rows, in_features, seed)
     name = t("dist.stream") if source == STREAM else _x_name(source)
     return source, rows, x, t("layer.x_label", name=name, rows=rows, k=in_features)
 
@@ -287,7 +314,7 @@ def render() -> None:
     seed = st.session_state.get(controls.SEED.key, controls.SEED.default)
     key = repr((w.key, source, rows, seed))
     with st.spinner(t("layer.busy")):
-        study = layer_cache.study(key, per_channel, rr, with_bias, seed, w.x, x)
+        study = cached_study(key, per_channel, rr, with_bias, seed, w.x, x)
     headline(study)
     pipeline(study)
     accumulator(study, theme)

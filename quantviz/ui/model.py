@@ -4,25 +4,248 @@ Sections, in page order: the network (committed, or an uploaded checkpoint of th
 and the current setting's scores; accuracy and agreement against bits; each layer quantized
 alone; the images the quantized network gets wrong; the same network in integers (x86 FBGEMM);
 every scheme at 8 and 4 bits; the calibrators compared; the notes' advice put to the test.
-Every number comes from :mod:`quantviz.studies.model` through :mod:`quantviz.ui.model_cache`.
+Every number comes from :mod:`quantviz.studies.model` through the caches below.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from quantviz import present
+from quantviz import loaders, present
 from quantviz.formats import FORMATS
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
 from quantviz.studies import model
 from quantviz.studies.model import MODES, Scheme
-from quantviz.ui import cache, controls, model_cache, shell
+from quantviz.ui import cache, controls, shell
+from quantviz.ui.caching import cached, frozen, key
 from quantviz.ui.i18n import plain, t
-from quantviz.ui.model_cache import TABLE_BITS
 from quantviz.ui.state import Control, widget
+
+# --- caches: bounded, shared by every session (the rules of quantviz.ui.cache) ---
+# Bounded caches for the Model page, each keyed by what its controls change and nothing else.
+#
+# The committed network and data are read once per process; an uploaded network is parsed once
+# per file (keyed by its digest). The calibration ranges, the current setting's score and
+# mistakes, the bit sweep, the per-layer sensitivity, the integer check, the calibrator
+# comparison, the advice test and the scheme table each have their own cache, keyed by the
+# network and the controls they depend on (see each function): moving the bit width recomputes
+# the current score, the sensitivity and the integer check, never the sweep, the calibrator
+# comparison, the advice test or the scheme table; each point's range is keyed by
+# ``model.point_range_key``, so the weights never recalibrate and a search runs once. Keys are
+# one ``repr`` string (:func:`quantviz.ui.caching.key`); the network and schemes themselves are
+# passed unhashed.
+
+#: Bit widths of the scheme table, the calibrator comparison and the advice test.
+TABLE_BITS = (8, 4)
+BUILTIN = "builtin"
+
+
+@dataclass(frozen=True)
+class Net:
+    """The network the page works on: ``key`` is "builtin" or an upload's digest."""
+
+    key: str
+    net: model.Network
+
+
+def _freeze_network(net: model.Network) -> model.Network:
+    for a in (*net.weights, *net.biases):
+        frozen(a)
+    return net
+
+
+@cached(1)
+def cached_study() -> tuple[model.Network, model.DigitsData]:
+    """The committed network and data, read-only (shared by every session)."""
+    net, data = model.load_study()
+    for a in (data.calib_x, data.test_images, data.test_x, data.test_labels):
+        frozen(a)
+    return _freeze_network(net), data
+
+
+def cached_builtin() -> Net:
+    return Net(BUILTIN, cached_study()[0])
+
+
+def cached_data() -> model.DigitsData:
+    return cached_study()[1]
+
+
+@cached(8)
+def cached_uploaded(data_digest: str, filename: str,
+             _data: bytes) -> tuple[model.Network | None, str | None]:
+    """An uploaded checkpoint as a network like the committed one, or the sentence why not."""
+    try:
+        tensors = loaders.load_tensors(filename, _data)
+        return _freeze_network(model.network_from_tensors(tensors, cached_study()[0])), None
+    except (loaders.TensorLoadError, ValueError) as err:
+        return None, str(err)
+
+
+def cached_float_predictions(m: Net) -> np.ndarray:
+    return _float_predictions(key(m.key), m.net)
+
+
+@cached(8)
+def _float_predictions(cache_key: str, _net: model.Network) -> np.ndarray:
+    return frozen(model.float_predictions(_net, cached_data()))
+
+
+def cached_ranges(m: Net, scheme: Scheme, bits: int, batches: int) -> tuple:
+    """``model.activation_ranges``, each point's range from its own cache entry.
+
+    An entry is keyed by the point, the batches and ``model.point_range_key`` (so the weights'
+    scheme, the mode and, for most observers, the bit width never recalibrate, and entropy
+    searches with the same number of levels are run once); the input point's values are the
+    data's whatever the network, so its ranges are shared by every network.
+    """
+    values, nonnegative = _calibration_values(key(m.key, batches), m.net, batches)
+    return tuple(
+        _point_range(key(m.key if p else "input", p, batches,
+                         model.point_range_key(scheme, bits, nonnegative[p])),
+                     v, scheme, bits)
+        for p, v in enumerate(values))
+
+
+def cached_calibrate(m: Net, batches: int) -> model.Calibrate:
+    """The study functions' ``calibrate``, through the shared range caches."""
+    return lambda scheme, bits: cached_ranges(m, scheme, bits, batches)
+
+
+@cached(32)
+def _calibration_values(cache_key: str, _net: model.Network,
+                        _batches: int) -> tuple[tuple, tuple[bool, ...]]:
+    """The float network's values at every point on the calibration batches (read-only, at
+    most 10 x 32 images x 170 values), and whether each point's values are all >= 0."""
+    values = model.calibration_values(_net, cached_data().calib_x, _batches)
+    for point in values:
+        for v in point:
+            frozen(v)
+    return values, tuple(model.all_nonnegative(v) for v in values)
+
+
+@cached(2048)
+def _point_range(cache_key: str, _values: tuple, _scheme: Scheme,
+                 _bits: int) -> tuple[float, float]:
+    return model.point_range(_values, _scheme, _bits)
+
+
+@dataclass(frozen=True)
+class Current:
+    """The current setting's score, its mistakes and the quantized answers (read-only)."""
+
+    score: model.Score
+    mistakes: model.Mistakes
+    predictions: np.ndarray
+
+
+def cached_current(m: Net, scheme: Scheme, bits: int, mode: str, batches: int) -> Current:
+    return _current(key(m.key, scheme, bits, mode, batches), m, scheme, bits, mode, batches)
+
+
+@cached(64)
+def _current(cache_key: str, _m: Net, _scheme: Scheme, _bits: int, _mode: str,
+             _batches: int) -> Current:
+    d = cached_data()
+    pred = model.predictions(_m.net, d, _scheme, _bits, _mode, _batches,
+                             ranges=cached_ranges(_m, _scheme, _bits, _batches))
+    float_pred = cached_float_predictions(_m)
+    return Current(model.score(pred, float_pred, d.test_labels),
+                   model.mistakes(pred, float_pred, d.test_labels), frozen(pred))
+
+
+def cached_sweep(m: Net, scheme: Scheme, batches: int) -> model.BitSweep:
+    """Every bit width of ``model.SWEEP_BITS``, three modes (not keyed by bits or mode)."""
+    return _sweep(key(m.key, scheme, batches), m, scheme, batches)
+
+
+@cached(32)
+def _sweep(cache_key: str, _m: Net, _scheme: Scheme, _batches: int) -> model.BitSweep:
+    return model.bit_sweep(_m.net, cached_data(), _scheme, _batches,
+                           calibrate=cached_calibrate(_m, _batches))
+
+
+def cached_formats(m: Net) -> tuple[model.FormatScore, ...]:
+    """``model.format_sweep`` of the network: keyed by the network only (a format's scales come
+    from the values they scale, so no control but the network changes it)."""
+    return _formats(key(m.key), m.net)
+
+
+@cached(8)
+def _formats(cache_key: str, _net: model.Network) -> tuple[model.FormatScore, ...]:
+    return model.format_sweep(_net, cached_data())
+
+
+def cached_sensitivity(m: Net, scheme: Scheme, bits: int,
+                batches: int) -> tuple[model.LayerScore, ...]:
+    return _sensitivity(key(m.key, scheme, bits, batches), m, scheme, bits, batches)
+
+
+@cached(64)
+def _sensitivity(cache_key: str, _m: Net, _scheme: Scheme, _bits: int,
+                 _batches: int) -> tuple[model.LayerScore, ...]:
+    return model.layer_sensitivity(_m.net, cached_data(), _scheme, _bits, _batches,
+                                   cached_ranges(_m, _scheme, _bits, _batches))
+
+
+def cached_calibrators(m: Net, scheme: Scheme,
+                batches: int) -> dict[int, tuple[model.CalibratorScore, ...]]:
+    """Every calibrator at each of ``TABLE_BITS`` (not keyed by the observer, bits or mode)."""
+    base = Scheme(scheme.weight_scheme, scheme.per_channel, scheme.act_scheme)
+    return _calibrators(key(m.key, base, batches), m, base, batches)
+
+
+@cached(16)
+def _calibrators(cache_key: str, _m: Net, _scheme: Scheme,
+                 _batches: int) -> dict[int, tuple[model.CalibratorScore, ...]]:
+    return {b: model.compare_calibrators(_m.net, cached_data(), _scheme, b, _batches,
+                                         cached_calibrate(_m, _batches))
+            for b in TABLE_BITS}
+
+
+def cached_advice(m: Net, batches: int) -> model.AdviceTest:
+    """The advice test (keyed by the network and the number of calibration batches only)."""
+    return _advice(key(m.key, batches), m, batches)
+
+
+@cached(10)
+def _advice(cache_key: str, _m: Net, _batches: int) -> model.AdviceTest:
+    return model.advice_test(_m.net, cached_data(), _batches, TABLE_BITS,
+                             cached_calibrate(_m, _batches))
+
+
+def cached_table(m: Net, observer: str, params: tuple, batches: int) -> dict:
+    """Every scheme of ``model.TABLE_SCHEMES`` at ``TABLE_BITS`` with this calibration."""
+    return _table(key(m.key, observer, params, batches), m, observer, params, batches)
+
+
+@cached(16)
+def _table(cache_key: str, _m: Net, _observer: str, _params: tuple, _batches: int) -> dict:
+    return model.scheme_table(_m.net, cached_data(), _observer, _params, _batches, TABLE_BITS,
+                              cached_calibrate(_m, _batches))
+
+
+def cached_integer(m: Net, scheme: Scheme, bits: int, batches: int) -> model.IntegerCheck | None:
+    """The integer-only network beside the fake-quantized one (None where there is no
+    integer kernel: see ``model.integer_problem``). Not keyed by the mode: both are quantized."""
+    if model.integer_problem(scheme, bits) is not None:
+        return None
+    return _integer(key(m.key, scheme, bits, batches), m, scheme, bits, batches)
+
+
+@cached(32)
+def _integer(cache_key: str, _m: Net, _scheme: Scheme, _bits: int,
+             _batches: int) -> model.IntegerCheck:
+    return model.integer_check(_m.net, cached_data(), _scheme, _bits, _batches,
+                               cached_ranges(_m, _scheme, _bits, _batches))
+
+
+# --- the page ---
 
 MODE = Control("mmode", "segmented", "both", "model.mode.label", options=MODES,
                help="model.mode.help")
@@ -44,28 +267,28 @@ MISTAKES = 12
 SLACK = 1
 
 
-def network() -> model_cache.Net:
+def network() -> Net:
     """The committed network, or an uploaded checkpoint of the same layers.
 
     A file that cannot be used shows the reason and the committed network stays.
     """
     st.sidebar.subheader(t("model.net.heading"))
     if (widget(NETWORK) or NETWORK.default) == "builtin":
-        return model_cache.builtin()
+        return cached_builtin()
     file = st.sidebar.file_uploader(t("model.net.upload"), type=controls.UPLOAD_TYPES,
                                     key="model_upload", help=t("model.net.upload.help"))
     if file is None:
         st.sidebar.info(t("model.net.none"))
-        return model_cache.builtin()
+        return cached_builtin()
     data = file.getvalue()
     digest = controls.upload_digest(file, "model_")
-    net, error = model_cache.uploaded(digest, file.name, data)
+    net, error = cached_uploaded(digest, file.name, data)
     if net is None:
         st.sidebar.error(t("model.net.refused", reason=plain(error)))
         st.info(t("model.net.kept"))
-        return model_cache.builtin()
+        return cached_builtin()
     st.sidebar.success(t("model.net.loaded", name=plain(file.name)))
-    return model_cache.Net(digest, net)
+    return Net(digest, net)
 
 
 def sidebar() -> tuple[Scheme, int, str, int]:
@@ -98,7 +321,7 @@ def pct(score: model.Score) -> str:
     return f"{100 * score.accuracy:.2f} %"
 
 
-def headline(current: model_cache.Current, float_correct: int, n: int) -> None:
+def headline(current: Current, float_correct: int, n: int) -> None:
     s = current.score
     cols = st.columns(4)
     cols[0].metric(t("model.metric.float"), f"{100 * float_correct / n:.2f} %",
@@ -123,10 +346,10 @@ def mode_name(mode: str) -> str:
     return t(f"model.mode.label.{mode}")
 
 
-def sweep_charts(m: model_cache.Net, scheme: Scheme, batches: int, bits: int,
+def sweep_charts(m: Net, scheme: Scheme, batches: int, bits: int,
                  float_correct: int, n: int, theme: present.Theme) -> None:
-    sweep = model_cache.sweep(m, scheme, batches)
-    fmts = model_cache.formats(m)
+    sweep = cached_sweep(m, scheme, batches)
+    fmts = cached_formats(m)
     st.subheader(t("model.sweep.heading"))
     common = {"x": t("model.fig.bits"), "reference": t("model.fig.float"),
               "formats": t("model.fig.formats"), "bpv": t("model.fig.bpv")}
@@ -158,9 +381,9 @@ def format_points(fmts: tuple[model.FormatScore, ...],
                            for f in fmts if m in f.scores] for m in model.FORMAT_MODES}
 
 
-def format_table(m: model_cache.Net, float_correct: int, n: int) -> None:
+def format_table(m: Net, float_correct: int, n: int) -> None:
     """The formats of the bit-width view in a table, and which keep the float accuracy."""
-    fmts = model_cache.formats(m)
+    fmts = cached_formats(m)
     st.markdown(t("model.fmt.intro", weight_only=", ".join(
         t(f"fmt.{f}") for f in model.WEIGHT_ONLY_FORMATS),
         inputs=max(w.shape[1] for w in m.net.weights), nf4_block=FORMATS["nf4"].block,
@@ -198,11 +421,11 @@ def scheme_label(w: str, per_channel: bool, a: str) -> str:
              a=t(f"model.kind.{a}"))
 
 
-def scheme_table(m: model_cache.Net, scheme: Scheme, batches: int) -> None:
+def scheme_table(m: Net, scheme: Scheme, batches: int) -> None:
     st.subheader(t("model.table.heading"))
     st.caption(t("model.table.intro", observer=t(f"calib.label.{scheme.observer}"),
                  batches=batches))
-    rows = model_cache.table(m, scheme.observer, scheme.params, batches)
+    rows = cached_table(m, scheme.observer, scheme.params, batches)
     data: dict[str, list] = {t("model.table.scheme"): [scheme_label(*k) for k in rows]}
     for k, b in enumerate(TABLE_BITS):
         for m in MODES:
@@ -211,10 +434,10 @@ def scheme_table(m: model_cache.Net, scheme: Scheme, batches: int) -> None:
     table(data)
 
 
-def sensitivity(m: model_cache.Net, scheme: Scheme, bits: int, batches: int,
+def sensitivity(m: Net, scheme: Scheme, bits: int, batches: int,
                 float_correct: int, n: int, theme: present.Theme) -> None:
     st.subheader(t("model.layers.heading", bits=bits))
-    layers = model_cache.sensitivity(m, scheme, bits, batches)
+    layers = cached_sensitivity(m, scheme, bits, batches)
     series = {mode_name(m): [100 * getattr(s, m).accuracy for s in layers] for m in MODES}
     low = min(min(v) for v in series.values())
     float_pct = 100 * float_correct / n
@@ -234,10 +457,10 @@ def sensitivity(m: model_cache.Net, scheme: Scheme, bits: int, batches: int,
     st.caption(t("model.layers.how"))
 
 
-def calibrator_table(m: model_cache.Net, scheme: Scheme, batches: int) -> None:
+def calibrator_table(m: Net, scheme: Scheme, batches: int) -> None:
     st.subheader(t("model.calib.heading"))
     st.caption(t("model.calib.intro", batches=batches, images=batches * model.BATCH))
-    results = model_cache.calibrators(m, scheme, batches)
+    results = cached_calibrators(m, scheme, batches)
     low = TABLE_BITS[-1]
     names = [c.observer for c in results[low]]
     data: dict[str, list] = {t("model.calib.col.name"): [t(f"calib.label.{o}") for o in names]}
@@ -271,10 +494,10 @@ def _listed(items: list[model.Versus]) -> str:
           se=f"{v.noise:.1f}") for v in items)
 
 
-def advice(m: model_cache.Net, batches: int, n: int) -> None:
+def advice(m: Net, batches: int, n: int) -> None:
     st.subheader(t("model.advice.heading"))
     st.markdown(t("model.advice.intro"))
-    test = model_cache.advice(m, batches)
+    test = cached_advice(m, batches)
     data: dict[str, list] = {t("model.advice.col.variant"): [
         t(f"model.advice.{name}") for name in test.scores]}
     for k, b in enumerate(test.bits):
@@ -305,8 +528,8 @@ def advice(m: model_cache.Net, batches: int, n: int) -> None:
         st.info(t("model.advice.none_better"))
 
 
-def mistakes(current: model_cache.Current, theme: present.Theme, parts: tuple) -> None:
-    data = model_cache.data()
+def mistakes(current: Current, theme: present.Theme, parts: tuple) -> None:
+    data = cached_data()
     m = current.mistakes
     st.subheader(t("model.mistakes.heading"))
     st.caption(t("model.mistakes.count", total=m.total, flipped=m.flipped, shown=m.index.size,
@@ -320,10 +543,10 @@ def mistakes(current: model_cache.Current, theme: present.Theme, parts: tuple) -
                                               theme=theme, labels=labels))
 
 
-def integer(m: model_cache.Net, scheme: Scheme, bits: int, batches: int, n: int) -> None:
+def integer(m: Net, scheme: Scheme, bits: int, batches: int, n: int) -> None:
     """The integer-only network (x86 FBGEMM) beside the fake-quantized one."""
     st.subheader(t("model.int.heading", bits=bits))
-    check = model_cache.integer(m, scheme, bits, batches)
+    check = cached_integer(m, scheme, bits, batches)
     if check is None:
         st.info(t(f"model.int.no.{model.integer_problem(scheme, bits)}",
                   max=model.INTEGER_MAX_BITS))
@@ -359,16 +582,16 @@ def render() -> None:
     theme = shell.page_start("model")
     m = network()
     scheme, bits, mode, batches = sidebar()
-    data = model_cache.data()
+    data = cached_data()
     n = data.test_labels.size
-    float_correct = int(np.count_nonzero(model_cache.float_predictions(m) == data.test_labels))
+    float_correct = int(np.count_nonzero(cached_float_predictions(m) == data.test_labels))
     arch = "-".join(str(v) for v in (m.net.weights[0].shape[1],
                                      *(w.shape[0] for w in m.net.weights)))
     st.markdown(t("model.data", arch=arch, n=n, calib=data.calib_x.shape[0], batch=model.BATCH,
                   batches=data.calib_x.shape[0] // model.BATCH))
-    if m.key != model_cache.BUILTIN:
+    if m.key != BUILTIN:
         st.caption(t("model.net.uploaded"))
-    current = model_cache.current(m, scheme, bits, mode, batches)
+    current = cached_current(m, scheme, bits, mode, batches)
     st.caption(t("model.setting", mode=mode_name(mode), bits=bits,
                  w=scheme_label(scheme.weight_scheme, scheme.per_channel, scheme.act_scheme),
                  observer=t(f"calib.label.{scheme.observer}"), batches=batches))
