@@ -2,7 +2,7 @@
 
 ``scripts/make_calibrator_ranges.py`` ran every case below through the calibrators as they
 were before their searches were vectorised (a Python loop over candidates) and wrote the
-ranges to ``tests/data/calibrator_ranges.json``; ``tests/test_calibrator_ranges.py`` runs
+ranges to ``tests/data/calibrator_ranges.json``; ``tests/library/test_calibrator_ranges.py`` runs
 them again and wants the very same float32 ranges. Inputs come from numpy's seeded generator
 alone, so they do not move when the app's distributions change.
 """

@@ -465,7 +465,7 @@ def test_moving_average_stays_inside_the_running_minmax(batches, c):
 
 
 # ---------------------------------------------------------------- PyTorch's HistogramObserver
-# (bit-for-bit agreement with torch on many streams: tests/test_toolchains.py goldens)
+# (bit-for-bit agreement with torch on many streams: tests/library/test_toolchains.py goldens)
 
 def test_torch_sum_adds_in_torchs_order():
     # below 8 values: four accumulators, ((x0 + x4) + x1) + x2) + x3

@@ -35,7 +35,7 @@ from quantviz.formats import (
 )
 
 F32 = np.float32
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = np.load(ROOT / "tests" / "data" / "golden_formats.npz")
 META = json.loads(str(GOLDEN["meta"]))
 PAIRS = [(case, fmt) for case, fmts in META["cases"].items() for fmt in fmts]

@@ -33,7 +33,7 @@ from quantviz.layers import (
 from quantviz.quantize import QParams
 
 F32 = np.float32
-GOLDEN = np.load(Path(__file__).parent / "data" / "golden_layers.npz")
+GOLDEN = np.load(Path(__file__).parents[1] / "data" / "golden_layers.npz")
 META = json.loads(str(GOLDEN["meta"]))
 CASES = sorted(META["cases"])
 

@@ -39,7 +39,7 @@ from quantviz.quantize import (
 )
 
 F32 = np.float32
-GOLDEN = np.load(Path(__file__).parent / "data" / "golden_torch.npz")
+GOLDEN = np.load(Path(__file__).parents[1] / "data" / "golden_torch.npz")
 META = json.loads(str(GOLDEN["meta"]))
 PER_TENSOR = META["per_tensor"]
 PER_CHANNEL = META["per_channel"]
@@ -90,7 +90,7 @@ def fbgemm(qp: QParams) -> QParams:
 
 
 def test_golden_file_is_small_and_complete():
-    path = Path(__file__).parent / "data" / "golden_torch.npz"
+    path = Path(__file__).parents[1] / "data" / "golden_torch.npz"
     assert path.stat().st_size < 200_000
     assert META["torch"].startswith("2.")
     assert {"normal", "relu", "ties", "beyond", "zeros", "constant", "tiny"} <= set(

@@ -289,7 +289,7 @@ def test_lowest_bits_within_by_hand():
 
 # -- the integer-only network against PyTorch's converted model (committed golden) --------------
 
-GOLDEN = Path(__file__).resolve().parent / "data" / "golden_model.npz"
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden_model.npz"
 GOLDEN_CASES = {
     "sym_tensor": Scheme("symmetric", False),
     "sym_channel": Scheme("symmetric", True),

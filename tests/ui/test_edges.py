@@ -22,7 +22,7 @@ from quantviz.ui.i18n import TABLE
 from quantviz.ui.state import Control
 from tests.helpers import npy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
 F32 = np.float32

@@ -21,7 +21,7 @@ from quantviz.observers import calibrate, clipping_mse, kl_divergences
 from quantviz.quantize import QuantConfig
 from tests.calibrator_cases import cases
 
-RANGES = json.loads((Path(__file__).parent / "data" / "calibrator_ranges.json").read_text())
+RANGES = json.loads((Path(__file__).parents[1] / "data" / "calibrator_ranges.json").read_text())
 CASES = list(cases())
 
 

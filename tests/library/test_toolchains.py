@@ -27,7 +27,7 @@ from quantviz.toolchains import (
 )
 
 F32 = np.float32
-GOLDEN = np.load(Path(__file__).parent / "data" / "golden_toolchains.npz")
+GOLDEN = np.load(Path(__file__).parents[1] / "data" / "golden_toolchains.npz")
 META = json.loads(str(GOLDEN["meta"]))
 
 
@@ -286,7 +286,7 @@ def test_live_onnxruntime_quantize_linear():
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
     import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
     from golden_toolchains import ort_session
     sess = ort_session("uint8")
     x = np.random.default_rng(5).standard_normal(5000).astype(F32)
