@@ -1,15 +1,17 @@
 """quantviz: the tested core of an app that teaches linear quantization.
 
-Three layers, imported one way only (a module imports from its own layer or the ones below):
+The folders are the layers, imported one way only (a module imports from its own layer or
+the ones above it in this list; tests/test_project.py checks it):
 
-- primitives, numpy only: ``quantize`` (QuantConfig, QParams, compute_qparams, quantize,
-  dequantize), ``formats``, ``observers``, ``toolchains``, ``layers``, ``metrics``,
-  ``distributions``, ``loaders`` (uploaded bytes to arrays, with limits);
-- studies, what a page shows computed without plotting: ``views``, ``comparisons``,
-  ``sweeps``, ``granularity``, ``lessons`` and the model, checkpoint and outlier studies;
-- presentation: ``formulas`` (the LaTeX, once) and ``figures`` (pure builders, binned data in,
-  ``go.Figure`` out).
-
-``quantviz.ui`` sits on top: the only code that imports streamlit (controls bound to the URL,
-caches, the text tables, the page bodies that ``pages/`` call).
+- the library, top-level modules, numpy only, what a practitioner imports: ``quantize``
+  (QuantConfig, QParams, compute_qparams, quantize, dequantize), ``observers``, ``metrics``,
+  ``toolchains``, ``formats``, ``layers``, ``distributions``, ``loaders`` (uploaded bytes to
+  arrays, with limits);
+- ``studies/``: what a page shows, computed without plotting (``views``, ``comparisons``,
+  ``sweeps``, ``granularity``, ``lessons``, ``model``, ``checkpoint``, ``outliers``,
+  ``formats``, ``layer``, ``toolchains``);
+- ``present/``: the drawing, pure plotly builders split by the study they draw (binned data in,
+  figure out), and ``formulas`` (the LaTeX, once);
+- ``ui/``: the only code that imports streamlit (controls bound to the URL, bounded caches,
+  the text tables, the page bodies that ``pages/`` call).
 """

@@ -17,6 +17,11 @@ import quantviz
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 CORE = sorted(m.name for m in pkgutil.iter_modules(quantviz.__path__) if m.name != "ui")
+#: Every module below quantviz but the ui, packages' modules included ("studies.views").
+CORE_ALL = sorted(m.name.removeprefix("quantviz.") for m in pkgutil.walk_packages(
+    quantviz.__path__, "quantviz.") if not m.name.startswith("quantviz.ui"))
+#: The library: the top-level modules a practitioner imports (not the packages of layers).
+LIBRARY = sorted(m.name for m in pkgutil.iter_modules(quantviz.__path__) if not m.ispkg)
 
 
 def readme_test_command() -> str:
@@ -57,7 +62,7 @@ def test_the_core_imports_without_streamlit():
     code = (
         "import importlib, json, sys\n"
         "import quantviz\n"
-        f"for name in {CORE!r}:\n"
+        f"for name in {CORE_ALL!r}:\n"
         "    importlib.import_module('quantviz.' + name)\n"
         "print(json.dumps(sorted(m for m in sys.modules"
         " if m.split('.')[0] in ('streamlit', 'quantviz'))))\n"
@@ -68,7 +73,7 @@ def test_the_core_imports_without_streamlit():
     loaded = json.loads(done.stdout)
     assert not [m for m in loaded if m.startswith("streamlit")]
     assert not [m for m in loaded if m.startswith("quantviz.ui")]
-    assert {f"quantviz.{name}" for name in CORE} <= set(loaded)
+    assert {f"quantviz.{name}" for name in CORE_ALL} <= set(loaded)
 
 
 def test_the_ui_does_import_streamlit():
@@ -88,6 +93,47 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
     return found
+
+
+def _module_imports(folder: Path) -> dict[str, set[str]]:
+    """Every import (at any depth, functions included) of each module below ``folder``."""
+    return {str(p.relative_to(ROOT)): _imports(p) for p in sorted(folder.rglob("*.py"))}
+
+
+def _offenders(files: dict[str, set[str]], banned: tuple[str, ...]) -> list[str]:
+    return sorted(f"{f}: {m}" for f, mods in files.items() for m in mods
+                  if any(m == b or m.startswith(b + ".") for b in banned))
+
+
+def test_the_layers_import_one_way():
+    # library <- studies <- present <- ui: a layer imports its own or the ones below it
+    pkg = ROOT / "quantviz"
+    library = {f"quantviz/{n}.py": _imports(pkg / f"{n}.py") for n in LIBRARY}
+    assert {"quantize", "observers", "metrics", "toolchains", "formats", "layers", "loaders",
+            "distributions"} <= set(LIBRARY)
+    assert not _offenders(library, ("streamlit", "plotly", "quantviz.studies",
+                                    "quantviz.present", "quantviz.ui"))
+    assert not _offenders(_module_imports(pkg / "studies"),
+                          ("streamlit", "plotly", "quantviz.present", "quantviz.ui"))
+    assert not _offenders(_module_imports(pkg / "present"), ("streamlit", "quantviz.ui"))
+
+
+def test_the_import_rule_sees_a_forbidden_import(tmp_path):
+    # the check above can fail: a study that draws is caught, at any depth
+    study = tmp_path / "studies" / "drawing.py"
+    study.parent.mkdir()
+    study.write_text("def f():\n    import plotly.graph_objects as go\n    return go\n")
+    found = _offenders({"drawing.py": _imports(study)}, ("plotly",))
+    assert found == ["drawing.py: plotly.graph_objects"]
+
+
+def test_no_cache_twin_serves_a_single_page():
+    # a *_cache.py module exists only when several page modules share it
+    ui = ROOT / "quantviz" / "ui"
+    for twin in sorted(ui.glob("*_cache.py")):
+        users = [p.name for p in ui.glob("*.py")
+                 if p != twin and f"{twin.stem}" in p.read_text(encoding="utf-8")]
+        assert len(users) >= 2, f"{twin.name} is used by {users} only: merge it into its page"
 
 
 def test_there_are_pages():
