@@ -153,7 +153,7 @@ def ggml_type(qtype: str | int | GGMLType) -> GGMLType:
 
 
 def bits_per_weight(name: str | int | GGMLType) -> float:
-    """Storage cost of one weight in bits, ``8 * type_size / block_size`` (Q4_K: 144 B / 256 = 4.5)."""
+    """Bits stored per weight, ``8 * type_size / block_size`` (Q4_K: 8 * 144 / 256 = 4.5)."""
     return ggml_type(name).bits_per_weight
 
 
@@ -859,3 +859,640 @@ def _dq_iq1_m(blocks: np.ndarray) -> np.ndarray:
     delta = _iq1_delta((halves & np.uint8(0x08)) != 0).reshape(n, 8, 2, 2, 1)
     grid = _grid("IQ1_S")[index].reshape(n, 8, 2, 2, 8)
     return (dl * (grid + delta)).reshape(n, QK_K)
+
+
+# --------------------------------------------------------------------------------------------
+# the file
+# --------------------------------------------------------------------------------------------
+
+GGUF_MAGIC = b"GGUF"
+DEFAULT_ALIGNMENT = 32  # ggml's GGUF_DEFAULT_ALIGNMENT
+MAX_ARRAY_DEPTH = 3  # arrays of arrays of arrays; ggml itself reads no nested array at all
+MAX_NAME_BYTES = 63  # ggml's GGML_MAX_NAME is 64 bytes including the terminating NUL
+MAX_DIMS = 4  # ggml's GGML_MAX_DIMS
+_INT64_MAX = 2**63 - 1
+_ALIGNMENT_KEY = "general.alignment"
+
+
+class GGUFError(ValueError):
+    """A ``.gguf`` file that cannot be read, with a sentence that says why."""
+
+
+# GGUF value types (gguf-py GGUFValueType, ggml's gguf_type): id -> (name, struct code).
+_SCALAR_TYPES: dict[int, tuple[str, str]] = {
+    0: ("uint8", "B"),
+    1: ("int8", "b"),
+    2: ("uint16", "H"),
+    3: ("int16", "h"),
+    4: ("uint32", "I"),
+    5: ("int32", "i"),
+    6: ("float32", "f"),
+    7: ("bool", "B"),
+    10: ("uint64", "Q"),
+    11: ("int64", "q"),
+    12: ("float64", "d"),
+}
+_STRING, _ARRAY = 8, 9
+_TYPE_IDS: dict[str, int] = {name: i for i, (name, _) in _SCALAR_TYPES.items()}
+_TYPE_IDS["string"] = _STRING
+
+
+@dataclass(frozen=True)
+class TensorInfo:
+    """One tensor as the file describes it.
+
+    ``dims`` is the file's (ggml) order, innermost first; ``shape`` the numpy order,
+    ``reversed(dims)``. ``offset`` counts from the start of the data section.
+    """
+
+    name: str
+    type: str
+    dims: tuple[int, ...]
+    offset: int
+    n_elements: int
+    nbytes: int
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(reversed(self.dims))
+
+
+@dataclass(frozen=True)
+class TensorRow:
+    """One line of a file's tensor summary."""
+
+    name: str
+    type: str
+    shape: tuple[int, ...]
+    bits_per_weight: float
+    nbytes: int
+
+
+@dataclass(frozen=True)
+class GGUFFile:
+    """A parsed ``.gguf`` file: header, metadata and tensor infos; tensor data on demand.
+
+    ``metadata`` maps each key to its value (int, float, bool, str; a numeric or bool array
+    as a read-only numpy array of the stored dtype; an array of strings as a tuple of str;
+    an array of arrays as a tuple of those); ``metadata_types`` gives each key's GGUF type
+    (``"uint32"``, ``"array[string]"``, ``"array[array[int32]]"``).
+    """
+
+    version: int
+    tensor_count: int
+    kv_count: int
+    metadata: Mapping[str, object]
+    metadata_types: Mapping[str, str]
+    tensors: tuple[TensorInfo, ...]
+    alignment: int
+    data_offset: int
+    max_decoded_bytes: int
+    _data: memoryview = field(repr=False, compare=False)
+
+    def tensor_info(self, name: str) -> TensorInfo:
+        """The :class:`TensorInfo` called ``name``; an unknown name raises :class:`GGUFError`."""
+        for info in self.tensors:
+            if info.name == name:
+                return info
+        shown = ", ".join(repr(t.name) for t in self.tensors[:10])
+        more = f" and {len(self.tensors) - 10} more" if len(self.tensors) > 10 else ""
+        raise GGUFError(f"The file has no tensor named {name!r}; it has {shown or 'none'}{more}.")
+
+    def raw(self, name: str) -> np.ndarray:
+        """The stored bytes of tensor ``name`` as a read-only uint8 array (no copy)."""
+        info = self.tensor_info(name)
+        start = self.data_offset + info.offset
+        return np.frombuffer(self._data, dtype=np.uint8, count=info.nbytes, offset=start)
+
+    def tensor(self, name: str) -> np.ndarray:
+        """Tensor ``name`` dequantized to float32 of numpy shape ``reversed(dims)``.
+
+        Equal bit for bit to gguf-py's ``dequantize(reader.tensors[i].data, type)``. Refused
+        with :class:`GGUFError` when its float32 size exceeds ``max_decoded_bytes`` or when
+        gguf-py has no decoder for its type (I8..I64, F64, Q8_1, Q8_K, Q1_0).
+        """
+        info = self.tensor_info(name)
+        decoded = 4 * info.n_elements
+        if decoded > self.max_decoded_bytes:
+            raise GGUFError(
+                f"Tensor {info.name!r} ({info.type}, shape {info.shape}) decodes to "
+                f"{decoded:,} bytes of float32, above the limit of {self.max_decoded_bytes:,}."
+            )
+        try:
+            return dequantize(self.raw(name), info.type, info.shape)
+        except ValueError as exc:
+            raise GGUFError(f"Tensor {info.name!r}: {exc}") from None
+
+    def tensor_rows(self) -> list[TensorRow]:
+        """Name, type, numpy shape, bits per weight and stored bytes of every tensor."""
+        return [
+            TensorRow(t.name, t.type, t.shape, bits_per_weight(t.type), t.nbytes)
+            for t in self.tensors
+        ]
+
+
+def read_gguf(
+    data: bytes | bytearray | memoryview,
+    *,
+    max_tensors: int = 100_000,
+    max_kv: int = 10_000,
+    max_string: int = 16 * 2**20,
+    max_array: int = 4 * 2**20,
+    max_decoded_bytes: int = 256 * 2**20,
+) -> GGUFFile:
+    """Parse a GGUF v2/v3 file held in memory; tensor data stays where it is.
+
+    Limits (each refusal a :class:`GGUFError` with a sentence, raised before allocating):
+    ``max_tensors`` tensor infos, ``max_kv`` metadata keys, ``max_string`` bytes in one
+    string (keys and values), ``max_array`` array elements in all the metadata together
+    (a 256k-token vocabulary takes about 1M: tokens, scores, types, merges), and
+    ``max_decoded_bytes`` float32 bytes for one :meth:`GGUFFile.tensor` call. Besides, every
+    count is checked against the bytes left: a count of n strings needs at least 8 n bytes.
+    See the module docstring for the format rules checked.
+    """
+    limits = _Limits(max_tensors, max_kv, max_string, max_array)
+    buf = _byte_view(data)
+    cur = _Cursor(buf, limits)
+    version, n_tensors, n_kv = _read_header(cur)
+    metadata, types = _read_metadata(cur, n_kv)
+    alignment = _alignment(metadata, types)
+    infos = tuple(_read_tensor_info(cur, i) for i in range(n_tensors))
+    data_offset = _align(cur.pos, alignment)
+    _check_layout(infos, alignment, data_offset, len(buf))
+    return GGUFFile(
+        version=version,
+        tensor_count=n_tensors,
+        kv_count=n_kv,
+        metadata=MappingProxyType(metadata),
+        metadata_types=MappingProxyType(types),
+        tensors=infos,
+        alignment=alignment,
+        data_offset=data_offset,
+        max_decoded_bytes=_positive("max_decoded_bytes", max_decoded_bytes),
+        _data=buf,
+    )
+
+
+def _byte_view(data: bytes | bytearray | memoryview) -> memoryview:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise GGUFError(f"A GGUF file is read from bytes, not from {type(data).__name__}.")
+    view = memoryview(data)
+    if view.format != "B" or view.ndim != 1:
+        if not view.c_contiguous:
+            raise GGUFError("A GGUF file is read from contiguous bytes.")
+        view = view.cast("B")
+    return view
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_tensors: int
+    max_kv: int
+    max_string: int
+    max_array: int
+
+    def __post_init__(self) -> None:
+        for name in ("max_tensors", "max_kv", "max_string", "max_array"):
+            _positive(name, getattr(self, name))
+
+
+def _positive(name: str, value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}.")
+    return value
+
+
+class _Cursor:
+    """Reads little-endian fields from ``buf``, each checked against the bytes left."""
+
+    def __init__(self, buf: memoryview, limits: _Limits) -> None:
+        self.buf = buf
+        self.pos = 0
+        self.limits = limits
+        self.array_budget = limits.max_array
+
+    @property
+    def left(self) -> int:
+        return len(self.buf) - self.pos
+
+    def need(self, n: int, what: str) -> None:
+        if n > self.left:
+            raise GGUFError(
+                f"The file ends {self.left:,} bytes after offset {self.pos:,}, but {what} "
+                f"needs {n:,}: it is truncated or its header gives a wrong count."
+            )
+
+    def scalar(self, code: str, what: str) -> int | float:
+        size = struct.calcsize(code)
+        self.need(size, what)
+        (value,) = struct.unpack_from("<" + code, self.buf, self.pos)
+        self.pos += size
+        return value
+
+    def u32(self, what: str) -> int:
+        return int(self.scalar("I", what))
+
+    def u64(self, what: str) -> int:
+        return int(self.scalar("Q", what))
+
+    def string(self, what: str) -> str:
+        n = self.u64(f"the length of {what}")
+        if n > self.limits.max_string:
+            raise GGUFError(
+                f"{_cap(what)} at offset {self.pos - 8:,} claims {n:,} bytes, above the limit "
+                f"of {self.limits.max_string:,} bytes per string."
+            )
+        self.need(n, f"{what} ({n:,} bytes)")
+        raw = bytes(self.buf[self.pos : self.pos + n])
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise GGUFError(
+                f"{_cap(what)} at offset {self.pos:,} is not valid UTF-8 ({exc.reason} at byte "
+                f"{exc.start})."
+            ) from None
+        self.pos += n
+        return text
+
+    def take_array(self, count: int, what: str) -> None:
+        """Charge ``count`` elements to the metadata's array budget."""
+        if count > self.array_budget:
+            raise GGUFError(
+                f"{_cap(what)} claims {count:,} elements, more than the "
+                f"{self.array_budget:,} left of the limit of {self.limits.max_array:,} array "
+                f"elements in the metadata."
+            )
+        self.array_budget -= count
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _read_header(cur: _Cursor) -> tuple[int, int, int]:
+    cur.need(4, "the magic number")
+    magic = bytes(cur.buf[:4])
+    if magic != GGUF_MAGIC:
+        raise GGUFError(f"This is not a GGUF file: it starts with {magic!r}, not b'GGUF'.")
+    cur.pos = 4
+    version = cur.u32("the version")
+    if version in (2, 3):
+        pass
+    elif version & 0xFFFF == 0 and version:
+        raise GGUFError(
+            f"The version field reads {version:#x}: a big-endian GGUF file, which is not read here."
+        )
+    elif version == 1:
+        raise GGUFError("This is a GGUF version 1 file; only versions 2 and 3 are read (as ggml).")
+    else:
+        raise GGUFError(f"GGUF version {version} is not supported; versions 2 and 3 are.")
+    n_tensors = cur.u64("the tensor count")
+    n_kv = cur.u64("the metadata key count")
+    if n_tensors > cur.limits.max_tensors:
+        raise GGUFError(
+            f"The header claims {n_tensors:,} tensors, above the limit of "
+            f"{cur.limits.max_tensors:,}."
+        )
+    if n_kv > cur.limits.max_kv:
+        raise GGUFError(
+            f"The header claims {n_kv:,} metadata keys, above the limit of "
+            f"{cur.limits.max_kv:,}."
+        )
+    # the smallest key/value: 8-byte key length, 4-byte type, 1-byte value; the smallest
+    # tensor info: 8-byte name length, 4-byte n_dims, 4-byte type, 8-byte offset
+    cur.need(13 * n_kv + 24 * n_tensors, f"{n_kv:,} keys and {n_tensors:,} tensor infos")
+    return version, n_tensors, n_kv
+
+
+def _read_metadata(cur: _Cursor, n_kv: int) -> tuple[dict[str, object], dict[str, str]]:
+    metadata: dict[str, object] = {}
+    types: dict[str, str] = {}
+    for i in range(n_kv):
+        key = cur.string(f"the name of metadata key {i}")
+        if key in metadata:
+            raise GGUFError(f"Metadata key {key!r} appears twice.")
+        vtype = cur.u32(f"the type of metadata key {key!r}")
+        metadata[key], types[key] = _read_value(cur, vtype, f"metadata key {key!r}", 0)
+    return metadata, types
+
+
+def _read_value(cur: _Cursor, vtype: int, what: str, depth: int) -> tuple[object, str]:
+    if vtype in _SCALAR_TYPES:
+        name, code = _SCALAR_TYPES[vtype]
+        value = cur.scalar(code, f"the value of {what}")
+        if name == "bool":
+            return _bool(value, what), name
+        return value, name
+    if vtype == _STRING:
+        return cur.string(f"the value of {what}"), "string"
+    if vtype == _ARRAY:
+        return _read_array(cur, what, depth + 1)
+    raise GGUFError(f"{_cap(what)} has value type {vtype}, which GGUF does not define (0..12).")
+
+
+def _bool(value: int | float, what: str) -> bool:
+    if value not in (0, 1):
+        raise GGUFError(f"{_cap(what)} is a bool stored as {value}, not 0 or 1.")
+    return bool(value)
+
+
+def _read_array(cur: _Cursor, what: str, depth: int) -> tuple[object, str]:
+    if depth > MAX_ARRAY_DEPTH:
+        raise GGUFError(
+            f"{_cap(what)} nests arrays {depth} deep; at most {MAX_ARRAY_DEPTH} are read."
+        )
+    itype = cur.u32(f"the element type of {what}")
+    count = cur.u64(f"the length of {what}")
+    cur.take_array(count, what)
+    if itype in _SCALAR_TYPES:
+        name, code = _SCALAR_TYPES[itype]
+        dtype = np.dtype("<" + code) if name != "bool" else np.dtype(np.uint8)
+        cur.need(count * dtype.itemsize, f"the {count:,} {name} elements of {what}")
+        values = np.frombuffer(cur.buf, dtype=dtype, count=count, offset=cur.pos).copy()
+        cur.pos += count * dtype.itemsize
+        if name == "bool":
+            if np.any(values > 1):
+                raise GGUFError(f"{_cap(what)} holds a bool that is neither 0 nor 1.")
+            values = values.astype(np.bool_)
+        values = values.astype(values.dtype.newbyteorder("="), copy=False)
+        values.flags.writeable = False
+        return values, f"array[{name}]"
+    if itype == _STRING:
+        cur.need(8 * count, f"the {count:,} strings of {what}")
+        items = tuple(cur.string(f"string {j} of {what}") for j in range(count))
+        return items, "array[string]"
+    if itype == _ARRAY:
+        cur.need(12 * count, f"the {count:,} arrays of {what}")
+        inner = [_read_value(cur, _ARRAY, f"array {j} of {what}", depth) for j in range(count)]
+        inner_types = {t for _, t in inner}
+        if len(inner_types) > 1:
+            raise GGUFError(f"{_cap(what)} mixes arrays of {sorted(inner_types)}.")
+        inner_type = inner_types.pop() if inner_types else "array[uint8]"
+        return tuple(v for v, _ in inner), f"array[{inner_type}]"
+    raise GGUFError(
+        f"{_cap(what)} has element type {itype}, which GGUF does not define (0..12)."
+    )
+
+
+def _alignment(metadata: Mapping[str, object], types: Mapping[str, str]) -> int:
+    if _ALIGNMENT_KEY not in metadata:
+        return DEFAULT_ALIGNMENT
+    value = metadata[_ALIGNMENT_KEY]
+    if types[_ALIGNMENT_KEY] != "uint32":
+        raise GGUFError(f"{_ALIGNMENT_KEY} must be a uint32, not {types[_ALIGNMENT_KEY]}.")
+    value = int(value)  # type: ignore[call-overload]
+    if value == 0 or value & (value - 1):
+        raise GGUFError(f"{_ALIGNMENT_KEY} is {value}, not a power of two.")
+    return value
+
+
+def _read_tensor_info(cur: _Cursor, i: int) -> TensorInfo:
+    name = cur.string(f"the name of tensor {i}")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise GGUFError(
+            f"Tensor {i}'s name is {len(name.encode('utf-8'))} bytes long; ggml allows at most "
+            f"{MAX_NAME_BYTES}."
+        )
+    n_dims = cur.u32(f"the number of dimensions of tensor {name!r}")
+    if n_dims > MAX_DIMS:
+        raise GGUFError(
+            f"Tensor {name!r} has {n_dims:,} dimensions; ggml allows at most {MAX_DIMS}."
+        )
+    dims = tuple(cur.u64(f"dimension {j} of tensor {name!r}") for j in range(n_dims))
+    n_elements = 1
+    for j, n in enumerate(dims):
+        if n > _INT64_MAX:
+            raise GGUFError(f"Dimension {j} of tensor {name!r} is {n:,}, beyond int64.")
+        n_elements *= n
+    if n_elements > _INT64_MAX:
+        raise GGUFError(
+            f"Tensor {name!r} of dims {dims} would have {n_elements:,} elements, beyond int64."
+        )
+    type_id = cur.u32(f"the type of tensor {name!r}")
+    t = _TYPES_BY_ID.get(type_id)
+    if t is None:
+        raise GGUFError(f"Tensor {name!r} has ggml type {type_id}, which is not a known type.")
+    row = dims[0] if dims else 1
+    if row % t.block_size:
+        raise GGUFError(
+            f"Tensor {name!r} ({t.name}) has rows of {row:,} elements, not a multiple of its "
+            f"block size {t.block_size}."
+        )
+    offset = cur.u64(f"the data offset of tensor {name!r}")
+    nbytes = n_elements // t.block_size * t.type_size
+    return TensorInfo(name, t.name, dims, offset, n_elements, nbytes)
+
+
+def _align(pos: int, alignment: int) -> int:
+    return -(-pos // alignment) * alignment
+
+
+def _check_layout(
+    infos: Sequence[TensorInfo], alignment: int, data_offset: int, size: int
+) -> None:
+    """Unique names; each tensor aligned, inside the file, and not overlapping another."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.name in seen:
+            raise GGUFError(f"Two tensors are named {info.name!r}.")
+        seen.add(info.name)
+        if info.offset % alignment:
+            raise GGUFError(
+                f"Tensor {info.name!r} starts at data offset {info.offset:,}, not a multiple "
+                f"of the alignment {alignment}."
+            )
+        end = data_offset + info.offset + info.nbytes
+        if end > size:
+            raise GGUFError(
+                f"Tensor {info.name!r} ({info.type}, dims {info.dims}) takes {info.nbytes:,} "
+                f"bytes from file offset {data_offset + info.offset:,}, past the end of the "
+                f"file at {size:,}: the file is truncated or the header lies."
+            )
+    ordered = sorted((t for t in infos if t.nbytes), key=lambda t: t.offset)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.offset < before.offset + before.nbytes:
+            raise GGUFError(
+                f"Tensors {before.name!r} and {after.name!r} overlap: the first takes bytes "
+                f"{before.offset:,}..{before.offset + before.nbytes:,} of the data, the second "
+                f"starts at {after.offset:,}."
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------------------------
+
+TensorSpec = tuple[str | int | GGMLType, bytes | bytearray | memoryview | np.ndarray, Sequence[int]]
+
+
+def write_gguf(
+    tensors: Mapping[str, TensorSpec], metadata: Mapping[str, object] | None = None
+) -> bytes:
+    """A GGUF v3 file holding ``tensors`` and ``metadata``, laid out as gguf-py's writer does.
+
+    ``tensors`` maps a name (at most 63 UTF-8 bytes) to ``(type, raw bytes, shape)``, with
+    ``shape`` the numpy shape (written as ``reversed(shape)``, at most 4 axes) and the raw
+    bytes exactly ``prod(shape) / block_size * type_size`` long. Tensors are stored in the
+    given order, each starting at a multiple of the alignment (``general.alignment`` when the
+    metadata has it, else 32), as ggml requires.
+
+    Metadata values are typed as gguf-py types them, except where a GGUF reader needs
+    otherwise: str -> string, bool -> bool, int -> int32 (int64 / uint64 when it does not fit;
+    ``general.alignment`` -> uint32), float -> float32, numpy scalars and 1-D arrays keep their
+    dtype, a list -> an array of its items' common type (nested lists -> arrays of arrays).
+    A pair ``(type, value)`` such as ``("uint64", 7)`` or ``("array[float64]", [0.5])`` gives
+    the type explicitly. Bad input raises ``ValueError`` naming the key or tensor.
+    """
+    metadata = dict(metadata or {})
+    typed = {key: _typed(key, value) for key, value in metadata.items()}
+    alignment = DEFAULT_ALIGNMENT
+    if _ALIGNMENT_KEY in typed:
+        kind, value = typed[_ALIGNMENT_KEY]
+        if kind != "uint32" or not isinstance(value, int) or value <= 0 or value & (value - 1):
+            raise ValueError(f"{_ALIGNMENT_KEY} must be a uint32 power of two, got {value!r}.")
+        alignment = value
+    out = bytearray(GGUF_MAGIC)
+    out += struct.pack("<IQQ", 3, len(tensors), len(typed))
+    for key, (kind, value) in typed.items():
+        out += _pack_string(key, f"metadata key {key!r}")
+        out += struct.pack("<I", _type_id(kind)) + _pack(kind, value, f"metadata key {key!r}")
+    blobs, offset = [], 0
+    for name, spec in tensors.items():
+        t, raw, shape = _tensor_spec(name, spec)
+        if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise ValueError(f"Tensor name {name!r} is longer than {MAX_NAME_BYTES} bytes.")
+        out += _pack_string(name, f"tensor name {name!r}")
+        out += struct.pack(f"<I{len(shape)}QIQ", len(shape), *reversed(shape), t.id, offset)
+        blobs.append(raw)
+        offset = _align(offset + raw.size, alignment)
+    out += bytes(_align(len(out), alignment) - len(out))
+    for raw in blobs:
+        out += raw.tobytes()
+        out += bytes(_align(raw.size, alignment) - raw.size)
+    return bytes(out)
+
+
+def _tensor_spec(name: str, spec: TensorSpec) -> tuple[GGMLType, np.ndarray, tuple[int, ...]]:
+    try:
+        qtype, data, shape = spec
+    except (TypeError, ValueError):
+        raise ValueError(f"Tensor {name!r} must be given as (type, raw bytes, shape).") from None
+    t = ggml_type(qtype)
+    dims = _check_shape(shape, t)
+    if len(dims) > MAX_DIMS:
+        raise ValueError(f"Tensor {name!r} has shape {dims}; GGUF allows at most {MAX_DIMS} axes.")
+    raw = _as_uint8(data)
+    expected = math.prod(dims) // t.block_size * t.type_size
+    if raw.size != expected:
+        raise ValueError(
+            f"Tensor {name!r}: {raw.size} bytes given, but {t.name} of shape {dims} takes "
+            f"{expected}."
+        )
+    return t, raw, dims
+
+
+def _typed(key: str, value: object) -> tuple[str, object]:
+    """(GGUF type name, value) for a metadata value; see :func:`write_gguf` for the rules."""
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and _valid_type(value[0])
+    ):
+        return value[0], value[1]
+    if key == _ALIGNMENT_KEY and isinstance(value, int) and not isinstance(value, bool):
+        return "uint32", value
+    kind = _infer(value, f"metadata key {key!r}")
+    return kind, value
+
+
+def _valid_type(kind: str) -> bool:
+    if kind.startswith("array[") and kind.endswith("]"):
+        return _valid_type(kind[6:-1])
+    return kind in _TYPE_IDS
+
+
+def _infer(value: object, what: str) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    if isinstance(value, np.generic | np.ndarray) and value.dtype.kind in "iuf":
+        name = value.dtype.name
+        if name not in _TYPE_IDS:
+            raise ValueError(f"{_cap(what)} has dtype {name}, which GGUF cannot store.")
+        if isinstance(value, np.ndarray):
+            if value.ndim != 1:
+                raise ValueError(f"{_cap(what)} is a {value.ndim}-D array; give a 1-D one.")
+            return f"array[{name}]"
+        return name
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_ and value.ndim == 1:
+        return "array[bool]"
+    if isinstance(value, int):
+        if -(2**31) <= value < 2**31:
+            return "int32"
+        return "int64" if -(2**63) <= value < 2**63 else "uint64"
+    if isinstance(value, float):
+        return "float32"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        if not value:
+            raise ValueError(
+                f"{_cap(what)} is an empty list: give its type, e.g. ('array[int32]', [])."
+            )
+        kinds = {_infer(item, what) for item in value}
+        if kinds <= {"int32", "int64", "uint64"}:
+            kinds = {max(kinds, key=["int32", "int64", "uint64"].index)}
+        if kinds <= {"int32", "int64", "uint64", "float32"}:
+            kinds = {"float32"} if "float32" in kinds else kinds
+        if len(kinds) != 1:
+            raise ValueError(f"{_cap(what)} mixes items of types {sorted(kinds)}.")
+        return f"array[{kinds.pop()}]"
+    raise ValueError(f"{_cap(what)} has a value of type {type(value).__name__}, not a GGUF type.")
+
+
+def _type_id(kind: str) -> int:
+    return _ARRAY if kind.startswith("array[") else _TYPE_IDS[kind]
+
+
+def _pack_string(text: str, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError(f"{_cap(what)} must be a str, got {type(text).__name__}.")
+    raw = text.encode("utf-8")
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def _pack(kind: str, value: object, what: str) -> bytes:
+    """The bytes of ``value`` as GGUF type ``kind`` (without the leading type id)."""
+    if kind.startswith("array["):
+        inner = kind[6:-1]
+        items = list(value) if isinstance(value, list | tuple | np.ndarray) else None
+        if items is None:
+            raise ValueError(f"{_cap(what)} is typed {kind} but holds {type(value).__name__}.")
+        head = struct.pack("<IQ", _type_id(inner), len(items))
+        if inner in _TYPE_IDS and inner != "string":
+            return head + _pack_numbers(inner, items, what)
+        return head + b"".join(_pack(inner, item, what) for item in items)
+    if kind == "string":
+        return _pack_string(value, what)  # type: ignore[arg-type]
+    code = _SCALAR_TYPES[_TYPE_IDS[kind]][1]
+    try:
+        return struct.pack("<" + code, int(value) if kind == "bool" else value)
+    except (struct.error, TypeError, ValueError):
+        raise ValueError(f"{_cap(what)}: {value!r} does not fit {kind}.") from None
+
+
+def _pack_numbers(kind: str, items: list, what: str) -> bytes:
+    """Numeric or bool items -> little-endian bytes of GGUF type ``kind``, range-checked."""
+    dtype = np.dtype("<" + _SCALAR_TYPES[_TYPE_IDS[kind]][1])
+    if dtype.kind == "f":
+        try:
+            return np.asarray(items, dtype=np.float64).astype(dtype).tobytes()
+        except (TypeError, ValueError):
+            raise ValueError(f"{_cap(what)}: items are not all numbers.") from None
+    lo, hi = (0, 1) if kind == "bool" else (np.iinfo(dtype).min, np.iinfo(dtype).max)
+    numbers = []
+    for item in items:
+        if not isinstance(item, int | np.integer | np.bool_) or not lo <= int(item) <= hi:
+            raise ValueError(f"{_cap(what)}: item {item!r} does not fit {kind}.")
+        numbers.append(int(item))
+    return np.array(numbers, dtype=dtype).tobytes()
