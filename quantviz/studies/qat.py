@@ -1,6 +1,6 @@
 """Quantization-aware fine-tuning of the digits network, in numpy: STE against LSQ.
 
-The digits MLP (:mod:`quantviz.model`) is fine-tuned with fake-quantized weights (per tensor,
+The digits MLP (:mod:`quantviz.studies.model`) is fine-tuned with fake-quantized weights (per tensor,
 symmetric, signed codes) and activations (the network's input and both ReLU outputs, unsigned
 codes; the logits stay float32 for the loss and the argmax), every quantizer being
 :mod:`quantviz.qat`'s (equal to PyTorch's kernels):
@@ -39,8 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from quantviz import qat
-from quantviz.model import DigitsData, Network, activations, load_study
 from quantviz.quantize import QuantConfig, channel_minmax, compute_qparams, fake_quantize
+from quantviz.studies.model import DigitsData, Network, activations, load_study
 
 F32 = np.float32
 #: Images per training step (320 calibration images: ten steps an epoch).

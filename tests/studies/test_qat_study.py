@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantviz.model import load_study
 from quantviz.studies import qat as study
+from quantviz.studies.model import load_study
 
 F32 = np.float32
 
