@@ -164,13 +164,16 @@ def _seqsum(terms: np.ndarray, first: bool = False) -> np.ndarray:
 
 
 def _first_absmax(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``amax = 0; max = 0; for i: if (|x_i| > amax) {amax = |x_i|; max = x_i;}`` over axis 0."""
-    ax = np.abs(x)
-    idx = np.argmax(ax, axis=0)
-    amax = np.take_along_axis(ax, idx[None], axis=0)[0]
-    vmax = np.take_along_axis(x, idx[None], axis=0)[0]
-    vmax = np.where(amax > 0, vmax, F32(0))
-    return amax.astype(F32), vmax.astype(F32)
+    """``amax = 0; max = 0; for i: if (|x_i| > amax) {amax = |x_i|; max = x_i;}`` over axis 0
+    (first largest wins; a NaN never wins, as in C)."""
+    amax = np.zeros(x.shape[1:], dtype=F32)
+    vmax = np.zeros(x.shape[1:], dtype=F32)
+    for xi in x:
+        ai = np.abs(xi)
+        win = ai > amax
+        np.copyto(amax, ai, where=win)
+        np.copyto(vmax, xi, where=win)
+    return amax, vmax
 
 
 def _first_min_max(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -738,11 +741,11 @@ def _iq4_search(xs, w):
     vals = KVALUES_IQ4NL.astype(F32)
     amax, vmax = _first_absmax(xs)
     zero = amax < GROUP_MAX_EPS
-    wx = w * xs
 
     def sums(inv):
         q = vals[_best_index_iq4nl(inv * xs)]
-        return _seqsum(wx * q), _seqsum((w * q) * q)
+        wq = w * q
+        return _seqsum(wq * xs), _seqsum(wq * q)
 
     d = (-vmax) / vals[0]
     sumqx, sumq2 = sums(F32(1) / d)
