@@ -108,7 +108,8 @@ def fp32_to_fp16_bits(f: np.ndarray) -> np.ndarray:
     Round to nearest even, overflow to inf, subnormal halves rounded, NaN -> sign | 0x7e00.
     """
     f = np.asarray(f, dtype=F32)
-    base = (np.abs(f) * F32(2.0 ** 112)) * F32(2.0 ** -110)
+    with np.errstate(over="ignore"):
+        base = (np.abs(f) * F32(2.0 ** 112)) * F32(2.0 ** -110)
     w = f.view(np.uint32).astype(np.uint64)
     shl1_w = (w + w) & 0xFFFFFFFF
     sign = w & 0x80000000
@@ -281,7 +282,7 @@ def make_q3_quants(x: np.ndarray, nmax: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_qkx_quants(x: np.ndarray, nmax: int, weights: np.ndarray, rmin: float,
-                    rdelta: float, nstep: int, use_mad: bool
+                    rdelta: float, nstep: int, use_mad: bool, trace: list | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``make_qkx2_quants`` / ``make_qkx3_quants`` (same arithmetic): asymmetric scale + min.
 
@@ -291,6 +292,7 @@ def make_qkx_quants(x: np.ndarray, nmax: int, weights: np.ndarray, rmin: float,
     weighted least-squares (scale, min) for L': D = S_w S_ll - S_l^2, scale = (S_w S_xl - S_x
     S_l)/D, min = (S_ll S_x - S_l S_xl)/D (min > 0 -> min = 0, scale = S_xl/S_ll); keep the
     candidate whose error is smaller. Returns (scale, the_min = -min, L); max == min -> 0.
+    ``trace``, when a list, receives the start and then one dict per candidate.
     """
     vmin, vmax = _first_min_max(x)
     sum_w = _seqsum(weights, first=True)
@@ -309,6 +311,8 @@ def make_qkx_quants(x: np.ndarray, nmax: int, weights: np.ndarray, rmin: float,
     L = np.clip(nearest_int(iscale * (x - vmin)), 0, nmax)
     best = error(scale, vmin, L)
     cur_min = vmin
+    if trace is not None:
+        trace.append({"iscale": iscale, "scale": scale, "min": vmin, "error": best, "L": L})
     for step in range(nstep + 1):
         # ggml updates min when a candidate wins, and later candidates start from it
         iscale = (F32(rmin) + F32(rdelta) * F32(step) + fnmax) / (vmax - cur_min)
@@ -325,7 +329,10 @@ def make_qkx_quants(x: np.ndarray, nmax: int, weights: np.ndarray, rmin: float,
         this_scale = np.where(pos, sum_xl / sum_l2, this_scale)
         this_min = np.where(pos, F32(0), this_min)
         cur = error(this_scale, this_min, laux)
-        better = (D > 0) & (cur < best)
+        better = (D > 0) & (cur < best) & ~flat
+        if trace is not None:
+            trace.append({"iscale": iscale, "scale": this_scale, "min": this_min, "error": cur,
+                          "L": laux, "solvable": (D > 0) & ~flat, "kept": better})
         L = np.where(better[None], laux, L)
         best = np.where(better, cur, best)
         scale = np.where(better, this_scale, scale)
@@ -888,3 +895,83 @@ def quantize(x: np.ndarray, qtype: str, *, imatrix: np.ndarray | None = None) ->
                 sigma2 = np.repeat(row_sum / F32(n), nb)[None]
         out = _QUANTIZERS[qtype](blocks, qw_blocks, sigma2)
     return np.ascontiguousarray(out).reshape(rows, nb * spec.bytes_per_block)
+
+
+# ------------------------------------------------------------------- teaching: the search
+
+
+@dataclass(frozen=True)
+class KQuantSearchTrace:
+    """What ``make_qkx2_quants`` tries for one sub-block (Q4_K / Q5_K without an imatrix).
+
+    Candidate k uses iscale_k = (rmin + rdelta k + nmax) / (max - min_k), where min_k is the
+    min in effect (the naive min' = min(min(x), 0) until a candidate wins; ggml then searches
+    on from the winner's min), codes l = clamp(nearest_int(iscale_k (x - min_k)), 0, nmax),
+    and the weighted least-squares fit x ~ scale l + min of those codes; its error is
+    sum w (scale l + min - x)^2. ``solvable`` is False where D = S_w S_ll - S_l^2 <= 0 (ggml
+    skips the candidate); ``kept`` marks the candidates that beat the best so far.
+    """
+
+    x: np.ndarray                 # (n,) the sub-block
+    weights: np.ndarray           # (n,) w_i
+    nmax: int
+    naive_scale: float            # (max - min') / nmax
+    naive_min: float              # min' (<= 0): x_hat = scale l + min
+    naive_error: float
+    iscales: np.ndarray           # (nstep + 1,) the grid actually tried
+    candidate_scales: np.ndarray  # (nstep + 1,)
+    candidate_mins: np.ndarray    # (nstep + 1,)
+    candidate_errors: np.ndarray  # (nstep + 1,)
+    solvable: np.ndarray          # (nstep + 1,) bool
+    kept: np.ndarray              # (nstep + 1,) bool
+    scale: float                  # the one ggml keeps
+    min: float
+    error: float
+    L: np.ndarray                 # (n,) its codes
+
+
+def kquant_search_trace(x_block: np.ndarray, weights: np.ndarray | None = None, nmax: int = 15,
+                        rmin: float = -1.0, rdelta: float = 0.1, nstep: int = 20
+                        ) -> KQuantSearchTrace:
+    """The scale search of one Q4_K/Q5_K sub-block, step by step (``make_qkx2_quants``).
+
+    Defaults are Q4_K's call (nmax 15, rmin -1, rdelta 0.1, nstep 20: iscales (nmax - 1 + 0.1
+    k) / (max - min) for k = 0..20); Q5_K uses nmax 31, rmin -0.5, nstep 15. weights default
+    to ggml's w_i = sqrt(mean(x^2)) + |x_i|. The search starts from the naive min/max scale
+    (max - min')/nmax with min' = min(min(x), 0), and each candidate refits scale and min by
+    weighted least squares on its codes; the smallest sum w (x_hat - x)^2 is kept.
+    The result equals what ``quantize`` uses for that sub-block before the 6-bit rounding of
+    scale and min.
+    """
+    x = np.asarray(x_block, dtype=F32).reshape(-1)
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError(f"x_block must be a non-empty finite vector, got {x.size} values")
+    if weights is None:
+        with np.errstate(all="ignore"):
+            av_x = np.sqrt(_seqsum((x * x)[:, None]) / F32(x.size))
+            w = (av_x + np.abs(x)[:, None]).astype(F32)
+    else:
+        w = np.asarray(weights, dtype=F32).reshape(-1, 1)
+        if w.shape[0] != x.size:
+            raise ValueError(f"weights has {w.shape[0]} values, expected {x.size}")
+    steps: list = []
+    with np.errstate(all="ignore"):
+        scale, the_min, L = make_qkx_quants(x[:, None], nmax, w, rmin, rdelta, nstep, False,
+                                            trace=steps)
+    start, cands = steps[0], steps[1:]
+
+    def col(key, dtype=F32):
+        return np.array([c[key][0] for c in cands], dtype=dtype)
+
+    kept = col("kept", bool)
+    errors = col("error")
+    error = errors[np.nonzero(kept)[0][-1]] if kept.any() else start["error"][0]
+    return KQuantSearchTrace(
+        x=x, weights=w[:, 0], nmax=nmax,
+        naive_scale=float(start["scale"][0]), naive_min=float(start["min"][0]),
+        naive_error=float(start["error"][0]),
+        iscales=col("iscale"), candidate_scales=col("scale"), candidate_mins=col("min"),
+        candidate_errors=errors, solvable=col("solvable", bool), kept=kept,
+        scale=float(scale[0]), min=float(-the_min[0]), error=float(error),
+        L=L[:, 0].copy(),
+    )
