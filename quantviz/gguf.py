@@ -876,13 +876,14 @@ def quantize(x: np.ndarray, qtype: str, *, imatrix: np.ndarray | None = None) ->
         raise ValueError("x has non-finite values (NaN or inf); ggml's quantizers do not "
                          "define their bytes for them")
     qw = None
-    if imatrix is not None and qtype not in _IGNORES_IMATRIX:
+    if imatrix is not None:
         imatrix = np.asarray(imatrix, dtype=F32).reshape(-1)
         if imatrix.shape != (n,):
             raise ValueError(f"imatrix has {imatrix.size} values, expected n = {n}")
         if not np.all(np.isfinite(imatrix)):
             raise ValueError("imatrix has non-finite values")
-        qw = imatrix
+        if qtype not in _IGNORES_IMATRIX:
+            qw = imatrix
     nb = n // spec.block_size
     blocks = np.ascontiguousarray(x.reshape(rows * nb, spec.block_size).T)
     qw_blocks = sigma2 = None
