@@ -489,6 +489,7 @@ def _unsub(v: np.ndarray, nsub: int) -> np.ndarray:
 
 
 def _q8_0(x, qw, sigma2):
+    """``quantize_row_q8_0_ref``: d = amax/127, q = roundf(x/d) in int8; amax 0 -> d = q = 0."""
     amax = np.max(np.abs(x), axis=0)
     d = amax / F32(127)
     inv = np.where(d != 0, F32(1) / d, F32(0))
@@ -497,6 +498,8 @@ def _q8_0(x, qw, sigma2):
 
 
 def _q4_0(x, qw, sigma2):
+    """``quantize_row_q4_0_ref``: d = max/-8 (max = signed largest |x|), q = min(15, (int8)(x/d +
+    8.5)); all zero -> d = -0.0. With an imatrix: ``quantize_row_q4_0_impl``."""
     if qw is not None:
         return _qx_legacy(x, qw, sigma2, 8)
     _, vmax = _first_absmax(x)
@@ -507,6 +510,8 @@ def _q4_0(x, qw, sigma2):
 
 
 def _q5_0(x, qw, sigma2):
+    """``quantize_row_q5_0_ref``: d = max/-16, q = min(31, (int8)(x/d + 16.5)), 5th bits in qh.
+    With an imatrix: ``quantize_row_q5_0_impl``."""
     if qw is not None:
         return _qx_legacy(x, qw, sigma2, 16)
     _, vmax = _first_absmax(x)
@@ -525,6 +530,8 @@ def _q5_bytes(head, q):
 
 
 def _q4_1(x, qw, sigma2):
+    """``quantize_row_q4_1_ref``: d = (max - min)/15, m = min, q = min(15, (int8)((x - min)/d +
+    0.5)). With an imatrix: ``quantize_row_q4_1_impl``."""
     if qw is not None:
         return _qkx_legacy(x, qw, sigma2, 15)
     vmin, vmax = _first_min_max(x)
@@ -535,6 +542,8 @@ def _q4_1(x, qw, sigma2):
 
 
 def _q5_1(x, qw, sigma2):
+    """``quantize_row_q5_1_ref``: d = (max - min)/31, m = min, q = (uint8)((x - min)/d + 0.5).
+    With an imatrix: ``quantize_row_q5_1_impl``."""
     if qw is not None:
         return _qkx_legacy(x, qw, sigma2, 31)
     vmin, vmax = _first_min_max(x)
@@ -576,6 +585,12 @@ def _sumx2(x):
 
 
 def _q2_k(x, qw, sigma2):
+    """Q2_K: 16 sub-blocks of 16, x ~ d sc l - dmin m, l in 0..3, sc and m 4-bit.
+
+    ``quantize_row_q2_K_ref`` (make_qkx2_quants, w = |x|, MAD; sc = nearest_int(15 scale /
+    max scale)) or ``quantize_row_q2_K_impl`` (make_qkx3_quants with w = qw sqrt(sigma2 + x^2),
+    then make_qp_quants for the 4-bit codes); then l = nearest_int((x + dmin m)/(d sc)).
+    """
     nb = x.shape[1]
     xs = _sub(x, 16)
     if qw is None:
@@ -623,6 +638,12 @@ def _strict_max(v):
 
 
 def _q3_k(x, qw, sigma2):
+    """Q3_K: 16 sub-blocks of 16, x ~ d (sc - 32) (l - 4), l in 0..7, sc 6-bit.
+
+    ``quantize_row_q3_K_ref`` (make_q3_quants; sc = nearest_int(-32 scale / max scale)) or
+    ``quantize_row_q3_K_impl`` (make_qx_quants twice, for the values then for the scales);
+    then l = clamp(nearest_int(x / (d (sc - 32))), -4, 3) + 4, high bit in hmask.
+    """
     nb = x.shape[1]
     xs = _sub(x, 16)
     if qw is None:
@@ -694,12 +715,14 @@ def _k4_search(x, qw, nmax, rmin, rdelta, nstep):
 
 
 def _q4_k(x, qw, sigma2):
+    """Q4_K: 8 sub-blocks of 32, x ~ d sc l - dmin m, l in 0..15 (see ``_k4_search``)."""
     L, sc, d_bits, dmin_bits = _k4_search(x, qw, 15, -1.0, 0.1, 20)
     qs = np.concatenate([_nibbles(L[j:j + 32], L[j + 32:j + 64]) for j in range(0, 256, 64)])
     return np.concatenate([_u8_h(d_bits), _u8_h(dmin_bits), _u8(sc), _u8(qs)], axis=1)
 
 
 def _q5_k(x, qw, sigma2):
+    """Q5_K: as Q4_K with l in 0..31, the 5th bit of each l in qh."""
     L, sc, d_bits, dmin_bits = _k4_search(x, qw, 31, -0.5, 0.1, 15)
     nb = x.shape[1]
     qh = np.zeros((32, nb), dtype=np.int64)
@@ -715,6 +738,11 @@ def _q5_k(x, qw, sigma2):
 
 
 def _q6_k(x, qw, sigma2):
+    """Q6_K: 16 sub-blocks of 16, x ~ d sc (l - 32), l in 0..63, sc int8.
+
+    make_qx_quants(nmax 32) per sub-block (w = x^2, or the imatrix itself), d = max scale /
+    -128, sc = min(127, nearest_int(-128 scale / max scale)); max |scale| < 1e-15 -> all zero.
+    """
     nb = x.shape[1]
     xs = _sub(x, 16)
     scales, L = make_qx_quants(xs, 32, None if qw is None else _sub(qw, 16))
@@ -777,6 +805,8 @@ def _iq4_weights(x, xs, qw, nsub):
 
 
 def _iq4_nl(x, qw, sigma2):
+    """IQ4_NL: blocks of 32, x ~ d kvalues[l] with the 16 non-linear levels; d from the search
+    of ``_iq4_search``, l = best_index(x / d)."""
     d = _iq4_search(x, _iq4_weights(x, x, qw, 1))
     inv = np.where(d != 0, F32(1) / d, F32(0))
     L = _best_index_iq4nl(inv * x)
@@ -784,6 +814,8 @@ def _iq4_nl(x, qw, sigma2):
 
 
 def _iq4_xs(x, qw, sigma2):
+    """IQ4_XS: super-blocks of 256, eight 32-blocks with 6-bit scales ls: d = -max scale/32,
+    ls = clamp(nearest_int(scale/d), -32, 31), l = best_index(x / (d ls))."""
     nb = x.shape[1]
     xs = _sub(x, 32)
     scales = _unsub(_iq4_search(xs, _iq4_weights(x, xs, qw, 8)), 8)
@@ -805,12 +837,14 @@ def _iq4_xs(x, qw, sigma2):
 
 
 def _ternary(x):
+    """d = amax, trits lroundf(x/d) + 1 (d = 0 -> 1/d taken as 0)."""
     amax = np.max(np.abs(x), axis=0)
     inv = np.where(amax != 0, F32(1) / amax, F32(0))
     return amax, _round_half_away(x * inv) + 1
 
 
 def _tq2_0(x, qw, sigma2):
+    """TQ2_0: d = amax, t = lroundf(x/d) + 1 in {0, 1, 2}, four 2-bit trits per byte."""
     d, t = _ternary(x)
     qs = [sum((t[j + m * 32:j + m * 32 + 32] & 3) << (2 * m) for m in range(4))
           for j in (0, 128)]
@@ -826,6 +860,8 @@ def _tq_pack(trits):
 
 
 def _tq1_0(x, qw, sigma2):
+    """TQ1_0: d = amax, trits t = lroundf(x/d) + 1, five per byte (four in qh) as
+    ceil(sum t_k 3^(4-k) * 256 / 243)."""
     d, t = _ternary(x)
     qs = [_tq_pack([t[n * 32:n * 32 + 32] for n in range(5)]),
           _tq_pack([t[160 + n * 16:160 + n * 16 + 16] for n in range(5)])]
