@@ -49,6 +49,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quantviz.gguf_file import dequantize  # noqa: F401  (the contract's gguf.dequantize)
+
 F32 = np.float32
 GROUP_MAX_EPS = F32(1e-15)
 KVALUES_IQ4NL = np.array([-127, -104, -83, -65, -49, -35, -22, -10,
