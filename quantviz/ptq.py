@@ -340,3 +340,164 @@ def gptq(
     """GPTQ's dequantized weight ``w_hat`` (float32, W's shape); see :func:`gptq_trace`."""
     return gptq_trace(W, X, bits=bits, group_size=group_size, symmetric=symmetric,
                       act_order=act_order, percdamp=percdamp, block_size=block_size).w_hat
+
+
+# ------------------------------------------------------------------------------------- AWQ
+
+
+def awq_pseudo_quantize(w: object, *, bits: int, group_size: int = -1) -> np.ndarray:
+    """llm-awq ``pseudo_quantize_tensor`` (zero_point=True): asymmetric, per group of a row.
+
+    Per group ``x`` (no widening to 0), ``max_int = 2**bits - 1``:
+    ``scale = max(max x - min x, 1e-5) / max_int``,
+    ``zero = clamp(-round(min x / scale), 0, max_int)``,
+    ``x_hat = (clamp(round(x / scale) + zero, 0, max_int) - zero) * scale`` (float32).
+    ``group_size`` must divide the row length (the reference asserts it).
+    """
+    w = np.asarray(w, dtype=F32)
+    max_int = 2 ** _bits(bits) - 1
+    gs = _group_size(group_size, w.shape[-1], divides=True)
+    g = w.reshape(-1, gs)
+    max_val = g.max(axis=1, keepdims=True)
+    min_val = g.min(axis=1, keepdims=True)
+    scale = np.maximum(max_val - min_val, F32(1e-5)) / F32(max_int)
+    zero = np.clip(-np.round(min_val / scale), 0, max_int).astype(F32)
+    q = np.clip(np.round(g / scale) + zero, 0, max_int)
+    return ((q - zero) * scale).reshape(w.shape)
+
+
+@dataclass(frozen=True)
+class AWQSearch:
+    """AWQ's search on one linear layer.
+
+    ``ratios``/``losses``: the grid ``i / n_grid`` and the output MSE of ``Q(W*s)/s`` at each;
+    ``ratio`` the chosen one, ``scales`` its ``s`` (in,), ``x_max`` the mean ``|X|`` per
+    input; ``clip_max`` (out, groups) the clipping threshold auto_clip chose on ``W*s`` (None
+    without clipping); ``w_hat = Q(clip(W*s)) / s``.
+    """
+
+    w_hat: np.ndarray
+    ratios: np.ndarray
+    losses: np.ndarray
+    ratio: float
+    scales: np.ndarray
+    x_max: np.ndarray
+    clip_max: np.ndarray | None
+
+
+def awq_scales(x_max: np.ndarray, ratio: float) -> np.ndarray:
+    """``s = clamp(x_max^ratio, min=1e-4)``, then ``s / sqrt(max s * min s)`` (float32).
+
+    The power is taken in float64 and rounded once (torch uses SLEEF's float32 ``powf``,
+    within 1 ulp of that; numpy's float32 ``power`` is further off).
+    """
+    x64 = np.asarray(x_max, dtype=F32).astype(np.float64)
+    s = np.maximum(np.power(x64, float(F32(ratio))).astype(F32), F32(1e-4))
+    return s / np.sqrt(s.max() * s.min())
+
+
+def _awq_auto_clip(w: np.ndarray, x: np.ndarray, bits: int, gs: int, n_grid: int,
+                   max_shrink: float, n_sample_token: int) -> np.ndarray:
+    """llm-awq ``auto_clip_layer``: the per-(row, group) threshold with the least output MSE.
+
+    Tokens: every ``n // n_sample_token``-th row of ``x`` from the first (the reference's
+    strided slice; with fewer than ``n_sample_token`` samples its step would be 0, which
+    Python refuses: here it is 1, all samples). Candidates ``max|w| * (1 - i / n_grid)``,
+    ``i < int(max_shrink * n_grid)``; ``w`` clipped to ``[-t, t]``, pseudo-quantized, and the
+    group's partial outputs compared (mean over tokens of the squared difference); a
+    candidate wins only if strictly better. The reference's output-row batches (256 or 64
+    rows, asserted to divide ``out``) only bound memory: rows are independent, so any ``out``
+    works here. Sums over a group run as a matrix product (float32, another order than the
+    reference's elementwise sum: agreement is to rounding).
+    """
+    rows, cols = w.shape
+    n_groups = cols // gs
+    step = max(1, x.shape[0] // n_sample_token)
+    xg = np.ascontiguousarray(x[::step].reshape(-1, n_groups, gs).transpose(1, 2, 0))
+    wg = w.reshape(rows, n_groups, gs).transpose(1, 0, 2)          # (groups, rows, gs)
+    org_out = wg @ xg                                               # (groups, rows, tokens)
+    org_max = np.abs(wg).max(axis=2, keepdims=True)                 # (groups, rows, 1)
+    best = org_max.copy()
+    min_err = np.full(org_max.shape, F32(1e9), dtype=F32)
+    for i_s in range(int(max_shrink * n_grid)):
+        max_val = org_max * F32(1 - i_s / n_grid)
+        cur = np.minimum(np.maximum(wg, -max_val), max_val)
+        q = awq_pseudo_quantize(cur.transpose(1, 0, 2).reshape(rows, cols), bits=bits,
+                                group_size=gs).reshape(rows, n_groups, gs).transpose(1, 0, 2)
+        err = ((q @ xg - org_out) ** 2).mean(axis=2, keepdims=True)
+        better = err < min_err
+        min_err = np.where(better, err, min_err)
+        best = np.where(better, max_val, best)
+    return best[:, :, 0].T.copy()
+
+
+def awq_search(
+    W: object,
+    X: object,
+    *,
+    bits: int,
+    group_size: int = -1,
+    n_grid: int = 20,
+    clip: bool = True,
+    max_shrink: float = 0.5,
+    n_sample_token: int = 512,
+) -> AWQSearch:
+    """AWQ on one linear layer as llm-awq runs it (``run_awq``: auto_scale, then auto_clip).
+
+    1. ``x_max = mean |X|`` per input channel (``get_act_scale``).
+    2. For ``ratio = i / n_grid``, ``i = 0..n_grid-1``: ``s`` = :func:`awq_scales`,
+       ``W' = Q(W * s) / s`` with :func:`awq_pseudo_quantize`, loss
+       ``mean((X W'^T - X W^T)^2)``; the first strictly lowest loss wins
+       (``_search_module_scale`` with the layer itself as the block).
+    3. ``apply_scale``: the layer now holds ``W * s`` and sees ``X / s``; with ``clip``,
+       ``auto_clip_layer`` (see :func:`_awq_auto_clip`) picks a threshold per (row, group)
+       and ``apply_clip`` clamps ``W * s`` to it.
+    4. ``w_hat = Q(clamp(W * s)) / s``: the weight that, applied to the original ``X``, does
+       what the quantized layer does on ``X / s``.
+
+    Exactness: every step is float32 in the reference's order except ``mean |X|`` and
+    ``x_max ** ratio``, which torch computes with its own cascade sum and SLEEF's ``powf``
+    (both within 1 ulp of numpy's); on the goldens the chosen ratio and the loss curve
+    agree, and given torch's ``x_max`` and ``s`` the search's weights are bit-identical.
+    ``group_size=-1`` with clipping is run as one group per row (the reference would fail an
+    assertion inside ``pseudo_quantize_tensor``).
+    """
+    w = _weights(W)
+    x = _inputs(X, w.shape[1])
+    bits = _bits(bits)
+    gs = _group_size(group_size, w.shape[1], divides=True)
+    if isinstance(n_grid, bool) or not isinstance(n_grid, int) or n_grid < 1:
+        raise ValueError(f"n_grid must be a positive integer, got {n_grid!r}")
+    x_max = np.abs(x).mean(axis=0, dtype=np.float64).astype(F32)
+    return _awq_search(w, x, x_max, None, bits, gs, n_grid, clip, max_shrink, n_sample_token)
+
+
+def _awq_search(w, x, x_max, all_scales, bits, gs, n_grid, clip, max_shrink, n_sample_token):
+    org_out = x @ w.T
+    ratios = np.arange(n_grid) / n_grid
+    losses = np.empty(n_grid)
+    best, best_scales = np.inf, None
+    for i, ratio in enumerate(ratios):
+        s = awq_scales(x_max, ratio) if all_scales is None else all_scales[i]
+        w_q = awq_pseudo_quantize(w * s, bits=bits, group_size=gs) / s
+        losses[i] = float(np.mean((org_out - x @ w_q.T) ** 2, dtype=F32))
+        if losses[i] < best:
+            best, best_ratio, best_scales = losses[i], ratio, s
+    if best_scales is None:
+        raise ValueError("no finite AWQ loss: check W and X")
+    w_s = w * best_scales
+    clip_max = None
+    if clip:
+        clip_max = _awq_auto_clip(w_s, x / best_scales, bits, gs, n_grid, max_shrink,
+                                  n_sample_token)
+        limit = np.repeat(clip_max, gs, axis=1)
+        w_s = np.minimum(np.maximum(w_s, -limit), limit)
+    w_hat = awq_pseudo_quantize(w_s, bits=bits, group_size=gs) / best_scales
+    return AWQSearch(w_hat=w_hat, ratios=ratios, losses=losses, ratio=float(best_ratio),
+                     scales=best_scales, x_max=x_max, clip_max=clip_max)
+
+
+def awq(W: object, X: object, *, bits: int, group_size: int = -1, n_grid: int = 20,
+        clip: bool = True) -> np.ndarray:
+    """AWQ's dequantized weight ``Q(clip(W * s)) / s`` (float32); see :func:`awq_search`."""
+    return awq_search(W, X, bits=bits, group_size=group_size, n_grid=n_grid, clip=clip).w_hat

@@ -216,3 +216,75 @@ def test_gptq_act_order_with_groups_can_lose_to_rtn():
     grouped = _output_error(W, X, ptq.gptq(W, X, act_order=True, **kw))
     assert grouped > 10 * _output_error(W, X, ptq.rtn(W, **kw))
     assert _output_error(W, X, ptq.gptq(W, X, act_order=False, **kw)) < grouped
+
+
+# ------------------------------------------------------------------------------------- AWQ
+
+
+def _awq_case(case: str, clip: bool):
+    name, key = case.split("/")
+    bits, gs = map(int, key.split("_"))
+    W, X = _layer(name)
+    return ptq.awq_search(W, X, bits=bits, group_size=gs, clip=clip)
+
+
+def test_awq_pseudo_quantize_hand_computed():
+    # Group [0.5, 1.0, 2.0, 3.5], 2 bits (max_int 3), no widening to 0:
+    #   scale = (3.5 - 0.5) / 3 = 1, zero = clamp(-round(0.5 / 1), 0, 3) = -0 = 0
+    #   codes round(x / 1) + 0 = 0 (0.5 ties to even), 1, 2, 3 (3.5 -> 4, clamped)
+    #   x_hat = [0, 1, 2, 3]: 0.5 is lost, because the range [0.5, 3.5] has no code at 0.5.
+    got = ptq.awq_pseudo_quantize(np.array([[0.5, 1.0, 2.0, 3.5]]), bits=2)
+    np.testing.assert_array_equal(got, [[0, 1, 2, 3]])
+
+
+@pytest.mark.parametrize("case", CASES["awq"])
+def test_awq_scale_search_matches_reference(case):
+    got = _awq_case(case, clip=False)
+    ref = f"awq/{case}/"
+    assert got.ratio == float(GOLDEN[ref + "ratio"])
+    np.testing.assert_array_equal(got.x_max, GOLDEN[ref + "x_max"])
+    np.testing.assert_allclose(got.losses, GOLDEN[ref + "losses"], rtol=1e-4)
+    # torch's powf (SLEEF) and a correctly rounded power differ in the last bit now and then
+    np.testing.assert_allclose(got.scales, GOLDEN[ref + "scales"], rtol=5e-7)
+    if ref + "w_hat" in GOLDEN:
+        np.testing.assert_allclose(got.w_hat, GOLDEN[ref + "w_hat"], rtol=1e-5, atol=1e-8)
+        if np.array_equal(got.scales, GOLDEN[ref + "scales"]):
+            assert _bits_equal(got.w_hat, GOLDEN[ref + "w_hat"])
+
+
+def test_awq_scale_search_exact_in_most_golden_cases():
+    # 12 of the 16 golden cases give bit-identical scales and weights; the others differ by
+    # one ulp of one x_max^ratio (torch's SLEEF powf).
+    exact = sum(np.array_equal(_awq_case(c, clip=False).scales, GOLDEN[f"awq/{c}/scales"])
+                for c in CASES["awq"])
+    assert exact >= 12
+
+
+def test_awq_search_bit_exact_given_torch_scales():
+    case = "c/4_-1"
+    W, X = _layer("c")
+    ref = f"awq/{case}/"
+    got = ptq._awq_search(W, X, GOLDEN[ref + "x_max"], GOLDEN[ref + "all_scales"], 4, 64, 20,
+                          False, 0.5, 512)
+    assert got.ratio == float(GOLDEN[ref + "ratio"])
+    assert _bits_equal(got.w_hat, GOLDEN[ref + "w_hat"])
+
+
+@pytest.mark.parametrize("case", CASES["awq_clip"])
+def test_awq_clip_matches_reference(case):
+    got = _awq_case(case, clip=True)
+    ref = f"awq_clip/{case}/"
+    np.testing.assert_allclose(got.clip_max, GOLDEN[ref + "clip_max"], rtol=1e-6)
+    np.testing.assert_allclose(got.w_hat, GOLDEN[ref + "w_hat"], rtol=1e-4, atol=1e-7)
+    assert got.clip_max.shape == (32, 2 if case.endswith("_32") else 1)
+
+
+def test_awq_shapes_and_curve():
+    W, X = _layer("a")
+    got = ptq.awq_search(W, X, bits=4, group_size=32)   # 256 samples < 512: every token
+    assert got.w_hat.shape == W.shape and got.w_hat.dtype == np.float32
+    np.testing.assert_array_equal(got.ratios, np.arange(20) / 20)
+    assert got.losses.min() == got.losses[int(round(got.ratio * 20))]
+    assert ptq.awq(W, X, bits=4, group_size=32).shape == W.shape
+    with pytest.raises(ValueError, match="divide"):
+        ptq.awq(W, X, bits=4, group_size=48)
