@@ -501,3 +501,126 @@ def awq(W: object, X: object, *, bits: int, group_size: int = -1, n_grid: int = 
         clip: bool = True) -> np.ndarray:
     """AWQ's dequantized weight ``Q(clip(W * s)) / s`` (float32); see :func:`awq_search`."""
     return awq_search(W, X, bits=bits, group_size=group_size, n_grid=n_grid, clip=clip).w_hat
+
+
+# ------------------------------------------------------------------------------------- HQQ
+
+
+@dataclass(frozen=True)
+class HQQResult:
+    """HQQ's codes and parameters in the package's layout (``axis=1``: one row per group).
+
+    ``w_q`` (groups, group_size) codes, ``scale`` (groups, 1) the *dequantization* scale
+    (the package's ``meta["scale"]``, ``1 / inverse scale``), ``zero`` (groups, 1) the
+    optimised zero point, ``errors`` the mean ``|W - W_r|`` of each solver iteration run,
+    ``w_hat = (w_q - zero) * scale`` reshaped to W's shape.
+    """
+
+    w_hat: np.ndarray
+    w_q: np.ndarray
+    scale: np.ndarray
+    zero: np.ndarray
+    errors: tuple[float, ...]
+
+
+def _shrink_lp(x: np.ndarray, beta: float, lp_norm: float) -> np.ndarray:
+    """hqq ``shrink_lp_op``: ``sign(x) * max(|x| - |x|^(p-1) / beta, 0)`` (float32).
+
+    ``|x|^(p-1)`` is taken in float64 and rounded (torch: SLEEF ``powf``); ``0^(p-1) = inf``
+    gives 0 as in the package.
+    """
+    out = np.abs(x)
+    if lp_norm == 1:
+        shrunk = out - F32(1.0 / beta)
+    else:
+        with np.errstate(divide="ignore"):
+            power = np.power(out.astype(np.float64), float(F32(lp_norm - 1))).astype(F32)
+        shrunk = out - F32(1.0 / beta) * power
+    return np.maximum(shrunk, F32(0)) * np.sign(x)
+
+
+def hqq_quantize(
+    W: object,
+    *,
+    bits: int = 4,
+    group_size: int = 64,
+    axis: int = 1,
+    round_zero: bool | None = None,
+    optimize: bool = True,
+    lp_norm: float = 0.7,
+    beta: float = 10.0,
+    iters: int = 20,
+) -> HQQResult:
+    """HQQ as hqq 0.2.8.post1 runs ``Quantizer.quantize`` on the CPU (float32).
+
+    Setup (``Quantizer.quantize`` with ``hqq_base_quant_config``'s weight settings): groups by
+    ``W.reshape(-1, group_size)`` (axis 1) or ``W.reshape(group_size, -1)`` (axis 0), or no
+    reshape with ``group_size=-1``; ``max_v = 2**bits - 1``; the *inverse* scale
+    ``scale = max_v / (max - min)`` (computed as torch's ``__rtruediv__`` does it,
+    ``(1 / (max - min)) * max_v``), 1 where ``|max - min| <= 1e-4``, clamped to 2e4;
+    ``zero = -min * scale``, rounded when ``round_zero`` (default: ``bits == 4``, as the config
+    sets it).
+
+    Solver (``optimize_weights_proximal_legacy``, the package default, with its defaults
+    lp_norm 0.7, beta 10, iters 20): repeat ``W_q = clamp(round(W * scale + zero), 0, max_v)``,
+    ``W_r = (W_q - zero) / scale``, ``W_e = shrink_lp(W - W_r, beta, lp_norm)``,
+    ``zero = mean(W_q - (W - W_e) * scale)`` along ``axis``; stop at the first iteration
+    whose ``mean |W - W_r|`` is not below the best so far (that iteration's zero update is
+    kept, as in the package). Only the zero point moves. The legacy solver never multiplies
+    ``beta`` by ``kappa`` (1.01 in its ``opt_params``), so beta stays constant; on a GPU the
+    package runs this loop in float16, here it is the CPU's float32.
+
+    Then ``W_q = clamp(round(W * scale + zero), 0, max_v)`` and the stored scale is
+    ``1 / scale``; ``w_hat = (W_q - zero) * (1 / scale)``.
+    """
+    w = _weights(W)
+    bits = _bits(bits, HQQ_BITS)
+    if axis not in (0, 1):
+        raise ValueError(f"axis must be 0 or 1, got {axis!r}")
+    if group_size == -1:
+        g = w
+    else:
+        gs = _group_size(group_size, w.size)
+        if w.size % gs:
+            raise ValueError(f"group_size={gs} must divide the {w.size} weights")
+        g = w.reshape(-1, gs) if axis == 1 else w.reshape(gs, -1)
+    if round_zero is None:
+        round_zero = bits == 4
+    if isinstance(iters, bool) or not isinstance(iters, int) or iters < 1:
+        raise ValueError(f"iters must be a positive integer, got {iters!r}")
+    max_v = 2**bits - 1
+    w_min = g.min(axis=axis, keepdims=True)
+    w_max = g.max(axis=axis, keepdims=True)
+    denom = w_max - w_min
+    with np.errstate(divide="ignore"):
+        scale = (F32(1) / denom) * F32(max_v)   # torch's int / tensor: reciprocal, then times
+    scale = np.minimum(np.where(np.abs(denom) <= F32(1e-4), F32(1), scale), F32(2e4))
+    zero = -w_min * scale
+    if round_zero:
+        zero = np.round(zero)
+    errors: list[float] = []
+    if optimize:
+        best = np.inf
+        for _ in range(iters):
+            w_q = np.clip(np.round(g * scale + zero), 0, max_v)
+            w_r = (w_q - zero) / scale
+            w_e = _shrink_lp(g - w_r, beta, lp_norm)
+            zero = np.mean(w_q - (g - w_e) * scale, axis=axis, keepdims=True, dtype=F32)
+            err = float(np.mean(np.abs(g - w_r), dtype=F32))
+            errors.append(err)
+            if err < best:
+                best = err
+            else:
+                break
+    w_q = np.clip(np.round(g * scale + zero), 0, max_v)
+    inv = F32(1.0) / scale
+    w_hat = ((w_q - zero) * inv).reshape(w.shape)
+    return HQQResult(w_hat=w_hat, w_q=w_q.astype(np.uint8), scale=inv, zero=zero,
+                     errors=tuple(errors))
+
+
+def hqq(W: object, *, bits: int = 4, group_size: int = 64, axis: int = 1,
+        round_zero: bool | None = None, optimize: bool = True) -> np.ndarray:
+    """HQQ's dequantized weight (float32, W's shape); see :func:`hqq_quantize`."""
+    return hqq_quantize(W, bits=bits, group_size=group_size, axis=axis, round_zero=round_zero,
+                        optimize=optimize).w_hat
