@@ -101,3 +101,19 @@ def test_loss_landscape_hand_computed():
 def test_loss_landscape_refuses_bad_scale():
     with pytest.raises(ValueError, match="scale=0"):
         study.loss_landscape(np.zeros(3), 0.0, -2, 1)
+
+
+def test_stopping_and_resuming_gives_one_uninterrupted_run(loaded):
+    # two epochs, a pause (the result read), one more: the numbers of a three-epoch run
+    net, data = loaded
+    cfg = study.QATConfig(bits=2, method="lsq", epochs=3, seed=4, freeze=True)
+    run = study.start(net, data, cfg)
+    assert run.epochs_done == 0 and study.result(run).accuracy == (
+        study.ptq_baseline(net, data, 2).per_tensor,)
+    for _ in range(2):
+        study.train_epoch(run, data)
+    paused = study.result(run)
+    assert paused.config.epochs == 2 and len(paused.accuracy) == 3
+    study.train_epoch(run, data)
+    assert study.result(run) == study.fine_tune(net, data, cfg)
+    assert paused.accuracy == study.result(run).accuracy[:3]
