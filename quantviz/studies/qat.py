@@ -427,3 +427,40 @@ def loss_landscape(w: np.ndarray, scale: float, qmin: int, qmax: int, zero_point
     jumps = w[1:][np.diff(x_hat) != 0] if w.size > 1 else w[:0]
     return Landscape(w, x_hat, (dl * dl / F32(2)).astype(F32), np.zeros_like(w), ste,
                      b.dscale, mask, jumps)
+
+
+#: The one-weight picture: the weight axis spans [-LANDSCAPE_SPAN, LANDSCAPE_SPAN] in
+#: LANDSCAPE_POINTS samples; the loss pulls x_hat toward LANDSCAPE_TARGET.
+LANDSCAPE_SPAN = 1.5
+LANDSCAPE_POINTS = 1201
+LANDSCAPE_TARGET = 0.3
+
+
+@dataclass(frozen=True)
+class OneWeight:
+    """One weight through a signed symmetric fake quantizer of ``bits`` (zero point 0): the
+    landscape over the weight axis and its values ``at`` the weight ``w`` (one-point arrays)."""
+
+    bits: int
+    scale: float
+    qmin: int
+    qmax: int
+    target: float
+    curve: Landscape
+    at: Landscape
+
+    @property
+    def clip_range(self) -> tuple[float, float]:
+        """``(qmin * scale, qmax * scale)`` in float32: the weights that are not clipped."""
+        return float(F32(self.qmin) * F32(self.scale)), float(F32(self.qmax) * F32(self.scale))
+
+
+def one_weight(bits: int, scale: float, w: float) -> OneWeight:
+    """:func:`loss_landscape` on the page's weight axis and at ``w``, signed symmetric codes
+    (``qmin = -2^(bits-1)``, ``qmax = 2^(bits-1) - 1``), target :data:`LANDSCAPE_TARGET`."""
+    cfg = QuantConfig(bits, "symmetric", signed=True)
+    grid = np.linspace(-LANDSCAPE_SPAN, LANDSCAPE_SPAN, LANDSCAPE_POINTS, dtype=F32)
+    curve = loss_landscape(grid, scale, cfg.qmin, cfg.qmax, target=LANDSCAPE_TARGET)
+    at = loss_landscape(np.array([w], dtype=F32), scale, cfg.qmin, cfg.qmax,
+                        target=LANDSCAPE_TARGET)
+    return OneWeight(bits, float(F32(scale)), cfg.qmin, cfg.qmax, LANDSCAPE_TARGET, curve, at)

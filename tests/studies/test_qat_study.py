@@ -117,3 +117,17 @@ def test_stopping_and_resuming_gives_one_uninterrupted_run(loaded):
     study.train_epoch(run, data)
     assert study.result(run) == study.fine_tune(net, data, cfg)
     assert paused.accuracy == study.result(run).accuracy[:3]
+
+
+def test_one_weight_at_three_bits_by_hand():
+    # bits 3: codes -4..3; scale 0.2: the clip range is [-0.8, 0.6]. w = 0.47: rint(2.35) = 2,
+    # x_hat = 0.4, dL/dx_hat = 0.4 - 0.3 = 0.1 (STE passes it); LSQ: 0.1 * (2 - 2.35) = -0.035
+    one = study.one_weight(3, 0.2, 0.47)
+    assert (one.qmin, one.qmax, one.target) == (-4, 3, 0.3)
+    assert one.at.x_hat[0] == pytest.approx(0.4) and one.at.mask[0]
+    assert one.at.ste_grad[0] == pytest.approx(0.1, abs=1e-6)
+    assert one.at.lsq_scale_grad[0] == pytest.approx(-0.035, abs=1e-6)
+    assert one.curve.w.size == study.LANDSCAPE_POINTS
+    # 8 codes: 7 steps inside the range
+    assert one.curve.jumps.size == 7
+    assert not one.curve.mask[0] and not one.curve.mask[-1]
