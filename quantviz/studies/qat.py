@@ -1,8 +1,8 @@
 """Quantization-aware fine-tuning of the digits network, in numpy: STE against LSQ.
 
 The digits MLP (:mod:`quantviz.studies.model`) is fine-tuned with fake-quantized weights (per
-tensor, symmetric, signed codes) and activations (the network's input and both ReLU outputs, unsigned
-codes; the logits stay float32 for the loss and the argmax), every quantizer being
+tensor, symmetric, signed codes) and activations (the network's input and both ReLU outputs,
+unsigned codes; the logits stay float32 for the loss and the argmax), every quantizer being
 :mod:`quantviz.qat`'s (equal to PyTorch's kernels):
 
 - "ste": scales and zero points fixed at their MinMax values, gradients through the

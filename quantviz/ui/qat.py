@@ -166,12 +166,14 @@ def _progress(bar, done: int, epochs: int):
 def _train(run, epochs: int, bar) -> None:
     """Epochs until ``epochs`` are done, the bar and the cache updated after each. A click
     (Stop, or any control) reruns the page and ends this loop at the bar's next update; the
-    epochs done so far stay in the session's run."""
+    epochs done so far stay in the session's run. Done, the page reruns once so that the
+    buttons drawn before the loop say what is possible now (Resume off)."""
     data = cached_digits()[1]
     while run.epochs_done < epochs:
         qat_study.train_epoch(run, data)
         store(run)
         _progress(bar, run.epochs_done, epochs)
+    st.rerun()
 
 
 def _command(name: str) -> None:
