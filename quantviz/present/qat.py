@@ -150,7 +150,7 @@ def qat_accuracy(
     for j, (name, y) in enumerate((references or {}).items()):
         traces.append(_scatter(x=[0, max(1, longest - 1)], y=[float(y), float(y)],
                                mode="lines", name=name,
-                               line={"color": GREY if j == 0 else theme.color(4 + j),
+                               line={"color": (GREY, theme.color(5), theme.color(7))[j % 3],
                                      "dash": "dash", "width": 1.5}))
     return go.Figure(traces, _layout(
         theme, labels.get("title", ""), labels.get("x", "epoch"),
