@@ -53,6 +53,13 @@ from quantviz.present.outliers import (
     alpha_curve,
     histogram_pair,
 )
+from quantviz.present.qat import (
+    qat_accuracy,
+    qat_gradients,
+    qat_landscape,
+    qat_oscillations,
+    qat_scales,
+)
 from quantviz.present.sweeps import (
     calibrator_ranges,
     stream_ranges,
@@ -101,6 +108,11 @@ __all__ = [
     "mapping_staircase",
     "padding_outputs",
     "plotly_spec",
+    "qat_accuracy",
+    "qat_gradients",
+    "qat_landscape",
+    "qat_oscillations",
+    "qat_scales",
     "range_mapping",
     "share_axes",
     "step_corners",

@@ -56,6 +56,28 @@ UNIFORM_NOISE = r"\mathbb{E}\left[(\hat{x} - x)^2\right] \approx \frac{s^2}{12}"
 #: 20 log10(2) dB per bit: one more bit halves the step and the error's RMS
 SQNR_PER_BIT = rf"\mathrm{{SQNR}} \approx {20 * np.log10(2):.2f}\,b + c\ \mathrm{{dB}}"
 
+# --- training with quantization (quantviz.qat; Esser et al. 2020; Nagel et al. 2022) -----
+#: The fake quantizer's forward: quantize, clip, dequantize in one step (float in, float out).
+FAKE_QUANTIZE = (r"\hat{x} = \left(\operatorname{clip}\!\left(q,\ q_{\min},\ q_{\max}\right)"
+                 r" - Z\right) s,\qquad q = \operatorname{round}\!\left(\frac{x}{s}\right) + Z")
+#: round() is flat between half steps: its derivative is 0 wherever it exists.
+ROUND_DERIVATIVE = (r"\frac{d}{du}\operatorname{round}(u) = 0\quad"
+                    r"\left(u \notin \mathbb{Z} + \tfrac{1}{2}\right)")
+#: The straight-through estimator: round passed as the identity, the clip kept as a mask.
+STE_GRADIENT = (r"\frac{\partial \hat{x}}{\partial x} \approx "
+                r"\mathbb{1}\!\left[q_{\min} \le q \le q_{\max}\right]")
+#: LSQ's gradient of the output with respect to the scale (Esser et al., ICLR 2020, eq. 3,
+#: with PyTorch's zero point Z; quantviz.qat.lsq_backward).
+LSQ_SCALE_GRADIENT = (r"\frac{\partial \hat{x}}{\partial s} = \begin{cases} q_{\min} - Z & "
+                      r"q < q_{\min} \\ \operatorname{round}\!\left(\frac{x}{s}\right) - "
+                      r"\frac{x}{s} & q_{\min} \le q \le q_{\max} \\ q_{\max} - Z & q > q_{\max}"
+                      r"\end{cases}")
+#: LSQ's gradient scale (Esser et al., section 2.2): N values share one scale.
+LSQ_GRAD_SCALE = (r"\frac{\partial L}{\partial s} \leftarrow g\,\frac{\partial L}{\partial s},"
+                  r"\qquad g = \frac{1}{\sqrt{N\, q_{\max}}}")
+#: Nagel et al. (ICML 2022, section 4.2): an oscillation's moving-average frequency per weight.
+FREEZE_FREQUENCY = r"f \leftarrow m\, o + (1 - m)\, f,\qquad f > f_{\mathrm{th}}"
+
 # --- formulas that carry words: the ui passes them in the page's language -----------------
 #: The keys of the ``words`` every function below needs (the ui's texts hold each word).
 WORDS = ("quantize", "dequantize", "signed", "codes_used")

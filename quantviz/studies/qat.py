@@ -1,8 +1,8 @@
 """Quantization-aware fine-tuning of the digits network, in numpy: STE against LSQ.
 
-The digits MLP (:mod:`quantviz.studies.model`) is fine-tuned with fake-quantized weights (per tensor,
-symmetric, signed codes) and activations (the network's input and both ReLU outputs, unsigned
-codes; the logits stay float32 for the loss and the argmax), every quantizer being
+The digits MLP (:mod:`quantviz.studies.model`) is fine-tuned with fake-quantized weights (per
+tensor, symmetric, signed codes) and activations (the network's input and both ReLU outputs,
+unsigned codes; the logits stay float32 for the loss and the argmax), every quantizer being
 :mod:`quantviz.qat`'s (equal to PyTorch's kernels):
 
 - "ste": scales and zero points fixed at their MinMax values, gradients through the
@@ -33,6 +33,7 @@ images, weights per tensor or per output channel (as the model study's MinMax we
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -272,8 +273,31 @@ def accuracy(weights, biases, wq, aq, data: DigitsData) -> float:
     return float(np.count_nonzero(pred == data.test_labels) / data.test_labels.size)
 
 
-def fine_tune(net: Network, data: DigitsData, cfg: QATConfig) -> QATResult:
-    """Fine-tune a copy of ``net`` as ``cfg`` says (see the module docstring)."""
+@dataclass
+class Training:
+    """A run that can stop after any epoch and resume (mutable; :func:`start`,
+    :func:`train_epoch`, :func:`result`). ``epochs_done`` epochs of ``config`` have run; the
+    batch order of the next comes from ``rng``, so stopping and resuming gives the numbers of
+    one uninterrupted :func:`fine_tune`."""
+
+    config: QATConfig
+    state: _State
+    rng: np.random.Generator
+    target: np.ndarray
+    start_wq: tuple
+    start_aq: tuple
+    accuracy: list
+    oscillations: list
+    oscillating: list
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.oscillations)
+
+
+def start(net: Network, data: DigitsData, cfg: QATConfig) -> Training:
+    """A run of ``cfg`` on a copy of ``net`` before its first epoch (``cfg.epochs`` is not
+    read: :func:`train_epoch` runs one more each call)."""
     wq0, aq0 = minmax_quantizers(net, data.calib_x, cfg.bits)
     codes0 = [np.rint(w * (F32(1) / F32(q.scale))).clip(q.qmin, q.qmax)
               for w, q in zip(net.weights, wq0, strict=True)]
@@ -282,25 +306,44 @@ def fine_tune(net: Network, data: DigitsData, cfg: QATConfig) -> QATResult:
                [np.zeros_like(c) for c in codes0], [c.copy() for c in codes0],
                [np.zeros(c.shape, bool) for c in codes0])
     target = _softmax(activations(net, data.calib_x)[-1]).astype(F32)
-    rng = np.random.default_rng(cfg.seed)
-    acc = [accuracy(s.weights, s.biases, s.wq, s.aq, data)]
-    events_per_epoch, weights_per_epoch = [], []
+    return Training(cfg, s, np.random.default_rng(cfg.seed), target, wq0, aq0,
+                    [accuracy(s.weights, s.biases, s.wq, s.aq, data)], [], [])
+
+
+def train_epoch(run: Training, data: DigitsData) -> None:
+    """One more epoch of ``run`` (batches of :data:`BATCH` in a fresh order from its rng);
+    appends the test accuracy and the epoch's oscillation counts."""
+    s, cfg = run.state, run.config
+    order = run.rng.permutation(len(data.calib_x))
+    events, seen = 0, None
+    for k in range(0, len(order), BATCH):
+        idx = order[k:k + BATCH]
+        codes = _step(s, cfg, data.calib_x[idx], run.target[idx])
+        e, who = _track(s, cfg, codes)
+        events += e
+        seen = who if seen is None else seen | who
+    run.accuracy.append(accuracy(s.weights, s.biases, s.wq, s.aq, data))
+    run.oscillating.append(int(seen.sum()) if seen is not None else 0)
+    run.oscillations.append(events)
+
+
+def result(run: Training) -> QATResult:
+    """The course of ``run`` so far (its config with ``epochs`` set to the epochs done)."""
+    s = run.state
+    cfg = dataclasses.replace(run.config, epochs=run.epochs_done)
+    return QATResult(cfg, tuple(run.accuracy), tuple(run.oscillations),
+                     tuple(run.oscillating), int(sum(f.sum() for f in s.frozen)),
+                     tuple(q.scale for q in s.wq), tuple(q.scale for q in run.start_wq),
+                     tuple(q.scale for q in s.aq), tuple(q.scale for q in run.start_aq))
+
+
+def fine_tune(net: Network, data: DigitsData, cfg: QATConfig) -> QATResult:
+    """Fine-tune a copy of ``net`` as ``cfg`` says (see the module docstring):
+    :func:`start`, ``cfg.epochs`` times :func:`train_epoch`, :func:`result`."""
+    run = start(net, data, cfg)
     for _ in range(cfg.epochs):
-        order = rng.permutation(len(data.calib_x))
-        events, seen = 0, None
-        for k in range(0, len(order), BATCH):
-            idx = order[k:k + BATCH]
-            codes = _step(s, cfg, data.calib_x[idx], target[idx])
-            e, who = _track(s, cfg, codes)
-            events += e
-            seen = who if seen is None else seen | who
-        events_per_epoch.append(events)
-        weights_per_epoch.append(int(seen.sum()) if seen is not None else 0)
-        acc.append(accuracy(s.weights, s.biases, s.wq, s.aq, data))
-    return QATResult(cfg, tuple(acc), tuple(events_per_epoch), tuple(weights_per_epoch),
-                     int(sum(f.sum() for f in s.frozen)),
-                     tuple(q.scale for q in s.wq), tuple(q.scale for q in wq0),
-                     tuple(q.scale for q in s.aq), tuple(q.scale for q in aq0))
+        train_epoch(run, data)
+    return result(run)
 
 
 @dataclass(frozen=True)
@@ -384,3 +427,40 @@ def loss_landscape(w: np.ndarray, scale: float, qmin: int, qmax: int, zero_point
     jumps = w[1:][np.diff(x_hat) != 0] if w.size > 1 else w[:0]
     return Landscape(w, x_hat, (dl * dl / F32(2)).astype(F32), np.zeros_like(w), ste,
                      b.dscale, mask, jumps)
+
+
+#: The one-weight picture: the weight axis spans [-LANDSCAPE_SPAN, LANDSCAPE_SPAN] in
+#: LANDSCAPE_POINTS samples; the loss pulls x_hat toward LANDSCAPE_TARGET.
+LANDSCAPE_SPAN = 1.5
+LANDSCAPE_POINTS = 1201
+LANDSCAPE_TARGET = 0.3
+
+
+@dataclass(frozen=True)
+class OneWeight:
+    """One weight through a signed symmetric fake quantizer of ``bits`` (zero point 0): the
+    landscape over the weight axis and its values ``at`` the weight ``w`` (one-point arrays)."""
+
+    bits: int
+    scale: float
+    qmin: int
+    qmax: int
+    target: float
+    curve: Landscape
+    at: Landscape
+
+    @property
+    def clip_range(self) -> tuple[float, float]:
+        """``(qmin * scale, qmax * scale)`` in float32: the weights that are not clipped."""
+        return float(F32(self.qmin) * F32(self.scale)), float(F32(self.qmax) * F32(self.scale))
+
+
+def one_weight(bits: int, scale: float, w: float) -> OneWeight:
+    """:func:`loss_landscape` on the page's weight axis and at ``w``, signed symmetric codes
+    (``qmin = -2^(bits-1)``, ``qmax = 2^(bits-1) - 1``), target :data:`LANDSCAPE_TARGET`."""
+    cfg = QuantConfig(bits, "symmetric", signed=True)
+    grid = np.linspace(-LANDSCAPE_SPAN, LANDSCAPE_SPAN, LANDSCAPE_POINTS, dtype=F32)
+    curve = loss_landscape(grid, scale, cfg.qmin, cfg.qmax, target=LANDSCAPE_TARGET)
+    at = loss_landscape(np.array([w], dtype=F32), scale, cfg.qmin, cfg.qmax,
+                        target=LANDSCAPE_TARGET)
+    return OneWeight(bits, float(F32(scale)), cfg.qmin, cfg.qmax, LANDSCAPE_TARGET, curve, at)

@@ -101,3 +101,33 @@ def test_loss_landscape_hand_computed():
 def test_loss_landscape_refuses_bad_scale():
     with pytest.raises(ValueError, match="scale=0"):
         study.loss_landscape(np.zeros(3), 0.0, -2, 1)
+
+
+def test_stopping_and_resuming_gives_one_uninterrupted_run(loaded):
+    # two epochs, a pause (the result read), one more: the numbers of a three-epoch run
+    net, data = loaded
+    cfg = study.QATConfig(bits=2, method="lsq", epochs=3, seed=4, freeze=True)
+    run = study.start(net, data, cfg)
+    assert run.epochs_done == 0 and study.result(run).accuracy == (
+        study.ptq_baseline(net, data, 2).per_tensor,)
+    for _ in range(2):
+        study.train_epoch(run, data)
+    paused = study.result(run)
+    assert paused.config.epochs == 2 and len(paused.accuracy) == 3
+    study.train_epoch(run, data)
+    assert study.result(run) == study.fine_tune(net, data, cfg)
+    assert paused.accuracy == study.result(run).accuracy[:3]
+
+
+def test_one_weight_at_three_bits_by_hand():
+    # bits 3: codes -4..3; scale 0.2: the clip range is [-0.8, 0.6]. w = 0.47: rint(2.35) = 2,
+    # x_hat = 0.4, dL/dx_hat = 0.4 - 0.3 = 0.1 (STE passes it); LSQ: 0.1 * (2 - 2.35) = -0.035
+    one = study.one_weight(3, 0.2, 0.47)
+    assert (one.qmin, one.qmax, one.target) == (-4, 3, 0.3)
+    assert one.at.x_hat[0] == pytest.approx(0.4) and one.at.mask[0]
+    assert one.at.ste_grad[0] == pytest.approx(0.1, abs=1e-6)
+    assert one.at.lsq_scale_grad[0] == pytest.approx(-0.035, abs=1e-6)
+    assert one.curve.w.size == study.LANDSCAPE_POINTS
+    # 8 codes: 7 steps inside the range
+    assert one.curve.jumps.size == 7
+    assert not one.curve.mask[0] and not one.curve.mask[-1]
