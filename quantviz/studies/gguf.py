@@ -99,6 +99,11 @@ class StudyRows:
         return int(self.rows.size)
 
     @property
+    def capped(self) -> bool:
+        """True when values were left out for the cap, not only a last partial row of 256."""
+        return self.total - self.used >= (QK_K if self.reshaped else 1)
+
+    @property
     def n_blocks(self) -> int:
         """Super-blocks of 256 in :attr:`rows`."""
         return self.used // QK_K
@@ -161,6 +166,16 @@ def all_types(rows: np.ndarray, progress: Callable[[int, str], None] | None = No
             progress(i, qtype)
         out.append(type_result(rows, qtype))
     return tuple(out)
+
+
+def front(results: Sequence[TypeResult]) -> tuple[str, ...]:
+    """The types no other beats on both counts (fewer or equal bits per weight and higher or
+    equal SQNR, one strictly), sorted by bits per weight."""
+    out = [r for r in results
+           if not any(o.bits_per_weight <= r.bits_per_weight and o.sqnr_db >= r.sqnr_db
+                      and (o.bits_per_weight < r.bits_per_weight or o.sqnr_db > r.sqnr_db)
+                      for o in results)]
+    return tuple(r.qtype for r in sorted(out, key=lambda r: (r.bits_per_weight, -r.sqnr_db)))
 
 
 # ------------------------------------------------------------------- the Q4_K super-block
