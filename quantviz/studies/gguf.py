@@ -544,21 +544,30 @@ def builtin_plan() -> tuple[tuple[str, str, tuple[int, ...], TypeRule], ...]:
                  for hf, shape in synthetic_llm_layout())
 
 
-def builtin_gguf(seed: int = 0, progress: Callable[[int, int], None] | None = None) -> bytes:
-    """The synthetic LLM checkpoint as a Q4_K_M ``.gguf`` file (GGUF names, llama.cpp's
-    types per tensor; norms kept F32). ``progress(i, count)`` before each tensor."""
-    plan = builtin_plan()
-    tensors = {}
-    for i, (hf, name, shape, rule) in enumerate(plan):
-        if progress is not None:
-            progress(i, len(plan))
-        x = synthetic_llm_tensor(hf, shape, seed)
-        data = x.view(np.uint8) if rule.qtype == "F32" else gguf.quantize(x, rule.qtype)
-        tensors[name] = (rule.qtype, np.ascontiguousarray(data).reshape(-1), shape)
+def builtin_part(hf_name: str, seed: int = 0) -> tuple[str, np.ndarray, tuple[int, ...]]:
+    """One tensor of the built-in file as ``write_gguf`` takes it: ``(type, bytes, shape)``,
+    the synthetic tensor ``hf_name`` quantized with its Q4_K_M type (norms kept F32)."""
+    for hf, _, shape, rule in builtin_plan():
+        if hf == hf_name:
+            x = synthetic_llm_tensor(hf, shape, seed)
+            data = x.view(np.uint8) if rule.qtype == "F32" else gguf.quantize(x, rule.qtype)
+            return rule.qtype, np.ascontiguousarray(data).reshape(-1), shape
+    raise ValueError(f"the synthetic checkpoint has no tensor {hf_name!r}")
+
+
+def builtin_file(parts: Mapping[str, tuple[str, np.ndarray, tuple[int, ...]]]) -> bytes:
+    """The built-in ``.gguf``: ``parts`` (GGUF name -> :func:`builtin_part`) with llama.cpp's
+    metadata of a Q4_K_M Llama file."""
     metadata = {"general.architecture": "llama", "general.name": "quantviz synthetic LLM",
                 "general.file_type": ("uint32", FTYPE_Q4_K_M),
                 "llama.block_count": ("uint32", LLM_LAYERS)}
-    return write_gguf(tensors, metadata)
+    return write_gguf(dict(parts), metadata)
+
+
+def builtin_gguf(seed: int = 0) -> bytes:
+    """The synthetic LLM checkpoint as a Q4_K_M ``.gguf`` file (GGUF names, llama.cpp's
+    types per tensor; norms kept F32)."""
+    return builtin_file({name: builtin_part(hf, seed) for hf, name, _, _ in builtin_plan()})
 
 
 def builtin_originals(seed: int = 0) -> dict[str, Callable[[], np.ndarray]]:

@@ -45,10 +45,28 @@ def cached_imatrix(source: tuple, _rows: np.ndarray) -> study.ImatrixTensor:
     return study.imatrix_tensor(_rows, study.synthetic_imatrix(_rows.shape[1]))
 
 
+@cached(64)
+def cached_builtin_part(hf_name: str) -> tuple:
+    """One tensor of the built-in Q4_K_M file, quantized (once per server)."""
+    return study.builtin_part(hf_name)
+
+
 @cached(1)
-def cached_builtin(_progress=None) -> bytes:
-    """The built-in Q4_K_M file (made once per server)."""
-    return study.builtin_gguf(progress=_progress)
+def cached_builtin(names: tuple[str, ...], _parts: dict) -> bytes:
+    """The built-in Q4_K_M file from its parts."""
+    return study.builtin_file(_parts)
+
+
+def builtin_bytes() -> bytes:
+    """The built-in file, each tensor quantized under a progress bar the first time."""
+    plan = study.builtin_plan()
+    bar = st.empty()
+    parts = {}
+    for i, (hf, name, _, _) in enumerate(plan):
+        bar.progress(i / len(plan), t("gguf.file.building", i=i + 1, k=len(plan)))
+        parts[name] = cached_builtin_part(hf)
+    bar.empty()
+    return cached_builtin(tuple(parts), parts)
 
 
 @cached(8)
@@ -77,7 +95,8 @@ ERROR_MAX_VALUES = 1 << 22
 PROGRESS_MIN_VALUES = 1 << 16
 
 BUILTIN_NAME = "quantviz-synthetic-llm-Q4_K_M.gguf"
-BLOCK = Control("gblock", "int", 0, "gguf.block", lo=0, hi=10**9, help="gguf.block.help")
+BLOCK = Control("gblock", "int", 0, "gguf.block", lo=0, hi=study.STUDY_MAX_VALUES // 256 - 1,
+                help="gguf.block.help")
 SUB = Control("gsub", "int", 0, "gguf.sub", lo=0, hi=7, help="gguf.sub.help")
 STUDY_FILE = Control("gfile", "toggle", False, "gguf.file.study", help="gguf.file.study.help")
 
@@ -104,10 +123,7 @@ def gguf_file() -> tuple[str, str, GGUFFile | None, bytes | None, str | None]:
     orig_name = orig.name if orig is not None else None
     if up is None:
         box.caption(t("gguf.file.builtin"))
-        bar = st.empty()
-        data = cached_builtin(lambda i, k: bar.progress(i / k, t("gguf.file.building",
-                                                                 i=i + 1, k=k)))
-        bar.empty()
+        data = builtin_bytes()
         file, error = cached_file("builtin", data)
         return "builtin", BUILTIN_NAME, file, orig_data, orig_name
     data = up.getvalue()
