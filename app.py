@@ -18,6 +18,7 @@ run_guarded(st.navigation([
     st.Page("pages/toolchains.py", title=nav_title("toolchains"), icon="🧰",
             url_path="toolchains"),
     st.Page("pages/formats.py", title=nav_title("formats"), icon="🔣", url_path="formats"),
+    st.Page("pages/gguf.py", title=nav_title("gguf"), icon="🦙", url_path="gguf"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
     st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
     st.Page("pages/qat.py", title=nav_title("qat"), icon="🏋️", url_path="qat"),

@@ -49,7 +49,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quantviz.gguf_file import dequantize  # noqa: F401  (the contract's gguf.dequantize)
+from quantviz.gguf_file import (
+    GGML_TYPES,
+    dequantize,  # noqa: F401  (the contract's gguf.dequantize)
+)
 
 F32 = np.float32
 GROUP_MAX_EPS = F32(1e-15)
@@ -71,14 +74,14 @@ class QType:
         return 8.0 * self.bytes_per_block / self.block_size
 
 
-QTYPES: dict[str, QType] = {q.name: q for q in (
-    QType("Q4_0", 32, 18), QType("Q4_1", 32, 20), QType("Q5_0", 32, 22),
-    QType("Q5_1", 32, 24), QType("Q8_0", 32, 34),
-    QType("Q2_K", 256, 84), QType("Q3_K", 256, 110), QType("Q4_K", 256, 144),
-    QType("Q5_K", 256, 176), QType("Q6_K", 256, 210),
-    QType("IQ4_NL", 32, 18), QType("IQ4_XS", 256, 136),
-    QType("TQ1_0", 256, 54), QType("TQ2_0", 256, 66),
-)}
+#: The types :func:`quantize` writes, in the order the page lists them. Block sizes come from
+#: :data:`quantviz.gguf_file.GGML_TYPES` (one table of block sizes for reading and writing).
+QUANTIZABLE: tuple[str, ...] = ("Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K",
+                                "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0")
+QTYPES: dict[str, QType] = {
+    name: QType(name, GGML_TYPES[name].block_size, GGML_TYPES[name].type_size)
+    for name in QUANTIZABLE
+}
 
 
 def bits_per_weight(qtype: str) -> float:

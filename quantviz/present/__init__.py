@@ -31,6 +31,12 @@ from quantviz.present.formats import (
     formats_histogram,
     formats_staircase,
 )
+from quantviz.present.gguf import (
+    FAMILY_SYMBOLS,
+    gguf_frontier,
+    search_curve,
+    superblock_figure,
+)
 from quantviz.present.granularity import (
     channel_errors,
     channel_ranges,
@@ -79,6 +85,7 @@ from quantviz.present.views import (
 __all__ = [
     "DEFAULT_THEME",
     "DIGIT_GAP",
+    "FAMILY_SYMBOLS",
     "GREY",
     "MAX_CODE_BARS",
     "MAX_FORMAT_GRID",
@@ -100,6 +107,7 @@ __all__ = [
     "format_frontier",
     "formats_histogram",
     "formats_staircase",
+    "gguf_frontier",
     "granularity_tradeoff",
     "group_heatmap",
     "histogram_pair",
@@ -114,9 +122,11 @@ __all__ = [
     "qat_oscillations",
     "qat_scales",
     "range_mapping",
+    "search_curve",
     "share_axes",
     "step_corners",
     "stream_ranges",
+    "superblock_figure",
     "sweep_lines",
     "sweep_with_formats",
     "threshold_tradeoff",
