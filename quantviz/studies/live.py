@@ -25,6 +25,9 @@ from quantviz.views import ExploreView
 
 #: Bins of the fine histogram: 4,096 counts and 4,097 float32 edges, about 44 kB as base64.
 LIVE_BINS = 4096
+#: Observers whose range depends on the config (bits, scheme, signed): the browser cannot
+#: recompute theirs, so its preview keeps the server's last range for them.
+CONFIG_RANGED: tuple[str, ...] = ("mse", "entropy", "histogram")
 #: A count is sent as uint32: a tensor may hold at most this many values.
 MAX_VALUES = 2**32 - 1
 

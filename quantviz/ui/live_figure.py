@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from quantviz.quantize import REDUCE_RANGE_MIN_BITS
-from quantviz.studies.live import exact_numbers, fine_histogram, histogram_payload
+from quantviz.studies.live import CONFIG_RANGED, exact_numbers, fine_histogram, histogram_payload
 from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.controls import Tensor
@@ -102,6 +102,7 @@ def payload(tensor: Tensor, view: ExploreView) -> dict:
         "exact": exact_numbers(view),
         "reduce": bool(value(controls.REDUCE)),
         "reduce_min_bits": REDUCE_RANGE_MIN_BITS,
+        "config_ranged": list(CONFIG_RANGED),
         "labels": labels(),
         "present": bool(value(shell.PRESENT)),
         "lang": lang(),

@@ -132,3 +132,16 @@ def test_bad_input_is_refused_naming_it(bad):
 def test_bad_bins_are_refused(bins):
     with pytest.raises(ValueError, match="bins"):
         fine_histogram(np.ones(3), bins=bins)
+
+
+def test_config_ranged_names_exactly_the_observers_whose_range_follows_the_bits():
+    from quantviz.observers import OBSERVERS, calibrate
+    from quantviz.studies.live import CONFIG_RANGED
+
+    x = np.random.default_rng(3).standard_normal(20_000).astype(np.float32)
+    x[:5] *= 8  # outliers: clipping ranges then depend on how fine the grid is
+    configs = [QuantConfig(3), QuantConfig(8), QuantConfig(8, "symmetric", signed=True),
+               QuantConfig(4, signed=True), QuantConfig(12)]
+    follows = {name for name in OBSERVERS
+               if len({calibrate(name, x, cfg) for cfg in configs}) > 1}
+    assert follows == set(CONFIG_RANGED)

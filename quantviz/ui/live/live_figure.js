@@ -15,8 +15,6 @@
 const f = Math.fround;
 export const EPS = 2 ** -23;
 const SVG = "http://www.w3.org/2000/svg";
-/** Observers whose range depends on the config (their preview range is the server's last). */
-const CONFIG_RANGED = new Set(["mse", "entropy", "histogram"]);
 
 /** Round half to even (numpy's rint) of a float. */
 export function rint(v) {
@@ -403,7 +401,8 @@ function previewRange(data, c) {
   const sameCalib = c.calib === data.controls.calib;
   const sameConfig = c.bits === server.config.bits && c.scheme === server.config.scheme &&
     c.signed === server.config.signed;
-  const exact = sameCalib && (sameConfig || !CONFIG_RANGED.has(c.calib));
+  // observers whose range depends on the config keep the server's last range (Python names them)
+  const exact = sameCalib && (sameConfig || !data.config_ranged.includes(c.calib));
   return { lo: server.x_min, hi: server.x_max, exact };
 }
 
