@@ -358,6 +358,9 @@ function build(parent, L, uid) {
 }
 
 function setLabels(inst, L) {
+  const key = JSON.stringify(L);
+  if (key === inst.labelsKey) return; // the same words: leave the select (maybe open) alone
+  inst.labelsKey = key;
   inst.bitsName.textContent = `${L.bits} `;
   inst.schemeLegend.textContent = L.scheme;
   for (const s of Object.keys(inst.schemes)) inst.schemeNames[s].textContent = L[s];
