@@ -20,6 +20,12 @@ an unchanged rerun is. A slider in a collapsed expander (Compare's) is shown fir
 Recorded beside it: when the first and the last websocket message of the rerun arrived, their
 bytes, the main thread's long tasks, and how many KaTeX blocks and charts changed.
 
+With Explore among the pages, the live figure's own Bits input is pressed too, in its own tab
+in the same rounds: timed from the keydown to its preview painted (the first change of the
+figure, then two animation frames: the browser's redraw from the histogram, no server) and to
+the server's exact numbers for the new bits painted (the full round trip), printed beside the
+reference page's Bits move and today's Explore Bits move; target: the preview within 50 ms.
+
 Prints per case the median and p95 in ms, their ratios to the reference page's, and the
 targets: median <= 1.5x and p95 <= 2x the reference's Bits move, an unchanged rerun <= 1.2x
 the reference's unchanged rerun. ``--before DIR`` also serves the app from another checkout
@@ -109,6 +115,43 @@ ARM_JS = """
 """
 
 
+#: Arms one measurement of the live figure (in a shadow root, which the observer above cannot
+#: see): resolves with the time its preview was painted (the first change of the figure, then
+#: two animation frames) and the time the server's exact numbers for the new Bits were.
+LIVE_ARM_JS = """
+([timeout]) => { window.__qvResult = new Promise((resolve) => {
+  let root = null;
+  for (const host of document.querySelectorAll('*')) {
+    const r = host.shadowRoot && host.shadowRoot.querySelector('.qv-live');
+    if (r) { root = r; break; }
+  }
+  const bits0 = root.dataset.bits;
+  let t0 = null, paint = null, exact = null, done = false;
+  const frames = (then) => requestAnimationFrame(() => requestAnimationFrame(
+    () => then(performance.now())));
+  const finish = () => {
+    if (done) return;
+    done = true;
+    obs.disconnect();
+    resolve({t0, last: paint, paint, exact, charts: 1, katex: 0, first_msg: null,
+             last_msg: null, bytes: 0, n_msgs: 0, long_ms: 0});
+  };
+  document.addEventListener('keydown', (e) => { t0 = e.timeStamp; }, {capture: true, once: true});
+  let sawPaint = false;
+  const obs = new MutationObserver(() => {
+    if (t0 === null) return;
+    if (!sawPaint) { sawPaint = true; frames((t) => { paint = t; }); }
+    if (exact === null && root.dataset.status === 'exact' && root.dataset.bits !== bits0) {
+      exact = -1;
+      frames((t) => { exact = t; setTimeout(finish, 50); });
+    }
+  });
+  obs.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+  setTimeout(finish, timeout);
+}); }
+"""
+
+
 @dataclass
 class Case:
     name: str
@@ -118,9 +161,14 @@ class Case:
     until_run: bool = False  # time to the end of the run (pages of tables) not a chart's change
     keys: str = "alternate"  # "alternate": right, left, ...; "right": always right
     selector: str = ".js-plotly-plot"
+    live: bool = False     # the live figure's own Bits input (preview paint and server answer)
     samples: list[dict] = field(default_factory=list)
     tab: object = None
     moves: int = 0
+
+
+#: The live figure's preview of a Bits move is painted within this many ms (median).
+LIVE_TARGET_MS = 50
 
 
 def cases(pages: list[str], before: bool) -> list[Case]:
@@ -140,6 +188,8 @@ def cases(pages: list[str], before: bool) -> list[Case]:
                 out.append(Case(f"{p}{tag}: Seed", server, p, "Seed", keys="right",
                                 until_run=p in tables))
             out.append(Case(f"{p}{tag}: rerun", server, p, None))
+        if "explore" in pages and server == "app":
+            out.append(Case("explore: live Bits", "app", "explore", "Bits", live=True))
     return out
 
 
@@ -174,6 +224,8 @@ def reveal(tab, label: str) -> None:
 def measure(case: Case, quiet_ms: int) -> dict:
     tab = case.tab
     wait_idle(tab)
+    if case.live:
+        return measure_live(case)
     if case.slider is None:
         tab.evaluate("document.activeElement && document.activeElement.blur()")
         key = "r"
@@ -190,6 +242,27 @@ def measure(case: Case, quiet_ms: int) -> dict:
     if result["t0"] is None or result["last"] is None:
         return {}
     result["ms"] = result["last"] - result["t0"]
+    return result
+
+
+def measure_live(case: Case) -> dict:
+    """A key press on the live figure's Bits input: ``ms`` to its preview painted,
+    ``ms_exact`` to the server's numbers for the new bits painted."""
+    tab = case.tab
+    handle = tab.locator(".qv-live input[type=range]")
+    if not handle.count():
+        return {"missing": True}
+    handle.focus(timeout=5000)
+    key = "ArrowRight" if case.moves % 2 == 0 else "ArrowLeft"
+    tab.evaluate(LIVE_ARM_JS, [15_000])
+    tab.keyboard.press(key)
+    result = tab.evaluate("window.__qvResult")
+    case.moves += 1
+    if result["t0"] is None or result["paint"] is None:
+        return {}
+    result["ms"] = result["paint"] - result["t0"]
+    if result["exact"] is not None and result["exact"] > 0:
+        result["ms_exact"] = result["exact"] - result["t0"]
     return result
 
 
@@ -278,6 +351,22 @@ def report(todo: list[Case]) -> None:
               f"{med('first_msg'):8.0f}{med('last_msg'):9.0f}{med('bytes') / 1e3:7.1f}"
               f"{med('long_ms'):8.0f}{med('charts'):7.0f}{med('katex'):6.0f}"
               f"  {target if c.server in ('app', 'before') else ''}")
+    live = by.get("explore: live Bits")
+    if live is not None and live.samples:
+        paint = [s["ms"] for s in live.samples]
+        exact = [s["ms_exact"] for s in live.samples if "ms_exact" in s]
+        today = [s["ms"] for s in by["explore: Bits"].samples] if "explore: Bits" in by else []
+        met = float(np.median(paint)) <= LIVE_TARGET_MS
+        print(f"\nlive figure, Bits key -> preview painted: median {np.median(paint):.0f} ms, "
+              f"p95 {p95(paint):.0f} ms (n={len(paint)}); reference page's Bits move: median "
+              f"{ref_med:.0f} ms, p95 {ref_p95:.0f} ms; target <= {LIVE_TARGET_MS} ms median: "
+              f"{'met' if met else 'MISSED'}")
+        if exact:
+            print(f"live figure, Bits key -> server's exact numbers painted: median "
+                  f"{np.median(exact):.0f} ms, p95 {p95(exact):.0f} ms (n={len(exact)}); "
+                  f"today's Explore Bits move: median "
+                  f"{np.median(today) if today else float('nan'):.0f} ms, "
+                  f"p95 {p95(today):.0f} ms")
     print(f"\nreference page: Bits move median {ref_med:.0f} ms, p95 {ref_p95:.0f} ms; "
           f"unchanged rerun median {ref_rr:.0f} ms")
     print("all app targets met" if not missed else f"missed: {', '.join(missed)}")

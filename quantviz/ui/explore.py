@@ -22,7 +22,7 @@ from quantviz.quantize import (
     zero_point_forms,
 )
 from quantviz.studies.views import ExploreView
-from quantviz.ui import cache, controls, shell
+from quantviz.ui import cache, controls, live_figure, shell
 from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import formula_words, t
 from quantviz.ui.state import Control, set_values, widget
@@ -232,6 +232,7 @@ def render() -> None:
     st.caption(tensor.label)
     view = compute(tensor, choice)
     metrics(view)
+    live_figure.render(tensor, view)
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     notes_gaps(view)
     arithmetics(tensor, view)
