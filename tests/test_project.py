@@ -188,3 +188,14 @@ def test_raw_html_is_only_the_constant_presentation_style():
     [value] = [n.value for n in tree.body if isinstance(n, ast.Assign)
                and [t.id for t in n.targets if isinstance(t, ast.Name)] == ["_PRESENTATION_CSS"]]
     assert isinstance(value, ast.Constant) and value.value.lstrip().startswith("<style>")
+
+
+def test_the_live_figure_sets_text_never_html():
+    # names from files reach the component as data; its script sets them with textContent
+    scripts = sorted((ROOT / "quantviz" / "ui").rglob("*.js"))
+    assert scripts, "the live figure's script moved: point this check at it"
+    sinks = re.compile(r"\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval)\b")
+    offenders = [f"{p.name}:{i}" for p in scripts
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if sinks.search(line)]
+    assert not offenders
