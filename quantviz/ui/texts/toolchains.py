@@ -183,7 +183,17 @@ TEXT = {
     "toolchains.about.tflite": (
         "TFLite's int8 scheme: activations asymmetric on {qmin}..{qmax} (scale and zero point in "
         "float32, the zero point rounded half away from zero), weights symmetric per channel "
-        "on {w_qmin}..{w_qmax}.",
+        "on {w_qmin}..{w_qmax}. This is the legacy quantizer's arithmetic "
+        "(`GetAsymmetricQuantizationParams`, tools/optimize/quantization_utils.cc); today's "
+        "converter takes int8 through its MLIR quantizer by default "
+        "(`experimental_new_quantizer=True`), which computes the scale in double and rounds "
+        "the zero point from whichever end of the range carries less error "
+        "(`getNudgedScaleAndZeroPoint`, FakeQuantSupport.cc): the last bit of the scale can "
+        "differ.",
         "TFLite 的 int8 方案：激活值在 {qmin}..{qmax} 上非对称（scale 与零点用 float32 计算，零点"
-        "远离零取整），权重逐通道对称，范围 {w_qmin}..{w_qmax}。"),
+        "远离零取整），权重逐通道对称，范围 {w_qmin}..{w_qmax}。这是旧量化器的算法"
+        "（tools/optimize/quantization_utils.cc 中的 `GetAsymmetricQuantizationParams`）；如今的"
+        "转换器默认（`experimental_new_quantizer=True`）用 MLIR 量化器做 int8 量化，它用双精度计算 "
+        "scale，并从误差较小的一端取整得到零点（FakeQuantSupport.cc 中的 "
+        "`getNudgedScaleAndZeroPoint`）：scale 的最后一位可能不同。"),
 }
