@@ -47,7 +47,7 @@ TEXT = {
                              "for everything else; try Percentile or MSE calibration.",
                              "少数大值拉宽 MinMax 的范围，让其余数值的网格变粗；试试百分位或 "
                              "MSE 校准。"),
-    "metric.zero_point": ("zero_point", "零点 zero_point"),
+    "metric.zero_point": ("zero_point", "零点"),
     "metric.zero_point.help": ("PyTorch's convention: q = round(x/scale) + Z. The notes write "
                                "q = round(x/scale) - zp with zp = -Z = {zp}.",
                                "PyTorch 约定：q = round(x/scale) + Z。笔记写作 "
@@ -142,14 +142,18 @@ TEXT = {
                     "multiplies by the float32 reciprocal 1/scale, rounds, then adds Z; its x86 "
                     "quantize_per_tensor kernel adds Z before rounding, in one fused "
                     "multiply-add; the textbook divides in float64; ONNX Runtime's "
-                    "QuantizeLinear divides in float32. They differ only where "
-                    "x/scale lies within float32 rounding of a half step: a rare tie that float32 "
-                    "decides one way and float64 the other.",
+                    "QuantizeLinear divides in float32. Each also computes its own zero point: where "
+                    "the zero points differ (a zero point near a half step, rounded one way in "
+                    "float32 and the other in float64), nearly every code moves by one. With "
+                    "equal zero points they differ only where x/scale lies within float32 "
+                    "rounding of a half step: a tie that float32 decides one way and float64 the "
+                    "other.",
                     "同一个范围，每种算术各自计算整数码。PyTorch 的 fake_quantize 乘以 float32 的倒数 "
                     "1/scale，先取整再加 Z；它在 x86 上的 quantize_per_tensor 算子在取整前加 Z"
                     "（一次融合乘加）；教科书用 float64 做除法；ONNX Runtime 的 QuantizeLinear "
-                    "用 float32 做除法。只有当 x/scale 距离半步不超过 "
-                    "float32 的舍入误差时，结果才会不同：这种罕见的“平局”在 float32 与 float64 "
+                    "用 float32 做除法。每种算术也各自计算零点：零点不同时（零点接近半步，float32 与 "
+                    "float64 取整方向相反），几乎每个码都相差一。零点相同时，只有当 x/scale 距离半步"
+                    "不超过 float32 的舍入误差时，结果才会不同：这种“平局”在 float32 与 float64 "
                     "中的判定可能相反。"),
     "arith.count": ("**{mine}** against **{other}**: {count} of {n} codes differ.",
                     "**{mine}** 对比 **{other}**：{n} 个码中有 {count} 个不同。"),
@@ -159,4 +163,18 @@ TEXT = {
     "download.codes": ("Codes q (.npy)", "整数码 q（.npy）"),
     "download.x_hat": ("Reconstruction x_hat (.npy)", "重建值 x_hat（.npy）"),
     "download.params": ("Parameters (JSON)", "参数（JSON）"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'gap.full_range': (
+        "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
+        "pytorch_quantization/tensor_quant.py (TensorQuantFunction, QuantDescriptor); "
+        "torch 2.13 observer.py; onnxruntime 1.32 quant_utils.get_qmin_qmax_for_qType"
+    ),
+    'arith.intro': (
+        "torch 2.13 fake_quantize_per_tensor_affine / quantize_per_tensor (run); "
+        "onnxruntime 1.32 QuantizeLinear opset 19 (run, tests/data/golden_toolchains.npz)"
+    ),
 }

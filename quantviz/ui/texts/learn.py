@@ -168,7 +168,7 @@ TEXT = {
         "**式 (1)。** 先平移使 x_min 落在 0，再把 [0, x_max − x_min] 拉伸到 [0, 2ⁿ − 1]，最后"
         "取整到最近的整数："),
     "learn.s2.eqscale": ("**The scale** is the float width of one integer step:",
-                         "**scale**（缩放因子）是一个整数步长对应的浮点宽度："),
+                         "**scale** 是一个整数步长对应的浮点宽度："),
     "learn.s2.eq2": (
         "**Equation (2).** With the scale, equation (1) becomes a division, and the division "
         "splits in two:",
@@ -215,7 +215,7 @@ TEXT = {
         "as ONNX's QuantizeLinear and TFLite do. Its observers first widen the range to "
         "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
         "kernel then clamps the code into [q_min, q_max]; all in float32:",
-        "**PyTorch 中的同一件事。** PyTorch 是加上零点 Z，而不是减去 zp，ONNX 的 QuantizeLinear "
+        "**PyTorch 中的同一件事。** PyTorch 是加上零点（记作 Z），而不是减去 zp，ONNX 的 QuantizeLinear "
         "和 TFLite 也是如此。它的观察器（observer）先把范围扩展到包含 0（torch/ao/quantization/"
         "observer.py 中的 `_calculate_qparams`）；量化算子再把码截断到 [q_min, q_max] 之内；全部用 "
         "float32 计算："),
@@ -707,4 +707,34 @@ TEXT = {
         "[*A Practical Guide to Neural Network Quantization*]"
         "(https://www.youtube.com/watch?v=KASuxB3XoYQ)。\n"
         "\n本页的文字与所有数字均出自我们自己；笔记中的示意图根据数字重新绘制。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'learn.s5.nvidia': (
+        "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
+        "pytorch_quantization/tensor_quant.py (_tensor_quant, "
+        "FakeAffineTensorQuantFunction, unsigned)"
+    ),
+    'learn.s6.rules.sources': (
+        "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
+        "pytorch_quantization/tensor_quant.py (TensorQuantFunction narrow_range=True; "
+        "QuantDescriptor narrow_range=False; nn/modules/tensor_quantizer.py); torch 2.13 "
+        "torch/ao/quantization/observer.py; onnxruntime 1.32 quant_utils.py"
+    ),
+    'learn.s2.widening': (
+        "onnxruntime 1.32 quantization/quant_utils.py compute_scale_zp; "
+        "tensorflow/lite/python/lite.py (TF 2.x, experimental_new_quantizer = True, "
+        "_quantize); compiler/mlir/lite/quantization: FakeQuantSupport.cc "
+        "getNudgedScaleAndZeroPoint, ConvertStatsToQDQs; "
+        "lite/tools/optimize/quantization_utils.cc GetAsymmetricQuantizationParams"
+    ),
+    'learn.s5.intro': (
+        "Distiller documentation, quantization algorithms (multiplier form)"
+    ),
+    'learn.s6.edge.after': (
+        "quantviz.studies.lessons.EDGE_CASES run through compute_qparams (PyTorch 2.13 "
+        "observer.py eps floor)"
+    ),
 }
