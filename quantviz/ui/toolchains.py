@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -56,8 +57,8 @@ def refusal_text(item) -> str:
 def quoted_words(error: str) -> str | None:
     """The toolchain's own error words that the core's message quotes ('...'), or None: the
     rest of the message is our English sentence, which the translated reason already says."""
-    parts = error.split("'")
-    return f"'{parts[1]}'" if len(parts) >= 3 and parts[1] else None
+    quote = re.search(r": ('[^']+')\s*$", error)
+    return quote.group(1) if quote else None
 
 
 def original(item, name_text: str) -> None:
