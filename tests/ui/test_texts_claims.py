@@ -227,3 +227,10 @@ def test_arithmetics_say_when_the_zero_point_differs():
 def test_the_two_averaging_constants_are_told_apart():
     assert TABLE["avg.label"][0] != TABLE["calibration.stream_c"][0]
     assert "sidebar" in TABLE["calibration.stream_c"][0]
+
+
+def test_the_outlier_fraction_slider_shows_its_digits():
+    from quantviz.ui.controls import param_controls, step_format
+    assert step_format(0.0001) == "%.4f" and step_format(0.01) == "%.2f"
+    fraction = next(c for c in param_controls("outliers") if c.key.endswith(".fraction"))
+    assert fraction.fmt % 0.001 == "0.0010"  # it showed 0.00 with the default "%.2f"
