@@ -433,9 +433,27 @@ def quantize(
     grid saturate at ``qmin``/``qmax`` (see :func:`saturated`); infinities saturate too; NaN
     raises ``ValueError``.
     """
+    lo, hi = saturation_range(qp)
     t = unclipped_codes(x, qp, axis, group_size)
-    np.clip(t, qp.qmin, qp.qmax, out=t)
-    return t.astype(integer_dtype(qp.qmin, qp.qmax)).reshape(np.shape(x))
+    np.clip(t, lo, hi, out=t)
+    return t.astype(integer_dtype(lo, hi)).reshape(np.shape(x))
+
+
+def saturation_range(qp: QParams) -> tuple[int, int]:
+    """The codes quantize clips to: ``(qp.qmin, qp.qmax)``, except under "onnxruntime"
+    arithmetic, whose QuantizeLinear kernel knows only the storage type and saturates to it
+    (int8 -128..127, uint8 0..255 for 8 bits), whatever range the calibration used.
+
+    Edge case: ONNX Runtime's reduce_range uint8 symmetric parameters (0..127, zero point 64,
+    scale ``2 * absmax / 127``) put the maximum at code 128, one past the calibration's qmax;
+    QuantizeLinear stores 128 (checked against onnxruntime 1.32, opset 19, CPU).
+    """
+    cfg = qp.config
+    if cfg.arithmetic != "onnxruntime":
+        return qp.qmin, qp.qmax
+    if cfg.signed:
+        return -(2 ** (cfg.bits - 1)), 2 ** (cfg.bits - 1) - 1
+    return 0, 2**cfg.bits - 1
 
 
 def saturated(
@@ -443,11 +461,13 @@ def saturated(
 ) -> np.ndarray:
     """Boolean mask of the elements whose code was clipped to ``qmin`` or ``qmax``.
 
-    True where ``round(x/scale) + zero_point`` falls outside ``[qmin, qmax]``: these carry
+    True where ``round(x/scale) + zero_point`` falls outside :func:`saturation_range` (``[qmin,
+    qmax]`` but for "onnxruntime" arithmetic, which saturates to the type): these carry
     clipping error; every other element carries only rounding error (at most ``scale/2``).
     """
+    lo, hi = saturation_range(qp)
     t = unclipped_codes(x, qp, axis, group_size)
-    return ((t < qp.qmin) | (t > qp.qmax)).reshape(np.shape(x))
+    return ((t < lo) | (t > hi)).reshape(np.shape(x))
 
 
 def _dequantize_values(q: np.ndarray, qp: QParams, axis, group_size):

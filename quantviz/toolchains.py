@@ -284,6 +284,13 @@ def tflite_qparams(x_min: float, x_max: float, *, weights: bool = False) -> QPar
     divide in float32 and round half away from zero (``TfLiteRound``), so that config uses
     float32 division and "half_away"; the weight quantizer multiplies by
     ``127 / half_range`` (here: by the float32 ``1 / scale``, which can part on a near-tie).
+
+    This is the legacy quantizer. TensorFlow's converter (tensorflow/lite/python/lite.py,
+    ``experimental_new_quantizer=True`` by default) sends int8 post-training quantization
+    through the MLIR quantizer: ``ConvertStatsToQDQs`` widens to hold 0, then
+    ``fakeQuantAttrsToType`` / ``getNudgedScaleAndZeroPoint`` (FakeQuantSupport.cc) compute
+    the scale in double and round the zero point from the end with less error; int16
+    activations still take the legacy path. Not reproduced here bit for bit.
     """
     if weights:
         qp = compute_qparams(x_min, x_max, QuantConfig(8, "symmetric", signed=True,

@@ -32,6 +32,10 @@ Contents (float32 as uint32 bit patterns, keys ``<part>/...``):
   :func:`tie_inputs`) followed by ``ort/kernel_x<k>``; ``ort/kernel_q<k>`` are
   QuantizeLinear's codes, ``ort/kernel_y<k>`` DequantizeLinear's output bits for the extra
   values.
+- ``ort/ends_ranges``: float32 ``(rmin, rmax)`` pairs; ``ort/ends``: per pair and (qtype,
+  symmetric, reduce_range) ``[pair, qtype, symmetric, reduce_range]``; ``ort/ends_q``: one row
+  of QuantizeLinear codes per case for :func:`end_inputs` with ``compute_scale_zp``'s
+  parameters (reduce_range uint8 symmetric puts the maximum at 128, past qmax 127).
 """
 
 from __future__ import annotations
@@ -248,6 +252,44 @@ def ort_kernel(out: dict, rng: np.random.Generator, qparams: np.ndarray, n: int)
     out["ort/kernel"] = np.array(rows, np.int64)
 
 
+#: Ranges whose ends ``ort/ends`` quantizes under every (qtype, symmetric, reduce_range).
+ENDS_RANGES = ((-1, 1), (-1, 2), (0, 6), (-6, 0), (-1.3, 2.9), (2, 5), (-5, -2), (-0.75, 0.25),
+               (-3e-3, 7e-4))
+
+
+def end_inputs(rmin: float, rmax: float) -> np.ndarray:
+    """The range's ends, their float32 neighbours, 0, twice the ends and +-1e30."""
+    lo, hi = F32(min(rmin, 0)), F32(max(rmax, 0))
+    ends = [lo, hi, -max(-lo, hi), max(-lo, hi)]
+    near = [np.nextafter(e, F32(d)) for e in ends for d in (-np.inf, np.inf)]
+    return np.array(ends + near + [0, 2 * lo, 2 * hi, -1e30, 1e30], F32)
+
+
+def ort_ends(out: dict) -> None:
+    """QuantizeLinear on the ends of each range with ORT's own parameters for every (qtype,
+    symmetric, reduce_range): the kernel saturates to the type, not the calibration's qmax."""
+    from onnx import TensorProto
+    from onnxruntime.quantization.quant_utils import compute_scale_zp, get_qmin_qmax_for_qType
+    sessions = {q: ort_session(q) for q in QTYPES}
+    rows, codes = [], []
+    for p, (rmin, rmax) in enumerate(ENDS_RANGES):
+        x = end_inputs(rmin, rmax)
+        for t, qtype in enumerate(QTYPES):
+            for sym in (False, True):
+                for rr in (False, True):
+                    qmin, qmax = get_qmin_qmax_for_qType(getattr(TensorProto, qtype.upper()),
+                                                         reduce_range=rr, symmetric=sym)
+                    zp, scale = compute_scale_zp(np.array(rmin, F32), np.array(rmax, F32),
+                                                 qmin, qmax, symmetric=sym)
+                    q, _ = sessions[qtype].run(None, {"x": x, "s": np.array(scale, F32),
+                                                      "z": np.array(zp, dtype=qtype)})
+                    rows.append([p, t, int(sym), int(rr)])
+                    codes.append(q.astype(np.int16))
+    out["ort/ends_ranges"] = bits(np.array(ENDS_RANGES, F32)).astype(np.uint32)
+    out["ort/ends"] = np.array(rows, np.int64)
+    out["ort/ends_q"] = np.array(codes, np.int16)
+
+
 def main() -> int:
     import onnxruntime
     import torch
@@ -272,6 +314,7 @@ def main() -> int:
     out["ort/ranges"] = bits(pairs).astype(np.uint32)
     out["ort/qparams"] = ort_qparams(pairs)
     ort_kernel(out, rng, out["ort/qparams"], 60)
+    ort_ends(out)
     meta = dict(torch=torch.__version__, onnxruntime=onnxruntime.__version__,
                 cpu=torch.backends.cpu.get_cpu_capability(), dtypes=DTYPES, qschemes=QSCHEMES,
                 qtypes=QTYPES, streams=len(stream_list), histogram_streams=len(hist_streams),

@@ -566,6 +566,7 @@ EDGE_CASES: dict[str, tuple[float, ...]] = {
     "constant": (0.5, 0.5, 0.5, 0.5),
     "constant_negative": (-2.0, -2.0, -2.0),
     "single": (0.3,),
+    "small": (1e-6, 2e-6, 3e-6),
     "tiny": (1e-9, 2e-9, 3e-9),
     "all_positive": (1.0, 2.0, 3.0),
 }
@@ -735,8 +736,12 @@ def symmetric_rules(amax: float, bits: int = 8) -> tuple[SymmetricRule, ...]:
       in float64, stored as float32 (a scale below float32's smallest normal becomes 1.0).
       Only for 4, 8 and 16 bits (the integer types ONNX Runtime quantizes to); absent otherwise.
     - "tensorrt": NVIDIA's pytorch-quantization (tensor_quant.py ``_tensor_quant``): the kernel
-      multiplies by ``(h - 1) / amax`` and clamps to ``-(h-1)..h-1`` (``narrow_range`` defaults
-      to True there); exported to ONNX its scale is ``amax / (h - 1)``, float32 (int8: 127).
+      multiplies by ``(h - 1) / amax``; calibrated values land on ``-(h-1)..h-1``, the range
+      given here. The clamp differs by entry point: ``TensorQuantFunction`` defaults to
+      ``narrow_range=True`` (clamp ``-(h-1)``), ``QuantDescriptor`` (which ``TensorQuantizer``
+      passes to the fake-quant op, as ModelOpt does) to ``narrow_range=False`` (clamp ``-h``),
+      which only a value beyond amax reaches (TensorRT repository, tools/pytorch-quantization
+      2.2.1). Exported to ONNX its scale is ``amax / (h - 1)``, float32 (int8: 127).
 
     Zero point 0 in all. Example ``amax = 3``, 8 bits: 3/127.5 = 0.0235294122 for PyTorch's
     observers and 3/127 = 0.0236220472 for the other three. ``amax`` must be positive, finite.

@@ -171,7 +171,8 @@ def format_worst(rep: Report) -> None:
     worst = rep.worst_in_format(WORST)
     if not worst:
         return
-    lines = [t("checkpoint.fmt_worst", k=len(worst), fmt=_fmt_label(rep.fmt))]
+    lines = [t("checkpoint.fmt_worst", k=len(worst), fmt=_fmt_label(rep.fmt),
+               fmt_bits=FORMATS[rep.fmt].bits, bits=rep.cfg.bits)]
     for r in worst:
         facts = {"name": plain(r.name), "shape": list(r.shape), "sqnr": _db(r.sqnr_format),
                  "tensor": _db(r.sqnr_tensor)}

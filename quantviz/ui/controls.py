@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -88,8 +89,16 @@ def param_controls(dist_key: str) -> list[Control]:
         label = next((k for k in (f"param.{dist_key}.{p.name}", f"param.{p.name}") if has(k)),
                      "param.generic")
         controls.append(Control(f"{dist_key}.{p.name}", kind, p.default, label, lo=p.min,
-                                hi=p.max, step=p.step))
+                                hi=p.max, step=p.step,
+                                fmt=None if kind == "int" else step_format(p.step)))
     return controls
+
+
+def step_format(step: float) -> str:
+    """A printf format that shows every digit of ``step`` (0.0001 -> "%.4f"), so that a
+    slider never shows 0.00 for 0.001."""
+    exponent = Decimal(str(step)).normalize().as_tuple().exponent
+    return f"%.{max(2, -int(exponent))}f"
 
 
 def _distribution() -> Tensor | None:

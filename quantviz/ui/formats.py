@@ -114,7 +114,9 @@ def presets() -> None:
     cols = st.columns(len(PRESETS))
     for col, (name, values) in zip(cols, PRESETS.items(), strict=True):
         col.button(t(f"formats.preset.{name}"), key=f"fpreset_{name}",
-                   help=t(f"formats.preset.{name}.help", std=LLM_STD), on_click=set_values,
+                   help=t(f"formats.preset.{name}.help", std=LLM_STD,
+                          nf4_neg=int(np.count_nonzero(NF4_LEVELS < 0)),
+                          nf4_levels=NF4_LEVELS.size), on_click=set_values,
                    args=(values,), use_container_width=True)
 
 
@@ -130,7 +132,7 @@ def metrics(view: format_study.FormatsView) -> None:
         col.metric(_label(r.fmt), sqnr, help=t("formats.metric.sqnr.help", mse=f"{r.mse:.3g}",
                                                 max_err=f"{r.max_abs_error:.3g}",
                                                 bpv=f"{r.bits_per_value:.4g}"))
-        col.caption(f"{r.bits_per_value:.4g} {t('formats.metric.bpv')}")
+        col.caption(t("formats.metric.bpv_value", bpv=f"{r.bits_per_value:.4g}"))
 
 
 def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) -> None:

@@ -487,7 +487,8 @@ def gap_degenerate(bits: int) -> None:
     signed = widget(controls.SIGNED, cols[1])
     cfg = QuantConfig(bits, name, signed)
     rows = []
-    for e in lessons.edge_case_gallery(cfg):
+    gallery = lessons.edge_case_gallery(cfg)
+    for e in gallery:
         rows.append({
             t("learn.col.case"): t(f"learn.edge.{e.key}"),
             "x": ", ".join(f"{v:.3g}" for v in e.x),
@@ -500,7 +501,12 @@ def gap_degenerate(bits: int) -> None:
                                          else f"{e.notes_scale:.4g}"),
         })
     st.dataframe(rows, hide_index=True, width="stretch")
-    st.markdown(t("learn.s6.edge.after"))
+    by_key = {e.key: e for e in gallery}
+    small, tiny = by_key["small"], by_key["tiny"]
+    st.markdown(t("learn.s6.edge.after", eps=f"{EPS:.3g}", half_eps=f"{EPS / 2:.3g}",
+                  small=", ".join(f"{v:.3g}" for v in small.x),
+                  small_scale=f"{small.scale:.3g}", small_q=", ".join(map(str, small.q)),
+                  tiny=", ".join(f"{v:.3g}" for v in tiny.x)))
 
 
 def section_gaps(ex: Example) -> None:

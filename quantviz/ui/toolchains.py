@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -53,10 +54,18 @@ def refusal_text(item) -> str:
     return t(key, **dict(values)) if has(key) else t("toolchains.refusal.other")
 
 
+def quoted_words(error: str) -> str | None:
+    """The toolchain's own error words that the core's message quotes ('...'), or None: the
+    rest of the message is our English sentence, which the translated reason already says."""
+    quote = re.search(r": ('[^']+')\s*$", error)
+    return quote.group(1) if quote else None
+
+
 def original(item, name_text: str) -> None:
-    """The core's own English message under a translated reason (it quotes the toolchain)."""
-    if refusal_text(item) != item.error:
-        st.caption(t("toolchains.refused.original", name=name_text, message=item.error))
+    """Under a translated reason, the toolchain's own words where the core quotes them."""
+    words = quoted_words(item.error)
+    if refusal_text(item) != item.error and words is not None:
+        st.caption(t("toolchains.refused.original", name=name_text, message=words))
 
 
 def table(found: tuple) -> None:

@@ -263,6 +263,33 @@ def test_onnxruntime_quantize_linear_codes_match_the_golden():
         assert np.array_equal(y.view(np.uint32), y_extra.view(np.uint32)), k
 
 
+def test_onnxruntime_quantize_saturates_to_the_type_at_the_ends():
+    # Every qtype x symmetric x reduce_range on the ends of each range, with our own
+    # parameters: QuantizeLinear saturates to the type (uint8 0..255), not the calibration's
+    # qmax, so reduce_range uint8 symmetric stores the maximum as 128 (past qmax 127).
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from golden_toolchains import end_inputs
+    ranges = as_f32(GOLDEN["ort/ends_ranges"])
+    cases = {(int(t), int(sym), int(rr)) for _, t, sym, rr in GOLDEN["ort/ends"]}
+    assert len(cases) == 8
+    past_qmax = 0
+    for (p, t, sym, rr), q_ref in zip(GOLDEN["ort/ends"], GOLDEN["ort/ends_q"],
+                                      strict=True):
+        qp = onnxruntime_qparams(float(ranges[p, 0]), float(ranges[p, 1]),
+                                 qtype=META["qtypes"][t], symmetric=bool(sym),
+                                 reduce_range=bool(rr))
+        x = end_inputs(float(ranges[p, 0]), float(ranges[p, 1]))
+        assert np.array_equal(quantize(x, qp), q_ref), (p, t, sym, rr)
+        past_qmax += int(np.count_nonzero(q_ref > qp.qmax))
+    # the hand case: [-1, 1], uint8, symmetric, reduce_range: qmin..qmax 0..127, Z = 64,
+    # scale = 2/127, 1/scale = 63.5 -> 64 + 63.5 = 127.5 -> 128 (half to even)
+    qp = onnxruntime_qparams(-1.0, 1.0, qtype="uint8", symmetric=True, reduce_range=True)
+    assert (qp.qmin, qp.qmax, qp.zero_point) == (0, 127, 64)
+    assert quantize(np.array([1.0], F32), qp)[0] == 128
+    assert past_qmax > 0
+
+
 # --- live comparisons (dev only) -----------------------------------------------------------
 
 def test_live_histogram_observer_against_torch():
@@ -295,6 +322,15 @@ def test_live_onnxruntime_quantize_linear():
                            "z": np.array(qp.zero_point, np.uint8)})
     assert np.array_equal(quantize(x, qp), q)
     assert np.array_equal(dequantize(quantize(x, qp), qp), y)
+    for qtype in ("uint8", "int8"):  # every range on fresh data, codes past qmax included
+        sess = ort_session(qtype)
+        for symmetric in (False, True):
+            for reduce_range in (False, True):
+                qp = onnxruntime_qparams(float(x.min()), float(x.max()), qtype=qtype,
+                                         symmetric=symmetric, reduce_range=reduce_range)
+                q, _ = sess.run(None, {"x": x * F32(1.01), "s": np.array(qp.scale, F32),
+                                       "z": np.array(qp.zero_point, qtype)})
+                assert np.array_equal(quantize(x * F32(1.01), qp), q), (qtype, symmetric)
 
 
 def test_tflite_rounds_the_zero_point_half_away_from_zero():

@@ -340,6 +340,9 @@ def test_edge_case_gallery_uint8():
     zeros = by_key["all_zeros"]  # range [0, 0]: scale floors at eps = 2^-23, codes all Z = 0
     assert zeros.eps_floor and zeros.scale == EPS and zeros.q == (0, 0, 0, 0) and zeros.exact
     assert zeros.notes_scale is None  # the notes divide by x_max - x_min = 0
+    small = by_key["small"]  # [0, 3e-6]: 3e-6 / 255 < eps -> scale = eps = 1.19e-7, yet
+    # 1e-6 / eps = 8.39 -> 8, 2e-6 / eps = 16.8 -> 17, 3e-6 / eps = 25.2 -> 25: no collapse
+    assert small.eps_floor and small.q == (8, 17, 25)
     tiny = by_key["tiny"]  # 3e-9 / 255 < eps: every value rounds to code 0 and returns 0.0
     assert tiny.eps_floor and tiny.q == (0, 0, 0) and tiny.x_hat == (0.0, 0.0, 0.0)
     assert tiny.max_abs_error == pytest.approx(3e-9)

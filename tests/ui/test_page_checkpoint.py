@@ -152,7 +152,7 @@ def test_the_format_column_and_its_storage(run_page, synthetic):
     for w in synthetic.worst_in_format(3):
         assert f"**{plain(w.name)}** {list(w.shape)}: {w.sqnr_format:.2f} dB in the format" in \
             markdown(at)
-    assert en("checkpoint.fmt_worst", k=3, fmt="NF4") in markdown(at)
+    assert en("checkpoint.fmt_worst", k=3, fmt="NF4", fmt_bits=4, bits=8) in markdown(at)
 
 
 def test_another_format_from_the_link(run_page):
@@ -169,4 +169,4 @@ def test_another_format_from_the_link(run_page):
     assert column_label(at, "format") == "SQNR in MXFP4"
     zh_at = run_page("checkpoint", {"ck_fmt": "fp8_e4m3", "lang": "zh"})
     assert column_label(zh_at, "format") == "FP8 E4M3 的 SQNR"
-    assert zh("checkpoint.fmt_worst", k=3, fmt="FP8 E4M3") in markdown(zh_at)
+    assert zh("checkpoint.fmt_worst", k=3, fmt="FP8 E4M3", fmt_bits=8, bits=8) in markdown(zh_at)

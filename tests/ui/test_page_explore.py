@@ -158,7 +158,7 @@ def test_the_full_range_note_names_this_bit_width_s_divisors(page):
     at = page(n=N, bits=4, scheme="symmetric", signed=1)
     notes = [i.value for i in at.info if "half a step" in i.value]
     assert notes == [en("gap.full_range", denom=7.5, narrow=7)]
-    assert "(qmax - qmin)/2 = 7.5" in notes[0] and "divides by 7," in notes[0]
+    assert "(qmax - qmin)/2 = 7.5" in notes[0] and "divide by 7 " in notes[0]
     at.toggle(key="narrow").set_value(True).run()
     ok(at)
     assert not [i.value for i in at.info if "half a step" in i.value]

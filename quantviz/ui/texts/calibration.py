@@ -81,13 +81,13 @@ TEXT = {
         "被跟上。c 小则平稳但迟缓，c 大则灵敏但抖动。PyTorch 自己只在量化感知训练中默认使用"
         "滑动平均；训练后量化时，它在 x86 上默认用直方图（HistogramObserver）观察激活，见“学习”"
         "页的实践一节。"),
-    "calibration.drift": ("Drift of the scale per batch", "每批尺度漂移"),
+    "calibration.drift": ("Drift of the scale per batch", "每批 scale 漂移"),
     "calibration.spike": ("Probability of a spike per batch", "每批出现尖峰的概率"),
     "calibration.stream.caption": ("{batches} batches of {size} ReLU activations; the scale "
                                    "grows by the factor exp(drift) per batch and a spike is "
                                    "one value {spike} times the batch scale. x_min stays 0.",
-                                   "{batches} 批，每批 {size} 个 ReLU 激活值；尺度每批乘以 "
-                                   "exp(drift)，尖峰是一个等于该批尺度 {spike} 倍的数值。"
+                                   "{batches} 批，每批 {size} 个 ReLU 激活值；scale 每批乘以 "
+                                   "exp(drift)，尖峰是一个等于该批 scale {spike} 倍的数值。"
                                    "x_min 始终为 0。"),
     "calibration.fig.stream": ("x_max batch by batch", "逐批的 x_max"),
     "calibration.fig.batch": ("max of each batch", "每批的最大值"),
@@ -100,7 +100,8 @@ TEXT = {
     "calibration.last.help": ("Range [{lo}, {hi}]; {pct} % of the batch clipped.",
                               "范围 [{lo}, {hi}]；该批有 {pct} % 被截断。"),
     "calibration.sidebar": ("Calibrator parameters", "校准器参数"),
-    "calibration.stream_c": ("Averaging constant c of the stream", "数据流的平均系数 c"),
+    "calibration.stream_c": ("Averaging constant c of the drifting stream (its own, not the "
+                             "sidebar's)", "漂移数据流自己的平均系数 c（不是侧边栏的那个）"),
     "calibration.stream_c.help": ("Each batch moves the range c of the way to the batch's own "
                                   "min and max. PyTorch's default {c_torch} "
                                   "(MovingAverageMinMaxObserver's averaging_constant) suits "

@@ -37,7 +37,7 @@ TEXT = {
         "norm weights near 1, a few large columns and {huge} single weights {times}× the "
         "typical size in one down_proj. It was never trained.",
         "**合成**检查点，由随机种子生成：一个小的 Llama 风格模型（{layers} 层，隐藏维度 {hidden}，"
-        "中间维度 {inter}，词表 {vocab}），统计特征模仿真实大模型的权重——输出通道尺度不均、重尾、"
+        "中间维度 {inter}，词表 {vocab}），统计特征模仿真实大模型的权重——输出通道 scale 不均、重尾、"
         "归一化权重接近 1、少数几列很大，以及某个 down_proj 中 {huge} 个比典型值大 {times} 倍的单个"
         "权重。它从未被训练过。"),
     "checkpoint.digits_note": ("The digits model of the Model page (trained weights).",
@@ -48,7 +48,8 @@ TEXT = {
     "checkpoint.m.params": ("Parameters", "参数量"),
     "checkpoint.m.stored": ("Bytes as stored", "存储字节数"),
     "checkpoint.col.scheme": ("Scales", "scale 粒度"),
-    "checkpoint.col.pairs": ("(scale, zero point) pairs", "（scale, zero point）对数"),
+    "checkpoint.col.pairs": ("Scales stored (each with its zero point, if the scheme has "
+                             "one)", "存储的 scale 数（方案有零点时各带一个零点）"),
     "checkpoint.col.bytes": ("Bytes (codes + parameters)", "字节数（码 + 参数）"),
     "checkpoint.col.ratio": ("of the stored size", "占存储大小"),
     "checkpoint.col.sqnr_all": ("SQNR of all tensors (dB)", "全部张量的 SQNR（dB）"),
@@ -58,11 +59,14 @@ TEXT = {
     "checkpoint.totals_note": (
         "At {bits} bits. A 1-D tensor (bias, norm) has no channels: it counts per tensor in "
         "the per-channel line; a tensor whose last axis is not a multiple of {g} counts per "
-        "channel in the per-group line. The SQNR of all tensors is 10 log10 of all the signal over all "
-        "the error, so the largest tensors weigh most.",
+        "channel in the per-group line. The SQNR of all tensors is 10 log10 of all the signal "
+        "(Σ x²) over all the error (Σ (x − x̂)²): each tensor weighs by its signal and error "
+        "energy, not by its size, so a small tensor of large values (a norm weight near 1) "
+        "can weigh more than a large matrix of small ones.",
         "位宽 {bits}。一维张量（偏置、归一化）没有通道：在逐通道一行中按逐张量计算；最后一轴不能被 "
         "{g} 整除的张量在逐组一行中按逐通道计算。全部张量的 SQNR 是全部信号与全部误差之比的 "
-        "10 log10，因此越大的张量权重越大。"),
+        "10 log10（信号 Σ x²，误差 Σ (x − x̂)²）：每个张量按其信号与误差能量计权，而不是按大小，"
+        "因此数值大的小张量（接近 1 的归一化权重）可能比数值小的大矩阵权重更大。"),
     "checkpoint.worst": (
         "The {k} worst tensors per tensor at {bits} bits, and what one scale per output "
         "channel does for them:",
@@ -175,8 +179,12 @@ TEXT = {
         "lines count a float32 scale (and a zero point when asymmetric) per scale.",
         "{fmt}：{bits} 位的元素加上它们的 scale（{scales}）；其字节数按每个 scale 自身的存储宽度计入"
         "全部 scale：在这个检查点上平均每个值 {bpv} 位。整数各行按每个 scale 一个 float32 "
-        "（非对称时再加一个 zero point）计算。"),
-    "checkpoint.fmt_worst": ("The {k} worst tensors in {fmt}:", "{fmt} 下最差的 {k} 个张量："),
+        "（非对称时再加一个零点）计算。"),
+    "checkpoint.fmt_worst": ("The {k} worst tensors in {fmt} ({fmt_bits}-bit elements; the "
+                             "integer figures beside them are at {bits} bits, not the same "
+                             "bits):",
+                             "{fmt} 下最差的 {k} 个张量（元素 {fmt_bits} 位；旁边的整数结果是 "
+                             "{bits} 位，位宽并不相同）："),
     "checkpoint.fmt_worst.row": ("**{name}** {shape}: {sqnr} dB in the format ({tensor} dB "
                                  "per tensor at the bit width above).",
                                  "**{name}** {shape}：该格式下 {sqnr} dB（按上面的位宽逐张量为 "
@@ -204,4 +212,12 @@ TEXT = {
     "per_channel.source.ckpt": ("Built-in checkpoint", "内置检查点"),
     "tensor.ckpt_label": ("Tensor: {name} from the {ckpt} checkpoint, {n} values.",
                           "张量：{ckpt} 检查点中的 {name}，{n} 个数值。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'checkpoint.totals_note': (
+        "quantviz.studies.checkpoint totals (sum of x^2 over sum of errors^2)"
+    ),
 }

@@ -27,7 +27,7 @@ TEXT = {
     "dist.bimodal": ("Bimodal", "双峰分布"),
     "dist.outliers": ("Normal with outliers", "带离群值的正态分布"),
     "dist.all_positive": ("All positive (no 0 in range)", "全为正（范围不含 0）"),
-    "dist.uneven_channels": ("Weight matrix, uneven channels", "权重矩阵（通道尺度不均）"),
+    "dist.uneven_channels": ("Weight matrix, uneven channels", "权重矩阵（通道 scale 不均）"),
     "dist.normal.desc": ("Bell-shaped, like most trained weights.", "钟形分布，类似多数训练后的权重。"),
     "dist.uniform.desc": ("Every value in [low, high] equally likely: the grid's best case.",
                           "[low, high] 内各值等概率：网格最理想的情形。"),
@@ -45,14 +45,14 @@ TEXT = {
     "dist.all_positive.desc": ("Uniform on [low, high] with low > 0: the range does not contain 0.",
                                "[low, high] 上的均匀分布且 low > 0：范围不包含 0。"),
     "dist.uneven_channels.desc": ("Output channels with very different scales, flattened here.",
-                                  "各输出通道尺度差异很大，此处展平。"),
+                                  "各输出通道 scale 差异很大，此处展平。"),
     "param.generic": ("Parameter", "参数"),
     "param.mean": ("mean", "均值"),
     "param.std": ("standard deviation", "标准差"),
     "param.low": ("low", "下界"),
     "param.high": ("high", "上界"),
     "param.loc": ("location", "位置"),
-    "param.scale": ("scale", "尺度"),
+    "param.scale": ("scale", "scale"),
     "param.df": ("degrees of freedom", "自由度"),
     "param.sigma": ("standard deviation of the log", "对数的标准差"),
     "param.separation": ("distance between the modes", "两峰间距"),
@@ -118,12 +118,13 @@ TEXT = {
     "arith.help": ("PyTorch (fake_quantize) multiplies by the float32 reciprocal 1/scale, rounds, "
                    "then adds Z. PyTorch's x86 quantize_per_tensor adds Z before rounding, in one "
                    "fused multiply-add. The textbook divides in float64. ONNX Runtime's "
-                   "QuantizeLinear divides by the scale in float32, rounds, then adds Z. They "
-                   "disagree only on rare near-ties.",
+                   "QuantizeLinear divides by the scale in float32, rounds, then adds Z. Each "
+                   "computes its own zero point too: where the zero points differ, nearly every "
+                   "code moves by one; otherwise they disagree only on near-ties.",
                    "PyTorch（fake_quantize）乘以 float32 的倒数 1/scale，先取整再加 Z。PyTorch 在 "
                    "x86 上的 quantize_per_tensor 在取整前加 Z（一次融合乘加）。教科书用 float64 "
                    "做除法。ONNX Runtime 的 QuantizeLinear 用 float32 除以 scale，先取整再加 Z。"
-                   "它们只在少数接近半步的值上结果不同。"),
+                   "每种算术也各自计算零点：零点不同时，几乎每个码都相差一；否则只在接近半步的值上结果不同。"),
     "calib.label": ("Calibration (range)", "校准（范围）"),
     "calib.label.minmax": ("MinMax", "MinMax"),
     "calib.label.moving_average": ("Moving-average MinMax", "滑动平均 MinMax"),
@@ -135,7 +136,7 @@ TEXT = {
                    "batches.",
                    "如何选择 [x_min, x_max]。滑动平均把张量分成 {batches} 批依次输入。"),
     "pct.label": ("Percentile", "百分位"),
-    "avg.label": ("Averaging constant c", "平均系数 c"),
+    "avg.label": ("Averaging constant c (this tensor's batches)", "平均系数 c（本张量的各批）"),
     # a page that cannot compute what its controls or upload ask for (never a traceback)
     "error.values": ("These values cannot be computed: {reason}.",
                      "这些数值无法计算：{reason}。"),
@@ -169,4 +170,19 @@ TEXT = {
                     "its {budget} and none came free within {wait} s. Try again in a moment.",
                     "服务器正忙于处理其他上传：张量 {name} 约需 {need}（共 {budget}），"
                     "{wait} 秒内没有空出。请稍后再试。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'arith.help': (
+        "as explore arith.intro"
+    ),
+}
+
+#: One Chinese term per concept, used in every text; ``avoid`` lists the variants that were
+#: used before (a test keeps them out of the Chinese texts).
+GLOSSARY: dict[str, dict[str, object]] = {
+    "scale": {"zh": "scale", "avoid": ("缩放因子", "尺度")},
+    "zero point": {"zh": "零点", "avoid": ("零点 zero_point", "零点 Z")},
 }

@@ -31,7 +31,7 @@ TEXT = {
                            "所有配置相同的行不作标记。"),
     "compare.measure": ("measure", "指标"),
     "compare.metric.scale": ("scale (step)", "scale（步长）"),
-    "compare.metric.zero_point": ("zero_point Z", "零点 Z"),
+    "compare.metric.zero_point": ("zero_point Z", "零点"),
     "compare.metric.mse": ("MSE", "MSE"),
     "compare.metric.sqnr_db": ("SQNR (dB)", "SQNR（dB）"),
     "compare.metric.max_abs_error": ("max |x_hat - x|", "最大 |x_hat - x|"),

@@ -47,7 +47,7 @@ TEXT = {
                              "for everything else; try Percentile or MSE calibration.",
                              "少数大值拉宽 MinMax 的范围，让其余数值的网格变粗；试试百分位或 "
                              "MSE 校准。"),
-    "metric.zero_point": ("zero_point", "零点 zero_point"),
+    "metric.zero_point": ("zero_point", "零点"),
     "metric.zero_point.help": ("PyTorch's convention: q = round(x/scale) + Z. The notes write "
                                "q = round(x/scale) - zp with zp = -Z = {zp}.",
                                "PyTorch 约定：q = round(x/scale) + Z。笔记写作 "
@@ -117,15 +117,18 @@ TEXT = {
                        "PyTorch's Python observers do: ±max land on ±{denom} steps, half a step "
                        "off the grid, so +max ends on qmax while -max reaches qmin or stops one "
                        "code short, depending on the last bit of the float32 reciprocal 1/scale. "
-                       "TensorRT (pytorch-quantization) uses the narrow range and divides by "
-                       "{narrow}, as ONNX Runtime does for int8 and int16; "
+                       "NVIDIA's TensorRT tools divide by {narrow} too (pytorch-quantization "
+                       "and ModelOpt put amax on code {narrow}; their QuantDescriptor defaults "
+                       "to narrow_range=False, so only a value beyond amax reaches the lowest "
+                       "code), as ONNX Runtime does for symmetric int8 and int16; "
                        "PyTorch's fused observer for quantization-aware training divides by "
                        "{narrow} on the full range (Learn, section 6).",
                        "全范围有符号对称量化除以 (qmax - qmin)/2 = {denom}，PyTorch 的 Python 观察器"
                        "正是如此：±max 落在 ±{denom} 步处，偏离网格半步，于是 +max 落到 qmax，而 "
                        "-max 能否到达 qmin 取决于 float32 倒数 1/scale 的最后一位，也可能差一个码。"
-                       "TensorRT（pytorch-quantization）用窄范围，除以 {narrow}，ONNX Runtime 对 int8 和 int16 "
-                       "也是如此；PyTorch 用于量化感知训练"
+                       "NVIDIA 的 TensorRT 工具也除以 {narrow}（pytorch-quantization 与 ModelOpt 把 amax "
+                       "放在码 {narrow}；其 QuantDescriptor 默认 narrow_range=False，只有超出 amax "
+                       "的值才会到达最低的码），ONNX Runtime 对对称 int8 和 int16 也是如此；PyTorch 用于量化感知训练"
                        "的融合观察器在全范围上除以 {narrow}（见“学习”第 6 节）。"),
     "gap.degenerate": ("The calibrated range is too narrow for the grid (all zeros, or nearly "
                        "so): scale sits at its floor eps = {eps}, PyTorch's "
@@ -139,14 +142,18 @@ TEXT = {
                     "multiplies by the float32 reciprocal 1/scale, rounds, then adds Z; its x86 "
                     "quantize_per_tensor kernel adds Z before rounding, in one fused "
                     "multiply-add; the textbook divides in float64; ONNX Runtime's "
-                    "QuantizeLinear divides in float32. They differ only where "
-                    "x/scale lies within float32 rounding of a half step: a rare tie that float32 "
-                    "decides one way and float64 the other.",
+                    "QuantizeLinear divides in float32. Each also computes its own zero point: where "
+                    "the zero points differ (a zero point near a half step, rounded one way in "
+                    "float32 and the other in float64), nearly every code moves by one. With "
+                    "equal zero points they differ only where x/scale lies within float32 "
+                    "rounding of a half step: a tie that float32 decides one way and float64 the "
+                    "other.",
                     "同一个范围，每种算术各自计算整数码。PyTorch 的 fake_quantize 乘以 float32 的倒数 "
                     "1/scale，先取整再加 Z；它在 x86 上的 quantize_per_tensor 算子在取整前加 Z"
                     "（一次融合乘加）；教科书用 float64 做除法；ONNX Runtime 的 QuantizeLinear "
-                    "用 float32 做除法。只有当 x/scale 距离半步不超过 "
-                    "float32 的舍入误差时，结果才会不同：这种罕见的“平局”在 float32 与 float64 "
+                    "用 float32 做除法。每种算术也各自计算零点：零点不同时（零点接近半步，float32 与 "
+                    "float64 取整方向相反），几乎每个码都相差一。零点相同时，只有当 x/scale 距离半步"
+                    "不超过 float32 的舍入误差时，结果才会不同：这种“平局”在 float32 与 float64 "
                     "中的判定可能相反。"),
     "arith.count": ("**{mine}** against **{other}**: {count} of {n} codes differ.",
                     "**{mine}** 对比 **{other}**：{n} 个码中有 {count} 个不同。"),
@@ -156,4 +163,18 @@ TEXT = {
     "download.codes": ("Codes q (.npy)", "整数码 q（.npy）"),
     "download.x_hat": ("Reconstruction x_hat (.npy)", "重建值 x_hat（.npy）"),
     "download.params": ("Parameters (JSON)", "参数（JSON）"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'gap.full_range': (
+        "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
+        "pytorch_quantization/tensor_quant.py (TensorQuantFunction, QuantDescriptor); "
+        "torch 2.13 observer.py; onnxruntime 1.32 quant_utils.get_qmin_qmax_for_qType"
+    ),
+    'arith.intro': (
+        "torch 2.13 fake_quantize_per_tensor_affine / quantize_per_tensor (run); "
+        "onnxruntime 1.32 QuantizeLinear opset 19 (run, tests/data/golden_toolchains.npz)"
+    ),
 }

@@ -12,9 +12,9 @@ TEXT = {
                       "quantiles of a normal distribution, integers space them evenly; block "
                       "formats give every block of values its own scale.",
                       "选择二到四种数值格式，把当前张量分别量化。浮点格式的取值在每个 2 的幂区间内等间距，"
-                      "因此在对数尺度上大致均匀；"
+                      "因此在对数刻度上大致均匀；"
                       "NF4 的取值位于正态分布的分位点，整数格式的取值等间距；分块格式为每一块数值"
-                      "单独设定缩放因子。"),
+                      "单独设定 scale。"),
     "formats.sidebar": ("Formats", "数值格式"),
     "formats.pick": ("Format {i}", "格式 {i}"),
     "formats.pick1": ("Format 1", "格式 1"),
@@ -39,15 +39,18 @@ TEXT = {
                                      "正态主体加少量远离的数值：单一张量缩放最难应对的情形。"),
     "formats.preset.relu": ("ReLU outputs", "ReLU 输出"),
     "formats.preset.relu.help": ("A normal with its negatives set to 0 (half the values at "
-                                 "mean 0): the float formats and NF4, symmetric around 0, leave "
-                                 "their negative codes unused; the integer formats shift their "
+                                 "mean 0): the float formats, symmetric around 0, leave their "
+                                 "negative codes unused; NF4 leaves its {nf4_neg} negative "
+                                 "levels of {nf4_levels} unused; the integer formats shift their "
                                  "grid onto the data with a zero point.",
-                                 "负值置 0 的正态分布（均值为 0 时一半数值为 0）：浮点格式和 NF4 "
-                                 "关于 0 对称，负数码都用不上；整数格式则用零点把网格移到数据上。"),
+                                 "负值置 0 的正态分布（均值为 0 时一半数值为 0）：浮点格式关于 0 "
+                                 "对称，负数码都用不上；NF4 的 {nf4_levels} 个取值中有 {nf4_neg} "
+                                 "个负值用不上；整数格式则用零点把网格移到数据上。"),
     "formats.metric.sqnr.help": ("MSE {mse}, max error {max_err}, {bpv} bits per value with "
                                  "scales counted.",
-                                 "MSE {mse}，最大误差 {max_err}，计入缩放因子后每个数值 {bpv} 位。"),
+                                 "MSE {mse}，最大误差 {max_err}，计入 scale 后每个数值 {bpv} 位。"),
     "formats.metric.bpv": ("bits per value", "每值位数"),
+    "formats.metric.bpv_value": ("{bpv} bits per value", "每值 {bpv} 位"),
     "formats.fig.values": ("Values x and each format's grid", "数值 x 与各格式的网格"),
     "formats.fig.counts": ("count of x", "x 的计数"),
     "formats.fig.count": ("count", "计数"),
@@ -68,7 +71,7 @@ TEXT = {
     "formats.fig.inf": ("infinity codes", "无穷大码"),
     "formats.fig.negzero": ("negative zero", "负零"),
     "formats.fig.frontier": ("SQNR against bits per value, every format", "各格式的 SQNR 与每值位数"),
-    "formats.fig.frontier_x": ("bits per value (scales counted)", "每值位数（计入缩放因子）"),
+    "formats.fig.frontier_x": ("bits per value (scales counted)", "每值位数（计入 scale）"),
     "formats.fig.front": ("Pareto front", "帕累托前沿"),
     "formats.fig.others": ("other formats", "其他格式"),
     "formats.fig.selected": ("chosen formats", "已选格式"),
@@ -86,7 +89,7 @@ TEXT = {
                          "张量没有两个不同的非零幅值：无法画出与 |x| 的关系。"),
     "formats.kind.float": ("floating point", "浮点"),
     "formats.kind.mx": ("floating point, a shared exponent per block", "浮点，每块共享指数"),
-    "formats.kind.nvfp4": ("floating point, an E4M3 scale per block", "浮点，每块一个 E4M3 缩放因子"),
+    "formats.kind.nvfp4": ("floating point, an E4M3 scale per block", "浮点，每块一个 E4M3 scale"),
     "formats.kind.nf4": ("normal quantiles", "正态分位点"),
     "formats.kind.int": ("evenly spaced", "等间距"),
     "formats.err.relative": ("**{name}** ({kind}): the relative error stays flat, RMS {r_lo} at "
@@ -116,9 +119,9 @@ TEXT = {
     "formats.scale.mx": ("E8M0 per block", "每块一个 E8M0"),
     "formats.scale.nvfp4": ("E4M3 per block × fp32 per tensor", "每块 E4M3 × 整个张量 fp32"),
     "formats.scale.nf4": ("fp32 absmax per block", "每块一个 fp32 绝对最大值"),
-    "formats.scale.int": ("fp32 scale + zero point, one per tensor", "fp32 缩放因子 + 零点，整个张量一个"),
+    "formats.scale.int": ("fp32 scale + zero point, one per tensor", "fp32 scale + 零点，整个张量一个"),
     "formats.scale.int_group": ("{scale} scale + int{bits} zero point per group",
-                                "每组 {scale} 缩放因子 + int{bits} 零点"),
+                                "每组 {scale} scale + int{bits} 零点"),
     "formats.codes.heading": ("Codes and bits", "码与位"),
     "formats.detail": ("Format to look into", "查看的格式"),
     "formats.codes.facts": ("{name}: {bits} bits per element ({total} codes), largest value {max}, smallest "
@@ -137,7 +140,7 @@ TEXT = {
     "formats.layout.heading": ("The worked value, bit by bit", "示例数值的逐位分解"),
     "formats.layout.scale": ("The block holding the extremes has scale {mult}{zp_part}: x / "
                              "scale = {scaled}.",
-                             "含极值的那一块缩放因子为 {mult}{zp_part}：x / scale = {scaled}。"),
+                             "含极值的那一块 scale 为 {mult}{zp_part}：x / scale = {scaled}。"),
     "formats.layout.x": ("x = {x}. ", "x = {x}。"),
     "formats.layout.zp": (" and zero point {zp}", "、零点 {zp}"),
     "formats.layout.float": ("Code {code} = sign **{sign}** | exponent **{exp}** | mantissa "
@@ -158,9 +161,9 @@ TEXT = {
                            "码 **{bits}**（二进制补码）= q = {element}；x_hat = (q - "
                            "zero_point) × scale = ({element} - {zp}) × {mult} = {x_hat}。"),
     "formats.bpv.heading": ("Bits per value, scales counted, and the frontier",
-                            "计入缩放因子的每值位数与前沿"),
+                            "计入 scale 的每值位数与前沿"),
     "formats.bpv.table": ("| format | element bits | scale | block | bits per value | SQNR |",
-                          "| 格式 | 元素位数 | 缩放因子 | 块大小 | 每值位数 | SQNR |"),
+                          "| 格式 | 元素位数 | scale | 块大小 | 每值位数 | SQNR |"),
     "formats.bpv.tensor": ("tensor", "整个张量"),
     "formats.bpv.sample": ("The frontier is computed on the tensor's first {n} of {total} "
                            "values (whole rows, in tensor order), so that all {k} formats stay "
@@ -208,9 +211,9 @@ TEXT = {
                              "On the data with outliers: FP4 with one scale {fp4_outliers} dB, "
                              "MXFP4 {mx_outliers} dB; on normal data {fp4_normal} dB against "
                              "{mx_normal} dB.",
-                             "**为何每块共享一个指数。** 整个张量只用一个缩放因子时，它必须覆盖最"
+                             "**为何每块共享一个指数。** 整个张量只用一个 scale 时，它必须覆盖最"
                              "大的数值，所有小数值都为此付出代价。MX 格式给每 {block} 个数值一个"
-                             "独立的 2 的幂缩放因子（{scale_bits} 位，E8M0），每个数值多 {cost} 位。在带离群值"
+                             "独立的 2 的幂 scale（{scale_bits} 位，E8M0），每个数值多 {cost} 位。在带离群值"
                              "的数据上：单一缩放的 FP4 为 {fp4_outliers} dB，MXFP4 为 "
                              "{mx_outliers} dB；在正态数据上为 {fp4_normal} dB 对 {mx_normal} dB。"),
     "formats.learn.scale": ("**What the scale's own precision costs.** A scale is a number "
@@ -221,28 +224,29 @@ TEXT = {
                             "per value less. NVFP4 stores its block scale in E4M3 and adds one "
                             "float32 scale per tensor, so that the block scales use their whole "
                             "range.",
-                            "**缩放因子自身的精度有什么代价。** 缩放因子也是一个数，也要以某种格式"
-                            "存储。在这个张量上，每 {group} 个一组的 INT4，缩放因子用 float16："
+                            "**scale 自身的精度有什么代价。** scale 也是一个数，也要以某种格式"
+                            "存储。在这个张量上，每 {group} 个一组的 INT4，scale 用 float16："
                             "{fp16} dB；用 bfloat16（尾数少 {fewer} 位）：{bf16} dB；用 2 的幂（E8M0，"
                             "向上取整以免截断）：{e8m0} dB，每个数值省 {saved} 位。NVFP4 用 E4M3 "
-                            "存块缩放因子，并为整个张量加一个 float32 缩放因子，使块缩放因子"
+                            "存块 scale，并为整个张量加一个 float32 scale，使块 scale"
                             "能用满其范围。"),
     "formats.learn.refs": ("Checked against, bit for bit: torch {torch} float8 casts, torchao "
                            "{torchao} (prototype.mx_formats: to_mx in FLOOR mode, "
                            "NVFP4Tensor.to_nvfp4), bitsandbytes {bnb} (quantize_4bit nf4, "
-                           "blocksize {nf4_block}). Where torchao departs from the OCP definition: a "
-                           "block whose exponent clamps at {e8m0_min} comes back halved, and "
-                           "NVFP4's block scale never goes below E4M3's smallest normal "
+                           "blocksize {nf4_block}). Where torchao departs from the OCP MX definition: a "
+                           "block whose exponent clamps at {e8m0_min} comes back halved. NVFP4 "
+                           "is NVIDIA's format, not part of the OCP MX specification; in "
+                           "torchao its block scale never goes below E4M3's smallest normal "
                            "{e4m3_min}.",
                            "逐位核对对象：torch {torch} 的 float8 转换、torchao {torchao}"
                            "（prototype.mx_formats：FLOOR 模式的 to_mx、NVFP4Tensor.to_nvfp4）、"
                            "bitsandbytes {bnb}（quantize_4bit nf4，块大小 {nf4_block}）。torchao "
                            "与 OCP 定义不同之处：指数被钳到 {e8m0_min} 的块还原后减半；NVFP4 的"
-                           "块缩放因子不低于 E4M3 的最小正规数 {e4m3_min}。"),
+                           "块 scale 不低于 E4M3 的最小正规数 {e4m3_min}。"),
     "formats.on_bits": ("Number formats on the same axes", "在同一坐标中比较数值格式"),
     "formats.on_bits.help": ("SQNR against bits per value (scales counted) for FP8 ... NF4 "
                              "beside the integer schemes of this sweep.",
-                             "把 FP8 … NF4 各格式的 SQNR 与每值位数（计入缩放因子）画在本扫描的"
+                             "把 FP8 … NF4 各格式的 SQNR 与每值位数（计入 scale）画在本扫描的"
                              "整数方案旁边。"),
     "formats.bits.fig": ("SQNR against bits per value: integer sweep and number formats",
                          "SQNR 与每值位数：整数扫描与各数值格式"),
@@ -251,13 +255,13 @@ TEXT = {
                              "point are counted in their bits per value. Pareto front of the "
                              "formats: {front}.",
                              "各格式基于张量的 {n} 个数值（前面的行），整数方案基于扫描的 "
-                             "{sweep_n} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式的"
+                             "{sweep_n} 个数值；每值位数计入了整个张量的 scale 与零点。各格式的"
                              "帕累托前沿：{front}。"),
     "formats.per_channel": ("With {bits}-bit elements, the number formats too (blocks along the "
                             "last axis, on {n} values): {names}; their overhead is what their "
                             "scales cost per value.",
                             "同为 {bits} 位元素的数值格式也画在图中（沿最后一维分块，基于 {n} 个"
-                            "数值）：{names}；其开销是缩放因子分摊到每个数值的位数。"),
+                            "数值）：{names}；其开销是 scale 分摊到每个数值的位数。"),
     "formats.per_channel.legend": ("number formats, same element bits", "元素位数相同的数值格式"),
     "formats.on_compare": ("Number formats on the same axes", "在同一坐标中比较数值格式"),
     "formats.compare.caption": ("Formats on {n} values of the tensor (leading rows), the "
@@ -265,7 +269,7 @@ TEXT = {
                                 "point are counted in their bits per value. Pareto front of "
                                 "the formats: {front}.",
                                 "各格式基于张量的 {n} 个数值（前面的行），上面的各配置基于全部 "
-                                "{total} 个数值；每值位数计入了整个张量的缩放因子与零点。各格式"
+                                "{total} 个数值；每值位数计入了整个张量的 scale 与零点。各格式"
                                 "的帕累托前沿：{front}。"),
     "fmt.none": ("none", "无"),
     "formats.sep": (", ", "、"),  # between the names of a list in a sentence
@@ -273,3 +277,15 @@ TEXT = {
 
 # One option label per format (names read the same in both languages).
 TEXT.update({f"fmt.{name}": (f.label, f.label) for name, f in FORMATS.items()})
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'formats.learn.refs': (
+        "torch 2.13, torchao 0.18 prototype.mx_formats, bitsandbytes 0.50.2 (goldens "
+        "tests/data/golden_formats.npz); OCP MX spec v1.0"
+    ),
+    'formats.preset.relu.help': (
+        "quantviz.formats.NF4_LEVELS (bitsandbytes 0.50.2 NF4 table)"
+    ),
+}

@@ -20,13 +20,13 @@ TEXT = {
     "layer.wsrc.upload": ("Checkpoint", "检查点"),
     "layer.out": ("Output channels N", "输出通道数 N"),
     "layer.in": ("Inputs K", "输入数 K"),
-    "layer.spread": ("Spread of channel scales", "通道尺度的差距"),
+    "layer.spread": ("Spread of channel scales", "通道 scale 的差距"),
     "layer.spread.help": ("The widest channel's standard deviation over the narrowest's.",
                           "最宽通道与最窄通道标准差之比。"),
     "layer.synthetic_label": (
         "W: synthetic layer, {out} output channels × {inn} inputs, channel scales {spread}× "
         "apart (seed {seed}).",
-        "W：合成层，{out} 个输出通道 × {inn} 个输入，通道尺度相差 {spread} 倍（种子 {seed}）。"),
+        "W：合成层，{out} 个输出通道 × {inn} 个输入，通道 scale 相差 {spread} 倍（种子 {seed}）。"),
     "layer.synthetic_params": ("Synthetic layer", "合成层"),
     "layer.upload": ("Upload a checkpoint", "上传检查点"),
     "layer.upload.help": (
@@ -52,7 +52,7 @@ TEXT = {
     "layer.x.help": (
         "Each row of X is one input vector. The activation stream gives ReLU rows whose scale "
         "drifts from row to row, with spikes.",
-        "X 的每一行是一个输入向量。激活流给出 ReLU 行，尺度逐行漂移，并带尖峰。"),
+        "X 的每一行是一个输入向量。激活流给出 ReLU 行，scale 逐行漂移，并带尖峰。"),
     "dist.stream": ("Activation stream", "激活流"),
     "layer.rows": ("Rows of X (batch)", "X 的行数（批大小）"),
     "layer.rows.help": ("How many input vectors go through the layer.",
@@ -86,8 +86,8 @@ TEXT = {
     "layer.pipe.w": ("2. weight codes w_q (int8, symmetric)", "2. 权重码 w_q（int8，对称）"),
     "layer.pipe.w_value": ("codes {lo}..{hi}; zero_point = 0; scale = {scale}",
                            "码 {lo}..{hi}；zero_point = 0；scale = {scale}"),
-    "layer.pipe.per_channel_scales": ("{n} scales in [{lo}, {hi}]",
-                                      "{n} 个 scale，范围 [{lo}, {hi}]"),
+    "layer.pipe.per_channel_scales": ("one per output channel, {n} in all, in [{lo}, {hi}]",
+                                      "每个输出通道一个，共 {n} 个，范围 [{lo}, {hi}]"),
     "layer.pipe.products": ("3. Σ x_q·w_q (the work per product)", "3. Σ x_q·w_q（每个乘积都要做的工作）"),
     "layer.pipe.products_value": ("{k} products per output, sums in {r}",
                                   "每个输出 {k} 个乘积，和的范围 {r}"),
@@ -120,13 +120,16 @@ TEXT = {
     "layer.pipe.zero_points": (
         "Where the zero points go: expanding Σ (x_q − x_zp)(w_q − w_zp) gives Σ x_q·w_q − "
         "w_zp·Σ x_q − x_zp·Σ w_q + K·x_zp·w_zp. Only the first sum costs a multiply per "
-        "product. The last two depend on the weights and x_zp alone, so they are computed once "
-        "and folded into the bias. The second needs each input row's sum at run time; with "
+        "product. The last two depend on the weights and x_zp alone, so they can be computed "
+        "once per output column: this page's pipeline, like FBGEMM, subtracts x_zp·Σ w_q (the "
+        "weights' column sums, kept beside them) in the int32 accumulator, and adds the bias "
+        "as a float after scaling. The second needs each input row's sum at run time; with "
         "symmetric weights (w_zp = 0), as here and in PyTorch's default x86 qconfig, it "
         "vanishes.",
         "零点去了哪里：展开 Σ (x_q − x_zp)(w_q − w_zp) 得到 Σ x_q·w_q − w_zp·Σ x_q − "
         "x_zp·Σ w_q + K·x_zp·w_zp。只有第一项需要每个乘积做一次乘法。后两项只取决于权重和 "
-        "x_zp，所以提前算好并折进偏置。第二项要在运行时求每个输入行的和；权重用对称量化"
+        "x_zp，所以每个输出列只需算一次：本页的流水线与 FBGEMM 一样，在 int32 累加器中减去 "
+        "x_zp·Σ w_q（权重的列和，与权重一起保存），偏置则在缩放之后以浮点数加上。第二项要在运行时求每个输入行的和；权重用对称量化"
         "（w_zp = 0）时，比如这里和 PyTorch 默认的 x86 qconfig，这一项就消失了。"),
     "layer.pipe.formula": (
         "FBGEMM's output, as found by running PyTorch 2.13's quantized linear on x86 and "
@@ -255,4 +258,12 @@ TEXT = {
         "来源：FBGEMM 的算法是通过运行 torch.ao.nn.quantized.functional.linear（PyTorch 2.13，"
         "x86 引擎）得出的，并在提交的参考（golden）数据上逐码核对；定点路径按 TensorFlow Lite 的 "
         "QuantizeMultiplier、MultiplyByQuantizedMultiplier 与 gemmlowp 的 fixedpoint.h 实现。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'layer.pipe.zero_points': (
+        "torch 2.13 quantized Linear on x86 (FBGEMM), run: tests/data/golden_layers.npz"
+    ),
 }

@@ -168,7 +168,7 @@ TEXT = {
         "**式 (1)。** 先平移使 x_min 落在 0，再把 [0, x_max − x_min] 拉伸到 [0, 2ⁿ − 1]，最后"
         "取整到最近的整数："),
     "learn.s2.eqscale": ("**The scale** is the float width of one integer step:",
-                         "**scale**（缩放因子）是一个整数步长对应的浮点宽度："),
+                         "**scale** 是一个整数步长对应的浮点宽度："),
     "learn.s2.eq2": (
         "**Equation (2).** With the scale, equation (1) becomes a division, and the division "
         "splits in two:",
@@ -215,7 +215,7 @@ TEXT = {
         "as ONNX's QuantizeLinear and TFLite do. Its observers first widen the range to "
         "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
         "kernel then clamps the code into [q_min, q_max]; all in float32:",
-        "**PyTorch 中的同一件事。** PyTorch 是加上零点 Z，而不是减去 zp，ONNX 的 QuantizeLinear "
+        "**PyTorch 中的同一件事。** PyTorch 是加上零点（记作 Z），而不是减去 zp，ONNX 的 QuantizeLinear "
         "和 TFLite 也是如此。它的观察器（observer）先把范围扩展到包含 0（torch/ao/quantization/"
         "observer.py 中的 `_calculate_qparams`）；量化算子再把码截断到 [q_min, q_max] 之内；全部用 "
         "float32 计算："),
@@ -224,15 +224,23 @@ TEXT = {
         "QuantizeLinear only divides, rounds half to even and saturates: "
         "y = saturate(round(x / y_scale) + y_zero_point) (the operator's specification). "
         "ONNX Runtime's calibration widens in `quant_utils.compute_scale_zp` (rmin = min(rmin, "
-        "0), rmax = max(rmax, 0)), and the TFLite converter in `GetAsymmetricQuantizationParams` "
-        "(tensorflow/lite/tools/optimize/quantization_utils.cc). TensorFlow's fake-quant op for "
+        "0), rmax = max(rmax, 0)). Today's TFLite converter (`experimental_new_quantizer=True`, "
+        "the default in tensorflow/lite/python/lite.py) quantizes int8 through its MLIR "
+        "quantizer, which widens in `ConvertStatsToQDQs` and then computes in double "
+        "(`getNudgedScaleAndZeroPoint`, FakeQuantSupport.cc); the legacy "
+        "`GetAsymmetricQuantizationParams` (tensorflow/lite/tools/optimize/"
+        "quantization_utils.cc, float32) runs only for 16-bit activations or when that flag is "
+        "off. TensorFlow's fake-quant op for "
         "training nudges instead: for 0 < min it shifts [min, max] to [0, max − min] "
         "(`tf.quantization.fake_quant_with_min_max_args`).",
         "扩展范围是校准器的工作，而不是量化算子的工作。ONNX 的 QuantizeLinear 只做除法、四舍六入"
         "五成双取整和饱和截断：y = saturate(round(x / y_scale) + y_zero_point)（见该算子的规范）。"
         "ONNX Runtime 的校准在 `quant_utils.compute_scale_zp` 中扩展范围（rmin = min(rmin, 0)，"
-        "rmax = max(rmax, 0)），TFLite 转换器在 `GetAsymmetricQuantizationParams`（tensorflow/lite/"
-        "tools/optimize/quantization_utils.cc）中扩展。TensorFlow 训练用的伪量化算子则是“微调”"
+        "rmax = max(rmax, 0)）。如今的 TFLite 转换器（tensorflow/lite/python/lite.py 中默认 "
+        "`experimental_new_quantizer=True`）用 MLIR 量化器做 int8 量化：它在 `ConvertStatsToQDQs` "
+        "中扩展范围，再用双精度计算（FakeQuantSupport.cc 中的 `getNudgedScaleAndZeroPoint`）；"
+        "旧的 `GetAsymmetricQuantizationParams`（tensorflow/lite/tools/optimize/"
+        "quantization_utils.cc，float32）只在 16 位激活或关掉该选项时才运行。TensorFlow 训练用的伪量化算子则是“微调”"
         "范围：当 0 < min 时，它把 [min, max] 平移为 [0, max − min]"
         "（`tf.quantization.fake_quant_with_min_max_args`）。"),
     "learn.s2.pytorch_numbers": ("With your numbers, in float32:", "代入你的数字（float32）："),
@@ -375,11 +383,13 @@ TEXT = {
         "Libraries and papers disagree on the sign of the zero point and on what to store. "
         "Here are the parameters of your example (unsigned asymmetric, {bits} bits) in each "
         "convention, and x_f = {x} through each one's formula: every line lands on the same "
-        "code and the same value (Distiller adds its zero point before rounding, which can "
-        "move a value exactly half-way between two codes by one).",
+        "code and the same value (the multiplier form subtracts its zero point before "
+        "rounding, round(m·x − zp), which can move a value exactly half-way between two codes "
+        "by one).",
         "各个库与论文在零点的符号和存储内容上并不统一。下面是你的例子（无符号非对称，{bits} 位）"
         "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同"
-        "（Distiller 在取整之前加减零点，恰好位于两个码正中间的数值可能因此相差一个码）。"),
+        "（乘数形式在取整之前减去零点，即 round(m·x − zp)，恰好位于两个码正中间的数值可能因此"
+        "相差一个码）。"),
     "learn.col.convention": ("convention", "约定"),
     "learn.col.parameter": ("parameters", "参数"),
     "learn.col.value": ("value", "数值"),
@@ -393,13 +403,20 @@ TEXT = {
         "乘数形式（Distiller 的 scale factor）：m = 1/s，q = round(m·x − zp)"),
     "learn.s5.nvidia": (
         "NVIDIA's pytorch-quantization (for TensorRT) multiplies too, by m = (2^(b−1) − 1) / "
-        "amax, but it is symmetric only: its quantizer has no zero point "
-        "(`_tensor_quant` in tensor_quant.py: q = clamp(round(x · m))), so it cannot write this "
-        "asymmetric example. Section 6 shows its symmetric scale beside the others.",
-        "NVIDIA 的 pytorch-quantization（用于 TensorRT）也用乘数，m = (2^(b−1) − 1) / amax，但它只"
-        "支持对称量化：它的量化器没有零点（tensor_quant.py 中的 `_tensor_quant`："
-        "q = clamp(round(x · m))），所以写不出这个非对称的例子。第 6 节把它的对称 scale 与其他"
-        "工具并列展示。"),
+        "amax. Its default quantizer is symmetric, with no zero point (`_tensor_quant` in "
+        "tensor_quant.py: q = clamp(round(x · m))), so by default it cannot write this "
+        "asymmetric example. Two other paths exist: `unsigned=True` maps [0, amax] onto "
+        "0 … 2^b − 1, still without a zero point, and `fake_affine_tensor_quant` "
+        "(`FakeAffineTensorQuantFunction`, marked experimental) is affine: step = (max − min) "
+        "/ (2^b − 1), q = round(x / step) − zero point, the notes' sign, on the signed range. "
+        "Section 6 shows its symmetric scale beside the others.",
+        "NVIDIA 的 pytorch-quantization（用于 TensorRT）也用乘数，m = (2^(b−1) − 1) / amax。它"
+        "默认的量化器是对称的，没有零点（tensor_quant.py 中的 `_tensor_quant`："
+        "q = clamp(round(x · m))），所以默认写不出这个非对称的例子。另有两条路径：`unsigned=True` "
+        "把 [0, amax] 映射到 0 … 2^b − 1，仍然没有零点；`fake_affine_tensor_quant`"
+        "（`FakeAffineTensorQuantFunction`，标注为实验性）是仿射的：step = (max − min) / "
+        "(2^b − 1)，q = round(x / step) − 零点，与笔记的符号相同，用的是有符号范围。第 6 节把它的"
+        "对称 scale 与其他工具并列展示。"),
     "learn.conv.nncf": ("NNCF: input_low, input_high, levels (codes counted from 0)",
                         "NNCF：input_low、input_high、levels（码从 0 开始计）"),
 
@@ -494,13 +511,19 @@ TEXT = {
         "FusedMovingAvgObsFakeQuantize (`torch.fused_moving_avg_obs_fake_quant`, C++), by "
         "running it; ONNX Runtime 1.32's `quant_utils.compute_scale_zp` with "
         "`get_qmin_qmax_for_qType(..., symmetric=True)`; NVIDIA pytorch-quantization's "
-        "`_tensor_quant` (tensor_quant.py), whose kernel multiplies by (2^(b−1) − 1) / amax.",
+        "`_tensor_quant` (tensor_quant.py), whose kernel multiplies by (2^(b−1) − 1) / amax. "
+        "Its range column is where calibrated values land: `TensorQuantFunction` defaults to "
+        "narrow_range=True, while `QuantDescriptor`, which TensorQuantizer and ModelOpt pass "
+        "on, defaults to narrow_range=False and clamps one code lower, which only a value "
+        "beyond amax reaches.",
         "核对来源：PyTorch 2.13 的 `_calculate_qparams`（torch/ao/quantization/observer.py），"
         "MinMaxObserver 与 MovingAverageMinMaxObserver 都用它；FusedMovingAvgObsFakeQuantize"
         "（`torch.fused_moving_avg_obs_fake_quant`，C++），通过实际运行核对；ONNX Runtime 1.32 的 "
         "`quant_utils.compute_scale_zp` 配合 `get_qmin_qmax_for_qType(..., symmetric=True)`；"
         "NVIDIA pytorch-quantization 的 `_tensor_quant`（tensor_quant.py），其算子乘以 "
-        "(2^(b−1) − 1) / amax。"),
+        "(2^(b−1) − 1) / amax。表中它的范围一栏是校准数据落到的码：`TensorQuantFunction` 默认 "
+        "narrow_range=True，而 TensorQuantizer 与 ModelOpt 传下去的 `QuantDescriptor` 默认 "
+        "narrow_range=False，截断处再低一个码，只有超出 amax 的值才会到达。"),
     "learn.s6.rules.after": (
         "Only PyTorch's Python observers divide by {div_observer}. PyTorch's own fused observer "
         "for quantization-aware training divides by {div_fused} on the same {qmin} … {qmax}, so "
@@ -568,19 +591,24 @@ TEXT = {
     "learn.edge.constant": ("constant 0.5", "常数 0.5"),
     "learn.edge.constant_negative": ("constant −2", "常数 −2"),
     "learn.edge.single": ("one value", "单个数值"),
-    "learn.edge.tiny": ("a tiny range", "极小的范围"),
+    "learn.edge.small": ("a narrow range", "很窄的范围"),
+    "learn.edge.tiny": ("values below eps / 2", "小于 eps / 2 的数值"),
     "learn.edge.all_positive": ("all positive", "全为正"),
     "learn.edge.undefined": ("0: divides by zero", "0：除以零"),
     "learn.s6.edge.after": (
         "Read the table row by row: the all-zero tensor needs the eps floor to avoid 0 / 0 "
         "and then comes back exactly; a constant comes back exactly only if it lands on a "
         "code (under asymmetric quantization it is an end of the widened range, under "
-        "symmetric full range it sits half a step off); a range much narrower than "
-        "eps × (q_max − q_min) collapses, since every value rounds to the zero point and the "
-        "tensor comes back as zeros.",
+        "symmetric full range it sits half a step off). A narrow range alone does not "
+        "collapse: {small} gets scale = {small_scale} (eps = {eps} is the floor) and still "
+        "distinct codes {small_q}. "
+        "Values collapse onto the zero point only when |x| is below half a step, eps / 2 = "
+        "{half_eps} at the floor: {tiny} comes back as zeros.",
         "逐行看这张表：全 0 张量需要 eps 下限来避免 0 / 0，之后能精确回来；常数只有落在某个码上"
-        "时才能精确回来（非对称时它是扩展后范围的一端，对称全范围时它偏离网格半步）；比 "
-        "eps × (q_max − q_min) 窄得多的范围会塌缩：每个数值都取整到零点，整个张量回来时全为 0。"),
+        "时才能精确回来（非对称时它是扩展后范围的一端，对称全范围时它偏离网格半步）。仅仅范围窄"
+        "并不会塌缩：{small} 的 scale = {small_scale}（下限 eps = {eps}），码仍各不相同："
+        "{small_q}。只有 |x| 小于半个步长（在下限处为 eps / 2 = {half_eps}）时，数值才都取整到"
+        "零点：{tiny} 回来时全为 0。"),
     "learn.s6.relu.heading": ("ReLU outputs under signed symmetric: half the codes",
                               "有符号对称量化下的 ReLU 输出：只用一半的码"),
     "learn.s6.relu.text": (
@@ -679,4 +707,34 @@ TEXT = {
         "[*A Practical Guide to Neural Network Quantization*]"
         "(https://www.youtube.com/watch?v=KASuxB3XoYQ)。\n"
         "\n本页的文字与所有数字均出自我们自己；笔记中的示意图根据数字重新绘制。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'learn.s5.nvidia': (
+        "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
+        "pytorch_quantization/tensor_quant.py (_tensor_quant, "
+        "FakeAffineTensorQuantFunction, unsigned)"
+    ),
+    'learn.s6.rules.sources': (
+        "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
+        "pytorch_quantization/tensor_quant.py (TensorQuantFunction narrow_range=True; "
+        "QuantDescriptor narrow_range=False; nn/modules/tensor_quantizer.py); torch 2.13 "
+        "torch/ao/quantization/observer.py; onnxruntime 1.32 quant_utils.py"
+    ),
+    'learn.s2.widening': (
+        "onnxruntime 1.32 quantization/quant_utils.py compute_scale_zp; "
+        "tensorflow/lite/python/lite.py (TF 2.x, experimental_new_quantizer = True, "
+        "_quantize); compiler/mlir/lite/quantization: FakeQuantSupport.cc "
+        "getNudgedScaleAndZeroPoint, ConvertStatsToQDQs; "
+        "lite/tools/optimize/quantization_utils.cc GetAsymmetricQuantizationParams"
+    ),
+    'learn.s5.intro': (
+        "Distiller documentation, quantization algorithms (multiplier form)"
+    ),
+    'learn.s6.edge.after': (
+        "quantviz.studies.lessons.EDGE_CASES run through compute_qparams (PyTorch 2.13 "
+        "observer.py eps floor)"
+    ),
 }

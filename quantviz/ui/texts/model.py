@@ -116,21 +116,25 @@ TEXT = {
         "**Number formats on the same axis.** The markers are formats of the Formats page, "
         "each at its bits per weight over this network with its scales counted (the integer "
         "lines sit at their code width, scales not counted), scored with weights only and "
-        "with weights and activations. Formats need no calibration: "
+        "with weights and activations. Here formats take no calibration: "
         "the weights' scales come from the weights (blocks along each layer's inputs), and "
         "activations in a format are fake-quantized in the same format with scales taken at "
         "run time from each image's own values (per block along the features; per image for "
         "FP8 per tensor and NVFP4's tensor scale), so the calibration controls do not move "
-        "them. {weight_only} are scored with weights only: their kernels (bitsandbytes' "
+        "them. Scaling per image is this page's choice: deployed FP8 and NVFP4 per-tensor "
+        "activation scales are calibrated ahead of time (ModelOpt's max calibration, see "
+        "Toolchains); only MX and NVFP4 block scales are computed at run time. {weight_only} are scored with weights only: their kernels (bitsandbytes' "
         "Linear4bit, torchao's Int4WeightOnlyConfig) multiply 16-bit float activations by "
         "dequantized weights. The layers have at most {inputs} inputs, so NF4's block of "
         "{nf4_block} and the INT4 group of {group} hold one scale per row of weights here.",
         "**同一坐标轴上的数字格式。**图中的标记是“格式”页面中的格式，每个都放在这个网络的权重在该格式下"
         "的每值位数处，scale 已计入（整数曲线位于其码宽处，未计入 scale），分别计算仅量化权重和"
-        "权重与激活都量化两种情形。格式不需要校准：权重的 scale "
+        "权重与激活都量化两种情形。这里格式不经校准：权重的 scale "
         "来自权重本身（沿每层的输入分块）；以格式表示的激活用同一格式做伪量化，scale 在运行时从每张图像"
         "自己的数值中得到（沿特征分块；FP8 逐张量和 NVFP4 的张量级 scale 按每张图像计算），因此校准相关"
-        "的控件不会改变它们。{weight_only} 只计算仅量化权重的情形：它们的计算核（bitsandbytes 的 "
+        "的控件不会改变它们。按每张图像定 scale 是本页的选择：实际部署时 FP8 与 NVFP4 的逐张量激活 scale "
+        "是事先校准好的（ModelOpt 的 max 校准，见“工具链”页）；只有 MX 与 NVFP4 的块 scale 在运行时"
+        "计算。{weight_only} 只计算仅量化权重的情形：它们的计算核（bitsandbytes 的 "
         "Linear4bit、torchao 的 Int4WeightOnlyConfig）用 16 位浮点激活乘以反量化后的权重。各层最多 "
         "{inputs} 个输入，因此这里 NF4 的 {nf4_block} 个一块和 INT4 的 {group} 个一组都相当于每行"
         "权重一个 scale。"),
@@ -229,15 +233,19 @@ TEXT = {
     "model.advice.how": ("Each variant against the advice on the same images (McNemar's test): "
                          "+d images it gets right that the advice gets wrong, net; ± one "
                          "standard error, the square root of the images where exactly one of the "
-                         "two is right. Beyond noise: more than two standard errors.",
+                         "two is right. Beyond noise: more than two standard errors. The "
+                         "test covers which test images were drawn, not which calibration "
+                         "batches: each verdict holds for this calibration and bit width only.",
                          "每个变体与建议方案在同一批图像上比较（McNemar 检验）：+d 为该变体答对而建议方案"
                          "答错的图像净数；± 为一个标准误差，即两者恰有一个答对的图像数的平方根。超出噪声："
-                         "超过两个标准误差。"),
+                         "超过两个标准误差。该检验只涵盖抽到了哪些测试图像，不涵盖用了哪些校准批次：每个结论只对"
+                         "当前的校准与位宽成立。"),
     "model.advice.none_better": ("On this network no single change beats the advice beyond "
                                  "noise: it is a sound default here. Where a variant is worse "
-                                 "beyond noise, the advice's choice is the one that matters.",
+                                 "beyond noise, the advice's choice matters, at this calibration "
+                                 "and bit width.",
                                  "在这个网络上，没有任何单项改动超出噪声地胜过该建议：它在这里是可靠的默认选择。"
-                                 "若某个变体超出噪声地更差，说明建议中的那一项选择确实重要。"),
+                                 "若某个变体超出噪声地更差，说明在当前校准与位宽下，建议中的那一项选择确实重要。"),
     "model.advice.some_better": ("On this network a single change beats the advice beyond the "
                                  "noise of the test set: see the variants marked better.",
                                  "在这个网络上，有单项改动超出测试集噪声地胜过该建议：见标为更好的变体。"),
@@ -329,4 +337,16 @@ TEXT = {
     "model.int.no.bits": ("No integer path above {max} bits: the kernels hold uint8 and int8 "
                           "codes.",
                           "超过 {max} 位时没有整数路径：算子只容纳 uint8 与 int8 码。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'model.fmt.intro': (
+        "NVIDIA ModelOpt max calibration (static per-tensor amax); OCP MX v1.0 and "
+        "torchao 0.18 NVFP4Tensor (block scales at run time)"
+    ),
+    'model.advice.how': (
+        "McNemar's test over the test images; the notes' advice"
+    ),
 }

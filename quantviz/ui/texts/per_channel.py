@@ -25,14 +25,14 @@ TEXT = {
                             "size divides shows what happens then.",
                             "每行的长度，分组沿这一维切分。选一个不能被组大小整除的长度，"
                             "可以看到那时会怎样。"),
-    "per_channel.spread": ("Spread of channel scales", "通道尺度的差距"),
+    "per_channel.spread": ("Spread of channel scales", "通道 scale 的差距"),
     "per_channel.spread.help": ("The widest channel's standard deviation over the narrowest's. "
                                 "1 makes every channel alike.",
                                 "最宽通道与最窄通道标准差之比。取 1 时所有通道相同。"),
     "per_channel.synthetic_label": (
         "Synthetic layer: {out} output channels × {inn} inputs, channel scales {spread}× apart, "
         "one channel in {every} with an outlier (seed {seed}).",
-        "合成层：{out} 个输出通道 × {inn} 个输入，通道尺度相差 {spread} 倍，每 {every} 个通道中有一个"
+        "合成层：{out} 个输出通道 × {inn} 个输入，通道 scale 相差 {spread} 倍，每 {every} 个通道中有一个"
         "带离群值（种子 {seed}）。"),
     "per_channel.synthetic_params": ("Synthetic layer", "合成层"),
     "per_channel.upload": ("Upload a checkpoint", "上传检查点"),

@@ -25,8 +25,8 @@ TEXT = {
     "toolchains.refused": ("refused: {reason}", "拒绝：{reason}"),
     "toolchains.refused.short": ("refused (see below)", "拒绝（见下文）"),
     "toolchains.quirk.refused": ("{call} is refused: {reason}", "{call} 被拒绝：{reason}。"),
-    "toolchains.refused.original": ("{name}, in the original words: {message}",
-                                    "{name} 的英文原文：{message}"),
+    "toolchains.refused.original": ("{name}, in its own words: {message}",
+                                    "{name} 自己的报错原文：{message}"),
     # each kind of refusal (quantviz.quantize.Refusal.kind), filled with the numbers it states;
     # the English equals the core's message (a test checks), the Chinese says the same
     "toolchains.refusal.unscalable": (
@@ -183,7 +183,32 @@ TEXT = {
     "toolchains.about.tflite": (
         "TFLite's int8 scheme: activations asymmetric on {qmin}..{qmax} (scale and zero point in "
         "float32, the zero point rounded half away from zero), weights symmetric per channel "
-        "on {w_qmin}..{w_qmax}.",
+        "on {w_qmin}..{w_qmax}. This is the legacy quantizer's arithmetic "
+        "(`GetAsymmetricQuantizationParams`, tools/optimize/quantization_utils.cc); today's "
+        "converter takes int8 through its MLIR quantizer by default "
+        "(`experimental_new_quantizer=True`), which computes the scale in double and rounds "
+        "the zero point from whichever end of the range carries less error "
+        "(`getNudgedScaleAndZeroPoint`, FakeQuantSupport.cc): the last bit of the scale can "
+        "differ.",
         "TFLite 的 int8 方案：激活值在 {qmin}..{qmax} 上非对称（scale 与零点用 float32 计算，零点"
-        "远离零取整），权重逐通道对称，范围 {w_qmin}..{w_qmax}。"),
+        "远离零取整），权重逐通道对称，范围 {w_qmin}..{w_qmax}。这是旧量化器的算法"
+        "（tools/optimize/quantization_utils.cc 中的 `GetAsymmetricQuantizationParams`）；如今的"
+        "转换器默认（`experimental_new_quantizer=True`）用 MLIR 量化器做 int8 量化，它用双精度计算 "
+        "scale，并从误差较小的一端取整得到零点（FakeQuantSupport.cc 中的 "
+        "`getNudgedScaleAndZeroPoint`）：scale 的最后一位可能不同。"),
+}
+
+#: Where each claim about another toolchain, a paper or the notes was checked (file and
+#: version, paper section, notes line), keyed like TEXT.
+SOURCES: dict[str, str] = {
+    'toolchains.about.tflite': (
+        "tensorflow/lite/python/lite.py (TF 2.x, experimental_new_quantizer = True, "
+        "_quantize); compiler/mlir/lite/quantization: FakeQuantSupport.cc "
+        "getNudgedScaleAndZeroPoint, ConvertStatsToQDQs; "
+        "lite/tools/optimize/quantization_utils.cc GetAsymmetricQuantizationParams"
+    ),
+    'toolchains.refused.original': (
+        "torch 2.13 torch/ao/quantization/observer.py ('Cannot reduce range for symmetric "
+        "quantization for quint8')"
+    ),
 }

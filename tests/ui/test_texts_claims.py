@@ -1,0 +1,236 @@
+"""Claims the text tables make about other toolchains, pinned to what their sources say.
+
+Each assertion names the sentence it guards; the sources are in each texts module's SOURCES.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+from quantviz.ui import texts
+from quantviz.ui.i18n import TABLE
+from quantviz.ui.texts.common import GLOSSARY
+
+
+def both(key: str) -> str:
+    return " ".join(TABLE[key])
+
+
+def test_pytorch_quantization_is_symmetric_by_default_not_only():
+    # tools/pytorch-quantization 2.2.1, tensor_quant.py: FakeAffineTensorQuantFunction and
+    # _tensor_quant(unsigned=True) exist beside the default symmetric quantizer
+    text = both("learn.s5.nvidia")
+    assert "symmetric only" not in text and "fake_affine_tensor_quant" in text
+    assert "unsigned=True" in text and "只支持对称" not in text
+
+
+def test_distiller_is_not_said_to_add_its_zero_point():
+    assert "adds its zero point" not in TABLE["learn.s5.intro"][0]
+    assert "加减零点" not in TABLE["learn.s5.intro"][1]
+
+
+def test_tensorrt_story_is_one_everywhere():
+    # QuantDescriptor narrow_range=False, TensorQuantFunction narrow_range=True: only the
+    # divisor is common, so no sentence says "uses the narrow range"
+    for key in ("gap.full_range", "learn.s6.rules.sources"):
+        assert "narrow_range=False" in TABLE[key][0] and "narrow_range=False" in TABLE[key][1]
+    assert "uses the narrow range" not in TABLE["gap.full_range"][0]
+
+
+def test_collapse_is_said_at_half_a_step_not_at_a_narrow_range():
+    en, zh = TABLE["learn.s6.edge.after"]
+    assert "collapses, since every value" not in en and "{half_eps}" in en and "{half_eps}" in zh
+
+
+def test_tflite_names_the_default_mlir_quantizer():
+    # tensorflow/lite/python/lite.py: experimental_new_quantizer = True; _quantize calls
+    # mlir_quantize unless activations are int16
+    for key in ("learn.s2.widening", "toolchains.about.tflite"):
+        for text in TABLE[key]:
+            assert "experimental_new_quantizer=True" in text
+            assert "getNudgedScaleAndZeroPoint" in text
+
+
+# --- the registry of claims ------------------------------------------------------------------
+
+#: Text keys that name another toolchain, a paper or the notes: each needs a SOURCES entry.
+CLAIM = re.compile(r"PyTorch|ONNX Runtime|TensorRT|TFLite|torchao|bitsandbytes|llama\.cpp|"
+                   r"NVIDIA|ModelOpt|the notes|pytorch-quantization|Distiller|FBGEMM")
+#: Claims not yet given their source (this list may only shrink).
+NOT_YET_SOURCED = frozenset({
+    "arith.label.fbgemm",
+    "arith.label.onnxruntime",
+    "arith.label.pytorch",
+    "calib.label.histogram",
+    "calibration.stream.explain",
+    "calibration.stream_c.help",
+    "checkpoint.format.help",
+    "compare.intro",
+    "explore.intro",
+    "gap.degenerate",
+    "gap.zero_outside",
+    "layer.elem.fbgemm",
+    "layer.elem.fixed",
+    "layer.head.differ",
+    "layer.intro",
+    "layer.pipe.bias_value",
+    "layer.pipe.formula",
+    "layer.req.differ",
+    "layer.req.explain",
+    "layer.req.heading",
+    "layer.rr.explain",
+    "layer.rr.help",
+    "layer.sources",
+    "learn.conv.multiplier",
+    "learn.conv.notes",
+    "learn.conv.pytorch",
+    "learn.ex_bad",
+    "learn.intro",
+    "learn.q2.question",
+    "learn.q3.case.notes_pos",
+    "learn.q3.case.pytorch_pos",
+    "learn.rule.onnxruntime",
+    "learn.rule.pytorch_fused",
+    "learn.rule.pytorch_observer",
+    "learn.rule.tensorrt",
+    "learn.s2.credit",
+    "learn.s2.eqzp",
+    "learn.s2.link_widened",
+    "learn.s2.outside",
+    "learn.s2.pytorch",
+    "learn.s3.pytorch",
+    "learn.s4.demo",
+    "learn.s4.slip",
+    "learn.s4.slip_tie",
+    "learn.s4.slip_widened",
+    "learn.s6.edge.text",
+    "learn.s6.heading",
+    "learn.s6.relu.text",
+    "learn.s6.rules.after",
+    "learn.s6.rules.no_ort",
+    "learn.s6.rules.ort",
+    "learn.s6.zero.inside",
+    "learn.s6.zero.pytorch",
+    "learn.s7.defaults",
+    "learn.s7.text",
+    "learn.s8.text",
+    "metric.zero_point.help",
+    "model.advice.intro",
+    "model.how",
+    "model.int.avx2",
+    "model.int.avx2_none",
+    "model.int.heading",
+    "model.int.intro",
+    "model.int.no.activations",
+    "model.net.upload.help",
+    "model.wscheme.help",
+    "per_channel.axis.help",
+    "per_channel.cost_note",
+    "preset.activations.help",
+    "preset.all_positive.help",
+    "preset.weights.help",
+    "reduce.help",
+    "rounding.label.half_even",
+    "toolchains.about.onnxruntime_static",
+    "toolchains.about.pytorch_x86_ptq",
+    "toolchains.about.pytorch_x86_qat",
+    "toolchains.about.tensorrt",
+    "toolchains.col.call",
+    "toolchains.intro",
+    "toolchains.name.onnxruntime_static",
+    "toolchains.name.pytorch_explicit",
+    "toolchains.name.pytorch_x86_ptq",
+    "toolchains.name.pytorch_x86_qat",
+    "toolchains.name.tensorrt",
+    "toolchains.name.tflite",
+    "toolchains.quirks",
+    "toolchains.quirks.intro",
+    "toolchains.refusal.average_inverted",
+    "toolchains.refusal.histogram_overflow",
+    "toolchains.refusal.symmetric_reduce_quint8",
+    "upload.beyond_f32",
+    "worked.pytorch",
+})
+
+
+def _modules():
+    for info in pkgutil.iter_modules(texts.__path__):
+        yield importlib.import_module(f"{texts.__name__}.{info.name}")
+
+
+def test_every_claim_names_its_source():
+    missing = set()
+    for module in _modules():
+        sources = getattr(module, "SOURCES", {})
+        for key, source in sources.items():
+            assert key in module.TEXT, f"SOURCES names {key!r}, which {module.__name__} lacks"
+            assert len(source.strip()) > 10, key
+        missing |= {k for k, (en, _) in module.TEXT.items() if CLAIM.search(en)
+                    and k not in sources}
+    assert missing <= NOT_YET_SOURCED, sorted(missing - NOT_YET_SOURCED)
+    assert NOT_YET_SOURCED <= missing, ("sourced now, remove from NOT_YET_SOURCED: "
+                                        f"{sorted(NOT_YET_SOURCED - missing)}")
+
+
+def test_one_chinese_term_each_for_scale_and_zero_point():
+    for concept, entry in GLOSSARY.items():
+        for key, (_, zh) in TABLE.items():
+            for variant in entry["avoid"]:
+                assert variant not in zh, (concept, key, variant)
+
+
+# --- the other items, pinned -------------------------------------------------------------------
+
+def test_checkpoint_total_says_it_weighs_by_energy_and_worst_says_the_bits():
+    assert "largest tensors weigh most" not in TABLE["checkpoint.totals_note"][0]
+    assert "Σ x²" in TABLE["checkpoint.totals_note"][0]
+    assert "Σ x²" in TABLE["checkpoint.totals_note"][1]
+    for text in TABLE["checkpoint.fmt_worst"]:
+        assert "{fmt_bits}" in text and "{bits}" in text
+    assert "zero point) pairs" not in TABLE["checkpoint.col.pairs"][0]
+
+
+def test_model_verdicts_and_formats_say_what_they_hold_for():
+    assert "calibration" in TABLE["model.advice.how"][0]
+    assert "is the one that matters." not in TABLE["model.advice.none_better"][0]
+    en, zh = TABLE["model.fmt.intro"]
+    assert "Formats need no calibration" not in en and "calibrated ahead of time" in en
+    assert "格式不需要校准" not in zh and "事先校准" in zh
+
+
+def test_nf4_is_not_called_symmetric_and_nvfp4_is_not_ocp():
+    for text in TABLE["formats.preset.relu.help"]:
+        assert "{nf4_neg}" in text and "{nf4_levels}" in text
+    assert "float formats and NF4" not in TABLE["formats.preset.relu.help"][0]
+    assert "NVFP4 is NVIDIA's format" in TABLE["formats.learn.refs"][0]
+    assert "8 每值位数" not in TABLE["formats.metric.bpv_value"][1]
+
+
+def test_layer_says_where_its_zero_point_terms_go():
+    en, zh = TABLE["layer.pipe.zero_points"]
+    assert "folded into the bias" not in en and "int32 accumulator" in en
+    assert "折进偏置" not in zh
+    assert not TABLE["layer.pipe.per_channel_scales"][0].startswith("{n} scales")
+
+
+def test_arithmetics_say_when_the_zero_point_differs():
+    for key in ("arith.intro", "arith.help"):
+        assert "rare" not in TABLE[key][0] and "zero point" in TABLE[key][0]
+        assert "零点" in TABLE[key][1]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "rare near-ties" not in readme
+
+
+def test_the_two_averaging_constants_are_told_apart():
+    assert TABLE["avg.label"][0] != TABLE["calibration.stream_c"][0]
+    assert "sidebar" in TABLE["calibration.stream_c"][0]
+
+
+def test_the_outlier_fraction_slider_shows_its_digits():
+    from quantviz.ui.controls import param_controls, step_format
+    assert step_format(0.0001) == "%.4f" and step_format(0.01) == "%.2f"
+    fraction = next(c for c in param_controls("outliers") if c.key.endswith(".fraction"))
+    assert fraction.fmt % 0.001 == "0.0010"  # it showed 0.00 with the default "%.2f"
