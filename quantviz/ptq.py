@@ -618,7 +618,7 @@ def hqq_quantize(
     w_min = g.min(axis=axis, keepdims=True)
     w_max = g.max(axis=axis, keepdims=True)
     denom = w_max - w_min
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         scale = (F32(1) / denom) * F32(max_v)   # torch's int / tensor: reciprocal, then times
     scale = np.minimum(np.where(np.abs(denom) <= F32(1e-4), F32(1), scale), F32(2e4))
     zero = -w_min * scale
