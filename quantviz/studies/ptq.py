@@ -233,7 +233,8 @@ class GPTQSteps:
     damp_term`` with ``output_term = ||X (W - Q)^T||^2 / n`` (the output's squared error per
     sample, summed over outputs) and ``damp_term = damp ||W - Q||^2 / 2`` (up to rounding);
     ``groups`` the group of each original column (the checkpoint's ``g_idx``) and
-    ``scattered`` how many columns sit in another group than ``column // group_size``.
+    ``scattered`` how many columns sit in another group than ``column // group_size``;
+    ``diag_h`` diag(H) in processing order (dead inputs at 1, what act_order sorts).
     """
 
     perm: np.ndarray
@@ -282,7 +283,7 @@ def gptq_steps(case: LayerCase, bits: int, group_size: int, act_order: bool) -> 
         error=trace.error, samples=int(x.shape[0]), output_term=out_sq,
         damp_term=float(prep.damp * np.sum(diff ** 2) / 2), groups=groups,
         scattered=int(np.count_nonzero(groups != np.arange(cols) // gs)),
-        diag_h=np.diag(h).astype(np.float64)[perm])
+        diag_h=np.where(prep.dead, 1.0, np.diag(h).astype(np.float64))[perm])
 
 
 @dataclass(frozen=True)

@@ -192,11 +192,11 @@ def layer_sensitivity(net: model.Network, data: model.DigitsData, bits: int,
 
 def _badness(row: LayerRow, measure: str) -> tuple:
     s = row.score
-    keys = {"accuracy": -s.correct, "kl": s.mean_kl, "same_top": -s.same_top,
+    keys = {"accuracy": -s.correct, "kl": -s.mean_kl, "same_top": -s.same_top,
             "delta_p": -s.delta_p, "weight": -row.weight_sqnr}
     if measure not in keys:
         raise ValueError(f"measure={measure!r} is not one of {(*MEASURES, 'weight')}")
-    return (keys[measure], s.mean_kl, row.index)
+    return (keys[measure], -s.mean_kl, row.index)
 
 
 def ranking(rows: tuple[LayerRow, ...], measure: str) -> tuple[LayerRow, ...]:
