@@ -20,6 +20,7 @@ run_guarded(st.navigation([
     st.Page("pages/formats.py", title=nav_title("formats"), icon="🔣", url_path="formats"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
     st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
+    st.Page("pages/ptq.py", title=nav_title("ptq"), icon="🪜", url_path="ptq"),
     st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),
     st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
             url_path="checkpoint"),

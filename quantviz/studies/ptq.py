@@ -37,6 +37,8 @@ BITS: tuple[int, ...] = (2, 3, 4, 5, 6, 8)
 MAX_INPUTS = 1024
 MAX_OUTPUTS = 1024
 MAX_SAMPLES = 4096
+#: Bytes of the largest upload once decoded (float32 W and X).
+MAX_BYTES = 4 * MAX_INPUTS * (MAX_OUTPUTS + MAX_SAMPLES)
 #: The synthetic layer's size (tokens, channels, outputs): small enough to round in a second.
 OUTLIER_SHAPE = (512, 128, 128)
 #: AWQ's salient channels: the paper's 1 % of input channels with the largest mean |x|, and
@@ -79,6 +81,18 @@ def outlier_layer(count: int = 4, magnitude: float = 100.0, seed: int = 0) -> La
     return LayerCase("synthetic", np.ascontiguousarray(lay.w.T), lay.x)
 
 
+def check_shape(name: str, shape: tuple[int, ...]) -> None:
+    """``ValueError`` unless ``shape`` is a 2-D shape this page takes for ``W`` or ``X``: at
+    most :data:`MAX_OUTPUTS` x :data:`MAX_INPUTS` (W) or :data:`MAX_SAMPLES` x
+    :data:`MAX_INPUTS` (X), at least 2 x 2."""
+    if len(shape) != 2:
+        raise ValueError(f"{name} must be 2-D, it has shape {list(shape)}")
+    rows = ("W outputs", MAX_OUTPUTS) if name == "W" else ("X samples", MAX_SAMPLES)
+    for (what, most), n in zip((rows, (f"{name} inputs", MAX_INPUTS)), shape, strict=True):
+        if not 2 <= n <= most:
+            raise ValueError(f"{what} = {n}: this page takes 2 to {most}")
+
+
 def upload_layer(tensors: dict[str, np.ndarray]) -> LayerCase:
     """``W`` (out, in) and ``X`` (samples, in) from an uploaded file's tensors.
 
@@ -91,14 +105,8 @@ def upload_layer(tensors: dict[str, np.ndarray]) -> LayerCase:
             found = ", ".join(sorted(tensors)[:8]) or "none"
             raise ValueError(f"the file needs a tensor named {name!r} (it has: {found})")
     w, x = np.asarray(tensors["W"]), np.asarray(tensors["X"])
-    for name, a in (("W", w), ("X", x)):
-        if a.ndim != 2:
-            raise ValueError(f"{name} must be 2-D, it has shape {list(a.shape)}")
-    limits = (("W outputs", w.shape[0], MAX_OUTPUTS), ("W inputs", w.shape[1], MAX_INPUTS),
-              ("X samples", x.shape[0], MAX_SAMPLES))
-    for what, n, most in limits:
-        if not 2 <= n <= most:
-            raise ValueError(f"{what} = {n}: this page takes 2 to {most}")
+    check_shape("W", w.shape)
+    check_shape("X", x.shape)
     if x.shape[1] != w.shape[1]:
         raise ValueError(f"X has {x.shape[1]} input channels, W has {w.shape[1]}")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -234,7 +242,8 @@ class GPTQSteps:
     sample, summed over outputs) and ``damp_term = damp ||W - Q||^2 / 2`` (up to rounding);
     ``groups`` the group of each original column (the checkpoint's ``g_idx``) and
     ``scattered`` how many columns sit in another group than ``column // group_size``;
-    ``diag_h`` diag(H) in processing order (dead inputs at 1, what act_order sorts).
+    ``diag_h`` diag(H) in processing order (dead inputs at 1, what act_order sorts);
+    ``dead[k]``: the input of step ``k`` is 0 on every sample (its weights are set to 0).
     """
 
     perm: np.ndarray
@@ -249,6 +258,7 @@ class GPTQSteps:
     groups: np.ndarray
     scattered: int
     diag_h: np.ndarray
+    dead: np.ndarray
 
 
 def gptq_steps(case: LayerCase, bits: int, group_size: int, act_order: bool) -> GPTQSteps:
@@ -283,7 +293,8 @@ def gptq_steps(case: LayerCase, bits: int, group_size: int, act_order: bool) -> 
         error=trace.error, samples=int(x.shape[0]), output_term=out_sq,
         damp_term=float(prep.damp * np.sum(diff ** 2) / 2), groups=groups,
         scattered=int(np.count_nonzero(groups != np.arange(cols) // gs)),
-        diag_h=np.where(prep.dead, 1.0, np.diag(h).astype(np.float64))[perm])
+        diag_h=np.where(prep.dead, 1.0, np.diag(h).astype(np.float64))[perm],
+        dead=prep.dead[perm])
 
 
 @dataclass(frozen=True)
