@@ -84,4 +84,19 @@ TEXT = {
     "model.methods.col.kl": ("Mean KL at {bits} bits", "{bits} 位平均 KL"),
     "model.methods.best": ("At {bits} bits the smallest KL is {method}'s ({kl}; RTN {rtn}).",
                            "{bits} 位时 KL 最小的是 {method}（{kl}；RTN 为 {rtn}）。"),
+    "checkpoint.hurts": (
+        "Which tensor hurts, by weight error only: the {k} tensors that add the most squared "
+        "error with groups of {g}:",
+        "哪个张量最伤（只看权重误差）：按 {g} 分组时平方误差贡献最大的 {k} 个张量："),
+    "checkpoint.hurts.row": ("{name}: {share} of all the error ({n} values, SQNR {sqnr} dB)",
+                             "{name}：占全部误差的 {share}（{n} 个值，SQNR {sqnr} dB）"),
+    "checkpoint.hurts.limits": (
+        "Only weights are known here, so this ranks the error in the weights, not in the "
+        "outputs: it cannot see the activations each weight multiplies (GPTQ and AWQ weigh "
+        "errors by them), nor what follows a tensor in the network, and a big tensor adds much "
+        "error by its size alone. The Model page ranks the digits network's layers by what the "
+        "output loses (KL divergence), and the two rankings can differ.",
+        "这里只知道权重，所以排的是权重中的误差，而不是输出中的误差：它看不到每个权重要乘的激活"
+        "（GPTQ 和 AWQ 会按激活加权误差），也看不到网络中这个张量之后的部分，而且大张量单凭尺寸就贡献"
+        "很多误差。模型页按输出的损失（KL 散度）给手写数字网络的各层排序，两种排序可能不同。"),
 }
