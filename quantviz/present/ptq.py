@@ -23,6 +23,9 @@ from quantviz.present.base import (
     _vline,
 )
 
+#: Tick marks of the log axis of :func:`method_errors` (1-2-5 steps).
+_LOG_TICKS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
 
 def method_errors(
     methods: Sequence[str],
@@ -52,7 +55,8 @@ def method_errors(
                "y1": 1, "line": {"color": GREY, "width": 2, "dash": "dash"}}]
     return go.Figure(traces, _layout(
         theme, labels.get("title", ""), labels.get("x", "method"), labels.get("y", "× RTN"),
-        yaxis={"type": "log"}, barmode="group", bargap=0.25, shapes=shapes, **_framed(traces)))
+        yaxis={"type": "log", "tickvals": _LOG_TICKS, "ticktext": [f"{v:g}" for v in _LOG_TICKS]},
+        barmode="group", bargap=0.25, shapes=shapes, **_framed(traces)))
 
 
 def gptq_step(
