@@ -654,9 +654,10 @@ def hurt(m: Net, theme: present.Theme) -> None:
                   sigmas=f"{sens.SIGMAS:g}"))
     _figure("hurt_kl", (m.key, bits, group, method), theme,
             {"title": t("model.hurt.fig.kl"), "x": t("model.fig.layer"),
-             "y": t("model.hurt.col.kl")},
+             "y": t("model.hurt.fig.kl_y")},
             lambda labels: present.layer_bars(
-                [r.name for r in rows], {t("model.hurt.col.kl"): [r.score.mean_kl for r in rows]},
+                [r.name for r in rows],
+                {t("model.hurt.fig.kl_y"): [1000 * r.score.mean_kl for r in rows]},
                 theme=theme, labels=labels))
     budget_section(m, group, theme)
     methods_section(m, group)

@@ -49,6 +49,7 @@ TEXT = {
         "这里权重误差与输出一致，都指向 {kl}（峰度 {kurt}，{out} 个输入通道超出 {sigmas} σ）。"),
     "model.hurt.fig.kl": ("Mean KL from float, one layer rounded at a time",
                           "每次只取整一层时与浮点的平均 KL"),
+    "model.hurt.fig.kl_y": ("Mean KL × 1000", "平均 KL × 1000"),
     "model.hurt.progress.budget": ("Rounding {what} …", "正在取整 {what} ……"),
     "model.hurt.progress.methods": ("Rounding the network with {what} …",
                                     "正在用 {what} 取整整个网络……"),
