@@ -236,7 +236,7 @@ TEXT = {
         "选中的 ratio 为 {ratio}：输出误差比 ratio 0（在 AWQ 网格上直接取整）小 {gain} 倍。平均 |x| "
         "最大的输入 {salient} 得到的 scale 为 {s}。"),
     "ptq.fig.awq": ("AWQ's search: output error against ratio", "AWQ 搜索：输出误差随 ratio 变化"),
-    "ptq.fig.ratio": ("ratio", "ratio"),
+    "ptq.fig.ratio": ("ratio", "指数 ratio"),
     "ptq.fig.awq_y": ("output MSE", "输出 MSE"),
     "ptq.fig.chosen": ("chosen", "选中"),
     "ptq.fig.scales": ("Mean |x| per input channel and AWQ's scale s",
