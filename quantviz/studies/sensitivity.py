@@ -192,8 +192,10 @@ def layer_sensitivity(net: model.Network, data: model.DigitsData, bits: int,
 
 def _badness(row: LayerRow, measure: str) -> tuple:
     s = row.score
-    keys = {"accuracy": -s.correct, "kl": -s.mean_kl, "same_top": -s.same_top,
-            "delta_p": -s.delta_p, "weight": -row.weight_sqnr}
+    # smaller is worse: fewest correct, largest KL, fewest same top-1, most negative delta p,
+    # lowest weight SQNR
+    keys = {"accuracy": s.correct, "kl": -s.mean_kl, "same_top": s.same_top,
+            "delta_p": s.delta_p, "weight": row.weight_sqnr}
     if measure not in keys:
         raise ValueError(f"measure={measure!r} is not one of {(*MEASURES, 'weight')}")
     return (keys[measure], -s.mean_kl, row.index)

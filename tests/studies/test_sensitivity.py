@@ -75,8 +75,17 @@ def test_sensitivity_ranking_is_deterministic(study):
         assert sorted(r.index for r in order) == [0, 1, 2]
     kls = [r.score.mean_kl for r in sens.ranking(a, "kl")]
     assert kls == sorted(kls, reverse=True)
-    # fc3's weights round worst (highest relative error) at 3 bits
-    assert sens.most_sensitive(a, "weight").name == "fc3"
+    correct = [r.score.correct for r in sens.ranking(a, "accuracy")]
+    assert correct == sorted(correct)
+    sqnr = [r.weight_sqnr for r in sens.ranking(a, "weight")]
+    assert sqnr == sorted(sqnr)
+    assert [r.score.same_top for r in sens.ranking(a, "same_top")] == sorted(
+        r.score.same_top for r in a)
+    assert [r.score.delta_p for r in sens.ranking(a, "delta_p")] == sorted(
+        r.score.delta_p for r in a)
+    # at 3 bits fc3's weights keep the highest SQNR, yet its rounding costs the most KL
+    assert sens.most_sensitive(a, "kl").name == "fc3"
+    assert sens.ranking(a, "weight")[-1].name == "fc3"
     with pytest.raises(ValueError, match="measure="):
         sens.ranking(a, "loss")
 
