@@ -21,6 +21,7 @@ run_guarded(st.navigation([
     st.Page("pages/gguf.py", title=nav_title("gguf"), icon="🦙", url_path="gguf"),
     st.Page("pages/layer.py", title=nav_title("layer"), icon="🧮", url_path="layer"),
     st.Page("pages/model.py", title=nav_title("model"), icon="🧠", url_path="model"),
+    st.Page("pages/ptq.py", title=nav_title("ptq"), icon="🪜", url_path="ptq"),
     st.Page("pages/qat.py", title=nav_title("qat"), icon="🏋️", url_path="qat"),
     st.Page("pages/outliers.py", title=nav_title("outliers"), icon="📈", url_path="outliers"),
     st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",

@@ -224,6 +224,41 @@ def _upper_inverse_cholesky(H: np.ndarray) -> np.ndarray:
     return np.linalg.cholesky(h_inv).T.astype(F32)
 
 
+@dataclass(frozen=True)
+class GPTQFactor:
+    """Steps 2-4 of :func:`gptq_trace`: ``dead`` inputs (``H[i, i] == 0``), the processing
+    order ``perm``, the damping ``damp`` added to diag(H) and ``hinv``, the upper Cholesky
+    factor U of the damped, permuted inverse Hessian (``H^-1 = U^T U``, float32)."""
+
+    dead: np.ndarray
+    perm: np.ndarray
+    damp: float
+    hinv: np.ndarray
+
+
+def gptq_prepare(H: np.ndarray, *, act_order: bool = False,
+                 percdamp: float = 0.01) -> GPTQFactor:
+    """``fasterquant``'s preparation of ``H`` (float32, copied): dead inputs get
+    ``H[i, i] = 1``; act_order sorts the inputs by ``diag(H)`` descending (stable) and
+    permutes ``H``; ``damp = percdamp * mean(diag H)`` is added to the diagonal; then
+    ``U`` with ``H^-1 = U^T U`` (:func:`_upper_inverse_cholesky`). ValueError when
+    ``H + damp`` is not positive definite."""
+    h = np.array(H, dtype=F32)
+    cols = h.shape[0]
+    dead = np.diag(h) == 0
+    h[dead, dead] = 1
+    perm = np.argsort(-np.diag(h), kind="stable") if act_order else np.arange(cols)
+    if act_order:
+        h = h[perm][:, perm]
+    damp = F32(percdamp) * F32(np.mean(np.diag(h), dtype=np.float64))
+    h[np.arange(cols), np.arange(cols)] += damp
+    try:
+        hinv = _upper_inverse_cholesky(h)
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(f"H + damp is not positive definite (percdamp={percdamp})") from exc
+    return GPTQFactor(dead, perm, float(damp), hinv)
+
+
 def gptq_trace(
     W: object,
     X: object | None = None,
@@ -275,18 +310,9 @@ def gptq_trace(
     sym = bool(symmetric)
     row_scale, row_zero = _gptq_params(w.T, maxq, sym)
 
-    dead = np.diag(h) == 0
-    h[dead, dead] = 1
-    w[:, dead] = 0
-    perm = np.argsort(-np.diag(h), kind="stable") if act_order else np.arange(cols)
-    if act_order:
-        h = h[perm][:, perm]
-    damp = F32(percdamp) * F32(np.mean(np.diag(h), dtype=np.float64))
-    h[np.arange(cols), np.arange(cols)] += damp
-    try:
-        hinv = _upper_inverse_cholesky(h)
-    except np.linalg.LinAlgError as exc:
-        raise ValueError(f"H + damp is not positive definite (percdamp={percdamp})") from exc
+    prep = gptq_prepare(h, act_order=act_order, percdamp=percdamp)
+    w[:, prep.dead] = 0
+    perm, damp, hinv = prep.perm, prep.damp, prep.hinv
 
     wt = np.ascontiguousarray(w[:, perm].T)  # row k = column perm[k]: contiguous columns
     qt = np.empty_like(wt)
@@ -322,7 +348,7 @@ def gptq_trace(
     return GPTQTrace(
         w_hat=np.ascontiguousarray(q_cols.T), error=float(losses.sum(dtype=np.float64)),
         losses=losses, perm=perm, scale=np.stack(scales, axis=1),
-        zero=np.stack(zeros, axis=1), damp=float(damp),
+        zero=np.stack(zeros, axis=1), damp=damp,
     )
 
 
@@ -592,7 +618,7 @@ def hqq_quantize(
     w_min = g.min(axis=axis, keepdims=True)
     w_max = g.max(axis=axis, keepdims=True)
     denom = w_max - w_min
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         scale = (F32(1) / denom) * F32(max_v)   # torch's int / tensor: reciprocal, then times
     scale = np.minimum(np.where(np.abs(denom) <= F32(1e-4), F32(1), scale), F32(2e4))
     zero = -w_min * scale

@@ -3,132 +3,60 @@
 Every builder has the shape ``name(data, *, options, theme) -> figure``: binned data in, no
 numerics of its own, no streamlit. :mod:`quantviz.present.base` holds the look shared by all
 (theme, palette, layout helpers, the browser encoding); one module per study draws that study's
-figures; :mod:`quantviz.present.formulas` holds every formula's LaTeX once. The package
-re-exports the builders, so the ui writes ``present.value_histogram(...)``.
+figures; :mod:`quantviz.present.formulas` holds every formula's LaTeX once.
+
+The package re-exports every public builder and constant of its modules (not ``formulas``), so
+the ui writes ``present.value_histogram(...)``. The list is made here from the modules
+themselves: a new module's builders are exported by being written, and two modules may not
+export one name.
 """
 
 from __future__ import annotations
 
-from quantviz.present.base import (
-    DEFAULT_THEME,
-    GREY,
-    OKABE_ITO,
-    VALIDATE,
-    Theme,
-    figure_spec,
-    plotly_spec,
-    share_axes,
-    step_corners,
-)
-from quantviz.present.comparisons import (
-    error_density,
-)
-from quantviz.present.formats import (
-    MAX_FORMAT_GRID,
-    error_vs_magnitude,
-    format_codes,
-    format_frontier,
-    formats_histogram,
-    formats_staircase,
-)
-from quantviz.present.gguf import (
-    FAMILY_SYMBOLS,
-    gguf_frontier,
-    search_curve,
-    superblock_figure,
-)
-from quantviz.present.granularity import (
-    channel_errors,
-    channel_ranges,
-    granularity_tradeoff,
-    group_heatmap,
-)
-from quantviz.present.layer import (
-    integer_histogram,
-)
-from quantviz.present.lessons import (
-    padding_outputs,
-    range_mapping,
-)
-from quantviz.present.model import (
-    DIGIT_GAP,
-    digit_grid,
-    layer_bars,
-)
-from quantviz.present.outliers import (
-    alpha_curve,
-    histogram_pair,
-)
-from quantviz.present.qat import (
-    qat_accuracy,
-    qat_gradients,
-    qat_landscape,
-    qat_oscillations,
-    qat_scales,
-)
-from quantviz.present.sweeps import (
-    calibrator_ranges,
-    stream_ranges,
-    sweep_lines,
-    sweep_with_formats,
-    threshold_tradeoff,
-)
-from quantviz.present.views import (
-    MAX_CODE_BARS,
-    MAX_GRID_LINES,
-    code_usage,
-    error_histogram,
-    mapping_staircase,
-    value_histogram,
-)
+import importlib
+import pkgutil
 
-__all__ = [
-    "DEFAULT_THEME",
-    "DIGIT_GAP",
-    "FAMILY_SYMBOLS",
-    "GREY",
-    "MAX_CODE_BARS",
-    "MAX_FORMAT_GRID",
-    "MAX_GRID_LINES",
-    "OKABE_ITO",
-    "Theme",
-    "VALIDATE",
-    "alpha_curve",
-    "calibrator_ranges",
-    "channel_errors",
-    "channel_ranges",
-    "code_usage",
-    "digit_grid",
-    "error_density",
-    "error_histogram",
-    "error_vs_magnitude",
-    "figure_spec",
-    "format_codes",
-    "format_frontier",
-    "formats_histogram",
-    "formats_staircase",
-    "gguf_frontier",
-    "granularity_tradeoff",
-    "group_heatmap",
-    "histogram_pair",
-    "integer_histogram",
-    "layer_bars",
-    "mapping_staircase",
-    "padding_outputs",
-    "plotly_spec",
-    "qat_accuracy",
-    "qat_gradients",
-    "qat_landscape",
-    "qat_oscillations",
-    "qat_scales",
-    "range_mapping",
-    "search_curve",
-    "share_axes",
-    "step_corners",
-    "stream_ranges",
-    "superblock_figure",
-    "sweep_lines",
-    "sweep_with_formats",
-    "threshold_tradeoff",
-    "value_histogram",
-]
+
+def _exports(module) -> dict[str, object]:
+    """The public names ``module`` defines: its functions and classes, and its UPPER_CASE
+    constants (a name imported from another module is that module's to export)."""
+    out = {}
+    for name, value in vars(module).items():
+        if name.startswith("_") or isinstance(value, type(importlib)):
+            continue
+        defined_here = getattr(value, "__module__", None) == module.__name__
+        constant = name.isupper() and not callable(value)
+        if defined_here or (constant and name not in _imported(module)):
+            out[name] = value
+    return out
+
+
+def _imported(module) -> set[str]:
+    """Names ``module`` imports with ``from ... import`` (read from its source)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(module))
+    return {alias.asname or alias.name for node in tree.body
+            if isinstance(node, ast.ImportFrom) for alias in node.names}
+
+
+def _collect() -> dict[str, object]:
+    found: dict[str, object] = {}
+    owners: dict[str, str] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name == "formulas":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for name, value in _exports(module).items():
+            if name in owners:
+                raise ImportError(f"{name} is exported by both present.{owners[name]} and "
+                                  f"present.{info.name}")
+            owners[name] = info.name
+            found[name] = value
+    return found
+
+
+_EXPORTS = _collect()
+globals().update(_EXPORTS)
+__all__ = sorted(_EXPORTS)

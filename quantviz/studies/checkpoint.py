@@ -565,6 +565,20 @@ class Report:
                                    8 * size / max(self.n_params, 1)))
         return tuple(out)
 
+    def error_ranking(self, k: int = 5) -> tuple[tuple[TensorRow, float, float], ...]:
+        """Which tensor hurts, by weight error only: the ``k`` rows adding the most squared
+        error to the checkpoint with groups (per channel, then per tensor where groups do not
+        apply, as :meth:`totals`), each with its share of the total and its SQNR (dB).
+
+        Weight error is not output error: it does not see the inputs that multiply each
+        weight (GPTQ and AWQ weigh errors by them), nor what follows a tensor in the network,
+        and a large tensor adds much error by its size alone.
+        """
+        picked = [(r, r.group or r.channel or r.tensor) for r in self.rows]
+        total = sum(s.sse for _, s in picked)
+        ranked = sorted(picked, key=lambda p: -p[1].sse)[:k]
+        return tuple((r, s.sse / total if total > 0 else 0.0, s.sqnr_db) for r, s in ranked)
+
     def median_sqnr(self) -> float:
         """The median of the rows' per-tensor SQNR (dB); ``ValueError`` without rows."""
         if not self.rows:

@@ -149,6 +149,7 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
                               delta=f"{gain:+.2f} dB" if math.isfinite(gain) else "∞", **facts))
     st.markdown("\n".join(lines))
     format_worst(rep)
+    error_ranking(rep)
     low = rep.below_median()
     median = rep.median_sqnr()
     verdict = ("checkpoint.even" if not low else "checkpoint.few"
@@ -164,6 +165,16 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
                     else "checkpoint.rounding.better")
         st.markdown(t("checkpoint.rounding", sigmas=sig, clip=_db(w.clip_sqnr),
                       tensor=_db(w.sqnr_tensor), share=f"{w.clip_share:.1%}", verdict=verdict))
+
+
+def error_ranking(rep: Report) -> None:
+    """Which tensor hurts, by weight error only, with what that cannot see."""
+    ranked = rep.error_ranking(WORST)
+    lines = [t("checkpoint.hurts", k=len(ranked), g=rep.group_size)]
+    lines += ["- " + t("checkpoint.hurts.row", name=plain(r.name), share=f"{share:.1%}",
+                       sqnr=_db(sqnr), n=f"{r.n:,}") for r, share, sqnr in ranked]
+    st.markdown("\n".join(lines))
+    st.caption(t("checkpoint.hurts.limits"))
 
 
 def format_worst(rep: Report) -> None:

@@ -9,6 +9,8 @@ Every number comes from :mod:`quantviz.studies.model` through the caches below.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +22,8 @@ from quantviz.formats import FORMATS
 from quantviz.observers import OBSERVERS
 from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES
 from quantviz.studies import model
+from quantviz.studies import ptq as ptq_study
+from quantviz.studies import sensitivity as sens
 from quantviz.studies.model import MODES, Scheme
 from quantviz.ui import cache, controls, shell
 from quantviz.ui.caching import cached, frozen, key
@@ -243,6 +247,25 @@ def _integer(cache_key: str, _m: Net, _scheme: Scheme, _bits: int,
              _batches: int) -> model.IntegerCheck:
     return model.integer_check(_m.net, cached_data(), _scheme, _bits, _batches,
                                cached_ranges(_m, _scheme, _bits, _batches))
+
+
+def cached_hurt(m: Net, bits: int, group: int, method: str) -> tuple[sens.LayerRow, ...]:
+    """Each layer's weights rounded alone by ``method`` (keyed by the network and the
+    section's own controls: the sidebar never recomputes it)."""
+    return _hurt(key(m.key, bits, group, method), m, bits, group, method)
+
+
+@cached(32)
+def _hurt(cache_key: str, _m: Net, _bits: int, _group: int,
+          _method: str) -> tuple[sens.LayerRow, ...]:
+    return sens.layer_sensitivity(_m.net, cached_data(), _bits, _group, _method)
+
+
+@cached(16)
+def cached_hurt_slot(cache_key: str) -> dict:
+    """An empty dict per budget or method-table key, with a lock: the page stores the result
+    in it once, drawing a progress bar while it is computed (both take seconds)."""
+    return {"lock": threading.Lock()}
 
 
 # --- the page ---
@@ -577,6 +600,129 @@ def integer(m: Net, scheme: Scheme, bits: int, batches: int, n: int) -> None:
         st.markdown(t("model.int.avx2_none", bits=bits, pairs=f"{check.pairs:,}"))
 
 
+# --- which layer hurts (weights only, the PTQ methods) ---
+
+HURT_BITS = Control("mh_bits", "select", 3, "model.hurt.bits", options=(2, 3, 4))
+HURT_GROUP = Control("mh_group", "select", -1, "model.hurt.group", options=(-1, 32),
+                     option_prefix="ptq.group")
+HURT_METHOD = Control("mh_method", "select", "rtn", "model.hurt.method",
+                      options=ptq_study.METHODS, option_prefix="ptq.method")
+
+
+def _slot_compute(name: str, slot_key: str, work: Callable) -> object:
+    """``work(progress)`` once per ``slot_key``, with a progress bar while it runs."""
+    slot = cached_hurt_slot(slot_key)
+    with slot["lock"]:
+        if "value" not in slot:
+            bar = st.progress(0.0)
+
+            def progress(done: int, total: int, what: str) -> None:
+                bar.progress(done / total, text=t(f"model.hurt.progress.{name}", what=what)
+                             if what else None)
+
+            slot["value"] = work(progress)
+            bar.empty()
+    return slot["value"]
+
+
+def hurt(m: Net, theme: present.Theme) -> None:
+    """Which layer hurts: one layer's weights at a time, ranked by llama.cpp's measures."""
+    st.subheader(t("model.hurt.heading"))
+    st.markdown(t("model.hurt.intro", floor=f"{sens.LOG_P_FLOOR:g}"))
+    cols = st.columns(3)
+    bits = widget(HURT_BITS, cols[0])
+    group = widget(HURT_GROUP, cols[1])
+    group = HURT_GROUP.default if group is None else group
+    method = widget(HURT_METHOD, cols[2]) or HURT_METHOD.default
+    rows = cached_hurt(m, bits, group, method)
+    table({
+        t("model.fig.layer"): [r.name for r in rows],
+        t("model.hurt.col.acc"): [100 * r.score.accuracy for r in rows],
+        t("model.hurt.col.kl"): [f"{r.score.mean_kl:.5f}" for r in rows],
+        t("model.hurt.col.same"): [100 * r.score.same_top for r in rows],
+        t("model.hurt.col.dp"): [100 * r.score.delta_p for r in rows],
+        t("model.hurt.col.wsqnr"): [r.weight_sqnr for r in rows],
+        t("model.hurt.col.kurt"): [r.stats.kurtosis for r in rows],
+        t("model.hurt.col.outliers"): [r.stats.outlier_channels for r in rows],
+    })
+    worst = {k: sens.most_sensitive(rows, k).name for k in (*sens.MEASURES, "weight")}
+    st.markdown(t("model.hurt.worst", bits=bits, **worst))
+    by_kl = sens.most_sensitive(rows, "kl")
+    st.markdown(t("model.hurt.explain" if worst["weight"] != by_kl.name
+                  else "model.hurt.explain_same", kl=by_kl.name, weight=worst["weight"],
+                  kurt=f"{by_kl.stats.kurtosis:.2f}", out=by_kl.stats.outlier_channels,
+                  sigmas=f"{sens.SIGMAS:g}"))
+    _figure("hurt_kl", (m.key, bits, group, method), theme,
+            {"title": t("model.hurt.fig.kl"), "x": t("model.fig.layer"),
+             "y": t("model.hurt.fig.kl_y")},
+            lambda labels: present.layer_bars(
+                [r.name for r in rows],
+                {t("model.hurt.fig.kl_y"): [1000 * r.score.mean_kl for r in rows]},
+                theme=theme, labels=labels))
+    budget_section(m, group, theme)
+    methods_section(m, group)
+
+
+def _bits_label(bits: tuple[int, ...], names: tuple[str, ...]) -> str:
+    return " ".join(f"{n}:{b}" for n, b in zip(names, bits, strict=True))
+
+
+def budget_section(m: Net, group: int, theme: present.Theme) -> None:
+    st.subheader(t("model.budget.heading"))
+    st.markdown(t("model.budget.intro", levels=", ".join(map(str, sens.BUDGET_BITS)),
+                  count=len(sens.BUDGET_BITS) ** len(m.net.weights),
+                  overhead=sens.GROUP_OVERHEAD_BITS))
+    result = _slot_compute("budget", key("budget", m.key, group),
+                           lambda progress: sens.budget(m.net, cached_data(), group,
+                                                        progress=progress))
+    names = m.net.names
+
+    def point(c: sens.Choice) -> tuple[float, float, str]:
+        return (c.bits_per_weight, c.score.mean_kl,
+                f"{_bits_label(c.bits, names)} · {c.bits_per_weight:.2f} b/w · "
+                f"KL {c.score.mean_kl:.4f} · {100 * c.score.accuracy:.1f} %")
+
+    _figure("budget", (m.key, group), theme,
+            {"title": t("model.budget.fig"), "x": t("model.budget.bpw"),
+             "y": t("model.hurt.col.kl"), "all": t("model.budget.all"),
+             "front": t("model.budget.front"), "greedy": t("model.budget.greedy")},
+            lambda labels: present.budget_scatter(
+                [point(c) for c in result.choices], [point(c) for c in result.front],
+                [point(c) for c in result.greedy], theme=theme, labels=labels))
+    on_front = sum(c in result.front for c in result.greedy)
+    st.markdown(t("model.budget.say", front=len(result.front), total=len(result.choices),
+                  greedy=len(result.greedy), on_front=on_front))
+    table({
+        t("model.budget.col.bits"): [_bits_label(c.bits, names) for c in result.front],
+        t("model.budget.bpw"): [c.bits_per_weight for c in result.front],
+        t("model.hurt.col.kl"): [f"{c.score.mean_kl:.5f}" for c in result.front],
+        t("model.hurt.col.acc"): [100 * c.score.accuracy for c in result.front],
+    })
+
+
+def methods_section(m: Net, group: int) -> None:
+    st.subheader(t("model.methods.heading"))
+    st.markdown(t("model.methods.intro"))
+    scores = _slot_compute("methods", key("methods", m.key, group),
+                           lambda progress: sens.method_table(m.net, cached_data(), group,
+                                                              progress=progress))
+    data: dict[str, list] = {t("ptq.col.method"): [t(f"ptq.method.{x}")
+                                                   for x in ptq_study.METHODS]}
+    for b in sens.TABLE_BITS:
+        data[t("model.methods.col.acc", bits=b)] = [100 * scores[x, b].accuracy
+                                                    for x in ptq_study.METHODS]
+        data[t("model.methods.col.kl", bits=b)] = [f"{scores[x, b].mean_kl:.5f}"
+                                                   for x in ptq_study.METHODS]
+    table(data)
+    parts = []
+    for b in sens.TABLE_BITS:
+        best = min(ptq_study.METHODS, key=lambda x: scores[x, b].mean_kl)
+        parts.append(t("model.methods.best", bits=b, method=t(f"ptq.method.{best}"),
+                       kl=f"{scores[best, b].mean_kl:.5f}",
+                       rtn=f"{scores['rtn', b].mean_kl:.5f}"))
+    st.markdown(" ".join(parts))
+
+
 def render() -> None:
     """The whole Model page."""
     theme = shell.page_start("model")
@@ -603,6 +749,7 @@ def render() -> None:
     scheme_table(m, scheme, batches)
     calibrator_table(m, scheme, batches)
     advice(m, batches, n)
+    hurt(m, theme)
     with st.expander(t("model.how.heading")):
         st.markdown(t("model.how"))
     shell.page_end()

@@ -260,3 +260,18 @@ def test_format_totals_count_codes_and_scales_by_hand():
     assert all(r.sqnr_format is None for r in plain.rows)
     # int8 per tensor: one byte per value and a 4-byte scale per tensor
     assert plain.totals()[0].bits_per_value == pytest.approx(8 * (340 + 8) / 340)
+
+
+def test_error_ranking_by_weight_error_share():
+    rng = np.random.default_rng(0)
+    # same shape, one tensor 10x larger: 100x the squared error at the same relative error
+    small = rng.normal(size=(4, 128)).astype(np.float32)
+    rows = (ck.tensor_row("small", small, "float32", QuantConfig(4, "symmetric", signed=True)),
+            ck.tensor_row("big", 10 * small, "float32", QuantConfig(4, "symmetric", signed=True)))
+    rep = ck.Report(rows, (), QuantConfig(4, "symmetric", signed=True), 128)
+    ranked = rep.error_ranking(2)
+    assert [r.name for r, _, _ in ranked] == ["big", "small"]
+    # shares: 100 / 101 and 1 / 101 (the same codes, every error scaled by 10)
+    assert ranked[0][1] == pytest.approx(100 / 101, rel=1e-4)
+    assert sum(share for _, share, _ in ranked) == pytest.approx(1.0)
+    assert ranked[0][2] == pytest.approx(ranked[1][2], abs=1e-3)

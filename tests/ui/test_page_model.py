@@ -39,7 +39,8 @@ def test_default_run_is_the_notes_advice_at_four_bits(page):
     assert metric(at, en("model.metric.agree")) == f"{100 * s.agree / N:.2f} %"
     figs = charts_by_title(at)
     assert set(figs) == {en("model.fig.accuracy"), en("model.fig.agreement"),
-                         en("model.fig.layers"), en("model.fig.mistakes")}
+                         en("model.fig.layers"), en("model.fig.mistakes"),
+                         en("model.hurt.fig.kl"), en("model.budget.fig")}
     acc = figs[en("model.fig.accuracy")]
     lines = {tr["name"]: tr["y"] for tr in acc["data"]}
     sweep = model.bit_sweep(*NET_DATA, model.ADVICE, 4)
@@ -50,7 +51,9 @@ def test_default_run_is_the_notes_advice_at_four_bits(page):
     # the highlighted bit width
     assert [sh["x0"] for sh in acc["layout"]["shapes"]] == [4]
     assert at.query_params == {}
-    assert len(at.dataframe) == 5  # formats, integer layers, schemes, calibrators, advice
+    # formats, integer layers, schemes, calibrators, advice; which layer hurts, the budget's
+    # front, the PTQ methods
+    assert len(at.dataframe) == 8
 
 
 def test_the_layer_chart_and_sentence_follow_the_study(page):
@@ -345,3 +348,55 @@ def test_each_point_range_is_computed_once_and_only_for_calibration(page, monkey
     # 8 levels, each point once: input, fc1, fc2 (symmetric 4 = unsigned 3 bits on values >= 0)
     # and the logits (values of both signs: symmetric 4 = unsigned 4 bits, 8 levels a side)
     assert sym4 == asym3 and sum(k[1] == sym4 for k in keys) == 4
+
+
+# --- which layer hurts, the budget and the PTQ methods ---
+
+
+def _hurt_table(at) -> list[dict]:
+    key = en("model.hurt.col.kl")
+    return next(d.value.to_dict("records") for d in at.dataframe
+                if key in d.value.columns and en("model.fig.layer") in d.value.columns)
+
+
+def test_which_layer_hurts_follows_the_sensitivity_study(page):
+    from quantviz.studies import sensitivity as sens
+
+    at = page()
+    rows = sens.layer_sensitivity(*NET_DATA, 3)
+    shown = _hurt_table(at)
+    assert [r[en("model.hurt.col.kl")] for r in shown] == [f"{r.score.mean_kl:.5f}"
+                                                          for r in rows]
+    worst = {k: sens.most_sensitive(rows, k).name for k in (*sens.MEASURES, "weight")}
+    text = markdown(at)
+    assert en("model.hurt.worst", bits=3, **worst) in text
+    assert "tools/perplexity/perplexity.cpp" in text
+    assert en("model.hurt.fig.kl") in charts_by_title(at)
+    budget = sens.budget(*NET_DATA)
+    assert en("model.budget.say", front=len(budget.front), total=64,
+              greedy=len(budget.greedy),
+              on_front=sum(c in budget.front for c in budget.greedy)) in text
+    assert en("model.budget.fig") in charts_by_title(at)
+    table = sens.method_table(*NET_DATA)
+    best = min(("rtn", "gptq", "gptq_act", "awq", "hqq"), key=lambda m: table[m, 4].mean_kl)
+    assert en("model.methods.best", bits=4, method=en(f"ptq.method.{best}"),
+              kl=f"{table[best, 4].mean_kl:.5f}", rtn=f"{table['rtn', 4].mean_kl:.5f}") in text
+
+
+def test_the_hurt_controls_go_to_the_link(page):
+    from quantviz.studies import sensitivity as sens
+
+    at = page()
+    at.selectbox(key="mh_bits").set_value(2).run()
+    at.selectbox(key="mh_method").set_value("gptq").run()
+    ok(at)
+    rows = sens.layer_sensitivity(*NET_DATA, 2, -1, "gptq")
+    assert [r[en("model.hurt.col.kl")] for r in _hurt_table(at)] == [
+        f"{r.score.mean_kl:.5f}" for r in rows]
+    assert at.query_params["mh_bits"] in ("2", ["2"]) and "gptq" in at.query_params["mh_method"]
+
+
+def test_which_layer_hurts_in_chinese(page):
+    at = page(lang="zh")
+    assert zh("model.hurt.heading") in [s.value for s in at.subheader]
+    assert zh("model.budget.fig") in charts_by_title(at)
