@@ -609,9 +609,18 @@ HURT_METHOD = Control("mh_method", "select", "rtn", "model.hurt.method",
                       options=ptq_study.METHODS, option_prefix="ptq.method")
 
 
-def _slot_compute(name: str, slot_key: str, work: Callable) -> object:
-    """``work(progress)`` once per ``slot_key``, with a progress bar while it runs."""
+def _slot_compute(name: str, slot_key: str, work: Callable) -> object | None:
+    """``work(progress)`` once per ``slot_key``, with a progress bar while it runs.
+
+    It takes seconds, so it runs when a student asks (a button), not on every first visit;
+    once computed, every session shows it at once. ``None`` until then."""
     slot = cached_hurt_slot(slot_key)
+    asked = f"mh_asked_{name}"
+    if "value" not in slot and not st.session_state.get(asked):
+        # a callback, as the other pages' buttons: it holds across the rerun it starts
+        st.button(t(f"model.hurt.run.{name}"), key=f"mh_run_{name}",
+                  on_click=st.session_state.__setitem__, args=(asked, True))
+        return None
     with slot["lock"]:
         if "value" not in slot:
             bar = st.progress(0.0)
@@ -675,6 +684,8 @@ def budget_section(m: Net, group: int, theme: present.Theme) -> None:
     result = _slot_compute("budget", key("budget", m.key, group),
                            lambda progress: sens.budget(m.net, cached_data(), group,
                                                         progress=progress))
+    if result is None:
+        return
     names = m.net.names
 
     def point(c: sens.Choice) -> tuple[float, float, str]:
@@ -706,6 +717,8 @@ def methods_section(m: Net, group: int) -> None:
     scores = _slot_compute("methods", key("methods", m.key, group),
                            lambda progress: sens.method_table(m.net, cached_data(), group,
                                                               progress=progress))
+    if scores is None:
+        return
     data: dict[str, list] = {t("ptq.col.method"): [t(f"ptq.method.{x}")
                                                    for x in ptq_study.METHODS]}
     for b in sens.TABLE_BITS:

@@ -32,6 +32,10 @@ def shown_accuracy(at) -> str:
 
 def test_default_run_is_the_notes_advice_at_four_bits(page):
     at = page()
+    # the budget and the whole-network methods take seconds: they wait for their buttons
+    assert en("model.budget.fig") not in charts_by_title(at)
+    at.button(key="mh_run_budget").click().run()
+    at.button(key="mh_run_methods").click().run()
     assert at.title[0].value == en("model.title")
     assert metric(at, en("model.metric.float")) == "96.89 %"  # 436 / 450, recorded in training
     s = expected()
@@ -363,6 +367,8 @@ def test_which_layer_hurts_follows_the_sensitivity_study(page):
     from quantviz.studies import sensitivity as sens
 
     at = page()
+    at.button(key="mh_run_budget").click().run()
+    at.button(key="mh_run_methods").click().run()
     rows = sens.layer_sensitivity(*NET_DATA, 3)
     shown = _hurt_table(at)
     assert [r[en("model.hurt.col.kl")] for r in shown] == [f"{r.score.mean_kl:.5f}"
@@ -396,7 +402,8 @@ def test_the_hurt_controls_go_to_the_link(page):
     assert at.query_params["mh_bits"] in ("2", ["2"]) and "gptq" in at.query_params["mh_method"]
 
 
-def test_which_layer_hurts_in_chinese(page):
-    at = page(lang="zh")
+def test_which_layer_hurts_in_chinese(run_page):
+    # asked for from the start: AppTest formats a later run's selectbox values in English
+    at = run_page("model", {"lang": "zh"}, session={"mh_asked_budget": True})
     assert zh("model.hurt.heading") in [s.value for s in at.subheader]
     assert zh("model.budget.fig") in charts_by_title(at)

@@ -50,6 +50,12 @@ TEXT = {
     "model.hurt.fig.kl": ("Mean KL from float, one layer rounded at a time",
                           "每次只取整一层时与浮点的平均 KL"),
     "model.hurt.fig.kl_y": ("Mean KL × 1000", "平均 KL × 1000"),
+    "model.hurt.run.budget": ("Compute the budget (every per-layer choice: a few seconds, once "
+                              "for everyone)",
+                              "计算预算（每层的所有选择：需要几秒，算一次后所有人都能看到）"),
+    "model.hurt.run.methods": ("Round the whole network with each method (a few seconds, once "
+                               "for everyone)",
+                               "用每种方法对整个网络取整（需要几秒，算一次后所有人都能看到）"),
     "model.hurt.progress.budget": ("Rounding {what} …", "正在取整 {what} ……"),
     "model.hurt.progress.methods": ("Rounding the network with {what} …",
                                     "正在用 {what} 取整整个网络……"),
