@@ -687,6 +687,7 @@ def _safetensors_layout(where: str, header_bytes: bytes,
     for name, spec in header.items():
         if name == "__metadata__":
             continue
+        _check_name(where, name)
         info, dtype, start, end = _safetensors_entry(where, n_data, name, spec)
         layout.append((info, dtype, start))
         spans.append((start, end, name))
@@ -697,6 +698,19 @@ def _safetensors_layout(where: str, header_bytes: bytes,
                 f"{where} is damaged: the bytes of tensors {name_a!r} and {name_b!r} overlap."
             )
     return tuple(layout)
+
+
+def _check_name(where: str, name: str) -> None:
+    """Refuse a tensor name that is not text: JSON's ``"\\ud800"`` decodes to a lone
+    surrogate, which no page can send to a browser (UTF-8 has no code for it)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = name.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        raise TensorLoadError(
+            f"{where} names a tensor {shown[:80]!r} with a lone UTF-16 surrogate, which is not "
+            "text: rename the tensor."
+        ) from None
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:

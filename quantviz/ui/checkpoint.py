@@ -76,7 +76,7 @@ def source() -> Source | None:
         st.error(t("upload.refused", reason=plain(error)))
         return None
     return Source(("upload", digest, file.name), None,
-                  t("checkpoint.upload_note", file=file.name),
+                  t("checkpoint.upload_note", file=plain(file.name)),
                   lambda: checkpoint.file_entries(file.name, data))
 
 
@@ -257,7 +257,7 @@ def table(rep: Report, builtin: str | None) -> None:
     rows = sorted(rep.rows, key=lambda r: r.sqnr_tensor)
     shown = [r for r in rows if text.lower() in r.name.lower()]
     if text:
-        st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=text))
+        st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=plain(text)))
     links = ("explore", "per_channel") if builtin is not None else ()
     st.dataframe([_row(r, builtin) for r in shown], hide_index=True, width="stretch",
                  column_config=_columns(builtin is not None, rep.fmt),

@@ -88,7 +88,9 @@ PICKS = (
 )
 DETAIL = Control("fmtd", "select", "fp8_e4m3", "formats.detail", options=_CHOICES,
                  option_prefix="fmt")
-X0 = Control("fx0", "number", 0.01, "formats.x0", fmt="%.6g", step=0.001)
+#: The worked value: within float32's range, so ``?fx0=1e308`` falls back to the default
+#: (``Control.parse`` refuses a URL value outside ``lo``..``hi``) instead of overflowing.
+X0 = Control("fx0", "number", 0.01, "formats.x0", fmt="%.6g", step=0.001, lo=-1e30, hi=1e30)
 #: On the Bits page: the number formats beside the integer sweep (off: it costs a run of
 #: every format the first time).
 ON_BITS = Control("bits.fmt", "toggle", False, "formats.on_bits", help="formats.on_bits.help")

@@ -952,3 +952,11 @@ def test_a_typo_on_the_last_line_is_found_without_a_walk_over_every_line():
     with pytest.raises(TensorLoadError, match="line 1000001, column 1 has 'x'"):
         describe_tensors("t.csv", data)
     assert time.process_time() - start < 1.0
+
+
+def test_a_name_with_a_lone_surrogate_is_refused_with_a_sentence():
+    header = json.dumps({"a\ud800": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})
+    text = header.encode() + b" " * (-len(header) % 8)
+    data = struct.pack("<Q", len(text)) + text + bytes(4)
+    with pytest.raises(TensorLoadError, match="lone UTF-16 surrogate"):
+        describe_tensors("s.safetensors", data)
