@@ -46,6 +46,7 @@ __all__ = [
     "describe_tensors",
     "load_tensor",
     "load_tensors",
+    "tensor_loaders",
 ]
 
 ACCEPTED_EXTENSIONS: tuple[str, ...] = (".npy", ".npz", ".safetensors", ".csv", ".tsv", ".txt")
@@ -198,6 +199,31 @@ def load_tensor(
         entry = entries[name]
         _check_size(filename, entry.info, max_elements)
         return _finish(filename, entry, drop_nonfinite)
+
+
+def tensor_loaders(
+    filename: str,
+    data: bytes,
+    *,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
+) -> list[tuple[TensorInfo, Callable[[], np.ndarray]]]:
+    """Every tensor's header facts and a function that decodes only it, from one reading of
+    the headers: for a report over all the tensors of a checkpoint (looking each name up with
+    :func:`load_tensor` costs a pass over the whole header per tensor, so N tensors cost N^2).
+    Each decoder checks ``max_elements`` and raises :class:`TensorLoadError` as
+    :func:`load_tensor` does."""
+    with _plain_errors(filename):
+        _check_max_elements(max_elements)
+        entries = _index(filename, data)
+
+    def decoder(entry: _Entry) -> Callable[[], np.ndarray]:
+        def decode() -> np.ndarray:
+            with _plain_errors(filename):
+                _check_size(filename, entry.info, max_elements)
+                return _finish(filename, entry, False)
+        return decode
+
+    return [(entry.info, decoder(entry)) for entry in entries]
 
 
 def load_tensors(
