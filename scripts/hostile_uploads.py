@@ -273,8 +273,10 @@ class Recording(lt.Session):
 
 
 def _strings(message, out: list[str]) -> list[str]:
-    for field, value in message.ListFields():
-        values = value if field.label == field.LABEL_REPEATED else [value]
+    for _, value in message.ListFields():
+        repeated = not isinstance(value, (str, bytes)) and not hasattr(value, "ListFields") \
+            and hasattr(value, "__iter__")
+        values = value if repeated else [value]
         for v in values:
             if isinstance(v, str):
                 out.append(v)
@@ -284,8 +286,9 @@ def _strings(message, out: list[str]) -> list[str]:
 
 
 def rendered(raw: list[bytes]) -> int:
-    """Elements with a hostile mark (``pixel.png``, ``evil``) and unescaped Markdown around it:
-    markdown, captions, alerts, metrics, headings (a text_input's value is not Markdown)."""
+    """Elements with a hostile mark (``pixel.png``, ``evil.invalid``) and unescaped Markdown
+    around it: markdown, captions, alerts, metrics, headings (a text_input's value is not
+    Markdown)."""
     count = 0
     for data in raw:
         msg = lt.ForwardMsg()
@@ -296,7 +299,8 @@ def rendered(raw: list[bytes]) -> int:
         kind = element.WhichOneof("type")
         if kind in ("text_input", "selectbox", "arrow_data_frame", "plotly_chart"):
             continue
-        texts = [x for x in _strings(getattr(element, kind), []) if "evil" in x or "pixel" in x]
+        texts = [x for x in _strings(getattr(element, kind), [])
+                 if any(mark in x for mark in ("evil.invalid", "pixel.png", "Account locked"))]
         count += any(_UNESCAPED.search(x) for x in texts)
     return count
 
