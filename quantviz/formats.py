@@ -48,6 +48,7 @@ Input: real numbers, at least one; NaN or infinity raises ``ValueError`` with th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -270,8 +271,22 @@ def as_float32(x: object) -> np.ndarray:
     return x32
 
 
+def _row_block(shape: tuple, block: int) -> int:
+    """The block actually laid out for rows of ``shape``: ``min(block, last)``.
+
+    A row shorter than the block is one short block either way; padding it with zeros to the
+    full block would change no scale (zeros change no amax, and every range holds 0) but
+    would cost ``block / last`` times the tensor: a ``(N, 1)`` tensor in NF4 would be laid out
+    as 64 N values. Laid out at its own length, every shape costs under twice its values (a
+    row one value longer than a block pads its second block)."""
+    last = shape[-1] if len(shape) else 1
+    return max(1, min(block, last))
+
+
 def _blocked(x: np.ndarray, block: int) -> np.ndarray:
-    """``x`` as ``(rows, n_blocks, block)`` over its last axis; a short last block zero-padded."""
+    """``x`` as ``(rows, n_blocks, block)`` over its last axis; a short last block zero-padded.
+
+    ``block`` is the laid-out block (:func:`_row_block`), never longer than a row."""
     last = x.shape[-1] if x.ndim else 1
     rows = x.size // last
     x2 = x.reshape(rows, last)
@@ -344,7 +359,7 @@ def _pow2(e: np.ndarray) -> np.ndarray:
 
 def _encode_mx(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.ndarray]:
     el = ELEMENTS[f.element]
-    xb = _blocked(x, block)
+    xb = _blocked(x, _row_block(x.shape, block))
     e = _mx_exponent(_block_amax(xb), el)
     divide_by = np.maximum(_pow2(e), F32_MIN_NORMAL)  # torchao: clamp(min=F32_MIN_NORMAL)
     t = np.multiply(xb, (F32(1.0) / divide_by)[..., None], dtype=F32)  # exact: powers of 2
@@ -359,7 +374,7 @@ def _encode_nvfp4(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.nda
     el = ELEMENTS[f.element]
     amax = _amax(x)
     g = F32(amax / F32(448.0 * 6.0))
-    xb = _blocked(x, block)
+    xb = _blocked(x, _row_block(x.shape, block))
     if g == 0:  # all zeros: torchao divides by g = 0 and gives NaN; zeros here
         s = np.full(xb.shape[:2], NV_SCALE_MIN, dtype=F32)
         recip = np.zeros(xb.shape[:2], dtype=F32)
@@ -405,10 +420,10 @@ def _nf4_codes(xb: np.ndarray, absmax: np.ndarray, tail: int) -> np.ndarray:
 
 
 def _encode_nf4(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.ndarray, np.ndarray]:
-    xb = _blocked(x, block)
+    xb = _blocked(x, _row_block(x.shape, block))
     absmax = _block_amax(xb)
     last = x.shape[-1] if x.ndim else 1
-    q = _nf4_codes(xb, absmax, last % block)
+    q = _nf4_codes(xb, absmax, last % block)  # a row shorter than the block is a short block
     codes = _unblocked(q, x.shape)
     scales = absmax.reshape(_scales_shape(x.shape, xb.shape[1]))
     return Encoded(f.name, codes, scales, block_size=block), q, absmax
@@ -483,7 +498,8 @@ def _encode_int(x: np.ndarray, f: Format, block: int | None) -> tuple[Encoded, n
         enc = Encoded(f.name, (q.astype(np.int16) & mask).astype(np.uint8),
                       np.asarray(qp.scale, dtype=F32), zero_points=np.asarray(qp.zero_point))
         return enc, q, qp
-    xb = _blocked(x, block)
+    laid = _row_block(x.shape, block)
+    xb = _blocked(x, laid)
     x2 = xb.reshape(xb.shape[0], -1)
     lo, hi = xb.min(axis=-1), xb.max(axis=-1)
     first = compute_qparams(lo, hi, cfg)
@@ -492,7 +508,7 @@ def _encode_int(x: np.ndarray, f: Format, block: int | None) -> tuple[Encoded, n
     zp = np.clip(cfg.qmin - np.rint(min_neg / scale).astype(np.int64), cfg.qmin, cfg.qmax)
     _check_stored_grid(lo, hi, scale, zp, cfg, f.scale_format)
     qp = QParams(scale, zp, cfg.qmin, cfg.qmax, cfg)
-    q = quantize(x2, qp, group_size=block)
+    q = quantize(x2, qp, group_size=laid)
     sshape = _scales_shape(x.shape, xb.shape[1])
     codes = _unblocked((q.astype(np.int16) & mask).astype(np.uint8).reshape(xb.shape), x.shape)
     enc = Encoded(f.name, codes, scale.reshape(sshape), zero_points=zp.reshape(sshape),
@@ -512,6 +528,9 @@ def encode_format(x: object, fmt: str, *, block_size: int | None = None) -> Enco
     f = _format(fmt)
     block = _block_of(f, block_size)
     x = as_float32(x)
+    if x.ndim == 0:  # one value: a row of one (scales as for shape (1,)), codes of shape ()
+        enc = encode_format(x.reshape(1), fmt, block_size=block_size)
+        return dataclasses.replace(enc, codes=enc.codes.reshape(()))
     if f.kind == "float":
         return _encode_float(x, f)[0]
     if f.kind == "mx":
@@ -533,6 +552,8 @@ def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None) 
     f = _format(fmt)
     block = _block_of(f, block_size)
     x = as_float32(x)
+    if x.ndim == 0:  # one value: computed as a row of one
+        return fake_quantize_format(x.reshape(1), fmt, block_size=block_size).reshape(())
     if f.kind == "float":
         enc, e = _encode_float(x, f)
         out = e.astype(F32)
@@ -554,7 +575,8 @@ def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None) 
     enc, q, qp = _encode_int(x, f, block)
     if block is None:
         return dequantize(q, qp)
-    return _unblocked(dequantize(q, qp, group_size=block).reshape(_blocked_shape(x.shape, block)),
+    laid = _row_block(x.shape, block)
+    return _unblocked(dequantize(q, qp, group_size=laid).reshape(_blocked_shape(x.shape, laid)),
                       x.shape)
 
 
@@ -580,6 +602,19 @@ def code_values(fmt: str) -> np.ndarray:
         return NF4_LEVELS.copy()
     signed = np.where(codes >= n // 2, codes.astype(np.int16) - n, codes.astype(np.int16))
     return signed.astype(F32)
+
+
+def laid_out_values(fmt: str, shape: tuple, *, block_size: int | None = None) -> int:
+    """Values a block format works on for a tensor of ``shape``: each row of the last axis in
+    whole blocks of ``min(block, last)`` (:func:`_row_block`), so under ``2 * n``; ``n`` for a
+    per-tensor format. What a format's temporaries scale with."""
+    f = _format(fmt)
+    block = _block_of(f, block_size)
+    n = math.prod(shape) if len(shape) else 1
+    if block is None:
+        return n
+    rows, n_blocks, laid = _blocked_shape(tuple(shape), _row_block(tuple(shape), block))
+    return rows * n_blocks * laid
 
 
 def row_local(fmt: str) -> bool:

@@ -46,6 +46,7 @@ __all__ = [
     "describe_tensors",
     "load_tensor",
     "load_tensors",
+    "tensor_loaders",
 ]
 
 ACCEPTED_EXTENSIONS: tuple[str, ...] = (".npy", ".npz", ".safetensors", ".csv", ".tsv", ".txt")
@@ -198,6 +199,31 @@ def load_tensor(
         entry = entries[name]
         _check_size(filename, entry.info, max_elements)
         return _finish(filename, entry, drop_nonfinite)
+
+
+def tensor_loaders(
+    filename: str,
+    data: bytes,
+    *,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
+) -> list[tuple[TensorInfo, Callable[[], np.ndarray]]]:
+    """Every tensor's header facts and a function that decodes only it, from one reading of
+    the headers: for a report over all the tensors of a checkpoint (looking each name up with
+    :func:`load_tensor` costs a pass over the whole header per tensor, so N tensors cost N^2).
+    Each decoder checks ``max_elements`` and raises :class:`TensorLoadError` as
+    :func:`load_tensor` does."""
+    with _plain_errors(filename):
+        _check_max_elements(max_elements)
+        entries = _index(filename, data)
+
+    def decoder(entry: _Entry) -> Callable[[], np.ndarray]:
+        def decode() -> np.ndarray:
+            with _plain_errors(filename):
+                _check_size(filename, entry.info, max_elements)
+                return _finish(filename, entry, False)
+        return decode
+
+    return [(entry.info, decoder(entry)) for entry in entries]
 
 
 def load_tensors(
@@ -687,6 +713,7 @@ def _safetensors_layout(where: str, header_bytes: bytes,
     for name, spec in header.items():
         if name == "__metadata__":
             continue
+        _check_name(where, name)
         info, dtype, start, end = _safetensors_entry(where, n_data, name, spec)
         layout.append((info, dtype, start))
         spans.append((start, end, name))
@@ -697,6 +724,19 @@ def _safetensors_layout(where: str, header_bytes: bytes,
                 f"{where} is damaged: the bytes of tensors {name_a!r} and {name_b!r} overlap."
             )
     return tuple(layout)
+
+
+def _check_name(where: str, name: str) -> None:
+    """Refuse a tensor name that is not text: JSON's ``"\\ud800"`` decodes to a lone
+    surrogate, which no page can send to a browser (UTF-8 has no code for it)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = name.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+        raise TensorLoadError(
+            f"{where} names a tensor {shown[:80]!r} with a lone UTF-16 surrogate, which is not "
+            "text: rename the tensor."
+        ) from None
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -756,17 +796,24 @@ def _safetensors_entry(
 # ---------------------------------------------------------------------------------------------
 # .csv / .tsv / .txt
 #
-# Linear in the file and without a Python object per number: comments and blank lines are
-# removed with one regular expression each, the rows are counted with numpy over the bytes,
-# and the numbers are parsed by np.loadtxt over chunks folded into long lines (loadtxt costs
-# about half a microsecond per line, so a column of ten million numbers read line by line
-# would take seconds). Only a file that fails is read again line by line, to say where.
+# Linear in the file and without a Python object per number or per line: comments and blank
+# lines are removed by numpy over the bytes a megabyte at a time (a regular expression made a
+# Python object per match: twenty megabytes of "#\n" took 2 GB), the rows are counted with
+# numpy, and the numbers are parsed by np.loadtxt over chunks folded into long lines (loadtxt
+# costs about half a microsecond per line, so a column of ten million numbers read line by line
+# would take seconds). A file that fails is searched chunk by chunk for the chunk loadtxt
+# refuses, and only that chunk is read field by field, to say the line and column.
 
 _TEXT_CHUNK = 2**20  # bytes of text parsed at a time: bounds the parser's own memory
 _HEADER_MAX = 2**20  # a header row longer than this is not a header
-_BLANK_LINES = re.compile(rb"\n[ \t\r\f\v]*(?=\n)")
-_COMMENTS = re.compile(rb"#[^\n]*")
 _FIELD = {b",": ord(","), b"\t": ord("\t")}
+#: White space within a line (a regular expression's ``[ \t\r\f\v]``), by byte value.
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 11, 12, 13, 32]] = True
+#: A number as np.loadtxt reads it: ASCII digits only (no ``１``, no ``1_000``, which Python's
+#: float() would take), an optional exponent, inf / infinity / nan in any case.
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)",
+                     re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -776,14 +823,52 @@ class _TextLayout:
     n_rows: int
     n_cols: int
     ragged: bool = False  # rows of different lengths, read as one flat vector (.txt only)
+    first_ragged: tuple[int, int] | None = None  # (row of the body, its count) when refused
 
 
 def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
+    """Whether np.loadtxt reads ``token`` as a number (:data:`_NUMBER`, spaces around)."""
+    return _NUMBER.fullmatch(token.strip()) is not None
+
+
+def _line_marks(c: np.ndarray, in_comment: bool) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``(newline, comment)`` masks of the bytes ``c`` and whether the next chunk starts in a
+    comment: a byte is in a comment when a ``#`` precedes it on its line (the ``#`` included)."""
+    idx = np.arange(c.size, dtype=np.int32)
+    newline = c == 10
+    last_newline = np.where(newline, idx, np.int32(-2))
+    np.maximum.accumulate(last_newline, out=last_newline)
+    last_hash = np.where(c == 35, idx, np.int32(-1 if in_comment else -3))
+    np.maximum.accumulate(last_hash, out=last_hash)
+    comment = last_hash > last_newline
+    return newline, comment, bool(comment[-1]) if c.size else in_comment
+
+
+def _clean_text(raw: bytes) -> tuple[bytes, np.ndarray]:
+    """``raw`` without comments (``#`` to the end of its line) and without lines that hold only
+    white space, and a mask over ``raw``'s lines of those kept (line ``i`` is 0-based).
+
+    Two passes of numpy over megabyte chunks (a line's fate depends on its later bytes): the
+    first marks the lines that hold something, the second keeps their bytes. Memory: the
+    result, one byte per line, and a few bytes per byte of one chunk.
+    """
+    a = np.frombuffer(raw, dtype=np.uint8)
+    has = np.zeros(raw.count(b"\n") + 1, dtype=bool)
+    out = []
+    for keep_pass in (False, True):
+        in_comment, base = False, 0
+        for lo in range(0, a.size, _TEXT_CHUNK):
+            c = a[lo:lo + _TEXT_CHUNK]
+            newline, comment, in_comment = _line_marks(c, in_comment)
+            line = np.cumsum(newline, dtype=np.int64)
+            line -= newline  # a newline belongs to the line it ends
+            line += base
+            base += int(line[-1] - base + newline[-1])
+            if keep_pass:
+                out.append(c[~comment & has[line]].tobytes())
+            else:
+                has[line[~comment & ~newline & ~_SPACE[c]]] = True
+    return b"".join(out), has
 
 
 def _split(line: str, delimiter: str | None) -> list[str]:
@@ -856,9 +941,11 @@ def _chunks(a: np.ndarray, delimiter: str | None) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
-def _text_body(where: str, data: bytes | memoryview) -> tuple[bytes, int, str | None, bool]:
-    """``(body, header_lines, delimiter, header_seen)``: the numbers' lines, comments and
-    blank lines removed, ending in one newline; the delimiter comes from the first data row.
+def _text_body(where: str, data: bytes | memoryview
+               ) -> tuple[bytes, np.ndarray, str | None, bool]:
+    """``(body, kept, delimiter, header_seen)``: the numbers' lines, comments and blank lines
+    removed, ending in one newline; ``kept`` marks the file's lines that are in the body (the
+    header row too); the delimiter comes from the first data row.
     """
     raw = bytes(data)
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -866,13 +953,12 @@ def _text_body(where: str, data: bytes | memoryview) -> tuple[bytes, int, str | 
     if b"\x00" in raw:
         raise TensorLoadError(f"{where} contains binary data; it is not a text file of numbers.")
     raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    if b"#" in raw:
-        raw = _COMMENTS.sub(b"", raw)
-    first = re.search(rb"\S", raw)
-    if first is None:
+    raw, has = _clean_text(raw)
+    if not raw:
         raise TensorLoadError(f"{where} has no numbers.")
-    start = raw.rfind(b"\n", 0, first.start()) + 1
-    end = raw.find(b"\n", first.start())
+    line_no = int(np.argmax(has)) + 1  # the first line that holds something
+    start = 0
+    end = raw.find(b"\n")
     end = len(raw) if end < 0 else end
     line_bytes = raw[start:end]
     try:
@@ -880,11 +966,10 @@ def _text_body(where: str, data: bytes | memoryview) -> tuple[bytes, int, str | 
     except UnicodeDecodeError:
         line = line_bytes.decode("latin-1")  # spreadsheet exports; numbers are ASCII either way
     delimiter = "," if "," in line else "\t" if "\t" in line else None
-    line_no = raw.count(b"\n", 0, start) + 1
     header_seen = _first_row(where, line_no, line, delimiter)
-    body = raw[end:] if header_seen else raw[start:]
+    body = raw[end:] if header_seen else raw
     del raw
-    body = _BLANK_LINES.sub(b"", b"\n" + body + b"\n").strip(b"\n\t\f\v ")
+    body = body.strip(b"\n\t\f\v ")
     if not body.strip():
         raise TensorLoadError(
             f"{where} has no numbers" + (" below its header." if header_seen else ".")
@@ -894,18 +979,15 @@ def _text_body(where: str, data: bytes | memoryview) -> tuple[bytes, int, str | 
         row = body[: (body.find(b"\n") if b"\n" in body else len(body))]
         delimiter = "," if b"," in row else "\t" if b"\t" in row else None
         del second
-    return body + b"\n", line_no if header_seen else 0, delimiter, header_seen
+    return body + b"\n", has, delimiter, header_seen
 
 
-def _text_layout(where: str, body: bytes, delimiter: str | None, skip: int,
-                 ragged_ok: bool) -> _TextLayout:
-    """Rows and columns, counted with numpy over the bytes, a chunk at a time.
+def _row_counts(a: np.ndarray, delimiter: str | None) -> Iterator[tuple[int, int, np.ndarray]]:
+    """``(lo, hi, values per row)`` of each chunk of ``a`` for the rows that end in it.
 
     A row's count is its delimiters plus one (or, for whitespace, the starts of its words);
     a row may span chunks: its count so far is carried to the next.
     """
-    a = np.frombuffer(body, dtype=np.uint8)
-    n_rows, n_cols, total, ragged = 0, -1, 0, False
     carry, prev_word = 0, False
     for lo, hi in _chunks(a, delimiter):
         c = a[lo:hi]
@@ -924,17 +1006,43 @@ def _text_layout(where: str, body: bytes, delimiter: str | None, skip: int,
             carry = int(marks.size - before[-1])
         else:
             carry += int(marks.size)
+        yield lo, hi, per_line
+
+
+def _text_layout(where: str, body: bytes, delimiter: str | None, skip: int,
+                 ragged_ok: bool) -> _TextLayout:
+    """Rows and columns, counted with numpy over the bytes, a chunk at a time.
+
+    A row's count is its delimiters plus one (or, for whitespace, the starts of its words);
+    a row may span chunks: its count so far is carried to the next.
+    """
+    a = np.frombuffer(body, dtype=np.uint8)
+    n_rows, n_cols, total, ragged = 0, -1, 0, False
+    first_ragged = None
+    for _, _, per_line in _row_counts(a, delimiter):
         if per_line.size:
             if n_cols < 0:
                 n_cols = int(per_line[0])
-            ragged = ragged or bool(np.any(per_line != n_cols))
+            wrong = np.flatnonzero(per_line != n_cols)
+            if wrong.size and first_ragged is None:
+                first_ragged = (n_rows + int(wrong[0]), int(per_line[wrong[0]]))
+            ragged = ragged or bool(wrong.size)
             n_rows += per_line.size
             total += int(per_line.sum())
     if ragged and not ragged_ok:
-        return _TextLayout(delimiter, skip, n_rows, n_cols, ragged=True)
+        return _TextLayout(delimiter, skip, n_rows, n_cols, ragged=True,
+                           first_ragged=first_ragged)
     if ragged:
         return _TextLayout(delimiter, skip, total, 1, ragged=True)
     return _TextLayout(delimiter, skip, n_rows, n_cols)
+
+
+class _BadChunk(ValueError):
+    """loadtxt refused the bytes ``lo:hi`` of the body (the first chunk it refused)."""
+
+    def __init__(self, lo: int, hi: int, reason: str) -> None:
+        super().__init__(reason)
+        self.lo, self.hi = lo, hi
 
 
 def _parse_numbers(body: bytes, delimiter: str | None, count: int | None = None) -> np.ndarray:
@@ -953,10 +1061,13 @@ def _parse_numbers(body: bytes, delimiter: str | None, count: int | None = None)
                                   else None).translate(fold)
         if not chunk.strip():
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # "input contained no data" is a damaged file here
-            part = np.loadtxt(io.BytesIO(chunk), dtype=np.float64, delimiter=delimiter,
-                              comments=None, ndmin=1)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # "input contained no data": a damaged file
+                part = np.loadtxt(io.BytesIO(chunk), dtype=np.float64, delimiter=delimiter,
+                                  comments=None, ndmin=1)
+        except (ValueError, UserWarning) as err:
+            raise _BadChunk(lo, hi, str(err)) from None
         if out is None:
             parts.append(part)
             continue
@@ -971,34 +1082,102 @@ def _parse_numbers(body: bytes, delimiter: str | None, count: int | None = None)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _text_problem(text: str, delimiter: str | None, skip_lines: int, n_cols: int) -> str | None:
-    """The first row that is not ``n_cols`` numbers, as a sentence with its line and column."""
-    for i, line in enumerate(io.StringIO(text, newline=None)):
-        content = line.split("#", 1)[0].strip()
-        if i < skip_lines or not content:
-            continue
-        count = 0
-        for column, field in _fields(content, delimiter):
-            count = column
-            if not _is_number(field):
-                return f"line {i + 1}, column {column} has {field!r}, which is not a number"
-        if n_cols > 0 and count != n_cols:
-            return (
-                f"line {i + 1} has {count} values but the first row has {n_cols}; "
-                "every row needs the same number of columns"
-            )
+def _kept_line(kept: np.ndarray, k: int) -> int:
+    """The file's 1-based line number of the ``k``-th (0-based) line marked in ``kept``,
+    counted a megabyte of marks at a time (no index array over every line)."""
+    seen = 0
+    for lo in range(0, kept.size, _TEXT_CHUNK):
+        part = kept[lo:lo + _TEXT_CHUNK]
+        here = int(np.count_nonzero(part))
+        if seen + here > k:
+            return lo + int(np.flatnonzero(part)[k - seen]) + 1
+        seen += here
+    return kept.size
+
+
+def _text_problem(body: bytes, lo: int, hi: int, delimiter: str | None, kept: np.ndarray,
+                  header_seen: bool) -> str | None:
+    """The first field of ``body[lo:hi]`` (the chunk loadtxt refused) that is not a number,
+    as a sentence with its line and column in the file as uploaded (comments and blank lines
+    counted). Only that chunk (about a megabyte) is read field by field, never the file line
+    by line."""
+    sep = delimiter.encode() if delimiter else None
+    bad = _first_bad_field(body, lo, hi, sep)
+    if bad is None:
+        return None
+    return _field_sentence(body, *bad, sep, kept, header_seen)
+
+
+def _field_sentence(body: bytes, pos: int, field: str, sep: bytes | None, kept: np.ndarray,
+                    header_seen: bool) -> str:
+    """"line L, column C has 'field', which is not a number" for the field at ``body[pos]``."""
+    row = body.count(b"\n", 0, pos)
+    start = body.rfind(b"\n", 0, pos) + 1
+    before = body[start:pos]
+    column = before.count(sep) + 1 if sep else len(before.split()) + 1
+    line = _kept_line(kept, row + (1 if header_seen else 0))
+    return f"line {line}, column {column} has {field!r}, which is not a number"
+
+
+#: Bytes a number, a delimiter or white space may hold (digits, sign, point, exponent, the
+#: letters of inf / infinity / nan in either case): any other byte is a field that is not a
+#: number, found with one numpy pass before anything is parsed.
+_NUMBER_BYTES = np.zeros(256, dtype=bool)
+_NUMBER_BYTES[list(b"0123456789+-.eEinfatyINFATY,\t\n\v\f\r ")] = True
+
+
+def _stray_byte(body: bytes, delimiter: str | None) -> tuple[int, str] | None:
+    """``(offset, field)`` of the first field holding a byte no number holds (a letter, ``_``,
+    a full-width digit's UTF-8), or None; numpy over megabyte chunks."""
+    a = np.frombuffer(body, dtype=np.uint8)
+    for lo in range(0, a.size, _TEXT_CHUNK):
+        stray = np.flatnonzero(~_NUMBER_BYTES[a[lo:lo + _TEXT_CHUNK]])
+        if stray.size:
+            pos = lo + int(stray[0])
+            ends = (b"\n", delimiter.encode()) if delimiter else (b"\n", b" ", b"\t")
+            start = max(body.rfind(e, 0, pos) for e in ends) + 1
+            stops = [i for i in (body.find(e, pos) for e in ends) if i >= 0]
+            field = body[start:min(stops) if stops else len(body)]
+            return start, field.decode("utf-8", "replace").strip()
+    return None
+
+
+def _first_bad_field(body: bytes, lo: int, hi: int, sep: bytes | None) -> tuple[int, str] | None:
+    """``(offset, field)`` of the first field of ``body[lo:hi]`` that is not a number, or None
+    (the chunk is one loadtxt refused: about a megabyte, walked field by field)."""
+    chunk = body[lo:hi]
+    if sep is None:
+        fields = ((m.start(), m.group()) for m in re.finditer(rb"\S+", chunk))
+    else:  # each field with its end (delimiter, newline or the chunk's end): empty ones too
+        ends = re.escape(sep) + rb"\n"
+        fields = ((m.start(), m.group(1)) for m in re.finditer(rb"([^" + ends + rb"]*)(?:["
+                                                                + ends + rb"]|\Z)", chunk)
+                  if m.start() < len(chunk))
+    for start, raw_field in fields:
+        field = raw_field.decode("utf-8", "replace").strip()
+        if not _is_number(field):
+            return lo + start, field
     return None
 
 
 def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
     where = _label(filename)
-    body, skip, delimiter, _ = _text_body(where, buf)
+    body, kept, delimiter, header_seen = _text_body(where, buf)
+    skip = _kept_line(kept, 0) if header_seen else 0
     ragged_ok = PurePath(filename).suffix.lower() == ".txt"
     layout = _text_layout(where, body, delimiter, skip, ragged_ok)
+    stray = _stray_byte(body, delimiter)
+    if stray is not None:
+        sentence = _field_sentence(body, *stray, delimiter.encode() if delimiter else None, kept,
+                                   header_seen)
+        raise TensorLoadError(f"{where}: {sentence}.")
     if layout.ragged and not ragged_ok:
-        text = _decoded(buf)
-        detail = _text_problem(text, delimiter, skip, layout.n_cols) or "its rows differ in length"
-        raise TensorLoadError(f"{where}: {detail.rstrip('.')}.")
+        row, count = layout.first_ragged
+        raise TensorLoadError(
+            f"{where}: line {_kept_line(kept, row + (1 if header_seen else 0))} has {count} "
+            f"values but the first row has {layout.n_cols}; every row needs the same number "
+            "of columns."
+        )
     shape = (layout.n_rows,) if layout.n_cols == 1 else (layout.n_rows, layout.n_cols)
     note = (
         f"{PurePath(filename).name}: its rows hold different numbers of values, so its "
@@ -1009,9 +1188,8 @@ def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
     def decode() -> np.ndarray:
         try:
             x = _parse_numbers(body, delimiter, math.prod(shape))
-        except (ValueError, UserWarning):
-            text = _decoded(buf)
-            detail = _text_problem(text, delimiter, skip, 0 if layout.ragged else layout.n_cols)
+        except _BadChunk as bad:
+            detail = _text_problem(body, bad.lo, bad.hi, delimiter, kept, header_seen)
             raise TensorLoadError(
                 f"{where}: {(detail or 'a value is not a number').rstrip('.')}."
             ) from None
@@ -1023,9 +1201,3 @@ def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
 
     return _Entry(_info(name, shape, np.dtype(np.float64), note), decode)
 
-
-def _decoded(buf: bytes | memoryview) -> str:
-    try:
-        return str(buf, "utf-8-sig")
-    except UnicodeDecodeError:
-        return str(buf, "latin-1")

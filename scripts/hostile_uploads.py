@@ -24,6 +24,25 @@ Attacks (``--quick`` makes each small enough for CI):
 - ``narrow_link``: the link ``?normal.mean=10&normal.std=0.00001`` (a traceback before);
 - ``four_zeros``: four sessions upload ``zeros_npz`` at once (our own: the budget's case).
 
+Issue 23's attacks (a link alone, or an upload on the page named):
+
+- ``column_npy``: ``np.zeros((10_000_000, 1), np.uint8)`` on Formats (blocks padded every
+  one-value row to a full block: 12.3 GB before);
+- ``column_link``: ``/formats?dist=uneven_channels&uneven_channels.in_features=1&n=1000000``;
+  ``column_bits`` and ``column_compare``: the same tensor with the formats section on;
+- ``column_checkpoint``: a .safetensors of one (N, 1) tensor on the Checkpoint report;
+- ``comment_txt``: ``b"#\n" * 10_000_000 + b"1\n"`` (2 GB and a 6 s stall before);
+- ``typo_csv``: ten million good lines and a typo on the last (22.6 s of CPU before);
+- ``fullwidth_csv``: ``1,２`` (refused without its line and column before);
+- ``filter_link``: ``/checkpoint?ck_filter=`` an image, a link and a colour notice;
+- ``many_tiny``: 20,000 one-value tensors on the Checkpoint report (over 120 s before);
+- ``surrogate_name``: a tensor named ``"\ud800"`` in a .safetensors header;
+- ``zero_d``: a 0-d .npy on Formats (``could not be drawn`` before);
+- ``fx0_link``: ``/formats?fx0=1e308``.
+
+Each row also counts the elements whose Markdown holds a hostile mark unescaped (``](``,
+``![``, ``:red-background[``, an ``http://`` autolink): ``rendered`` must be 0.
+
 Everything runs on 127.0.0.1 and is bounded: each attack has a hard timeout.
 
     python scripts/hostile_uploads.py                  # every attack, full size
@@ -38,12 +57,16 @@ import asyncio
 import importlib.util
 import io
 import json
+import re
 import struct
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +143,68 @@ def markdown_name(_: int) -> bytes:
                        np.ones(2, dtype="<f4").tobytes())
 
 
+def column_npy(n: int) -> bytes:
+    return npy(np.zeros((n, 1), dtype=np.uint8))
+
+
+def column_safetensors(n: int) -> bytes:
+    return safetensors({"col": {"dtype": "F32", "shape": [n, 1], "data_offsets": [0, 4 * n]}},
+                       np.ones(n, dtype="<f4").tobytes())
+
+
+def comment_txt(n: int) -> bytes:
+    return b"#\n" * n + b"1\n"
+
+
+def typo_csv(n: int) -> bytes:
+    return b"0\n" * n + b"x\n"
+
+
+def surrogate_name(_: int) -> bytes:
+    return safetensors('{"a\\ud800": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}',
+                       bytes(4))
+
+
+HOSTILE_TEXT = ("![px](http://127.0.0.1:9/pixel.png) [Session expired](http://evil.invalid) "
+                ":red-background[Account locked]")
+
+
+@dataclass(frozen=True)
+class Attack:
+    """An upload (``build(size)`` bytes as ``filename``) or a link (``build`` None) on ``page``
+    with ``query``; ``uploader``: (source control, its upload option's label, uploader key)."""
+
+    page: str
+    filename: str
+    build: object
+    full: int
+    quick: int
+    query: str = ""
+    uploader: tuple = ("src", "Upload", "upload")
+    sessions: int = 1
+
+
+_CK = ("ck_src", "Upload", "ck_upload")
+_COLUMN = "src=dist&dist=uneven_channels&uneven_channels.in_features=1&n={n}"
+NEW_ATTACKS = {
+    "column_npy": Attack("formats", "col.npy", column_npy, 10_000_000, 200_000),
+    "column_link": Attack("formats", "", None, 1_000_000, 100_000, _COLUMN),
+    "column_bits": Attack("bits", "", None, 1_000_000, 100_000, _COLUMN + "&bits.fmt=1"),
+    "column_compare": Attack("compare", "", None, 1_000_000, 100_000, _COLUMN + "&cmp.fmt=1"),
+    "column_checkpoint": Attack("checkpoint", "col.safetensors", column_safetensors,
+                                10_000_000, 200_000, uploader=_CK),
+    "comment_txt": Attack("explore", "comments.txt", comment_txt, 10_000_000, 500_000),
+    "typo_csv": Attack("explore", "typo.csv", typo_csv, 10_000_000, 500_000),
+    "fullwidth_csv": Attack("explore", "wide.csv", lambda _: "1,２\n".encode(), 0, 0),
+    "filter_link": Attack("checkpoint", "", None, 0, 0,
+                          "ck_filter=" + urllib.parse.quote(HOSTILE_TEXT)),
+    "many_tiny": Attack("checkpoint", "many.safetensors", many_tensors, 20_000, 4_000,
+                        uploader=_CK),
+    "surrogate_name": Attack("explore", "s.safetensors", surrogate_name, 0, 0),
+    "zero_d": Attack("formats", "zero.npy", lambda _: npy(np.array(0.5, np.float32)), 0, 0),
+    "fx0_link": Attack("formats", "", None, 0, 0, "fx0=1e308"),
+}
+
 #: name -> (file name, builder, full size, quick size, sessions uploading at once)
 ATTACKS = {
     "dup_names": ("dup.safetensors", dup_names, 60_000, 4_000, 1),
@@ -132,6 +217,8 @@ ATTACKS = {
     "narrow_link": ("", None, 0, 0, 1),
     "four_zeros": ("zeros.npz", zeros_npz, 50_000_000, 2_000_000, 4),
 }
+ATTACKS.update({k: (a.filename, a.build, a.full, a.quick, a.sessions)
+                for k, a in NEW_ATTACKS.items()})
 
 
 # --- driving a server ---------------------------------------------------------------------
@@ -165,7 +252,98 @@ async def _bystander(url: str, latencies: list, stop: asyncio.Event) -> None:
     await s.close()
 
 
-async def _attack_once(url: str, name: str, filename: str, data: bytes | None) -> dict:
+_UNESCAPED = re.compile(r"(?<!\\)\]\(|(?<!\\)!(?<!\\)\[|(?<!\\):red-background"
+                        r"|https?(?<!\\):(?<!\\)/|(?<!\\)<img")
+
+
+class Recording(lt.Session):
+    """A session that keeps every message, to look for Markdown the page rendered."""
+
+    async def open(self) -> None:
+        await super().open()
+        self.raw: list[bytes] = []
+        recv = self.ws.recv
+
+        async def tee(*args, **kwargs):
+            data = await recv(*args, **kwargs)
+            self.raw.append(data)
+            return data
+
+        self.ws.recv = tee
+
+
+def _strings(message, out: list[str]) -> list[str]:
+    for _, value in message.ListFields():
+        repeated = not isinstance(value, (str, bytes)) and not hasattr(value, "ListFields") \
+            and hasattr(value, "__iter__")
+        values = value if repeated else [value]
+        for v in values:
+            if isinstance(v, str):
+                out.append(v)
+            elif hasattr(v, "ListFields"):
+                _strings(v, out)
+    return out
+
+
+def rendered(raw: list[bytes]) -> int:
+    """Elements with a hostile mark (``pixel.png``, ``evil.invalid``) and unescaped Markdown
+    around it: markdown, captions, alerts, metrics, headings (a text_input's value is not
+    Markdown)."""
+    count = 0
+    for data in raw:
+        msg = lt.ForwardMsg()
+        msg.ParseFromString(data)
+        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            continue
+        element = msg.delta.new_element
+        kind = element.WhichOneof("type")
+        if kind in ("text_input", "selectbox", "arrow_data_frame", "plotly_chart"):
+            continue
+        texts = [x for x in _strings(getattr(element, kind), [])
+                 if any(mark in x for mark in ("evil.invalid", "pixel.png", "Account locked"))]
+        count += any(_UNESCAPED.search(x) for x in texts)
+    return count
+
+
+async def _attack_page(url: str, attack: Attack, data: bytes | None, quick: bool) -> dict:
+    """An attack of :data:`NEW_ATTACKS`: a link opened, or a file uploaded on its page."""
+    query = attack.query.format(n=attack.quick if quick else attack.full)
+    s = Recording(url, attack.page, query)
+    await s.open()
+    result = await s.run()
+    status = "link"
+    if data is not None:
+        src, label, uploader = attack.uploader
+        source = s.widget(src)
+        state = lt.WidgetState(id=source.id)
+        state.string_array_value.data.append(label)
+        await s.run([state])
+        msg = lt.BackMsg()
+        msg.file_urls_request.request_id = uuid.uuid4().hex
+        msg.file_urls_request.session_id = s.session_id
+        msg.file_urls_request.file_names.append(attack.filename)
+        await s.ws.send(msg.SerializeToString())
+        while not s.pending:
+            reply = lt.ForwardMsg()
+            reply.ParseFromString(await asyncio.wait_for(s.ws.recv(), lt.RERUN_TIMEOUT))
+            if reply.WhichOneof("type") == "file_urls_response":
+                s.pending.append(reply)
+        urls = s.pending.pop().file_urls_response.file_urls[0]
+        status = await asyncio.to_thread(lt._put_file, s.url, s.cookies, urls.upload_url,
+                                         attack.filename, data)
+        state = lt.WidgetState(id=s.widget(uploader).id)
+        state.file_uploader_state_value.uploaded_file_info.append(lt.UploadedFileInfo(
+            file_id=urls.file_id, name=attack.filename, size=len(data), file_urls=urls))
+        result = await s.run([state])
+    await s.close()
+    return {"status": status, "exceptions": result.exceptions, "bytes": result.nbytes,
+            "rendered": rendered(s.raw)}
+
+
+async def _attack_once(url: str, name: str, filename: str, data: bytes | None,
+                       quick: bool = True) -> dict:
+    if name in NEW_ATTACKS:
+        return await _attack_page(url, NEW_ATTACKS[name], data, quick)
     if data is None:  # a link, not an upload
         s = lt.Session(url, "explore", "src=dist&dist=normal&normal.mean=10&normal.std=0.00001")
         await s.open()
@@ -191,15 +369,17 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
     bystander = asyncio.create_task(_bystander(served.url, latencies, stop))
     await asyncio.sleep(2.0)  # the bystander's baseline
     rss_before = lt.rss_bytes(served.pids)
+    cpu_before = lt.cpu_seconds(served.pids)
     sampler = asyncio.create_task(lt._sample(served.pids, samples, stop))
     t0 = time.monotonic()
     try:
         results = await asyncio.wait_for(asyncio.gather(
-            *(_attack_once(served.url, name, filename, data) for _ in range(sessions)),
+            *(_attack_once(served.url, name, filename, data, quick) for _ in range(sessions)),
             return_exceptions=True), ATTACK_TIMEOUT)
     except TimeoutError:
         results = [TimeoutError(f"over {ATTACK_TIMEOUT:.0f} s")]
     t1 = time.monotonic()
+    cpu_during = lt.cpu_seconds(served.pids) - cpu_before  # the bystander's reruns included
     await asyncio.sleep(0.5)
     stop.set()
     await asyncio.gather(bystander, sampler, return_exceptions=True)
@@ -209,6 +389,8 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
     return {
         "attack": name, "file_bytes": len(data) if data else 0, "sessions": sessions,
         "seconds": round(t1 - t0, 2),
+        "cpu_seconds": round(cpu_during, 2),
+        "rendered": sum(r.get("rendered", 0) for r in ok),
         "rss_before_mb": round(rss_before / 2**20),
         "rss_peak_mb": round(max([s[2] for s in samples] or [rss_before]) / 2**20),
         "bystander_before_p50": round(lt._q(before, 0.5), 3),
@@ -222,17 +404,17 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
 
 
 def print_rows(rows: list[dict]) -> None:
-    head = ("attack", "file kB", "s", "RSS MB before/peak", "bystander p50 before/during, max",
-            "exc", "kB sent")
+    head = ("attack", "file kB", "s", "CPU s", "RSS MB before/peak",
+            "bystander p50 before/during, max", "exc", "md", "kB sent")
     print(" | ".join(head))
     for r in rows:
         print(" | ".join([
             f"{r['attack']}" + (f" x{r['sessions']}" if r["sessions"] > 1 else ""),
-            f"{r['file_bytes'] / 1000:,.0f}", f"{r['seconds']:.2f}",
+            f"{r['file_bytes'] / 1000:,.0f}", f"{r['seconds']:.2f}", f"{r['cpu_seconds']:.2f}",
             f"{r['rss_before_mb']}/{r['rss_peak_mb']}",
             f"{r['bystander_before_p50']:.3f}/{r['bystander_during_p50']:.3f}, "
             f"{r['bystander_during_max']:.3f}",
-            str(r["exceptions"]), f"{r['bytes_to_attacker'] / 1000:,.0f}",
+            str(r["exceptions"]), str(r["rendered"]), f"{r['bytes_to_attacker'] / 1000:,.0f}",
         ]) + ("  " + "; ".join(r["failures"]) if r["failures"] else ""))
 
 

@@ -39,9 +39,14 @@ def test_the_attacks_are_built_as_the_issue_describes():
     assert info.file_size > 8_000_000 and len(z) < 20_000
     assert hostile.dup_names(10).count(b'"w9"') == 2  # the last of 10 names, twice
     assert hostile.wide_csv(5) == b"0,0,0,0,0\n"
+    assert hostile.comment_txt(2) == b"#\n#\n1\n" and hostile.typo_csv(1) == b"0\nx\n"
+    assert b"\\ud800" in hostile.surrogate_name(0)  # JSON's escape of a lone surrogate
+    assert hostile.rendered([]) == 0
 
 
-@pytest.mark.parametrize("attack", ["dup_names", "zeros_npz", "edges", "narrow_link"])
+@pytest.mark.parametrize("attack", ["dup_names", "zeros_npz", "edges", "narrow_link",
+                                    "column_npy", "typo_csv", "filter_link", "zero_d",
+                                    "fx0_link"])
 def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack, tmp_path):
     served = hostile.start(ROOT, tmp_path / "server.log")
     try:
@@ -49,5 +54,6 @@ def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack,
     finally:
         served.stop()
     assert row["failures"] == [] and row["exceptions"] == 0, row
+    assert row.get("rendered", 0) == 0, row  # nothing from the file or link became Markdown
     assert row["seconds"] < 10, row
     assert row["rss_peak_mb"] - row["rss_before_mb"] < 300, row  # a few hundred MB at most

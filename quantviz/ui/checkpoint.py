@@ -17,8 +17,9 @@ import streamlit as st
 from quantviz.formats import FORMATS
 from quantviz.quantize import QuantConfig
 from quantviz.studies import checkpoint
+from quantviz.studies import formats as format_study
 from quantviz.studies.checkpoint import Report, TensorRow
-from quantviz.ui import cache, checkpoint_cache, controls, shell
+from quantviz.ui import budget, cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
 from quantviz.ui.i18n import plain, t
 from quantviz.ui.per_channel import GROUP, presets, scheme
@@ -71,13 +72,16 @@ def source() -> Source | None:
         return None
     data = file.getvalue()
     digest = controls.upload_digest(file, "ck_")
-    _, error = cache.upload_catalog(digest, file.name, data)
+    infos, error = cache.upload_catalog(digest, file.name, data)
     if error:
         st.error(t("upload.refused", reason=plain(error)))
         return None
-    return Source(("upload", digest, file.name), None,
-                  t("checkpoint.upload_note", file=file.name),
-                  lambda: checkpoint.file_entries(file.name, data))
+    note = t("checkpoint.upload_note", file=plain(file.name))
+    if len(infos) > checkpoint.MAX_TENSORS:
+        note += " " + t("checkpoint.first_tensors", shown=f"{checkpoint.MAX_TENSORS:,}",
+                        n=f"{len(infos):,}")
+    return Source(("upload", digest, file.name), None, note,
+                  lambda: checkpoint.file_entries(file.name, data)[:checkpoint.MAX_TENSORS])
 
 
 def compute(src: Source, cfg: QuantConfig, group: int, fmt: str) -> Report:
@@ -92,7 +96,13 @@ def compute(src: Source, cfg: QuantConfig, group: int, fmt: str) -> Report:
                              text=t("checkpoint.progress", name=plain(name), done=f"{done:,}",
                                     total=f"{total:,}"))
 
-            slot["report"] = checkpoint.report(src.entries(), cfg, group, progress, fmt)
+            entries = src.entries()
+            # one tensor at a time: the largest one's decoding, quantizing and format
+            largest = max(entries, key=lambda e: e.n_elements, default=None)
+            if largest is not None:
+                budget.hold(budget.cost(8 * largest.n_elements)
+                            + format_study.work_bytes(largest.shape, (fmt,)))
+            slot["report"] = checkpoint.report(entries, cfg, group, progress, fmt)
             bar.empty()
     return slot["report"]
 
@@ -269,7 +279,7 @@ def table(rep: Report, builtin: str | None) -> None:
     rows = sorted(rep.rows, key=lambda r: r.sqnr_tensor)
     shown = [r for r in rows if text.lower() in r.name.lower()]
     if text:
-        st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=text))
+        st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=plain(text)))
     links = ("explore", "per_channel") if builtin is not None else ()
     st.dataframe([_row(r, builtin) for r in shown], hide_index=True, width="stretch",
                  column_config=_columns(builtin is not None, rep.fmt),

@@ -23,7 +23,7 @@ from quantviz.formats import (
     encode_format,
 )
 from quantviz.studies import formats as format_study
-from quantviz.ui import cache, controls, shell
+from quantviz.ui import budget, cache, controls, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import t
@@ -37,19 +37,27 @@ from quantviz.ui.state import Control, set_values, widget
 
 @cached(16)
 def cached_view(source: tuple, fmts: tuple[str, ...], _x: np.ndarray) -> format_study.FormatsView:
-    """``format_study.formats_view`` of the tensor ``source`` in ``fmts``."""
+    """``format_study.formats_view`` of the tensor ``source`` in ``fmts``; its memory, known
+    from the shape, is held from the budget while this run computes it (a cached hit holds
+    nothing)."""
+    budget.hold(format_study.work_bytes(_x.shape, fmts))
     return format_study.formats_view(_x, fmts)
 
 
 @cached(16)
 def cached_frontier(source: tuple, _x: np.ndarray) -> tuple[format_study.FormatResult, ...]:
-    """Every format on ``format_study.frontier_sample`` of the tensor ``source``."""
-    return format_study.frontier(format_study.frontier_sample(_x))
+    """Every format on ``format_study.frontier_sample`` of the tensor ``source`` (its memory
+    held from the budget while computed)."""
+    sample = format_study.frontier_sample(_x)
+    budget.hold(format_study.work_bytes(sample.shape, tuple(FORMATS)))
+    return format_study.frontier(sample)
 
 
 @cached(32)
 def cached_codes(source: tuple, fmt: str, _x: np.ndarray) -> format_study.CodeCounts:
-    """Elements per code of ``fmt`` on the tensor ``source``."""
+    """Elements per code of ``fmt`` on the tensor ``source`` (its memory held while
+    computed)."""
+    budget.hold(format_study.work_bytes(_x.shape, (fmt,)))
     return format_study.code_counts(encode_format(_x, fmt).codes, fmt)
 
 
@@ -80,7 +88,9 @@ PICKS = (
 )
 DETAIL = Control("fmtd", "select", "fp8_e4m3", "formats.detail", options=_CHOICES,
                  option_prefix="fmt")
-X0 = Control("fx0", "number", 0.01, "formats.x0", fmt="%.6g", step=0.001)
+#: The worked value: within float32's range, so ``?fx0=1e308`` falls back to the default
+#: (``Control.parse`` refuses a URL value outside ``lo``..``hi``) instead of overflowing.
+X0 = Control("fx0", "number", 0.01, "formats.x0", fmt="%.6g", step=0.001, lo=-1e30, hi=1e30)
 #: On the Bits page: the number formats beside the integer sweep (off: it costs a run of
 #: every format the first time).
 ON_BITS = Control("bits.fmt", "toggle", False, "formats.on_bits", help="formats.on_bits.help")

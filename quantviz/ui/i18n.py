@@ -95,27 +95,32 @@ def has(key: str) -> bool:
     return key in TABLE
 
 
-#: The marks that open a Markdown construct inside a line (CommonMark emphasis, code, links
-#: and images, autolinks and raw HTML, GFM tables and strikethrough, LaTeX, Streamlit's
-#: ``:color[...]`` directives and ``:shortcode:`` emoji); a backslash makes each literal.
-#: A name is never at the start of a line, so list and heading markers need no escape.
-_MARKDOWN = frozenset("\\`*_[]()<>#!|:~$")
+#: Every ASCII punctuation mark, each of which CommonMark lets a backslash make literal. Not
+#: only the marks that open a construct (emphasis, code, links and images, raw HTML, tables,
+#: LaTeX, Streamlit's ``:color[...]`` directives and ``:shortcode:`` emoji): GitHub's
+#: autolinks need none of those (``www.host``, ``name@host``, ``http://host``), so the ``.``,
+#: ``@`` and ``:`` that make them are escaped too, and ``-``, ``+`` and ``=`` that start a list
+#: or an underline at the start of a table cell or a metric.
+_MARKDOWN = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: The escape of each mark, and a space for each line break (a name is one line of text).
+_ESCAPES = {**{ord(ch): "\\" + ch for ch in _MARKDOWN}, ord("\r"): " ", ord("\n"): " ",
+            ord("\u2028"): " ", ord("\u2029"): " "}
 
 
 def plain(text: object) -> str:
-    """``text`` from a file (a tensor name, a member, a header cell) made literal for Markdown.
+    """``text`` from a file or a link (a tensor or file name, a filter, a header cell) made
+    literal for Markdown: the one rule for text from outside.
 
-    st.markdown, st.caption, st.error and widget labels read Markdown, so a tensor named
-    ``![x](http://host/pixel.png)`` would load an image, ``[click](http://...)`` be a link and
-    ``:red-background[...]`` fake a notice. Each punctuation mark is backslash-escaped and
-    newlines become spaces: what the file says is shown as plain text, character for character.
+    st.markdown, st.caption, st.error, st.metric, st.table cells and widget labels read
+    Markdown, so a tensor named ``![x](http://host/pixel.png)`` would load an image,
+    ``[click](http://...)`` be a link, ``www.host`` or ``http://host`` an autolink and
+    ``:red-background[...]`` fake a notice. Every ASCII punctuation mark is backslash-escaped
+    and line breaks become spaces: what the file says is shown as plain text, character for
+    character. A lone surrogate (which no page could send) is shown as U+FFFD.
     """
-    out = []
-    for ch in str(text):
-        if ch in _MARKDOWN:
-            out.append("\\" + ch)
-        elif ch in "\r\n":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    out = str(text).translate(_ESCAPES)
+    try:
+        out.encode("utf-8")
+    except UnicodeEncodeError:
+        out = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in out)
+    return out

@@ -20,7 +20,7 @@ from quantviz.studies import layer as layer_study
 from quantviz.studies.layer import STREAM, Element, LayerStudy
 from quantviz.ui import channel_cache, controls, shell
 from quantviz.ui.caching import cached, frozen
-from quantviz.ui.i18n import has, t
+from quantviz.ui.i18n import has, plain, t
 from quantviz.ui.state import Control, widget
 
 # --- caches: bounded, shared by every session (the rules of quantviz.ui.cache) ---
@@ -96,14 +96,14 @@ def _upload() -> Weights | None:
         return None
     x = picked.x
     if x.ndim < 2:
-        st.warning(t("layer.one_d", name=picked.name, shape=list(x.shape)))
+        st.warning(t("layer.one_d", name=plain(picked.name), shape=list(x.shape)))
         return None
     w = x.reshape(x.shape[0], -1)
     n, k = w.shape
     if k > MAX_IN:
-        st.warning(t("layer.too_wide", name=picked.name, k=f"{k:,}", max=f"{MAX_IN:,}"))
+        st.warning(t("layer.too_wide", name=plain(picked.name), k=f"{k:,}", max=f"{MAX_IN:,}"))
         return None
-    label = t("layer.upload_label", name=picked.name, file=picked.filename,
+    label = t("layer.upload_label", name=plain(picked.name), file=plain(picked.filename),
               shape=" × ".join(map(str, x.shape)), n=f"{n:,}", k=f"{k:,}")
     if n > MAX_OUT:
         w = w[:MAX_OUT]

@@ -475,7 +475,7 @@ def sensitivity(m: Net, scheme: Scheme, bits: int, batches: int,
     if worst.both.agree == n:
         st.markdown(t("model.layers.none", bits=bits, n=n))
     else:
-        st.markdown(t("model.layers.worst", name=worst.name, bits=bits, acc=pct(worst.both),
+        st.markdown(t("model.layers.worst", name=plain(worst.name), bits=bits, acc=pct(worst.both),
                       lost=float_correct - worst.both.correct, agree=worst.both.agree, n=n))
     st.caption(t("model.layers.how"))
 

@@ -157,6 +157,10 @@ def run_guarded(page) -> None:
     """
     try:
         page.run()
+    except budget.OverBudget as over:  # work a page's cache would compute (see budget.hold)
+        st.error(t("budget.work_busy" if over.busy else "budget.work",
+                   need=f"{over.need / 1e6:,.0f} MB", budget=f"{over.budget / 1e6:,.0f} MB",
+                   wait=f"{budget.WAIT_SECONDS:g}"))
     except (ValueError, ArithmeticError) as err:
         _LOG.warning("page %s refused its values: %s", getattr(page, "url_path", "?"), err,
                      exc_info=True)

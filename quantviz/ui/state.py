@@ -18,6 +18,10 @@ import streamlit as st
 
 from quantviz.ui.i18n import has, t
 
+#: No number from a URL is larger than this, bounds or not: every page computes in float32
+#: (largest 3.4e38), so a control without a range still never gets ``1e308``.
+URL_NUMBER_MAX = 1e30
+
 Kind = Literal["select", "radio", "segmented", "int", "float", "toggle", "number", "text"]
 
 
@@ -62,7 +66,7 @@ class Control:
             return self.default
         if not math.isfinite(value) or (self.lo is not None and value < self.lo) or (
             self.hi is not None and value > self.hi
-        ):
+        ) or abs(value) > URL_NUMBER_MAX:
             return self.default
         return value
 

@@ -455,3 +455,36 @@ def test_nf4_in_chunks_equals_the_formula_in_one_go():
     q = np.searchsorted(NF4_MIDPOINTS, np.concatenate([scaled.reshape(-1), t_scaled]))
     expected = NF4_LEVELS[q] * np.concatenate([np.repeat(absmax, 64), np.full(32, t_absmax)])
     np.testing.assert_array_equal(bits(fake_quantize_format(x, "nf4")), bits(expected))
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if FORMATS[f].block])
+def test_a_column_costs_its_values_not_a_block_per_value(fmt):
+    # (N, 1): each row is one short block. Padded to full blocks it was block x N values
+    # (NF4: 64 x 200,000 x 4 bytes = 51 MB per temporary); laid out at its length it stays a
+    # few times the tensor (200,000 x 4 = 0.8 MB), and each row is the same as alone.
+    import tracemalloc
+
+    x = np.random.default_rng(3).standard_normal((200_000, 1)).astype(F32)
+    tracemalloc.start()
+    out = fake_quantize_format(x, fmt)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 40 * x.nbytes, peak  # one 64-value block per row would be 64 x 4 x at least
+    if FORMATS[fmt].tensor_bits == 0:  # row-local: a row alone is the row in the tensor
+        rows = np.concatenate([fake_quantize_format(x[i:i + 1], fmt)
+                               for i in range(0, 2000, 97)])
+        np.testing.assert_array_equal(bits(out[0:2000:97]), bits(rows))
+    else:  # NVFP4: the tensor scale from all rows; padding the row changes nothing
+        padded = np.zeros((x.shape[0], FORMATS[fmt].block), dtype=F32)
+        padded[:, :1] = x
+        np.testing.assert_array_equal(bits(out), bits(fake_quantize_format(padded, fmt)[:, :1]))
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_0d_tensor_is_one_value(fmt):
+    # () is one row of one value: the same x_hat as shape (1,), the same codes
+    x = np.array(0.3, dtype=F32)
+    assert fake_quantize_format(x, fmt).shape == ()
+    np.testing.assert_array_equal(bits(fake_quantize_format(x, fmt).reshape(1)),
+                                  bits(fake_quantize_format(x.reshape(1), fmt)))
+    assert encode_format(x, fmt).codes.shape == ()

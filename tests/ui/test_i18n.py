@@ -154,3 +154,18 @@ def test_chinese_bold_spans_close_before_a_letter():
 
     assert closes_badly("**少数张量占主导：**39 个")  # the check can fail
     assert [k for k, (_, zh) in TABLE.items() if closes_badly(zh)] == []
+
+
+def test_plain_leaves_no_markdown_mark_and_no_autolink_unescaped():
+    from quantviz.ui.i18n import plain
+
+    name = ("![x](http://h/p.png) [a](b) :red-background[N] www.x.com a@b `c` <b> & - \n"
+            "\ud800")
+    out = plain(name)
+    # every ASCII punctuation mark comes after a backslash; line breaks are spaces
+    for i, ch in enumerate(out):
+        if ch in "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~":
+            assert out[i - 1] == "\\", (i, out)
+    assert "\n" not in out and "http\\:\\/\\/h" in out and "www\\.x" in out and "a\\@b" in out
+    assert out.endswith("\ufffd")  # a lone surrogate cannot be sent: shown as U+FFFD
+    out.encode("utf-8")

@@ -83,7 +83,7 @@ def test_filter_by_name(run_page):
     at = run_page("checkpoint", {"ck_filter": "DOWN_proj"})
     names = [r["name"] for r in table(at)]
     assert len(names) == ck.LLM_LAYERS and all("down_proj" in n for n in names)
-    assert en("checkpoint.filtered", shown=4, n=39, text="DOWN_proj") in captions(at)
+    assert en("checkpoint.filtered", shown=4, n=39, text=plain("DOWN_proj")) in captions(at)
 
 
 def test_an_uploaded_checkpoint(app_test):
@@ -111,7 +111,7 @@ def test_an_uploaded_checkpoint(app_test):
     # one of three tensors a bit below the median: a few tensors, named as the worst
     assert "**A few tensors dominate:** 1 of 3 tensors" in markdown(at)
     bias = next(r for r in rep.rows if r.name == "fc.bias")
-    assert f"**fc.bias** [16]: {bias.sqnr_tensor:.2f} dB per tensor; one dimension" in \
+    assert f"**{plain('fc.bias')}** [16]: {bias.sqnr_tensor:.2f} dB per tensor; one dimension" in \
         markdown(at)
 
 
@@ -169,4 +169,16 @@ def test_another_format_from_the_link(run_page):
     assert column_label(at, "format") == "SQNR in MXFP4"
     zh_at = run_page("checkpoint", {"ck_fmt": "fp8_e4m3", "lang": "zh"})
     assert column_label(zh_at, "format") == "FP8 E4M3 的 SQNR"
-    assert zh("checkpoint.fmt_worst", k=3, fmt="FP8 E4M3", fmt_bits=8, bits=8) in markdown(zh_at)
+    assert zh("checkpoint.fmt_worst", k=3, fmt="FP8 E4M3", fmt_bits=8, bits=8) in markdown(
+        zh_at)
+
+
+def test_a_filter_from_a_link_is_shown_as_text_not_markdown(run_page):
+    # the shared link of the issue: an outside image, a fake link, a colour notice
+    hostile = ("![x](http://host/p.png) [Session expired](http://evil) "
+               ":red-background[Account locked] www.evil.com a@b.c")
+    at = run_page("checkpoint", {"ck_filter": hostile})
+    shown = [c for c in captions(at).split("\n") if "Session expired" in c]
+    assert shown == [en("checkpoint.filtered", shown=0, n=39, text=plain(hostile))]
+    for mark in ("](", "![", ":red-background[", "http://", "www.", "a@b"):
+        assert mark not in shown[0], mark

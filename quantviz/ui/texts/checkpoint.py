@@ -43,6 +43,9 @@ TEXT = {
     "checkpoint.digits_note": ("The digits model of the Model page (trained weights).",
                                "“模型”页面中的手写数字模型（训练过的权重）。"),
     "checkpoint.upload_note": ("Uploaded: {file}.", "已上传：{file}。"),
+    "checkpoint.first_tensors": ("It holds {n} tensors; the report measures the first {shown} "
+                                 "in the file's order.",
+                                 "文件中有 {n} 个张量；报告只测量按文件顺序的前 {shown} 个。"),
     "checkpoint.h.summary": ("Summary", "概要"),
     "checkpoint.m.tensors": ("Tensors", "张量数"),
     "checkpoint.m.params": ("Parameters", "参数量"),

@@ -166,6 +166,13 @@ TEXT = {
                        "{budget} for uploads. Upload a smaller tensor, or one layer at a time.",
                        "张量 {name} 解码后为 {size}；解码并量化约需 {need}（{factor} 倍），"
                        "超过本服务器为上传预留的 {budget}。请上传更小的张量，或一次一层。"),
+    "budget.work": ("This view would need about {need} of memory to compute, more than this "
+                    "server's budget of {budget}. Pick a smaller tensor or fewer values.",
+                    "此视图计算约需 {need} 内存，超过本服务器的预算 {budget}。请选择更小的张量或"
+                    "更少的数值。"),
+    "budget.work_busy": ("The server is busy: this view needs about {need} of memory and none "
+                         "came free within {wait} s. Try again in a moment.",
+                         "服务器正忙：此视图约需 {need} 内存，{wait} 秒内没有空出。请稍后再试。"),
     "budget.busy": ("The server is busy with other uploads: tensor {name} needs about {need} of "
                     "its {budget} and none came free within {wait} s. Try again in a moment.",
                     "服务器正忙于处理其他上传：张量 {name} 约需 {need}（共 {budget}），"
