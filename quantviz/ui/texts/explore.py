@@ -144,19 +144,30 @@ TEXT = {
                     "multiply-add; the textbook divides in float64; ONNX Runtime's "
                     "QuantizeLinear divides in float32. Each also computes its own zero point: where "
                     "the zero points differ (a zero point near a half step, rounded one way in "
-                    "float32 and the other in float64), nearly every code moves by one. With "
-                    "equal zero points they differ only where x/scale lies within float32 "
-                    "rounding of a half step: a tie that float32 decides one way and float64 the "
-                    "other.",
+                    "float32 and the other in float64), nearly every code moves by one, and that "
+                    "comparison is listed first. With equal zero points they differ where "
+                    "x/scale lies within float32 rounding of a half step (a near-tie that "
+                    "float32 decides one way and float64 the other) or where their saturation "
+                    "bounds differ; each line counts its near-ties.",
                     "同一个范围，每种算术各自计算整数码。PyTorch 的 fake_quantize 乘以 float32 的倒数 "
                     "1/scale，先取整再加 Z；它在 x86 上的 quantize_per_tensor 算子在取整前加 Z"
                     "（一次融合乘加）；教科书用 float64 做除法；ONNX Runtime 的 QuantizeLinear "
                     "用 float32 做除法。每种算术也各自计算零点：零点不同时（零点接近半步，float32 与 "
-                    "float64 取整方向相反），几乎每个码都相差一。零点相同时，只有当 x/scale 距离半步"
-                    "不超过 float32 的舍入误差时，结果才会不同：这种“平局”在 float32 与 float64 "
-                    "中的判定可能相反。"),
-    "arith.count": ("**{mine}** against **{other}**: {count} of {n} codes differ.",
-                    "**{mine}** 对比 **{other}**：{n} 个码中有 {count} 个不同。"),
+                    "float64 取整方向相反），几乎每个码都相差一，这种对比列在最前。零点相同时，结果不同"
+                    "之处在于 x/scale 距离半步不超过 float32 的舍入误差（这种“近似平局”在 float32 "
+                    "与 float64 中的判定可能相反），或两者的饱和边界不同；每一行都给出其中近似平局"
+                    "的个数。"),
+    "arith.count": ("**{mine}** against **{other}**: the same zero point, Z = {zp}; {count} "
+                    "of {n} codes differ, {ties} of them near-ties (x / scale within float32 "
+                    "rounding of a half step).",
+                    "**{mine}** 对比 **{other}**：零点相同，Z = {zp}；{n} 个码中有 {count} 个不同，"
+                    "其中 {ties} 个是近似平局（x / scale 距离半步不超过 float32 的舍入误差）。"),
+    "arith.zero_point": ("**{mine}** against **{other}**: the zero point itself differs, Z = "
+                         "{zp} against Z = {zp_other}, so the whole grid is shifted and "
+                         "{count} of {n} codes differ. These are not ties.",
+                         "**{mine}** 对比 **{other}**：零点本身不同，Z = {zp} 对 Z = "
+                         "{zp_other}，整个网格因此平移，{n} 个码中有 {count} 个不同。这些不是"
+                         "平局。"),
     "arith.table": ("| x | x / scale (float64) | q, this arithmetic | q, the other |",
                     "| x | x / scale（float64） | q（当前算术） | q（另一种） |"),
     "download.heading": ("Downloads", "下载"),
