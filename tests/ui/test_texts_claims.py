@@ -58,102 +58,8 @@ def test_tflite_names_the_default_mlir_quantizer():
 
 #: Text keys that name another toolchain, a paper or the notes: each needs a SOURCES entry.
 CLAIM = re.compile(r"PyTorch|ONNX Runtime|TensorRT|TFLite|torchao|bitsandbytes|llama\.cpp|"
-                   r"NVIDIA|ModelOpt|the notes|pytorch-quantization|Distiller|FBGEMM")
-#: Claims not yet given their source (this list may only shrink).
-NOT_YET_SOURCED = frozenset({
-    "arith.label.fbgemm",
-    "arith.label.onnxruntime",
-    "arith.label.pytorch",
-    "calib.label.histogram",
-    "calibration.stream.explain",
-    "calibration.stream_c.help",
-    "checkpoint.format.help",
-    "compare.intro",
-    "explore.intro",
-    "gap.degenerate",
-    "gap.zero_outside",
-    "layer.elem.fbgemm",
-    "layer.elem.fixed",
-    "layer.head.differ",
-    "layer.intro",
-    "layer.pipe.bias_value",
-    "layer.pipe.formula",
-    "layer.req.differ",
-    "layer.req.explain",
-    "layer.req.heading",
-    "layer.rr.explain",
-    "layer.rr.help",
-    "layer.sources",
-    "learn.conv.multiplier",
-    "learn.conv.notes",
-    "learn.conv.pytorch",
-    "learn.ex_bad",
-    "learn.intro",
-    "learn.q2.question",
-    "learn.q3.case.notes_pos",
-    "learn.q3.case.pytorch_pos",
-    "learn.rule.onnxruntime",
-    "learn.rule.pytorch_fused",
-    "learn.rule.pytorch_observer",
-    "learn.rule.tensorrt",
-    "learn.s2.credit",
-    "learn.s2.eqzp",
-    "learn.s2.link_widened",
-    "learn.s2.outside",
-    "learn.s2.pytorch",
-    "learn.s3.pytorch",
-    "learn.s4.demo",
-    "learn.s4.slip",
-    "learn.s4.slip_tie",
-    "learn.s4.slip_widened",
-    "learn.s6.edge.text",
-    "learn.s6.heading",
-    "learn.s6.relu.text",
-    "learn.s6.rules.after",
-    "learn.s6.rules.no_ort",
-    "learn.s6.rules.ort",
-    "learn.s6.zero.inside",
-    "learn.s6.zero.pytorch",
-    "learn.s7.defaults",
-    "learn.s7.text",
-    "learn.s8.text",
-    "metric.zero_point.help",
-    "model.advice.intro",
-    "model.how",
-    "model.int.avx2",
-    "model.int.avx2_none",
-    "model.int.heading",
-    "model.int.intro",
-    "model.int.no.activations",
-    "model.net.upload.help",
-    "model.wscheme.help",
-    "per_channel.axis.help",
-    "per_channel.cost_note",
-    "preset.activations.help",
-    "preset.all_positive.help",
-    "preset.weights.help",
-    "reduce.help",
-    "rounding.label.half_even",
-    "toolchains.about.onnxruntime_static",
-    "toolchains.about.pytorch_x86_ptq",
-    "toolchains.about.pytorch_x86_qat",
-    "toolchains.about.tensorrt",
-    "toolchains.col.call",
-    "toolchains.intro",
-    "toolchains.name.onnxruntime_static",
-    "toolchains.name.pytorch_explicit",
-    "toolchains.name.pytorch_x86_ptq",
-    "toolchains.name.pytorch_x86_qat",
-    "toolchains.name.tensorrt",
-    "toolchains.name.tflite",
-    "toolchains.quirks",
-    "toolchains.quirks.intro",
-    "toolchains.refusal.average_inverted",
-    "toolchains.refusal.histogram_overflow",
-    "toolchains.refusal.symmetric_reduce_quint8",
-    "upload.beyond_f32",
-    "worked.pytorch",
-})
+                   r"NVIDIA|ModelOpt|the notes|pytorch-quantization|Distiller|FBGEMM|"
+                   r"ggml|gguf-py|Dettmers|Esser")
 
 
 def _modules():
@@ -170,9 +76,7 @@ def test_every_claim_names_its_source():
             assert len(source.strip()) > 10, key
         missing |= {k for k, (en, _) in module.TEXT.items() if CLAIM.search(en)
                     and k not in sources}
-    assert missing <= NOT_YET_SOURCED, sorted(missing - NOT_YET_SOURCED)
-    assert NOT_YET_SOURCED <= missing, ("sourced now, remove from NOT_YET_SOURCED: "
-                                        f"{sorted(NOT_YET_SOURCED - missing)}")
+    assert not missing, sorted(missing)
 
 
 def test_one_chinese_term_each_for_scale_and_zero_point():

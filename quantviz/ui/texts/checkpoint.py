@@ -222,6 +222,11 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'checkpoint.format.help': (
+        'QLoRA (Dettmers et al. 2023) §3 NF4, bitsandbytes 0.50.2 functional.py '
+        "get_4bit_type('nf4'); OCP MX v1.0 (MXFP4); NVIDIA NVFP4 (torchao 0.18 "
+        'prototype/mx_formats nvfp4_tensor.py)'
+    ),
     'checkpoint.totals_note': (
         "quantviz.studies.checkpoint totals (sum of x^2 over sum of errors^2)"
     ),

@@ -179,6 +179,46 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'explore.intro': (
+        'torch 2.13.0 torch/ao/quantization/observer.py MinMaxObserver, '
+        'MovingAverageMinMaxObserver with quant_min/quant_max; '
+        'torch.fake_quantize_per_tensor_affine; goldens tests/data/golden_torch.npz '
+        '(torch 2.13.0, tests/library/test_golden.py)'
+    ),
+    'preset.weights.help': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86') "
+        'weight=default_per_channel_weight_observer (observer.py: '
+        'PerChannelMinMaxObserver, qint8, per_channel_symmetric)'
+    ),
+    'preset.activations.help': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) line 109; torch 2.13.0 '
+        'torch/ao/quantization/qconfig.py get_default_qat_qconfig '
+        "(MovingAverageMinMaxObserver) and get_default_qconfig('x86') (HistogramObserver,"
+        ' reduce_range=True)'
+    ),
+    'preset.all_positive.help': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 量化 eq. (2)-(4) (no clamp, zeropoint '
+        '= x_min/scale); torch 2.13.0 torch/ao/quantization/observer.py '
+        '_calculate_qparams (min_val_neg = min(min_val, 0))'
+    ),
+    'metric.zero_point.help': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4) and NOTE on zeropoint (lines '
+        '69, 86-98); torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (q'
+        ' = round(x/scale) + zero_point)'
+    ),
+    'worked.pytorch': (
+        'torch 2.13.0 fake_quantize_per_tensor_affine; goldens '
+        'tests/data/golden_torch.npz (torch 2.13.0, tests/library/test_golden.py)'
+    ),
+    'gap.zero_outside': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4); torch 2.13.0 '
+        'torch/ao/quantization/observer.py _calculate_qparams (min_val_neg, max_val_pos)'
+    ),
+    'gap.degenerate': (
+        'torch 2.13.0 torch/ao/quantization/observer.py '
+        'eps=torch.finfo(torch.float32).eps, scale = max(scale, eps) in '
+        '_calculate_qparams (live: tests/library/test_toolchains.py)'
+    ),
     'gap.full_range': (
         "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
         "pytorch_quantization/tensor_quant.py (TensorQuantFunction, QuantDescriptor); "

@@ -290,6 +290,11 @@ TEXT.update({f"fmt.{name}": (f.label, f.label) for name, f in FORMATS.items()})
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'formats.learn.nf4': (
+        'QLoRA (Dettmers et al. 2023) §3 (quantile quantization, NormalFloat); '
+        "bitsandbytes 0.50.2 functional.py get_4bit_type('nf4'); shares, SQNR and bits "
+        'per value from quantviz.studies.formats.nf4_lesson'
+    ),
     'formats.learn.refs': (
         "torch 2.13, torchao 0.18 prototype.mx_formats, bitsandbytes 0.50.2 (goldens "
         "tests/data/golden_formats.npz); OCP MX spec v1.0"
