@@ -823,7 +823,7 @@ SOURCES: dict[str, str] = {
     'learn.s6.rules.no_ort': (
         'onnxruntime 1.32.0 onnxruntime/quantization/quant_utils.py ONNX_INT_TYPE_RANGE /'
         ' ONNX_INT_TYPE_SYMMETRIC_RANGE (INT4, INT8, INT16; live: '
-        'tests/studies/test_lessons.py)'
+        'tests/library/test_toolchains.py)'
     ),
     'learn.s6.edge.text': (
         'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (1) (divides by x_max - x_min); '
