@@ -138,3 +138,41 @@ def test_the_outlier_fraction_slider_shows_its_digits():
     assert step_format(0.0001) == "%.4f" and step_format(0.01) == "%.2f"
     fraction = next(c for c in param_controls("outliers") if c.key.endswith(".fraction"))
     assert fraction.fmt % 0.001 == "0.0010"  # it showed 0.00 with the default "%.2f"
+
+
+def test_nf4_lesson_states_the_shares_and_the_bits_at_one_block():
+    en, zh = TABLE["formats.learn.nf4"]
+    assert "about equally often" not in en and "频率大致相同" not in zh
+    for text in (en, zh):
+        for name in ("{usage_min}", "{usage_max}", "{nf4_bits}", "{int_bits}", "{block}"):
+            assert name in text
+    assert "{int_name}" not in en  # the INT4 g128 label: the comparison is at block 64 now
+
+
+def test_a_differing_zero_point_has_its_own_sentence():
+    for text in TABLE["arith.zero_point"]:
+        assert "{zp}" in text and "{zp_other}" in text
+    for text in TABLE["arith.count"]:
+        assert "{ties}" in text and "{zp}" in text
+
+
+def test_checkpoint_shows_the_plain_mean_and_integers_at_the_formats_bits():
+    assert "mean" in TABLE["checkpoint.col.sqnr_mean"][0]
+    assert "not the same bits" not in TABLE["checkpoint.fmt_worst"][0]
+    for text in TABLE["checkpoint.fmt_worst.row_group"]:
+        assert "{fmt_bits}" in text
+
+
+def test_registry_corrections_hold():
+    # the notes name ReLU outputs, not uint8 against int8
+    en, zh = TABLE["compare.intro"]
+    assert "notes' own example: asymmetric uint8" not in en and "our choice" in en
+    assert "默认即笔记中的例子" not in zh
+    # llama.cpp states no residual-stream reason; the 'no papers' quote had no source
+    en, zh = TABLE["gguf.kmeans.body"]
+    assert "residual stream" not in en and "no papers" not in en and "70B" in en
+    assert "残差流" not in zh and "没有论文" not in zh and "70B" in zh
+    assert "carries float16 d and dmin" not in en
+    # ggml's weights are built from the imatrix, not the imatrix itself
+    for text in TABLE["gguf.imatrix.body"]:
+        assert "sqrt(σ² + x_j²)" in text
