@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,9 @@ HIST_BINS = 24
 CHUNK = 1 << 20
 #: Group size by default (consecutive weights along the last axis, as int4 LLM weights use).
 GROUP_SIZE = 128
+#: How many of the worst tensors in the number format the report also measures in integer
+#: groups at the format's own element bits (so that they are compared at the same bits).
+WORST = 3
 #: One bit of SQNR: 20 log10(2) dB.
 DB_PER_BIT = 20.0 * math.log10(2.0)
 
@@ -373,7 +376,9 @@ class TensorRow:
     channel of a 1-D tensor, groups that do not divide the last axis). ``hist_counts`` has
     ``HIST_BINS`` counts over ``[x_min, x_max]``. ``clip_sqnr``: per tensor with the range
     clipped to ``mean +- SIGMAS std``; ``clip_share``: the part of that error from clipping.
-    ``fmt``: the error in the report's number format (None when no format was chosen)."""
+    ``fmt``: the error in the report's number format (None when no format was chosen).
+    ``fmt_group``: integer groups of the report's group size at the format's element bits
+    (NF4: 4), measured for the :data:`WORST` tensors in the format only (None elsewhere)."""
 
     name: str
     shape: tuple[int, ...]
@@ -386,6 +391,7 @@ class TensorRow:
     group: Sums | None
     clipped: Sums | None
     fmt: Sums | None = None
+    fmt_group: Sums | None = None
 
     @property
     def range_sigmas(self) -> float:
@@ -415,6 +421,10 @@ class TensorRow:
     @property
     def sqnr_format(self) -> float | None:
         return None if self.fmt is None else self.fmt.sqnr_db
+
+    @property
+    def sqnr_fmt_group(self) -> float | None:
+        return None if self.fmt_group is None else self.fmt_group.sqnr_db
 
     @property
     def clip_sqnr(self) -> float | None:
@@ -484,13 +494,24 @@ class SchemeTotal:
     of all tensors together (``10 log10(sum x^2 / sum err^2)`` over every element).
 
     Tensors the scheme does not apply to fall back: per channel -> per tensor (1-D tensors),
-    groups -> per channel, then per tensor. A number format applies to every tensor."""
+    groups -> per channel, then per tensor. A number format applies to every tensor.
+
+    ``sqnr_db`` weighs each tensor by its signal and error energy, so a small tensor of large
+    values (a norm weight near 1) can outweigh a large matrix of small ones; ``mean_db`` is
+    the plain mean of the tensors' own SQNRs (each tensor counts once; exact tensors, whose
+    SQNR is infinite, are left out; inf when every tensor is exact)."""
 
     name: str
     n_params: int
     bytes: int
     sqnr_db: float
     bits_per_value: float
+    mean_db: float = math.nan
+
+
+def _mean_db(chosen: Sequence[Sums]) -> float:
+    finite = [s.sqnr_db for s in chosen if math.isfinite(s.sqnr_db)]
+    return float(np.mean(finite)) if finite else math.inf
 
 
 @dataclass(frozen=True)
@@ -552,7 +573,8 @@ class Report:
             noise = sum(s.sse for s in chosen)
             sqnr = Sums(signal, noise, 0.0, params).sqnr_db
             size = code_bytes + params * (SCALE_BYTES + zp)
-            out.append(SchemeTotal(name, params, size, sqnr, 8 * size / max(self.n_params, 1)))
+            out.append(SchemeTotal(name, params, size, sqnr, 8 * size / max(self.n_params, 1),
+                                   _mean_db(chosen)))
         if self.fmt is not None:
             chosen = [r.fmt for r in self.rows]
             params = sum(s.n_params for s in chosen)
@@ -562,7 +584,7 @@ class Report:
             sqnr = Sums(sum(s.x_sumsq for s in chosen), sum(s.sse for s in chosen), 0.0,
                         params).sqnr_db
             out.append(SchemeTotal("format", params, size, sqnr,
-                                   8 * size / max(self.n_params, 1)))
+                                   8 * size / max(self.n_params, 1), _mean_db(chosen)))
         return tuple(out)
 
     def error_ranking(self, k: int = 5) -> tuple[tuple[TensorRow, float, float], ...]:
@@ -630,6 +652,21 @@ def report(entries: Sequence[Entry], cfg: QuantConfig, group_size: int = GROUP_S
         except ValueError as err:  # TensorLoadError included; or values the grid cannot hold
             failed.append(Failed(e.name, str(err)))
         done += e.n_elements
+    if fmt is not None:
+        rows = _with_fmt_groups(rows, entries, cfg, group_size, fmt)
     if progress is not None:
         progress(total, total, "")
     return Report(tuple(rows), tuple(failed), cfg, group_size, fmt)
+
+
+def _with_fmt_groups(rows: list[TensorRow], entries: Sequence[Entry], cfg: QuantConfig,
+                     group_size: int, fmt: str) -> list[TensorRow]:
+    """The :data:`WORST` rows in ``fmt`` get ``fmt_group``: their tensors loaded again and
+    measured in integer groups at the format's element bits (the rest keep None)."""
+    worst = Report(tuple(rows), (), cfg, group_size, fmt).worst_in_format(WORST)
+    by_name = {e.name: e for e in entries}
+    same_bits = replace(cfg, bits=FORMATS[fmt].bits)
+    chosen = {id(r) for r in worst if r.shape and r.shape[-1] % group_size == 0}
+    return [replace(r, fmt_group=quant_sums(by_name[r.name].load(), same_bits, "group",
+                                            group_size)) if id(r) in chosen else r
+            for r in rows]

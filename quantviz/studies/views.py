@@ -148,6 +148,12 @@ class Disagreement:
 
     ``count`` elements differ; ``x`` holds up to a few of them, with ``scaled`` = ``x / scale``
     in float64 (how close to a half step it lies) and the two codes ``q`` and ``q_other``.
+    ``zero_point`` and ``zero_point_other``: each arithmetic's own zero point for the range
+    (they differ when ``qmin - x_min / scale`` lies near a half step: [-20, 20] in uint8 gives
+    127.5, rounded to 127 in float32 and to 128 in float64, and then nearly every code moves).
+    ``ties``: how many of the ``count`` lie within float32 rounding of a half step
+    (``|x / scale - floor(x / scale) - 1/2| <= TIE_TOLERANCE * max(1, |x / scale|)``) and move
+    by one code.
     """
 
     other: str
@@ -156,6 +162,25 @@ class Disagreement:
     scaled: np.ndarray
     q: np.ndarray
     q_other: np.ndarray
+    zero_point: int = 0
+    zero_point_other: int = 0
+    ties: int = 0
+
+    @property
+    def zero_points_differ(self) -> bool:
+        return self.zero_point != self.zero_point_other
+
+
+#: Relative distance from a half step within which a code difference counts as a near-tie:
+#: a few float32 roundings (2^-24 each) of ``x``, ``1/scale`` and their product, with room.
+TIE_TOLERANCE = 2.0**-20
+
+
+def _near_ties(x: np.ndarray, q: np.ndarray, q_other: np.ndarray, scale: float) -> int:
+    scaled = x.astype(np.float64) / scale
+    half = np.abs(scaled - np.floor(scaled) - 0.5) <= TIE_TOLERANCE * np.maximum(1, abs(scaled))
+    one = np.abs(q.astype(np.int64) - q_other.astype(np.int64)) == 1
+    return int(np.count_nonzero(half & one))
 
 
 def disagreements(
@@ -163,8 +188,10 @@ def disagreements(
 ) -> tuple[Disagreement, ...]:
     """Compare ``cfg``'s arithmetic with each other one on ``x`` over ``[x_min, x_max]``.
 
-    Differences are rare (near-ties of ``x / scale``, the symmetric maximum), so the result is
-    small: a count per other arithmetic and at most ``examples`` values each.
+    With equal zero points differences are near-ties of ``x / scale`` (or the saturation
+    bounds), so few; with different zero points nearly every code differs. The result is
+    small either way: a count per other arithmetic and at most ``examples`` values each.
+    Those whose zero point differs come first.
     """
     flat = np.ravel(x)
     qp = compute_qparams(x_min, x_max, cfg)
@@ -174,7 +201,8 @@ def disagreements(
         if other == cfg.arithmetic:
             continue
         qp_other = compute_qparams(x_min, x_max, replace(cfg, arithmetic=other))
-        idx = np.flatnonzero(q != quantize(flat, qp_other).ravel())
+        q_other = quantize(flat, qp_other).ravel()
+        idx = np.flatnonzero(q != q_other)
         shown = flat[idx[:examples]]
         out.append(Disagreement(
             other=other,
@@ -183,5 +211,8 @@ def disagreements(
             scaled=shown.astype(np.float64) / float(qp.scale),
             q=quantize(shown, qp),
             q_other=quantize(shown, qp_other),
+            zero_point=int(qp.zero_point),
+            zero_point_other=int(qp_other.zero_point),
+            ties=_near_ties(flat[idx], q[idx], q_other[idx], float(qp.scale)),
         ))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda d: not d.zero_points_differ))

@@ -33,7 +33,7 @@ FILTER = Control("ck_filter", "text", "", "checkpoint.filter", help="checkpoint.
 FORMAT = Control("ck_fmt", "select", "nf4", "checkpoint.format", options=tuple(FORMATS),
                  option_prefix="fmt", help="checkpoint.format.help")
 #: How many of the worst tensors the summary names.
-WORST = 3
+WORST = checkpoint.WORST
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
                    t("checkpoint.col.bytes"): f"{s.bytes:,}",
                    t("checkpoint.col.bpv"): f"{s.bits_per_value:.3f}",
                    t("checkpoint.col.ratio"): f"{s.bytes / stored:.1%}",
-                   t("checkpoint.col.sqnr_all"): _db(s.sqnr_db)} for s in rep.totals()],
+                   t("checkpoint.col.sqnr_all"): _db(s.sqnr_db),
+                   t("checkpoint.col.sqnr_mean"): _db(s.mean_db)} for s in rep.totals()],
                  hide_index=True, width="stretch")
     st.caption(t("checkpoint.totals_note", bits=cfg.bits, g=rep.group_size))
     fmt_total = next((s for s in rep.totals() if s.name == "format"), None)
@@ -192,16 +193,17 @@ def format_worst(rep: Report) -> None:
     worst = rep.worst_in_format(WORST)
     if not worst:
         return
+    fmt_bits = FORMATS[rep.fmt].bits
     lines = [t("checkpoint.fmt_worst", k=len(worst), fmt=_fmt_label(rep.fmt),
-               fmt_bits=FORMATS[rep.fmt].bits, bits=rep.cfg.bits)]
+               fmt_bits=fmt_bits, bits=rep.cfg.bits)]
     for r in worst:
         facts = {"name": plain(r.name), "shape": list(r.shape), "sqnr": _db(r.sqnr_format),
-                 "tensor": _db(r.sqnr_tensor)}
-        if r.sqnr_group is None:
+                 "tensor": _db(r.sqnr_tensor), "g": rep.group_size, "bits": rep.cfg.bits}
+        if r.sqnr_fmt_group is None:
             lines.append("- " + t("checkpoint.fmt_worst.row", **facts))
         else:
-            lines.append("- " + t("checkpoint.fmt_worst.row_group", group=_db(r.sqnr_group),
-                                  g=rep.group_size, **facts))
+            lines.append("- " + t("checkpoint.fmt_worst.row_group",
+                                  group=_db(r.sqnr_fmt_group), fmt_bits=fmt_bits, **facts))
     st.markdown("\n".join(lines))
 
 

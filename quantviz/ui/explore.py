@@ -159,9 +159,13 @@ def arithmetics(tensor: Tensor, view: ExploreView) -> None:
     with st.expander(t("arith.heading", total=sum(d.count for d in found)), key="arith_box"):
         st.markdown(t("arith.intro"))
         for d in found:
-            st.markdown(t("arith.count", mine=t(f"arith.label.{cfg.arithmetic}"),
-                          other=t(f"arith.label.{d.other}"), count=f"{d.count:,}",
-                          n=f"{view.n:,}"))
+            names = {"mine": t(f"arith.label.{cfg.arithmetic}"),
+                     "other": t(f"arith.label.{d.other}"), "count": f"{d.count:,}",
+                     "n": f"{view.n:,}", "zp": d.zero_point}
+            if d.zero_points_differ:
+                st.markdown(t("arith.zero_point", zp_other=d.zero_point_other, **names))
+            else:
+                st.markdown(t("arith.count", ties=f"{d.ties:,}", **names))
             if d.count:
                 rows = [f"| {x:.9g} | {s:.9f} | {q} | {qo} |"
                         for x, s, q, qo in zip(d.x, d.scaled, d.q, d.q_other, strict=True)]

@@ -73,6 +73,12 @@ def cached_lessons() -> tuple[format_study.Lesson, ...]:
     return format_study.lessons()
 
 
+@cached(1)
+def cached_nf4_lesson() -> format_study.Nf4Lesson:
+    """NF4 against INT4 at the same block size, seeded (the same for every tensor)."""
+    return format_study.nf4_lesson()
+
+
 # --- the page ---
 
 NONE = "none"
@@ -317,12 +323,15 @@ def learn(results: tuple) -> None:
     lessons = {lesson.data: lesson for lesson in cached_lessons()}
     sq = {name: {fmt: f"{v:.1f}" for fmt, v in lesson.sqnr.items()}
           for name, lesson in lessons.items()}
-    st.markdown(t("formats.learn.nf4", levels=len(NF4_LEVELS), n=f"{lessons['normal'].n:,}",
-                  int_name=_label("int4_group_fp16"),
-                  nf4_normal=sq["normal"]["nf4"], int_normal=sq["normal"]["int4_group_fp16"],
-                  nf4_uniform=sq["uniform"]["nf4"], int_uniform=sq["uniform"]["int4_group_fp16"],
-                  nf4_outliers=sq["outliers"]["nf4"],
-                  int_outliers=sq["outliers"]["int4_group_fp16"],
+    nf4 = cached_nf4_lesson()
+    pair = {name: (f"{a:.2f}", f"{b:.2f}") for name, (a, b) in nf4.sqnr.items()}
+    st.markdown(t("formats.learn.nf4", levels=len(NF4_LEVELS), n=f"{nf4.n:,}",
+                  usage_min=f"{nf4.usage_min:.1f}", usage_max=f"{nf4.usage_max:.1f}",
+                  block=nf4.block, nf4_bits=f"{nf4.nf4_bits:g}",
+                  int_bits=f"{nf4.int_bits:g}",
+                  nf4_normal=pair["normal"][0], int_normal=pair["normal"][1],
+                  nf4_uniform=pair["uniform"][0], int_uniform=pair["uniform"][1],
+                  nf4_outliers=pair["outliers"][0], int_outliers=pair["outliers"][1],
                   every=f"{format_study.OUTLIER_EVERY:,}",
                   sigma=f"{format_study.OUTLIER_SIGMA:g}"))
     mx = FORMATS["mxfp4"]

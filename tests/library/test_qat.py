@@ -304,3 +304,43 @@ def test_live_against_torch():
         assert np.array_equal(bits(dx_np), bits(xt.grad.numpy()))
         assert ds == pytest.approx(st_.grad.item(), rel=1e-4)
         assert dz == pytest.approx(zt.grad.item(), rel=1e-4, abs=1e-7)
+
+
+def test_live_what_the_qat_page_says_of_pytorch_and_torchao():
+    # qat.where.pytorch: use_grad_scaling=True scales the scale's gradient by
+    # g = 1 / sqrt(numel * quant_max); prepare_qat is deprecated towards torchao.
+    # qat.where.torchao: _Round's backward is the identity; range_learning is opt-in.
+    import warnings
+
+    torch = pytest.importorskip("torch")
+    from torch.ao import quantization as tq
+    from torch.ao.quantization._learnable_fake_quantize import _LearnableFakeQuantize
+
+    x = torch.linspace(-0.3, 2.0, 50)  # beyond the grid's top: a non-zero scale gradient
+
+    def scale_grad(use_grad_scaling: bool) -> float:
+        fq = _LearnableFakeQuantize(tq.MovingAverageMinMaxObserver, quant_min=0, quant_max=255,
+                                    scale=0.01, zero_point=128.0,
+                                    use_grad_scaling=use_grad_scaling)
+        fq.enable_param_learning()
+        fq(x.clone().requires_grad_()).sum().backward()
+        return fq.scale.grad.item()
+
+    assert scale_grad(True) / scale_grad(False) == pytest.approx(1 / (50 * 255) ** 0.5,
+                                                                 rel=1e-5)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    model.qconfig = tq.get_default_qat_qconfig("x86")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tq.prepare_qat(model.train())
+    assert any("torchao" in str(w.message) for w in caught)
+
+    torchao_qat = pytest.importorskip("torchao.quantization.qat")
+    from torchao.quantization.quant_primitives import _Round
+
+    v = torch.tensor([0.2, 1.7, -2.5], requires_grad=True)
+    _Round.apply(v * 3).sum().backward()
+    np.testing.assert_array_equal(v.grad.numpy(), [3.0, 3.0, 3.0])  # d(3v)/dv, rounding passed
+    assert torchao_qat.IntxFakeQuantizeConfig(torch.int4, group_size=32).range_learning is False
+    assert callable(torchao_qat.initialize_fake_quantizers)
+    assert {"prepare", "convert"} <= {s.value for s in torchao_qat.QATStep}

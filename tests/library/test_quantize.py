@@ -435,3 +435,19 @@ def test_a_range_float32_cannot_scale_is_refused_naming_its_values():
     # ... but the float64 textbook arithmetic scales it
     qp = compute_qparams(-1e300, 1e300, QuantConfig(8, arithmetic="textbook"))
     assert np.isfinite(qp.scale)
+
+
+def test_live_pytorch_rounds_half_to_even_and_keeps_float64_channel_scales():
+    # rounding.label.half_even; per_channel.cost_note (float64 scales, int64 zero points)
+    torch = pytest.importorskip("torch")
+    from quantviz.quantize import QParams
+
+    x = np.array([0.5, 1.5, 2.5, 3.5, -0.5, -1.5], np.float32)  # scale 1, Z = 10
+    theirs = torch.fake_quantize_per_tensor_affine(torch.from_numpy(x), 1.0, 10, 0, 255)
+    ours = quantize(x, QParams(1.0, 10, 0, 255)).astype(np.float32) - 10
+    np.testing.assert_array_equal(theirs.numpy(), ours)
+    np.testing.assert_array_equal(ours, [0, 2, 2, 4, 0, -2])  # ties to the even integer
+    q = torch.quantize_per_channel(torch.ones(2, 3), torch.tensor([0.1, 0.2]),
+                                   torch.tensor([0, 0]), 0, torch.qint8)
+    assert q.q_per_channel_scales().dtype == torch.float64
+    assert q.q_per_channel_zero_points().dtype == torch.int64

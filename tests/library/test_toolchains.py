@@ -368,3 +368,76 @@ def test_live_snippets_print_the_adapters_numbers(tmp_path, monkeypatch):
         qp = tc.qparams(np.array_split(x, 8))
         assert (float(scale), int(zero_point), int(qmin), int(qmax)) == (
             float(F32(qp.scale)), qp.zero_point, qp.qmin, qp.qmax), key
+
+
+# --- live checks of the defaults the page texts state (registry of claims) -------------------
+
+def test_live_pytorch_defaults_the_texts_state():
+    # calibration.stream_c.help, gap.degenerate, learn.s7.defaults, toolchains.about.*,
+    # preset.weights.help, layer.rr.help
+    import inspect
+
+    torch = pytest.importorskip("torch")
+    from torch.ao import quantization as tq
+
+    from quantviz.quantize import EPS
+
+    ours = inspect.signature(MovingAverageMinMaxObserver).parameters["averaging_constant"]
+    theirs = tq.MovingAverageMinMaxObserver()
+    assert ours.default == theirs.averaging_constant == 0.01
+    assert theirs.eps.item() == EPS == torch.finfo(torch.float32).eps
+    ptq = tq.get_default_qconfig("x86")
+    act, weight = ptq.activation(), ptq.weight()
+    assert type(act) is tq.HistogramObserver and act.reduce_range
+    assert type(weight) is tq.PerChannelMinMaxObserver
+    assert (weight.dtype, weight.qscheme) == (torch.qint8, torch.per_channel_symmetric)
+    qat = tq.get_default_qat_qconfig("x86")
+    act, weight = qat.activation(), qat.weight()
+    assert type(act) is tq.FusedMovingAvgObsFakeQuantize
+    assert type(act.activation_post_process) is tq.MovingAverageMinMaxObserver
+    assert act.activation_post_process.reduce_range
+    assert type(weight.activation_post_process) is tq.MovingAveragePerChannelMinMaxObserver
+
+
+def test_live_pytorch_refuses_what_the_quirks_say():
+    # toolchains.refusal.symmetric_reduce_quint8, toolchains.quirks.intro
+    torch = pytest.importorskip("torch")
+    from torch.ao import quantization as tq
+
+    args = {"dtype": torch.quint8, "qscheme": torch.per_tensor_symmetric, "reduce_range": True}
+    with pytest.raises(NotImplementedError, match="Cannot reduce range for symmetric"):
+        tq.MinMaxObserver(**args)
+    with pytest.raises(NotImplementedError, match="Cannot reduce range for symmetric"):
+        tq.MovingAverageMinMaxObserver(**args)
+    hist = tq.HistogramObserver(**args)  # accepted
+    hist(torch.linspace(-1, 1, 1001))
+    assert int(hist.calculate_qparams()[1]) == 128
+    plain = tq.MinMaxObserver(dtype=torch.quint8, qscheme=torch.per_tensor_symmetric)
+    plain(torch.linspace(-1, 1, 11))
+    assert int(plain.calculate_qparams()[1]) == 128
+    custom = tq.MinMaxObserver(dtype=torch.quint8, qscheme=torch.per_tensor_symmetric,
+                               quant_min=0, quant_max=127)
+    custom(torch.linspace(-1, 1, 11))
+    assert int(custom.calculate_qparams()[1]) == 63  # (0 + 127) // 2, rounded down
+
+
+def test_live_onnxruntime_defaults_the_texts_state():
+    # toolchains.about.onnxruntime_static, learn.s6.rules.no_ort
+    import inspect
+
+    pytest.importorskip("onnxruntime")
+    from onnx import TensorProto
+    from onnxruntime.quantization import CalibrationMethod, QuantType, quantize_static
+    from onnxruntime.quantization.quant_utils import get_qmin_qmax_for_qType
+
+    from quantviz.studies.lessons import ORT_SYMMETRIC_RANGES
+
+    params = inspect.signature(quantize_static).parameters
+    assert params["activation_type"].default == QuantType.QInt8
+    assert params["calibrate_method"].default == CalibrationMethod.MinMax
+    assert params["reduce_range"].default is False
+    types = {4: TensorProto.INT4, 8: TensorProto.INT8, 16: TensorProto.INT16}
+    for bits, qtype in types.items():
+        lo, hi = get_qmin_qmax_for_qType(qtype, symmetric=True)
+        assert (int(lo), int(hi)) == ORT_SYMMETRIC_RANGES[bits]
+    assert sorted(ORT_SYMMETRIC_RANGES) == [4, 8, 16]

@@ -236,6 +236,44 @@ def test_format_sums_count_the_stored_scales():
         ck.report([], INT8, fmt="fp3")
 
 
+def test_totals_give_the_energy_weighted_sqnr_and_the_plain_mean():
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((4, 128)).astype(np.float32) * 0.02
+    n = 1.0 + 0.05 * rng.standard_normal(128).astype(np.float32)  # a norm weight near 1
+    rep = ck.report(ck.file_entries("f.safetensors", save_safetensors({"w": w, "n": n})),
+                    UINT8)
+    tensor = rep.totals()[0]
+    per = {r.name: r.sqnr_tensor for r in rep.rows}
+    assert per["w"] == pytest.approx(sqnr_db(w, fake_quantize(w, compute_qparams(
+        float(w.min()), float(w.max()), UINT8))), abs=1e-9)
+    assert tensor.mean_db == pytest.approx((per["w"] + per["n"]) / 2)
+    rows = {r.name: r.tensor for r in rep.rows}
+    assert tensor.sqnr_db == pytest.approx(10 * math.log10(
+        (rows["w"].x_sumsq + rows["n"].x_sumsq) / (rows["w"].sse + rows["n"].sse)))
+    # the norm's energy (~128) dwarfs the matrix's (~0.2): the total sits near the norm's,
+    # the plain mean halfway between the two (~50.5 dB against ~57.8 dB)
+    assert abs(tensor.sqnr_db - per["n"]) < 0.5 and tensor.sqnr_db - tensor.mean_db > 5
+
+
+def test_worst_in_format_are_also_measured_in_groups_at_the_formats_bits():
+    rng = np.random.default_rng(4)
+    tensors = {f"t{i}": (rng.standard_normal((2, 128)) * (i + 1)).astype(np.float32)
+               for i in range(5)}
+    entries = ck.file_entries("f.safetensors", save_safetensors(tensors))
+    rep = ck.report(entries, UINT8, group_size=64, fmt="nf4")
+    worst = rep.worst_in_format(ck.WORST)
+    assert all(r.fmt_group is not None for r in worst)
+    assert sum(r.fmt_group is None for r in rep.rows) == len(rep.rows) - ck.WORST
+    four = QuantConfig(4, "asymmetric")  # NF4's 4 bits, not the page's 8
+    for r in worst:
+        x = tensors[r.name]
+        g = x.reshape(2, 2, 64)
+        qp = compute_qparams(g.min(axis=2), g.max(axis=2), four)
+        assert r.sqnr_fmt_group == pytest.approx(
+            sqnr_db(x, fake_quantize(x, qp, None, 64)), abs=1e-9)
+        assert r.sqnr_fmt_group < r.sqnr_group - 20  # 4 bits lose ~24 dB against 8
+
+
 def test_format_totals_count_codes_and_scales_by_hand():
     rng = np.random.default_rng(8)
     data = save_safetensors({"w": rng.standard_normal((3, 100)).astype(np.float32),

@@ -190,6 +190,20 @@ def test_lessons_nf4_beats_int4_on_normal_but_not_on_uniform():
     assert by["outliers"]["mxfp4"] > by["outliers"]["fp4_e2m1"]  # a scale per block
 
 
+def test_nf4_lesson_is_at_nf4s_block_with_the_bits_of_each():
+    lesson = fv.nf4_lesson()
+    # NF4: 4 + 32/64 = 4.5; INT4 group 64, float16 scale + 4-bit zero point: 4 + 20/64
+    assert (lesson.block, lesson.nf4_bits, lesson.int_bits) == (64, 4.5, 4.3125)
+    x = fv.lesson_samples()["normal"]
+    assert lesson.sqnr["normal"][1] == sqnr_db(
+        x, fake_quantize_format(x, "int4_group_fp16", block_size=64))
+    assert lesson.sqnr["normal"][1] != sqnr_db(x, fake_quantize_format(x, "int4_group_fp16"))
+    # the levels' shares of 65,536 normal values: far from the 6.25 % each of an equal split
+    assert round(lesson.usage_min, 1) == 1.7 and round(lesson.usage_max, 1) == 9.3
+    counts = np.bincount(encode_format(x, "nf4").codes.ravel(), minlength=16)
+    assert lesson.usage_max == 100 * counts.max() / x.size
+
+
 def test_float_step_of_e4m3():
     s = fv.float_step("fp8_e4m3")
     # 3 mantissa bits: step 1/8, half of it 1/16; 448 / 2^-9 = 229376 -> 107.2 dB

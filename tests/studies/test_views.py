@@ -185,10 +185,24 @@ def test_disagreements_find_exactly_the_near_ties():
     q_div = np.clip(np.rint(x / s) + 85, 0, 255)
     assert found["onnxruntime"].count == int(np.count_nonzero(q32 != q_div))
     tb_found = found["textbook"]
-    assert tb_found.count == expected == len(tb_found.x)
+    assert tb_found.count == expected == len(tb_found.x) == tb_found.ties
     assert np.all(tb_found.q != tb_found.q_other)
     # each one lies within float32 rounding of a half step
     np.testing.assert_allclose(tb_found.scaled % 1, 0.5, atol=1e-5)
+
+
+def test_disagreements_name_a_differing_zero_point_first():
+    # [-20, 20] in uint8: -x_min / scale = 20 / (40/255) = 127.5, which float32's scale puts
+    # just below the half (Z = 127) and float64's exactly on it (half to even: Z = 128)
+    x = sample("outliers", 100_000, 0)
+    assert (float(x.min()), float(x.max())) == (-20.0, 20.0)
+    found = views.disagreements(x, QuantConfig(), -20.0, 20.0)
+    first = found[0]
+    assert (first.other, first.zero_point, first.zero_point_other) == ("textbook", 127, 128)
+    assert first.zero_points_differ and first.count > 99_000 and first.ties < 10
+    # the others share Z = 127: every difference there is a near-tie moving one code
+    for d in found[1:]:
+        assert not d.zero_points_differ and d.ties == d.count > 0
 
 
 def test_disagreements_on_ordinary_data_are_few_and_small():

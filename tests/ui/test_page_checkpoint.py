@@ -50,6 +50,9 @@ def test_builtin_synthetic_checkpoint(run_page, synthetic):
     totals = table(at, 0)
     assert [t["SQNR of all tensors (dB)"] for t in totals] == [
         f"{s.sqnr_db:.2f}" for s in synthetic.totals()]
+    # both ways: energy-weighted (as above) and each tensor once
+    assert [t["mean of per-tensor SQNR (dB)"] for t in totals] == [
+        f"{s.mean_db:.2f}" for s in synthetic.totals()]
     for w in synthetic.worst(3):
         assert f"**{plain(w.name)}** {list(w.shape)}: {w.sqnr_tensor:.2f} dB per tensor → " \
                f"{w.sqnr_channel:.2f} dB per channel" in markdown(at)
@@ -150,8 +153,11 @@ def test_the_format_column_and_its_storage(run_page, synthetic):
     assert totals[-1]["bits per value"] == "4.500"
     assert totals[-1]["Bytes (codes + parameters)"] == f"{synthetic.n_params * 9 // 16:,}"
     for w in synthetic.worst_in_format(3):
-        assert f"**{plain(w.name)}** {list(w.shape)}: {w.sqnr_format:.2f} dB in the format" in \
-            markdown(at)
+        # beside NF4: integer groups at NF4's own 4 bits, not at the page's 8
+        assert f"**{plain(w.name)}** {list(w.shape)}: {w.sqnr_format:.2f} dB in the format, " \
+               f"against {w.sqnr_fmt_group:.2f} dB in integer groups of 128 at 4 bits" in \
+               markdown(at)
+        assert f"{w.sqnr_group:.2f} dB in integer groups" not in markdown(at)
     assert en("checkpoint.fmt_worst", k=3, fmt="NF4", fmt_bits=4, bits=8) in markdown(at)
 
 

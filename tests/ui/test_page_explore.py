@@ -23,7 +23,7 @@ from quantviz.studies import views
 from quantviz.studies.views import disagreements
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, en, english_in_formulas, metric, npy, ok, upload
+from tests.helpers import captions, en, english_in_formulas, markdown, metric, npy, ok, upload
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too
 
@@ -231,6 +231,19 @@ def test_textbook_arithmetic_divides_in_the_worked_example(page):
     at.button_group(key="arith").set_value("textbook").run()
     ok(at)
     assert any(re.search(r"\\frac\{x\}\{s\} = \\frac\{", latex.value) for latex in at.latex)
+
+
+def test_the_outliers_preset_says_the_zero_point_differs_not_ties(page):
+    # the textbook computes Z = 128 for [-20, 20] where PyTorch has 127: it said "rare ties"
+    at = page(n=100_000, dist="outliers")
+    x = sample("outliers", 100_000, 0)
+    d = disagreements(x, QuantConfig(), -20.0, 20.0)[0]
+    text = markdown(at)
+    said = en("arith.zero_point", mine=en("arith.label.pytorch"),
+              other=en("arith.label.textbook"), zp=127, zp_other=128,
+              count=f"{d.count:,}", n="100,000")
+    assert said in text
+    assert text.index(said) < text.index(en("arith.label.fbgemm") + "**: the same zero point")
 
 
 @pytest.mark.parametrize("method", ["percentile", "mse", "entropy"])

@@ -133,6 +133,17 @@ def test_lessons_numbers_come_from_the_study():
     assert lessons["normal"].n == 1 << 16
 
 
+def test_the_nf4_lesson_compares_at_one_block_and_states_the_bits(page):
+    # it said "about equally often" and set NF4 block 64 (4.5 bits) against INT4 group 128
+    text = markdown(page())
+    ref = fv.nf4_lesson()
+    assert "about equally often" not in text
+    assert f"{ref.usage_min:.1f} % to {ref.usage_max:.1f} %" in text  # 1.7 % to 9.3 %
+    assert "4.5 bits per value" in text and "4.3125 bits per value" in text
+    nf4_db, int_db = ref.sqnr["normal"]
+    assert f"normal data {nf4_db:.2f} dB with NF4 against {int_db:.2f} dB with INT4" in text
+
+
 def test_the_bits_page_shows_the_formats_beside_its_sweep(run_page):
     at = run_page("bits", {"n": N})
     assert en("formats.bits.fig") not in charts_by_title(at)  # off by default

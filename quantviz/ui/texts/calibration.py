@@ -112,3 +112,17 @@ TEXT = {
                                   "averaging_constant）适合上千个校准批次；只有 {batches} 批时，"
                                   "{c_stream} 才跟得上漂移。"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'calibration.stream.explain': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 一些量化上的经验性总结 (line 109); torch 2.13.0'
+        " torch/ao/quantization/qconfig.py get_default_qconfig('x86') "
+        "HistogramObserver(reduce_range=True), get_default_qat_qconfig('x86') "
+        'FusedMovingAvgObsFakeQuantize(MovingAverageMinMaxObserver)'
+    ),
+    'calibration.stream_c.help': (
+        'torch 2.13.0 torch/ao/quantization/observer.py MovingAverageMinMaxObserver '
+        'averaging_constant=0.01 (live: tests/library/test_toolchains.py)'
+    ),
+}

@@ -56,6 +56,7 @@ TEXT = {
     "checkpoint.col.bytes": ("Bytes (codes + parameters)", "字节数（码 + 参数）"),
     "checkpoint.col.ratio": ("of the stored size", "占存储大小"),
     "checkpoint.col.sqnr_all": ("SQNR of all tensors (dB)", "全部张量的 SQNR（dB）"),
+    "checkpoint.col.sqnr_mean": ("mean of per-tensor SQNR (dB)", "逐张量 SQNR 的平均值（dB）"),
     "checkpoint.scheme.tensor": ("per tensor", "逐张量"),
     "checkpoint.scheme.channel": ("per channel (axis 0)", "逐通道（第 0 轴）"),
     "checkpoint.scheme.group": ("per group of {g}", "每 {g} 个一组"),
@@ -65,11 +66,14 @@ TEXT = {
         "channel in the per-group line. The SQNR of all tensors is 10 log10 of all the signal "
         "(Σ x²) over all the error (Σ (x − x̂)²): each tensor weighs by its signal and error "
         "energy, not by its size, so a small tensor of large values (a norm weight near 1) "
-        "can weigh more than a large matrix of small ones.",
+        "can weigh more than a large matrix of small ones. The mean of the per-tensor SQNRs "
+        "beside it counts each tensor once, whatever its size or energy (exact tensors left "
+        "out).",
         "位宽 {bits}。一维张量（偏置、归一化）没有通道：在逐通道一行中按逐张量计算；最后一轴不能被 "
         "{g} 整除的张量在逐组一行中按逐通道计算。全部张量的 SQNR 是全部信号与全部误差之比的 "
         "10 log10（信号 Σ x²，误差 Σ (x − x̂)²）：每个张量按其信号与误差能量计权，而不是按大小，"
-        "因此数值大的小张量（接近 1 的归一化权重）可能比数值小的大矩阵权重更大。"),
+        "因此数值大的小张量（接近 1 的归一化权重）可能比数值小的大矩阵权重更大。旁边的逐张量 SQNR "
+        "平均值让每个张量只算一次，与其大小和能量无关（没有误差的张量不计入）。"),
     "checkpoint.worst": (
         "The {k} worst tensors per tensor at {bits} bits, and what one scale per output "
         "channel does for them:",
@@ -183,20 +187,21 @@ TEXT = {
         "{fmt}：{bits} 位的元素加上它们的 scale（{scales}）；其字节数按每个 scale 自身的存储宽度计入"
         "全部 scale：在这个检查点上平均每个值 {bpv} 位。整数各行按每个 scale 一个 float32 "
         "（非对称时再加一个零点）计算。"),
-    "checkpoint.fmt_worst": ("The {k} worst tensors in {fmt} ({fmt_bits}-bit elements; the "
-                             "integer figures beside them are at {bits} bits, not the same "
-                             "bits):",
-                             "{fmt} 下最差的 {k} 个张量（元素 {fmt_bits} 位；旁边的整数结果是 "
-                             "{bits} 位，位宽并不相同）："),
-    "checkpoint.fmt_worst.row": ("**{name}** {shape}: {sqnr} dB in the format ({tensor} dB "
-                                 "per tensor at the bit width above).",
-                                 "**{name}** {shape}：该格式下 {sqnr} dB（按上面的位宽逐张量为 "
-                                 "{tensor} dB）。"),
+    "checkpoint.fmt_worst": ("The {k} worst tensors in {fmt} ({fmt_bits}-bit elements), "
+                             "beside integer groups at the same {fmt_bits} bits and one scale "
+                             "per tensor at the page's {bits} bits:",
+                             "{fmt} 下最差的 {k} 个张量（元素 {fmt_bits} 位），旁边是同为 "
+                             "{fmt_bits} 位的整数分组量化，以及按本页 {bits} 位的逐张量量化："),
+    "checkpoint.fmt_worst.row": ("**{name}** {shape}: {sqnr} dB in the format; its last "
+                                 "axis is not a multiple of {g}, so no integer groups ({tensor} "
+                                 "dB per tensor at {bits} bits).",
+                                 "**{name}** {shape}：该格式下 {sqnr} dB；最后一轴不是 {g} 的"
+                                 "倍数，没有整数分组（{bits} 位逐张量为 {tensor} dB）。"),
     "checkpoint.fmt_worst.row_group": (
         "**{name}** {shape}: {sqnr} dB in the format, against {group} dB in integer groups "
-        "of {g} at the bit width above ({tensor} dB per tensor).",
-        "**{name}** {shape}：该格式下 {sqnr} dB，而按上面的位宽每 {g} 个一组的整数量化为 "
-        "{group} dB（逐张量 {tensor} dB）。"),
+        "of {g} at {fmt_bits} bits ({tensor} dB per tensor at {bits} bits).",
+        "**{name}** {shape}：该格式下 {sqnr} dB，而每 {g} 个一组的 {fmt_bits} 位整数量化为 "
+        "{group} dB（{bits} 位逐张量 {tensor} dB）。"),
     "checkpoint.col.sqnr_format": ("SQNR in {fmt}", "{fmt} 的 SQNR"),
     "checkpoint.col.sqnr_format.help": (
         "dB, with the format's own scales; the bit width and scheme above do not change it.",
@@ -220,6 +225,11 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'checkpoint.format.help': (
+        'QLoRA (Dettmers et al. 2023) §3 NF4, bitsandbytes 0.50.2 functional.py '
+        "get_4bit_type('nf4'); OCP MX v1.0 (MXFP4); NVIDIA NVFP4 (torchao 0.18 "
+        'prototype/mx_formats nvfp4_tensor.py)'
+    ),
     'checkpoint.totals_note': (
         "quantviz.studies.checkpoint totals (sum of x^2 over sum of errors^2)"
     ),

@@ -182,6 +182,38 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'reduce.help': (
+        'torch 2.13.0 torch/ao/quantization/observer.py (reduce_range: one bit fewer), '
+        "qconfig.py get_default_qconfig('x86') "
+        'HistogramObserver.with_args(reduce_range=True)'
+    ),
+    'rounding.label.half_even': (
+        'torch 2.13.0 fake_quantize_per_tensor_affine (nearbyint); goldens '
+        'tests/data/golden_torch.npz (torch 2.13.0, tests/library/test_golden.py); live: '
+        'tests/library/test_quantize.py'
+    ),
+    'arith.label.pytorch': (
+        'torch 2.13.0 fake_quantize_per_tensor_affine (x * (1/scale) in float32); goldens'
+        ' tests/data/golden_torch.npz (torch 2.13.0, tests/library/test_golden.py)'
+    ),
+    'arith.label.fbgemm': (
+        'torch 2.13.0 quantize_per_tensor on x86 (zero point added before rounding, fused'
+        ' multiply-add); goldens tests/data/golden_torch.npz (torch 2.13.0, '
+        'tests/library/test_golden.py)'
+    ),
+    'arith.label.onnxruntime': (
+        'onnxruntime 1.32.0 CPU QuantizeLinear (x / scale in float32, half to even, + '
+        'zero point, saturate to the type); goldens tests/data/golden_toolchains.npz '
+        '(tests/library/test_toolchains.py)'
+    ),
+    'calib.label.histogram': (
+        'torch 2.13.0 torch/ao/quantization/observer.py HistogramObserver; goldens '
+        'tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
+    'upload.beyond_f32': (
+        'torch 2.13.0 torch/ao/quantization/observer.py (observers and fake_quantize '
+        "compute in the tensor's float32); quantviz.loaders float32 conversion"
+    ),
     'arith.help': (
         "as explore arith.intro"
     ),

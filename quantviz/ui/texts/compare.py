@@ -5,10 +5,13 @@ TEXT = {
     "compare.title": ("Compare: which scheme, how many bits, which range?",
                       "比较：哪种方案、多少位、什么范围？"),
     "compare.intro": ("Two to four configurations quantize the same tensor, side by side on "
-                      "shared axes. It opens on the notes' own example: asymmetric uint8 against "
-                      "signed symmetric int8 on ReLU outputs.",
-                      "两到四种配置量化同一个张量，并排显示且坐标轴一致。默认即笔记中的例子："
-                      "在 ReLU 输出上比较非对称 uint8 与有符号对称 int8。"),
+                      "shared axes. It opens on the notes' example of where symmetric quantization "
+                      "wastes codes, ReLU outputs, here as asymmetric uint8 against signed "
+                      "symmetric int8 (the bit width and types are our choice; the notes name "
+                      "none).",
+                      "两到四种配置量化同一个张量，并排显示且坐标轴一致。默认是笔记中对称量化浪费"
+                      "码的例子，即 ReLU 输出，这里比较非对称 uint8 与有符号对称 int8（位宽与类型是"
+                      "我们选的，笔记没有指明）。"),
     "compare.sidebar": ("Comparison", "比较设置"),
     "compare.count": ("Configurations", "配置个数"),
     "compare.logy": ("Logarithmic count axes", "对数计数坐标轴"),
@@ -69,4 +72,13 @@ TEXT = {
     "compare.fig.rounding": ("rounding", "取整"),
     "compare.fig.clipping": ("clipping", "截断"),
     "compare.fig.uniform": ("uniform, s²/12", "均匀噪声 s²/12"),
+}
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'compare.intro': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 线性量化 (line 30: symmetric '
+        "quantization wastes the integer range on biased data, 'a typical example is ReLU"
+        " output'); uint8/int8 are our choice"
+    ),
 }

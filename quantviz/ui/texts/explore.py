@@ -144,19 +144,30 @@ TEXT = {
                     "multiply-add; the textbook divides in float64; ONNX Runtime's "
                     "QuantizeLinear divides in float32. Each also computes its own zero point: where "
                     "the zero points differ (a zero point near a half step, rounded one way in "
-                    "float32 and the other in float64), nearly every code moves by one. With "
-                    "equal zero points they differ only where x/scale lies within float32 "
-                    "rounding of a half step: a tie that float32 decides one way and float64 the "
-                    "other.",
+                    "float32 and the other in float64), nearly every code moves by one, and that "
+                    "comparison is listed first. With equal zero points they differ where "
+                    "x/scale lies within float32 rounding of a half step (a near-tie that "
+                    "float32 decides one way and float64 the other) or where their saturation "
+                    "bounds differ; each line counts its near-ties.",
                     "同一个范围，每种算术各自计算整数码。PyTorch 的 fake_quantize 乘以 float32 的倒数 "
                     "1/scale，先取整再加 Z；它在 x86 上的 quantize_per_tensor 算子在取整前加 Z"
                     "（一次融合乘加）；教科书用 float64 做除法；ONNX Runtime 的 QuantizeLinear "
                     "用 float32 做除法。每种算术也各自计算零点：零点不同时（零点接近半步，float32 与 "
-                    "float64 取整方向相反），几乎每个码都相差一。零点相同时，只有当 x/scale 距离半步"
-                    "不超过 float32 的舍入误差时，结果才会不同：这种“平局”在 float32 与 float64 "
-                    "中的判定可能相反。"),
-    "arith.count": ("**{mine}** against **{other}**: {count} of {n} codes differ.",
-                    "**{mine}** 对比 **{other}**：{n} 个码中有 {count} 个不同。"),
+                    "float64 取整方向相反），几乎每个码都相差一，这种对比列在最前。零点相同时，结果不同"
+                    "之处在于 x/scale 距离半步不超过 float32 的舍入误差（这种“近似平局”在 float32 "
+                    "与 float64 中的判定可能相反），或两者的饱和边界不同；每一行都给出其中近似平局"
+                    "的个数。"),
+    "arith.count": ("**{mine}** against **{other}**: the same zero point, Z = {zp}; {count} "
+                    "of {n} codes differ, {ties} of them near-ties (x / scale within float32 "
+                    "rounding of a half step).",
+                    "**{mine}** 对比 **{other}**：零点相同，Z = {zp}；{n} 个码中有 {count} 个不同，"
+                    "其中 {ties} 个是近似平局（x / scale 距离半步不超过 float32 的舍入误差）。"),
+    "arith.zero_point": ("**{mine}** against **{other}**: the zero point itself differs, Z = "
+                         "{zp} against Z = {zp_other}, so the whole grid is shifted and "
+                         "{count} of {n} codes differ. These are not ties.",
+                         "**{mine}** 对比 **{other}**：零点本身不同，Z = {zp} 对 Z = "
+                         "{zp_other}，整个网格因此平移，{n} 个码中有 {count} 个不同。这些不是"
+                         "平局。"),
     "arith.table": ("| x | x / scale (float64) | q, this arithmetic | q, the other |",
                     "| x | x / scale（float64） | q（当前算术） | q（另一种） |"),
     "download.heading": ("Downloads", "下载"),
@@ -168,6 +179,46 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'explore.intro': (
+        'torch 2.13.0 torch/ao/quantization/observer.py MinMaxObserver, '
+        'MovingAverageMinMaxObserver with quant_min/quant_max; '
+        'torch.fake_quantize_per_tensor_affine; goldens tests/data/golden_torch.npz '
+        '(torch 2.13.0, tests/library/test_golden.py)'
+    ),
+    'preset.weights.help': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86') "
+        'weight=default_per_channel_weight_observer (observer.py: '
+        'PerChannelMinMaxObserver, qint8, per_channel_symmetric)'
+    ),
+    'preset.activations.help': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) line 109; torch 2.13.0 '
+        'torch/ao/quantization/qconfig.py get_default_qat_qconfig '
+        "(MovingAverageMinMaxObserver) and get_default_qconfig('x86') (HistogramObserver,"
+        ' reduce_range=True)'
+    ),
+    'preset.all_positive.help': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 量化 eq. (2)-(4) (no clamp, zeropoint '
+        '= x_min/scale); torch 2.13.0 torch/ao/quantization/observer.py '
+        '_calculate_qparams (min_val_neg = min(min_val, 0))'
+    ),
+    'metric.zero_point.help': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4) and NOTE on zeropoint (lines '
+        '69, 86-98); torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (q'
+        ' = round(x/scale) + zero_point)'
+    ),
+    'worked.pytorch': (
+        'torch 2.13.0 fake_quantize_per_tensor_affine; goldens '
+        'tests/data/golden_torch.npz (torch 2.13.0, tests/library/test_golden.py)'
+    ),
+    'gap.zero_outside': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4); torch 2.13.0 '
+        'torch/ao/quantization/observer.py _calculate_qparams (min_val_neg, max_val_pos)'
+    ),
+    'gap.degenerate': (
+        'torch 2.13.0 torch/ao/quantization/observer.py '
+        'eps=torch.finfo(torch.float32).eps, scale = max(scale, eps) in '
+        '_calculate_qparams (live: tests/library/test_toolchains.py)'
+    ),
     'gap.full_range': (
         "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
         "pytorch_quantization/tensor_quant.py (TensorQuantFunction, QuantDescriptor); "

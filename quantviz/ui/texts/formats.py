@@ -191,19 +191,28 @@ TEXT = {
                             "再往下是次正规数，步长固定不变，相对误差随之增大。指数换来的是范围"
                             "（从最小次正规数到最大值 {range_db} dB），而不是精度。"),
     "formats.learn.nf4": ("**Why NF4 suits normal data, and where it does not.** NF4's {levels} "
-                          "levels sit at quantiles of a normal distribution scaled to the "
-                          "block's absmax, chosen so that normal values use the levels about "
-                          "equally often (QLoRA, Dettmers et al., 2023). On {n} seeded values: normal data {nf4_normal} dB with NF4 "
-                          "against {int_normal} dB with {int_name}; uniform data {nf4_uniform} "
-                          "dB against {int_uniform} dB, where the even integer grid fits "
-                          "better; with outliers (1 in {every} at {sigma} σ) {nf4_outliers} dB against "
-                          "{int_outliers} dB.",
+                          "levels sit at quantiles of a normal distribution (QLoRA, Dettmers et "
+                          "al., 2023, §3: quantile quantization aims at an equal share of values "
+                          "per level), scaled to each block's absmax. Scaled per block, the "
+                          "shares are not equal: on {n} seeded normal values each level takes "
+                          "{usage_min} % to {usage_max} % of them. Compared at the same block "
+                          "of {block} values (NF4 with a float32 absmax, {nf4_bits} bits per "
+                          "value; INT4 in groups of {block} with a float16 scale and a 4-bit "
+                          "zero point, {int_bits} bits per value): normal data {nf4_normal} dB "
+                          "with NF4 against {int_normal} dB with INT4; uniform data "
+                          "{nf4_uniform} dB against {int_uniform} dB, where the even integer "
+                          "grid fits better; with outliers (1 in {every} at {sigma} σ) "
+                          "{nf4_outliers} dB against {int_outliers} dB.",
                           "**NF4 为何适合正态数据，又在哪里不适合。** NF4 的 {levels} 个级别位于正态"
-                          "分布的分位点，再按块的绝对最大值缩放；这样选取是为了让正态数值使用各"
-                          "级别的频率大致相同（QLoRA，Dettmers 等，2023）。在 {n} 个带种子的数值上：正态数据 NF4 为 {nf4_normal} dB，"
-                          "{int_name} 为 {int_normal} dB；均匀数据 {nf4_uniform} dB 对 "
-                          "{int_uniform} dB，等间距的整数网格更合适；带离群值（每 {every} 个中 1 个在 {sigma} σ）"
-                          "时 {nf4_outliers} dB 对 {int_outliers} dB。"),
+                          "分布的分位点（QLoRA，Dettmers 等，2023，§3：分位数量化力求每个级别分到"
+                          "同样多的数值），再按每块的绝对最大值缩放。按块缩放之后，各级别分到的份额"
+                          "并不相同：在 {n} 个带种子的正态数值上，每个级别占 {usage_min} % 到 "
+                          "{usage_max} %。在同样 {block} 个数值的块上比较（NF4 用 float32 绝对最大值，"
+                          "每值 {nf4_bits} 位；INT4 每组 {block} 个，float16 scale 加 4 位零点，每值 "
+                          "{int_bits} 位）：正态数据 NF4 为 {nf4_normal} dB，INT4 为 {int_normal} "
+                          "dB；均匀数据 {nf4_uniform} dB 对 {int_uniform} dB，等间距的整数网格更合适；"
+                          "带离群值（每 {every} 个中 1 个在 {sigma} σ）时 {nf4_outliers} dB 对 "
+                          "{int_outliers} dB。"),
     "formats.learn.shared": ("**Why a shared exponent per block.** One scale for the whole "
                              "tensor must stretch to its largest value, and every small value "
                              "pays for it. MX formats give each block of {block} values its own "
@@ -281,6 +290,11 @@ TEXT.update({f"fmt.{name}": (f.label, f.label) for name, f in FORMATS.items()})
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'formats.learn.nf4': (
+        'QLoRA (Dettmers et al. 2023) §3 (quantile quantization, NormalFloat); '
+        "bitsandbytes 0.50.2 functional.py get_4bit_type('nf4'); shares, SQNR and bits "
+        'per value from quantviz.studies.formats.nf4_lesson'
+    ),
     'formats.learn.refs': (
         "torch 2.13, torchao 0.18 prototype.mx_formats, bitsandbytes 0.50.2 (goldens "
         "tests/data/golden_formats.npz); OCP MX spec v1.0"

@@ -133,27 +133,28 @@ TEXT = {
     "gguf.kmeans.heading": ("Not k-means: what K and _S/_M/_L mean",
                             "不是 k-means：K 与 _S/_M/_L 的含义"),
     "gguf.kmeans.body": ("The K in Q4_K does not stand for k-means: no clustering runs. It marks "
-                         "the k-quants, whose super-block of 256 weights carries float16 d and "
-                         "dmin, and 8 (or 16) sub-blocks whose own scales are themselves "
-                         "quantized to 6 (or 4, 8) bits against d: two levels of scales. The "
-                         "k-quants' author notes there are no papers on k- or i-quants; the "
-                         "source is the reference.\n\n"
+                         "the k-quants, whose super-block of 256 weights carries a float16 d (and "
+                         "dmin in the types with minima), and 8 (or 16) sub-blocks whose own "
+                         "scales are themselves quantized to 6 (or 4, 8) bits against d: two "
+                         "levels of scales. The k-quants came in llama.cpp's own pull requests "
+                         "(2023), not in a paper; ggml's source is the reference.\n\n"
                          "_S, _M and _L are not types: a file such as Q4_K_M mixes types per "
                          "tensor. llama.cpp's `llama_tensor_get_type` gives some tensors more "
                          "bits: for Q4_K_M, `output.weight` gets Q6_K, and `attn_v` and "
                          "`ffn_down` get Q6_K in the layers where `use_more_bits` holds (the "
                          "first and last eighth, and every third layer between); the rest is "
-                         "Q4_K, norms stay unquantized. V and down_proj feed the residual "
-                         "stream directly, and their errors are the ones that hurt most.",
+                         "Q4_K, norms stay unquantized. The code gives a reason only for 70B "
+                         "models: eight heads share attn_v, so it is eight times smaller than "
+                         "attn_q and more bits cost almost nothing.",
                          "Q4_K 中的 K 不代表 k-means：没有任何聚类。它表示 k 量化：256 个权重的超块带有 "
-                         "float16 的 d 与 dmin，以及 8（或 16）个子块，子块自己的缩放又相对 d 量化为 6"
-                         "（或 4、8）位：两级缩放。k 量化的作者说明过，k 量化与 i 量化没有论文，源码就是"
-                         "参考。\n\n"
+                         "float16 的 d（有最小值的类型还带 dmin），以及 8（或 16）个子块，子块自己的 "
+                         "scale 又相对 d 量化为 6（或 4、8）位：两级 scale。k 量化来自 llama.cpp 自己的"
+                         "合并请求（2023），而不是论文；ggml 的源码就是参考。\n\n"
                          "_S、_M、_L 不是类型：Q4_K_M 这样的文件按张量混用类型。llama.cpp 的 "
                          "`llama_tensor_get_type` 给某些张量更多的位：Q4_K_M 中 `output.weight` 用 "
                          "Q6_K，`attn_v` 与 `ffn_down` 在 `use_more_bits` 成立的层（前后各八分之一，"
-                         "其间每隔三层）用 Q6_K；其余用 Q4_K，归一化权重不量化。V 与 down_proj 直接"
-                         "写入残差流，它们的误差影响最大。"),
+                         "其间每隔三层）用 Q6_K；其余用 Q4_K，归一化权重不量化。代码只为 70B 模型给出理由："
+                         "八个头共用 attn_v，它比 attn_q 小八倍，多给位数几乎不花代价。"),
     "gguf.kmeans.table": ("The built-in file's {count} tensors under these rules ({layers} "
                           "layers: more bits in layers {more}):",
                           "内置文件的 {count} 个张量按这些规则（{layers} 层：第 {more} 层更多位）："),
@@ -172,12 +173,14 @@ TEXT = {
     "gguf.imatrix.body": ("llama.cpp's imatrix holds, for each input channel j of a weight, the "
                           "mean square activation E[a_j²] measured on calibration text. A weight "
                           "in a loud channel moves the output more, so ggml's `_impl` quantizers "
-                          "minimise Σ w_j (x_hat − x)² with w_j from the imatrix instead of the "
-                          "plain error. Here w is a seeded stand-in: channel RMS exp(0.5 z), "
+                          "minimise Σ w_j (x_hat − x)² with w_j built from the imatrix (for "
+                          "most types imatrix_j · sqrt(σ² + x_j²), σ² the row's mean square) "
+                          "instead of the plain error. Here w is a seeded stand-in: channel RMS exp(0.5 z), "
                           "every {every}th channel {hot}× louder.",
                           "llama.cpp 的 imatrix 为权重的每个输入通道 j 记录校准文本上的激活均方 "
                           "E[a_j²]。响亮通道里的权重对输出影响更大，所以 ggml 的 `_impl` 量化器最小化 "
-                          "Σ w_j (x_hat − x)²（w_j 来自 imatrix），而不是普通误差。这里的 w 是带种子的"
+                          "Σ w_j (x_hat − x)²（w_j 由 imatrix 构成，多数类型为 imatrix_j · sqrt(σ² + x_j²)，"
+                          "σ² 为该行的均方），而不是普通误差。这里的 w 是带种子的"
                           "替身：通道均方根 exp(0.5 z)，每第 {every} 个通道响 {hot} 倍。"),
     "gguf.imatrix.block": ("Block {i} through {qtype}: plain error Σ e² {plain_e} without, "
                            "{imat_e} with the imatrix; weighted error Σ w e² {plain_w} without, "
@@ -258,4 +261,41 @@ TEXT = {
     "gguf.file.no_orig": ("Upload the original .safetensors beside it to see each tensor's "
                           "error.",
                           "同时上传原始 .safetensors 即可看到每个张量的误差。"),
+}
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'gguf.packing.rule': (
+        'ggml-org/llama.cpp ggml/src/ggml-quants.c get_scale_min_k4, quantize_row_q4_K_ref (scales[] packing); byte-exact goldens tests/data/golden_gguf.npz'
+    ),
+    'gguf.search.rule': (
+        'ggml-org/llama.cpp ggml/src/ggml-quants.c quantize_row_q4_K_ref: make_qkx2_quants(32, 15, x, w, ..., -1.f, 0.1f, 20, false), w = av_x + |x|; tests/library/test_gguf.py'
+    ),
+    'gguf.search.tensor': (
+        'ggml-org/llama.cpp ggml/src/ggml-quants.c (search) against quantviz.studies.gguf plain min/max scales'
+    ),
+    'gguf.imatrix.ignored': (
+        'ggml-org/llama.cpp ggml/src/ggml-quants.c quantize_q8_0, quantize_tq1_0, quantize_tq2_0 (quant_weights unused); tests/library/test_gguf.py'
+    ),
+    'gguf.families.body': (
+        'ggml-org/llama.cpp ggml/src/ggml-quants.c (block_q4_0 ... block_tq2_0, kvalues_iq4nl, quantize_row_tq1_0_ref d = max |x|); Ma et al. 2024, arXiv:2402.17764 §2 (absmean)'
+    ),
+    'gguf.title': (
+        'ggml-org/llama.cpp ggml/src/ggml-quants.c (quantize_row_*); byte-exact goldens '
+        'tests/data/golden_gguf.npz (ggml-python 0.0.45)'
+    ),
+    'gguf.intro': (
+        'ggml-quants.c quantizers via ggml-python 0.0.45 (tests/data/golden_gguf.npz); '
+        'gguf 0.19.0 gguf/quants.py dequantize (tests/data/golden_gguf_dequant.npz)'
+    ),
+    'gguf.kmeans.body': (
+        'llama.cpp src/llama-quant.cpp (commit 007dbbf): llama_tensor_get_type_impl, '
+        'use_more_bits = i < n/8 || i >= 7n/8 || (i - n/8) % 3 == 2, OUTPUT -> Q6_K, the '
+        '70B attn_v comment; tensor_allows_quantization (ggml_n_dims < 2, _norm.weight); '
+        'ggml-common.h block_q4_K/q6_K layouts; k-quants pull requests (e.g. #2001, 2023)'
+    ),
+    'gguf.imatrix.body': (
+        'llama.cpp tools/imatrix (sum of a_j^2 / count per column); ggml-quants.c '
+        'quantize_row_q4_K_impl etc. (weight = quant_weights * sqrtf(sigma2 + x^2))'
+    ),
 }

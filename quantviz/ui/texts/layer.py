@@ -263,6 +263,70 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'layer.intro': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py)'
+    ),
+    'layer.rr.help': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86') "
+        'HistogramObserver(reduce_range=True); observer.py (quant range 0..127)'
+    ),
+    'layer.head.differ': (
+        'tensorflow/lite/kernels/internal/quantization_util.cc QuantizeMultiplier; '
+        'common.h MultiplyByQuantizedMultiplier; gemmlowp fixedpoint/fixedpoint.h '
+        'SaturatingRoundingDoublingHighMul, RoundingDivideByPOT; quantviz.layers '
+        'fixed-point path (tests/library/test_layers.py)'
+    ),
+    'layer.pipe.bias_value': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py)'
+    ),
+    'layer.pipe.formula': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py)'
+    ),
+    'layer.req.heading': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py); '
+        'tensorflow/lite/kernels/internal/quantization_util.cc QuantizeMultiplier; '
+        'common.h MultiplyByQuantizedMultiplier; gemmlowp fixedpoint/fixedpoint.h '
+        'SaturatingRoundingDoublingHighMul, RoundingDivideByPOT'
+    ),
+    'layer.req.explain': (
+        'tensorflow/lite/kernels/internal/quantization_util.cc QuantizeMultiplier; '
+        'common.h MultiplyByQuantizedMultiplier; gemmlowp fixedpoint/fixedpoint.h '
+        'SaturatingRoundingDoublingHighMul, RoundingDivideByPOT'
+    ),
+    'layer.elem.fbgemm': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py)'
+    ),
+    'layer.elem.fixed': (
+        'tensorflow/lite/kernels/internal/quantization_util.cc QuantizeMultiplier; '
+        'common.h MultiplyByQuantizedMultiplier; gemmlowp fixedpoint/fixedpoint.h '
+        'SaturatingRoundingDoublingHighMul, RoundingDivideByPOT'
+    ),
+    'layer.req.differ': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py); '
+        'tensorflow/lite/kernels/internal/quantization_util.cc QuantizeMultiplier; '
+        'common.h MultiplyByQuantizedMultiplier; gemmlowp fixedpoint/fixedpoint.h '
+        'SaturatingRoundingDoublingHighMul, RoundingDivideByPOT (nudge 2^30: ties up; '
+        'RoundingDivideByPOT: half away from zero)'
+    ),
+    'layer.rr.explain': (
+        'torch 2.13.0 torch/ao/quantization/observer.py MinMaxObserver comment '
+        '(vpmaddubsw must not overflow, reduce_range); qconfig.py; Intel SDM VPMADDUBSW '
+        '(int16 saturation); torch 2.13 run with FBGEMM_ENABLE_INSTRUCTIONS=AVX2: '
+        'tests/library/test_layers.py'
+    ),
+    'layer.sources': (
+        'torch 2.13.0 torch.ao.nn.quantized.functional.linear, x86/FBGEMM, run: '
+        'tests/data/golden_layers.npz (tests/library/test_layers.py); '
+        'tensorflow/lite/kernels/internal/quantization_util.cc QuantizeMultiplier; '
+        'common.h MultiplyByQuantizedMultiplier; gemmlowp fixedpoint/fixedpoint.h '
+        'SaturatingRoundingDoublingHighMul, RoundingDivideByPOT'
+    ),
     'layer.pipe.zero_points': (
         "torch 2.13 quantized Linear on x86 (FBGEMM), run: tests/data/golden_layers.npz"
     ),

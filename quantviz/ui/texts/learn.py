@@ -712,6 +712,142 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'learn.intro': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) (front matter: author, date)'
+    ),
+    'learn.ex_bad': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 量化 eq. (1): (2^n - 1) / (x_max - '
+        'x_min)'
+    ),
+    'learn.q2.question': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (q = '
+        'round(x/s) + Z)'
+    ),
+    'learn.q3.case.notes_pos': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4)'
+    ),
+    'learn.q3.case.pytorch_pos': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams; goldens '
+        'tests/data/golden_torch.npz (torch 2.13.0, tests/library/test_golden.py)'
+    ),
+    'learn.s2.eqzp': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 量化 (line 57: zeropoint = '
+        'x_min/scale; eq. (3), (4) subtract it)'
+    ),
+    'learn.s2.outside': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (1)-(4) (no clamp)'
+    ),
+    'learn.s2.credit': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) line 74 (derivation after the '
+        "Distiller docs; rounding the zero point is the author's own step, corrections "
+        'invited)'
+    ),
+    'learn.s2.pytorch': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams; ONNX '
+        'QuantizeLinear spec (y = saturate(round(x / y_scale) + y_zero_point)); TFLite '
+        'quantization spec (real = scale * (q - zero_point))'
+    ),
+    'learn.s2.link_widened': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (min_val_neg, '
+        'max_val_pos)'
+    ),
+    'learn.s3.pytorch': (
+        'torch 2.13.0 torch/ao/quantization/observer.py; '
+        'torch.fake_quantize_per_tensor_affine'
+    ),
+    'learn.s4.slip': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), NOTE on zeropoint (lines 86-98) '
+        'against eq. (4) (line 69); ONNX QuantizeLinear, TFLite spec, torch observer.py '
+        '(+ zero point)'
+    ),
+    'learn.s4.slip_widened': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams'
+    ),
+    'learn.s4.slip_tie': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (float32 round'
+        ' of quant_min - min_val_neg / scale)'
+    ),
+    'learn.s4.demo': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (3) and (4); line 99 (0.0 for '
+        'padding)'
+    ),
+    'learn.conv.pytorch': (
+        'torch observer.py, ONNX QuantizeLinear, TFLite quantization spec: + zero point'
+    ),
+    'learn.conv.notes': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4); Distiller docs, quantization'
+        ' algorithms'
+    ),
+    'learn.conv.multiplier': (
+        'Distiller docs, quantization algorithms (scale factor as multiplier)'
+    ),
+    'learn.s6.heading': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) (no clamp, no eps, no widening to 0)'
+    ),
+    'learn.s6.zero.inside': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4)'
+    ),
+    'learn.s6.zero.pytorch': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (min_val_neg, '
+        'max_val_pos)'
+    ),
+    'learn.rule.pytorch_observer': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (symmetric: '
+        'max_val_pos / ((quant_max - quant_min) / 2))'
+    ),
+    'learn.rule.pytorch_fused': (
+        'torch 2.13.0 fused_moving_avg_obs_fake_quant (C++ ChooseQuantizationParams), '
+        'run: goldens tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
+    'learn.rule.onnxruntime': (
+        'onnxruntime 1.32.0 onnxruntime/quantization/quant_utils.py compute_scale_zp, '
+        'get_qmin_qmax_for_qType'
+    ),
+    'learn.rule.tensorrt': (
+        'NVIDIA/TensorRT tools/pytorch-quantization 2.2.1 tensor_quant.py (scale = 127 / '
+        'amax); NVIDIA TensorRT-Model-Optimizer modelopt/torch/quantization: config.py '
+        'QuantizerAttributeConfig narrow_range=False, tensor_quant.py _tensor_quant '
+        '(scale = max_bound / amax, clamp(round(x * scale)))'
+    ),
+    'learn.s6.rules.after': (
+        'quantviz.studies.lessons.symmetric_rules: torch 2.13.0 '
+        'torch/ao/quantization/observer.py (divisor (qmax - qmin) / 2) and fused observer'
+        ' (divisor qmax), goldens tests/data/golden_toolchains.npz '
+        '(tests/library/test_toolchains.py)'
+    ),
+    'learn.s6.rules.ort': (
+        'onnxruntime 1.32.0 onnxruntime/quantization/quant_utils.py compute_scale_zp (dr,'
+        ' dq in float64, stored_scale = scale.astype(float32)); QuantizeLinear saturates '
+        'to the type'
+    ),
+    'learn.s6.rules.no_ort': (
+        'onnxruntime 1.32.0 onnxruntime/quantization/quant_utils.py ONNX_INT_TYPE_RANGE /'
+        ' ONNX_INT_TYPE_SYMMETRIC_RANGE (INT4, INT8, INT16; live: '
+        'tests/library/test_toolchains.py)'
+    ),
+    'learn.s6.edge.text': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (1) (divides by x_max - x_min); '
+        'torch 2.13.0 torch/ao/quantization/observer.py '
+        'eps=torch.finfo(torch.float32).eps'
+    ),
+    'learn.s6.relu.text': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 线性量化 line 30 (ReLU output, no '
+        'number)'
+    ),
+    'learn.s7.text': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) lines 106-109 (citing '
+        'pytorch.org/blog/quantization-in-practice)'
+    ),
+    'learn.s7.defaults': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86'), "
+        "get_default_qat_qconfig('x86'); fake_quantize.py "
+        'default_fused_per_channel_wt_fake_quant (MovingAveragePerChannelMinMaxObserver) '
+        '(live: tests/library/test_toolchains.py)'
+    ),
+    'learn.s8.text': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) lines 74, 101, 107, 114-118 '
+        '(references)'
+    ),
     'learn.s5.nvidia': (
         "NVIDIA/TensorRT tools/pytorch-quantization 2.2.1: "
         "pytorch_quantization/tensor_quant.py (_tensor_quant, "

@@ -38,3 +38,12 @@ TEXT = {
                         "are clipped.",
                         "x_hat - x 在 ±{half}（半步）内的直方图；{clipped} 个数值被截断。"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'live.why_arith': (
+        'quantviz.studies.live (preview in float32 reciprocal-multiply, half to even: '
+        'torch 2.13 fake_quantize_per_tensor_affine, goldens tests/data/golden_torch.npz '
+        '(torch 2.13.0, tests/library/test_golden.py))'
+    ),
+}

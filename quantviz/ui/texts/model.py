@@ -342,6 +342,44 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'model.net.upload.help': (
+        'torch 2.13.0 torch/nn/modules/linear.py (weight (out_features, in_features)); '
+        'quantviz.loaders (no pickles)'
+    ),
+    'model.wscheme.help': (
+        'torch 2.13.0 torch/ao/quantization/observer.py default_weight_observer '
+        '(MinMaxObserver, qint8)'
+    ),
+    'model.advice.intro': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) lines 106-109; torch 2.13.0 '
+        "torch/ao/quantization/qconfig.py get_default_qconfig('x86') "
+        'weight=default_per_channel_weight_observer'
+    ),
+    'model.how': (
+        'torch 2.13.0 eager fake_quantize / quantized modules on the digits network, run:'
+        ' tests/data/golden_model.npz; torch 2.13.0 torch/ao/quantization/quantize.py '
+        'prepare (eager mode, fused LinearReLU)'
+    ),
+    'model.int.heading': (
+        'torch 2.13.0 eager fake_quantize / quantized modules on the digits network, run:'
+        ' tests/data/golden_model.npz'
+    ),
+    'model.int.intro': (
+        'torch 2.13.0 eager fake_quantize / quantized modules on the digits network, run:'
+        ' tests/data/golden_model.npz'
+    ),
+    'model.int.avx2': (
+        'torch 2.13.0 torch/ao/quantization/observer.py (vpmaddubsw comment), qconfig.py '
+        'reduce_range; torch 2.13 with FBGEMM_ENABLE_INSTRUCTIONS=AVX2, '
+        'tests/library/test_layers.py'
+    ),
+    'model.int.avx2_none': (
+        'as model.int.avx2'
+    ),
+    'model.int.no.activations': (
+        'torch 2.13.0 aten/src/ATen/native/quantized/cpu/qlinear.cpp (FBGEMM linear takes'
+        ' quint8 input)'
+    ),
     'model.fmt.intro': (
         "NVIDIA ModelOpt max calibration (static per-tensor amax); OCP MX v1.0 and "
         "torchao 0.18 NVFP4Tensor (block scales at run time)"

@@ -178,3 +178,10 @@ TEXT = {
         "没有通道达到阈值：全部为逐 token 的 int8（{int8} dB）。"),
     "outliers.busy": ("Quantizing the layer…", "正在量化这一层…"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'outliers.mixed.source': (
+        'Dettmers et al., LLM.int8(), NeurIPS 2022, arXiv:2208.07339 §3 (vector-wise quantization: row-wise for X, column-wise for W; mixed-precision decomposition, outlier threshold 6.0)'
+    ),
+}

@@ -183,3 +183,16 @@ TEXT = {
         "尤其有用（热图中的亮格）。粒度每细一级都要付出参数：权衡图把每个权重多出的比特数与换来"
         "的 SQNR 放在一起。"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'per_channel.axis.help': (
+        'torch 2.13.0 torch/nn/modules/linear.py, conv.py (weight (out, in, ...)); torch '
+        '2.13.0 torch/ao/quantization/observer.py PerChannelMinMaxObserver ch_axis=0'
+    ),
+    'per_channel.cost_note': (
+        'ONNX QuantizeLinear (y_scale float32, y_zero_point of the quantized type); torch'
+        ' 2.13 q_per_channel_scales float64, q_per_channel_zero_points int64 (live: '
+        'tests/library/test_quantize.py)'
+    ),
+}

@@ -228,3 +228,39 @@ TEXT = {
         "“How Quantization Aware Training Enables Low-Precision Accuracy Recovery”描述，"
         "此处未核对其源码）：QAT 即先用 `mtq.quantize` 校准，再用常规训练循环训练量化后的模型。"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    'qat.intro': (
+        'torch 2.13.0 fake_quantize_per_tensor_affine and '
+        '_fake_quantize_learnable_per_tensor_affine, forward and backward: '
+        'tests/data/golden_qat.npz (tests/library/test_qat.py)'
+    ),
+    'qat.one.lsq': (
+        'Esser et al., LSQ, ICLR 2020, §2 (the step-size gradient and its scale g); torch 2.13.0 '
+        'torch/ao/quantization/_learnable_fake_quantize.py (grad_factor); '
+        'tests/data/golden_qat.npz'
+    ),
+    'qat.where.heading': (
+        'see qat.where.pytorch, qat.where.torchao, qat.where.modelopt'
+    ),
+    'qat.where.pytorch': (
+        'torch 2.13.0 torch/ao/quantization/quantize.py prepare_qat '
+        '(@deprecated(DEPRECATION_WARNING), utils.py); fake_quantize.py FakeQuantize, '
+        'default_fake_quant, default_weight_fake_quant (MovingAverageMinMaxObserver); '
+        "qconfig.py get_default_qat_qconfig('x86') FusedMovingAvgObsFakeQuantize; "
+        '_learnable_fake_quantize.py use_grad_scaling (grad_factor = 1 / sqrt(numel * '
+        'quant_max)) (live: tests/library/test_qat.py)'
+    ),
+    'qat.where.torchao': (
+        'torchao 0.18.0 torchao/quantization/qat/api.py QATConfig(step), '
+        'initialize_fake_quantizers; quant_primitives.py _Round (backward returns gy); '
+        'qat/fake_quantize_config.py IntxFakeQuantizeConfig range_learning (prototype); '
+        'qat/fake_quantizer.py _maybe_update_qparams_for_range_learning (nn.Parameter '
+        'scale, zero point only when asymmetric) (live: tests/library/test_qat.py)'
+    ),
+    'qat.where.modelopt': (
+        "NVIDIA technical blog, 'How Quantization Aware Training Enables Low-Precision "
+        "Accuracy Recovery' (source not checked, as the sentence says)"
+    ),
+}

@@ -201,6 +201,84 @@ TEXT = {
 #: Where each claim about another toolchain, a paper or the notes was checked (file and
 #: version, paper section, notes line), keyed like TEXT.
 SOURCES: dict[str, str] = {
+    'toolchains.intro': (
+        'goldens tests/data/golden_toolchains.npz (tests/library/test_toolchains.py); see'
+        ' each toolchains.about.* entry'
+    ),
+    'toolchains.refusal.symmetric_reduce_quint8': (
+        'torch 2.13.0 torch/ao/quantization/observer.py MinMaxObserver.__init__ and '
+        "PerChannelMinMaxObserver.__init__ (NotImplementedError; MinMaxObserver's message"
+        ' has a run of spaces inside, collapsed here) (live: '
+        'tests/library/test_toolchains.py)'
+    ),
+    'toolchains.refusal.histogram_overflow': (
+        'torch 2.13.0 torch/ao/quantization/observer.py HistogramObserver, run: goldens '
+        'tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
+    'toolchains.refusal.average_inverted': (
+        "torch 2.13.0 torch/ao/quantization/utils.py check_min_max_valid ('min ... should"
+        " be less than max ...'), called from observer.py _calculate_qparams; run: "
+        'goldens tests/data/golden_toolchains.npz'
+    ),
+    'toolchains.name.pytorch_x86_ptq': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86')"
+    ),
+    'toolchains.name.pytorch_x86_qat': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qat_qconfig('x86')"
+    ),
+    'toolchains.name.pytorch_explicit': (
+        'torch 2.13.0 torch/ao/quantization/observer.py MinMaxObserver(quant_min=0, '
+        'quant_max=255)'
+    ),
+    'toolchains.name.onnxruntime_static': (
+        'onnxruntime 1.32.0 onnxruntime/quantization/quantize.py quantize_static'
+    ),
+    'toolchains.name.tensorrt': (
+        'NVIDIA TensorRT-Model-Optimizer modelopt/torch/quantization: config.py '
+        'QuantizerAttributeConfig narrow_range=False, tensor_quant.py _tensor_quant '
+        '(scale = max_bound / amax, clamp(round(x * scale)))'
+    ),
+    'toolchains.name.tflite': (
+        'tensorflow/lite/python/lite.py (int8 post-training quantization, '
+        'experimental_new_quantizer=True)'
+    ),
+    'toolchains.quirks': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (quint8 '
+        'symmetric zero point), MinMaxObserver.__init__; goldens '
+        'tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
+    'toolchains.quirks.intro': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams '
+        '(has_customized_qrange: (quant_min + quant_max) // 2, else 128); '
+        'HistogramObserver has no reduce_range refusal; goldens '
+        'tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
+    'toolchains.col.call': (
+        'torch 2.13.0 torch/ao/quantization/observer.py, qconfig.py (the calls shown)'
+    ),
+    'toolchains.about.pytorch_x86_ptq': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86'); "
+        'observer.py HistogramObserver._non_linear_param_search (L2 error), '
+        'default_per_channel_weight_observer (live: tests/library/test_toolchains.py)'
+    ),
+    'toolchains.about.pytorch_x86_qat': (
+        "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qat_qconfig('x86') "
+        'FusedMovingAvgObsFakeQuantize; aten/src/ATen/native/quantized/cpu/QuantUtils.h '
+        'ChooseQuantizationParams (double scale, zero point from the end with smaller '
+        'error); goldens tests/data/golden_toolchains.npz '
+        '(tests/library/test_toolchains.py)'
+    ),
+    'toolchains.about.onnxruntime_static': (
+        'onnxruntime 1.32.0 onnxruntime/quantization/quantize.py quantize_static '
+        '(activation_type=QInt8, calibrate_method=MinMax, ActivationSymmetric False); '
+        'quant_utils.py compute_scale_zp (live: tests/library/test_toolchains.py)'
+    ),
+    'toolchains.about.tensorrt': (
+        'NVIDIA TensorRT-Model-Optimizer modelopt/torch/quantization: config.py '
+        'QuantizerAttributeConfig narrow_range=False, tensor_quant.py _tensor_quant '
+        '(scale = max_bound / amax, clamp(round(x * scale))); goldens '
+        'tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
     'toolchains.about.tflite': (
         "tensorflow/lite/python/lite.py (TF 2.x, experimental_new_quantizer = True, "
         "_quantize); compiler/mlir/lite/quantization: FakeQuantSupport.cc "
