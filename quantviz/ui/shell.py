@@ -13,6 +13,7 @@ from contextlib import nullcontext
 import streamlit as st
 
 from quantviz.present import Theme
+from quantviz.studies.start import STEPS
 from quantviz.ui import budget, cache, memory, state
 from quantviz.ui.caching import fingerprint
 from quantviz.ui.i18n import LANGUAGES, plain, t
@@ -68,13 +69,33 @@ def _ensure_navigation() -> None:
 
 
 def home() -> None:
-    """The app's root URL (a hidden page): open Explore with the same query string.
+    """The app's root URL (a hidden page): open Start with the same query string.
 
-    Streamlit serves its default page at "/" only, so if Explore were the default, a shared
-    link to ``/explore?bits=4`` would pop up "Page not found". The default is this page instead,
-    and every page, Explore included, keeps its own path.
+    Streamlit serves its default page at "/" only, so if Start were the default, a shared
+    link to ``/start?step=relu`` would pop up "Page not found". The default is this page
+    instead, and every page, Start included, keeps its own path.
     """
-    st.switch_page("pages/explore.py", query_params=st.query_params.to_dict())
+    st.switch_page("pages/start.py", query_params=st.query_params.to_dict())
+
+
+#: Where each practitioner page sits on the Start page's path: the step to read first.
+PATH_FIRST: dict[str, str] = {
+    "learn": "roundtrip", "explore": "roundtrip", "compare": "schemes", "bits": "bits",
+    "calibration": "calibration", "per_channel": "per_channel", "toolchains": "scale",
+    "formats": "bits", "layer": "per_channel", "model": "calibration",
+    "outliers": "calibration", "checkpoint": "per_channel",
+}
+
+
+def path_note(page: str) -> None:
+    """One line under a page's title: where it sits on the path, and a link to the step to
+    read first (the Start page showing that step)."""
+    step = PATH_FIRST.get(page)
+    if step is None:
+        return
+    first = f"{STEPS.index(step) + 1}. {t(f'start.step.{step}')}"
+    st.page_link("pages/start.py", label=t("path.where", where=t(f"path.{page}"), first=first),
+                 icon="🧭", query_params={"step": step})
 
 
 def page_start(page: str, **values: object) -> Theme:
@@ -89,6 +110,7 @@ def page_start(page: str, **values: object) -> Theme:
     if present:  # the one raw HTML of the app: a constant, nothing from a file or the URL
         st.html(_PRESENTATION_CSS)
     st.title(t(f"{page}.title", **values))
+    path_note(page)
     st.caption(t(f"{page}.intro", **values))
     return Theme.presentation() if present else Theme()
 
