@@ -189,11 +189,11 @@ TEXT = {
         "After each layer a network applies an **activation function**; the most common one, "
         "**ReLU** (rectified linear unit), is max(0, x): its outputs, the **activations**, are "
         "never negative. Quantize them symmetrically with signed codes and every negative "
-        "code is wasted, nearly half of them. Asymmetric unsigned codes start at 0.0 and use "
+        "code is wasted, half of them. Asymmetric unsigned codes start at 0.0 and use "
         "them all. **Effective bits** = log₂(codes reached) says how many bits the codes in "
         "use are really worth.",
         "网络在每一层之后会施加一个**激活函数**；最常见的 **ReLU**（线性整流单元）就是 max(0, x)："
-        "它的输出，即**激活值**，永远不为负。用有符号的码对称量化它们，所有负码都被浪费，几乎是一半。"
+        "它的输出，即**激活值**，永远不为负。用有符号的码对称量化它们，所有负码都被浪费，正好一半。"
         "非对称无符号的码从 0.0 开始，全部用上。**有效位数** = log₂(用到的码数)，表示真正用到的码"
         "值多少位。"),
     "start.relu.fig": ("ReLU outputs in [0, 6], {name}, 8 bits",
