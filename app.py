@@ -34,4 +34,4 @@ run_guarded(st.navigation({
         st.Page("pages/checkpoint.py", title=nav_title("checkpoint"), icon="🗂️",
                 url_path="checkpoint"),
     ],
-}, expanded=True))
+}, position="top"))

@@ -28,15 +28,47 @@ PRESENT = Control("present", "toggle", False, "present.label", help="present.hel
 
 _PRESENTATION_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
-[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; }
-[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.4rem; }
+/* Always: readable captions (4.5:1), visible keyboard focus, no sideways scrolling on a
+   phone, and chart toolbars out of the tab order and off touch screens. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #4b4f5c; opacity: 1; }
+[role="slider"]:focus-visible, button:focus-visible, a:focus-visible,
+[role="radio"]:focus-visible, input:focus-visible {
+  outline: 3px solid #00507d !important; outline-offset: 2px; }
+label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px; }
+[data-testid="stElementToolbar"] { visibility: hidden; }
+[data-testid="stElementContainer"]:hover [data-testid="stElementToolbar"] { visibility: visible; }
+.modebar-container { visibility: hidden; }
+.js-plotly-plot:hover .modebar-container { visibility: visible; }
+[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+.katex-display { overflow-x: auto; overflow-y: hidden; }
+@media (hover: none), (max-width: 640px) {
+  .modebar-container, .js-plotly-plot:hover .modebar-container { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
+    overflow-wrap: anywhere; }
+}
+/* Presentation mode (while its switch is on): nothing a class reads under 18 px. */
+:root:has(.st-key-present :checked) { font-size: 22px; }
+:root:has(.st-key-present :checked) :is([data-testid="stMarkdownContainer"] p,
+  [data-testid="stMarkdownContainer"] li) { font-size: 1.3rem; }
+:root:has(.st-key-present :checked) [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+:root:has(.st-key-present :checked) [data-testid="stMetricValue"] p { font-size: 2.4rem; }
 /* on a projector a value wraps onto a second line rather than ending in an ellipsis */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal;
-  overflow: visible; text-overflow: clip; overflow-wrap: anywhere; display: block; }
-button [data-testid="stMarkdownContainer"] p { white-space: normal; }
-.katex { font-size: 1.5em; }
+:root:has(.st-key-present :checked) :is([data-testid="stMetricValue"],
+  [data-testid="stMetricValue"] *) { white-space: normal; overflow: visible;
+  text-overflow: clip; overflow-wrap: anywhere; display: block; }
+:root:has(.st-key-present :checked) button p { white-space: normal; }
+:root:has(.st-key-present :checked) :is([data-testid="stCaptionContainer"],
+  [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] p, table,
+  [data-testid="stSidebarNav"] span, [data-testid="stSliderThumbValue"],
+  [data-testid="stSliderTickBar"] div, input, textarea, [data-baseweb="select"] div,
+  button p, [data-testid="stPageLink"] p, summary p, [data-testid="stAlertContainer"] p,
+  [data-testid="stTooltipContent"] p) { font-size: 1rem; }
+:root:has(.st-key-present :checked) .katex { font-size: 1.5em; }
+/* long formulas wrap between their terms instead of running off the screen */
+:root:has(.st-key-present :checked) .katex-display .katex-html { white-space: normal; }
+:root:has(.st-key-present :checked) .katex-display .base { margin-bottom: 0.3em; }
 </style>
 """
 
@@ -107,8 +139,10 @@ def page_start(page: str, **values: object) -> Theme:
     state.begin_run(page)
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)
-    if present:  # the one raw HTML of the app: a constant, nothing from a file or the URL
-        st.html(_PRESENTATION_CSS)
+    # the one raw HTML of the app: a constant, nothing from a file or the URL. Always sent (it
+    # holds the contrast, focus and phone rules too); its presentation rules apply only while
+    # the presentation switch is on.
+    st.html(_PRESENTATION_CSS)
     st.title(t(f"{page}.title", **values))
     path_note(page)
     st.caption(t(f"{page}.intro", **values))
