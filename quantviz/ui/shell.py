@@ -42,6 +42,7 @@ label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px
 .js-plotly-plot:hover .modebar-container { visibility: visible; }
 [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
+[data-testid="stPageLink"] * { white-space: normal; }
 @media (hover: none), (max-width: 640px) {
   .modebar-container, .js-plotly-plot:hover .modebar-container { display: none; }
   [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
@@ -64,7 +65,7 @@ label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px
   [data-testid="stSidebarNav"] span, [data-testid="stSliderThumbValue"],
   [data-testid="stSliderTickBar"] div, input, textarea, [data-baseweb="select"] div,
   button p, [data-testid="stPageLink"] p, summary p, [data-testid="stAlertContainer"] p,
-  [data-testid="stTooltipContent"] p) { font-size: 1rem; }
+  [data-testid="stTooltipContent"] p, code) { font-size: 1rem; }
 :root:has(.st-key-present :checked) .katex { font-size: 1.5em; }
 /* long formulas wrap between their terms instead of running off the screen */
 :root:has(.st-key-present :checked) .katex-display .katex-html { white-space: normal; }
