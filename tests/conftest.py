@@ -52,7 +52,7 @@ def run_page(app_test):
     """``run_page("bits", {"n": 1000})`` runs a page with that query string and checks the run.
 
     Query values may be numbers (they are sent as strings); ``page=None`` is the app's root,
-    which opens Explore. The run must raise no exception and, unless ``errors`` is False, show
+    which opens Start. The run must raise no exception and, unless ``errors`` is False, show
     no error message. ``session`` presets session state.
     """
 

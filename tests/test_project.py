@@ -199,3 +199,74 @@ def test_the_live_figure_sets_text_never_html():
                  for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                  if sinks.search(line)]
     assert not offenders
+
+
+def _navigation_call() -> ast.Call:
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    [call] = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+              and getattr(n.func, "attr", "") == "navigation"]
+    return call
+
+
+def test_the_app_opens_on_start_and_groups_the_pages_in_sections():
+    from quantviz.ui.i18n import TABLE
+
+    sections = _navigation_call().args[0]
+    assert isinstance(sections, ast.Dict)
+    # the section titles are text keys, translated like the page names
+    keys = [ast.literal_eval(k.args[0]) for k in sections.keys]
+    assert keys == ["section.basics", "section.calibrate", "section.toolchains",
+                    "section.networks"]
+    assert all(f"{k}.nav" in TABLE for k in keys)
+    pages = {k: [ast.literal_eval(p.args[0]) for p in v.elts if isinstance(p.args[0],
+                                                                             ast.Constant)]
+             for k, v in zip(keys, sections.values, strict=True)}
+    assert pages["section.basics"] == ["pages/start.py", "pages/learn.py", "pages/explore.py",
+                                       "pages/compare.py", "pages/bits.py"]
+    assert pages["section.calibrate"] == ["pages/calibration.py", "pages/per_channel.py"]
+    assert pages["section.toolchains"] == ["pages/toolchains.py", "pages/formats.py",
+                                           "pages/gguf.py"]
+    assert pages["section.networks"] == ["pages/layer.py", "pages/model.py", "pages/ptq.py",
+                                         "pages/qat.py", "pages/outliers.py",
+                                         "pages/checkpoint.py"]
+    # every page keeps its URL path, the name of its file
+    for page in ast.walk(sections):
+        if isinstance(page, ast.Call) and getattr(page.func, "attr", "") == "Page" \
+                and isinstance(page.args[0], ast.Constant):
+            [path] = [ast.literal_eval(k.value) for k in page.keywords if k.arg == "url_path"]
+            assert page.args[0].value == f"pages/{path}.py"
+    # the root is a hidden page that switches to Start (Start keeps its own path, /start)
+    shell = (ROOT / "quantviz" / "ui" / "shell.py").read_text(encoding="utf-8")
+    assert 'st.switch_page("pages/start.py"' in shell
+
+
+def _css_rules(css: str) -> list[tuple[str, str]]:
+    """(selector, body) of each rule of a style sheet (``@media`` blocks opened up)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return [(sel.strip(), body.strip()) for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)]
+
+
+def test_presentation_mode_sets_no_text_under_18_px():
+    from quantviz.ui.shell import _PRESENTATION_CSS
+
+    sizes = []
+    for selector, body in _css_rules(_PRESENTATION_CSS):
+        for value in re.findall(r"font-size:\s*([^;]+)", body):
+            sizes.append((selector.strip(), value.strip()))
+    assert sizes, "the presentation sheet sets no font size"
+    for selector, value in sizes:
+        number = float(re.match(r"[\d.]+", value).group())
+        if value.endswith("px"):
+            assert number >= 18, (selector, value)
+        elif value.endswith("rem"):  # the root is 22 px in presentation mode
+            assert number * 22 >= 18, (selector, value)
+        elif value.endswith("em"):  # relative to a parent of at least 22 px
+            assert number >= 18 / 22, (selector, value)
+        else:
+            pytest.fail(f"{selector}: font-size {value} is not in px, rem or em")
+
+
+def test_the_font_size_rule_sees_a_small_size():
+    # the check above can fail: a 14 px caption in a sheet is found
+    rules = _css_rules("<style>\n.a { color: red; }\n@media (x) { .b { font-size: 14px; } }")
+    assert (".b", "font-size: 14px;") in rules

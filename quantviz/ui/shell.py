@@ -13,6 +13,7 @@ from contextlib import nullcontext
 import streamlit as st
 
 from quantviz.present import Theme
+from quantviz.studies.start import STEPS
 from quantviz.ui import budget, cache, memory, state
 from quantviz.ui.caching import fingerprint
 from quantviz.ui.i18n import LANGUAGES, plain, t
@@ -27,15 +28,48 @@ PRESENT = Control("present", "toggle", False, "present.label", help="present.hel
 
 _PRESENTATION_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
-[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; }
-[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.4rem; }
+/* Always: readable captions (4.5:1), visible keyboard focus, no sideways scrolling on a
+   phone, and chart toolbars out of the tab order and off touch screens. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #4b4f5c; opacity: 1; }
+[role="slider"]:focus-visible, button:focus-visible, a:focus-visible,
+[role="radio"]:focus-visible, input:focus-visible {
+  outline: 3px solid #00507d !important; outline-offset: 2px; }
+label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px; }
+[data-testid="stElementToolbar"] { visibility: hidden; }
+[data-testid="stElementContainer"]:hover [data-testid="stElementToolbar"] { visibility: visible; }
+.modebar-container { visibility: hidden; }
+.js-plotly-plot:hover .modebar-container { visibility: visible; }
+[data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+.katex-display { overflow-x: auto; overflow-y: hidden; }
+[data-testid="stPageLink"] * { white-space: normal; }
+@media (hover: none), (max-width: 640px) {
+  .modebar-container, .js-plotly-plot:hover .modebar-container { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
+    overflow-wrap: anywhere; }
+}
+/* Presentation mode (while its switch is on): nothing a class reads under 18 px. */
+:root:has(.st-key-present :checked) { font-size: 22px; }
+:root:has(.st-key-present :checked) :is([data-testid="stMarkdownContainer"] p,
+  [data-testid="stMarkdownContainer"] li) { font-size: 1.3rem; }
+:root:has(.st-key-present :checked) [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+:root:has(.st-key-present :checked) [data-testid="stMetricValue"] p { font-size: 2.4rem; }
 /* on a projector a value wraps onto a second line rather than ending in an ellipsis */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal;
-  overflow: visible; text-overflow: clip; overflow-wrap: anywhere; display: block; }
-button [data-testid="stMarkdownContainer"] p { white-space: normal; }
-.katex { font-size: 1.5em; }
+:root:has(.st-key-present :checked) :is([data-testid="stMetricValue"],
+  [data-testid="stMetricValue"] *) { white-space: normal; overflow: visible;
+  text-overflow: clip; overflow-wrap: anywhere; display: block; }
+:root:has(.st-key-present :checked) button p { white-space: normal; }
+:root:has(.st-key-present :checked) :is([data-testid="stCaptionContainer"],
+  [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] p, table,
+  [data-testid="stSidebarNav"] span, [data-testid="stSliderThumbValue"],
+  [data-testid="stSliderTickBar"] div, input, textarea, [data-baseweb="select"] div,
+  button p, [data-testid="stPageLink"] p, summary p, [data-testid="stAlertContainer"] p,
+  [data-testid="stTooltipContent"] p, code) { font-size: 1rem; }
+:root:has(.st-key-present :checked) .katex { font-size: 1.5em; }
+/* long formulas wrap between their terms instead of running off the screen */
+:root:has(.st-key-present :checked) .katex-display .katex-html { white-space: normal; }
+:root:has(.st-key-present :checked) .katex-display .base { margin-bottom: 0.3em; }
 </style>
 """
 
@@ -68,13 +102,34 @@ def _ensure_navigation() -> None:
 
 
 def home() -> None:
-    """The app's root URL (a hidden page): open Explore with the same query string.
+    """The app's root URL (a hidden page): open Start with the same query string.
 
-    Streamlit serves its default page at "/" only, so if Explore were the default, a shared
-    link to ``/explore?bits=4`` would pop up "Page not found". The default is this page instead,
-    and every page, Explore included, keeps its own path.
+    Streamlit serves its default page at "/" only, so if Start were the default, a shared
+    link to ``/start?step=relu`` would pop up "Page not found". The default is this page
+    instead, and every page, Start included, keeps its own path.
     """
-    st.switch_page("pages/explore.py", query_params=st.query_params.to_dict())
+    st.switch_page("pages/start.py", query_params=st.query_params.to_dict())
+
+
+#: Where each practitioner page sits on the Start page's path: the step to read first.
+PATH_FIRST: dict[str, str] = {
+    "learn": "roundtrip", "explore": "roundtrip", "compare": "schemes", "bits": "bits",
+    "calibration": "calibration", "per_channel": "per_channel", "toolchains": "scale",
+    "formats": "bits", "layer": "per_channel", "model": "calibration",
+    "outliers": "calibration", "checkpoint": "per_channel", "gguf": "per_channel",
+    "ptq": "errors", "qat": "errors",
+}
+
+
+def path_note(page: str) -> None:
+    """One line under a page's title: where it sits on the path, and a link to the step to
+    read first (the Start page showing that step)."""
+    step = PATH_FIRST.get(page)
+    if step is None:
+        return
+    first = f"{STEPS.index(step) + 1}. {t(f'start.step.{step}')}"
+    st.page_link("pages/start.py", label=t("path.where", where=t(f"path.{page}"), first=first),
+                 icon="🧭", query_params={"step": step})
 
 
 def page_start(page: str, **values: object) -> Theme:
@@ -86,9 +141,12 @@ def page_start(page: str, **values: object) -> Theme:
     state.begin_run(page)
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)
-    if present:  # the one raw HTML of the app: a constant, nothing from a file or the URL
-        st.html(_PRESENTATION_CSS)
+    # the one raw HTML of the app: a constant, nothing from a file or the URL. Always sent (it
+    # holds the contrast, focus and phone rules too); its presentation rules apply only while
+    # the presentation switch is on.
+    st.html(_PRESENTATION_CSS)
     st.title(t(f"{page}.title", **values))
+    path_note(page)
     st.caption(t(f"{page}.intro", **values))
     return Theme.presentation() if present else Theme()
 

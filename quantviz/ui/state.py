@@ -100,6 +100,8 @@ def begin_run(page: str) -> None:
     """Start this run's list of drawn controls; note whether it enters ``page`` (see
     :func:`widget`): it does until a run on ``page`` has finished (:func:`end_run`)."""
     st.session_state["_entering"] = st.session_state.get("_page_done") != page
+    if st.session_state.get("_page") != page:  # a new page: its link's values not yet read
+        st.session_state["_url_read"] = set()
     st.session_state["_page"] = page
     st.session_state["_controls"] = []
 
@@ -128,11 +130,12 @@ def widget(control: Control, container: Any = None) -> Any:
     session state before the widget, which starts from it. Not on every run: a value written
     back is sent as one the browser must set, so it re-rendered every control on every move
     (about 40 ms of a Bits move on Explore), and a run that started before a quick second
-    move set the slider back to the first move's value.
+    move set the slider back to the first move's value. A value the entering link names wins
+    over the session's (:func:`_entry_value`).
     """
     init(control)
     if st.session_state.get("_entering", True):
-        st.session_state[control.key] = st.session_state[control.key]
+        st.session_state[control.key] = _entry_value(control)
     drawn = st.session_state.setdefault("_controls", [])
     if control not in drawn:
         drawn.append(control)
@@ -160,6 +163,23 @@ def widget(control: Control, container: Any = None) -> Any:
         return box.text_input(label, **common)
     return box.number_input(label, format=control.fmt, min_value=control.lo,
                             max_value=control.hi, step=control.step, **common)
+
+
+def _entry_value(control: Control) -> Any:
+    """The value a control starts from on entering a page: the link's, else the session's.
+
+    A link that opens a page with ``?dist=relu`` (a lesson's "open this case") names the case
+    it means, so its value wins over one the session kept from an earlier visit, once per
+    entry: a second run before the first finished (a quick move) keeps the move. Navigating
+    from the sidebar clears the query string, so the session's values stay.
+    """
+    seen = st.session_state.setdefault("_url_read", set())
+    raw = st.query_params.get(control.key)
+    if control.key not in seen and raw is not None:
+        seen.add(control.key)
+        return control.parse(raw)
+    seen.add(control.key)
+    return st.session_state[control.key]
 
 
 def sync_url(controls: Sequence[Control]) -> None:

@@ -118,7 +118,7 @@ def test_every_control_has_its_label_help_and_option_labels(control):
 
 def test_option_labels_switch_language(app_test):
     # through a real run: the scheme buttons and the language switch read in Chinese
-    at = app_test(query={"lang": "zh"})
+    at = app_test("explore", {"lang": "zh"})
     at.run()
     assert not at.exception
     assert at.button_group(key="scheme").label == TABLE["scheme.label"][1]

@@ -31,7 +31,7 @@ N = 10_000  # a small default tensor keeps the file fast; the page's own default
 @pytest.fixture
 def page(run_page):
     """``page(**query)`` runs the Explore page with the query string ``query``."""
-    return lambda **query: run_page(None, query)
+    return lambda **query: run_page("explore", query)
 
 
 def codes_used(at) -> tuple[int, int]:
@@ -68,7 +68,7 @@ def open_definitions(at) -> None:
 # --- the default run -------------------------------------------------------------------------
 
 def test_default_run_shows_metrics_charts_and_formulas(app_test):
-    at = app_test()
+    at = app_test("explore")
     at.run()
     ok(at)
     assert len(at.metric) == 8
@@ -320,7 +320,9 @@ def test_worked_example_value(page):
 
 def test_presentation_mode_enlarges_text_and_figures(page):
     at = page(n=N)
-    assert not at.get("html")
+    # the one style sheet is always sent; its presentation rules apply while the switch is on
+    [sheet] = at.get("html")
+    assert ":root:has(.st-key-present :checked)" in sheet.proto.body
     at.toggle(key="present").set_value(True).run()
     ok(at)
     assert "font-size" in at.get("html")[0].proto.body
@@ -352,7 +354,7 @@ def test_language_switch_to_chinese(page):
 @pytest.mark.parametrize("signed", ["0", "1"])
 def test_the_chinese_formulas_carry_chinese_words(run_page, signed):
     # symmetric shows "Z = 0 (signed)" and every scheme "log2(codes used)": both in Chinese
-    at = run_page(None, {"n": N, "lang": "zh", "scheme": "symmetric", "signed": signed},
+    at = run_page("explore", {"n": N, "lang": "zh", "scheme": "symmetric", "signed": signed},
                   session={"open_defs": True})  # the definitions' expander opened
     assert len(at.latex) == 3
     assert not english_in_formulas(at)
@@ -650,7 +652,7 @@ def _follow_link(at, page: str) -> None:
 def test_a_rerun_sets_no_control_again(app_test):
     # the browser resets a control whose value the server sends: on a page's first run, and
     # never on a move (every control on every run cost about 40 ms of a Bits move)
-    at = app_test()
+    at = app_test("explore")
     at.run()
     assert {"bits", "scheme", "calib", "dist"} <= _set_again(at)
     at.slider(key="bits").set_value(4).run()
@@ -666,7 +668,7 @@ def test_a_rerun_sets_no_control_again(app_test):
 
 
 def test_a_control_keeps_its_value_while_hidden_and_over_a_page_without_it(app_test):
-    at = app_test(query={"n": N, "calib": "percentile"})
+    at = app_test("explore", {"n": N, "calib": "percentile"})
     at.run()
     at.slider(key="pct").set_value(95.0).run()
     at.slider(key="bits").set_value(6).run()  # the last run to draw pct does not set it

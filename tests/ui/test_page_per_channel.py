@@ -305,7 +305,7 @@ def test_language_switch_to_chinese(page):
 
 def test_shared_controls_survive_a_page_switch(app_test):
     # bits and scheme mean the same on every page: set on Explore, kept on Per-channel
-    at = app_test()
+    at = app_test("explore")
     at.run()
     at.slider(key="bits").set_value(4).run()
     at.button_group(key="scheme").set_value("symmetric").run()

@@ -81,7 +81,7 @@ TEXT = {
     "gguf.col.scale6": ("scale (6 bits)", "缩放（6 位）"),
     "gguf.col.min6": ("min (6 bits)", "最小值（6 位）"),
     "gguf.col.step": ("d · scale", "d · scale"),
-    "gguf.col.offset": ("dmin · min", "dmin · min"),
+    "gguf.col.offset": ("dmin · min", "偏移 dmin · min"),
     "gguf.col.codes4": ("4-bit codes", "4 位编码"),
     "gguf.packing.heading": ("How the 8 scales and 8 mins fit in 12 bytes",
                              "8 个缩放和 8 个最小值如何放进 12 字节"),

@@ -1,0 +1,129 @@
+"""The Start page under Streamlit's AppTest: the overview, every step in both languages, the
+questions' feedback, "next" links and the links that open each step's exact case."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pytest
+
+from quantviz.quantize import QuantConfig
+from quantviz.studies import lessons
+from quantviz.studies import start as path
+from quantviz.ui.start import QUESTIONS
+from tests.helpers import en, markdown, ok, zh
+
+
+def links(at) -> list[tuple[str, str, dict]]:
+    """Each page link as (label, target URL path, query parameters)."""
+    out = []
+    for link in at.get("page_link"):
+        p = link.proto
+        query = {k: v[0] for k, v in parse_qs(p.query_string).items()}
+        out.append((p.label, p.page, query))
+    return out
+
+
+@pytest.fixture
+def step(run_page):
+    """``step("relu", lang="zh")`` runs the Start page on that step."""
+    def run(name: str | None = None, **query):
+        return run_page("start", {**({"step": name} if name else {}), **query})
+    return run
+
+
+def test_the_root_opens_start_with_the_path(run_page):
+    at = run_page(None)
+    assert at.title[0].value == en("start.title")
+    labels = [label for label, _, _ in links(at)]
+    for i, name in enumerate(path.STEPS, 1):
+        assert f"{i}. {en(f'start.step.{name}')}" in labels
+    # each step of the overview links to this page with the step in the URL
+    targets = [(page, q) for label, page, q in links(at) if label.startswith("1. ")]
+    assert targets == [("start", {"step": "roundtrip"})]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", path.STEPS)
+def test_every_step_renders_in_both_languages(step, name, lang):
+    at = step(name, lang=lang)
+    text = en if lang == "en" else zh
+    assert at.header[0].value == f"{path.STEPS.index(name) + 1}. {text(f'start.step.{name}')}"
+    if name == "practice":
+        assert len(links(at)) >= 13  # every practitioner page, the overview and "back"
+        return
+    assert text(f"start.{name}.idea") in markdown(at)
+    assert len(at.get("plotly_chart")) == 1
+    assert at.radio(key=f"start_q_{name}").value is None  # no answer picked for the student
+
+
+def test_next_and_back_link_the_neighbouring_steps(step):
+    at = step("relu")
+    found = {label: q for label, page, q in links(at) if page == "start"}
+    assert found[en("start.next", name="6. " + en("start.step.errors"))] == {"step": "errors"}
+    assert found[en("start.previous", name="4. " + en("start.step.zero"))] == {"step": "zero"}
+    last = step("practice")
+    assert en("start.done") in markdown(last)
+
+
+def test_case_links_open_the_exact_case(step):
+    at = step("relu")
+    cases = [(page, q) for _, page, q in links(at) if page == "explore"]
+    assert cases == [("explore", {"dist": "relu", "scheme": "symmetric", "signed": "1"}),
+                     ("explore", {"dist": "relu", "scheme": "asymmetric",
+                                           "signed": "0"})]
+
+
+def test_a_case_link_opens_that_case_even_after_an_earlier_visit(app_test):
+    # the session remembers dist=normal from Explore; the lesson's link names relu: relu wins
+    at = app_test("explore")
+    at.run()
+    assert at.selectbox(key="dist").value == "normal"
+    at.switch_page("pages/start.py").run()
+    at.query_params.clear()
+    for k, v in path.CASES["relu"][0][1].items():
+        at.query_params[k] = v
+    at.switch_page("pages/explore.py").run()
+    ok(at)
+    assert at.selectbox(key="dist").value == "relu"
+    assert at.button_group(key="scheme").value == "symmetric"
+    assert at.toggle(key="signed").value is True
+
+
+@pytest.mark.parametrize("name", list(QUESTIONS))
+def test_each_question_gives_feedback(step, name):
+    answers, right = QUESTIONS[name]
+    at = step(name)
+    at.radio(key=f"start_q_{name}").set_value(right).run()
+    ok(at)
+    assert len(at.success) == 1 and at.success[0].value.startswith("Right.")
+    wrong = next(a for a in answers if a != right)
+    at.radio(key=f"start_q_{name}").set_value(wrong).run()
+    assert not at.success and at.info[0].value.startswith("Not quite.")
+
+
+def test_the_relu_answer_states_the_cores_count(step):
+    at = step("relu")
+    at.radio(key="start_q_relu").set_value("half").run()
+    pic = lessons.mapping_picture(0.0, 6.0, QuantConfig(8, "symmetric", signed=True))
+    # symmetric signed 8 bits on [0, 6]: codes -128 .. -1 never reached, 128 of 256
+    assert pic.wasted == 128
+    assert "128 of 256" in at.success[0].value and "-128 … -1" in at.success[0].value
+
+
+def test_a_steps_figure_follows_its_control(step):
+    at = step("roundtrip")
+    assert "At 3 bits there are 8 steps" in markdown(at)
+    at.slider(key="start_rt_bits").set_value(5).run()
+    assert "At 5 bits there are 32 steps" in markdown(at)
+
+
+def test_an_unknown_step_shows_the_overview(step):
+    at = step("nonsense")
+    assert at.header[0].value == en("start.path")
+
+
+def test_practitioner_pages_say_where_they_sit_on_the_path(run_page):
+    at = run_page("calibration", {"n": 1000})
+    [note] = [(label, q) for label, page, q in links(at) if page == "start"]
+    assert note[1] == {"step": "calibration"} and "8. Calibration" in note[0]
