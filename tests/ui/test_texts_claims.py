@@ -176,3 +176,19 @@ def test_registry_corrections_hold():
     # ggml's weights are built from the imatrix, not the imatrix itself
     for text in TABLE["gguf.imatrix.body"]:
         assert "sqrt(σ² + x_j²)" in text
+
+
+def test_imatrix_sigma2_is_not_said_to_be_the_rows_for_k_quants():
+    # ggml-quants.c: quantize_row_q4_K_impl sigma2 = 2*sum_x2/QK_K (the super-block, twice);
+    # only the legacy q4_0..q5_1 _impl take sum_x2/n_per_row; q6_K_impl uses the imatrix alone
+    en, zh = TABLE["gguf.imatrix.body"]
+    assert "σ² the row's mean square)" not in en and "twice the super-block's" in en
+    assert "σ² 为该行的均方）" not in zh and "超块均方的两倍" in zh
+
+
+def test_unrounded_zero_point_error_is_said_to_come_back_not_to_go_missing():
+    # 0.0 at Z = 63.75 unrounded: code round(63.75) = 64, x_hat = s (64 - 63.75) = s/4:
+    # rounding added the quarter step and it comes back; nothing goes missing
+    en, zh = TABLE["start.zero.why"]
+    assert "is missing" not in en and "brings that quarter step back" in en
+    assert "找不回来" not in zh and "round(63.75)" in zh
