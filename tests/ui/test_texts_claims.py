@@ -192,3 +192,10 @@ def test_unrounded_zero_point_error_is_said_to_come_back_not_to_go_missing():
     en, zh = TABLE["start.zero.why"]
     assert "is missing" not in en and "brings that quarter step back" in en
     assert "找不回来" not in zh and "round(63.75)" in zh
+
+
+def test_lsq_scale_gradient_outside_the_range_is_the_code_less_z():
+    # torch 2.13 _fake_quantize_learnable_per_tensor_affine, s = 0.1, Z = 5, codes 0..15:
+    # d x_hat / d s = -5 at x = -10 (qmin - Z) and 10 at x = 10 (qmax - Z), not 0 and 15
+    en, zh = TABLE["qat.one.lsq"]
+    assert "qmin − Z or qmax − Z" in en and "qmin − Z 或 qmax − Z" in zh
