@@ -199,3 +199,11 @@ def test_lsq_scale_gradient_outside_the_range_is_the_code_less_z():
     # d x_hat / d s = -5 at x = -10 (qmin - Z) and 10 at x = 10 (qmax - Z), not 0 and 15
     en, zh = TABLE["qat.one.lsq"]
     assert "qmin − Z or qmax − Z" in en and "qmin − Z 或 qmax − Z" in zh
+
+
+def test_reduce_range_is_not_tied_to_post_training_only():
+    # torch 2.13: get_default_qconfig("x86") HistogramObserver and get_default_qat_qconfig("x86")
+    # MovingAverageMinMaxObserver both quantize activations to 0..127 (reduce_range)
+    en, zh = TABLE["learn.s7.defaults"]
+    assert "instead, and with reduce_range" not in en and "In both stages activations" in en
+    assert "并且用 reduce_range" not in zh and "两个阶段的激活都用 reduce_range" in zh
