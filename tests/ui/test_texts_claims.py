@@ -207,3 +207,9 @@ def test_reduce_range_is_not_tied_to_post_training_only():
     en, zh = TABLE["learn.s7.defaults"]
     assert "instead, and with reduce_range" not in en and "In both stages activations" in en
     assert "并且用 reduce_range" not in zh and "两个阶段的激活都用 reduce_range" in zh
+
+
+def test_chinese_refs_do_not_list_nvfp4_under_the_ocp_departures():
+    # issue item 11 in Chinese too: NVFP4 is NVIDIA's format, not in the OCP MX specification
+    zh = TABLE["formats.learn.refs"][1]
+    assert "不属于 OCP MX 规范" in zh and "在 torchao 中" in zh
