@@ -176,3 +176,40 @@ def test_registry_corrections_hold():
     # ggml's weights are built from the imatrix, not the imatrix itself
     for text in TABLE["gguf.imatrix.body"]:
         assert "sqrt(σ² + x_j²)" in text
+
+
+def test_imatrix_sigma2_is_not_said_to_be_the_rows_for_k_quants():
+    # ggml-quants.c: quantize_row_q4_K_impl sigma2 = 2*sum_x2/QK_K (the super-block, twice);
+    # only the legacy q4_0..q5_1 _impl take sum_x2/n_per_row; q6_K_impl uses the imatrix alone
+    en, zh = TABLE["gguf.imatrix.body"]
+    assert "σ² the row's mean square)" not in en and "twice the super-block's" in en
+    assert "σ² 为该行的均方）" not in zh and "超块均方的两倍" in zh
+
+
+def test_unrounded_zero_point_error_is_said_to_come_back_not_to_go_missing():
+    # 0.0 at Z = 63.75 unrounded: code round(63.75) = 64, x_hat = s (64 - 63.75) = s/4:
+    # rounding added the quarter step and it comes back; nothing goes missing
+    en, zh = TABLE["start.zero.why"]
+    assert "is missing" not in en and "brings that quarter step back" in en
+    assert "找不回来" not in zh and "round(63.75)" in zh
+
+
+def test_lsq_scale_gradient_outside_the_range_is_the_code_less_z():
+    # torch 2.13 _fake_quantize_learnable_per_tensor_affine, s = 0.1, Z = 5, codes 0..15:
+    # d x_hat / d s = -5 at x = -10 (qmin - Z) and 10 at x = 10 (qmax - Z), not 0 and 15
+    en, zh = TABLE["qat.one.lsq"]
+    assert "qmin − Z or qmax − Z" in en and "qmin − Z 或 qmax − Z" in zh
+
+
+def test_reduce_range_is_not_tied_to_post_training_only():
+    # torch 2.13: get_default_qconfig("x86") HistogramObserver and get_default_qat_qconfig("x86")
+    # MovingAverageMinMaxObserver both quantize activations to 0..127 (reduce_range)
+    en, zh = TABLE["learn.s7.defaults"]
+    assert "instead, and with reduce_range" not in en and "In both stages activations" in en
+    assert "并且用 reduce_range" not in zh and "两个阶段的激活都用 reduce_range" in zh
+
+
+def test_chinese_refs_do_not_list_nvfp4_under_the_ocp_departures():
+    # issue item 11 in Chinese too: NVFP4 is NVIDIA's format, not in the OCP MX specification
+    zh = TABLE["formats.learn.refs"][1]
+    assert "不属于 OCP MX 规范" in zh and "在 torchao 中" in zh

@@ -250,8 +250,9 @@ TEXT = {
                            "逐位核对对象：torch {torch} 的 float8 转换、torchao {torchao}"
                            "（prototype.mx_formats：FLOOR 模式的 to_mx、NVFP4Tensor.to_nvfp4）、"
                            "bitsandbytes {bnb}（quantize_4bit nf4，块大小 {nf4_block}）。torchao "
-                           "与 OCP 定义不同之处：指数被钳到 {e8m0_min} 的块还原后减半；NVFP4 的"
-                           "块 scale 不低于 E4M3 的最小正规数 {e4m3_min}。"),
+                           "与 OCP MX 定义不同之处：指数被钳到 {e8m0_min} 的块还原后减半。NVFP4 是 NVIDIA "
+                           "自己的格式，不属于 OCP MX 规范；在 torchao 中它的块 scale 不低于 E4M3 "
+                           "的最小正规数 {e4m3_min}。"),
     "formats.on_bits": ("Number formats on the same axes", "在同一坐标中比较数值格式"),
     "formats.on_bits.help": ("SQNR against bits per value (scales counted) for FP8 ... NF4 "
                              "beside the integer schemes of this sweep.",

@@ -174,13 +174,16 @@ TEXT = {
                           "mean square activation E[a_j²] measured on calibration text. A weight "
                           "in a loud channel moves the output more, so ggml's `_impl` quantizers "
                           "minimise Σ w_j (x_hat − x)² with w_j built from the imatrix (for "
-                          "most types imatrix_j · sqrt(σ² + x_j²), σ² the row's mean square) "
-                          "instead of the plain error. Here w is a seeded stand-in: channel RMS exp(0.5 z), "
+                          "most types imatrix_j · sqrt(σ² + x_j²): σ² is the row's mean square "
+                          "in the legacy types, the super-block's in Q2_K, twice the "
+                          "super-block's in Q3_K–Q5_K and the IQ4 types; Q6_K takes imatrix_j "
+                          "alone) instead of the plain error. Here w is a seeded stand-in: channel RMS exp(0.5 z), "
                           "every {every}th channel {hot}× louder.",
                           "llama.cpp 的 imatrix 为权重的每个输入通道 j 记录校准文本上的激活均方 "
                           "E[a_j²]。响亮通道里的权重对输出影响更大，所以 ggml 的 `_impl` 量化器最小化 "
                           "Σ w_j (x_hat − x)²（w_j 由 imatrix 构成，多数类型为 imatrix_j · sqrt(σ² + x_j²)，"
-                          "σ² 为该行的均方），而不是普通误差。这里的 w 是带种子的"
+                          "σ² 在传统类型中为该行的均方，在 Q2_K 中为超块的均方，在 Q3_K–Q5_K 与 IQ4 "
+                          "类型中为超块均方的两倍；Q6_K 只用 imatrix_j），而不是普通误差。这里的 w 是带种子的"
                           "替身：通道均方根 exp(0.5 z)，每第 {every} 个通道响 {hot} 倍。"),
     "gguf.imatrix.block": ("Block {i} through {qtype}: plain error Σ e² {plain_e} without, "
                            "{imat_e} with the imatrix; weighted error Σ w e² {plain_w} without, "
@@ -292,10 +295,14 @@ SOURCES: dict[str, str] = {
         'llama.cpp src/llama-quant.cpp (commit 007dbbf): llama_tensor_get_type_impl, '
         'use_more_bits = i < n/8 || i >= 7n/8 || (i - n/8) % 3 == 2, OUTPUT -> Q6_K, the '
         '70B attn_v comment; tensor_allows_quantization (ggml_n_dims < 2, _norm.weight); '
-        'ggml-common.h block_q4_K/q6_K layouts; k-quants pull requests (e.g. #2001, 2023)'
+        'ggml-common.h block_q4_K/q6_K layouts; k-quants pull requests #1684 '
+        '(k-quants, June 2023, no paper per its author) and #2001'
     ),
     'gguf.imatrix.body': (
         'llama.cpp tools/imatrix (sum of a_j^2 / count per column); ggml-quants.c '
-        'quantize_row_q4_K_impl etc. (weight = quant_weights * sqrtf(sigma2 + x^2))'
+        'quantize_row_q4_K_impl etc. (weight = quant_weights * sqrtf(sigma2 + x^2); sigma2 = '
+        'sum_x2/n_per_row in quantize_row_q4_0..q5_1_impl, sum_x2/QK_K in q2_K_impl, '
+        '2*sum_x2/QK_K in q3_K/q4_K/q5_K_impl and quantize_row_iq4_nl_impl over its '
+        'super-block; q6_K_impl passes quant_weights alone to make_qx_quants)'
     ),
 }

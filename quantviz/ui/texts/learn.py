@@ -645,14 +645,14 @@ TEXT = {
         "own x86 defaults, read by running `get_default_qconfig(\"x86\")` (post-training) "
         "and `get_default_qat_qconfig(\"x86\")` (quantization-aware training), are below: "
         "the moving average is its quantization-aware-training default; after training it "
-        "observes activations with a histogram instead, and with reduce_range uses one bit "
-        "less ({r_min} … {r_max}). Weights are per-channel symmetric in both: plain MinMax "
+        "observes activations with a histogram instead. In both stages activations use "
+        "reduce_range, one bit less ({r_min} … {r_max}). Weights are per-channel symmetric in both: plain MinMax "
         "after training, a moving-average MinMax in quantization-aware training.",
         "**PyTorch 自己用什么。** 上面是笔记给出的建议。PyTorch 2.13 在 x86 上的默认设置见下表，"
         "它们是运行 `get_default_qconfig(\"x86\")`（训练后量化）和 "
         "`get_default_qat_qconfig(\"x86\")`（量化感知训练）读出来的：滑动平均是它量化感知训练"
-        "的默认；训练后量化则用直方图观察激活，并且用 reduce_range 少用一位（{r_min} … "
-        "{r_max}）。两种情形下权重都是逐通道对称量化：训练后量化用普通 MinMax，量化感知训练用滑动"
+        "的默认；训练后量化则用直方图观察激活。两个阶段的激活都用 reduce_range，少用一位"
+        "（{r_min} … {r_max}）。两种情形下权重都是逐通道对称量化：训练后量化用普通 MinMax，量化感知训练用滑动"
         "平均 MinMax。"),
     "learn.col.stage": ("stage", "阶段"),
     "learn.col.tensor": ("tensor", "张量"),
@@ -768,7 +768,7 @@ SOURCES: dict[str, str] = {
         ' of quant_min - min_val_neg / scale)'
     ),
     'learn.s4.demo': (
-        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (3) and (4); line 99 (0.0 for '
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (3) and (4); line 100 (0.0 for '
         'padding)'
     ),
     'learn.conv.pytorch': (
@@ -842,10 +842,11 @@ SOURCES: dict[str, str] = {
         "torch 2.13.0 torch/ao/quantization/qconfig.py get_default_qconfig('x86'), "
         "get_default_qat_qconfig('x86'); fake_quantize.py "
         'default_fused_per_channel_wt_fake_quant (MovingAveragePerChannelMinMaxObserver) '
-        '(live: tests/library/test_toolchains.py)'
+        '(live: tests/library/test_toolchains.py); run: both activation observers have '
+        'quant_min 0, quant_max 127 (reduce_range)'
     ),
     'learn.s8.text': (
-        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) lines 74, 101, 107, 114-118 '
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) lines 74, 102, 107, 114-118 '
         '(references)'
     ),
     'learn.s5.nvidia': (

@@ -107,3 +107,21 @@ TEXT = {
         "（GPTQ 和 AWQ 会按激活加权误差），也看不到网络中这个张量之后的部分，而且大张量单凭尺寸就贡献"
         "很多误差。模型页按输出的损失（KL 散度）给手写数字网络的各层排序，两种排序可能不同。"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    "model.hurt.intro": (
+        "llama.cpp tools/perplexity/perplexity.cpp (commit 050fc7f), log_softmax with "
+        "kl_divergence_result: sum += p_base (p_log_base - ln p) over p_log_base > -16.f; "
+        "n_same_top when imax == imax_base; p_diff = p - p_base of the right token"
+    ),
+    "model.methods.intro": (
+        "IST-DASLab/gptq opt.py opt_sequential (each layer's outs recomputed after quantizing "
+        "it, then inps, outs = outs, inps); mit-han-lab/llm-awq awq/quantize/pre_quant.py "
+        "run_awq (inps = layer(inps) before the scales are searched and applied)"
+    ),
+    "checkpoint.hurts.limits": (
+        "Frantar et al. 2022 (GPTQ, arXiv:2210.17323 §3, H = 2XX^T); Lin et al. 2023 (AWQ, "
+        "arXiv:2306.00978 §3.2, activation-aware scales)"
+    ),
+}

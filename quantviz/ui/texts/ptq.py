@@ -243,3 +243,48 @@ TEXT = {
                        "每个输入通道的平均 |x| 与 AWQ 的 scale s"),
     "ptq.fig.channel": ("input channel", "输入通道"),
 }
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    "ptq.intro": (
+        "IST-DASLab/gptq gptq.py fasterquant; mit-han-lab/llm-awq awq/quantize/auto_scale.py; "
+        "hqq 0.2.8.post1 hqq/core/optimize.py optimize_weights_proximal (updates zero only)"
+    ),
+    "ptq.four.intro": (
+        "IST-DASLab/gptq quant.py Quantizer (asymmetric min/max, the RTN of its README); "
+        "llm-awq auto_scale_block + auto_clip_block; hqq 0.2.8.post1 optimize_weights_proximal"
+    ),
+    "ptq.four.changed": (
+        "IST-DASLab/gptq gptq.py fasterquant: find_params(W) once before the loop, or on "
+        "W[:, i1+i : i1+i+groupsize] (the updated weights) when groupsize != -1"
+    ),
+    "ptq.steps.intro": (
+        "IST-DASLab/gptq gptq.py add_batch (H = 2/N sum x x^T) and fasterquant (Err1 = (w - q) "
+        "/ d, W1[:, i:] -= Err1 Hinv1[i, i:]); Frantar et al. 2022, arXiv:2210.17323 §3"
+    ),
+    "ptq.steps.dead": (
+        "IST-DASLab/gptq gptq.py fasterquant: dead = diag(H) == 0; H[dead, dead] = 1; "
+        "W[:, dead] = 0"
+    ),
+    "ptq.loss.what": (
+        "IST-DASLab/gptq gptq.py fasterquant: Losses1[:, i] = (w - q)**2 / d**2, Losses = "
+        "Losses1 / 2, Hinv = cholesky(cholesky_inverse(cholesky(H + damp I)), upper=True)"
+    ),
+    "ptq.loss.tools": (
+        "IST-DASLab/gptq gptq.py (commit 2d65066) print('error', sum(Losses)); AutoGPTQ "
+        "v0.7.1 auto_gptq/quantization/gptq.py logger.info(avg loss = sum / nsamples), "
+        "nsamples += inp.shape[0]; GPTQModel 7.3.4 gptqmodel/quantization/gptq.py "
+        "nsamples += batch_token_size, H scaled by 2.0 / total_samples, avg_loss = sum / "
+        "nsamples"
+    ),
+    "ptq.act.why": "IST-DASLab/gptq gptq.py: perm = argsort(diag(H), descending=True)",
+    "ptq.act.groups": (
+        "IST-DASLab/gptq gptq.py (groups found in processing order, g_idx); AutoGPTQ "
+        "auto_gptq/quantization/gptq.py static_groups (groups found before the permutation)"
+    ),
+    "ptq.awq.intro": (
+        "mit-han-lab/llm-awq awq/quantize/auto_scale.py _search_module_scale: n_grid = 20, "
+        "ratio = i / 20, scales = x_max.pow(ratio), / sqrt(max * min), x_max = mean |x| per "
+        "channel (get_act_scale); auto_clip.py auto_clip_layer"
+    ),
+}

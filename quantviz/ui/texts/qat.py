@@ -64,13 +64,14 @@ TEXT = {
     "qat.one.lsq": (
         "**LSQ learns the scale** (Esser et al., \"Learned Step Size Quantization\", ICLR "
         "2020). Its gradient of x_hat for the scale, with q = round(x/s) + Z, is the rounding "
-        "error inside the range and the clipped code outside, and it is scaled by g so that "
+        "error round(x/s) − x/s inside the range and the clipped code less Z (qmin − Z or "
+        "qmax − Z) outside, and it is scaled by g so that "
         "N values sharing one scale do not swamp it. PyTorch's "
         "_fake_quantize_learnable_per_tensor_affine computes it; its sum over a tensor is "
         "the scale's gradient.",
         "**LSQ 学习 scale**（Esser 等，“Learned Step Size Quantization”，ICLR 2020）。"
-        "记 q = round(x/s) + Z，x_hat 对 scale 的梯度在范围内是舍入误差，在范围外是被截断的"
-        "整数码；再乘以 g，使共享同一个 scale 的 N 个数值不会把它淹没。PyTorch 的 "
+        "记 q = round(x/s) + Z，x_hat 对 scale 的梯度在范围内是舍入误差 round(x/s) − x/s，在范围外"
+        "是截断后的整数码减去 Z（qmin − Z 或 qmax − Z）；再乘以 g，使共享同一个 scale 的 N 个数值不会把它淹没。PyTorch 的 "
         "_fake_quantize_learnable_per_tensor_affine 计算的就是它；对整个张量求和即 scale 的梯度。"),
     "qat.fig.landscape": ("The loss along w: a staircase", "沿 w 的损失：一道阶梯"),
     "qat.fig.loss": ("loss L(w)", "损失 L(w)"),
@@ -238,7 +239,9 @@ SOURCES: dict[str, str] = {
     ),
     'qat.one.lsq': (
         'Esser et al., LSQ, ICLR 2020, §2 (the step-size gradient and its scale g); torch 2.13.0 '
-        'torch/ao/quantization/_learnable_fake_quantize.py (grad_factor); '
+        'torch/ao/quantization/_learnable_fake_quantize.py (grad_factor); run: '
+        '_fake_quantize_learnable_per_tensor_affine(x, s=0.1, Z=5, 0, 15) gives dx_hat/ds = '
+        '-5, 0.4, 10 for x = -10, 0.26, 10 (qmin - Z, round(x/s) - x/s, qmax - Z); '
         'tests/data/golden_qat.npz'
     ),
     'qat.where.heading': (

@@ -39,14 +39,14 @@ TEXT = {
 
     # --- the steps' names ---------------------------------------------------------------------
     "start.step.roundtrip": ("From float to integer and back", "从浮点到整数，再回来"),
-    "start.step.scale": ("Scale and zero point", "缩放因子与零点"),
+    "start.step.scale": ("Scale and zero point", "scale 与零点"),
     "start.step.schemes": ("Asymmetric or symmetric", "非对称还是对称"),
     "start.step.zero": ("Why 0.0 must come back exactly", "为什么 0.0 必须原样回来"),
     "start.step.relu": ("The ReLU case: wasted codes", "ReLU 的情形：被浪费的码"),
     "start.step.errors": ("Rounding error and clipping error", "取整误差与截断误差"),
     "start.step.bits": ("Each bit buys about 6 dB", "每多一位约多 6 dB"),
     "start.step.calibration": ("Calibration: choosing the range", "校准：选择范围"),
-    "start.step.per_channel": ("Per-channel: one scale per row", "逐通道：每行一个缩放因子"),
+    "start.step.per_channel": ("Per-channel: one scale per row", "逐通道：每行一个 scale"),
     "start.step.practice": ("The practitioner pages", "实践页面"),
 
     # --- 1. round trip ------------------------------------------------------------------------
@@ -93,7 +93,7 @@ TEXT = {
         "q_min into q_min and one above q_max into q_max, and x̂ = s · (q − Z). This is "
         "PyTorch's convention (Z is added), the one every page here uses; other tools write "
         "the same numbers differently (the Learn page lists them).",
-        "步长就是**缩放因子** s（scale）：相邻两个码之间的浮点距离。要用码 q_min … q_max 覆盖"
+        "步长就是 **scale** s：相邻两个码之间的浮点距离。要用码 q_min … q_max 覆盖"
         "范围 [x_min, x_max]，s = (x_max − x_min) / (q_max − q_min)。网格不必以 0.0 为中心，"
         "所以还需要第二个数，**零点** Z（zero point），说明哪个码代表 0.0。于是 "
         "q = clamp(round(x / s) + Z, q_min, q_max)，其中 **clamp（截断）**把小于 q_min 的结果"
@@ -179,9 +179,11 @@ TEXT = {
     "start.zero.a.yes": ("yes", "是"),
     "start.zero.a.no": ("no", "否"),
     "start.zero.why": (
-        "0.0 goes to code {code} and comes back as {x_hat}: the quarter step that rounding "
-        "removed from the zero point is missing.",
-        "0.0 映射到码 {code}，回来时是 {x_hat}：零点取整时被舍掉的那四分之一步长找不回来了。"),
+        "0.0 goes to code round(63.75) = {code} and comes back as s · ({code} − 63.75) = "
+        "{x_hat}: rounding moved the code a quarter step, and dequantizing with the unrounded "
+        "zero point brings that quarter step back as a non-zero value.",
+        "0.0 映射到码 round(63.75) = {code}，回来时是 s · ({code} − 63.75) = {x_hat}：取整把码移动了"
+        "四分之一步长，而用未取整的零点反量化时，这四分之一步长就作为一个非零值回来了。"),
     "start.zero.link.0": ("Learn: zero padding, with your own kernel", "学习页：零填充，可换卷积核"),
 
     # --- 5. relu ------------------------------------------------------------------------------
@@ -345,8 +347,8 @@ TEXT = {
         "rows get only a few codes. **Per-channel** quantization stores one scale (and zero "
         "point) per row: a few more numbers to store, much less error on the narrow rows.",
         "一层的权重是一个矩阵；每一行计算一个输出**通道**（channel，即该层输出的一个特征）。"
-        "各行的范围可能差别很大。**逐张量**（per-tensor）量化整个矩阵只用一个缩放因子，由最宽的行"
-        "决定，于是窄的行只能用到少数几个码。**逐通道**（per-channel）量化每行存一个缩放因子（和零点）："
+        "各行的范围可能差别很大。**逐张量**（per-tensor）量化整个矩阵只用一个 scale，由最宽的行"
+        "决定，于是窄的行只能用到少数几个码。**逐通道**（per-channel）量化每行存一个 scale（和零点）："
         "多存几个数，窄行的误差却小得多。"),
     "start.per_channel.spread": ("widest row / narrowest row (standard deviation)",
                                  "最宽行 / 最窄行（标准差之比）"),
@@ -363,14 +365,14 @@ TEXT = {
         "8 位，对称。整个权重的 SQNR：逐张量 {tensor} dB，逐通道 {channel} dB。最窄的一行"
         "（第 0 行）：逐张量 {narrow_t} dB，逐通道 {narrow_c} dB。"),
     "start.per_channel.q_text": ("Which rows gain the most from per-channel scales?",
-                                 "哪些行从逐通道缩放因子中获益最多？"),
+                                 "哪些行从逐通道 scale 中获益最多？"),
     "start.per_channel.a.wide": ("the widest rows", "最宽的行"),
     "start.per_channel.a.narrow": ("the narrowest rows", "最窄的行"),
     "start.per_channel.a.equal": ("all rows equally", "所有行一样"),
     "start.per_channel.why": (
         "the widest row sets the per-tensor scale, so it loses nothing; the narrowest row "
         "goes from {narrow_t} dB to {narrow_c} dB here.",
-        "最宽的行决定了逐张量的缩放因子，所以它没有损失；最窄的行在这里从 {narrow_t} dB 提高到 "
+        "最宽的行决定了逐张量的 scale，所以它没有损失；最窄的行在这里从 {narrow_t} dB 提高到 "
         "{narrow_c} dB。"),
     "start.per_channel.link.0": ("Per-channel: per tensor, per channel and per group",
                                  "逐通道页：逐张量、逐通道与逐组"),
@@ -430,4 +432,16 @@ TEXT = {
                  "走完整条路径之后：结合一层的输入来取整"),
     "path.qat": ("after the whole path, training with the rounding in the loop",
                  "走完整条路径之后：把取整放进训练中"),
+}
+
+#: Where each claim about another tool, a paper or the notes comes from.
+SOURCES: dict[str, str] = {
+    "start.scale.idea": (
+        "PyTorch 2.13 torch.quantize_per_tensor: q = clamp(round(x / scale) + zero_point), "
+        "x_hat = scale (q - zero_point) (run: 0.0 at scale 0.1, zero_point 10 -> code 10); "
+        "other conventions: the Learn page, section 5"
+    ),
+    "start.practice.toolchains": "a link to the Toolchains page; its claims carry its sources",
+    "path.learn": "the source notes, retold on the Learn page (its claims carry their sources)",
+    "path.gguf": "a link to the GGUF page; its claims carry their sources",
 }
