@@ -95,3 +95,11 @@ def vertical_ticks(trace) -> tuple[list[float], set[float]]:
     assert np.isnan(xs[2::3]).all() and np.isnan(ys[2::3]).all()  # a gap after each segment
     assert np.array_equal(xs[0::3], xs[1::3])  # vertical: both ends at one x
     return list(xs[0::3]), set(ys[0::3]) | set(ys[1::3])
+
+
+def rendered(text: str) -> str:
+    """What markdown shows of ``text``: each backslash escape (as ``plain`` writes for text
+    from outside) read as the character it escapes."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)

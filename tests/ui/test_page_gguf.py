@@ -14,7 +14,7 @@ from quantviz.distributions import sample
 from quantviz.gguf_file import write_gguf
 from quantviz.studies import gguf as study
 from quantviz.ui.i18n import plain
-from tests.helpers import captions, en, markdown, ok, upload, zh
+from tests.helpers import captions, en, markdown, ok, rendered, upload, zh
 
 N = 1000
 NASTY = "**bold** [link](http://example.com) :red[x]"
@@ -83,7 +83,7 @@ def test_a_hostile_gguf_is_refused_with_a_sentence(page):
     at = page(n=N)
     hostile = b"GGUF" + struct.pack("<IQQ", 3, 10**12, 0)
     upload(at, "evil.gguf", hostile)
-    errors = [e.value for e in at.error]
+    errors = [rendered(e.value) for e in at.error]
     assert any(e.startswith(en("gguf.file.refused", reason="")) and "tensors, above the limit"
                in e for e in errors), errors
     assert _types_table(at)  # the page goes on with the sidebar's tensor
