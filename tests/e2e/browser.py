@@ -116,3 +116,22 @@ def wait_until(pg, predicate: Callable[[], object], shot: str, timeout_s: float 
     pg.shot(shot)
     raise AssertionError(f"the page did not reach the expected state (screenshot {shot}); "
                          f"charts: {titles(pg)}; metrics: {metrics(pg)}")
+
+
+def nav_sections(pg) -> list[str]:
+    """The navigation's section titles (the bar at the top of every page)."""
+    return [s.strip() for s in pg.locator("[data-testid=stTopNavSection]").all_inner_texts()]
+
+
+def go_to(pg, page_title: str) -> None:
+    """Open the page named ``page_title`` through the navigation, as a person would: open each
+    section's menu until one lists the page, then follow its link."""
+    sections = pg.locator("[data-testid=stTopNavSection]")
+    for i in range(sections.count()):
+        sections.nth(i).click()
+        link = pg.locator("[data-testid=stTopNavDropdownLink]").filter(has_text=page_title)
+        if link.count():
+            link.first.click()
+            return
+        pg.keyboard.press("Escape")
+    raise AssertionError(f"no navigation link to {page_title!r} in {nav_sections(pg)}")
