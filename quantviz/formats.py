@@ -318,8 +318,11 @@ def _block_amax(xb: np.ndarray) -> np.ndarray:
     return amax
 
 
-def _amax(x: np.ndarray) -> np.float32:
-    return F32(max(float(x.max()), -float(x.min())))
+def _amax(x: np.ndarray, tensor: tuple[float, float] | None = None) -> np.float32:
+    """``max |x|`` as float32; of the whole tensor's ``(x_min, x_max)`` when ``tensor`` is given
+    (``x`` is then a part of it)."""
+    lo, hi = (float(x.min()), float(x.max())) if tensor is None else tensor
+    return F32(max(hi, -lo))
 
 
 def _cast(t: np.ndarray, el: Element) -> np.ndarray:
@@ -333,10 +336,11 @@ def _cast(t: np.ndarray, el: Element) -> np.ndarray:
 # ---------------------------------------------------------------------------- encoders
 
 
-def _encode_float(x: np.ndarray, f: Format) -> tuple[Encoded, np.ndarray]:
+def _encode_float(x: np.ndarray, f: Format,
+                  tensor: tuple[float, float] | None = None) -> tuple[Encoded, np.ndarray]:
     """Per-tensor float: ``s = amax / max`` (1 when amax = 0), ``e = cast(clip(x / s))``."""
     el = ELEMENTS[f.element]
-    amax = _amax(x)
+    amax = _amax(x, tensor)
     s = F32(1.0) if amax == 0 else F32(amax / F32(el.max_value))
     e = _cast(np.divide(x, s, dtype=F32), el)
     return Encoded(f.name, e.view(np.uint8), np.asarray(s, dtype=F32)), e
@@ -370,9 +374,10 @@ def _encode_mx(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.ndarra
     return Encoded(f.name, codes, scales, block_size=block), elems
 
 
-def _encode_nvfp4(x: np.ndarray, f: Format, block: int) -> tuple[Encoded, np.ndarray]:
+def _encode_nvfp4(x: np.ndarray, f: Format, block: int,
+                  tensor: tuple[float, float] | None = None) -> tuple[Encoded, np.ndarray]:
     el = ELEMENTS[f.element]
-    amax = _amax(x)
+    amax = _amax(x, tensor)
     g = F32(amax / F32(448.0 * 6.0))
     xb = _blocked(x, _row_block(x.shape, block))
     if g == 0:  # all zeros: torchao divides by g = 0 and gives NaN; zeros here
@@ -489,11 +494,13 @@ def _int_config(f: Format) -> QuantConfig:
     return QuantConfig(f.bits, "asymmetric", signed=True)
 
 
-def _encode_int(x: np.ndarray, f: Format, block: int | None) -> tuple[Encoded, np.ndarray, QParams]:
+def _encode_int(x: np.ndarray, f: Format, block: int | None,
+                tensor: tuple[float, float] | None = None) -> tuple[Encoded, np.ndarray, QParams]:
     cfg = _int_config(f)
     mask = (1 << f.bits) - 1
     if block is None:
-        qp = compute_qparams(float(x.min()), float(x.max()), cfg)
+        lo, hi = (float(x.min()), float(x.max())) if tensor is None else tensor
+        qp = compute_qparams(lo, hi, cfg)
         q = quantize(x, qp)
         enc = Encoded(f.name, (q.astype(np.int16) & mask).astype(np.uint8),
                       np.asarray(qp.scale, dtype=F32), zero_points=np.asarray(qp.zero_point))
@@ -519,43 +526,76 @@ def _encode_int(x: np.ndarray, f: Format, block: int | None) -> tuple[Encoded, n
 # ---------------------------------------------------------------------------- public API
 
 
-def encode_format(x: object, fmt: str, *, block_size: int | None = None) -> Encoded:
+def _tensor_range(tensor_range: object) -> tuple[float, float] | None:
+    """A checked ``(x_min, x_max)``: two finite floats, ``x_min <= x_max``."""
+    if tensor_range is None:
+        return None
+    try:
+        lo, hi = (float(v) for v in tensor_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"tensor_range must be (x_min, x_max), got {tensor_range!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
+        raise ValueError(f"tensor_range={tensor_range!r} must be finite with x_min <= x_max")
+    return lo, hi
+
+
+def encode_format(x: object, fmt: str, *, block_size: int | None = None,
+                  tensor_range: tuple[float, float] | None = None) -> Encoded:
     """``x`` in format ``fmt``: element codes (uint8 bit patterns, ``x``'s shape) and scales.
 
     See the module docstring for each format's formula and edge cases; ``block_size`` overrides
-    the default block of a block format (a per-tensor format refuses it).
+    the default block of a block format (a per-tensor format refuses it). ``tensor_range``:
+    the whole tensor's ``(x_min, x_max)`` when ``x`` is a set of its rows (or of whole blocks
+    of a row): the per-tensor scale (per-tensor formats, NVFP4's ``g``) comes from it instead
+    of from ``x``, so the part gets the codes it has in the whole tensor.
     """
     f = _format(fmt)
     block = _block_of(f, block_size)
+    tensor = _tensor_range(tensor_range)
     x = as_float32(x)
     if x.ndim == 0:  # one value: a row of one (scales as for shape (1,)), codes of shape ()
-        enc = encode_format(x.reshape(1), fmt, block_size=block_size)
+        enc = encode_format(x.reshape(1), fmt, block_size=block_size, tensor_range=tensor)
         return dataclasses.replace(enc, codes=enc.codes.reshape(()))
+    return _encode(x, f, block, tensor)
+
+
+def _encode(x: np.ndarray, f: Format, block: int | None,
+            tensor: tuple[float, float] | None) -> Encoded:
     if f.kind == "float":
-        return _encode_float(x, f)[0]
+        return _encode_float(x, f, tensor)[0]
     if f.kind == "mx":
         return _encode_mx(x, f, block)[0]
     if f.kind == "nvfp4":
-        return _encode_nvfp4(x, f, block)[0]
+        return _encode_nvfp4(x, f, block, tensor)[0]
     if f.kind == "nf4":
         return _encode_nf4(x, f, block)[0]
-    return _encode_int(x, f, block)[0]
+    return _encode_int(x, f, block, tensor)[0]
 
 
-def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None) -> np.ndarray:
+def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None,
+                         tensor_range: tuple[float, float] | None = None) -> np.ndarray:
     """``x_hat``: ``x`` encoded in ``fmt`` and decoded, float32 with ``x``'s shape.
 
     Per-tensor floats ``x_hat = e * s``; MX ``x_hat = e * 2^scale_exponent``; NVFP4
     ``x_hat = e * (g * s_block)``; NF4 ``x_hat = level[q] * absmax``; integers
-    ``x_hat = (q - zero_point) * scale`` (see the module docstring and :func:`encode_format`).
+    ``x_hat = (q - zero_point) * scale`` (see the module docstring and :func:`encode_format`;
+    ``tensor_range`` as there).
     """
     f = _format(fmt)
     block = _block_of(f, block_size)
+    tensor = _tensor_range(tensor_range)
     x = as_float32(x)
     if x.ndim == 0:  # one value: computed as a row of one
-        return fake_quantize_format(x.reshape(1), fmt, block_size=block_size).reshape(())
+        return fake_quantize_format(x.reshape(1), fmt, block_size=block_size,
+                                    tensor_range=tensor).reshape(())
+    return _fake_quantize(x, f, block, tensor)
+
+
+def _fake_quantize(x: np.ndarray, f: Format, block: int | None,
+                   tensor: tuple[float, float] | None) -> np.ndarray:
+    """:func:`fake_quantize_format` of a checked float32 ``x`` of at least one dimension."""
     if f.kind == "float":
-        enc, e = _encode_float(x, f)
+        enc, e = _encode_float(x, f, tensor)
         out = e.astype(F32)
         out *= enc.scales
         return out
@@ -565,19 +605,89 @@ def fake_quantize_format(x: object, fmt: str, *, block_size: int | None = None) 
         out *= enc.scales.reshape(out.shape[0], -1)[..., None]
         return _unblocked(out, x.shape)
     if f.kind == "nvfp4":
-        enc, elems = _encode_nvfp4(x, f, block)
+        enc, elems = _encode_nvfp4(x, f, block, tensor)
         out = elems.astype(F32)
         out *= (F32(enc.tensor_scale) * enc.scales.reshape(out.shape[0], -1))[..., None]
         return _unblocked(out, x.shape)
     if f.kind == "nf4":
         _, q, absmax = _encode_nf4(x, f, block)
         return _unblocked(_nf4_values(q, absmax), x.shape)
-    enc, q, qp = _encode_int(x, f, block)
+    enc, q, qp = _encode_int(x, f, block, tensor)
     if block is None:
         return dequantize(q, qp)
     laid = _row_block(x.shape, block)
     return _unblocked(dequantize(q, qp, group_size=laid).reshape(_blocked_shape(x.shape, laid)),
                       x.shape)
+
+
+#: Values per part of :func:`fake_quantize_parts` and :func:`encode_parts`: a multiple of the
+#: chunks the error sums run over (:mod:`quantviz.metrics`), so sums over the parts add up in
+#: the same order as over the whole tensor.
+PART = 1 << 20
+
+
+def _parts(x: object, fmt: str, part: int, block_size: int | None, codes: bool):
+    f = _format(fmt)
+    block = _block_of(f, block_size)
+    if isinstance(part, bool) or not isinstance(part, (int, np.integer)) or part < 1:
+        raise ValueError(f"part must be a positive integer, got {part!r}")
+    x = as_float32(x)
+    shape = x.shape if x.ndim else (1,)
+    x2 = x.reshape(-1, shape[-1])
+    tensor = None if row_local(fmt) else (float(x.min()), float(x.max()))
+    laid = _row_block(shape, block) if block is not None else 1
+
+    def run(piece: np.ndarray) -> np.ndarray:
+        piece = np.ascontiguousarray(piece)
+        out = _encode(piece, f, block, tensor).codes if codes else \
+            _fake_quantize(piece, f, block, tensor)
+        return out.reshape(-1)
+
+    return _windows(x2, x.size, int(part), laid, run)
+
+
+def _windows(x2: np.ndarray, n: int, part: int, laid: int, run):
+    """``(start, run(...)[...])`` per part of :func:`_parts` (a generator: the checks above it
+    run when the parts are asked for, not when the first is drawn)."""
+    last = x2.shape[1]
+    for start in range(0, n, part):
+        stop = min(start + part, n)
+        r0, c0 = divmod(start, last)
+        r1, c1 = divmod(stop, last)
+        a = c0 - c0 % laid  # the part starts in this block ...
+        end = min(last, -(-c1 // laid) * laid)  # ... and ends in the block ending here
+        if r0 == r1:
+            pieces = [x2[r0:r0 + 1, a:end]]
+        else:
+            pieces = [x2[r0:r0 + 1, a:]]
+            if r1 > r0 + 1:
+                pieces.append(x2[r0 + 1:r1])
+            if c1:
+                pieces.append(x2[r1:r1 + 1, :end])
+        done = [run(p) for p in pieces]
+        whole = done[0] if len(done) == 1 else np.concatenate(done)
+        yield start, whole[c0 - a:c0 - a + stop - start]
+
+
+def fake_quantize_parts(x: object, fmt: str, *, part: int = PART,
+                        block_size: int | None = None):
+    """``(start, x_hat_part)`` for ``start = 0, part, 2 part, ...``: the values
+    ``fake_quantize_format(x, fmt).reshape(-1)[start:start + part]``, computed a part at a time
+    (float32, 1-D), so that a large tensor needs memory for a part, not for the whole.
+
+    Each part is computed from whole blocks (the blocks it touches, rows of the last axis cut
+    at block boundaries: at most two blocks more than the part), with the whole tensor's
+    ``(x_min, x_max)`` for a format with a tensor scale (:func:`row_local` tells); the values
+    are the same as the whole tensor's, bit for bit. A part that is not a positive integer:
+    ``ValueError``; ``x`` is checked as :func:`as_float32` does.
+    """
+    return _parts(x, fmt, part, block_size, codes=False)
+
+
+def encode_parts(x: object, fmt: str, *, part: int = PART, block_size: int | None = None):
+    """``(start, codes_part)``: :func:`encode_format`'s codes, flattened, a part at a time (as
+    :func:`fake_quantize_parts`)."""
+    return _parts(x, fmt, part, block_size, codes=True)
 
 
 def _blocked_shape(shape: tuple, block: int) -> tuple[int, int, int]:

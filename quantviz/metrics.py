@@ -49,8 +49,10 @@ def _flat_pair(x: np.ndarray, x_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return x.reshape(-1), x_hat.reshape(-1)
 
 
-def _sums(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray | None = None) -> _Sums:
-    """One chunked float64 pass over ``x - x_hat`` (and ``x``) for every error measure."""
+def _sums(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray | None = None,
+          acc: _Sums | None = None) -> _Sums:
+    """One chunked float64 pass over ``x - x_hat`` (and ``x``) for every error measure; with
+    ``acc``, the sums go on from it (``x`` is the next part of a longer tensor)."""
     x, x_hat = _flat_pair(x, x_hat)
     if clipped is not None:
         clipped = np.asarray(clipped)
@@ -61,6 +63,9 @@ def _sums(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray | None = None) -
             )
         clipped = clipped.reshape(-1)
     sse = sse_clipped = sse_rounding = max_abs = x_sumsq = 0.0
+    if acc is not None:
+        sse, sse_clipped, sse_rounding = acc.sse, acc.sse_clipped, acc.sse_rounding
+        max_abs, x_sumsq = acc.max_abs, acc.x_sumsq
     for start in range(0, x.size, _CHUNK):
         stop = start + _CHUNK
         xs = x[start:stop].astype(np.float64)
@@ -77,7 +82,8 @@ def _sums(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray | None = None) -
             sse_rounding += part_rounding
             sse += part_clipped + part_rounding
         x_sumsq += float(np.dot(xs, xs))
-    return _Sums(x.size, sse, sse_clipped, sse_rounding, max_abs, x_sumsq)
+    n = x.size + (acc.n if acc is not None else 0)
+    return _Sums(n, sse, sse_clipped, sse_rounding, max_abs, x_sumsq)
 
 
 def mse(x: np.ndarray, x_hat: np.ndarray) -> float:
@@ -129,6 +135,39 @@ def error_summary(x: np.ndarray, x_hat: np.ndarray) -> ErrorSummary:
     the same numbers and edge cases as :func:`mse`, :func:`sqnr_db`, :func:`max_abs_error`."""
     s = _sums(x, x_hat)
     return ErrorSummary(s.sse / s.n, _sqnr(s), s.max_abs)
+
+
+#: Parts given to :class:`ErrorAccumulator` hold a multiple of this many values (the last one
+#: excepted).
+CHUNK = _CHUNK
+
+
+class ErrorAccumulator:
+    """:func:`error_summary` of a tensor given a part at a time, in tensor order.
+
+    The float64 sums run over the same chunks in the same order as one call on the whole
+    tensor, so the numbers are the same bit for bit, provided every part but the last holds a
+    multiple of :data:`CHUNK` values (``quantviz.formats.PART`` does); a part after one that
+    does not raises ``ValueError``, as does :meth:`summary` before any part.
+    """
+
+    def __init__(self) -> None:
+        self._sums: _Sums | None = None
+        self._ragged = False
+
+    def add(self, x: np.ndarray, x_hat: np.ndarray) -> None:
+        """Add the next part (``x`` and its ``x_hat``, the same shape)."""
+        if self._ragged:
+            raise ValueError(f"a part of {self._sums.n % _CHUNK} values beyond a multiple of "
+                             f"{_CHUNK} was not the last: the sums would run in another order")
+        self._sums = _sums(x, x_hat, acc=self._sums)
+        self._ragged = self._sums.n % _CHUNK != 0
+
+    def summary(self) -> ErrorSummary:
+        if self._sums is None:
+            raise ValueError("no part was added: error measures need at least one value")
+        s = self._sums
+        return ErrorSummary(s.sse / s.n, _sqnr(s), s.max_abs)
 
 
 def fraction_clipped(clipped: np.ndarray) -> float:

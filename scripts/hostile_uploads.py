@@ -221,6 +221,38 @@ ATTACKS.update({k: (a.filename, a.build, a.full, a.quick, a.sessions)
                 for k, a in NEW_ATTACKS.items()})
 
 
+# --- ten million values on Formats and the Checkpoint report (the work is chunked) ----------
+#
+# The largest tensor an upload or a link may give is ten million values (the sample size's
+# largest choice). Quantizing it whole in several formats held about 72 bytes per value at once
+# (+700 MB); chunked, the peak is bounded by a chunk whatever the tensor.
+
+
+def normal_npy(n: int) -> bytes:
+    """``n`` seeded standard-normal float32 values as a 1-D .npy (40 MB for ten million)."""
+    return npy(np.random.default_rng(0).standard_normal(n, dtype=np.float32))
+
+
+def normal_safetensors(n: int) -> bytes:
+    """One seeded normal float32 tensor of ``n`` values shaped ``(n // 4000, 4000)``."""
+    rows = max(1, n // 4000)
+    x = np.random.default_rng(0).standard_normal((rows, 4000), dtype=np.float32)
+    return safetensors({"w": {"dtype": "F32", "shape": [rows, 4000],
+                              "data_offsets": [0, x.nbytes]}}, x.astype("<f4").tobytes())
+
+
+BIG_ATTACKS = {
+    "big_formats": Attack("formats", "big.npy", normal_npy, 10_000_000, 200_000),
+    "big_formats_link": Attack("formats", "", None, 10_000_000, 100_000,
+                               "src=dist&dist=normal&n={n}"),
+    "big_checkpoint": Attack("checkpoint", "big.safetensors", normal_safetensors, 10_000_000,
+                             200_000, uploader=_CK),
+}
+NEW_ATTACKS.update(BIG_ATTACKS)
+ATTACKS.update({k: (a.filename, a.build, a.full, a.quick, a.sessions)
+                for k, a in BIG_ATTACKS.items()})
+
+
 # --- driving a server ---------------------------------------------------------------------
 
 

@@ -36,6 +36,9 @@ SIGMAS = 6.0
 HIST_BINS = 24
 #: Elements per chunk of the passes over a tensor (float64 temporaries of 8 MB at most).
 CHUNK = 1 << 20
+#: Peak bytes of the passes over one chunk (its float64 copies, x_hat, the blocks of a format):
+#: measured with tracemalloc, under 30 MB per chunk of ``CHUNK`` values in any format.
+CHUNK_BYTES = 64 * 2**20
 #: Group size by default (consecutive weights along the last axis, as int4 LLM weights use).
 GROUP_SIZE = 128
 #: How many of the worst tensors in the number format the report also measures in integer
@@ -270,10 +273,31 @@ class Sums:
         return 10.0 * math.log10(self.x_sumsq / self.sse)
 
 
-def _slice_qp(qp: QParams, start: int, stop: int) -> QParams:
+def _windows(rows: int, cols: int, unit: int) -> Iterable[tuple[slice, slice]]:
+    """``(rows, columns)`` blocks of about ``CHUNK`` elements of a ``(rows, cols)`` view, in
+    order: whole rows, ``CHUNK // cols`` at a time, when a row holds at most ``CHUNK`` values;
+    else pieces of one row, each a multiple of ``unit`` (a group, a block) wide, so that no
+    group or block is cut."""
+    if cols <= CHUNK:
+        step = max(1, CHUNK // max(cols, 1))
+        for start in range(0, rows, step):
+            yield slice(start, min(start + step, rows)), slice(0, cols)
+        return
+    width = max(unit, CHUNK // unit * unit)
+    for r in range(rows):
+        for c in range(0, cols, width):
+            yield slice(r, r + 1), slice(c, min(c + width, cols))
+
+
+def _slice_qp(qp: QParams, rows: slice, cols: slice, group: int | None) -> QParams:
+    """The parameters of the block ``[rows, cols]``: per row (channels) or per row and group."""
     if qp.per_tensor:
         return qp
-    return QParams(qp.scale[start:stop], qp.zero_point[start:stop], qp.qmin, qp.qmax, qp.config)
+    scale, zp = qp.scale[rows], qp.zero_point[rows]
+    if group:
+        groups = slice(cols.start // group, -(-cols.stop // group))
+        scale, zp = scale[:, groups], zp[:, groups]
+    return QParams(scale, zp, qp.qmin, qp.qmax, qp.config)
 
 
 def _rows(x: np.ndarray, kind: str, group_size: int) -> np.ndarray:
@@ -291,7 +315,8 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
     saturate), "channel" (one range per index of axis 0) or "group" (``group_size``
     consecutive values along the last axis; it must divide it). The parameters are computed
     for the whole tensor first; the quantization then runs over blocks of about ``CHUNK``
-    elements of rows, so temporaries stay small. ``ValueError`` for an unknown kind, a 1-D
+    elements (:func:`_windows`: whole rows, or whole groups of a row longer than ``CHUNK``),
+    so temporaries stay small. ``ValueError`` for an unknown kind, a 1-D
     tensor per channel, or a group size that does not divide the last axis.
     """
     x = np.asarray(x)
@@ -312,14 +337,12 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
         qp = compute_qparams(grouped.min(axis=2), grouped.max(axis=2), cfg)
     else:
         raise ValueError(f"kind={kind!r} is not one of tensor, channel, group")
-    step = max(1, CHUNK // max(rows.shape[1], 1))
     x_sumsq = sse = sse_clipped = 0.0
     with np.errstate(over="ignore", invalid="ignore"):  # checked below: sse is finite
         lo_grid, hi_grid = np.asarray(qp.x_lo), np.asarray(qp.x_hi)
-        for start in range(0, rows.shape[0], step):
-            stop = min(start + step, rows.shape[0])
-            block = rows[start:stop]
-            part = _slice_qp(qp, start, stop)
+        for rs, cs in _windows(*rows.shape, group or 1):
+            block = rows[rs, cs]
+            part = _slice_qp(qp, rs, cs, group)
             axis = None if part.per_tensor or group else 0
             x_hat = fake_quantize(block, part, axis, group)
             xs = block.astype(np.float64)
@@ -340,11 +363,11 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
 def format_sums(x: np.ndarray, fmt: str) -> Sums:
     """``sum x^2`` and ``sum (x - x_hat)^2`` with ``x_hat = fake_quantize_format(x, fmt)``.
 
-    Blocks run along the last axis (a 0-d or 1-D tensor is one row). For a
-    :func:`quantviz.formats.row_local`
-    format the rows go through in chunks of about ``CHUNK`` elements (the same blocks, so the
-    same ``x_hat``); otherwise the tensor goes through at once and only the error sums are
-    chunked. ``n_params`` counts the stored scales: one per block of each row, plus one per
+    Blocks run along the last axis (a 0-d or 1-D tensor is one row). The rows go through in
+    chunks of about ``CHUNK`` elements (:func:`_windows`: whole rows, or whole blocks of a row
+    longer than ``CHUNK``), with the whole tensor's ``(x_min, x_max)`` for a format with a
+    tensor scale (``tensor_range``), so each chunk gets the ``x_hat`` the whole tensor has.
+    ``n_params`` counts the stored scales: one per block of each row, plus one per
     tensor where the format has a tensor scale (NVFP4, per-tensor formats). An unknown format,
     or values float32 cannot hold: ``ValueError``.
     """
@@ -355,13 +378,11 @@ def format_sums(x: np.ndarray, fmt: str) -> Sums:
     rows = x.reshape(-1, x.shape[-1]) if x.ndim >= 1 else x.reshape(1, 1)
     n_blocks = rows.shape[0] * -(-rows.shape[1] // f.block) if f.block else 0
     n_params = n_blocks + (1 if f.tensor_bits else 0)
-    step = max(1, CHUNK // max(rows.shape[1], 1))
-    whole = None if row_local(fmt) else fake_quantize_format(rows, fmt)
+    tensor = None if row_local(fmt) else (float(rows.min()), float(rows.max()))
     x_sumsq = sse = 0.0
-    for start in range(0, rows.shape[0], step):
-        block = rows[start:start + step]
-        x_hat = (fake_quantize_format(block, fmt) if whole is None
-                 else whole[start:start + step])
+    for rs, cs in _windows(*rows.shape, f.block or 1):
+        block = rows[rs, cs]
+        x_hat = fake_quantize_format(block, fmt, tensor_range=tensor)
         xs = block.astype(np.float64)
         err = xs - x_hat
         err *= err
@@ -434,6 +455,12 @@ class TensorRow:
     def clip_share(self) -> float | None:
         c = self.clipped
         return None if c is None or c.sse == 0 else c.sse_clipped / c.sse
+
+
+def work_bytes(n_elements: int) -> int:
+    """Peak bytes of :func:`report` beyond the file: the largest tensor decoded (float64 at
+    most, ``8 n``) and one chunk's :data:`CHUNK_BYTES`; known from the headers alone."""
+    return 8 * int(n_elements) + CHUNK_BYTES
 
 
 def histogram_counts(x: np.ndarray, x_min: float, x_max: float,

@@ -19,14 +19,16 @@ import numpy as np
 from quantviz.formats import (
     ELEMENTS,
     FORMATS,
+    PART,
     as_float32,
     bits_per_value,
     code_values,
     encode_format,
+    encode_parts,
     fake_quantize_format,
-    laid_out_values,
+    fake_quantize_parts,
 )
-from quantviz.metrics import Histogram, error_summary, histogram, sqnr_db
+from quantviz.metrics import ErrorAccumulator, Histogram, error_summary, histogram, sqnr_db
 
 F32 = np.float32
 VALUE_BINS = 120
@@ -119,27 +121,41 @@ def _flat_finite(x: np.ndarray) -> np.ndarray:
     return as_float32(x)
 
 
-#: Peak bytes of :func:`formats_view` and :func:`frontier` per value a format lays out
-#: (:func:`quantviz.formats.laid_out_values`): measured with tracemalloc on a million normal
-#: values in the default four formats, 70 and 69 bytes (the float32 x_hat, integer codes,
-#: float64 error sums of one format at a time).
-WORK_BYTES_PER_VALUE = 72
+#: Peak bytes of :func:`formats_view`, :func:`frontier` and :func:`tensor_code_counts` per
+#: value of the tensor: what stays whole (each value's int8 |x| bin) and the quantiles' copy
+#: of the non-zero |x| (float32, with its mask). Everything else runs a part of
+#: ``quantviz.formats.PART`` values at a time (:func:`quantviz.formats.fake_quantize_parts`).
+WORK_BYTES_PER_VALUE = 6
+#: Peak bytes of one part: the blocks it touches, x_hat, codes, float64 error sums (measured
+#: with tracemalloc: at most 50 MB per part of 2^20 values, in every format).
+WORK_BYTES_PER_PART = 64 * 2**20
 
 
 def work_bytes(shape: tuple, fmts: tuple[str, ...]) -> int:
-    """Peak bytes of putting a tensor of ``shape`` through ``fmts`` (one at a time):
-    ``WORK_BYTES_PER_VALUE`` times the most values any of them lays out. Known from the shape
-    alone, before anything is computed."""
-    most = max((laid_out_values(fmt, tuple(shape)) for fmt in fmts), default=0)
-    return WORK_BYTES_PER_VALUE * most
+    """Peak bytes of putting a tensor of ``shape`` through ``fmts`` (one at a time, a part at
+    a time): ``WORK_BYTES_PER_VALUE`` per value plus one part's ``WORK_BYTES_PER_PART`` (less
+    for a tensor smaller than a part). Known from the shape alone, before anything is
+    computed; whatever the shape, a part's blocks hold at most two blocks more than it."""
+    if not fmts:
+        return 0
+    n = math.prod(shape) if len(shape) else 1
+    return WORK_BYTES_PER_VALUE * n + WORK_BYTES_PER_PART * min(n, PART) // PART
 
 
 def format_result(x: np.ndarray, fmt: str, x_hat: np.ndarray | None = None) -> FormatResult:
-    """SQNR, MSE and max error of ``fmt`` on ``x``, with its bits per value for ``x.shape``."""
+    """SQNR, MSE and max error of ``fmt`` on ``x``, with its bits per value for ``x.shape``.
+
+    Without ``x_hat`` it is computed a part at a time (:func:`quantviz.formats.
+    fake_quantize_parts`): the same numbers, in memory for a part."""
     x = _flat_finite(x)
     if x_hat is None:
-        x_hat = fake_quantize_format(x, fmt)
-    e = error_summary(x, x_hat)
+        acc = ErrorAccumulator()
+        flat = x.reshape(-1)
+        for start, part in fake_quantize_parts(x, fmt):
+            acc.add(flat[start:start + part.size], part)
+        e = acc.summary()
+    else:
+        e = error_summary(x, x_hat)
     return FormatResult(fmt, bits_per_value(fmt, x.shape), e.sqnr_db, e.mse, e.max_abs_error)
 
 
@@ -227,6 +243,20 @@ def code_counts(codes: np.ndarray, fmt: str) -> CodeCounts:
     values = code_values(fmt)
     counts = np.bincount(np.asarray(codes, dtype=np.uint8).reshape(-1),
                          minlength=len(values)).astype(np.int64)
+    return _code_counts(counts, values)
+
+
+def tensor_code_counts(x: np.ndarray, fmt: str) -> CodeCounts:
+    """:func:`code_counts` of ``encode_format(x, fmt).codes``, encoded a part at a time
+    (:func:`quantviz.formats.encode_parts`; int64 counts, so the same numbers)."""
+    values = code_values(fmt)
+    counts = np.zeros(len(values), dtype=np.int64)
+    for _, codes in encode_parts(x, fmt):
+        counts += np.bincount(codes, minlength=len(values))
+    return _code_counts(counts, values)
+
+
+def _code_counts(counts: np.ndarray, values: np.ndarray) -> CodeCounts:
     nan = tuple(int(i) for i in np.flatnonzero(np.isnan(values)))
     inf = tuple(int(i) for i in np.flatnonzero(np.isinf(values)))
     negzero = np.flatnonzero((values == 0) & np.signbit(values))
@@ -250,8 +280,10 @@ class MagnitudeBins:
     high: int
 
 
-#: Elements per chunk of the error profile (float64 sums without full-size temporaries).
-PROFILE_CHUNK = 1 << 20
+#: Elements per chunk of the error profile (float64 sums without full-size temporaries); the
+#: parts of :func:`quantviz.formats.fake_quantize_parts` are as long, so that sums over parts
+#: run over the same chunks.
+PROFILE_CHUNK = PART
 
 
 def magnitude_bins(x: np.ndarray, bins: int = ERROR_BINS) -> MagnitudeBins | None:
@@ -263,11 +295,14 @@ def magnitude_bins(x: np.ndarray, bins: int = ERROR_BINS) -> MagnitudeBins | Non
     ``x`` has no non-zero value or a single magnitude (no axis to draw).
     """
     flat = np.asarray(x, dtype=F32).reshape(-1)
-    nz = np.abs(flat[flat != 0])
+    nz = flat[flat != 0]  # a copy: |x| in place, and the quantiles may reorder it
     if nz.size == 0:
         return None
-    q01, q10, q90 = (float(v) for v in np.quantile(nz, [LOW_QUANTILE, *READ_QUANTILES]))
-    lo, hi = q01, float(nz.max()) * (1 + 1e-6)
+    np.abs(nz, out=nz)
+    top = float(nz.max())
+    q01, q10, q90 = (float(v) for v in np.quantile(nz, [LOW_QUANTILE, *READ_QUANTILES],
+                                                   overwrite_input=True))
+    lo, hi = q01, top * (1 + 1e-6)
     del nz
     if not hi > lo * (1 + 1e-6):
         return None
@@ -290,27 +325,41 @@ def error_profile(x: np.ndarray, x_hat: np.ndarray, bins: MagnitudeBins) -> Erro
 
     Sums in float64, a chunk of ``PROFILE_CHUNK`` elements at a time.
     """
-    xf = np.asarray(x, dtype=F32).reshape(-1)
-    xh = np.asarray(x_hat, dtype=F32).reshape(-1)
-    nb = len(bins.edges) - 1
-    counts = np.zeros(nb, dtype=np.int64)
-    sq = np.zeros(nb)
-    sq_rel = np.zeros(nb)
-    for start in range(0, xf.size, PROFILE_CHUNK):
-        stop = start + PROFILE_CHUNK
-        idx = bins.index[start:stop]
-        keep = idx >= 0
-        idx = idx[keep].astype(np.intp)
-        xs = xf[start:stop][keep]
-        err = xh[start:stop][keep].astype(np.float64) - xs
-        counts += np.bincount(idx, minlength=nb)
-        sq += np.bincount(idx, weights=err * err, minlength=nb)
-        err /= np.abs(xs)
-        sq_rel += np.bincount(idx, weights=err * err, minlength=nb)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rms_abs = np.where(counts > 0, np.sqrt(sq / counts), np.nan)
-        rms_rel = np.where(counts > 0, np.sqrt(sq_rel / counts), np.nan)
-    return ErrorProfile(bins.edges, counts, rms_abs, rms_rel, bins.low, bins.high)
+    sums = _ProfileSums(len(bins.edges) - 1)
+    sums.add(np.asarray(x, dtype=F32).reshape(-1), np.asarray(x_hat, dtype=F32).reshape(-1),
+             bins.index)
+    return sums.profile(bins)
+
+
+class _ProfileSums:
+    """The float64 sums of :func:`error_profile`, given a part of the tensor at a time (in
+    order, each part but the last a multiple of ``PROFILE_CHUNK`` values: the same chunks)."""
+
+    def __init__(self, nb: int) -> None:
+        self.counts = np.zeros(nb, dtype=np.int64)
+        self.sq = np.zeros(nb)
+        self.sq_rel = np.zeros(nb)
+
+    def add(self, xf: np.ndarray, xh: np.ndarray, index: np.ndarray) -> None:
+        nb = self.counts.size
+        for start in range(0, xf.size, PROFILE_CHUNK):
+            stop = start + PROFILE_CHUNK
+            idx = index[start:stop]
+            keep = idx >= 0
+            idx = idx[keep].astype(np.intp)
+            xs = xf[start:stop][keep]
+            err = xh[start:stop][keep].astype(np.float64) - xs
+            self.counts += np.bincount(idx, minlength=nb)
+            self.sq += np.bincount(idx, weights=err * err, minlength=nb)
+            err /= np.abs(xs)
+            self.sq_rel += np.bincount(idx, weights=err * err, minlength=nb)
+
+    def profile(self, bins: MagnitudeBins) -> ErrorProfile:
+        counts, sq, sq_rel = self.counts, self.sq, self.sq_rel
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rms_abs = np.where(counts > 0, np.sqrt(sq / counts), np.nan)
+            rms_rel = np.where(counts > 0, np.sqrt(sq_rel / counts), np.nan)
+        return ErrorProfile(bins.edges, counts, rms_abs, rms_rel, bins.low, bins.high)
 
 
 #: An error measure counts as flat when its RMS at the 90th percentile of |x| is within this
@@ -331,7 +380,11 @@ def flatness(profile: ErrorProfile) -> str:
 
 
 def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
-    """Everything the Formats page draws for ``x`` in each of ``fmts``."""
+    """Everything the Formats page draws for ``x`` in each of ``fmts``.
+
+    Each format runs a part of the tensor at a time (:func:`quantviz.formats.
+    fake_quantize_parts`), its error sums going on from part to part in the order one pass
+    over the whole tensor takes, so the numbers are the same and the memory is a part's."""
     x = _flat_finite(x)
     x32 = np.asarray(x, dtype=F32)
     data_min, data_max = float(x32.min()), float(x32.max())
@@ -339,15 +392,23 @@ def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
     points = staircase_points(lo, hi)
     bins = magnitude_bins(x32)
     views = []
+    flat = x32.reshape(-1)
     for fmt in fmts:
-        x_hat = fake_quantize_format(x32, fmt)
+        acc = ErrorAccumulator()
+        sums = _ProfileSums(len(bins.edges) - 1) if bins is not None else None
+        for start, x_hat in fake_quantize_parts(x32, fmt):
+            stop = start + x_hat.size
+            acc.add(flat[start:stop], x_hat)
+            if sums is not None:
+                sums.add(flat[start:stop], x_hat, bins.index[start:stop])
+        e = acc.summary()
         views.append(FormatView(
-            result=format_result(x32, fmt, x_hat),
+            result=FormatResult(fmt, bits_per_value(fmt, x32.shape), e.sqnr_db, e.mse,
+                                e.max_abs_error),
             grid=grid(lo, hi, fmt),
             step_x_hat=staircase(lo, hi, fmt, points),
-            errors=error_profile(x32, x_hat, bins) if bins is not None else None,
+            errors=sums.profile(bins) if sums is not None else None,
         ))
-        del x_hat
     return FormatsView(histogram(x32, VALUE_BINS), points, data_min, data_max, int(x.size),
                        int(x.size - np.count_nonzero(x32)), tuple(x.shape), tuple(views))
 

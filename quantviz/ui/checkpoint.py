@@ -17,7 +17,6 @@ import streamlit as st
 from quantviz.formats import FORMATS
 from quantviz.quantize import QuantConfig
 from quantviz.studies import checkpoint
-from quantviz.studies import formats as format_study
 from quantviz.studies.checkpoint import Report, TensorRow
 from quantviz.ui import budget, cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
@@ -97,11 +96,10 @@ def compute(src: Source, cfg: QuantConfig, group: int, fmt: str) -> Report:
                                     total=f"{total:,}"))
 
             entries = src.entries()
-            # one tensor at a time: the largest one's decoding, quantizing and format
-            largest = max(entries, key=lambda e: e.n_elements, default=None)
+            # one tensor at a time, a chunk at a time: the largest one decoded, and a chunk
+            largest = max((e.n_elements for e in entries), default=None)
             if largest is not None:
-                budget.hold(budget.cost(8 * largest.n_elements)
-                            + format_study.work_bytes(largest.shape, (fmt,)))
+                budget.hold(checkpoint.work_bytes(largest))
             slot["report"] = checkpoint.report(entries, cfg, group, progress, fmt)
             bar.empty()
     return slot["report"]

@@ -20,7 +20,6 @@ from quantviz.formats import (
     NV_SCALE_MIN,
     REFERENCES,
     SCALE_MANTISSA_BITS,
-    encode_format,
 )
 from quantviz.studies import formats as format_study
 from quantviz.ui import budget, cache, controls, shell
@@ -58,7 +57,7 @@ def cached_codes(source: tuple, fmt: str, _x: np.ndarray) -> format_study.CodeCo
     """Elements per code of ``fmt`` on the tensor ``source`` (its memory held while
     computed)."""
     budget.hold(format_study.work_bytes(_x.shape, (fmt,)))
-    return format_study.code_counts(encode_format(_x, fmt).codes, fmt)
+    return format_study.tensor_code_counts(_x, fmt)
 
 
 @cached(64)

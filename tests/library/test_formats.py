@@ -31,7 +31,9 @@ from quantviz.formats import (
     bits_per_value,
     code_values,
     encode_format,
+    encode_parts,
     fake_quantize_format,
+    fake_quantize_parts,
     round_scale,
 )
 
@@ -488,3 +490,57 @@ def test_a_0d_tensor_is_one_value(fmt):
     np.testing.assert_array_equal(bits(fake_quantize_format(x, fmt).reshape(1)),
                                   bits(fake_quantize_format(x.reshape(1), fmt)))
     assert encode_format(x, fmt).codes.shape == ()
+
+
+# ---------------------------------------------------------------------------- a part at a time
+
+
+_PART_SHAPES = [(), (1,), (7,), (100,), (3, 1), (5, 17), (4, 64), (3, 130), (2, 3, 50), (9, 33)]
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("part", [1, 5, 32, 100, 1 << 20])
+def test_parts_are_the_whole_tensors_values_bit_for_bit(fmt, part):
+    # a part starts and ends inside blocks (part 5 in blocks of 16..128), inside rows (5, 17),
+    # across rows, on a short last block (130 = 128 + 2) and on rows shorter than a block
+    rng = np.random.default_rng(part)
+    for shape in _PART_SHAPES:
+        x = (rng.standard_normal(shape) * rng.choice([1e-3, 1.0, 50.0])).astype(np.float32)
+        whole = fake_quantize_format(x, fmt).reshape(-1)
+        parts = list(fake_quantize_parts(x, fmt, part=part))
+        assert [s for s, _ in parts] == list(range(0, x.size, part))
+        got = np.concatenate([p for _, p in parts])
+        assert got.view(np.uint32).tolist() == whole.view(np.uint32).tolist(), (shape, fmt)
+        codes = np.concatenate([c for _, c in encode_parts(x, fmt, part=part)])
+        assert codes.tolist() == encode_format(x, fmt).codes.reshape(-1).tolist(), (shape, fmt)
+
+
+def test_parts_keep_a_chosen_block_size():
+    x = np.random.default_rng(3).standard_normal((3, 200)).astype(np.float32)
+    whole = fake_quantize_format(x, "nf4", block_size=48).reshape(-1)
+    got = np.concatenate([p for _, p in fake_quantize_parts(x, "nf4", part=70, block_size=48)])
+    assert np.array_equal(got, whole)
+
+
+def test_a_tensor_range_gives_a_part_the_whole_tensors_scale():
+    # per tensor FP4 E2M1: s = amax / 6 = 6 / 6 = 1 on the whole [-6, 1]; the part [0.5, 1]
+    # alone would get s = 1 / 6 and come back exact; with the tensor's range 0.5 -> 0.5, 1 -> 1
+    x = np.array([-6.0, 0.5, 1.0], np.float32)
+    part = x[1:]
+    assert fake_quantize_format(part, "fp4_e2m1", tensor_range=(-6.0, 1.0)).tolist() == [0.5, 1.0]
+    assert np.array_equal(fake_quantize_format(part, "int8", tensor_range=(-6.0, 1.0)),
+                          fake_quantize_format(x, "int8")[1:])
+    assert not np.array_equal(fake_quantize_format(part, "int8"),
+                              fake_quantize_format(x, "int8")[1:])
+
+
+@pytest.mark.parametrize("bad", [(1.0,), (2.0, 1.0), (0.0, math.inf), "ab"])
+def test_a_bad_tensor_range_is_refused(bad):
+    with pytest.raises(ValueError, match="tensor_range"):
+        fake_quantize_format(np.ones(3, np.float32), "fp8_e4m3", tensor_range=bad)
+
+
+@pytest.mark.parametrize("part", [0, -1, 1.5, True])
+def test_a_bad_part_is_refused_before_any_part(part):
+    with pytest.raises(ValueError, match="part"):
+        fake_quantize_parts(np.ones(3, np.float32), "nf4", part=part)

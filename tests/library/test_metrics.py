@@ -272,3 +272,26 @@ def test_bin_edges_never_form_the_overflowing_span():
     e = bin_edges(-1.7e308, 1.7e308, 4)  # hi - lo = inf in float64
     assert np.all(np.isfinite(e)) and e[0] == -1.7e308 and e[-1] == 1.7e308
     assert len(bin_edges(1.0, np.nextafter(1.0, 2.0), 120)) == 2  # one float64 step: one bin
+
+
+def test_an_accumulator_over_parts_is_one_pass_bit_for_bit():
+    from quantviz.metrics import CHUNK, ErrorAccumulator, error_summary
+
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(3 * CHUNK + 123).astype(np.float32)
+    x_hat = (x + rng.standard_normal(x.size).astype(np.float32) * np.float32(0.01))
+    acc = ErrorAccumulator()
+    for start, stop in [(0, CHUNK), (CHUNK, 3 * CHUNK), (3 * CHUNK, x.size)]:
+        acc.add(x[start:stop], x_hat[start:stop])
+    assert acc.summary() == error_summary(x, x_hat)  # every float equal, not close
+
+
+def test_an_accumulator_refuses_a_ragged_part_before_the_last_and_no_part():
+    from quantviz.metrics import ErrorAccumulator
+
+    acc = ErrorAccumulator()
+    with pytest.raises(ValueError, match="no part"):
+        acc.summary()
+    acc.add(np.ones(5, np.float32), np.ones(5, np.float32))
+    with pytest.raises(ValueError, match="not the last"):
+        acc.add(np.ones(5, np.float32), np.ones(5, np.float32))

@@ -339,3 +339,34 @@ def test_a_report_over_many_tiny_tensors_is_linear_in_their_number():
 
     small, big = seconds(500), seconds(2_000)
     assert big < 8 * small + 0.2, (small, big)
+
+
+@pytest.mark.parametrize("shape", [(40, 96), (2, 1000), (3000,)])
+def test_sums_in_small_chunks_match_the_whole_tensor(monkeypatch, shape):
+    # CHUNK 256: (40, 96) goes 2 rows at a time (exactly the old row steps); (2, 1000) and a
+    # 1-D tensor of 3000 have rows longer than a chunk, cut at whole groups (128 -> 256 wide)
+    # and whole blocks, so a tensor of ten million values in one row needs a chunk's memory
+    x = np.random.default_rng(7).standard_normal(shape).astype(np.float32) * 0.02
+    whole = {}
+    cfg = QuantConfig(4, "asymmetric")
+    kinds = [("tensor", {}), ("group", {"group_size": 8}),
+             ("tensor", {"clip_at": (-0.03, 0.03)})] + ([("channel", {})] if x.ndim > 1 else [])
+    fmts = ["nf4", "nvfp4", "fp8_e4m3", "int4", "mxfp4"]
+    for kind, kw in kinds:
+        whole[kind, str(kw)] = ck.quant_sums(x, cfg, kind, **kw)
+    for fmt in fmts:
+        whole[fmt] = ck.format_sums(x, fmt)
+    monkeypatch.setattr(ck, "CHUNK", 256)
+    assert len(list(ck._windows(*x.reshape(-1, x.shape[-1]).shape, 8))) > 1
+    for kind, kw in kinds:
+        got, ref = ck.quant_sums(x, cfg, kind, **kw), whole[kind, str(kw)]
+        assert got.n_params == ref.n_params
+        assert got.sse == pytest.approx(ref.sse, rel=1e-12)
+        assert got.sse_clipped == pytest.approx(ref.sse_clipped, rel=1e-12)
+        assert got.x_sumsq == pytest.approx(ref.x_sumsq, rel=1e-12)
+    for fmt in fmts:
+        got, ref = ck.format_sums(x, fmt), whole[fmt]
+        assert (got.sse, got.n_params) == pytest.approx((ref.sse, ref.n_params), rel=1e-12)
+        # the same x_hat, chunk by chunk: the error equals the whole tensor's to rounding
+        x_hat = fake_quantize_format(x, fmt).astype(np.float64)
+        assert got.sse == pytest.approx(float(((x - x_hat) ** 2).sum()), rel=1e-12)

@@ -230,3 +230,53 @@ def test_error_summary_is_the_three_measures_in_one_pass():
     assert (e.mse, e.sqnr_db, e.max_abs_error) == (mse(x, x_hat), sqnr_db(x, x_hat),
                                                    max_abs_error(x, x_hat))
     assert error_summary(np.zeros(3, F32), np.zeros(3, F32)).sqnr_db == math.inf
+
+
+# ---------------------------------------------------------------------------- a part at a time
+
+
+def _whole_view(x, fmts):
+    """formats_view's numbers computed the old way, on the whole x_hat of each format."""
+    bins = fv.magnitude_bins(x)
+    out = []
+    for fmt in fmts:
+        x_hat = fake_quantize_format(x, fmt)
+        out.append((fv.format_result(x, fmt, x_hat), fv.error_profile(x, x_hat, bins)))
+    return out
+
+
+def test_the_view_computed_a_part_at_a_time_is_the_whole_tensors_bit_for_bit():
+    # 2.5 parts of 2^20 values, 1000 per row: parts cut rows and blocks (1000 = 7 x 128 + 104)
+    from quantviz.formats import PART
+
+    x = np.random.default_rng(2).standard_normal((PART * 5 // 2) // 1000 * 1000)
+    x = (x * np.exp(x / 3)).astype(np.float32).reshape(-1, 1000)
+    fmts = ("fp8_e4m3", "nvfp4", "nf4", "int4_group_fp16")
+    view = fv.formats_view(x, fmts)
+    for fview, (result, profile) in zip(view.formats, _whole_view(x, fmts), strict=True):
+        assert fview.result == result
+        assert fview.errors.counts.tolist() == profile.counts.tolist()
+        assert fview.errors.rms_abs.tolist() == profile.rms_abs.tolist()
+        assert fview.errors.rms_rel.tolist() == profile.rms_rel.tolist()
+    assert fv.format_result(x, "nvfp4") == view.formats[1].result
+    counts = fv.tensor_code_counts(x, "nf4")
+    assert counts.counts.tolist() == fv.code_counts(encode_format(x, "nf4").codes,
+                                                    "nf4").counts.tolist()
+
+
+def test_the_view_needs_no_more_memory_than_work_bytes_says():
+    # 3 million values: the old whole-tensor pass took 72 bytes a value (216 MB); now 6 bytes a
+    # value and one part: 18 MB + 64 MB
+    import tracemalloc
+
+    x = np.random.default_rng(4).standard_normal(3_000_000).astype(np.float32)
+    fmts = ("fp8_e4m3", "mxfp4", "nf4", "int4_group_fp16")
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        fv.formats_view(x, fmts)
+        fv.tensor_code_counts(x, "nf4")
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert peak <= fv.work_bytes(x.shape, fmts) < 100 * 2**20
