@@ -67,10 +67,15 @@ def value_histogram(
     x_lo: float,
     x_hi: float,
     ranges: Mapping[str, tuple[float, float]] | None = None,
+    log_y: bool = False,
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
 ) -> go.Figure:
     """Histogram of ``x`` with the quantization grid (``x_hat`` of every code) and clip range.
+
+    ``log_y`` counts on a log axis (ticks at powers of ten): a ReLU tensor's exact zeros are
+    one bar thousands of times taller than the rest, which a linear axis squashes to nothing.
+    Grid lines then start at the smallest non-zero count (a log axis has no 0).
 
     ``grid`` holds the representable values, thinned to every k-th above ``MAX_GRID_LINES``
     (the legend says so). ``[x_lo, x_hi]`` is the clipping range; beyond it by more than half
@@ -79,9 +84,13 @@ def value_histogram(
     """
     labels = dict(labels or {})
     traces = [_bars(hist, labels.get("counts", "count of x"), theme.color(0), 0.7)]
-    ymax = float(np.max(hist.counts)) if len(hist.counts) else 1.0
+    counts = np.asarray(hist.counts, dtype=np.float64)
+    ymax = float(counts.max()) if counts.size else 1.0
+    base = 0.0
+    if log_y:
+        base = max(float(counts[counts > 0].min()), 1.0) * 0.8 if np.any(counts > 0) else 0.8
     shown, k = _thin(grid, MAX_GRID_LINES)
-    gx, gy = _vlines(shown, 0.0, ymax * 1.05)
+    gx, gy = _vlines(shown, base, ymax * 1.05)
     grid_name = labels.get("grid", "grid: x_hat of each code q")
     if k > 1:
         grid_name += " " + labels.get("thinned", "(1 in {k})").format(k=k)
@@ -101,6 +110,7 @@ def value_histogram(
     return _unvalidated(traces, _layout(
         theme, labels.get("title", "Values x and the quantization grid"), "x",
         labels.get("y", "count"), xaxis={"range": list(view)}, fixed=True,
+        yaxis={"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {},
         shapes=_clip_zones(x_lo, x_hi, view, theme, half_step)))
 
 

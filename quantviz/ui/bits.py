@@ -195,5 +195,5 @@ def render() -> None:
     formats_ui.on_bits_page(tensor, sweep.bits, {name(s.key): sweep.series(s.key, "sqnr_db")
                                                  for s in SWEEP_SCHEMES}, sweep.n, theme)
     with st.expander(t("bits.table")):
-        st.dataframe(table(sweep), hide_index=True, width="stretch")
+        shell.table(table(sweep), number="{:.2f}")
     shell.page_end()

@@ -36,7 +36,6 @@ STREAM_C = Control("stream.c", "float", STREAM_C_DEFAULT, "calibration.stream_c"
                                 ("batches", STREAM["n_batches"]),
                                 ("c_stream", STREAM_C_DEFAULT)))
 BEST = "★"
-_BEST_STYLE = "font-weight: bold; background-color: #d6ecf7"
 
 
 def scheme() -> tuple[QuantConfig, float, float]:
@@ -78,19 +77,18 @@ def ranges_table(tensor: Tensor, cfg: QuantConfig, ranges: Mapping[str, tuple[fl
             "fraction_clipped": (t("calibration.col.clipped"), "min", "{:.3f}")}
     marks = {k: comparisons.best_marks([getattr(s, k) for s in scores.values()], goal)
              for k, (_, goal, _) in cols.items()}
-    rows, styles = [], []
+    rows, best = [], []
     for i, (m, s) in enumerate(scores.items()):
         row = {t("calibration.col.calibrator"): label(m), "x_min": f"{s.x_min:.4g}",
                "x_max": f"{s.x_max:.4g}", "scale": f"{s.scale:.4g}", "zero_point": s.zero_point}
-        style = {c: "" for c in row}
+        mark = [False] * len(row)
         for k, (head, _, fmt) in cols.items():
             v = getattr(s, k) * (100 if k == "fraction_clipped" else 1)
             row[head] = (f"{BEST} " if marks[k][i] else "") + fmt.format(v)
-            style[head] = _BEST_STYLE if marks[k][i] else ""
+            mark.append(bool(marks[k][i]))
         rows.append(row)
-        styles.append(style)
-    frame, style_frame = pd.DataFrame(rows), pd.DataFrame(styles)
-    return frame.style.apply(lambda _: style_frame, axis=None), scores
+        best.append(mark)
+    return pd.DataFrame(rows), best, scores
 
 
 def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) -> None:
@@ -183,8 +181,8 @@ def render() -> None:
         lambda labels: present.calibrator_ranges(hist, named, log_y=log_y, theme=theme,
                                                  labels=labels))
     st.subheader(t("calibration.table"), help=t("calibration.table.help"))
-    styled, _ = ranges_table(tensor, cfg, ranges)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    frame, best, _ = ranges_table(tensor, cfg, ranges)
+    shell.table(frame, best=best)
     tradeoff(tensor, cfg, ranges, theme)
     stream_section(cfg, theme)
     shell.page_end()

@@ -129,14 +129,13 @@ def summary(rep: Report, cfg: QuantConfig) -> None:
     cols[0].metric(t("checkpoint.m.tensors"), f"{len(rep.rows):,}")
     cols[1].metric(t("checkpoint.m.params"), f"{rep.n_params:,}")
     cols[2].metric(t("checkpoint.m.stored"), f"{stored:,}")
-    st.dataframe([{t("checkpoint.col.scheme"): _scheme_name(s.name, rep.group_size, rep.fmt),
+    shell.table([{t("checkpoint.col.scheme"): _scheme_name(s.name, rep.group_size, rep.fmt),
                    t("checkpoint.col.pairs"): f"{s.n_params:,}",
                    t("checkpoint.col.bytes"): f"{s.bytes:,}",
                    t("checkpoint.col.bpv"): f"{s.bits_per_value:.3f}",
                    t("checkpoint.col.ratio"): f"{s.bytes / stored:.1%}",
                    t("checkpoint.col.sqnr_all"): _db(s.sqnr_db),
-                   t("checkpoint.col.sqnr_mean"): _db(s.mean_db)} for s in rep.totals()],
-                 hide_index=True, width="stretch")
+                   t("checkpoint.col.sqnr_mean"): _db(s.mean_db)} for s in rep.totals()])
     st.caption(t("checkpoint.totals_note", bits=cfg.bits, g=rep.group_size))
     fmt_total = next((s for s in rep.totals() if s.name == "format"), None)
     if fmt_total is not None:

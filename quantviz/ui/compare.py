@@ -21,7 +21,7 @@ from quantviz.studies.comparisons import MetricRow
 from quantviz.ui import cache, controls, shell
 from quantviz.ui import formats as formats_ui
 from quantviz.ui.controls import Tensor
-from quantviz.ui.i18n import t
+from quantviz.ui.i18n import plain, t
 from quantviz.ui.state import Control, drawn_controls, value, widget
 
 COUNT = Control("configs", "segmented", 2, "compare.count", options=(2, 3, 4))
@@ -162,18 +162,16 @@ def _cell(key: str, v: float) -> str:
     return f"{v:.4g}"
 
 
-def table(rows: Sequence[MetricRow], names: Sequence[str]):
-    """The measures as a styled table: best cells starred, bold and shaded."""
+def table(rows: Sequence[MetricRow], names: Sequence[str]) -> None:
+    """The measures as a table: best cells starred, bold and shaded. The configs' names come
+    from the URL, so the headers carry them as plain text."""
     index = [t(f"compare.metric.{r.key}") for r in rows]
     cells = [[(f"{BEST} " if b else "") + _cell(r.key, v) for v, b in zip(r.values, r.best,
                                                                         strict=True)]
              for r in rows]
-    frame = pd.DataFrame(cells, index=index, columns=list(names))
+    frame = pd.DataFrame(cells, index=index, columns=[plain(n) for n in names])
     frame.index.name = t("compare.measure")
-    marks = pd.DataFrame([list(r.best) for r in rows], index=index, columns=list(names))
-    styles = marks.replace({True: "font-weight: bold; background-color: #d6ecf7",
-                            False: ""})
-    return frame.style.apply(lambda _: styles, axis=None)
+    shell.table(frame, best=[list(r.best) for r in rows])
 
 
 def verdict(rows: Sequence[MetricRow], configs: Sequence[Config],
@@ -278,7 +276,7 @@ def render() -> None:
     rows = comparisons.metric_rows([v.summary for v in vs])
     names = [c.name for c in configs]
     st.subheader(t("compare.table"), help=t("compare.table.help"))
-    st.dataframe(table(rows, names), width="stretch")
+    table(rows, names)
     verdict(rows, configs, vs)
     figure_rows(tensor, configs, vs, theme, log_y)
     formats_ui.on_compare_page(tensor, [(c.name, c.cfg.bits, v.summary.sqnr_db)

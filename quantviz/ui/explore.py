@@ -27,6 +27,7 @@ from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import formula_words, t
 from quantviz.ui.state import Control, set_values, widget
 
+LOG_Y = Control("logy", "toggle", False, "explore.logy", help="explore.logy.help")
 X0 = Control("x0", "number", 0.5, "worked.x0", lo=-FLOAT32_MAX, hi=FLOAT32_MAX,
              fmt="%.6g", step=0.01)
 
@@ -95,10 +96,38 @@ def metrics(view: ExploreView) -> None:
         box.latex(formulas.stacked(formulas.definitions(view.qp.config, formula_words())))
 
 
-def _figure(name: str, view_key: tuple, theme: present.Theme, labels: dict, build) -> None:
+def _figure(name: str, view_key: tuple, theme: present.Theme, labels: dict, build,
+            summary: str | None = None) -> None:
     """Draw the figure ``build(labels)``, built once per view, theme and labels (cached)."""
     key = (name, view_key, theme, tuple(labels.items()))
-    shell.figure(cache.figure(key, lambda: build(labels)), key=f"fig_{name}")
+    shell.figure(cache.figure(key, lambda: build(labels)), key=f"fig_{name}", summary=summary)
+
+
+def error_words(view: ExploreView) -> str:
+    """The error histogram in words, with this tensor's numbers: rounding error is bounded by
+    half a step and close to uniform (variance ``scale^2/12``); clipped values apart.
+
+    The rounding MSE is the one of the values in range (``split.rounding_mse`` is over all
+    ``n`` values, so it is divided by the in-range share).
+    """
+    s, scale = view.summary, float(view.qp.scale)
+    inside = 1.0 - s.fraction_clipped
+    rounding = s.split.rounding_mse / inside if inside > 0 else 0.0
+    text = t("explore.errors.words", scale=f"{scale:.4g}", half=f"{scale / 2:.4g}",
+             uniform=f"{s.uniform_noise_mse:.3g}", rounding=f"{rounding:.3g}")
+    if s.fraction_clipped > 0:
+        clipped = round(s.fraction_clipped * view.n)
+        h = view.errors.clipped
+        filled = np.flatnonzero(np.asarray(h.counts))
+        edges = np.asarray(h.edges)
+        worst = (float(max(abs(edges[filled[0]]), abs(edges[filled[-1] + 1])))
+                 if filled.size else s.max_abs_error)
+        return text + " " + t("explore.errors.clipped", k=f"{clipped:,}",
+                              pct=f"{100 * s.fraction_clipped:.3f}",
+                              worst=f"{worst:.3g}",
+                              clipping=f"{s.split.clipping_mse:.3g}",
+                              total=f"{s.mse:.3g}")
+    return text + " " + t("explore.errors.none")
 
 
 def views(view: ExploreView, theme: present.Theme, view_key: tuple) -> None:
@@ -106,13 +135,15 @@ def views(view: ExploreView, theme: present.Theme, view_key: tuple) -> None:
     qp = view.qp
     x_lo, x_hi = float(qp.x_lo), float(qp.x_hi)
     sc, e = view.staircase, view.errors
+    log_y = bool(widget(LOG_Y, st))
     top = st.columns(2)
     with top[0]:
-        _figure("values", view_key, theme, {
+        _figure("values", (*view_key, log_y), theme, {
             "title": t("fig.values"), "counts": t("fig.count_x"), "grid": t("fig.grid"),
             "thinned": t("fig.thinned"), "y": t("fig.count")},
             lambda labels: present.value_histogram(
-                view.values, grid=view.grid, x_lo=x_lo, x_hi=x_hi, theme=theme, labels=labels))
+                view.values, grid=view.grid, x_lo=x_lo, x_hi=x_hi, log_y=log_y, theme=theme,
+                labels=labels))
     with top[1]:
         _figure("mapping", view_key, theme, {"title": t("fig.mapping")},
                 lambda labels: present.mapping_staircase(
@@ -131,24 +162,22 @@ def views(view: ExploreView, theme: present.Theme, view_key: tuple) -> None:
             "clipping": t("fig.clipping"), "uniform": t("fig.uniform"), "y": t("fig.count")},
             lambda labels: present.error_histogram(
                 e.rounding, e.clipped, scale=float(qp.scale), uniform_count=e.uniform_count,
-                theme=theme, labels=labels))
+                theme=theme, labels=labels), summary=error_words(view))
 
 
-def worked_example(view: ExploreView, theme: present.Theme) -> None:
-    """One value through both conventions: side by side, or one under the other in
-    presentation mode (there the enlarged formulas are wider than half the screen)."""
+def worked_example(view: ExploreView) -> None:
+    """One value through the convention the app teaches (PyTorch's Z, added); the notes' form
+    (zp subtracted) only on request, typeset only while its expander is open."""
     st.subheader(t("worked.heading"))
     x0 = widget(X0, st)
     if x0 is None or not np.isfinite(x0):
         x0 = X0.default
-    cols = (st.container(), st.container()) if theme == present.Theme.presentation() \
-        else st.columns(2)
-    with cols[0]:
-        st.markdown(t("worked.pytorch"))
-        st.latex(formulas.stacked(formulas.worked_quantize(x0, view.qp)))
-    with cols[1]:
-        st.markdown(t("worked.notes"))
-        st.latex(formulas.stacked(formulas.worked_notes(x0, view.qp)))
+    st.markdown(t("worked.pytorch"))
+    st.latex(formulas.stacked(formulas.worked_quantize(x0, view.qp)))
+    box = shell.lazy_expander(t("worked.others"), "open_worked_notes")
+    if box.open:
+        box.markdown(t("worked.notes"))
+        box.latex(formulas.stacked(formulas.worked_notes(x0, view.qp)))
 
 
 def arithmetics(tensor: Tensor, view: ExploreView) -> None:
@@ -240,6 +269,6 @@ def render() -> None:
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     notes_gaps(view)
     arithmetics(tensor, view)
-    worked_example(view, theme)
+    worked_example(view)
     downloads(tensor, view)
     shell.page_end()

@@ -205,7 +205,7 @@ def file_section(digest: str, filename: str, file: GGUFFile, orig_data: bytes | 
                                          else round(e.sqnr_db, 2)))
             row[t("gguf.col.note")] = t(f"gguf.note.{e.note}") if e.note else ""
         rows.append(row)
-    st.dataframe(rows, hide_index=True, width="stretch")
+    shell.table(rows)
 
 
 # ---------------------------------------------------------------------- the types
@@ -237,7 +237,7 @@ def types(tensor: Tensor, sr: study.StudyRows) -> list[study.TypeResult]:
             t("gguf.col.scales"): round(r.bits_per_weight - parts["codes"], 4),
             t("gguf.col.sqnr"): round(r.sqnr_db, 2) if math.isfinite(r.sqnr_db) else r.sqnr_db,
             t("gguf.col.max_err"): float(f"{r.max_abs_error:.4g}")})
-    st.dataframe(table, hide_index=True, width="stretch")
+    shell.table(table)
     st.caption(t("gguf.types.note"))
     return results
 
@@ -287,18 +287,18 @@ def inspector(sr: study.StudyRows, theme: present.Theme) -> tuple[int, int]:
     st.markdown(t("gguf.block.sentence", d=f"{sb.d:.6g}", d_bits=sb.d_bits,
                   dmin=f"{sb.dmin:.6g}", dmin_bits=sb.dmin_bits, sqnr=f"{sb.sqnr_db:.2f}"))
     steps, offsets = sb.sub_scales, sb.sub_mins
-    st.dataframe([{t("gguf.col.sub"): j, t("gguf.col.scale6"): int(sb.scales[j]),
+    shell.table([{t("gguf.col.sub"): j, t("gguf.col.scale6"): int(sb.scales[j]),
                    t("gguf.col.min6"): int(sb.mins[j]),
                    t("gguf.col.step"): float(f"{steps[j]:.5g}"),
                    t("gguf.col.offset"): float(f"{offsets[j]:.5g}"),
                    t("gguf.col.codes4"): " ".join(f"{c:X}" for c in sb.codes[32 * j:32 * j + 32])}
-                  for j in range(8)], hide_index=True, width="stretch")
+                  for j in range(8)])
     st.markdown(f"**{t('gguf.packing.heading')}**")
     st.caption(t("gguf.packing.rule"))
-    st.dataframe([{t("gguf.col.byte"): i, t("gguf.col.hex"): f"0x{int(b):02X}",
+    shell.table([{t("gguf.col.byte"): i, t("gguf.col.hex"): f"0x{int(b):02X}",
                    t("gguf.col.bits"): f"{int(b):08b}",
                    t("gguf.col.holds"): " | ".join(_part(p) for p in sb.bytes_layout[i])}
-                  for i, b in enumerate(sb.packed)], hide_index=True, width="stretch")
+                  for i, b in enumerate(sb.packed)])
     return block, sub
 
 
@@ -334,10 +334,10 @@ def not_kmeans() -> None:
     plan = study.builtin_plan()
     more = ", ".join(str(i) for i in range(LLM_LAYERS) if study.use_more_bits(i, LLM_LAYERS))
     st.markdown(t("gguf.kmeans.table", count=len(plan), layers=LLM_LAYERS, more=more))
-    st.dataframe([{t("gguf.col.name"): name, t("gguf.col.shape"): " × ".join(map(str, shape)),
+    shell.table([{t("gguf.col.name"): name, t("gguf.col.shape"): " × ".join(map(str, shape)),
                    t("gguf.col.type"): rule.qtype,
                    t("gguf.col.why"): t(f"gguf.reason.{rule.reason}")}
-                  for _, name, shape, rule in plan], hide_index=True, width="stretch")
+                  for _, name, shape, rule in plan])
     repo, path, commit = study.LLAMA_CPP_SOURCE
     st.caption(t("gguf.kmeans.source", file=path, repo=repo, commit=commit))
 

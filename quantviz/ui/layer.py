@@ -241,7 +241,7 @@ def requantization(s: LayerStudy) -> None:
         "i, j": f"{e.i}, {e.j}", "acc": e.acc, t("layer.req.col.bias_acc"): f"{e.bias_acc:.6g}",
         "bias_q": e.bias_q, t("layer.req.col.exact"): f"{e.exact:.6f}",
         "FBGEMM": e.y_q, "TFLite": e.fixed_y_q} for e in s.disagreements]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    shell.table(rows)
     element(s.disagreements[0], t("layer.elem.heading_differ", i=s.disagreements[0].i,
                                   j=s.disagreements[0].j))
 
@@ -285,7 +285,7 @@ def errors(s: LayerStudy, theme: present.Theme) -> None:
     st.subheader(t("layer.err.heading"))
     rows = [{t("layer.err.col.what"): t(f"layer.err.{e.what}"), "SQNR (dB)": _db(e.sqnr_db),
              t("layer.err.col.cosine"): f"{e.cosine:.6f}"} for e in s.errors]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    shell.table(rows)
     weights_only, acts_only = s.errors[0], s.errors[1]
     worse = "weights" if weights_only.sqnr_db < acts_only.sqnr_db else "activations"
     st.markdown(t(f"layer.err.worse.{worse}", w=_db(weights_only.sqnr_db),

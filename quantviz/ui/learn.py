@@ -290,7 +290,6 @@ def section_zero(steps: lessons.NotesSteps, theme: present.Theme) -> None:
     st.markdown(t("learn.s4.intro", zp=steps.zp, code=steps.zero_code))
     st.latex(formulas.notes_zero(formula_words()))
     st.latex(formulas.worked_derivation(steps, formula_words())["zero"])
-    zero_point_meanings(steps)
     st.markdown(t("learn.s4.why"))
     quiz_zero()
     padding_demo(theme)
@@ -357,9 +356,22 @@ CONVENTION_FORMULAS = {
 }
 
 
-def section_conventions(ex: Example) -> None:
+def section_conventions(ex: Example, steps: lessons.NotesSteps) -> None:
+    """One convention taught (PyTorch's Z, added); the others, the notes' slip included, in a
+    section of their own that a reader opens on request."""
     st.header(t("learn.s5.heading"))
     qp = compute_qparams(ex.x_min, ex.x_max, ex.asym)
+    lines = formulas.worked_conventions(ex.x, qp)
+    st.markdown(t("learn.s5.main", Z=int(qp.zero_point), x=_num(ex.x)))
+    for formula in CONVENTION_FORMULAS["pytorch"]:
+        st.latex(formula)
+    st.latex(lines["pytorch"])
+    with st.expander(t("learn.s5.others")):
+        other_conventions(ex, qp, lines, steps)
+
+
+def other_conventions(ex: Example, qp, lines: dict, steps: lessons.NotesSteps) -> None:
+    """The notes' zp, AIMET's offset, the multiplier form, NNCF's range, and the notes' slip."""
     f = zero_point_forms(qp)
     st.markdown(t("learn.s5.intro", bits=ex.bits, x=_num(ex.x)))
     rows = [
@@ -370,16 +382,18 @@ def section_conventions(ex: Example) -> None:
         ("nncf", "input_low, input_high, levels",
          f"{_num(f.input_low)}, {_num(f.input_high)}, {f.levels}"),
     ]
-    st.dataframe([{t("learn.col.convention"): t(f"learn.conv.{key}"),
+    shell.table([{t("learn.col.convention"): t(f"learn.conv.{key}"),
                    t("learn.col.parameter"): names, t("learn.col.value"): value}
-                  for key, names, value in rows], hide_index=True, width="stretch")
-    lines = formulas.worked_conventions(ex.x, qp)
+                  for key, names, value in rows])
     for key in CONVENTION_FORMULAS:
+        if key == "pytorch":
+            continue
         st.markdown(f"**{t(f'learn.conv.{key}')}**")
         for formula in CONVENTION_FORMULAS[key]:
             st.latex(formula)
         st.latex(lines[key])
     st.caption(t("learn.s5.nvidia"))
+    zero_point_meanings(steps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,7 +454,7 @@ def gap_symmetric(ex: Example) -> None:
             "x_hat(+max)": f"{end.x_hat_pos:.9g}", "−max · (1/scale)": f"{end.t_neg:.9g}",
             "q(−max)": end.q_neg, "x_hat(−max)": f"{end.x_hat_neg:.9g}",
         })
-    st.dataframe(rows, hide_index=True, width="stretch")
+    shell.table(rows)
     reach = "learn.s6.sym.reaches" if full.q_neg == full.qmin else "learn.s6.sym.misses"
     exact = narrow.x_hat_pos == float(np.float32(amax)) == -narrow.x_hat_neg
     st.markdown(" ".join((
@@ -457,11 +471,11 @@ def symmetric_rules_table(amax: float, bits: int) -> None:
     st.markdown(t("learn.s6.rules.heading") + " " + t("learn.s6.rules.text", amax=_num(amax),
                                                         bits=bits))
     rules = {r.key: r for r in lessons.symmetric_rules(amax, bits)}
-    st.dataframe([{t("learn.col.toolchain"): t(f"learn.rule.{r.key}"),
+    shell.table([{t("learn.col.toolchain"): t(f"learn.rule.{r.key}"),
                    t("learn.col.range"): f"{r.qmin} … {r.qmax}",
                    t("learn.col.divisor"): _num(r.divisor), "scale": f"{r.scale:.9g}",
                    "Z": r.zero_point, t("learn.col.steps"): f"{r.steps:.6f}"}
-                  for r in rules.values()], hide_index=True, width="stretch")
+                  for r in rules.values()])
     observer, fused = rules["pytorch_observer"], rules["pytorch_fused"]
     notes = [t("learn.s6.rules.after", div_observer=_num(observer.divisor),
                div_fused=_num(fused.divisor), qmin=fused.qmin, qmax=fused.qmax,
@@ -500,7 +514,7 @@ def gap_degenerate(bits: int) -> None:
             t("learn.col.notes_scale"): (t("learn.edge.undefined") if e.notes_scale is None
                                          else f"{e.notes_scale:.4g}"),
         })
-    st.dataframe(rows, hide_index=True, width="stretch")
+    shell.table(rows)
     by_key = {e.key: e for e in gallery}
     small, tiny = by_key["small"], by_key["tiny"]
     st.markdown(t("learn.s6.edge.after", eps=f"{EPS:.3g}", half_eps=f"{EPS / 2:.3g}",
@@ -551,13 +565,13 @@ def pytorch_defaults() -> None:
     rows = lessons.PYTORCH_X86_DEFAULTS
     reduced = next(d for d in rows if d.reduce_range)
     st.markdown(t("learn.s7.defaults", r_min=reduced.qmin, r_max=reduced.qmax))
-    st.dataframe([{t("learn.col.stage"): t(f"learn.stage.{d.stage}"),
+    shell.table([{t("learn.col.stage"): t(f"learn.stage.{d.stage}"),
                    t("learn.col.tensor"): t(f"learn.tensor.{d.tensor}"),
                    t("learn.col.observer"): d.observer, "dtype": d.dtype, "qscheme": d.qscheme,
                    "reduce_range": d.reduce_range, t("learn.col.codes"): f"{d.qmin} … {d.qmax}",
                    t("learn.col.averaging"): "—" if d.averaging_constant is None
                    else _num(d.averaging_constant)}
-                  for d in rows], hide_index=True, width="stretch")
+                  for d in rows])
 
 
 def section_sources() -> None:
@@ -573,7 +587,7 @@ def render() -> None:
     steps = section_derivation(ex)
     section_dequantize(steps)
     section_zero(steps, theme)
-    section_conventions(ex)
+    section_conventions(ex, steps)
     section_gaps(ex)
     section_practice()
     section_sources()

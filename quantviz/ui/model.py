@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from quantviz import loaders, present
@@ -333,11 +332,8 @@ def sidebar() -> tuple[Scheme, int, str, int]:
 
 
 def table(data: dict[str, list]) -> None:
-    """A table with every float column shown to two decimals (percentages)."""
-    frame = pd.DataFrame(data)
-    formats = {c: st.column_config.NumberColumn(format="%.2f") for c in frame.columns
-               if frame[c].dtype.kind == "f"}
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=formats)
+    """A table with every float shown to two decimals (percentages)."""
+    shell.table(data, number="{:,.2f}")
 
 
 def pct(score: model.Score) -> str:

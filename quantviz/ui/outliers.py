@@ -120,11 +120,11 @@ def absmax_figure(curves: dict, theme: present.Theme, fig_key: str) -> None:
 def section_granularity(lay: Layer, key: tuple) -> None:
     st.subheader(t("outliers.h.granularity"))
     rows = granularity_rows(key, lay)
-    st.dataframe([{t("outliers.col.kind"): t(f"outliers.x_kind.{r.kind}"),
+    shell.table([{t("outliers.col.kind"): t(f"outliers.x_kind.{r.kind}"),
                    t("outliers.col.sqnr_x"): _db(r.sqnr_x),
                    t("outliers.col.sqnr_y"): _db(r.sqnr_y),
                    t("outliers.col.integer"): t("outliers.yes" if r.integer else "outliers.no")}
-                  for r in rows], hide_index=True, width="stretch")
+                  for r in rows])
     by = {r.kind: _db(r.sqnr_y) for r in rows}
     st.markdown(t("outliers.granularity.say", **by))
     if lay.outlier_channels:

@@ -143,7 +143,7 @@ def table(results: list[GranularityResult], cfg: QuantConfig) -> None:
             "SQNR (dB)": _fmt_db(r.sqnr_db),
             "MSE": f"{r.mse:.4g}",
         })
-    st.dataframe(rows, hide_index=True, width="stretch")
+    shell.table(rows)
     n = results[0].cost.n_weights
     zp = results[0].cost.zero_point_bytes
     weight_bytes = n * cfg.bits / 8

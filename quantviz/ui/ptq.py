@@ -193,13 +193,12 @@ def section_four_ways(result: lab.Lab, case: LayerCase, theme: present.Theme) ->
     st.subheader(t("ptq.h.four"))
     st.markdown(t("ptq.four.intro"))
     rows = result.results
-    st.dataframe([{t("ptq.col.method"): method_name(r.method),
+    shell.table([{t("ptq.col.method"): method_name(r.method),
                    t("ptq.col.weight_mse"): _e(r.weight_mse),
                    t("ptq.col.weight_sqnr"): _db(r.weight_sqnr),
                    t("ptq.col.output_mse"): _e(r.output_mse),
                    t("ptq.col.output_sqnr"): _db(r.output_sqnr),
-                   t("ptq.col.changed"): f"{r.changed:,} / {r.n:,}"} for r in rows],
-                 hide_index=True, width="stretch")
+                   t("ptq.col.changed"): f"{r.changed:,} / {r.n:,}"} for r in rows])
     w_best, y_best = result.least_weight_error, result.least_output_error
     rtn = result.by("rtn")
     key_name = "ptq.four.point" if w_best.method != y_best.method else "ptq.four.same"

@@ -8,13 +8,18 @@ it draws its controls with :func:`quantviz.ui.state.widget`, which remembers the
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Mapping
 from contextlib import nullcontext
+from numbers import Integral, Real
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from quantviz.present import Theme
 from quantviz.studies.start import STEPS
-from quantviz.ui import budget, cache, memory, state
+from quantviz.ui import alt, budget, cache, memory, state
 from quantviz.ui.caching import fingerprint
 from quantviz.ui.i18n import LANGUAGES, plain, t
 from quantviz.ui.state import Control
@@ -41,6 +46,9 @@ label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px
 .modebar-container { visibility: hidden; }
 .js-plotly-plot:hover .modebar-container { visibility: visible; }
 [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
+/* a chart's sentence without a caption of its own: read by a screen reader, not shown */
+[class*="st-key-alt_"] { position: absolute !important; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
 [data-testid="stPageLink"] * { white-space: normal; }
 @media (hover: none), (max-width: 640px) {
@@ -162,13 +170,28 @@ def busy(text: str, n: int):
     return st.spinner(text) if n >= BUSY_MIN_VALUES else nullcontext()
 
 
-def figure(fig, key: str | None = None) -> None:
-    """Show a plotly figure at the container's width, with the mode bar kept small."""
+def figure(fig, key: str | None = None, summary: str | None = None) -> None:
+    """Show a plotly figure at the container's width, with the mode bar kept small, and its
+    text alternative under it.
+
+    ``summary`` is the page's own sentence about the chart, with its numbers (shown as a
+    caption, for everyone). Without one, the sentence :mod:`quantviz.ui.alt` reads from the
+    figure (title, each axis's span, the series) is there for a screen reader only (the style
+    sheet hides the ``alt_`` containers from the eye).
+    """
     st.plotly_chart(fig, key=key, theme=None,
                     config={"displaylogo": False, "responsive": True})
+    if summary is not None:
+        st.caption(summary)
+        return
+    text = plain(alt.sentence(alt.figure_facts(fig)))
+    if key is None:
+        st.caption(text)
+    else:
+        st.container(key=f"alt_{key}").markdown(text)
 
 
-def figure_of(builder, *args, key: str, **kwargs) -> None:
+def figure_of(builder, *args, key: str, summary: str | None = None, **kwargs) -> None:
     """Show ``builder(*args, **kwargs)`` (a builder of :mod:`quantviz.present`), built once per
     distinct arguments and then taken from the figure cache, as it goes to the browser.
 
@@ -177,7 +200,7 @@ def figure_of(builder, *args, key: str, **kwargs) -> None:
     changes nothing the figure shows rebuilds nothing. ``key`` is the chart's element key.
     """
     parts = (builder.__module__, builder.__qualname__, fingerprint(args), fingerprint(kwargs))
-    figure(cache.figure(parts, lambda: builder(*args, **kwargs)), key=key)
+    figure(cache.figure(parts, lambda: builder(*args, **kwargs)), key=key, summary=summary)
 
 
 def row():
@@ -199,6 +222,69 @@ def lazy_expander(label: str, key: str):
     URL's: a shared link opens with it closed.
     """
     return st.expander(label, key=key, on_change="rerun")
+
+
+#: The shading of a table's best cells (dark text on light blue: 14:1).
+BEST_STYLE = "font-weight: bold; background-color: #d6ecf7"
+
+
+def cell_text(value: object, fmt: str = "{:,.6g}") -> str:
+    """What a table cell shows: text made plain (:func:`plain`), a whole number with thousands
+    separators, any other number by ``fmt``; yes/no for a truth value, a dash for none.
+
+    Six significant digits by default show a value the page rounded (``round(v, 2)``) as it
+    is and nothing a reader would take for more precision than the code has.
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, bool | np.bool_):
+        return t("table.yes" if value else "table.no")
+    if isinstance(value, Integral):
+        return f"{int(value):,}"
+    if isinstance(value, Real):
+        v = float(value)
+        if math.isnan(v):
+            return "—"
+        if math.isinf(v):
+            return "∞" if v > 0 else "−∞"
+        return fmt.format(v)
+    return plain(value)
+
+
+def _formatter(fmt: str):
+    return lambda value: cell_text(value, fmt)
+
+
+def table(data, *, formats: Mapping[str, str] | None = None, number: str = "{:,.6g}",
+          best=None) -> None:
+    """Show rows as a table that scales with the page: the one table of the app.
+
+    ``data`` is a list of row dicts, a dict of columns or a ``DataFrame`` (a named index is
+    shown as its first column). Unlike ``st.dataframe``, which draws on a canvas whose font
+    follows only the global theme, ``st.table`` is HTML: presentation mode enlarges it and on a
+    phone it scrolls inside its own box (the style sheet). Its cells read Markdown, so every
+    cell is shown through :func:`cell_text` (text from a file or a link is plain); a float
+    column is formatted by ``formats[column]`` or ``number``. The headers are the page's own
+    text: a caller that puts outside text in one makes it :func:`plain` first. ``best`` (the
+    same shape as the rows, True where a cell is the best of its measure) is set bold and
+    shaded. The data keeps its values (tests read them); only what is shown is formatted.
+    """
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()
+    formatter = {c: _formatter((formats or {}).get(c, number)) for c in frame.columns}
+    styler = frame.style.format(formatter)
+    if best is not None:
+        marks = pd.DataFrame(best).to_numpy()
+        if marks.shape[1] < frame.shape[1]:  # a leading index column is never marked
+            pad = frame.shape[1] - marks.shape[1]
+            marks = [[False] * pad + list(r) for r in marks]
+        css = pd.DataFrame([[BEST_STYLE if m else "" for m in r] for r in marks],
+                           index=frame.index, columns=frame.columns)
+        styler = styler.apply(lambda _: css, axis=None)
+    st.table(styler, hide_index=True)
 
 
 _LOG = logging.getLogger("quantviz")

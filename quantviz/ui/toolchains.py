@@ -12,7 +12,6 @@ import io
 import re
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from quantviz.quantize import QuantConfig
@@ -86,7 +85,7 @@ def table(found: tuple) -> None:
             t("toolchains.col.codes"): f"{r.codes_used} / {r.levels}",
             t("toolchains.col.clipped"): f"{100 * r.fraction_clipped:.3f}",
         })
-    st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")
+    shell.table(records)
     for r in found:
         if r.qp is None:
             original(r, name(r.key))
@@ -114,11 +113,10 @@ def comparison(tensor: Tensor, found: tuple) -> None:
                      zb=qb.zero_point)
             for reason in toolchain_study.REASONS if d.counts[reason]))
         st.caption(t("toolchains.compare.examples"))
-        st.dataframe(pd.DataFrame({
+        shell.table({
             "x": [f"{v:.9g}" for v in d.x],
             f"x / scale ({name(a)})": [f"{float(v) / qa.scale:.6f}" for v in d.x],
-            f"q ({name(a)})": d.q_a.astype(int), f"q ({name(b)})": d.q_b.astype(int)}),
-            hide_index=True, width="stretch")
+            f"q ({name(a)})": d.q_a.astype(int), f"q ({name(b)})": d.q_b.astype(int)})
     if not d.same_grid:
         st.caption(t("toolchains.compare.grid_note"))
 
@@ -142,7 +140,7 @@ def quirk_table(tensor: Tensor) -> None:
             "qmin..qmax": "—" if qp is None else f"{qp.qmin}..{qp.qmax}",
             t("toolchains.col.clipped"): "—" if qp is None else f"{100 * q.fraction_clipped:.3f}",
             t("toolchains.col.note"): "" if qp is not None else t("toolchains.refused.short")})
-    st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch")
+    shell.table(records)
     for q in quirks(tensor.key, tensor.x):
         if q.qp is None:  # the reason is a sentence: too long for a table cell
             st.caption(t("toolchains.quirk.refused", call=t(f"toolchains.quirk.{q.key}"),

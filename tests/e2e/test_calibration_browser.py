@@ -10,7 +10,7 @@ def test_calibration_on_relu(open_app):
     pg = open_app("calibration?dist=relu")
     assert_clean(pg)
     assert pg.locator(".js-plotly-plot").count() == 3
-    assert pg.locator("[data-testid=stDataFrame]").count() == 1
+    assert pg.locator("[data-testid=stTable]").count() == 1
     legend = [t.text_content() for t in
               pg.locator(".js-plotly-plot").first.locator(".legendtext").all()]
     assert legend == ["count of x", "MinMax", "Moving-average MinMax", "Percentile",

@@ -16,7 +16,8 @@ def test_builtin_then_an_upload_through_the_file_chooser(open_app, tmp_path):
     pg = open_app("checkpoint")
     assert_clean(pg)
     assert metrics(pg)["Tensors"] == "39"
-    assert pg.locator("[data-testid=stDataFrame]").count() == 2
+    assert pg.locator("[data-testid=stTable]").count() == 1
+    assert pg.locator("[data-testid=stDataFrame]").count() == 1
     worst = ck.report(ck.synthetic_llm_entries(), QuantConfig()).worst(1)[0]
     text = "\n".join(pg.locator("[data-testid=stMarkdownContainer]").all_inner_texts())
     assert f"{worst.name} [256, 768]: {worst.sqnr_tensor:.2f} dB per tensor" in text

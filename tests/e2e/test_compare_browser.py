@@ -10,7 +10,7 @@ def test_compare_loads_the_notes_example_and_takes_a_third_config(open_app):
     pg = open_app("compare")
     assert_clean(pg)
     assert pg.locator(".js-plotly-plot").count() == 6
-    assert pg.locator("[data-testid=stDataFrame]").count() == 1
+    assert pg.locator("[data-testid=stTable]").count() == 1
     assert "Tensor: ReLU activations, 100,000 values." in pg.locator(
         "[data-testid=stCaptionContainer]").all_inner_texts()
     shown = titles(pg)

@@ -9,7 +9,7 @@ from tests.e2e.browser import assert_clean
 def test_toolchains_on_relu(open_app):
     pg = open_app("toolchains?dist=relu&tc.b=tensorrt")
     assert_clean(pg)
-    assert pg.locator("[data-testid=stDataFrame]").count() == 3
+    assert pg.locator("[data-testid=stTable]").count() == 3
     body = pg.locator("[data-testid=stMain]").inner_text()
     assert "PyTorch x86 PTQ and TensorRT (ModelOpt) reconstruct" in body
     assert "Copy as code" in body and "corner cases" in body

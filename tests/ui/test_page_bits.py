@@ -57,7 +57,7 @@ def test_default_run(page):
     assert eff["data"][-1]["y"] == list(range(2, 17))  # every code used: y = bits
     assert "Computed on all 100,000 values." in captions(at)
     assert TABLE["bits.no_clip"][0].format(slope="6.02") in markdown(at)  # MinMax never clips
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     assert list(frame["bits"]) == list(range(2, 17))
     assert at.query_params == {}
 

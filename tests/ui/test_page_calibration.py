@@ -26,7 +26,7 @@ def page(run_page):
 
 
 def rows(at) -> dict[str, dict]:
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     return {r["calibrator"]: r for r in frame.to_dict("records")}
 
 
@@ -184,7 +184,7 @@ def test_the_notes_advice_is_explained_in_both_languages(page):
 
 
 def rows_zh(at) -> dict:
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     return {r[TABLE["calibration.col.calibrator"][1]]: r for r in frame.to_dict("records")}
 
 

@@ -25,12 +25,14 @@ def synthetic():
 
 
 def table(at, i: int = 1) -> list[dict]:
-    return at.dataframe[i].value.to_dict("records")
+    """Table 0 is the totals (a table that scales), 1 the per-tensor grid (a dataframe)."""
+    element = at.table[0] if i == 0 else at.dataframe[0]
+    return element.value.to_dict("records")
 
 
-def column_label(at, column: str, i: int = 1) -> str:
-    """The label the table's column config gives ``column``."""
-    return json.loads(at.dataframe[i].proto.columns)[column]["label"]
+def column_label(at, column: str) -> str:
+    """The label the per-tensor grid's column config gives ``column``."""
+    return json.loads(at.dataframe[0].proto.columns)[column]["label"]
 
 
 def test_builtin_synthetic_checkpoint(run_page, synthetic):
@@ -123,7 +125,7 @@ def test_a_refused_upload_says_why(app_test):
     at.run()
     upload(at, "model.pt", b"\x80\x02}q\x00.")
     assert at.error and "pickle" in at.error[0].value.lower()
-    assert not at.dataframe
+    assert not at.dataframe and not at.table
 
 
 def test_chinese(run_page):

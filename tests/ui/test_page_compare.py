@@ -12,7 +12,7 @@ from quantviz.quantize import QuantConfig
 from quantviz.studies import comparisons, views
 from quantviz.ui import compare, controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import charts, npy, ok, upload
+from tests.helpers import charts, npy, ok, unplain, upload
 
 N = 1000  # small tensors keep the file fast; the page's own default size is run once
 STAR = compare.BEST
@@ -25,8 +25,12 @@ def page(run_page):
 
 
 def table(at):
-    assert len(at.dataframe) == 1
-    return at.dataframe[0].value
+    """The measures table, one column per config (named as the URL gave them), by measure."""
+    assert len(at.table) == 1
+    frame = at.table[0].value
+    frame = frame.set_index(frame.columns[0])
+    frame.columns = [unplain(c) for c in frame.columns]
+    return frame
 
 
 def cell(at, key: str, column: int) -> str:

@@ -73,13 +73,14 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     ok(at)
     assert len(at.metric) == 8
     assert len(at.get("plotly_chart")) == 4
-    # the worked example (one block per convention), several lines each; the definitions
-    # are typeset only once their expander is opened (closed, nobody reads them)
-    assert len(at.latex) == 2 and all(r"\\" in latex.value for latex in at.latex)
+    # the worked example in the one convention taught, several lines; the notes' form and the
+    # definitions are typeset only once their expanders are opened (closed, nobody reads them)
+    assert len(at.latex) == 1 and all(r"\\" in latex.value for latex in at.latex)
+    assert en("worked.others") in [e.label for e in at.expander]
     assert en("defs.heading") in [e.label for e in at.expander]
     assert not any(formulas.SCALE_ASYMMETRIC in latex.value for latex in at.latex)
     open_definitions(at)
-    assert len(at.latex) == 3 and all(r"\\" in latex.value for latex in at.latex)
+    assert len(at.latex) == 2 and all(r"\\" in latex.value for latex in at.latex)
     assert formulas.SCALE_ASYMMETRIC in at.latex[0].value  # the default is asymmetric
     assert at.title[0].value == TABLE["explore.title"][0]
     # the default tensor is 100,000 normal values, asymmetric uint8 with MinMax
@@ -93,7 +94,7 @@ def test_default_run_shows_metrics_charts_and_formulas(app_test):
     assert codes_used(at)[1] == 256
     assert at.query_params == {}  # defaults stay out of the URL
     at.slider(key="bits").set_value(4).run()  # it stays open while the controls move
-    assert len(at.latex) == 3 and formulas.SCALE_ASYMMETRIC in at.latex[0].value
+    assert len(at.latex) == 2 and formulas.SCALE_ASYMMETRIC in at.latex[0].value
 
 
 def test_a_rerun_with_unchanged_controls_recomputes_nothing(page, monkeypatch):
@@ -355,7 +356,7 @@ def test_language_switch_to_chinese(page):
 def test_the_chinese_formulas_carry_chinese_words(run_page, signed):
     # symmetric shows "Z = 0 (signed)" and every scheme "log2(codes used)": both in Chinese
     at = run_page("explore", {"n": N, "lang": "zh", "scheme": "symmetric", "signed": signed},
-                  session={"open_defs": True})  # the definitions' expander opened
+                  session={"open_defs": True, "open_worked_notes": True})  # both expanders opened
     assert len(at.latex) == 3
     assert not english_in_formulas(at)
     definitions = at.latex[0].value
@@ -626,11 +627,17 @@ def test_the_histogram_observer_on_values_near_float32_max(run_page):
     ok(at)
 
 
-def test_presentation_mode_puts_the_two_conventions_one_under_the_other(page):
-    # enlarged formulas are wider than half a projector's screen: no columns around them
-    side_by_side, presented = page(n=N), page(n=N, present=1)
-    assert len(side_by_side.columns) == len(presented.columns) + 2
-    assert len(presented.latex) == len(side_by_side.latex) == 2
+def test_the_worked_example_teaches_one_convention_and_the_notes_on_request(run_page):
+    # PyTorch's form (Z added) at full width in every mode; the notes' form (zp subtracted)
+    # typeset only once its expander is opened
+    plain_run, presented = run_page("explore", {"n": N}), run_page("explore", {"n": N,
+                                                                                "present": 1})
+    assert len(plain_run.columns) == len(presented.columns)
+    assert len(presented.latex) == len(plain_run.latex) == 1
+    assert "+ " in plain_run.latex[0].value and en("worked.others") in [
+        e.label for e in plain_run.expander]
+    opened = run_page("explore", {"n": N}, session={"open_worked_notes": True})
+    assert len(opened.latex) == 2 and en("worked.notes") in markdown(opened)
 
 
 # ---------------------------------------------------------------- controls across runs
@@ -687,3 +694,24 @@ def test_a_control_keeps_its_value_while_hidden_and_over_a_page_without_it(app_t
     assert at.slider(key="pct").value == 95.0
     at.slider(key="bits").set_value(6).run()
     assert calibrated(at) == narrow
+
+
+def test_the_log_count_switch_and_the_error_chart_in_words(page):
+    # ReLU outputs: the exact zeros are one tall bar; the switch puts counts on a log axis
+    at = page(dist="relu", logy="1")
+    ok(at)
+    values = next(c for c in charts_of(at) if c["layout"]["title"]["text"] == en("fig.values"))
+    assert values["layout"]["yaxis"]["type"] == "log"
+    at = page(dist="relu")
+    values = next(c for c in charts_of(at) if c["layout"]["title"]["text"] == en("fig.values"))
+    assert values["layout"]["yaxis"].get("type") != "log"
+    # the error chart's sentence: the band [-s/2, s/2] and s^2/12 with this tensor's scale
+    scale = float(metric(at, "scale"))  # 6 digits, more than the sentence's 4 and 3
+    words = captions(at)
+    assert f"[-{scale / 2:.4g}, {scale / 2:.4g}] (scale = {scale:.4g})" in words
+    assert f"scale²/12 = {scale ** 2 / 12:.3g}" in words
+    assert en("explore.errors.none") in words  # MinMax clips nothing
+
+
+def charts_of(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

@@ -26,7 +26,7 @@ def page(run_page):
 
 
 def _types_table(at):
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     return dict(zip(frame[en("gguf.col.type")], frame[en("gguf.col.sqnr")], strict=True))
 
 
@@ -42,7 +42,7 @@ def test_default_run_in_english(page):
     assert f"The search buys {gain.gain_db:.2f} dB." in markdown(at)
     assert "not k-means" in " ".join(s.value for s in at.subheader).lower()
     assert en("gguf.file.builtin") in captions(at)
-    files = at.dataframe[-1].value  # the built-in file, one row per tensor, errors included
+    files = at.table[-1].value  # the built-in file, one row per tensor, errors included
     assert len(files) == len(study.builtin_plan())
     types = dict(zip(files[en("gguf.col.name")], files[en("gguf.col.type")], strict=True))
     assert types["output.weight"] == "Q6_K" and types["blk.0.attn_q.weight"] == "Q4_K"
@@ -53,7 +53,7 @@ def test_defaults_in_chinese(page):
     at = page(lang="zh", n=N)
     assert at.title[0].value == zh("gguf.title")
     assert zh("gguf.kmeans.heading") in [s.value for s in at.subheader]
-    assert list(at.dataframe[0].value[zh("gguf.col.type")]) == list(gguf.QTYPES)
+    assert list(at.table[0].value[zh("gguf.col.type")]) == list(gguf.QTYPES)
 
 
 def test_an_uploaded_gguf_with_a_markdown_name_is_read_and_studied(page):
@@ -63,7 +63,7 @@ def test_an_uploaded_gguf_with_a_markdown_name_is_read_and_studied(page):
                        "blk.0.ffn_down.weight": ("Q4_K", gguf.quantize(x, "Q4_K"), x.shape)})
     upload(at, "nasty [x].gguf", data)
     ok(at)
-    files = at.dataframe[-1].value
+    files = at.table[-1].value
     assert list(files[en("gguf.col.name")]) == [NASTY, "blk.0.ffn_down.weight"]  # as text
     assert list(files[en("gguf.col.bpw")]) == [8.5, 4.5]
     assert en("gguf.file.no_orig") in captions(at)

@@ -53,7 +53,7 @@ def test_default_run_matches_the_core(page):
     assert set(charts_by_title(at)) == {
         en("layer.rr.fig.title"), en("layer.err.fig.title"),
         en("layer.acc.title", worst=f"{s.pipe.worst_case_acc:,}")}
-    table = at.dataframe[-1].value.to_dict("records")
+    table = at.table[-1].value.to_dict("records")
     assert [r["quantized"] for r in table] == [
         en("layer.err.weights"), en("layer.err.activations"), en("layer.err.both"),
         en("layer.err.integer")]

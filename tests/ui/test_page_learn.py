@@ -31,7 +31,7 @@ def latex(at) -> list[str]:
 
 
 def table(at, i: int) -> list[dict]:
-    return at.dataframe[i].value.to_dict("records")
+    return at.table[i].value.to_dict("records")
 
 
 # --- the default view ------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_default_run_is_the_notes_advice_at_four_bits(page):
     assert at.query_params == {}
     # formats, integer layers, schemes, calibrators, advice; which layer hurts, the budget's
     # front, the PTQ methods
-    assert len(at.dataframe) == 8
+    assert len(at.table) == 8
 
 
 def test_the_layer_chart_and_sentence_follow_the_study(page):
@@ -125,7 +125,7 @@ def test_the_advice_verdicts_are_the_studys(page):
             item = en("model.advice.item", name=en(f"model.advice.{v.name}"), d=v.difference,
                       se=f"{v.noise:.1f}")
             assert item in text
-    frame = at.dataframe[4].value
+    frame = at.table[4].value
     assert list(frame[en("model.advice.col.variant")]) == [
         en(f"model.advice.{k}") for k in model.ADVICE_VARIANTS]
     col = en("model.advice.col.acc", bits=4)
@@ -134,7 +134,7 @@ def test_the_advice_verdicts_are_the_studys(page):
 
 def test_calibrator_table_holds_every_observer(page):
     at = page()
-    frame = at.dataframe[3].value
+    frame = at.table[3].value
     assert list(frame[en("model.calib.col.name")]) == [
         TABLE[f"calib.label.{name}"][0] for name, _ in model.CALIBRATORS]
     cal = model.compare_calibrators(*NET_DATA, model.ADVICE, 4, 4)
@@ -164,7 +164,7 @@ def test_the_integer_network_beside_fake_quantization(page):
     assert metric(at, en("model.int.metric.acc")) == f"{100 * c.integer.correct / N:.2f} %"
     assert metric(at, en("model.int.metric.agree")) == f"{c.agree} / {N}"
     assert metric(at, en("model.int.metric.codes")) == f"{sum(c.equal):,} / {sum(c.total):,}"
-    frame = at.dataframe[1].value
+    frame = at.table[1].value
     assert list(frame[en("model.int.col.equal")]) == list(c.equal)
     # 8-bit codes: some AVX2 pair sums overflow int16, and the page says how many
     assert c.saturated_pairs > 0
@@ -296,7 +296,7 @@ def test_formats_join_the_bit_width_axis(page):
                                              for f in scored])
         # the x axis holds the widest format (MXFP8 at 8.25 bits) and the 2-bit line
         assert fig["layout"]["xaxis"]["range"][1] >= 8.25
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     assert list(frame[en("model.fmt.col.format")]) == [TABLE[f"fmt.{f.fmt}"][0] for f in FMTS]
     assert list(frame[en("model.fmt.col.bpv")]) == pytest.approx(
         [f.bits_per_value for f in FMTS])
@@ -318,7 +318,7 @@ def test_formats_in_chinese(page):
     fig = charts_by_title(at)[zh("model.fig.accuracy")]
     names = [tr["name"] for tr in fig["data"]]
     assert zh("model.fig.formats", name=zh("model.mode.label.weights")) in names
-    assert zh("model.fmt.col.bpv") in at.dataframe[0].value.columns
+    assert zh("model.fmt.col.bpv") in at.table[0].value.columns
 
 
 def test_each_point_range_is_computed_once_and_only_for_calibration(page, monkeypatch):
@@ -359,7 +359,7 @@ def test_each_point_range_is_computed_once_and_only_for_calibration(page, monkey
 
 def _hurt_table(at) -> list[dict]:
     key = en("model.hurt.col.kl")
-    return next(d.value.to_dict("records") for d in at.dataframe
+    return next(d.value.to_dict("records") for d in at.table
                 if key in d.value.columns and en("model.fig.layer") in d.value.columns)
 
 

@@ -30,7 +30,7 @@ def test_default_run_shows_what_the_core_computes(page):
     mixed = o.mixed_precision(lay)
     assert metric(at, "Channels kept in float16") == f"{len(mixed.kept)} / 256"
     assert metric(at, "SQNR of Y, mixed") == db(mixed.sqnr_y)
-    rows = at.dataframe[0].value.to_dict("records")
+    rows = at.table[0].value.to_dict("records")
     core = o.granularity_rows(lay)
     assert [r["SQNR of Y (dB)"] for r in rows] == [f"{r.sqnr_y:.2f}" for r in core]
     assert [r["Integer matmul?"] for r in rows] == ["yes", "yes", "no"]

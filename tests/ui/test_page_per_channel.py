@@ -40,7 +40,7 @@ def values(data) -> np.ndarray:
 
 
 def table(at) -> list[dict]:
-    return at.dataframe[0].value.to_dict("records")
+    return at.table[0].value.to_dict("records")
 
 
 def expected(cfg=UINT8, out=64, inn=256, spread=30.0, seed=0, axis=0):

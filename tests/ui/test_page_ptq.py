@@ -17,7 +17,7 @@ def page(run_page):
 
 
 def rows(at) -> list[dict]:
-    return at.dataframe[0].value.to_dict("records")
+    return at.table[0].value.to_dict("records")
 
 
 def npz(**arrays) -> bytes:

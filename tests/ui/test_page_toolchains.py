@@ -29,7 +29,7 @@ def page(run_page):
 
 
 def shown(at) -> list[dict]:
-    return at.dataframe[0].value.to_dict("records")
+    return at.table[0].value.to_dict("records")
 
 
 def check_table(at, x: np.ndarray) -> None:
@@ -106,7 +106,7 @@ def test_pytorch_quirks_are_shown(page):
     at = page(n=N, dist="relu")
     x = np.asarray(sample("relu", N, 0), dtype=np.float32)
     want = toolchain_study.pytorch_quirks(x, controls.BATCHES)
-    got = at.dataframe[2].value.to_dict("records")
+    got = at.table[2].value.to_dict("records")
     assert [r["PyTorch call"] for r in got] == [
         TABLE[f"toolchains.quirk.{q.key}"][0] for q in want]
     assert [r["zero_point"] for r in got[:3]] == ["128", "127", "128"]
@@ -195,7 +195,7 @@ def test_an_overflowing_tensor_is_refused_in_chinese(page):
     at.button_group(key="lang").set_value("zh").run()
     ok(at)
     rows = toolchain_study.toolchain_rows(x, controls.BATCHES)
-    cells = [r["scale"] for r in at.dataframe[0].value.to_dict("records")]
+    cells = [r["scale"] for r in at.table[0].value.to_dict("records")]
     for row, cell in zip(rows, cells, strict=True):
         if row.qp is None:
             kind, values = row.refusal
