@@ -34,14 +34,6 @@ def zh(key: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def unplain(text: str) -> str:
-    """``text`` as a reader sees it after :func:`quantviz.ui.i18n.plain` (every backslash
-    escape undone): what a table header from outside shows."""
-    import re
-
-    return re.sub(r"\\(.)", r"\1", text)
-
-
 def metric(at, label: str) -> str:
     """The value of the one metric labelled ``label``."""
     values = [m.value for m in at.metric if m.label == label]

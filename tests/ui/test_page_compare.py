@@ -12,7 +12,7 @@ from quantviz.quantize import QuantConfig
 from quantviz.studies import comparisons, views
 from quantviz.ui import compare, controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import charts, npy, ok, unplain, upload
+from tests.helpers import charts, npy, ok, upload
 
 N = 1000  # small tensors keep the file fast; the page's own default size is run once
 STAR = compare.BEST
@@ -29,7 +29,7 @@ def table(at):
     assert len(at.table) == 1
     frame = at.table[0].value
     frame = frame.set_index(frame.columns[0])
-    frame.columns = [unplain(c) for c in frame.columns]
+    frame.columns = [rendered(c) for c in frame.columns]
     return frame
 
 
