@@ -12,7 +12,7 @@ from quantviz.quantize import QuantConfig
 from quantviz.studies import comparisons, views
 from quantviz.ui import compare, controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import charts, npy, ok, upload
+from tests.helpers import charts, npy, ok, rendered, upload
 
 N = 1000  # small tensors keep the file fast; the page's own default size is run once
 STAR = compare.BEST
