@@ -29,7 +29,7 @@ def sent(at) -> dict:
 
 @pytest.fixture
 def page(run_page):
-    return lambda session=None, **query: run_page(None, {"n": N, **query}, session=session)
+    return lambda session=None, **query: run_page("explore", {"n": N, **query}, session=session)
 
 
 @pytest.mark.parametrize("query", [
@@ -108,7 +108,7 @@ def test_words_come_from_the_text_table(page):
 
 
 def test_a_file_name_goes_as_plain_text(run_page):
-    at = run_page(None, {"src": "upload"})
+    at = run_page("explore", {"src": "upload"})
     name = "w*e_i[r](d)<b>x</b>.npy"
     upload(at, name, npy(np.linspace(-1, 1, 50, dtype=np.float32)))
     source = sent(at)["source"]

@@ -13,7 +13,7 @@ from quantviz.studies import sweeps
 from quantviz.studies.sweeps import SWEEP_SCHEMES
 from quantviz.ui import bits
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, charts, markdown, npy, ok, upload
+from tests.helpers import captions, charts, markdown, npy, ok, rendered, upload
 
 N = 1000
 ASYM, SYM_S, SYM_U = SWEEP_SCHEMES
@@ -187,7 +187,7 @@ def test_an_uploaded_tensor_is_swept(page):
     x = np.linspace(0.0, 1.0, 20, dtype=np.float32)  # fewer values than the 32 batches
     upload(at, "a.npy", npy(x))
     ok(at)
-    assert "Tensor: a from a.npy, 20 values." in captions(at)
+    assert "Tensor: a from a.npy, 20 values." in rendered(captions(at))
     params = (("averaging_constant", 0.01), ("batches", 20))
     assert metric(at, "asymmetric") == pytest.approx(
         expected(ASYM, 8, "moving_average", params, x=x).sqnr_db, abs=0.006)

@@ -12,7 +12,7 @@ from quantviz.quantize import QuantConfig
 from quantviz.studies import sweeps
 from quantviz.ui import calibration, controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import charts, npy, ok, upload
+from tests.helpers import charts, npy, ok, rendered, upload
 
 N = 1000
 UINT8 = QuantConfig(8, "asymmetric")
@@ -203,7 +203,7 @@ def test_an_uploaded_tensor_is_calibrated(page):
     x = np.concatenate([np.linspace(-1, 1, 400), [25.0]]).astype(np.float32)
     upload(at, "o.npy", npy(x))
     ok(at)
-    assert "Tensor: o from o.npy, 401 values." in [c.value for c in at.caption]
+    assert "Tensor: o from o.npy, 401 values." in [rendered(c.value) for c in at.caption]
     check_table(at, x=x)
     assert number(rows(at)[LABELS["minmax"]]["x_max"]) == 25.0
 

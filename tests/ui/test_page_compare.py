@@ -241,7 +241,7 @@ def test_an_uploaded_tensor_is_compared(page):
     x = np.linspace(-1.0, 3.0, 801, dtype=np.float32)
     upload(at, "w.npy", npy(x))
     ok(at)
-    assert "Tensor: w from w.npy, 801 values." in [c.value for c in at.caption]
+    assert "Tensor: w from w.npy, 801 values." in [rendered(c.value) for c in at.caption]
     a, b = expected_view(UINT8, x=x), expected_view(INT8, x=x)
     assert number(cell(at, "scale", 0)) == pytest.approx(4.0 / 255, rel=6e-4)
     assert number(cell(at, "scale", 1)) == pytest.approx(3.0 / 127.5, rel=6e-4)

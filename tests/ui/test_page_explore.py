@@ -23,7 +23,17 @@ from quantviz.studies import views
 from quantviz.studies.views import disagreements
 from quantviz.ui import cache, controls, explore
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, en, english_in_formulas, markdown, metric, npy, ok, upload
+from tests.helpers import (
+    captions,
+    en,
+    english_in_formulas,
+    markdown,
+    metric,
+    npy,
+    ok,
+    rendered,
+    upload,
+)
 
 N = 10_000  # a small default tensor keeps the file fast; the page's own default is tested too
 
@@ -403,7 +413,7 @@ def test_a_good_upload_is_quantized(page):
     x = np.linspace(-2, 2, 501, dtype=np.float32)
     upload(at, "weights.npy", npy(x))
     assert not at.error
-    assert "Tensor: weights from weights.npy, 501 values." in captions(at)
+    assert "Tensor: weights from weights.npy, 501 values." in rendered(captions(at))
     assert calibrated(at) == (-2.0, 2.0)
     qp = compute_qparams(-2.0, 2.0, QuantConfig())
     assert metric(at, "scale") == f"{qp.scale:.6g}" and zero_point(at) == qp.zero_point
@@ -417,7 +427,7 @@ def test_an_npz_offers_its_tensors(page):
     assert at.selectbox(key="tensor").options == ["a  [10]  float32", "b  [10]  float32"]
     at.selectbox(key="tensor").set_value("b").run()
     ok(at)
-    assert "Tensor: b from pair.npz" in captions(at)
+    assert "Tensor: b from pair.npz" in rendered(captions(at))
     assert calibrated(at) == (-5.0, 4.0)
 
 
@@ -428,7 +438,7 @@ def test_dropping_non_finite_values(page):
     assert en("drop.hint") in captions(at)  # the page says which switch helps
     at.toggle(key="drop").set_value(True).run()
     ok(at)
-    assert "Tensor: gaps from gaps.csv, 3 values." in captions(at)
+    assert "Tensor: gaps from gaps.csv, 3 values." in rendered(captions(at))
     assert calibrated(at) == (-0.5, 2.5)
 
 
@@ -454,7 +464,7 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_previous_tensor(page, name, d
     upload(at, name, data)
     errors = " ".join(e.value for e in at.error)
     assert says.lower() in errors.lower()
-    assert "Tensor: good from good.npy, 300 values." in captions(at)
+    assert "Tensor: good from good.npy, 300 values." in rendered(captions(at))
     assert any("previous tensor" in i.value for i in at.info)
     assert [m.value for m in at.metric] == before
 
@@ -463,9 +473,9 @@ def test_a_zip_bomb_is_refused_from_its_header(page, bomb):
     at = page(n=N, src="upload")
     upload(at, "good.npy", npy(np.linspace(-1, 1, 300, dtype=np.float32)))
     upload(at, "bomb.npz", bomb)
-    errors = " ".join(e.value for e in at.error)
+    errors = rendered(" ".join(e.value for e in at.error))
     assert "240,000,128 bytes" in errors and "at most 64 times" in errors  # 60 M float32
-    assert "good.npy" in captions(at)
+    assert "good.npy" in rendered(captions(at))
 
 
 def test_the_uploader_takes_pickles_only_to_explain_the_refusal(page):
@@ -569,7 +579,7 @@ def test_an_upload_evicted_from_the_cache_loads_again_when_sent_again(page):
     at = page(n=N, src="upload")
     upload(at, "a.npy", data)
     ok(at)
-    assert "Tensor: a from a.npy, 3 values." in captions(at)
+    assert "Tensor: a from a.npy, 3 values." in rendered(captions(at))
 
 
 # --- sentences that state numbers or toolchain facts -----------------------------------------

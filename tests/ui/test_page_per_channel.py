@@ -17,7 +17,7 @@ from quantviz.distributions import weight_matrix
 from quantviz.quantize import QuantConfig
 from quantviz.studies import granularity
 from quantviz.ui.i18n import TABLE
-from tests.helpers import charts_by_title, en, metric, ok, upload, zh
+from tests.helpers import charts_by_title, en, metric, ok, rendered, upload, zh
 
 UINT8 = QuantConfig(8, "asymmetric", signed=False)
 
@@ -243,7 +243,7 @@ def test_a_safetensors_checkpoint_lists_its_tensors_and_picks_a_matrix(page):
     comp = granularity.compare(tensors["fc.weight"], UINT8, 0)
     assert metric(at, "SQNR per channel") == db(comp.per_channel.sqnr_db)
     assert metric(at, "SQNR per group of 64") == db(comp.group(64).sqnr_db)
-    assert "Tensor fc.weight from model.safetensors: shape 32 × 64" in at.caption[1].value
+    assert "Tensor fc.weight from model.safetensors: shape 32 × 64" in rendered(at.caption[1].value)
 
 
 def test_a_one_dimensional_tensor_is_explained(page):

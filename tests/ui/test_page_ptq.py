@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from quantviz.studies import ptq as lab
-from tests.helpers import charts_by_title, en, markdown, metric, ok, upload, zh
+from tests.helpers import charts_by_title, en, markdown, metric, ok, rendered, upload, zh
 
 
 @pytest.fixture
@@ -115,7 +115,10 @@ def test_an_uploaded_layer(page):
     assert en("ptq.upload.none") in [i.value for i in at.sidebar.info]
     upload(at, "my_*layer*.npz", npz(W=w, X=x))
     ok(at)
-    assert "Loaded my\\_\\*layer\\*.npz" in [s.value for s in at.sidebar.success]
+    # the name is escaped (shown as text) and reads as the file's own name
+    success = [s.value for s in at.sidebar.success]
+    assert "Loaded my\\_\\*layer\\*\\.npz" in success
+    assert "Loaded my_*layer*.npz" in [rendered(s) for s in success]
     result = lab.lab(lab.upload_layer({"W": w, "X": x}), 3, -1)
     assert [r["Output error"] for r in rows(at)] == [f"{r.output_mse:.3g}"
                                                     for r in result.results]
@@ -132,7 +135,7 @@ def test_an_uploaded_layer(page):
 def test_a_hostile_upload_is_refused_and_the_digits_layer_stays(page, name, data, reason):
     at = page(pq_src="upload")
     upload(at, name, data)
-    assert at.sidebar.error and reason in at.sidebar.error[0].value
+    assert at.sidebar.error and reason in rendered(at.sidebar.error[0].value)
     assert en("ptq.upload.kept") in [i.value for i in at.info]
     assert "Layer **fc1**" in markdown(at)
     assert "](http" not in markdown(at)

@@ -17,7 +17,7 @@ from quantviz.toolchains import (
 )
 from quantviz.ui import controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import captions, en, markdown, npy, ok, upload, zh
+from tests.helpers import captions, en, markdown, npy, ok, rendered, upload, zh
 
 N = 1000
 NAMES = [TABLE[f"toolchains.name.{k}"][0] for k in TOOLCHAINS]
@@ -58,7 +58,7 @@ def test_an_uploaded_tensor(page):
     upload(at, "a.npy", npy(x))
     ok(at)
     check_table(at, x)
-    assert "Tensor: a from a.npy, 501 values." in [c.value for c in at.caption]
+    assert "Tensor: a from a.npy, 501 values." in [rendered(c.value) for c in at.caption]
 
 
 def test_a_bad_upload_gives_a_sentence_and_keeps_a_tensor(page):

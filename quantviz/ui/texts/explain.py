@@ -31,7 +31,7 @@ TEXT = {
         "the zero point Z is added, q = clamp(round(x / scale) + Z, qmin, qmax), and "
         "x_hat = (q − Z) · scale, so 0.0 is the code Z (Z = {Z} for your example). Here is "
         "x_f = {x} through it:",
-        "本应用处处只用一种约定，即 PyTorch 的约定（ONNX 与 TFLite 亦同）：零点 Z 是加上的，"
+        "本应用处处只用一种约定，即 PyTorch 的约定（ONNX 与 TFLite 亦同）：零点（记作 Z）是加上的，"
         "q = clamp(round(x / scale) + Z, qmin, qmax)，x_hat = (q − Z) · scale，因此 0.0 对应"
         "码 Z（你的例子中 Z = {Z}）。下面是 x_f = {x} 的计算："),
     "learn.s5.others": (
@@ -40,4 +40,22 @@ TEXT = {
         "其他约定：笔记的 zp、AIMET、NNCF、乘数形式（Distiller）以及笔记中的笔误"),
     "explore.errors.none": ("No value is clipped: all of the error is rounding.",
                             "没有值被截断：全部误差都来自取整。"),
+}
+
+SOURCES: dict[str, str] = {
+    "worked.others": (
+        "the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) lines 57-69, eq. (3)-(4): "
+        "zeropoint = x_min / scale, x_q = round(x_f / scale) - zeropoint"
+    ),
+    "learn.s5.main": (
+        "torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams and "
+        "torch.fake_quantize_per_tensor_affine (q = round(x/s) + Z); ONNX QuantizeLinear "
+        "(opset 19: y = saturate(round(x / y_scale) + y_zero_point)); TFLite quantization "
+        "spec (real_value = (int8_value - zero_point) * scale)"
+    ),
+    "learn.s5.others": (
+        "the notes lines 57-69 and 82 (zp subtracted; the slip x_f = scale * (x_q + zp)); "
+        "AIMET documentation (offset = -Z); NNCF; Distiller documentation, "
+        "quantization algorithms (multiplier form)"
+    ),
 }
