@@ -315,30 +315,29 @@ def test_error_ranking_by_weight_error_share():
     assert ranked[0][2] == pytest.approx(ranked[1][2], abs=1e-3)
 
 
-def test_a_report_over_many_tiny_tensors_is_linear_in_their_number():
+def test_a_report_over_many_tiny_tensors_reads_the_header_once(monkeypatch):
     # each tensor's decoder comes from one reading of the header: looking each name up again
-    # re-hashed the whole layout per tensor (4,000 tensors 3.7 s, 20,000 over 120 s). Here
-    # 2,000 tensors against 500: four times the tensors, about four times the time (not 16)
+    # re-read the whole layout per tensor, N^2 work (4,000 tensors 3.7 s, 20,000 over 120 s).
+    # Counted, not timed: the header index is built once for the whole report
     import json
     import struct
-    import time
 
-    def file(n: int) -> bytes:
-        header = {f"w{i}": {"dtype": "F32", "shape": [1], "data_offsets": [4 * i, 4 * i + 4]}
-                  for i in range(n)}
-        text = json.dumps(header).encode()
-        text += b" " * (-len(text) % 8)
-        return struct.pack("<Q", len(text)) + text + np.ones(n, "<f4").tobytes()
+    from quantviz import loaders
 
-    def seconds(n: int) -> float:
-        entries = ck.file_entries("m.safetensors", file(n))
-        start = time.process_time()
-        rep = ck.report(entries, QuantConfig(8, "asymmetric"), 128)
-        assert len(rep.rows) == n
-        return time.process_time() - start
-
-    small, big = seconds(500), seconds(2_000)
-    assert big < 8 * small + 0.2, (small, big)
+    n = 2_000
+    header = {f"w{i}": {"dtype": "F32", "shape": [1], "data_offsets": [4 * i, 4 * i + 4]}
+              for i in range(n)}
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    data = struct.pack("<Q", len(text)) + text + np.ones(n, "<f4").tobytes()
+    calls = []
+    index = loaders._index
+    monkeypatch.setattr(loaders, "_index", lambda *a, **k: calls.append(1) or index(*a, **k))
+    monkeypatch.setattr(loaders, "load_tensor", None)  # the per-name path is not taken
+    entries = ck.file_entries("m.safetensors", data)
+    rep = ck.report(entries, QuantConfig(8, "asymmetric"), 128)
+    assert len(rep.rows) == n
+    assert calls == [1]
 
 
 @pytest.mark.parametrize("shape", [(40, 96), (2, 1000), (3000,)])
