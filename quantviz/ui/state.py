@@ -62,11 +62,12 @@ class Control:
             if self.kind == "toggle":
                 return raw.lower() in ("1", "true", "yes", "on")
             value: Any = int(raw) if self.kind == "int" else float(raw)
-        except ValueError:
+            # an integer of 400 digits parses, and math.isfinite of it overflows
+            if not math.isfinite(value) or abs(value) > URL_NUMBER_MAX:
+                return self.default
+        except (ValueError, OverflowError):
             return self.default
-        if not math.isfinite(value) or (self.lo is not None and value < self.lo) or (
-            self.hi is not None and value > self.hi
-        ) or abs(value) > URL_NUMBER_MAX:
+        if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
             return self.default
         return value
 
