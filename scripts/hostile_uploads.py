@@ -40,6 +40,25 @@ Issue 23's attacks (a link alone, or an upload on the page named):
 - ``zero_d``: a 0-d .npy on Formats (``could not be drawn`` before);
 - ``fx0_link``: ``/formats?fx0=1e308``.
 
+This round's pages (``base_<page>`` opens a page plainly: the cost to read the others against):
+
+- ``gguf_nested``, ``gguf_strings``: metadata arrays of 4M empty arrays / one-byte strings;
+- ``gguf_lies``: dims 2^31 x 2^31 at data offset 2^60 in a 100-byte file;
+- ``gguf_many``: 20,000 one-block tensors; ``gguf_orig_unmatched`` / ``gguf_orig_matched``:
+  the same with a .safetensors of 20,000 originals, none or all matching by name;
+- ``gguf_markdown``: an image and a link as tensor name, metadata, companion names and both
+  file names, with the tensor studied (``gfile=1``); ``gguf_largest``: 16M IQ1_S values
+  studied (the page's 64 MiB decode limit);
+- ``ptq_*``: W and X at the page's largest shapes (zeros, random), declared 10^9 x 10^9,
+  object arrays, NaN and inf, mismatched inputs with a Markdown member name, 50M deflated zeros;
+- ``qat_longest``, ``qat_start_stop``: 20 epochs trained; Train and Stop pressed five times;
+- ``model_hurt_<method>``: every "which layer hurts" button at 2 bits, groups of 32;
+- ``live_forged``: Explore's live-figure state of every wrong type and range;
+  ``live_json_limits``: JSON Streamlit itself fails to decode (5,000 digits, 100,000 deep);
+- ``digits_link``: ``bits`` and ``seed`` of 400 digits; ``start_steps``: hostile ``step``;
+- ``url_<page>``: every key any page reads, all set to one extreme at a time (1e30, NaN,
+  -inf, 10^9, full-width digits, 400 and 5,000 digits, Markdown, NUL and bidi controls).
+
 Each row also counts the elements whose Markdown holds a hostile mark unescaped (``](``,
 ``![``, ``:red-background[``, an ``http://`` autolink): ``rendered`` must be 0.
 
@@ -377,7 +396,8 @@ URL_KEYS = (
 ).split()
 #: The values each key gets, all at once: the extremes a hand-edited link can hold.
 URL_VALUES = ("1e30", "-1e30", "1e-30", "nan", "-inf", "0", "-1", "99", "1000000000",
-              "１６", "1_000", "0x10", "9" * 5000, HOSTILE_TEXT, "\u0000\ufeff\u202e")
+              "１６", "1_000", "0x10", "1" + "0" * 400, "9" * 5000, HOSTILE_TEXT,
+              "\u0000\ufeff\u202e")
 STEP_VALUES = ("-1", "99", "nan", "../../etc/passwd", HOSTILE_TEXT, "x" * 10_000, "roundtrip\x00")
 
 
@@ -442,6 +462,7 @@ NEW_ATTACKS = {
     "qat_start_stop": Attack("qat", "", None, 0, 0, "qat.epochs=20",
                              forge=lambda s: _clicks(s, ["qat.start", "qat.stop"] * 5)),
     "live_forged": Attack("explore", "", None, 0, 0, forge=forge_live),
+    "digits_link": Attack("explore", "", None, 0, 0, "bits=1" + "0" * 400 + "&seed=1" + "0" * 400),
     "live_json_limits": Attack("explore", "", None, 0, 0,
                                forge=lambda s: forge_live(s, JSON_LIMITS)),
     "start_steps": Attack("start", "", None, 0, 0, "|".join(
@@ -608,7 +629,12 @@ async def _attack_page(url: str, attack: Attack, data: bytes | None, quick: bool
         result = await s.run(states)
     if attack.forge is not None:
         seen = result.exceptions
-        for state in attack.forge(s):
+        try:
+            forged = attack.forge(s)
+        except KeyError:  # a first run on a fresh server can end before the page is drawn
+            seen += (await s.run()).exceptions
+            forged = attack.forge(s)
+        for state in forged:
             result = await s.run([state])
             seen += result.exceptions
         result.exceptions = seen

@@ -33,3 +33,17 @@ def test_a_number_without_bounds_is_still_held_to_the_url_maximum(raw):
 def test_the_url_maximum_itself_is_kept():
     # 1e30 is not above URL_NUMBER_MAX = 1e30
     assert FREE.parse("1e30") == URL_NUMBER_MAX
+
+
+STD = Control("normal.std", "float", 1.0, "param.std", lo=0.0, hi=10.0, step=0.05)
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("1e-30", 0.0),  # cost 17 s on Toolchains: PyTorch's histogram search ran its whole course
+    ("0.07", 0.05), ("0.08", 0.1), ("9.99", 10.0),
+    ("0.35", 0.35), ("0.1", 0.1), ("1", 1.0),  # on the grid: kept exactly as written
+])
+def test_a_slider_value_from_a_link_moves_to_the_nearest_step(raw, value):
+    assert STD.parse(raw) == pytest.approx(value, abs=1e-12)
+    if raw in ("0.35", "0.1", "1"):
+        assert STD.parse(raw) == float(raw)
