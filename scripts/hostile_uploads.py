@@ -55,6 +55,7 @@ This round's pages (``base_<page>`` opens a page plainly: the cost to read the o
 - ``model_hurt_<method>``: every "which layer hurts" button at 2 bits, groups of 32;
 - ``live_forged``: Explore's live-figure state of every wrong type and range;
   ``live_json_limits``: JSON Streamlit itself fails to decode (5,000 digits, 100,000 deep);
+- ``tiny_std_link``: ``/toolchains?normal.std=1e-30`` (17 s of CPU before);
 - ``digits_link``: ``bits`` and ``seed`` of 400 digits; ``start_steps``: hostile ``step``;
 - ``url_<page>``: every key any page reads, all set to one extreme at a time (1e30, NaN,
   -inf, 10^9, full-width digits, 400 and 5,000 digits, Markdown, NUL and bidi controls).
@@ -462,6 +463,7 @@ NEW_ATTACKS = {
     "qat_start_stop": Attack("qat", "", None, 0, 0, "qat.epochs=20",
                              forge=lambda s: _clicks(s, ["qat.start", "qat.stop"] * 5)),
     "live_forged": Attack("explore", "", None, 0, 0, forge=forge_live),
+    "tiny_std_link": Attack("toolchains", "", None, 0, 0, "normal.std=1e-30"),
     "digits_link": Attack("explore", "", None, 0, 0, "bits=1" + "0" * 400 + "&seed=1" + "0" * 400),
     "live_json_limits": Attack("explore", "", None, 0, 0,
                                forge=lambda s: forge_live(s, JSON_LIMITS)),

@@ -74,7 +74,7 @@ class Control:
 
     def _on_grid(self, value: Any) -> Any:
         """A slider's value from a link, moved to the nearest value the slider can show
-        (``lo + k * step``); a value on the grid is kept as it is.
+        (``lo + k * step``, to 12 decimals: a value on the grid is kept as written).
 
         A link is not a slider: ``normal.std=1e-30`` passed the range check (0..10) and cost
         17 s of CPU on Toolchains (PyTorch's histogram search runs its whole course when the
@@ -82,10 +82,8 @@ class Control:
         """
         if self.kind != "float" or self.lo is None or not self.step:
             return value
-        k = (value - self.lo) / self.step
-        if abs(k - round(k)) <= 1e-6:
-            return value
-        snapped = self.lo + round(k) * self.step
+        # rounded to 12 decimals: 90 + 990 * 0.01 is 99.9, not 99.89999999999999
+        snapped = round(self.lo + round((value - self.lo) / self.step) * self.step, 12)
         return min(snapped, self.hi) if self.hi is not None else snapped
 
     def serialize(self, value: Any) -> str:

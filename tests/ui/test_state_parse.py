@@ -47,3 +47,9 @@ def test_a_slider_value_from_a_link_moves_to_the_nearest_step(raw, value):
     assert STD.parse(raw) == pytest.approx(value, abs=1e-12)
     if raw in ("0.35", "0.1", "1"):
         assert STD.parse(raw) == float(raw)
+
+
+@pytest.mark.parametrize("raw", ["99.9", "95", "90.01", "99.99", "100"])
+def test_the_percentile_slider_keeps_its_own_values_exactly(raw):
+    pct = Control("pct", "float", 99.9, "pct.label", lo=90.0, hi=100.0, step=0.01)
+    assert pct.parse(raw) == float(raw)  # 90 + 990 * 0.01 would be 99.89999999999999
