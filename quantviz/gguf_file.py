@@ -870,6 +870,9 @@ DEFAULT_ALIGNMENT = 32  # ggml's GGUF_DEFAULT_ALIGNMENT
 MAX_ARRAY_DEPTH = 3  # arrays of arrays of arrays; ggml itself reads no nested array at all
 MAX_NAME_BYTES = 63  # ggml's GGML_MAX_NAME is 64 bytes including the terminating NUL
 MAX_DIMS = 4  # ggml's GGML_MAX_DIMS
+#: Elements of the metadata's array budget one array inside an array is charged (a numpy
+#: array each: an array of 4M empty arrays took 25 s and 1.3 GB before it was charged so).
+NESTED_ARRAY_COST = 8
 _INT64_MAX = 2**63 - 1
 _ALIGNMENT_KEY = "general.alignment"
 
@@ -949,11 +952,17 @@ class GGUFFile:
     max_decoded_bytes: int
     _data: memoryview = field(repr=False, compare=False)
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, TensorInfo]:
+        return {info.name: info for info in self.tensors}
+
     def tensor_info(self, name: str) -> TensorInfo:
-        """The :class:`TensorInfo` called ``name``; an unknown name raises :class:`GGUFError`."""
-        for info in self.tensors:
-            if info.name == name:
-                return info
+        """The :class:`TensorInfo` called ``name``; an unknown name raises :class:`GGUFError`.
+
+        A dict lookup: a report over 20,000 tensors looks each one up."""
+        info = self._by_name.get(name)
+        if info is not None:
+            return info
         shown = ", ".join(repr(t.name) for t in self.tensors[:10])
         more = f" and {len(self.tensors) - 10} more" if len(self.tensors) > 10 else ""
         raise GGUFError(f"The file has no tensor named {name!r}; it has {shown or 'none'}{more}.")
@@ -1005,7 +1014,8 @@ def read_gguf(
     Limits (each refusal a :class:`GGUFError` with a sentence, raised before allocating):
     ``max_tensors`` tensor infos, ``max_kv`` metadata keys, ``max_string`` bytes in one
     string (keys and values), ``max_array`` array elements in all the metadata together
-    (a 256k-token vocabulary takes about 1M: tokens, scores, types, merges), and
+    (a 256k-token vocabulary takes about 1M: tokens, scores, types, merges; an array inside
+    an array counts :data:`NESTED_ARRAY_COST`), and
     ``max_decoded_bytes`` float32 bytes for one :meth:`GGUFFile.tensor` call. Besides, every
     count is checked against the bytes left: a count of n strings needs at least 8 n bytes.
     See the module docstring for the format rules checked.
@@ -1219,10 +1229,12 @@ def _read_array(cur: _Cursor, what: str, depth: int) -> tuple[object, str]:
         return values, f"array[{name}]"
     if itype == _STRING:
         cur.need(8 * count, f"the {count:,} strings of {what}")
-        items = tuple(cur.string(f"string {j} of {what}") for j in range(count))
-        return items, "array[string]"
+        return _read_strings(cur, count, what), "array[string]"
     if itype == _ARRAY:
         cur.need(12 * count, f"the {count:,} arrays of {what}")
+        # each inner array is a numpy array of its own, some 30 times the work of a number
+        # or a string: it is charged as NESTED_ARRAY_COST elements
+        cur.take_array((NESTED_ARRAY_COST - 1) * count, what)
         inner = [_read_value(cur, _ARRAY, f"array {j} of {what}", depth) for j in range(count)]
         inner_types = {t for _, t in inner}
         if len(inner_types) > 1:
@@ -1232,6 +1244,27 @@ def _read_array(cur: _Cursor, what: str, depth: int) -> tuple[object, str]:
     raise GGUFError(
         f"{_cap(what)} has element type {itype}, which GGUF does not define (0..12)."
     )
+
+
+def _read_strings(cur: _Cursor, count: int, what: str) -> tuple[str, ...]:
+    """``count`` strings, as :meth:`_Cursor.string` reads each (same checks, same errors),
+    without building its sentences for every string: a vocabulary holds 256k of them."""
+    buf, limit, items = cur.buf, cur.limits.max_string, []
+    unpack = struct.Struct("<Q").unpack_from
+    for j in range(count):
+        pos = cur.pos
+        if len(buf) - pos < 8:
+            cur.string(f"string {j} of {what}")  # raises the sentence
+        (n,) = unpack(buf, pos)
+        end = pos + 8 + n
+        if n > limit or end > len(buf):
+            cur.string(f"string {j} of {what}")  # raises the sentence
+        try:
+            items.append(str(buf[pos + 8 : end], "utf-8"))
+        except UnicodeDecodeError:
+            cur.string(f"string {j} of {what}")  # raises the sentence
+        cur.pos = end
+    return tuple(items)
 
 
 def _alignment(metadata: Mapping[str, object], types: Mapping[str, str]) -> int:

@@ -40,6 +40,26 @@ Issue 23's attacks (a link alone, or an upload on the page named):
 - ``zero_d``: a 0-d .npy on Formats (``could not be drawn`` before);
 - ``fx0_link``: ``/formats?fx0=1e308``.
 
+This round's pages (``base_<page>`` opens a page plainly: the cost to read the others against):
+
+- ``gguf_nested``, ``gguf_strings``: metadata arrays of 4M empty arrays / one-byte strings;
+- ``gguf_lies``: dims 2^31 x 2^31 at data offset 2^60 in a 100-byte file;
+- ``gguf_many``: 20,000 one-block tensors; ``gguf_orig_unmatched`` / ``gguf_orig_matched``:
+  the same with a .safetensors of 20,000 originals, none or all matching by name;
+- ``gguf_markdown``: an image and a link as tensor name, metadata, companion names and both
+  file names, with the tensor studied (``gfile=1``); ``gguf_largest``: 16M IQ1_S values
+  studied (the page's 64 MiB decode limit);
+- ``ptq_*``: W and X at the page's largest shapes (zeros, random), declared 10^9 x 10^9,
+  object arrays, NaN and inf, mismatched inputs with a Markdown member name, 50M deflated zeros;
+- ``qat_longest``, ``qat_start_stop``: 20 epochs trained; Train and Stop pressed five times;
+- ``model_hurt_<method>``: every "which layer hurts" button at 2 bits, groups of 32;
+- ``live_forged``: Explore's live-figure state of every wrong type and range;
+  ``live_json_limits``: JSON Streamlit itself fails to decode (5,000 digits, 100,000 deep);
+- ``tiny_std_link``: ``/toolchains?normal.std=1e-30`` (17 s of CPU before);
+- ``digits_link``: ``bits`` and ``seed`` of 400 digits; ``start_steps``: hostile ``step``;
+- ``url_<page>``: every key any page reads, all set to one extreme at a time (1e30, NaN,
+  -inf, 10^9, full-width digits, 400 and 5,000 digits, Markdown, NUL and bidi controls).
+
 Each row also counts the elements whose Markdown holds a hostile mark unescaped (``](``,
 ``![``, ``:red-background[``, an ``http://`` autolink): ``rendered`` must be 0.
 
@@ -165,6 +185,144 @@ def surrogate_name(_: int) -> bytes:
                        bytes(4))
 
 
+# --- this round's files: GGUF, PTQ's W and X ------------------------------------------------
+
+
+def _gguf_file():
+    """quantviz's GGUF writer (this checkout's), to build valid files around one lie."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("quantviz.gguf_file")
+
+
+def _gstr(text: str) -> bytes:
+    raw = text.encode()
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def gguf_raw(n_tensors: int, n_kv: int, body: bytes) -> bytes:
+    """A GGUF v3 header claiming ``n_tensors`` and ``n_kv``, then ``body`` as it is."""
+    return b"GGUF" + struct.pack("<IQQ", 3, n_tensors, n_kv) + body
+
+
+def gguf_nested(n: int) -> bytes:
+    """One metadata key: an array of ``n`` empty arrays (12 bytes each, a numpy array each)."""
+    return gguf_raw(0, 1, _gstr("k") + struct.pack("<IIQ", 9, 9, n)
+                    + struct.pack("<IQ", 0, 0) * n)
+
+
+def gguf_strings(n: int) -> bytes:
+    """One metadata key: an array of ``n`` one-byte strings (9 bytes each, a str each)."""
+    return gguf_raw(0, 1, _gstr("k") + struct.pack("<IIQ", 9, 8, n)
+                    + (struct.pack("<Q", 1) + b"a") * n)
+
+
+def gguf_lies(_: int) -> bytes:
+    """A tensor of dims 2^31 x 2^31 (F32) at data offset 2^60 in a 100-byte file."""
+    info = _gstr("w") + struct.pack("<I2QIQ", 2, 2**31, 2**31, 0, 2**60)
+    return gguf_raw(1, 0, info) + bytes(64)
+
+
+def gguf_many(n: int, qtype: str = "Q4_0", prefix: str = "blk.") -> bytes:
+    """``n`` tensors of one row of 32 values (Q4_0: one block each): a 20,000-row table."""
+    write_gguf = _gguf_file().write_gguf
+    raw = np.zeros(18, np.uint8)
+    return write_gguf({f"{prefix}{i}": (qtype, raw, (1, 32)) for i in range(n)})
+
+
+def gguf_with_orig(n: int, prefix: str = "blk.") -> list:
+    """``n`` one-block tensors, and a .safetensors of ``n`` one-value originals named
+    ``o.<i>`` (none matching: each GGUF name was compared with every original's)."""
+    originals = {f"o.{i}": {"dtype": "F32", "shape": [1], "data_offsets": [4 * i, 4 * i + 4]}
+                 for i in range(n)}
+    return [("gguf_upload", "many.gguf", gguf_many(n, prefix=prefix)),
+            ("gguf_orig", "orig.safetensors", safetensors(originals, bytes(4 * n)))]
+
+
+def gguf_matched(n: int) -> list:
+    """``n`` one-block tensors, each with its original of 32 values under the same name."""
+    originals = {f"blk.{i}": {"dtype": "F32", "shape": [1, 32],
+                              "data_offsets": [128 * i, 128 * i + 128]} for i in range(n)}
+    return [("gguf_upload", "many.gguf", gguf_many(n)),
+            ("gguf_orig", "orig.safetensors", safetensors(originals, bytes(128 * n)))]
+
+
+GGUF_MARKDOWN = "![px](http://127.0.0.1:9/pixel.png)[s](http://evil.invalid)"
+
+
+def gguf_markdown(_: int) -> list:
+    """A tensor named with an image and a link, metadata that says more, a companion
+    .safetensors of hostile names, and hostile file names."""
+    write_gguf = _gguf_file().write_gguf
+    rows = np.zeros((1, 256), np.float32).tobytes()
+    data = write_gguf({GGUF_MARKDOWN: ("F32", np.frombuffer(rows, np.uint8), (1, 256))},
+                      {"general.name": HOSTILE_TEXT, "x.list": [HOSTILE_TEXT] * 3})
+    orig = safetensors({HOSTILE_TEXT: {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+                        GGUF_MARKDOWN: {"dtype": "F32", "shape": [1, 256],
+                                        "data_offsets": [4, 1028]}}, bytes(1028))
+    return [("gguf_upload", "[Account locked](http://evil.invalid).gguf", data),
+            ("gguf_orig", "![px](http://127.0.0.1:9/pixel.png).safetensors", orig)]
+
+
+def gguf_largest(_: int) -> bytes:
+    """One IQ1_S tensor of 16M values: exactly the page's 64 MiB decode limit (3 MB file)."""
+    ggml_type, write_gguf = _gguf_file().ggml_type, _gguf_file().write_gguf
+    t = ggml_type("IQ1_S")
+    rows, n = 4096, 4096
+    raw = np.random.default_rng(0).integers(0, 256, rows * n // t.block_size * t.type_size,
+                                            dtype=np.uint8)
+    return write_gguf({"big": ("IQ1_S", raw, (rows, n))})
+
+
+def npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def npz_declared(shapes: dict, dtype: str = "<f4") -> bytes:
+    """An .npz whose members' npy headers declare ``shapes`` and hold no data at all."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, shape in shapes.items():
+            header = {"descr": dtype, "fortran_order": False, "shape": tuple(shape)}
+            text = repr(header).encode() + b" "
+            text += b" " * (-(10 + len(text) + 1) % 64) + b"\n"
+            archive.writestr(f"{name}.npy", b"\x93NUMPY\x01\x00"
+                             + struct.pack("<H", len(text)) + text)
+    return buffer.getvalue()
+
+
+def ptq_bomb(_: int) -> bytes:
+    """W and X of the page's largest shapes, all zeros: 20 MB decoded from about 20 kB."""
+    return npz(W=np.zeros((1024, 1024), np.float32), X=np.zeros((4096, 1024), np.float32))
+
+
+def ptq_largest(_: int) -> bytes:
+    """W and X of the page's largest shapes, random: every method on 1024 x 1024."""
+    rng = np.random.default_rng(0)
+    return npz(W=rng.standard_normal((1024, 1024), np.float32),
+               X=rng.standard_normal((4096, 1024), np.float32))
+
+
+def ptq_object(_: int) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, W=np.array([{"a": 1}, None], dtype=object),
+             X=np.zeros((4, 2), np.float32))
+    return buffer.getvalue()
+
+
+def ptq_nonfinite(_: int) -> bytes:
+    w = np.ones((4, 4), np.float32)
+    w[0, 0], w[1, 1] = np.nan, np.inf
+    return npz(W=w, X=np.full((4, 4), 1e39, np.float64))
+
+
+def ptq_markdown(_: int) -> bytes:
+    return npz(**{HOSTILE_TEXT.replace("/", "_"): np.zeros((2, 2)), "W": np.zeros((2, 3)),
+                  "X": np.zeros((4, 5))})
+
+
 HOSTILE_TEXT = ("![px](http://127.0.0.1:9/pixel.png) [Session expired](http://evil.invalid) "
                 ":red-background[Account locked]")
 
@@ -182,6 +340,80 @@ class Attack:
     query: str = ""
     uploader: tuple = ("src", "Upload", "upload")
     sessions: int = 1
+    #: ``forge(session)``: widget states a client sends after the page is drawn (values a
+    #: browser would never send: a component's state of the wrong type, out of range).
+    forge: object = None
+
+
+#: Component states no browser sends: Explore's live figure's ``controls`` of every wrong
+#: type, out of range, a 5,000-digit integer and JSON nested 100,000 deep.
+LIVE_FORGERIES = (
+    '{"controls": "bits"}',
+    '{"controls": ["bits", "seq"]}',
+    '{"controls": 7}',
+    '{"controls": {"bits": 99, "scheme": "x", "signed": "yes", "calib": ["a"], "seq": 1e308}}',
+    '{"controls": {"bits": true, "scheme": null, "signed": {"a": 1}, "calib": 1e999}}',
+    '{"controls": {"bits": 0, "seq": -1}}',
+    '{"controls": {"bits": "\\uff11\\uff16", "seq": "1"}}',
+    '{"controls": {"bits": 3.5, "seq": 100000000000000000000000000000000}}',
+    '{"controls": {"bits": NaN, "calib": "' + "x" * 100_000 + '"}}',
+)
+#: JSON that Streamlit's own decoding of a component's state fails on, before any of the
+#: app's code runs (a ValueError and a RecursionError it does not catch): the attacker's own
+#: session shows Streamlit's redacted error; nothing reaches another session.
+JSON_LIMITS = (
+    '{"controls": {"bits": ' + "9" * 5000 + '}}',
+    '{"controls": ' + "[" * 100_000 + "]" * 100_000 + '}',
+)
+
+
+def forge_live(s: lt.Session, forgeries: tuple = LIVE_FORGERIES) -> list:
+    states = []
+    for text in forgeries:
+        state = lt.WidgetState(id=s.widget("live_figure").id)
+        state.json_value = text
+        states.append(state)
+    return states
+
+
+_GG = (None, None, "gguf_upload")
+_PQ = (None, None, "pq_upload")
+#: Every page, and every key a page reads from its URL (a distribution's parameters too).
+PAGES = ("start", "learn", "explore", "compare", "bits", "calibration", "per_channel",
+         "toolchains", "formats", "layer", "model", "outliers", "checkpoint", "gguf", "ptq",
+         "qat")
+URL_KEYS = (
+    "bits cal.logy stream.drift stream.spike stream.c ck_src ck_filter ck_fmt configs cmp.logy "
+    "src dist n seed drop scheme signed narrow reduce rounding arith calib pct avg ckpt ckpt_t "
+    "x0 fmt1 fmt2 fmt3 fmt4 fmtd fx0 bits.fmt cmp.fmt gblock gsub gfile ly_wsrc ly_out ly_in "
+    "ly_spread ly_x ly_rows ly_gran ly_rr ly_bias ex_min ex_max ex_x pad_kernel pad_offset "
+    "pad_bits gap_min gap_max clamp_x sym_amax quiz_codes quiz_range quiz_zp quiz_case "
+    "quiz_zero mmode mbits wscheme perch ascheme acalib ncal net mh_bits mh_group mh_method "
+    "ol_tokens ol_channels ol_count ol_mag ol_x ol_alpha ol_rot ol_thr pc_src pc_out pc_in "
+    "pc_spread group pc_metric pc_sort axis pq_src pq_layer pq_bits pq_group pq_act pq_count "
+    "fq.bits fq.scale fq.w qat.bits qat.method qat.epochs qat.seed lang present tc.a tc.b step "
+    "normal.mean normal.std uneven_channels.in_features uneven_channels.out_features "
+    "laplace.scale outliers.fraction"
+).split()
+#: The values each key gets, all at once: the extremes a hand-edited link can hold.
+URL_VALUES = ("1e30", "-1e30", "1e-30", "nan", "-inf", "0", "-1", "99", "1000000000",
+              "１６", "1_000", "0x10", "1" + "0" * 400, "9" * 5000, HOSTILE_TEXT,
+              "\u0000\ufeff\u202e")
+STEP_VALUES = ("-1", "99", "nan", "../../etc/passwd", HOSTILE_TEXT, "x" * 10_000, "roundtrip\x00")
+
+
+def _keys(s: lt.Session) -> list[str]:
+    return [lt._user_key(w.id) for w in s.widgets.values()]
+
+
+def _clicks(s: lt.Session, keys: list[str]) -> list:
+    """A button press per key, as a browser sends one (a trigger value)."""
+    states = []
+    for key in keys:
+        state = lt.WidgetState(id=s.widget(key).id)
+        state.trigger_value = True
+        states.append(state)
+    return states
 
 
 _CK = ("ck_src", "Upload", "ck_upload")
@@ -203,7 +435,51 @@ NEW_ATTACKS = {
     "surrogate_name": Attack("explore", "s.safetensors", surrogate_name, 0, 0),
     "zero_d": Attack("formats", "zero.npy", lambda _: npy(np.array(0.5, np.float32)), 0, 0),
     "fx0_link": Attack("formats", "", None, 0, 0, "fx0=1e308"),
+    # this round: GGUF, PTQ, QAT, the live figure and every page's link values
+    "gguf_nested": Attack("gguf", "nested.gguf", gguf_nested, 4_000_000, 400_000,
+                          uploader=_GG),
+    "gguf_strings": Attack("gguf", "strings.gguf", gguf_strings, 4_000_000, 400_000,
+                           uploader=_GG),
+    "gguf_lies": Attack("gguf", "lies.gguf", gguf_lies, 0, 0, uploader=_GG),
+    "gguf_many": Attack("gguf", "many.gguf", gguf_many, 20_000, 2_000, uploader=_GG),
+    "gguf_orig_unmatched": Attack("gguf", "", gguf_with_orig, 20_000, 2_000, uploader=_GG),
+    "gguf_orig_matched": Attack("gguf", "", gguf_matched, 20_000, 2_000, uploader=_GG),
+    "gguf_markdown": Attack("gguf", "", gguf_markdown, 0, 0, "gfile=1", uploader=_GG),
+    "gguf_largest": Attack("gguf", "big.gguf", gguf_largest, 0, 0, "gfile=1", uploader=_GG),
+    "ptq_bomb": Attack("ptq", "bomb.npz", ptq_bomb, 0, 0, "pq_src=upload", uploader=_PQ),
+    "ptq_largest": Attack("ptq", "big.npz", ptq_largest, 0, 0, "pq_src=upload", uploader=_PQ),
+    "ptq_declared": Attack("ptq", "huge.npz",
+                           lambda _: npz_declared({"W": (10**9, 10**9), "X": (4, 10**9)}),
+                           0, 0, "pq_src=upload", uploader=_PQ),
+    "ptq_object": Attack("ptq", "obj.npz", ptq_object, 0, 0, "pq_src=upload", uploader=_PQ),
+    "ptq_nonfinite": Attack("ptq", "nan.npz", ptq_nonfinite, 0, 0, "pq_src=upload",
+                            uploader=_PQ),
+    "ptq_mismatch": Attack("ptq", "HOSTILE.npz", ptq_markdown, 0, 0, "pq_src=upload",
+                           uploader=_PQ),
+    "ptq_zeros_bomb": Attack("ptq", "zeros.npz", zeros_npz, 50_000_000, 2_000_000,
+                             "pq_src=upload", uploader=_PQ),
+    "qat_longest": Attack("qat", "", None, 0, 0, "qat.epochs=20&qat.bits=4&qat.method=lsq_freeze",
+                          forge=lambda s: _clicks(s, ["qat.start"])),
+    "qat_start_stop": Attack("qat", "", None, 0, 0, "qat.epochs=20",
+                             forge=lambda s: _clicks(s, ["qat.start", "qat.stop"] * 5)),
+    "live_forged": Attack("explore", "", None, 0, 0, forge=forge_live),
+    "tiny_std_link": Attack("toolchains", "", None, 0, 0, "normal.std=1e-30"),
+    "digits_link": Attack("explore", "", None, 0, 0, "bits=1" + "0" * 400 + "&seed=1" + "0" * 400),
+    "live_json_limits": Attack("explore", "", None, 0, 0,
+                               forge=lambda s: forge_live(s, JSON_LIMITS)),
+    "start_steps": Attack("start", "", None, 0, 0, "|".join(
+        "step=" + urllib.parse.quote(v) for v in STEP_VALUES)),
 }
+#: Model's "which layer hurts": every button pressed at its costliest settings, per method.
+NEW_ATTACKS.update({f"model_hurt_{m}": Attack(
+    "model", "", None, 0, 0, f"mh_bits=2&mh_group=32&mh_method={m}",
+    forge=lambda s: _clicks(s, [k for k in _keys(s) if k.startswith("mh_run_")]))
+    for m in ("rtn", "gptq", "gptq_act", "awq", "hqq")})
+#: No attack: each page opened plainly, the cost every attack on it is read against.
+NEW_ATTACKS.update({f"base_{page}": Attack(page, "", None, 0, 0) for page in PAGES})
+NEW_ATTACKS.update({f"url_{page}": Attack(page, "", None, 0, 0, "|".join(
+    "&".join(f"{k}={urllib.parse.quote(v)}" for k in URL_KEYS) for v in URL_VALUES))
+    for page in PAGES})
 
 #: name -> (file name, builder, full size, quick size, sessions uploading at once)
 ATTACKS = {
@@ -337,36 +613,65 @@ def rendered(raw: list[bytes]) -> int:
     return count
 
 
+async def _upload(s: lt.Session, key: str, filename: str, data: bytes):
+    """PUT ``data`` for the uploader ``key``: (HTTP status, the uploader's new state)."""
+    msg = lt.BackMsg()
+    msg.file_urls_request.request_id = uuid.uuid4().hex
+    msg.file_urls_request.session_id = s.session_id
+    msg.file_urls_request.file_names.append(filename)
+    await s.ws.send(msg.SerializeToString())
+    while not s.pending:
+        reply = lt.ForwardMsg()
+        reply.ParseFromString(await asyncio.wait_for(s.ws.recv(), lt.RERUN_TIMEOUT))
+        if reply.WhichOneof("type") == "file_urls_response":
+            s.pending.append(reply)
+    urls = s.pending.pop().file_urls_response.file_urls[0]
+    status = await asyncio.to_thread(lt._put_file, s.url, s.cookies, urls.upload_url,
+                                     filename, data)
+    state = lt.WidgetState(id=s.widget(key).id)
+    state.file_uploader_state_value.uploaded_file_info.append(lt.UploadedFileInfo(
+        file_id=urls.file_id, name=filename, size=len(data), file_urls=urls))
+    return status, state
+
+
 async def _attack_page(url: str, attack: Attack, data: bytes | None, quick: bool) -> dict:
     """An attack of :data:`NEW_ATTACKS`: a link opened, or a file uploaded on its page."""
     query = attack.query.format(n=attack.quick if quick else attack.full)
+    if "|" in query:  # several links, one after the other
+        rows = [await _attack_page(url, Attack(attack.page, "", None, 0, 0, q), None, quick)
+                for q in query.split("|")]
+        return {"status": "link", "exceptions": sum(r["exceptions"] for r in rows),
+                "bytes": max(r["bytes"] for r in rows),
+                "rendered": sum(r["rendered"] for r in rows)}
     s = Recording(url, attack.page, query)
     await s.open()
     result = await s.run()
     status = "link"
     if data is not None:
         src, label, uploader = attack.uploader
-        source = s.widget(src)
-        state = lt.WidgetState(id=source.id)
-        state.string_array_value.data.append(label)
-        await s.run([state])
-        msg = lt.BackMsg()
-        msg.file_urls_request.request_id = uuid.uuid4().hex
-        msg.file_urls_request.session_id = s.session_id
-        msg.file_urls_request.file_names.append(attack.filename)
-        await s.ws.send(msg.SerializeToString())
-        while not s.pending:
-            reply = lt.ForwardMsg()
-            reply.ParseFromString(await asyncio.wait_for(s.ws.recv(), lt.RERUN_TIMEOUT))
-            if reply.WhichOneof("type") == "file_urls_response":
-                s.pending.append(reply)
-        urls = s.pending.pop().file_urls_response.file_urls[0]
-        status = await asyncio.to_thread(lt._put_file, s.url, s.cookies, urls.upload_url,
-                                         attack.filename, data)
-        state = lt.WidgetState(id=s.widget(uploader).id)
-        state.file_uploader_state_value.uploaded_file_info.append(lt.UploadedFileInfo(
-            file_id=urls.file_id, name=attack.filename, size=len(data), file_urls=urls))
-        result = await s.run([state])
+        if src is not None:  # a source control to switch to its upload option first
+            state = lt.WidgetState(id=s.widget(src).id)
+            state.string_array_value.data.append(label)
+            await s.run([state])
+        files = data if isinstance(data, list) else [(uploader, attack.filename, data)]
+        states, statuses = [], []
+        for key, filename, content in files:
+            code, state = await _upload(s, key, filename, content)
+            statuses.append(code)
+            states.append(state)
+        status = max(statuses)
+        result = await s.run(states)
+    if attack.forge is not None:
+        seen = result.exceptions
+        try:
+            forged = attack.forge(s)
+        except KeyError:  # a first run on a fresh server can end before the page is drawn
+            seen += (await s.run()).exceptions
+            forged = attack.forge(s)
+        for state in forged:
+            result = await s.run([state])
+            seen += result.exceptions
+        result.exceptions = seen
     await s.close()
     return {"status": status, "exceptions": result.exceptions, "bytes": result.nbytes,
             "rendered": rendered(s.raw)}
@@ -390,6 +695,12 @@ async def _attack_once(url: str, name: str, filename: str, data: bytes | None,
     if result is None:
         return {"status": status, "exceptions": 0, "bytes": 0}
     return {"status": status, "exceptions": result.exceptions, "bytes": result.nbytes}
+
+
+def _nbytes(data) -> int:
+    if isinstance(data, list):
+        return sum(len(content) for _, _, content in data)
+    return len(data) if data else 0
 
 
 async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
@@ -419,7 +730,7 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
     during = [lat for t, lat in latencies if t0 <= t <= t1 + 0.5]
     ok = [r for r in results if isinstance(r, dict)]
     return {
-        "attack": name, "file_bytes": len(data) if data else 0, "sessions": sessions,
+        "attack": name, "file_bytes": _nbytes(data), "sessions": sessions,
         "seconds": round(t1 - t0, 2),
         "cpu_seconds": round(cpu_during, 2),
         "rendered": sum(r.get("rendered", 0) for r in ok),

@@ -42,11 +42,19 @@ def test_the_attacks_are_built_as_the_issue_describes():
     assert hostile.comment_txt(2) == b"#\n#\n1\n" and hostile.typo_csv(1) == b"0\nx\n"
     assert b"\\ud800" in hostile.surrogate_name(0)  # JSON's escape of a lone surrogate
     assert hostile.rendered([]) == 0
+    # this round's: a nested array of 3 empty arrays (header 24 + key 9 + array head 16 + 3 x 12
+    # = 85 bytes), a vocabulary of 2 one-byte strings
+    assert hostile.gguf_nested(3).endswith(bytes(12) * 3) and len(hostile.gguf_nested(3)) == 85
+    assert hostile.gguf_strings(2).endswith(b"\x01" + bytes(7) + b"a")
+    declared = zipfile.ZipFile(io.BytesIO(hostile.npz_declared({"W": (10**9, 10**9)})))
+    assert b"(1000000000, 1000000000)" in declared.read("W.npy")
 
 
 @pytest.mark.parametrize("attack", ["dup_names", "zeros_npz", "edges", "narrow_link",
                                     "column_npy", "typo_csv", "filter_link", "zero_d",
-                                    "fx0_link"])
+                                    "fx0_link", "gguf_nested", "gguf_markdown", "live_forged",
+                                    "digits_link", "ptq_declared", "ptq_mismatch",
+                                    "tiny_std_link"])
 def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack, tmp_path):
     served = hostile.start(ROOT, tmp_path / "server.log")
     try:

@@ -73,7 +73,8 @@ def builtin_bytes() -> bytes:
 def cached_file(digest: str, _data: bytes) -> tuple[GGUFFile | None, str | None]:
     """``read_gguf`` of an upload within the limits, or the sentence refusing it."""
     try:
-        return read_gguf(_data, max_tensors=MAX_TENSORS, max_decoded_bytes=MAX_DECODED), None
+        return read_gguf(_data, max_tensors=MAX_TENSORS, max_array=MAX_METADATA_ARRAY,
+                         max_decoded_bytes=MAX_DECODED), None
     except ValueError as err:
         return None, str(err)
 
@@ -81,16 +82,21 @@ def cached_file(digest: str, _data: bytes) -> tuple[GGUFFile | None, str | None]
 @cached(8)
 def cached_errors(digest: str, orig: str, _file: GGUFFile, _originals: dict
                   ) -> tuple[study.FileTensorError, ...]:
-    return study.file_errors(_file, _originals, ERROR_MAX_VALUES)
+    return study.file_errors(_file, _originals, ERROR_MAX_VALUES, ERROR_MAX_TENSORS)
 
 
 # --- the page ---
 
 #: Tensors a .gguf may list, and float32 bytes one of its tensors may decode to.
 MAX_TENSORS = 20_000
+#: Array elements in a .gguf's metadata (a 256k-token vocabulary takes about 800k; 4M one-byte
+#: strings took 8 s to read, 4M empty nested arrays 25 s and 1.3 GB).
+MAX_METADATA_ARRAY = 1 << 20
 MAX_DECODED = 64 * 2**20
 #: Tensors larger than this are not compared with their original.
 ERROR_MAX_VALUES = 1 << 22
+#: At most this many tensors are compared with their originals (20,000 tiny ones took 2 s).
+ERROR_MAX_TENSORS = 4096
 #: Work on at least this many values gets a progress bar (about 2 s for all types).
 PROGRESS_MIN_VALUES = 1 << 16
 
@@ -169,13 +175,12 @@ def originals(digest: str, orig_data: bytes | None, orig_name: str | None) -> di
         return study.builtin_originals()
     if orig_data is None:
         return None
-    try:
-        infos = loaders.describe_tensors(orig_name, orig_data)
+    try:  # one reading of the header for all: a lookup per name re-read it (N^2)
+        found = loaders.tensor_loaders(orig_name, orig_data)
     except loaders.TensorLoadError as err:
         st.error(t("gguf.file.orig_refused", reason=plain(str(err))))
         return None
-    return {i.name: (lambda n=i.name: loaders.load_tensor(orig_name, orig_data, n))
-            for i in infos if i.n_elements <= ERROR_MAX_VALUES}
+    return {info.name: load for info, load in found if info.n_elements <= ERROR_MAX_VALUES}
 
 
 def file_section(digest: str, filename: str, file: GGUFFile, orig_data: bytes | None,
@@ -203,7 +208,8 @@ def file_section(digest: str, filename: str, file: GGUFFile, orig_data: bytes | 
             row[t("gguf.col.error")] = (None if e.sqnr_db is None else
                                         (math.inf if math.isinf(e.sqnr_db)
                                          else round(e.sqnr_db, 2)))
-            row[t("gguf.col.note")] = t(f"gguf.note.{e.note}") if e.note else ""
+            row[t("gguf.col.note")] = (t(f"gguf.note.{e.note}", n=f"{ERROR_MAX_TENSORS:,}")
+                                       if e.note else "")
         rows.append(row)
     shell.table(rows)
 

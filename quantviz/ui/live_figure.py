@@ -11,6 +11,7 @@ computes as always, and the figure shows the server's exact numbers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -27,6 +28,8 @@ from quantviz.ui.state import value
 KEY = "live_figure"
 #: The session-state key of the last move the server has applied (echoed to the browser).
 SEQ = "_live_seq"
+#: The largest move number kept: JavaScript's largest exact integer (2^53 - 1).
+SEQ_MAX = 2**53 - 1
 #: The sidebar controls the figure moves, by the name its state uses.
 BOUND = {"bits": controls.BITS, "scheme": controls.SCHEME, "signed": controls.SIGNED,
          "calib": controls.CALIB}
@@ -50,14 +53,19 @@ def _apply() -> None:
     """The component's move, written to the sidebar's keys (a callback, before the rerun).
 
     Each value goes through its control's URL parsing, so what the browser sends is held to the
-    same bounds as a link (a bits value out of 2..16 falls back to the default).
+    same bounds as a link (a bits value out of 2..16 falls back to the default). The state is
+    the client's to write: ``controls`` other than an object (a string, a list, a number) is
+    ignored, and so is a ``seq`` that is not an integer JavaScript holds exactly.
     """
-    moved = (st.session_state.get(KEY) or {}).get("controls") or {}
+    state = st.session_state.get(KEY)
+    moved = state.get("controls") if isinstance(state, Mapping) else None
+    if not isinstance(moved, Mapping):
+        return
     for name, control in BOUND.items():
         if name in moved:
             st.session_state[control.key] = control.parse(control.serialize(moved[name]))
     seq = moved.get("seq")
-    if isinstance(seq, int) and not isinstance(seq, bool):
+    if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq <= SEQ_MAX:
         st.session_state[SEQ] = seq
 
 

@@ -437,3 +437,25 @@ def test_corrupted_files_raise_only_gguf_errors_or_read(edits, end):
             f.tensor(info.name)
         except GGUFError:
             pass
+
+
+def test_an_array_inside_an_array_costs_more_of_the_budget():
+    # 100 empty inner arrays: 100 elements of the outer array, each charged
+    # NESTED_ARRAY_COST = 8, so 800 in all (4M of them took 25 s and 1.3 GB when charged 1)
+    data = header(n_kv=1) + kv("a", 9, struct.pack("<IQ", 9, 100) + struct.pack("<IQ", 0, 0) * 100)
+    assert len(read_gguf(data, max_array=800).metadata["a"]) == 100
+    with pytest.raises(GGUFError, match="claims 700 elements"):
+        read_gguf(data, max_array=799)
+
+
+@pytest.mark.parametrize(("item", "message"), [
+    (gstr("ok")[:-1], "truncated"),  # the last string ends one byte early
+    (struct.pack("<Q", 2) + b"\xff\xfe", "String 2 of metadata key 'a' at offset .* not valid"),
+    (gstr("x" * 40), "String 2 of metadata key 'a' at offset .* claims 40 bytes, above the lim"),
+])
+def test_an_array_of_strings_refuses_each_bad_string_with_its_sentence(item, message):
+    data = header(n_kv=1) + kv("a", 9, struct.pack("<IQ", 8, 3) + gstr("u") + gstr("vw") + item)
+    with pytest.raises(GGUFError, match=message):
+        read_gguf(data, max_string=32)
+    good = header(n_kv=1) + kv("a", 9, struct.pack("<IQ", 8, 3) + gstr("u") + gstr("") + gstr("é"))
+    assert read_gguf(good).metadata["a"] == ("u", "", "é")

@@ -170,3 +170,19 @@ def test_builtin_gguf_is_q4_k_m_of_the_synthetic_llm():
     small = g.file_errors(f, {"output.weight": lambda: np.zeros(3, F32)}, 1000)
     assert {e.note for e in small} == {"missing", "size"}
     assert 4.5 < g.file_bits(f) < 5.5
+
+
+def test_file_errors_stops_comparing_after_max_compared_and_matches_hf_names_once():
+    from quantviz.gguf_file import write_gguf
+    raw = np.zeros(18, np.uint8)  # one Q4_0 block of 32 zeros
+    names = ["blk.0.attn_q.weight", "x", "y", "z"]
+    f = read_gguf(write_gguf({n: ("Q4_0", raw, (1, 32)) for n in names}))
+    zeros = lambda: np.zeros(32, F32)  # noqa: E731
+    originals = {"model.layers.0.self_attn.q_proj.weight": zeros, "x": zeros, "z": zeros,
+                 "model.layers.": zeros}  # a name without a GGUF name is passed over
+    errors = g.file_errors(f, originals, 1000, max_compared=2)
+    # the Hugging Face name matches blk.0 (compared, 1), x (compared, 2), y has no original,
+    # z would be the third comparison: over max_compared = 2
+    assert [e.note for e in errors] == [None, None, "missing", "count"]
+    assert errors[0].sqnr_db == math.inf  # zeros round trip exactly
+    assert [e.note for e in g.file_errors(f, originals, 1000)] == [None, None, "missing", None]

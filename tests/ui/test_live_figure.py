@@ -89,6 +89,40 @@ def test_a_move_out_of_bounds_falls_back_as_a_link_would(monkeypatch, bad):
     assert state[control.key] == control.default
 
 
+@pytest.mark.parametrize("state", [
+    "bits", ["bits", "seq"], 7, None,  # the component's whole state of the wrong type
+    {"controls": "bits"}, {"controls": ["bits", "seq"]}, {"controls": 7},  # its controls
+])
+def test_a_forged_state_of_the_wrong_type_is_ignored(monkeypatch, state):
+    # a client writes the component's state: any JSON. A string, list or number where the
+    # object of controls belongs raised a TypeError in the callback (an error for the page)
+    session = {live_figure.KEY: state, "bits": 5}
+    monkeypatch.setattr(st, "session_state", session)
+    live_figure._apply()
+    assert session == {live_figure.KEY: state, "bits": 5}
+
+
+@pytest.mark.parametrize(("seq", "kept"), [(3, 3), (True, 0), (-1, 0), (2**53, 0),
+                                           (2**53 - 1, 2**53 - 1), (1e308, 0), ("1", 0)])
+def test_only_a_sequence_number_javascript_holds_exactly_is_kept(monkeypatch, seq, kept):
+    session = {live_figure.KEY: {"controls": {"seq": seq}}}
+    monkeypatch.setattr(st, "session_state", session)
+    live_figure._apply()
+    assert session.get(live_figure.SEQ, 0) == kept
+
+
+@pytest.mark.parametrize("bad", [{"bits": True}, {"bits": 3.5}, {"bits": None},
+                                 {"bits": [8]}, {"scheme": {"a": 1}}, {"calib": "x" * 100_000},
+                                 {"bits": float("nan")}, {"bits": 10**4000}])
+def test_a_forged_value_of_the_wrong_type_falls_back_to_the_default(monkeypatch, bad):
+    state = {live_figure.KEY: {"controls": bad}}
+    monkeypatch.setattr(st, "session_state", state)
+    live_figure._apply()
+    name, _ = next(iter(bad.items()))
+    control = live_figure.BOUND[name]
+    assert state[control.key] == control.default
+
+
 def test_the_page_follows_a_move(page):
     # a move as the callback leaves it: the sidebar's keys and the echoed sequence number
     at = page(session={"bits": 6, "scheme": "symmetric", "signed": True, live_figure.SEQ: 3})

@@ -256,6 +256,8 @@ TEXT = {
     "gguf.col.note": ("note", "说明"),
     "gguf.note.missing": ("no original of that name", "无同名原始张量"),
     "gguf.note.size": ("too large to compare here", "太大，此处不比较"),
+    "gguf.note.count": ("not compared: only the first {n} tensors are",
+                        "未比较：只比较前 {n} 个张量"),
     "gguf.note.type": ("type not dequantized", "类型无法反量化"),
     "gguf.note.shape": ("original has another size", "原始张量大小不同"),
     "gguf.file.errors_builtin": ("Errors against the synthetic checkpoint the file was made from.",
