@@ -295,14 +295,14 @@ def npz_declared(shapes: dict, dtype: str = "<f4") -> bytes:
 
 def ptq_bomb(_: int) -> bytes:
     """W and X of the page's largest shapes, all zeros: 20 MB decoded from about 20 kB."""
-    return npz(W=np.zeros((1024, 1024), np.float32), X=np.zeros((4096, 1024), np.float32))
+    return npz(W=np.zeros((512, 512), np.float32), X=np.zeros((2048, 512), np.float32))
 
 
 def ptq_largest(_: int) -> bytes:
-    """W and X of the page's largest shapes, random: every method on 1024 x 1024."""
+    """W and X of the page's largest shapes, random: every method on 512 x 512."""
     rng = np.random.default_rng(0)
-    return npz(W=rng.standard_normal((1024, 1024), np.float32),
-               X=rng.standard_normal((4096, 1024), np.float32))
+    return npz(W=rng.standard_normal((512, 512), np.float32),
+               X=rng.standard_normal((2048, 512), np.float32))
 
 
 def ptq_object(_: int) -> bytes:

@@ -33,10 +33,12 @@ METHODS: tuple[str, ...] = ("rtn", "gptq", "gptq_act", "awq", "hqq")
 #: Bit widths offered: those every method supports (hqq has no 7-bit grid).
 BITS: tuple[int, ...] = (2, 3, 4, 5, 6, 8)
 #: Largest layer an upload may hold: GPTQ's inverse is ``in^3`` work and its column loop
-#: ``in`` steps of ``out`` values; AWQ's search runs ``X W^T`` 20 times.
-MAX_INPUTS = 1024
-MAX_OUTPUTS = 1024
-MAX_SAMPLES = 4096
+#: ``in`` steps of ``out`` values; AWQ's search runs ``X W^T`` 20 times and its clip search
+#: more. At 1024 x 1024 with 4096 samples one upload cost a shared server 10 s of CPU; at
+#: these sizes every method together stays within about 2 s.
+MAX_INPUTS = 512
+MAX_OUTPUTS = 512
+MAX_SAMPLES = 2048
 #: Bytes of the largest upload once decoded (float32 W and X).
 MAX_BYTES = 4 * MAX_INPUTS * (MAX_OUTPUTS + MAX_SAMPLES)
 #: The synthetic layer's size (tokens, channels, outputs): small enough to round in a second.
