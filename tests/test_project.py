@@ -169,7 +169,7 @@ def test_no_machine_paths_in_code_or_docs():
     assert not offenders
 
 
-def test_raw_html_is_only_the_constant_presentation_style():
+def test_raw_html_is_only_the_constant_style_sheets():
     # st.html and unsafe_allow_html render what they get: no name from a file or a link may
     # reach them. The app's only use passes a module constant with no format fields.
     import ast
@@ -182,12 +182,22 @@ def test_raw_html_is_only_the_constant_presentation_style():
                 unsafe = any(k.arg == "unsafe_allow_html" for k in node.keywords)
                 if name == "html" or unsafe:
                     calls.append((path.name, ast.unparse(node)))
-    assert calls == [("shell.py", "st.html(_PRESENTATION_CSS)")]
-    # ... and that constant is a plain string literal (not an f-string or a formatted one)
+    assert calls == [("shell.py", "st.html(_STYLE_CSS)"),
+                     ("shell.py", "st.html(_PRESENTATION_CSS)")]
+    # ... and those constants are plain string literals (not f-strings or formatted ones)
     tree = ast.parse((ROOT / "quantviz" / "ui" / "shell.py").read_text())
-    [value] = [n.value for n in tree.body if isinstance(n, ast.Assign)
-               and [t.id for t in n.targets if isinstance(t, ast.Name)] == ["_PRESENTATION_CSS"]]
-    assert isinstance(value, ast.Constant) and value.value.lstrip().startswith("<style>")
+    for name in ("_STYLE_CSS", "_PRESENTATION_CSS"):
+        [value] = [n.value for n in tree.body if isinstance(n, ast.Assign)
+                   and [t.id for t in n.targets if isinstance(t, ast.Name)] == [name]]
+        assert isinstance(value, ast.Constant) and value.value.lstrip().startswith("<style>")
+
+
+def test_no_style_rule_restyles_the_page_on_every_change():
+    # a :has() selector is re-matched on every DOM change: on a page of charts that doubled
+    # the browser's work per slider move (benchmarks/bench_interaction.py)
+    from quantviz.ui.shell import _PRESENTATION_CSS, _STYLE_CSS
+
+    assert ":has(" not in _STYLE_CSS + _PRESENTATION_CSS
 
 
 def test_the_live_figure_sets_text_never_html():

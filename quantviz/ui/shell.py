@@ -31,7 +31,7 @@ BUSY_MIN_VALUES = 1_000_000
 LANG = Control("lang", "segmented", "en", "lang.label", options=tuple(LANGUAGES))
 PRESENT = Control("present", "toggle", False, "present.label", help="present.help")
 
-_PRESENTATION_CSS = """
+_STYLE_CSS = """
 <style>
 /* Always: readable captions (4.5:1), visible keyboard focus, no sideways scrolling on a
    phone, and chart toolbars out of the tab order and off touch screens. */
@@ -40,7 +40,7 @@ _PRESENTATION_CSS = """
 [role="slider"]:focus-visible, button:focus-visible, a:focus-visible,
 [role="radio"]:focus-visible, input:focus-visible {
   outline: 3px solid #00507d !important; outline-offset: 2px; }
-label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px; }
+label:focus-within { outline: 3px solid #00507d; outline-offset: 2px; }
 [data-testid="stElementToolbar"] { visibility: hidden; }
 [data-testid="stElementContainer"]:hover [data-testid="stElementToolbar"] { visibility: visible; }
 .modebar-container { visibility: hidden; }
@@ -57,27 +57,35 @@ label:has(input:focus-visible) { outline: 3px solid #00507d; outline-offset: 2px
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
     overflow-wrap: anywhere; }
 }
-/* Presentation mode (while its switch is on): nothing a class reads under 18 px. */
-:root:has(.st-key-present :checked) { font-size: 22px; }
-:root:has(.st-key-present :checked) :is([data-testid="stMarkdownContainer"] p,
+</style>
+"""
+
+#: Sent only in presentation mode: a `:has()` rule that switched these on in the browser made
+#: every DOM change of every page restyle the page (a Seed move on Formats doubled its
+#: main-thread work), so the server sends them when the switch is on.
+_PRESENTATION_CSS = """
+<style>
+/* Presentation mode: nothing a class reads under 18 px (sent only while its switch is on). */
+:root { font-size: 22px; }
+:is([data-testid="stMarkdownContainer"] p,
   [data-testid="stMarkdownContainer"] li) { font-size: 1.3rem; }
-:root:has(.st-key-present :checked) [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
-:root:has(.st-key-present :checked) [data-testid="stMetricValue"] p { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+[data-testid="stMetricValue"] p { font-size: 2.4rem; }
 /* on a projector a value wraps onto a second line rather than ending in an ellipsis */
-:root:has(.st-key-present :checked) :is([data-testid="stMetricValue"],
+:is([data-testid="stMetricValue"],
   [data-testid="stMetricValue"] *) { white-space: normal; overflow: visible;
   text-overflow: clip; overflow-wrap: anywhere; display: block; }
-:root:has(.st-key-present :checked) button p { white-space: normal; }
-:root:has(.st-key-present :checked) :is([data-testid="stCaptionContainer"],
+button p { white-space: normal; }
+:is([data-testid="stCaptionContainer"],
   [data-testid="stCaptionContainer"] p, [data-testid="stWidgetLabel"] p, table,
   [data-testid="stSidebarNav"] span, [data-testid="stSliderThumbValue"],
   [data-testid="stSliderTickBar"] div, input, textarea, [data-baseweb="select"] div,
   button p, [data-testid="stPageLink"] p, summary p, [data-testid="stAlertContainer"] p,
   [data-testid="stTooltipContent"] p, code) { font-size: 1rem; }
-:root:has(.st-key-present :checked) .katex { font-size: 1.5em; }
+.katex { font-size: 1.5em; }
 /* long formulas wrap between their terms instead of running off the screen */
-:root:has(.st-key-present :checked) .katex-display .katex-html { white-space: normal; }
-:root:has(.st-key-present :checked) .katex-display .base { margin-bottom: 0.3em; }
+.katex-display .katex-html { white-space: normal; }
+.katex-display .base { margin-bottom: 0.3em; }
 </style>
 """
 
@@ -149,10 +157,11 @@ def page_start(page: str, **values: object) -> Theme:
     state.begin_run(page)
     state.widget(LANG, st.sidebar)
     present = state.widget(PRESENT, st.sidebar)
-    # the one raw HTML of the app: a constant, nothing from a file or the URL. Always sent (it
-    # holds the contrast, focus and phone rules too); its presentation rules apply only while
-    # the presentation switch is on.
-    st.html(_PRESENTATION_CSS)
+    # the app's only raw HTML: two constants, nothing from a file or the URL. The first holds
+    # the contrast, focus and phone rules; the second the projector's sizes.
+    st.html(_STYLE_CSS)
+    if present:
+        st.html(_PRESENTATION_CSS)
     st.title(t(f"{page}.title", **values))
     path_note(page)
     st.caption(t(f"{page}.intro", **values))

@@ -331,12 +331,15 @@ def test_worked_example_value(page):
 
 def test_presentation_mode_enlarges_text_and_figures(page):
     at = page(n=N)
-    # the one style sheet is always sent; its presentation rules apply while the switch is on
-    [sheet] = at.get("html")
-    assert ":root:has(.st-key-present :checked)" in sheet.proto.body
+    # the style sheet is always sent; the projector's sizes only while the switch is on
+    from quantviz.ui.shell import _PRESENTATION_CSS, _STYLE_CSS
+
+    assert [h.proto.body for h in at.get("html")] == [_STYLE_CSS.strip()]
     at.toggle(key="present").set_value(True).run()
     ok(at)
-    assert "font-size" in at.get("html")[0].proto.body
+    assert [h.proto.body for h in at.get("html")] == [_STYLE_CSS.strip(),
+                                                      _PRESENTATION_CSS.strip()]
+    assert "font-size: 22px" in _PRESENTATION_CSS
     sizes = {json.loads(c.proto.spec)["layout"]["font"]["size"] for c in at.get("plotly_chart")}
     assert sizes == {present.Theme.presentation().font_size}
     assert at.query_params["present"] == "1"
