@@ -329,14 +329,7 @@ def padding_demo(theme: present.Theme) -> None:
     m[2].metric(t("learn.s4.m_bias"), _num(bias))
     m[3].metric(t("learn.s4.m_rounding"),
                 _num(float(np.sqrt(np.mean(inside**2)))) if inside.size else "—")
-    names = (t("learn.fig.pad.integer"), t("learn.fig.pad.exact"))
-    shell.figure_of(
-        present.padding_outputs, r.reference,
-        dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
-        dict(zip(names, (r.bias_integer, r.bias_exact), strict=True)), r.border, theme=theme,
-        labels={"title": t("learn.fig.pad.title"), "reference": t("learn.fig.pad.reference"),
-                "x": t("learn.fig.pad.x"), "y": t("learn.fig.pad.y"),
-                "bias": t("learn.fig.pad.bias")}, key="learn_fig_padding")
+    padding_figure(r, theme, "learn_fig_padding")
     if r.pad_exact == 0.0:
         st.markdown(t("learn.s4.result_none", zp_exact=_num(r.zp_exact)))
     else:
@@ -592,3 +585,16 @@ def render() -> None:
     section_practice()
     section_sources()
     shell.page_end()
+
+
+def padding_figure(r, theme: present.Theme, key: str) -> None:
+    """The padded convolution's outputs, integer zero point against exact (``r`` is a
+    :class:`quantviz.studies.lessons.PaddingResult`); Learn and Start draw it."""
+    names = (t("learn.fig.pad.integer"), t("learn.fig.pad.exact"))
+    shell.figure_of(
+        present.padding_outputs, r.reference,
+        dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
+        dict(zip(names, (r.bias_integer, r.bias_exact), strict=True)), r.border, theme=theme,
+        labels={"title": t("learn.fig.pad.title"), "reference": t("learn.fig.pad.reference"),
+                "x": t("learn.fig.pad.x"), "y": t("learn.fig.pad.y"),
+                "bias": t("learn.fig.pad.bias")}, key=key)

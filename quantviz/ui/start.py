@@ -16,7 +16,7 @@ from quantviz import present
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import lessons, views
 from quantviz.studies import start as path
-from quantviz.ui import cache, shell
+from quantviz.ui import cache, learn, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.i18n import has, t
 
@@ -154,14 +154,7 @@ def figure_zero(theme: present.Theme) -> None:
     offset = st.slider(t("start.zero.offset"), -1.0, 1.0, 0.4, step=0.05, key="start_zero_off")
     r = lessons.padded_convolution(lessons.padding_signal(offset),
                                    lessons.KERNELS["box3"], 4)
-    names = (t("learn.fig.pad.integer"), t("learn.fig.pad.exact"))
-    shell.figure_of(
-        present.padding_outputs, r.reference,
-        dict(zip(names, (r.out_integer, r.out_exact), strict=True)),
-        dict(zip(names, (r.bias_integer, r.bias_exact), strict=True)), r.border, theme=theme,
-        labels={"title": t("learn.fig.pad.title"), "reference": t("learn.fig.pad.reference"),
-                "x": t("learn.fig.pad.x"), "y": t("learn.fig.pad.y"),
-                "bias": t("learn.fig.pad.bias")}, key="start_fig_zero")
+    learn.padding_figure(r, theme, "start_fig_zero")
     bias = max(abs(float(b)) for b in r.bias_exact)
     st.markdown(t("start.zero.read", pad_int=_num(r.pad_integer), pad_exact=_num(r.pad_exact),
                   zp_exact=_num(r.zp_exact), bias=_num(bias)))
