@@ -27,7 +27,8 @@ def test_the_page_loads_without_error(open_app):
     assert_clean(pg)
     assert pg.locator(".js-plotly-plot").count() == 4
     assert len(metrics(pg)) == 8
-    assert pg.locator(".katex").count() >= 2  # the worked example: one block per convention
+    # the worked example in PyTorch's convention; the notes' waits in its closed expander
+    assert pg.locator(".katex").count() >= 1
     assert "Tensor: Normal, 100,000 values." in captions(pg)
     assert pg.shot("explore-default").exists()
 

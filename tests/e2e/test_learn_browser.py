@@ -33,6 +33,11 @@ def test_the_page_renders_formulas_pictures_and_sources(open_app):
 def test_the_corrected_lessons_show_their_numbers(open_app):
     pg = open_app("learn")
     assert_clean(pg)
+    # the notes' convention and its slip wait in "Other conventions": PyTorch's Z comes first
+    others = pg.locator("summary").filter(has_text="Other conventions")
+    others.scroll_into_view_if_needed()
+    others.click()
+    pg.wait_idle()
     slip = pg.locator("[data-testid=stAlert]").filter(has_text="a slip in the notes")
     slip.scroll_into_view_if_needed()
     assert "the notes' zp = -64 is subtracted, PyTorch's Z = 64 is added" in slip.inner_text()

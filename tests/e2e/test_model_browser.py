@@ -10,8 +10,10 @@ from tests.e2e.browser import assert_clean, metrics, slider, titles, wait_until
 def test_model_page_at_four_then_eight_bits(open_app):
     pg = open_app("model")
     assert_clean(pg)
+    # which layer hurts draws its KL chart at once; the budget waits for its button
     assert sorted(titles(pg)) == ["Agreement with the float network against bits",
                                   "Label: quantized answer, float answer",
+                                  "Mean KL from float, one layer rounded at a time",
                                   "Test accuracy against bits",
                                   "Test accuracy with one layer quantized"]
     shown = metrics(pg)

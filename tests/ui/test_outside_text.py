@@ -110,9 +110,20 @@ def rendered(at) -> list[tuple[str, str]]:
             continue
         bodies += [(kind, s) for s in _strings(proto, [])]
     for table in at.table:  # st.table's cells are Markdown (they travel as Arrow bytes)
-        frame = table.value
+        frame = _shown(table)
         bodies += [("table", str(v)) for v in [*frame.columns, *frame.to_numpy().ravel()]]
     return [(kind, text) for kind, text in bodies if any(m in text for m in MARKS)]
+
+
+def _shown(table):
+    """What a table shows: a styled table's display values (the cells as formatted, which the
+    browser draws), else its data."""
+    import pyarrow as pa
+
+    styler = table.proto.arrow_data.styler
+    if styler.display_values:
+        return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
+    return table.value
 
 
 def _safetensors() -> bytes:
