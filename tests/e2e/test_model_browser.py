@@ -23,7 +23,7 @@ def test_model_page_at_four_then_eight_bits(open_app):
     grid = pg.locator(".js-plotly-plot").filter(has_text="Label: quantized answer")
     assert grid.locator(".heatmaplayer").count() == 1
     assert grid.locator(".annotation-text").filter(has_text="float").count() >= 1
-    assert pg.locator("[data-testid=stTable]").count() == 5  # the formats table too
+    assert pg.locator("[data-testid=stTable]").count() == 6  # formats and which layer hurts too
     body = pg.locator("[data-testid=stMain]").inner_text()
     assert "Number formats on the same axis" in body and "MXFP4" in body
     assert pg.shot("model-4-bits").exists()
