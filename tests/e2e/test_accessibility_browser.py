@@ -36,7 +36,8 @@ def violations(pg, axe_source: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["start", "start?step=relu", "start?step=errors&lang=zh",
-                                  "learn", "explore", "explore?present=1", "bits"])
+                                  "learn", "explore", "explore?present=1", "bits", "gguf",
+                                  "ptq", "qat"])
 def test_axe_finds_no_violation(open_app, axe_source, path):
     pg = open_app(path)
     assert_clean(pg)
