@@ -35,6 +35,8 @@ from pathlib import PurePath
 import ml_dtypes
 import numpy as np
 
+from quantviz import gguf_file
+
 __all__ = [
     "ACCEPTED_EXTENSIONS",
     "ACCEPTED_TEXT",
@@ -49,10 +51,12 @@ __all__ = [
     "tensor_loaders",
 ]
 
-ACCEPTED_EXTENSIONS: tuple[str, ...] = (".npy", ".npz", ".safetensors", ".csv", ".tsv", ".txt")
+ACCEPTED_EXTENSIONS: tuple[str, ...] = (".npy", ".npz", ".safetensors", ".gguf", ".csv", ".tsv",
+                                         ".txt")
 ACCEPTED_TEXT = (
-    "Accepted files: NumPy .npy or .npz, .safetensors, or plain numbers in .csv, .tsv or .txt "
-    "(separated by commas, tabs or spaces, with at most one header row)."
+    "Accepted files: NumPy .npy or .npz, .safetensors, llama.cpp's .gguf (dequantized), or "
+    "plain numbers in .csv, .tsv or .txt (separated by commas, tabs or spaces, with at most "
+    "one header row)."
 )
 DEFAULT_MAX_ELEMENTS = 50_000_000
 
@@ -351,6 +355,8 @@ def _index(filename: str, data: bytes) -> list[_Entry]:
         entries = _index_npz(filename, bytes(buf))
     elif ext == ".safetensors":
         entries = _index_safetensors(filename, buf)
+    elif ext == ".gguf":
+        entries = _index_gguf(filename, buf)
     else:
         entries = [_index_text(filename, buf, stem)]
     if not entries:
@@ -429,6 +435,37 @@ def _dtype_name(dtype: np.dtype) -> str:
 def _info(name: str, shape: tuple[int, ...], dtype: np.dtype, note: str = "") -> TensorInfo:
     return TensorInfo(name=name, shape=shape, dtype_name=_dtype_name(dtype),
                       n_elements=math.prod(shape), note=note)
+
+
+# ---------------------------------------------------------------------------------------------
+# .gguf: llama.cpp's files, read by quantviz.gguf_file (every size checked from the header)
+
+
+def _index_gguf(filename: str, buf: bytes | memoryview) -> list[_Entry]:
+    """One entry per tensor of a ``.gguf`` file, decoded on demand by dequantizing it to
+    float32 (numpy order ``reversed(dims)``, as gguf-py). The header is read by
+    :func:`quantviz.gguf_file.read_gguf`, which refuses lying counts, sizes and offsets
+    before allocating; its refusals become :class:`TensorLoadError` sentences. Each tensor's
+    note names its GGUF type (``"GGUF Q4_K"``)."""
+    try:
+        parsed = gguf_file.read_gguf(buf)
+    except gguf_file.GGUFError as exc:
+        raise TensorLoadError(f"{_label(filename)}: {exc}") from None
+
+    def decoder(name: str) -> Callable[[], np.ndarray]:
+        def decode() -> np.ndarray:
+            try:
+                return parsed.tensor(name)
+            except gguf_file.GGUFError as exc:
+                raise TensorLoadError(f"{_label(filename)}: {exc}") from None
+        return decode
+
+    entries = []
+    for info in parsed.tensors:
+        _check_name(filename, info.name)
+        entries.append(_Entry(_info(info.name, info.shape, np.dtype(np.float32),
+                                    note=f"GGUF {info.type}"), decoder(info.name)))
+    return entries
 
 
 # ---------------------------------------------------------------------------------------------

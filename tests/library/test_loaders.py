@@ -151,7 +151,7 @@ def load_or_refuse(filename: str, data: bytes, **kwargs: object) -> dict | None:
 
 
 def test_accepted_constants_name_every_format_in_one_line() -> None:
-    assert ACCEPTED_EXTENSIONS == (".npy", ".npz", ".safetensors", ".csv", ".tsv", ".txt")
+    assert ACCEPTED_EXTENSIONS == (".npy", ".npz", ".safetensors", ".gguf", ".csv", ".tsv", ".txt")
     assert "\n" not in ACCEPTED_TEXT
     for ext in ACCEPTED_EXTENSIONS:
         assert ext in ACCEPTED_TEXT
@@ -960,3 +960,44 @@ def test_a_name_with_a_lone_surrogate_is_refused_with_a_sentence():
     data = struct.pack("<Q", len(text)) + text + bytes(4)
     with pytest.raises(TensorLoadError, match="lone UTF-16 surrogate"):
         describe_tensors("s.safetensors", data)
+
+
+# --- .gguf: llama.cpp's files, dequantized -----------------------------------------------------
+
+
+def _gguf_file(x: np.ndarray) -> bytes:
+    from quantviz import gguf, gguf_file
+
+    q = gguf.quantize(x, "Q4_K")
+    return gguf_file.write_gguf({"blk.0.ffn_down.weight": ("Q4_K", q, x.shape),
+                                 "output_norm.weight": ("F32", x[0].view(np.uint8), (256,))},
+                                {"general.name": "tiny"})
+
+
+def test_a_gguf_file_lists_its_tensors_and_dequantizes_one():
+    from quantviz import gguf
+
+    x = np.random.default_rng(3).standard_normal((4, 256)).astype(np.float32)
+    data = _gguf_file(x)
+    infos = describe_tensors("m.gguf", data)
+    # numpy order: ggml's dims (256, 4) innermost first, read back as (4, 256)
+    assert [(i.name, i.shape, i.note) for i in infos] == [
+        ("blk.0.ffn_down.weight", (4, 256), "GGUF Q4_K"),
+        ("output_norm.weight", (256,), "GGUF F32")]
+    y = load_tensor("m.gguf", data, "blk.0.ffn_down.weight")
+    assert y.dtype == np.float32
+    # the same floats as dequantizing ggml's bytes (gguf-py's arithmetic)
+    np.testing.assert_array_equal(y, gguf.dequantize(gguf.quantize(x, "Q4_K"), "Q4_K", x.shape))
+    np.testing.assert_array_equal(load_tensor("m.gguf", data, "output_norm.weight"), x[0])
+
+
+def test_a_lying_gguf_header_is_refused_with_a_sentence():
+    lie = b"GGUF" + struct.pack("<IQQ", 3, 10**12, 0)
+    with pytest.raises(TensorLoadError, match="above the limit"):
+        describe_tensors("big.gguf", lie)
+
+
+def test_a_gguf_tensor_larger_than_the_budget_is_refused_before_decoding():
+    data = _gguf_file(np.ones((4, 256), np.float32))
+    with pytest.raises(TensorLoadError):
+        load_tensor("m.gguf", data, "blk.0.ffn_down.weight", max_elements=1000)

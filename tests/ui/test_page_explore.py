@@ -434,6 +434,22 @@ def test_an_npz_offers_its_tensors(page):
     assert calibrated(at) == (-5.0, 4.0)
 
 
+def test_a_gguf_offers_its_tensors_dequantized(page):
+    # llama.cpp's file on the tensor picker: every tensor, dequantized as gguf-py does
+    from quantviz import gguf, gguf_file
+
+    x = np.linspace(-1, 1, 512, dtype=np.float32).reshape(2, 256)
+    q = gguf.quantize(x, "Q8_0")
+    data = gguf_file.write_gguf({"blk.0.attn_q.weight": ("Q8_0", q, x.shape)}, {})
+    at = page(n=N, src="upload")
+    upload(at, "tiny.gguf", data)
+    ok(at)
+    assert "Tensor: blk.0.attn_q.weight from tiny.gguf" in rendered(captions(at))
+    x_hat = gguf.dequantize(q, "Q8_0", x.shape)
+    # the metric's help shows float32 to 9 significant digits
+    assert calibrated(at) == tuple(float(f"{v:.9g}") for v in (x_hat.min(), x_hat.max()))
+
+
 def test_dropping_non_finite_values(page):
     at = page(n=N, src="upload")
     upload(at, "gaps.csv", b"1.5\nnan\n-0.5\ninf\n2.5\n")
