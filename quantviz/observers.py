@@ -741,6 +741,29 @@ def torch_sum_f32(x: np.ndarray) -> np.float32:
     return total
 
 
+def torch_sum_rows_f32(x: np.ndarray) -> np.ndarray:
+    """:func:`torch_sum_f32` of each row of a 2-D float32 array, for many rows at once.
+
+    The rows are summed side by side as extra lanes of the same cascade, so each row's result
+    is the one :func:`torch_sum_f32` gives for that row alone (every operation is element-wise
+    across rows, in the same order).
+    """
+    x = np.ascontiguousarray(x, dtype=_F32)
+    k, n = x.shape
+    if n < _SUM_LANES:
+        return _sum_rows(x.T)
+    lanes = n // _SUM_LANES
+    body = x[:, : lanes * _SUM_LANES].reshape(k, lanes, _SUM_LANES)
+    vec = _sum_rows(body.transpose(1, 0, 2).reshape(lanes, k * _SUM_LANES))
+    vec = vec.reshape(k, _SUM_LANES)
+    total = np.zeros(k, _F32)
+    for col in range(lanes * _SUM_LANES, n):
+        total = total + x[:, col]
+    for lane in range(_SUM_LANES):
+        total = total + vec[:, lane]
+    return total
+
+
 def fma_f32(a: object, b: object, c: object) -> np.ndarray:
     """``a * b + c`` rounded once to float32 (a fused multiply-add), element-wise.
 
@@ -835,7 +858,9 @@ class HistogramObserver(_Observer):
     Differences from PyTorch: infinities raise ``ValueError`` here (PyTorch drops them with a
     warning); a range whose binning overflows float32 (PyTorch returns a NaN scale) sets
     ``overflow`` and keeps the data's min/max (:func:`quantviz.toolchains.pytorch_qparams`
-    refuses it); batches are cast to float32 first. Cost: O(n) per update plus the search
+    refuses it); a span so small that the search's error terms are all subnormal
+    (``2**-50 <= 3 * span < 2**-42``) sets ``underflow`` and keeps the data's min/max, refused
+    the same way; batches are cast to float32 first. Cost: O(n) per update plus the search
     (a few milliseconds; up to 2048 evaluations of the error over 2048 bins).
     """
 
@@ -853,6 +878,13 @@ class HistogramObserver(_Observer):
         #: True once the range is too wide (or a lone value too large) for PyTorch's float32
         #: binning: from then on the range is the data's min/max (PyTorch returns NaN).
         self.overflow = False
+        #: True while the histogram's span is so small (``3 * span < 2**-42``, yet not so small
+        #: that every error term is 0) that each cube in the search's error estimate is below
+        #: float32's smallest normal number: the search would compare numbers that have lost
+        #: their precision, one slow subnormal operation at a time (seconds on 100,000 values).
+        #: The range is then the data's min/max, and
+        #: :func:`quantviz.toolchains.pytorch_qparams` refuses it.
+        self.underflow = False
 
     def _observe(self, x: np.ndarray) -> tuple[np.float32, np.float32]:
         lo, hi = x.min(), x.max()
@@ -875,6 +907,9 @@ class HistogramObserver(_Observer):
             else:
                 self.histogram = self._combine(update, lo_all, hi_all)
                 self.hist_min, self.hist_max = lo_all, hi_all
+        self.underflow = self._norms_subnormal()
+        if self.underflow:
+            return self.hist_min, self.hist_max
         return self._search()
 
     def _combine(self, update: np.ndarray, new_min: np.float32,
@@ -907,43 +942,108 @@ class HistogramObserver(_Observer):
         ``density = count / w``; the levels are clamped to ``0..dst_nbins - 1``, so bins outside
         ``start..end`` count as clipped into the end levels. ``d == 0`` gives 0.
         """
+        return float(self.quantization_errors(np.array([start]), np.array([end]))[0])
+
+    def quantization_errors(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """:meth:`quantization_error` of many candidates ``(starts[k], ends[k])`` at once.
+
+        The arithmetic is element-wise across candidates, in the same float32 order, so each
+        value equals the one-candidate call; the search asks for a run of candidates at a time.
+        """
+        starts = np.asarray(starts, np.int64)[:, None]
+        ends = np.asarray(ends, np.int64)[:, None]
         bin_width = (float(self.hist_max) - float(self.hist_min)) / self.bins
-        dst_width = bin_width * (end - start + 1) / self.dst_nbins
-        if dst_width == 0.0:
-            return 0.0
-        w, d, half = _F32(bin_width), _F32(dst_width), _F32(dst_width / 2)
+        dst_width = bin_width * (ends - starts + 1) / self.dst_nbins
+        w = _F32(bin_width)
+        d, half = dst_width.astype(_F32), (dst_width / 2).astype(_F32)
+        minus_half = (-dst_width / 2).astype(_F32)
         top = _F32(self.dst_nbins - 1)
-        begin = (np.arange(self.bins) - start).astype(_F32) * w
+        begin = (np.arange(self.bins) - starts).astype(_F32) * w
         end_ = begin + w
-        level_begin = np.clip(np.floor_divide(begin, d), _F32(0), top)
-        level_end = np.clip(np.floor_divide(end_, d), _F32(0), top)
-        density = self.histogram / w
-        three = _F32(3)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            level_begin = np.clip(np.floor_divide(begin, d), _F32(0), top)
+            level_end = np.clip(np.floor_divide(end_, d), _F32(0), top)
+            density = self.histogram / w
+            three = _F32(3)
 
-        def cube_norm(lo, hi):
-            return (hi * hi * hi - lo * lo * lo) / three
+            def cube_norm(lo, hi):
+                return (hi * hi * hi - lo * lo * lo) / three
 
-        norm = np.zeros(self.bins, _F32)
-        norm += density * cube_norm(begin - (level_begin + _F32(0.5)) * d,
-                                    np.full(self.bins, half, _F32))
-        norm += (level_end - level_begin - _F32(1)) * (density * cube_norm(_F32(-dst_width / 2),
-                                                                            half))
-        norm += density * cube_norm(_F32(-dst_width / 2), end_ - (level_end * d + half))
-        return float(torch_sum_f32(norm))
+            norm = np.zeros(begin.shape, _F32)
+            norm += density * cube_norm(begin - (level_begin + _F32(0.5)) * d,
+                                        np.broadcast_to(half, begin.shape))
+            norm += (level_end - level_begin - _F32(1)) * (density * cube_norm(minus_half, half))
+            norm += density * cube_norm(minus_half, end_ - (level_end * d + half))
+            sums = torch_sum_rows_f32(norm).astype(_F64)
+        return np.where(dst_width[:, 0] == 0.0, 0.0, sums)
+
+    def _norms_vanish(self) -> bool:
+        """Whether every candidate's :meth:`quantization_error` is 0 (or NaN) in float32.
+
+        Each cube in that sum has an argument of at most about twice the histogram's span
+        ``r = hist_max - hist_min`` (a bin offset minus a level centre, both within ``r``);
+        ``t * t * t`` rounds to 0 in float32 when ``|t| < 2**-50`` (the product falls below half
+        the smallest subnormal, 2**-150). So with ``3 r < 2**-50`` every term is
+        ``density * 0`` (0, or NaN where the bin width itself is 0), and ``norm > norm_min``
+        never holds: the search walks to its end without computing a norm, as PyTorch's does
+        with all of them. A tensor of values near 1e-30 took seconds of CPU before this.
+        """
+        return 3.0 * (float(self.hist_max) - float(self.hist_min)) < 2.0 ** -50
+
+    def _norms_subnormal(self) -> bool:
+        """Whether every cube in the error estimate is below float32's smallest normal number
+        (``2**-126``) without all of them being 0: ``2**-50 <= 3 * span < 2**-42`` (see
+        :meth:`_norms_vanish` for the bound on the cubes' arguments)."""
+        return not self._norms_vanish() and \
+            3.0 * (float(self.hist_max) - float(self.hist_min)) < 2.0 ** -42
 
     def _search(self) -> tuple[np.float32, np.float32]:
         """``_non_linear_param_search`` (see the class docstring); returns ``(x_min, x_max)``.
 
         Iterations that move neither end are skipped in one step (they only lower ``beta``);
         the float64 sequences of ``alpha``/``beta`` are PyTorch's, added one step at a time.
+        The candidates are evaluated a run at a time: as long as no error rises, the next
+        candidates do not depend on the errors, so a run of them (4, doubling up to 256) is laid
+        out first, their errors computed together, and the walk stops at the first that rises,
+        exactly where PyTorch's loop breaks.
         """
         hist = self.histogram
         total = float(torch_sum_f32(hist))
         csum = np.cumsum(hist, dtype=_F64).astype(_F32)
         beta_thresholds = -(_BETAS[1:] * total).astype(_F32)  # non-decreasing
-        i = j = 0
-        start, end = 0, self.bins - 1
+        state = (0, 0, 0, self.bins - 1)  # i, j, start, end
         norm_min = np.inf
+        silent = self._norms_vanish()
+        run = 4
+        while True:
+            candidates = []
+            walk = state
+            while len(candidates) < run:
+                walk = self._next_candidate(walk, csum, total, beta_thresholds)
+                if walk is None:
+                    break
+                candidates.append(walk)
+            if not candidates:
+                break
+            if silent:
+                norms = np.zeros(len(candidates))
+            else:
+                norms = self.quantization_errors(np.array([c[2] for c in candidates]),
+                                                 np.array([c[3] for c in candidates]))
+            for candidate, norm in zip(candidates, norms, strict=True):
+                if norm > norm_min:
+                    return self._range_of(state[2], state[3])
+                norm_min, state = norm, candidate
+            if len(candidates) < run:
+                break
+            run = min(2 * run, 256)
+        return self._range_of(state[2], state[3])
+
+    @staticmethod
+    def _next_candidate(state, csum, total, beta_thresholds):
+        """One step of the search from ``(i, j, start, end)`` to the next ``(i, j, start, end)``
+        whose error must be computed, or ``None`` when ``alpha`` meets ``beta``."""
+        i, j, start, end = state
         while _ALPHAS[i] < _BETAS[j]:
             l_thr = _F32(_ALPHAS[i + 1] * total)
             r_thr = _F32(_BETAS[j + 1] * total)
@@ -958,13 +1058,14 @@ class HistogramObserver(_Observer):
             if next_start == start and next_end == end:
                 # beta keeps falling alone until csum[end] exceeds its threshold
                 if end == start:
-                    break
+                    return None
                 j = max(j, int(np.searchsorted(beta_thresholds, -csum[end], side="right")))
                 continue
-            norm = self.quantization_error(next_start, next_end)
-            if norm > norm_min:
-                break
-            norm_min, start, end = norm, next_start, next_end
+            return i, j, next_start, next_end
+        return None
+
+    def _range_of(self, start: int, end: int) -> tuple[np.float32, np.float32]:
+        """The float32 range of bins ``start..end``, as PyTorch converts it back."""
         width = _F32(_F32(self.hist_max - self.hist_min) / _F32(self.bins))
         x_min = _F32(self.hist_min + _F32(width * _F32(start)))
         x_max = _F32(self.hist_min + _F32(width * _F32(end + 1)))

@@ -123,6 +123,25 @@ def pytorch_qparams(batches: object, *, observer: str = "minmax", dtype: str = "
         obs.update(batch)
     if not obs.history:
         return QParams(1.0, 0, cfg.qmin, cfg.qmax, cfg)
+    if getattr(obs, "underflow", False):
+        # The search was skipped (see HistogramObserver.underflow). Every range [a, b] it can
+        # choose lies in [hist_min, hist_max]; widened to hold 0, its ends lie in
+        # [min(hist_min, 0), min(hist_max, 0)] and [max(hist_min, 0), max(hist_max, 0)], and
+        # the scale and zero point are monotone in them. So if the widest and the narrowest
+        # such ranges give the same parameters (the scale clamped at float32's eps), every
+        # choice does: the search's answer is not needed to be exact.
+        lo, hi = float(obs.hist_min), float(obs.hist_max)
+        qp = compute_qparams(lo, hi, cfg)
+        if qp == compute_qparams(min(hi, 0.0), max(lo, 0.0), cfg):
+            if cfg.scheme == "symmetric" and dtype == "quint8":
+                qp = replace(qp, zero_point=PYTORCH_QUINT8_SYMMETRIC_ZERO_POINT)
+            return qp
+        span = f"{float(obs.hist_max) - float(obs.hist_min):.3g}"
+        raise Refusal("histogram_underflow",
+                      f"the range's span {span} is so small that every term of PyTorch's "
+                      "HistogramObserver error estimate is below float32's smallest normal "
+                      "number: its search would compare numbers that have lost their "
+                      "precision (and take seconds)", span=span)
     if getattr(obs, "overflow", False):
         raise Refusal("histogram_overflow",
                       f"the range [{obs.hist_min}, {obs.hist_max}] is too wide for "

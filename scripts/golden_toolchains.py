@@ -86,6 +86,10 @@ def streams(rng: np.random.Generator, n: int) -> list[list[np.ndarray]]:
         [np.abs(rng.standard_normal(300)).astype(F32) + 5],  # all positive, 0 outside
         [-np.abs(rng.standard_normal(300)).astype(F32) - 1],  # all negative
         [np.full(30, 1e-30, F32), np.full(30, 2e-30, F32)],
+        # spans whose histogram-search error terms are all subnormal: around 0, and all
+        # negative just below float32's eps (the zero point is 1 whatever the search picks)
+        [(np.linspace(-1.0, 1.0, 257) * 3e-15).astype(F32)] * 2,
+        [(F32(-1e-7) + np.arange(8, dtype=F32) * F32(2.0**-47)).astype(F32)],
     ]
     out = list(fixed)
     while len(out) < n:

@@ -55,7 +55,8 @@ This round's pages (``base_<page>`` opens a page plainly: the cost to read the o
 - ``model_hurt_<method>``: every "which layer hurts" button at 2 bits, groups of 32;
 - ``live_forged``: Explore's live-figure state of every wrong type and range;
   ``live_json_limits``: JSON Streamlit itself fails to decode (5,000 digits, 100,000 deep);
-- ``tiny_std_link``: ``/toolchains?normal.std=1e-30`` (17 s of CPU before);
+- ``tiny_std_link``: ``/toolchains?normal.std=1e-30`` (17 s of CPU before); ``tiny_npy``: an
+  upload of values near 1e-16 there (13 s before: PyTorch's histogram search on subnormals);
 - ``digits_link``: ``bits`` and ``seed`` of 400 digits; ``start_steps``: hostile ``step``;
 - ``url_<page>``: every key any page reads, all set to one extreme at a time (1e30, NaN,
   -inf, 10^9, full-width digits, 400 and 5,000 digits, Markdown, NUL and bidi controls).
@@ -165,6 +166,12 @@ def markdown_name(_: int) -> bytes:
 
 def column_npy(n: int) -> bytes:
     return npy(np.zeros((n, 1), dtype=np.uint8))
+
+
+def tiny_npy(n: int) -> bytes:
+    """``n`` normal values times 1e-16: the HistogramObserver search's error terms are all
+    subnormal (13 s of CPU for 100,000 values on Toolchains before)."""
+    return npy((np.random.default_rng(0).standard_normal(n) * 1e-16).astype(np.float32))
 
 
 def column_safetensors(n: int) -> bytes:
@@ -464,6 +471,7 @@ NEW_ATTACKS = {
                              forge=lambda s: _clicks(s, ["qat.start", "qat.stop"] * 5)),
     "live_forged": Attack("explore", "", None, 0, 0, forge=forge_live),
     "tiny_std_link": Attack("toolchains", "", None, 0, 0, "normal.std=1e-30"),
+    "tiny_npy": Attack("toolchains", "tiny.npy", tiny_npy, 100_000, 20_000),
     "digits_link": Attack("explore", "", None, 0, 0, "bits=1" + "0" * 400 + "&seed=1" + "0" * 400),
     "live_json_limits": Attack("explore", "", None, 0, 0,
                                forge=lambda s: forge_live(s, JSON_LIMITS)),

@@ -54,7 +54,7 @@ def test_the_attacks_are_built_as_the_issue_describes():
                                     "column_npy", "typo_csv", "filter_link", "zero_d",
                                     "fx0_link", "gguf_nested", "gguf_markdown", "live_forged",
                                     "digits_link", "ptq_declared", "ptq_mismatch",
-                                    "tiny_std_link"])
+                                    "tiny_std_link", "tiny_npy"])
 def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack, tmp_path):
     served = hostile.start(ROOT, tmp_path / "server.log")
     try:

@@ -31,6 +31,7 @@ from quantviz.observers import (
     torch_histc_f32,
     torch_linspace_f32,
     torch_sum_f32,
+    torch_sum_rows_f32,
 )
 from quantviz.quantize import QuantConfig, compute_qparams, fake_quantize
 
@@ -536,6 +537,54 @@ def test_histogram_observer_keeps_the_data_range_where_pytorch_overflows():
     assert obs.overflow and (obs.x_min, obs.x_max) == (-2.0, float(F32(3.4e38)))
     obs = HistogramObserver().update(np.full(3, 3e38, F32))  # c - 1 == c + 1 in float32
     assert obs.overflow and obs.x_min == obs.x_max == float(F32(3e38))
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(F32, st.tuples(st.integers(1, 5), st.integers(1, 300)),
+                  elements=st.floats(-1e6, 1e6, width=32)))
+def test_row_sums_are_each_rows_torch_sum(x):
+    # side by side as extra lanes, each row adds in torch's order: equal to the row alone
+    got = torch_sum_rows_f32(x)
+    assert [float(v) for v in got] == [float(torch_sum_f32(row)) for row in x]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12))
+def test_errors_of_many_candidates_equal_each_alone(seed, k):
+    rng = np.random.default_rng(seed)
+    obs = HistogramObserver().update((rng.standard_normal(3000) * rng.uniform(1e-3, 1e3))
+                                     .astype(F32))
+    starts = rng.integers(0, obs.bins, k)
+    ends = np.minimum(starts + rng.integers(0, obs.bins, k), obs.bins - 1)
+    together = obs.quantization_errors(starts, ends)
+    assert [float(v) for v in together] == [obs.quantization_error(int(a), int(b))
+                                            for a, b in zip(starts, ends, strict=True)]
+
+
+def test_a_search_whose_errors_vanish_walks_to_pytorchs_end(monkeypatch):
+    # values near 1e-30: every cube in the error estimate rounds to 0 in float32, so no
+    # candidate's error rises and the search walks to its end; skipping the errors must
+    # land where computing them all does (they are 0 or NaN: "norm > norm_min" never holds)
+    x = (np.random.default_rng(3).standard_normal(5000) * 1e-30).astype(F32)
+    fast = HistogramObserver().update(x)
+    assert fast._norms_vanish() and not fast.underflow
+    monkeypatch.setattr(HistogramObserver, "_norms_vanish", lambda self: False)
+    monkeypatch.setattr(HistogramObserver, "_norms_subnormal", lambda self: False)
+    full = HistogramObserver().update(x)
+    assert (fast.x_min, fast.x_max) == (full.x_min, full.x_max)
+    assert fast.x_max - fast.x_min < float(x.max()) - float(x.min())  # it did move
+
+
+def test_a_span_whose_errors_are_subnormal_keeps_the_data_range():
+    # span about 1e-14: 3 * span lies in [2^-50, 2^-42), so every cube is below 2^-126;
+    # the search is skipped and flagged, the range is the data's min/max
+    x = (np.random.default_rng(4).standard_normal(5000) * 1e-15).astype(F32)
+    obs = HistogramObserver().update(x)
+    span = float(x.max()) - float(x.min())
+    assert 2.0**-50 <= 3 * span < 2.0**-42
+    assert obs.underflow and (obs.x_min, obs.x_max) == (float(x.min()), float(x.max()))
+    # a wider batch brings the span back to normal numbers: the flag follows the histogram
+    assert not obs.update(np.array([-1.0, 1.0], F32)).underflow
 
 
 def test_observers_name_values_beyond_float32_instead_of_counting_none():

@@ -214,12 +214,19 @@ def test_pytorch_qparams_match_the_golden(observer, key, c):
 def test_histogram_observer_range_matches_the_golden():
     from quantviz.observers import HistogramObserver
     rows = GOLDEN["torch/histogram"]
+    underflows = 0
     for s in np.unique(rows[:, 0]):
         row = rows[(rows[:, 0] == s) & (rows[:, 4] == 0)][0]
         obs = HistogramObserver()
         for b in stream(int(s)):
             obs.update(b)
+        if obs.underflow:  # search skipped: the data's range, which holds PyTorch's
+            lo, hi = as_f32([row[9], row[10]])
+            assert obs.x_min <= lo <= hi <= obs.x_max, s
+            underflows += 1
+            continue
         assert (bits(obs.x_min), bits(obs.x_max)) == (int(row[9]), int(row[10])), s
+    assert underflows == 2  # the two streams of scripts/golden_toolchains.py
 
 
 def test_fused_qat_observer_matches_the_golden():
@@ -307,6 +314,35 @@ def test_live_histogram_observer_against_torch():
             scale, zp = obs.calculate_qparams()
         qp = pytorch_qparams(batches, observer="histogram", reduce_range=True)
         assert (bits(qp.scale), qp.zero_point) == (bits(scale.item()), int(zp.item()))
+
+
+def test_histogram_parameters_without_the_search_are_exact_or_refused():
+    # span 5.7e-14 around -1.5 eps (eps = 2^-23): the search's error terms are subnormal, so
+    # it is skipped; the widest choice gives lo / eps = -1.5 - tiny -> zero point 2, the
+    # narrowest -1.5 + tiny -> 1: the answer depends on the search, so it is refused
+    x = (F32(-3 * 2.0**-24) + np.arange(-2, 3, dtype=F32) * F32(2.0**-46)).astype(F32)
+    with pytest.raises(ValueError, match="smallest normal") as info:
+        pytorch_qparams([x], observer="histogram")
+    assert info.value.kind == "histogram_underflow"
+    # shifted down by 1e-8, lo / eps = -1.58 at both ends: rint gives -2 either way, so the
+    # scale is eps = 2^-23 and the zero point 0 - (-2) = 2 whatever the search picks
+    qp = pytorch_qparams([(x - F32(1e-8)).astype(F32)], observer="histogram")
+    assert (qp.scale, qp.zero_point) == (2.0**-23, 2)
+
+
+def test_live_histogram_observer_where_its_errors_underflow():
+    torch = pytest.importorskip("torch")
+    from torch.ao.quantization import HistogramObserver as TorchHistogram
+    rng = np.random.default_rng(7)
+    for scale in (1e-30, 1e-18, 1e-16, 1e-15):
+        x = (rng.standard_normal(3000) * scale).astype(F32)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            obs = TorchHistogram()
+            obs(torch.from_numpy(x))
+            want_scale, want_zp = obs.calculate_qparams()
+        qp = pytorch_qparams([x], observer="histogram")
+        assert (bits(qp.scale), qp.zero_point) == (bits(want_scale.item()), int(want_zp.item()))
 
 
 def test_live_onnxruntime_quantize_linear():

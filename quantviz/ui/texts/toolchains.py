@@ -46,6 +46,13 @@ TEXT = {
         "overflows and returns a NaN scale",
         "范围 [{lo}, {hi}] 对 float32 来说太宽：PyTorch 的 HistogramObserver 会溢出，"
         "返回值为 NaN 的 scale"),
+    "toolchains.refusal.histogram_underflow": (
+        "the range's span {span} is so small that every term of PyTorch's HistogramObserver "
+        "error estimate falls below float32's smallest normal number (2⁻¹²⁶): its search "
+        "would compare numbers that have lost their precision, and take seconds, so this row "
+        "is left out",
+        "范围的跨度 {span} 太小：PyTorch 的 HistogramObserver 误差估计中的每一项都低于 float32 "
+        "最小的正规数（2⁻¹²⁶）。它的搜索将比较已经失去精度的数，而且要花好几秒，因此这一行不予计算"),
     "toolchains.refusal.average_inverted": (
         "PyTorch's check fails: the averaged min {lo} should be less than the averaged max "
         "{hi} (float32 rounding inverted them)",
@@ -214,6 +221,12 @@ SOURCES: dict[str, str] = {
     'toolchains.refusal.histogram_overflow': (
         'torch 2.13.0 torch/ao/quantization/observer.py HistogramObserver, run: goldens '
         'tests/data/golden_toolchains.npz (tests/library/test_toolchains.py)'
+    ),
+    'toolchains.refusal.histogram_underflow': (
+        'torch 2.13.0 torch/ao/quantization/observer.py HistogramObserver.'
+        '_compute_quantization_error (cubes of bin offsets in float32); IEEE 754 binary32 '
+        'smallest normal 2^-126; the bound in quantviz/observers.py '
+        'HistogramObserver._norms_subnormal (tests/library/test_observers.py)'
     ),
     'toolchains.refusal.average_inverted': (
         "torch 2.13.0 torch/ao/quantization/utils.py check_min_max_valid ('min ... should"
