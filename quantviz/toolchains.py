@@ -139,9 +139,9 @@ def pytorch_qparams(batches: object, *, observer: str = "minmax", dtype: str = "
         span = f"{float(obs.hist_max) - float(obs.hist_min):.3g}"
         raise Refusal("histogram_underflow",
                       f"the range's span {span} is so small that every term of PyTorch's "
-                      "HistogramObserver error estimate is below float32's smallest normal "
-                      "number: its search would compare numbers that have lost their "
-                      "precision (and take seconds)", span=span)
+                      "HistogramObserver error estimate falls below float32's smallest normal "
+                      "number (2⁻¹²⁶): its search would compare numbers that have lost their "
+                      "precision, and take seconds, so this row is left out", span=span)
     if getattr(obs, "overflow", False):
         raise Refusal("histogram_overflow",
                       f"the range [{obs.hist_min}, {obs.hist_max}] is too wide for "
