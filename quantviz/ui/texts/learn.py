@@ -220,16 +220,16 @@ TEXT = {
         "**The same in PyTorch.** PyTorch's observers (the objects that record a tensor's "
         "range) compute s and Z this way, with three additions: they first widen the range to "
         "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
-        "kernel then **clamps** the code into [q_min, q_max] (a result below q_min becomes "
-        "q_min, one above q_max becomes q_max); and everything is float32. With q_min = 0 the "
-        "zero point below is equation (4)'s Z on the widened range. ONNX's QuantizeLinear and "
-        "TFLite add Z the same way:",
+        "kernel then **clamps** the code into [q_min, q_max] (clip in the formulas: a result "
+        "below q_min becomes q_min, one above q_max becomes q_max); and everything is "
+        "float32. With q_min = 0 the zero point below is equation (4)'s Z on the widened "
+        "range. ONNX's QuantizeLinear and TFLite add Z the same way:",
         "**PyTorch 中的同一件事。** PyTorch 的观察器（observer，记录张量数值范围的对象）也这样"
         "计算 s 和 Z，只多了三点：先把范围扩展到包含 0（torch/ao/quantization/observer.py 中的 "
-        "`_calculate_qparams`）；量化算子再把码**截断**（clamp）到 [q_min, q_max] 之内（小于 "
-        "q_min 的结果变成 q_min，大于 q_max 的变成 q_max）；全部用 float32 计算。q_min = 0 时，"
-        "下面的零点就是式 (4) 的 Z 在扩展后范围上的值。ONNX 的 QuantizeLinear 和 TFLite 也同样"
-        "加上 Z："),
+        "`_calculate_qparams`）；量化算子再把码**截断**（clamp）到 [q_min, q_max] 之内（公式中"
+        "写作 clip：小于 q_min 的结果变成 q_min，大于 q_max 的变成 q_max）；全部用 float32 "
+        "计算。q_min = 0 时，下面的零点就是式 (4) 的 Z 在扩展后范围上的值。ONNX 的 "
+        "QuantizeLinear 和 TFLite 也同样加上 Z："),
     "learn.s2.widening_heading": ("Who widens the range: ONNX Runtime, TFLite, TensorFlow",
                                   "谁来扩展范围：ONNX Runtime、TFLite、TensorFlow"),
     "learn.s2.widening": (
@@ -256,7 +256,10 @@ TEXT = {
         "quantization_utils.cc，float32）只在 16 位激活或关掉该选项时才运行。TensorFlow 训练用的伪量化算子则是“微调”"
         "范围：当 0 < min 时，它把 [min, max] 平移为 [0, max − min]"
         "（`tf.quantization.fake_quant_with_min_max_args`）。"),
-    "learn.s2.pytorch_numbers": ("With your numbers, in float32:", "代入你的数字（float32）："),
+    "learn.s2.pytorch_numbers": (
+        "With your numbers, in float32 (x̂, “x hat”, is the float the code q stands for; "
+        "section 3 computes it):",
+        "代入你的数字（float32；x̂ 读作“x hat”，是码 q 所代表的浮点数，第 3 节会计算它）："),
     "learn.s2.link_same": ("PyTorch's Z equals equation (4)'s: Z = {Z} both ways.",
                            "PyTorch 的 Z 与式 (4) 的相同：两者都是 Z = {Z}。"),
     "learn.s2.link_widened": (
