@@ -35,14 +35,24 @@ INT_RANGE_UNSIGNED = r"q \in [0,\ 2^{b}-1]"
 INT_RANGE_UNSIGNED_NARROW = r"q \in [1,\ 2^{b}-1]"
 ZERO_POINT_SYMMETRIC_UNSIGNED = r"Z = \left\lfloor (q_{\min} + q_{\max}) / 2 \right\rfloor"
 
-# --- the source notes' derivation (unsigned grid, zp = round(x_min / scale)) -----------------
-NOTES_1 = (r"x_q = \operatorname{round}\!\left((x_f - x_f^{\min})\,"
-           r"\frac{2^n-1}{x_f^{\max} - x_f^{\min}}\right)")
-NOTES_SCALE = r"scale = \frac{x_f^{\max} - x_f^{\min}}{2^n - 1}"
-NOTES_2 = (r"x_q = \operatorname{round}\!\left(\frac{x_f - x_f^{\min}}{scale}\right)"
-           r" = \operatorname{round}\!\left(\frac{x_f}{scale} - \frac{x_f^{\min}}{scale}\right)")
-NOTES_ZP = r"zp = \frac{x_f^{\min}}{scale}"
-NOTES_3 = r"x_q = \operatorname{round}\!\left(\frac{x_f}{scale} - zp\right)"
+# --- the derivation the Learn page teaches (the notes' equations 1-4, zero point added) -----
+#: Eq. (1): shift x_min to 0, stretch onto [0, 2^n - 1], round.
+DERIVE_1 = (r"q = \operatorname{round}\!\left((x - x_{\min})\,"
+            r"\frac{2^n-1}{x_{\max} - x_{\min}}\right)")
+DERIVE_SCALE = r"s = \frac{x_{\max} - x_{\min}}{2^n - 1}"
+DERIVE_2 = (r"q = \operatorname{round}\!\left(\frac{x - x_{\min}}{s}\right)"
+            r" = \operatorname{round}\!\left(\frac{x}{s} - \frac{x_{\min}}{s}\right)")
+#: The zero point with PyTorch's sign: how many steps 0.0 lies above x_min.
+DERIVE_Z = r"Z = -\frac{x_{\min}}{s}"
+DERIVE_3 = r"q = \operatorname{round}\!\left(\frac{x}{s} + Z\right)"
+DERIVE_4 = (r"Z \leftarrow \operatorname{round}(Z):\quad q = "
+            r"\operatorname{round}\!\left(\frac{x}{s}\right) + Z")
+DERIVE_DEQUANTIZE = r"\hat{x} = s\cdot(q - Z) = s\cdot q - s\cdot Z"
+#: Eq. (4) with the clamp real kernels add, on the unsigned grid.
+CLAMP_UNSIGNED = (r"q = \operatorname{clip}\!\left(\operatorname{round}\!\left(\frac{x}{s}"
+                  r"\right) + Z,\ 0,\ 2^n - 1\right)")
+
+# --- the source notes' own form (zp = round(x_min / scale), subtracted): "Other conventions" -
 NOTES_4 = (r"zp \leftarrow \operatorname{round}(zp):\quad x_q = "
            r"\operatorname{round}\!\left(\frac{x_f}{scale}\right) - zp")
 NOTES_DEQUANTIZE = r"x_f = scale \times (x_q + zp) = scale \times x_q + bias"
@@ -97,10 +107,11 @@ def scale_symmetric(words: Mapping[str, str]) -> str:
             rf"\qquad Z = 0\ ({_word(words, 'signed')})")
 
 
-def notes_zero(words: Mapping[str, str]) -> str:
-    """0.0 quantizes to ``-zp`` and dequantizes back to 0.0 (the notes' sign)."""
-    return (rf"0.0 \xrightarrow{{{_word(words, 'quantize')}}} -zp "
-            rf"\xrightarrow{{{_word(words, 'dequantize')}}} 0.0")
+def zero_trip(words: Mapping[str, str]) -> str:
+    """0.0 quantizes to the code ``Z`` (no rounding: ``0 / s = 0``) and dequantizes back to
+    ``s (Z - Z) = 0.0``."""
+    return (rf"0.0 \xrightarrow{{{_word(words, 'quantize')}}} Z "
+            rf"\xrightarrow{{{_word(words, 'dequantize')}}} s\cdot(Z - Z) = 0.0")
 
 
 def effective_bits(words: Mapping[str, str]) -> str:
@@ -204,9 +215,7 @@ def worked_notes(x0: float, qp: QParams) -> list[str]:
     return lines
 
 
-# --- the Learn page: the notes' derivation, the conventions, integer matmuls -----------------
-NOTES_CLAMP = (r"x_q = \operatorname{clip}\!\left(\operatorname{round}\!\left(\frac{x_f}{scale}"
-               r"\right) - zp,\ 0,\ 2^n - 1\right)")
+# --- the Learn page: the conventions, integer matmuls, zero padding --------------------------
 MATMUL_EXPANSION = (r"\sum_i (q_{w,i} - Z_w)(q_{x,i} - Z_x) = \sum_i q_{w,i}\,q_{x,i}"
                     r" - Z_x \sum_i q_{w,i} - Z_w \sum_i q_{x,i} + N Z_w Z_x")
 AIMET_DEQUANTIZE = r"\hat{x} = (q + \mathrm{offset})\cdot s,\qquad \mathrm{offset} = -Z"
@@ -214,7 +223,8 @@ MULTIPLIER_QUANTIZE = (r"q = \operatorname{round}(m \cdot x - zp),\qquad m = 1/s
                        r"\quad zp = -Z")
 NNCF_QUANTIZE = (r"q - q_{\min} = \operatorname{round}\!\left(\frac{\operatorname{clip}(x,\ "
                  r"\ell,\ h) - \ell}{h - \ell}\,(\mathrm{levels} - 1)\right)")
-PADDING_ZERO = r"\hat{0} = scale \times (\operatorname{round}(-zp) + zp)"
+#: What a padded 0.0 comes back as when Z is left unrounded (eq. 3): ``s (round(Z) - Z)``.
+PADDING_ZERO = r"\hat{0} = s\cdot(\operatorname{round}(Z) - Z)"
 
 
 def _signed(v: float) -> str:
@@ -223,35 +233,37 @@ def _signed(v: float) -> str:
 
 
 def worked_derivation(steps, words: Mapping[str, str]) -> dict[str, str]:
-    """The notes' equations (1)-(4), dequantization and 0.0 with ``steps``'s numbers.
+    """The derivation's equations (1)-(4), dequantization and 0.0 with ``steps``'s numbers,
+    zero point added (PyTorch's sign: ``Z = -x_min / s``).
 
     ``steps`` is a :class:`quantviz.studies.lessons.NotesSteps`; the keys are "1", "scale",
-    "2", "zp", "3", "4", "dequantize", "zero" and "pytorch" (PyTorch's ``Z`` and code beside
-    them). The notes do not clamp, so "4" states the bare code even when it leaves ``[0, 2^n - 1]``.
-    ``words`` holds the :data:`WORDS` in the page's language (the arrows of "zero").
+    "2", "z", "3", "4", "dequantize", "zero" and "pytorch" (PyTorch's ``Z`` and code beside
+    them). Equation (4) has no clamp, so "4" states the bare code even when it leaves
+    ``[0, 2^n - 1]``. ``words`` holds the :data:`WORDS` in the page's language (the arrows of
+    "zero").
     """
     s = steps
     return {
-        "1": (rf"x_q = \operatorname{{round}}\!\left(({_num(s.x_f)}{_signed(-s.x_min)})"
+        "1": (rf"q = \operatorname{{round}}\!\left(({_num(s.x_f)}{_signed(-s.x_min)})"
               rf"\times\frac{{{s.top}}}{{{_num(s.x_max)}{_signed(-s.x_min)}}}\right)"
               rf" = \operatorname{{round}}({_num(s.t1)}) = {s.q1}"),
-        "scale": (rf"scale = \frac{{{_num(s.x_max)}{_signed(-s.x_min)}}}{{{s.top}}}"
+        "scale": (rf"s = \frac{{{_num(s.x_max)}{_signed(-s.x_min)}}}{{{s.top}}}"
                   rf" = {_num(s.scale)}"),
-        "2": (rf"\frac{{x_f}}{{scale}} = {_num(s.x_over_scale)},\qquad "
-              rf"\frac{{x_f^{{\min}}}}{{scale}} = {_num(s.zp_exact)}"),
-        "zp": rf"zp = \frac{{{_num(s.x_min)}}}{{{_num(s.scale)}}} = {_num(s.zp_exact)}",
-        "3": (rf"x_q = \operatorname{{round}}({_num(s.x_over_scale)}{_signed(-s.zp_exact)})"
+        "2": (rf"\frac{{x}}{{s}} = {_num(s.x_over_scale)},\qquad "
+              rf"-\frac{{x_{{\min}}}}{{s}} = {_num(s.z_exact)}"),
+        "z": rf"Z = -\frac{{{_num(s.x_min)}}}{{{_num(s.scale)}}} = {_num(s.z_exact)}",
+        "3": (rf"q = \operatorname{{round}}({_num(s.x_over_scale)}{_signed(s.z_exact)})"
               rf" = \operatorname{{round}}({_num(s.t3)}) = {s.q3}"),
-        "4": (rf"zp = \operatorname{{round}}({_num(s.zp_exact)}) = {s.zp},\quad "
-              rf"x_q = \operatorname{{round}}({_num(s.x_over_scale)}){_signed(-s.zp)}"
+        "4": (rf"Z = \operatorname{{round}}({_num(s.z_exact)}) = {s.z},\quad "
+              rf"q = \operatorname{{round}}({_num(s.x_over_scale)}){_signed(s.z)}"
               rf" = {s.q4}"),
-        "dequantize": (rf"x_f = {_num(s.scale)} \times ({s.q4}{_signed(s.zp)})"
-                       rf" = {_num(s.x_hat)},\qquad bias = scale \times zp"
-                       rf" = {_num(s.scale * s.zp)}"),
-        "zero": (rf"0.0 \xrightarrow{{{_word(words, 'quantize')}}} -zp = {s.zero_code}"
+        "dequantize": (rf"\hat{{x}} = {_num(s.scale)} \times ({s.q4}{_signed(-s.z)})"
+                       rf" = {_num(s.x_hat)},\qquad -s\cdot Z"
+                       rf" = {_num(-s.scale * s.z)}"),
+        "zero": (rf"0.0 \xrightarrow{{{_word(words, 'quantize')}}} Z = {s.z}"
                  rf" \xrightarrow{{{_word(words, 'dequantize')}}} {_num(s.scale)}"
-                 rf" \times ({s.zero_code}{_signed(s.zp)})"
-                 rf" = {_num(s.scale * (s.zero_code + s.zp))}"),
+                 rf" \times ({s.z}{_signed(-s.z)})"
+                 rf" = {_num(s.scale * (s.z - s.z))}"),
         "pytorch": (rf"s = {_num(s.pt_scale)},\quad Z = {s.pt_zero_point},\quad "
                     rf"q = {s.pt_code},\quad \hat{{x}} = {_num(s.pt_x_hat)}"),
     }
@@ -299,10 +311,10 @@ def worked_dot(terms) -> str:
 
 def worked_padding(result) -> str:
     """:data:`PADDING_ZERO` with the numbers of a
-    :class:`quantviz.studies.lessons.PaddingResult`."""
+    :class:`quantviz.studies.lessons.PaddingResult` (``Z`` unrounded, PyTorch's sign)."""
     r = result
-    code = int(np.rint(-r.zp_exact))
-    return (rf"\hat{{0}} = {_num(r.scale)} \times ({code}{_signed(r.zp_exact)})"
+    code = int(np.rint(r.z_exact))
+    return (rf"\hat{{0}} = {_num(r.scale)} \times ({code}{_signed(-r.z_exact)})"
             rf" = {_num(r.pad_exact)}")
 
 # --- Outliers page: scales inside and outside the integer sum, SmoothQuant, rotation --------

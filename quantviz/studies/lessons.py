@@ -217,7 +217,13 @@ def dot_example(x_min: float, x_max: float, bits: int) -> tuple[DotTerms, DotTer
 
 @dataclass(frozen=True)
 class NotesSteps:
-    """Every number of the notes' derivation (equations 1 to 4) for one value ``x_f``.
+    """Every number of the derivation (the notes' equations 1 to 4) for one value ``x_f``.
+
+    The page teaches it in PyTorch's convention, zero point added: ``z_exact = -x_min / scale``
+    (how many steps 0.0 lies above x_min), ``q3 = round(x_f/scale + z_exact)``, ``z =
+    round(z_exact)``, ``q4 = round(x_f/scale) + z``, ``x_hat = scale (q4 - z)``. The notes
+    write the same numbers with the opposite sign (``zp = -z``, subtracted); the fields keep
+    their form, ``z`` and ``z_exact`` are the page's:
 
     ``t1 = (x_f - x_min) (2^n - 1) / (x_max - x_min)`` and ``q1 = round(t1)`` (eq. 1);
     ``scale = (x_max - x_min) / (2^n - 1)``; ``x_over_scale = x_f / scale``;
@@ -249,6 +255,19 @@ class NotesSteps:
     pt_zero_point: int
     pt_code: int
     pt_x_hat: float
+
+    @property
+    def z_exact(self) -> float:
+        """``-x_min / scale``, the unrounded zero point with PyTorch's sign (``-zp_exact``;
+        ``0.0 - zp_exact`` so that a range starting at 0 gives 0.0, not -0.0)."""
+        return 0.0 - self.zp_exact
+
+    @property
+    def z(self) -> int:
+        """``round(z_exact)`` = ``-zp``: equation (4)'s zero point with PyTorch's sign, on the
+        data's own range (PyTorch's ``pt_zero_point`` differs only when the range lacks 0
+        or float32 tips a half step)."""
+        return -self.zp
 
     @property
     def in_grid(self) -> bool:
@@ -340,6 +359,17 @@ class PaddingResult:
     border: np.ndarray
     bias_integer: np.ndarray
     bias_exact: np.ndarray
+
+    @property
+    def z_exact(self) -> float:
+        """The unrounded zero point with PyTorch's sign, ``-lo / scale`` (``0.0 - zp_exact``,
+        so a range starting at 0 gives 0.0, not -0.0)."""
+        return 0.0 - self.zp_exact
+
+    @property
+    def z(self) -> int:
+        """The rounded zero point with PyTorch's sign, ``round(z_exact) = -zp``."""
+        return -self.zp
 
     @property
     def err_integer(self) -> np.ndarray:

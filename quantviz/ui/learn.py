@@ -2,8 +2,10 @@
 
 Sections follow the notes: the two schemes and their pictures, the derivation of scale and
 zero point, dequantization, why 0.0 must map exactly (a padded convolution), the zero-point
-conventions, then what the notes leave out, the practical advice and the sources. Three
-"predict, then reveal" questions ask before they tell; their answers come from the core.
+conventions, then what the notes leave out, the practical advice and the sources. One
+convention is taught throughout, PyTorch's (``q = round(x / s) + Z``); the notes' ``zp``
+(subtracted) and the other toolchains' forms wait in section 5's "Other conventions" expander.
+Three "predict, then reveal" questions ask before they tell; their answers come from the core.
 """
 
 from __future__ import annotations
@@ -240,9 +242,9 @@ def section_derivation(ex: Example) -> lessons.NotesSteps:
     lines = formulas.worked_derivation(steps, formula_words())
     st.markdown(t("learn.s2.intro", lo=_num(ex.x_min), hi=_num(ex.x_max), bits=ex.bits,
                   x=_num(ex.x), top=steps.top))
-    for key, formula in (("1", formulas.NOTES_1), ("scale", formulas.NOTES_SCALE),
-                         ("2", formulas.NOTES_2), ("zp", formulas.NOTES_ZP),
-                         ("3", formulas.NOTES_3), ("4", formulas.NOTES_4)):
+    for key, formula in (("1", formulas.DERIVE_1), ("scale", formulas.DERIVE_SCALE),
+                         ("2", formulas.DERIVE_2), ("z", formulas.DERIVE_Z),
+                         ("3", formulas.DERIVE_3), ("4", formulas.DERIVE_4)):
         st.markdown(t(f"learn.s2.eq{key}"))
         st.latex(formula)
         st.latex(lines[key])
@@ -250,7 +252,7 @@ def section_derivation(ex: Example) -> lessons.NotesSteps:
         st.markdown(t("learn.s2.same", q=steps.q4))
     else:
         st.markdown(t("learn.s2.differ", q3=steps.q3, q4=steps.q4,
-                      frac=_num(abs(steps.zp_exact - steps.zp))))
+                      frac=_num(abs(steps.z_exact - steps.z))))
     if not steps.in_grid:
         st.warning(t("learn.s2.outside", q=steps.q4, top=steps.top))
     st.caption(t("learn.s2.credit"))
@@ -258,54 +260,63 @@ def section_derivation(ex: Example) -> lessons.NotesSteps:
     for formula in (formulas.RANGE_WITH_ZERO, formulas.SCALE_ASYMMETRIC,
                     formulas.ZERO_POINT_ASYMMETRIC, formulas.QUANTIZE):
         st.latex(formula)
-    st.markdown(t("learn.s2.widening"))
     st.markdown(t("learn.s2.pytorch_numbers"))
     st.latex(lines["pytorch"])
-    if steps.pt_zero_point == -steps.zp:
-        st.markdown(t("learn.s2.link_same", Z=steps.pt_zero_point, zp=steps.zp))
-    elif ex.x_min > 0 or ex.x_max < 0:
-        st.markdown(t("learn.s2.link_widened", Z=steps.pt_zero_point, zp=steps.zp))
-    else:
-        st.markdown(t("learn.s2.link_tie", Z=steps.pt_zero_point, zp=steps.zp,
-                      exact=_num(steps.zp_exact)))
+    st.markdown(pytorch_against_derivation(steps))
+    with st.expander(t("learn.s2.widening_heading")):
+        st.markdown(t("learn.s2.widening"))
     quiz_zero_point()
     return steps
+
+
+def pytorch_against_derivation(steps: lessons.NotesSteps) -> str:
+    """Whether PyTorch's Z equals equation (4)'s, and if not which of the two causes it is:
+    a range without 0 (PyTorch widens it) or a half step that float32 tips."""
+    if steps.pt_zero_point == steps.z:
+        return t("learn.s2.link_same", Z=steps.pt_zero_point)
+    if steps.x_min > 0 or steps.x_max < 0:
+        return t("learn.s2.link_widened", Z=steps.pt_zero_point, z=steps.z)
+    return t("learn.s2.link_tie", Z=steps.pt_zero_point, z=steps.z,
+             exact=_num(steps.z_exact))
 
 
 def section_dequantize(steps: lessons.NotesSteps) -> None:
     st.header(t("learn.s3.heading"))
     st.markdown(t("learn.s3.intro"))
-    st.latex(formulas.NOTES_DEQUANTIZE)
+    st.latex(formulas.DERIVE_DEQUANTIZE)
     st.latex(formulas.worked_derivation(steps, formula_words())["dequantize"])
     err = steps.x_hat - steps.x_f
     key = "learn.s3.error" if steps.in_grid else "learn.s3.error_out"
     st.markdown(t(key, x_hat=_num(steps.x_hat), err=_num(err), half=_num(steps.scale / 2),
                   q=steps.q4, top=steps.top))
-    st.markdown(t("learn.s3.pytorch"))
-    st.latex(formulas.DEQUANTIZE)
 
 
 def section_zero(steps: lessons.NotesSteps, theme: present.Theme) -> None:
     st.header(t("learn.s4.heading"))
-    st.markdown(t("learn.s4.intro", zp=steps.zp, code=steps.zero_code))
-    st.latex(formulas.notes_zero(formula_words()))
+    st.markdown(t("learn.s4.intro", Z=steps.z))
+    st.latex(formulas.zero_trip(formula_words()))
     st.latex(formulas.worked_derivation(steps, formula_words())["zero"])
+    if not steps.zero_in_grid:
+        st.warning(t("learn.s4.outside", Z=steps.z, top=steps.top))
     st.markdown(t("learn.s4.why"))
     quiz_zero()
     padding_demo(theme)
     st.caption(t("learn.s4.credit"))
 
 
-def zero_point_meanings(steps: lessons.NotesSteps) -> None:
-    """The notes' zp (subtracted) beside PyTorch's Z (added), and the notes' own slip."""
-    text = t("learn.s4.slip", zp=steps.zp, Z=steps.pt_zero_point)
+def notes_zero_point(steps: lessons.NotesSteps) -> None:
+    """The notes' zp (subtracted) against PyTorch's Z (added): ``Z = -zp`` and the two cases
+    where they part, then the notes' own slip."""
+    text = t("learn.s5.notes_zp", zp=steps.zp, Z=steps.pt_zero_point)
     if steps.pt_zero_point != -steps.zp:
         if steps.x_min > 0 or steps.x_max < 0:
-            text += " " + t("learn.s4.slip_widened", code=steps.zero_code, top=steps.top,
+            text += " " + t("learn.s5.notes_widened", code=steps.zero_code, top=steps.top,
                             Z=steps.pt_zero_point)
         else:
-            text += " " + t("learn.s4.slip_tie", exact=_num(steps.zp_exact))
-    st.info(text)
+            text += " " + t("learn.s5.notes_tie", exact=_num(steps.zp_exact))
+    st.markdown(text)
+    st.latex(formulas.CONVENTION_LINK)
+    st.info(t("learn.s5.slip"))
 
 
 def padding_demo(theme: present.Theme) -> None:
@@ -317,8 +328,8 @@ def padding_demo(theme: present.Theme) -> None:
     bits = widget(PAD_BITS, cols[2])
     r = lessons.padded_convolution(lessons.padding_signal(offset),
                                    np.array(lessons.KERNELS[kernel]), bits)
-    st.markdown(t("learn.s4.zp", lo=_num(float(min(r.signal.min(), 0.0))), scale=_num(r.scale),
-                  zp_exact=_num(r.zp_exact), zp=r.zp))
+    st.markdown(t("learn.s4.z", lo=_num(float(min(r.signal.min(), 0.0))), scale=_num(r.scale),
+                  z_exact=_num(r.z_exact), Z=r.z))
     st.latex(formulas.PADDING_ZERO)
     st.latex(formulas.worked_padding(r))
     inside = r.err_integer[~r.border]
@@ -331,7 +342,7 @@ def padding_demo(theme: present.Theme) -> None:
                 _num(float(np.sqrt(np.mean(inside**2)))) if inside.size else "—")
     padding_figure(r, theme, "learn_fig_padding")
     if r.pad_exact == 0.0:
-        st.markdown(t("learn.s4.result_none", zp_exact=_num(r.zp_exact)))
+        st.markdown(t("learn.s4.result_none", z_exact=_num(r.z_exact)))
     else:
         st.markdown(t("learn.s4.result", pad=_num(r.pad_exact), bias=_num(bias)))
 
@@ -364,8 +375,9 @@ def section_conventions(ex: Example, steps: lessons.NotesSteps) -> None:
 
 
 def other_conventions(ex: Example, qp, lines: dict, steps: lessons.NotesSteps) -> None:
-    """The notes' zp, AIMET's offset, the multiplier form, NNCF's range, and the notes' slip."""
+    """The notes' zp and their slip, then AIMET's offset, the multiplier form and NNCF's range."""
     f = zero_point_forms(qp)
+    notes_zero_point(steps)
     st.markdown(t("learn.s5.intro", bits=ex.bits, x=_num(ex.x)))
     rows = [
         ("pytorch", "scale, Z", f"{_num(f.scale)}, {f.zero_point}"),
@@ -386,7 +398,6 @@ def other_conventions(ex: Example, qp, lines: dict, steps: lessons.NotesSteps) -
             st.latex(formula)
         st.latex(lines[key])
     st.caption(t("learn.s5.nvidia"))
-    zero_point_meanings(steps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,7 +417,7 @@ def gap_zero(bits: int) -> None:
     if z.zero_in_grid:
         st.info(t("learn.s6.zero.inside", code=z.zero_code, top=z.top))
     else:
-        st.warning(t("learn.s6.zero.notes", scale=_num(z.scale), zp=z.zp, code=z.zero_code,
+        st.warning(t("learn.s6.zero.notes", scale=_num(z.scale), code=z.zero_code,
                      top=z.top, hat=_num(z.zero_hat_clamped)))
     st.markdown(t("learn.s6.zero.pytorch", scale=_num(z.pt_scale), Z=z.pt_zero_point,
                   hat=_num(z.pt_zero_hat), wasted=z.wasted, levels=z.top + 1))
@@ -416,7 +427,7 @@ def gap_clamp(ex: Example) -> None:
     st.subheader(t("learn.s6.clamp.heading"))
     st.markdown(t("learn.s6.clamp.text", lo=_num(ex.x_min), hi=_num(ex.x_max)))
     x = _finite(widget(CLAMP_X, st), CLAMP_X.default)
-    st.latex(formulas.NOTES_CLAMP)
+    st.latex(formulas.CLAMP_UNSIGNED)
     c = lessons.clamping(x, ex.x_min, ex.x_max, ex.bits)
     if c.fits:
         st.info(t("learn.s6.clamp.fits", x=_num(x), code=c.code, lo=_num(ex.x_min),

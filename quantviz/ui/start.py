@@ -157,7 +157,7 @@ def figure_zero(theme: present.Theme) -> None:
     learn.padding_figure(r, theme, "start_fig_zero")
     bias = max(abs(float(b)) for b in r.bias_exact)
     st.markdown(t("start.zero.read", pad_int=_num(r.pad_integer), pad_exact=_num(r.pad_exact),
-                  zp_exact=_num(r.zp_exact), bias=_num(bias)))
+                  z_exact=_num(r.z_exact), bias=_num(bias)))
 
 
 def figure_relu(theme: present.Theme) -> None:

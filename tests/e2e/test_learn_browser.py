@@ -38,9 +38,12 @@ def test_the_corrected_lessons_show_their_numbers(open_app):
     others.scroll_into_view_if_needed()
     others.click()
     pg.wait_idle()
+    box = pg.locator("[data-testid=stExpanderDetails]").filter(has_text="The notes' zp.")
+    # [-1, 3], 8 bits: the notes' zp = round(-63.75) = -64, PyTorch's Z = 64 = -zp
+    assert "Here zp = -64 and Z = 64." in box.inner_text()
     slip = pg.locator("[data-testid=stAlert]").filter(has_text="a slip in the notes")
     slip.scroll_into_view_if_needed()
-    assert "the notes' zp = -64 is subtracted, PyTorch's Z = 64 is added" in slip.inner_text()
+    assert "the notes' zp is subtracted, PyTorch's Z is added" in slip.inner_text()
     pg.shot("learn-zero-point-meanings")
     rules = pg.get_by_text("Which toolchain divides by what.")
     rules.scroll_into_view_if_needed()

@@ -59,6 +59,18 @@ def test_the_notes_and_pytorch_zero_points_are_linked_by_a_sign():
     assert "- zp" in formulas.NOTES_4
 
 
+def test_the_taught_derivation_adds_z_and_never_names_zp():
+    # the Learn page teaches one convention: equations (3) and (4) add Z, as PyTorch does
+    taught = {name: latex for name, latex in CONSTANTS.items()
+              if name.startswith("DERIVE_") or name in ("CLAMP_UNSIGNED", "PADDING_ZERO")}
+    assert len(taught) == 9
+    assert r"\frac{x}{s} + Z" in formulas.DERIVE_3
+    assert r"\right) + Z" in formulas.DERIVE_4 and r"\right) + Z" in formulas.CLAMP_UNSIGNED
+    assert formulas.DERIVE_Z == r"Z = -\frac{x_{\min}}{s}"
+    for name, latex in taught.items():
+        assert "zp" not in latex and "scale" not in latex and "x_f" not in latex, name
+
+
 @pytest.mark.parametrize("value, text", [
     (0.5, "0.5"),
     (3.0, "3"),
@@ -173,21 +185,37 @@ def test_worked_derivation_by_hand():
     from quantviz.present.formulas import worked_derivation
     from quantviz.studies.lessons import notes_steps
 
-    # [-1, 3], 8 bits, x_f = 0.5: scale = 4/255 = 0.0156862745, zp = -63.75 -> -64,
-    # x_f/scale = 31.875 -> 32, x_q = 32 + 64 = 96, x_f = 0.0156862745 * (96 - 64) = 0.50196
+    # [-1, 3], 8 bits, x = 0.5: s = 4/255 = 0.0156862745, Z = -(-1) / s = 63.75 -> 64,
+    # x/s = 31.875 -> 32, q = 32 + 64 = 96, x_hat = 0.0156862745 * (96 - 64) = 0.50196
     lines = worked_derivation(notes_steps(0.5, -1.0, 3.0, 8), WORDS_EN)
     assert _last_number(lines["1"]) == "96"
     assert _last_number(lines["scale"]) == "0.0156862745"
-    assert _last_number(lines["zp"]) == "-63.75"
+    assert lines["scale"].startswith("s = ")
+    assert _last_number(lines["2"]) == "63.75"  # -x_min / s, the value Z takes next
+    assert lines["z"] == r"Z = -\frac{-1}{0.0156862745} = 63.75"
+    assert r"\operatorname{round}(31.875 + 63.75)" in lines["3"]
     assert _last_number(lines["3"]) == "96"
+    assert r"Z = \operatorname{round}(63.75) = 64" in lines["4"]
     assert r"\operatorname{round}(31.875) + 64 = 96" in lines["4"]
     assert r"(96 - 64) = 0.501960784" in lines["dequantize"]
-    assert _last_number(lines["dequantize"]) == "-1.00392157"  # bias = scale * zp
-    assert "-zp = 64" in lines["zero"] and _last_number(lines["zero"]) == "0"
+    # the constant -s Z = -64 * 4/255 = -1.00392157 (the notes' "bias")
+    assert _last_number(lines["dequantize"]) == "-1.00392157"
+    assert "Z = 64" in lines["zero"] and "(64 - 64) = 0" in lines["zero"]
     assert "Z = 64" in lines["pytorch"]
+    assert not any("zp" in line for line in lines.values())
     for line in lines.values():
         assert _balanced(line)
         assert not re.search(r"\\q?quad[A-Za-z]", line)  # "\quadx" would not render
+
+
+def test_worked_padding_by_hand():
+    from quantviz.present.formulas import worked_padding
+    from quantviz.studies.lessons import padded_convolution
+
+    # signal [-0.5, 2.5], 2 bits: s = 3 / 3 = 1, Z = -(-0.5) / 1 = 0.5 left unrounded;
+    # 0.0 -> round(0 + 0.5) = 0 (half to even) -> 1 * (0 - 0.5) = -0.5
+    r = padded_convolution(np.array([-0.5, 2.5]), np.array([1.0, 1.0, 1.0]), 2)
+    assert worked_padding(r) == r"\hat{0} = 1 \times (0 - 0.5) = -0.5"
 
 
 def test_worked_conventions_state_one_code_and_one_value():
@@ -267,12 +295,12 @@ def test_no_formula_constant_carries_a_word():
 
 
 def _every_worded_formula(words: dict) -> list[str]:
-    from quantviz.present.formulas import definitions, effective_bits, notes_zero, scale_symmetric
+    from quantviz.present.formulas import definitions, effective_bits, scale_symmetric, zero_trip
     from quantviz.studies.lessons import notes_steps
 
     return (definitions(QuantConfig(8, "symmetric", True), words)
             + list(formulas.worked_derivation(notes_steps(0.5, -1.0, 3.0, 8), words).values())
-            + [notes_zero(words), scale_symmetric(words), effective_bits(words)])
+            + [zero_trip(words), scale_symmetric(words), effective_bits(words)])
 
 
 def test_the_chinese_words_replace_every_english_one():

@@ -101,6 +101,8 @@ def test_notes_steps_by_hand():
     assert s.scale == pytest.approx(4 / 255)
     assert (s.t1, s.q1) == (pytest.approx(95.625), 96)
     assert (s.zp_exact, s.zp, s.zero_code) == (pytest.approx(-63.75), -64, 64)
+    # the page's sign: Z = -x_min / scale = 63.75 -> 64, the code of 0.0
+    assert (s.z_exact, s.z) == (pytest.approx(63.75), 64)
     assert (s.x_over_scale, s.q3, s.q4) == (pytest.approx(31.875), 96, 96)
     assert s.x_hat == pytest.approx(32 * 4 / 255)
     assert (s.pt_zero_point, s.pt_code, s.top) == (64, 96, 255)
@@ -127,8 +129,9 @@ def test_rounded_zero_point_moves_a_code_by_at_most_one(lo, width, bits, where):
     hi = lo + width
     s = notes_steps(lo + where * width, lo, hi, bits)
     assert abs(s.q3 - s.q4) <= 1
+    assert s.z == -s.zp and s.z_exact == -s.zp_exact and s.zero_code == s.z
     if lo <= 0 <= hi:  # PyTorch keeps the same range: Z = -zp up to a float32 tie
-        assert abs(s.pt_zero_point + s.zp) <= 1
+        assert abs(s.pt_zero_point - s.z) <= 1
 
 
 # ---------------------------------------------------------------- zero padding
@@ -139,6 +142,8 @@ def test_padding_without_a_fractional_zero_point():
     # 1 -> round(1.5) = 2 -> 4/3; 2 -> 3 -> 2. Outputs (0 + 4/3 + 2) twice; reference 3, 3
     r = padded_convolution(np.array([1.0, 2.0]), np.array([1.0, 1.0, 1.0]), 2)
     assert (r.zp, r.zp_exact, r.pad_integer, r.pad_exact) == (0, 0.0, 0.0, 0.0)
+    # Z = -0 / scale: shown as 0, not -0
+    assert (r.z, str(r.z_exact)) == (0, "0.0")
     np.testing.assert_allclose(r.reference, [3.0, 3.0])
     np.testing.assert_allclose(r.out_integer, [10 / 3, 10 / 3])
     np.testing.assert_array_equal(r.bias_exact, [0.0, 0.0])
@@ -153,6 +158,7 @@ def test_fractional_zero_point_biases_the_border():
     # the bias -0.5 is all from the padding. Integer zp: -0.5 -> 0, 2.5 -> round(2.5) = 2.
     r = padded_convolution(np.array([-0.5, 2.5]), np.array([1.0, 1.0, 1.0]), 2)
     assert (r.scale, r.zp, r.zp_exact) == (1.0, 0, -0.5)
+    assert (r.z, r.z_exact) == (0, 0.5)  # Z = -(-0.5) / 1 = 0.5, rint(0.5) = 0
     assert (r.pad_integer, r.pad_exact) == (0.0, -0.5)
     np.testing.assert_allclose(r.reference, [2.0, 2.0])
     np.testing.assert_allclose(r.out_exact, [1.5, 1.5])

@@ -6,6 +6,8 @@ test checks that the page shows what the core computes for the controls it was g
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -41,18 +43,60 @@ def test_default_run_follows_the_notes_with_the_cores_numbers(page):
     at = page()
     lines = formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8), WORDS_EN)
     shown = latex(at)
-    for key in ("1", "scale", "2", "zp", "3", "4", "dequantize", "zero", "pytorch"):
+    for key in ("1", "scale", "2", "z", "3", "4", "dequantize", "zero", "pytorch"):
         assert lines[key] in shown, key
-    for constant in ("NOTES_1", "NOTES_SCALE", "NOTES_2", "NOTES_ZP", "NOTES_3", "NOTES_4",
-                     "NOTES_DEQUANTIZE", "QUANTIZE", "DEQUANTIZE",
-                     "MATMUL_EXPANSION", "NOTES_CLAMP", "PADDING_ZERO"):
+    for constant in ("DERIVE_1", "DERIVE_SCALE", "DERIVE_2", "DERIVE_Z", "DERIVE_3", "DERIVE_4",
+                     "DERIVE_DEQUANTIZE", "QUANTIZE", "DEQUANTIZE", "NOTES_4", "NOTES_DEQUANTIZE",
+                     "MATMUL_EXPANSION", "CLAMP_UNSIGNED", "PADDING_ZERO", "CONVENTION_LINK"):
         assert getattr(formulas, constant) in shown, constant
-    assert formulas.notes_zero(WORDS_EN) in shown
+    assert formulas.zero_trip(WORDS_EN) in shown
     headers = [h.value for h in at.header]
     assert headers == [en(f"learn.s{i}.heading") for i in range(1, 9)]
     assert set(charts_by_title(at)) == {"Asymmetric, unsigned 8-bit", "Symmetric, signed 8-bit",
                                         en("learn.fig.pad.title")}
     assert at.query_params == {}
+
+
+def _main_path(at) -> str:
+    """Every sentence and formula of the page outside the "Other conventions" expander."""
+    others = [e for e in at.expander if e.label == en("learn.s5.others")]
+    assert len(others) == 1
+    inside = {m.value for m in others[0].markdown} | {m.value for m in others[0].latex}
+    inside |= {i.value for i in others[0].info} | {c.value for c in others[0].caption}
+    shown = [m.value for m in at.markdown] + [m.value for m in at.latex]
+    shown += [i.value for i in at.info] + [w.value for w in at.warning]
+    return "\n".join(v for v in shown if v not in inside)
+
+
+@pytest.mark.parametrize("query", [{}, {"ex_min": 1, "ex_max": 3}, {"ex_min": -1, "ex_max": 1}])
+def test_one_convention_on_the_main_path_the_notes_zp_only_on_request(page, query):
+    # the page teaches PyTorch's Z, added; the notes' zp (subtracted) lives in the expander
+    at = page(**query)
+    main = _main_path(at)
+    assert re.search(r"\bzp\b", main) is None, re.findall(r".{60}\bzp\b.{20}", main)
+    assert "x_f" not in main and "x_q" not in main
+    # section 2's equations (3) and (4) add Z; their first formula carries no sign at all
+    shown = latex(at)
+    eq = {key: shown.index(getattr(formulas, f"DERIVE_{key}")) for key in ("1", "3", "4")}
+    assert eq["1"] < eq["3"] < eq["4"]
+    assert r"\frac{x}{s} + Z" in shown[eq["3"]] and r"\right) + Z" in shown[eq["4"]]
+    assert "- zp" not in "".join(shown[:eq["4"] + 2])
+    # the expander holds the notes' zp with its exact link to Z
+    others = next(e for e in at.expander if e.label == en("learn.s5.others"))
+    inner = "\n".join(m.value for m in others.markdown)
+    assert "**The notes' zp.**" in inner and formulas.CONVENTION_LINK in [
+        m.value.strip().strip("$").strip() for m in others.latex]
+
+
+def test_terms_are_defined_before_the_page_uses_them(page):
+    # reading top to bottom: code, step, scale and Z are defined (in bold) in section 1
+    # before the first caption or formula that uses them
+    at = page()
+    first = at.markdown[[m.value for m in at.markdown].index(en("learn.s1.asym"))].value
+    for term in ("**code**", "**step**", "**scale**", "**zero point** Z"):
+        assert term in first, term
+    texts = [m.value for m in at.markdown]
+    assert texts.index(en("learn.s1.asym")) < texts.index(en("learn.s2.eqz"))
 
 
 def test_the_two_pictures_state_the_cores_mapping(page):
@@ -114,7 +158,21 @@ def test_a_value_beyond_the_range_is_flagged(page):
 def test_a_range_without_zero_widens_in_pytorch(page):
     at = page(ex_min=1, ex_max=3)
     steps = lessons.notes_steps(0.5, 1.0, 3.0, 8)
-    assert en("learn.s2.link_widened", Z=steps.pt_zero_point, zp=steps.zp) in markdown(at)
+    # PyTorch widens [1, 3] to [0, 3]: Z = 0; equation (4) on [1, 3]: Z = -round(127.5) = -128
+    assert (steps.pt_zero_point, steps.z) == (0, -128)
+    assert en("learn.s2.link_widened", Z=0, z=-128) in markdown(at)
+    assert en("learn.s4.outside", Z=-128, top=255) in [w.value for w in at.warning]
+
+
+def test_a_half_step_tipped_by_float32_is_named(page):
+    # [-1, 1], 8 bits: -x_min / s = 1 / (2/255) = 127.5 in float64 -> rint 128 (half to even);
+    # PyTorch's float32 1/scale gives 127.49999 -> 127
+    at = page(ex_min=-1, ex_max=1)
+    steps = lessons.notes_steps(0.5, -1.0, 1.0, 8)
+    assert (steps.z_exact, steps.z, steps.pt_zero_point) == (127.5, 128, 127)
+    assert en("learn.s2.link_tie", Z=127, z=128, exact="127.5") in markdown(at)
+    assert (en("learn.s5.notes_zp", zp=-128, Z=127) + " "
+            + en("learn.s5.notes_tie", exact="-127.5")) in markdown(at)
 
 
 # --- section controls ------------------------------------------------------------------------
@@ -148,13 +206,14 @@ def test_padding_without_a_fractional_zero_point_says_so(page):
     assert r.pad_exact != 0 and en("learn.s4.result", pad=f"{r.pad_exact:.6g}",
                                    bias=f"{np.max(np.abs(r.bias_exact)):.6g}") in markdown(at)
     at = page(pad_offset=1.0, pad_bits=4)  # sine + 1 >= 0: range [0, 2], zp = 0 exactly
-    assert en("learn.s4.result_none", zp_exact="0") in markdown(at)
+    assert en("learn.s4.result_none", z_exact="0") in markdown(at)
 
 
 def test_zero_outside_controls(page):
     at = page()
     z = lessons.zero_outside(1.0, 3.0, 8)
-    assert en("learn.s6.zero.notes", scale=f"{z.scale:.6g}", zp=128, code=-128, top=255,
+    # [1, 3]: Z = -round(1 / (2/255)) = -round(127.5) = -128, outside [0, 255]
+    assert en("learn.s6.zero.notes", scale=f"{z.scale:.6g}", code=-128, top=255,
               hat=f"{z.zero_hat_clamped:.6g}") in [w.value for w in at.warning]
     at.number_input(key="gap_min").set_value(-1.0).run()
     ok(at)
@@ -166,7 +225,7 @@ def test_zero_outside_controls(page):
 def test_clamping_control(page):
     at = page()
     c = lessons.clamping(4.0, -1.0, 3.0, 8)
-    assert f"round(x / scale) − zp = {c.code}" in markdown(at)
+    assert f"round(x / s) + Z = {c.code}" in markdown(at)  # 4 / (4/255) + 64 = 319
     assert f"wraps around to {c.wrapped}" in markdown(at)
     at.number_input(key="clamp_x").set_value(1.0).run()
     ok(at)
@@ -218,24 +277,28 @@ def infos(at) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_both_zero_point_meanings_with_the_live_numbers(page, lang):
+def test_zero_point_taught_as_z_and_the_notes_zp_on_request(page, lang):
     tr = en if lang == "en" else zh
     at = page(lang=lang) if lang == "zh" else page()
-    steps = lessons.notes_steps(0.5, -1.0, 3.0, 8)  # zp = round(-63.75) = -64, 0.0 -> 64
-    assert (steps.zp, steps.zero_code, steps.pt_zero_point) == (-64, 64, 64)
-    assert tr("learn.s4.intro", zp=-64, code=64) in markdown(at)
-    assert tr("learn.s4.slip", zp=-64, Z=64) in infos(at)
-    assert "`zeropoint`浮点数0.0量化后对应的整型数" in tr("learn.s4.slip")  # the notes' own words
-    assert tr("learn.s2.eqzp") in markdown(at)
+    steps = lessons.notes_steps(0.5, -1.0, 3.0, 8)  # Z = round(63.75) = 64; notes: zp = -64
+    assert (steps.z, steps.zp, steps.zero_code, steps.pt_zero_point) == (64, -64, 64, 64)
+    assert tr("learn.s2.eqz") in markdown(at) and tr("learn.s4.intro", Z=64) in markdown(at)
+    assert tr("learn.s2.link_same", Z=64) in markdown(at)
+    others = next(e for e in at.expander if e.label == tr("learn.s5.others"))
+    inner = [m.value for m in others.markdown]
+    assert tr("learn.s5.notes_zp", zp=-64, Z=64) in inner
+    assert tr("learn.s5.slip") in [i.value for i in others.info]
+    assert "`zeropoint`浮点数0.0量化后对应的整型数" in tr("learn.s5.slip")  # the notes' own words
+    assert "设 zeropoint = x_f^min / scale" in tr("learn.s5.notes_zp")
 
 
 def test_zero_point_meanings_part_when_the_range_has_no_zero(page):
     at = page(ex_min=1, ex_max=3)
     steps = lessons.notes_steps(0.5, 1.0, 3.0, 8)  # zp = round(127.5) = 128, PyTorch Z = 0
     assert (steps.zp, steps.pt_zero_point) == (128, 0)
-    want = (en("learn.s4.slip", zp=128, Z=0) + " "
-            + en("learn.s4.slip_widened", code=-128, top=255, Z=0))
-    assert want in infos(at)
+    want = (en("learn.s5.notes_zp", zp=128, Z=0) + " "
+            + en("learn.s5.notes_widened", code=-128, top=255, Z=0))
+    assert want in markdown(at)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -433,6 +496,6 @@ def test_the_chinese_page_has_no_english_word_in_its_formulas(page):
     assert not english_in_formulas(at)
     # the arrows of 0.0 in the notes' formula and in the worked line read in Chinese
     words_zh = {word: zh(f"formula.{word}") for word in formulas.WORDS}
-    assert formulas.notes_zero(words_zh) in shown
+    assert formulas.zero_trip(words_zh) in shown
     assert formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8),
                                       words_zh)["zero"] in shown

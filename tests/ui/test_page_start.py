@@ -127,3 +127,15 @@ def test_practitioner_pages_say_where_they_sit_on_the_path(run_page):
     at = run_page("calibration", {"n": 1000})
     [note] = [(label, q) for label, page, q in links(at) if page == "start"]
     assert note[1] == {"step": "calibration"} and "8. Calibration" in note[0]
+
+
+def test_the_zero_step_states_z_with_the_sign_step_2_taught(step):
+    # 4 bits, offset 0.4: the range is [0.4 - 1, 0.4 + 1] = [-0.6, 1.4], s = 2 / 15;
+    # Z = -(-0.6) / (2/15) = 4.5, positive as in step 2 (the notes' zp would be -4.5)
+    at = step("zero")
+    r = lessons.padded_convolution(lessons.padding_signal(0.4), lessons.KERNELS["box3"], 4)
+    assert r.z_exact == pytest.approx(4.5) and r.z_exact > 0
+    bias = max(abs(float(b)) for b in r.bias_exact)
+    assert en("start.zero.read", pad_int=f"{r.pad_integer:.4g}", pad_exact=f"{r.pad_exact:.4g}",
+              z_exact="4.5", bias=f"{bias:.4g}") in markdown(at)
+    assert "(Z = 4.5)" in markdown(at)

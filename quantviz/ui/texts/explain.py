@@ -27,13 +27,13 @@ TEXT = {
     "worked.others": ("The same value in the notes' convention (zp subtracted)",
                       "同一个值在笔记约定下的写法（减去 zp）"),
     "learn.s5.main": (
-        "The app writes one convention everywhere, PyTorch's (ONNX and TFLite use it too): "
-        "the zero point Z is added, q = clamp(round(x / scale) + Z, qmin, qmax), and "
-        "x_hat = (q − Z) · scale, so 0.0 is the code Z (Z = {Z} for your example). Here is "
-        "x_f = {x} through it:",
-        "本应用处处只用一种约定，即 PyTorch 的约定（ONNX 与 TFLite 亦同）：零点（记作 Z）是加上的，"
-        "q = clamp(round(x / scale) + Z, qmin, qmax)，x_hat = (q − Z) · scale，因此 0.0 对应"
-        "码 Z（你的例子中 Z = {Z}）。下面是 x_f = {x} 的计算："),
+        "The app writes one convention everywhere, PyTorch's (ONNX and TFLite use it too), "
+        "the one sections 2 to 4 derived: the zero point Z is added, "
+        "q = clamp(round(x / s) + Z, q_min, q_max), and x̂ = (q − Z) · s, so 0.0 is the code Z "
+        "(Z = {Z} for your example). Here is x = {x} through it:",
+        "本应用处处只用一种约定，即 PyTorch 的约定（ONNX 与 TFLite 亦同），也就是第 2 至 4 节推导"
+        "出的那一种：零点（记作 Z）是加上的，q = clamp(round(x / s) + Z, q_min, q_max)，"
+        "x̂ = (q − Z) · s，因此 0.0 对应码 Z（你的例子中 Z = {Z}）。下面是 x = {x} 的计算："),
     "learn.s5.others": (
         "Other conventions: the notes' zp, AIMET, NNCF, the multiplier form (Distiller) and "
         "the notes' slip",
@@ -54,7 +54,9 @@ SOURCES: dict[str, str] = {
         "spec (real_value = (int8_value - zero_point) * scale)"
     ),
     "learn.s5.others": (
-        "the notes lines 57-69 and 82 (zp subtracted; the slip x_f = scale * (x_q + zp)); "
+        "the notes lines 57-69 and 82 (zp subtracted, added back on dequantize), NOTE on "
+        "zeropoint lines 86-98 (the slip: 0.0 said to map to zeropoint, eq. (4) gives "
+        "-zeropoint); "
         "AIMET documentation (offset = -Z); NNCF; Distiller documentation, "
         "quantization algorithms (multiplier form)"
     ),

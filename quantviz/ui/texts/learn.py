@@ -19,18 +19,18 @@ TEXT = {
     # --- the example --------------------------------------------------------------------------
     "learn.sidebar.example": ("Your example", "你的例子"),
     "learn.sidebar.example_help": (
-        "A float range [x_min, x_max], one value x_f to follow through the formulas, and the "
+        "A float range [x_min, x_max], one value x to follow through the formulas, and the "
         "bit width n. Sections 1 to 6 use them.",
-        "一个浮点范围 [x_min, x_max]、一个用来跟踪公式的数值 x_f，以及位宽 n。第 1 到 6 节都会"
+        "一个浮点范围 [x_min, x_max]、一个用来跟踪公式的数值 x，以及位宽 n。第 1 到 6 节都会"
         "用到它们。"),
     "learn.ex_min": ("x_min", "x_min"),
     "learn.ex_max": ("x_max", "x_max"),
-    "learn.ex_x": ("value x_f to follow", "要跟踪的数值 x_f"),
+    "learn.ex_x": ("value x to follow", "要跟踪的数值 x"),
     "learn.ex_bad": (
-        "x_min must be smaller than x_max (now [{lo}, {hi}]): the notes' formula divides by "
-        "x_max − x_min. The page uses the default range until you fix it.",
-        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：笔记的公式要除以 x_max − x_min。在你改正之"
-        "前，本页使用默认范围。"),
+        "x_min must be smaller than x_max (now [{lo}, {hi}]): the scale divides by "
+        "x_max − x_min (section 2). The page uses the default range until you fix it.",
+        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：scale 要除以 x_max − x_min（见第 2 节）。"
+        "在你改正之前，本页使用默认范围。"),
 
     # --- predict, then reveal -----------------------------------------------------------------
     "learn.quiz.reveal": ("Reveal the answer", "揭晓答案"),
@@ -41,10 +41,12 @@ TEXT = {
     "learn.q1.heading": ("**Predict, then reveal: which codes are wasted?**",
                          "**先猜再看：哪些码被浪费了？**"),
     "learn.q1.question": (
-        "ReLU6 outputs lie in [{lo}, {hi}]. They are quantized to signed symmetric {bits}-bit "
-        "integers, [{qmin}, {qmax}]. Which codes can no output ever reach?",
-        "ReLU6 的输出位于 [{lo}, {hi}]，被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。"
-        "哪些码是任何输出都到不了的？"),
+        "**ReLU6**, min(max(x, 0), 6), is an activation function a network applies after a "
+        "layer; its outputs lie in [{lo}, {hi}]. They are quantized to signed symmetric "
+        "{bits}-bit integers, [{qmin}, {qmax}]. Which codes can no output ever reach?",
+        "**ReLU6** 即 min(max(x, 0), 6)，是网络在层后施加的一种激活函数，它的输出位于 "
+        "[{lo}, {hi}]。这些输出被量化为有符号对称的 {bits} 位整数 [{qmin}, {qmax}]。哪些码是任何"
+        "输出都到不了的？"),
     "learn.q1.choice": ("Your answer", "你的答案"),
     "learn.quiz1.none": ("none: every code can occur", "没有：每个码都可能出现"),
     "learn.quiz1.negative": ("the negative codes, q_min … −1", "负码 q_min … −1"),
@@ -52,9 +54,9 @@ TEXT = {
     "learn.quiz1.lowest": ("only the lowest code, q_min", "只有最小的码 q_min"),
     "learn.quiz1.upper_half": ("the upper half of the codes", "上半部分的码"),
     "learn.q1.answer": (
-        "{verdict} The scale is {top} / {div} = {scale}; {bottom} goes to code {lo} and {top} "
+        "{verdict} s = {top} / {div} = {scale}; {bottom} goes to code {lo} and {top} "
         "to code {hi}. Unreachable: {spans}, that is {wasted} of {levels} codes.",
-        "{verdict} scale = {top} / {div} = {scale}；{bottom} 映射到码 {lo}，{top} 映射到码 {hi}。"
+        "{verdict} s = {top} / {div} = {scale}；{bottom} 映射到码 {lo}，{top} 映射到码 {hi}。"
         "到不了的码：{spans}，共 {wasted} 个（总共 {levels} 个）。"),
     "learn.q2.heading": ("**Predict, then reveal: the zero point**", "**先猜再看：零点**"),
     "learn.q2.range": ("Range", "范围"),
@@ -76,11 +78,11 @@ TEXT = {
     "learn.q3.heading": ("**Predict, then reveal: does 0.0 survive?**",
                          "**先猜再看：0.0 能原样回来吗？**"),
     "learn.q3.case": ("Situation", "情形"),
-    "learn.q3.case.notes_pos": ("the notes' formula, data in [1, 3], 8 bits",
-                                "笔记的公式，数据在 [1, 3]，8 位"),
+    "learn.q3.case.notes_pos": ("equation (4) on the data's own range [1, 3], 8 bits",
+                                "式 (4) 用数据自身的范围 [1, 3]，8 位"),
     "learn.q3.case.pytorch_pos": ("PyTorch, data in [1, 3], 8 bits", "PyTorch，数据在 [1, 3]，8 位"),
-    "learn.q3.case.unrounded": ("zero point left unrounded, data in [−1, 3], 8 bits",
-                                "零点不取整，数据在 [−1, 3]，8 位"),
+    "learn.q3.case.unrounded": ("Z left unrounded, data in [−1, 3], 8 bits",
+                                "Z 不取整，数据在 [−1, 3]，8 位"),
     "learn.q3.question": ("After quantize and dequantize, is 0.0 exactly 0.0 again?",
                           "经过量化与反量化之后，0.0 还严格等于 0.0 吗？"),
     "learn.q3.choice": ("Your answer", "你的答案"),
@@ -97,24 +99,27 @@ TEXT = {
     "learn.s1.heading": ("1. Two ways to map floats onto integers", "1. 把浮点数映射到整数的两种方式"),
     "learn.s1.asym": (
         "**Asymmetric** quantization sends the smallest float, x_min, to the smallest integer "
-        "code, q_min, and the largest, x_max, to the largest, q_max. The grid need not be "
-        "centred on 0.0, so one more integer, the **zero point**, records which code stands "
-        "for 0.0.",
-        "**非对称量化**把最小的浮点数 x_min 映射到最小的整数码 q_min，把最大的 x_max 映射到 "
-        "q_max。网格不必以 0.0 为中心，因此需要再记一个整数，即**零点**（zero point），表示哪个码"
-        "代表 0.0。"),
+        "**code**, q_min, and the largest, x_max, to the largest code, q_max (a code is one of "
+        "the integers n bits can hold: 0 … 2ⁿ − 1 unsigned). Neighbouring codes stand for "
+        "floats one **step** apart; the float width of a step is the **scale**, s. The grid "
+        "need not be centred on 0.0, so one more integer, the **zero point** Z, records which "
+        "code stands for 0.0.",
+        "**非对称量化**把最小的浮点数 x_min 映射到最小的整数**码** q_min，把最大的 x_max 映射到"
+        "最大的码 q_max（码就是 n 位能存下的整数之一：无符号时为 0 … 2ⁿ − 1）。相邻两个码所代表"
+        "的浮点数相差一个**步长**；一个步长对应的浮点宽度就是 **scale**，记作 s。网格不必以 0.0 "
+        "为中心，因此还要再记一个整数，即**零点**（zero point，记作 Z），表示哪个码代表 0.0。"),
     "learn.s1.sym": (
         "**Symmetric** quantization takes the largest magnitude, max(|x_min|, |x_max|), builds "
         "the interval [−max, +max] around 0 and maps it onto a signed integer interval "
-        "centred on 0. The zero point is 0 and need not be stored.",
+        "centred on 0. Then Z = 0, which need not be stored.",
         "**对称量化**取绝对值最大者 max(|x_min|, |x_max|)，以 0 为中心构造区间 [−max, +max]，"
-        "再把它映射到以 0 为中心的有符号整数区间。零点为 0，不必存储。"),
+        "再把它映射到以 0 为中心的有符号整数区间。此时 Z = 0，不必存储。"),
     "learn.s1.fig_asym": ("Asymmetric, unsigned {bits}-bit", "非对称，无符号 {bits} 位"),
     "learn.s1.fig_sym": ("Symmetric, signed {bits}-bit", "对称，有符号 {bits} 位"),
     "learn.s1.caption": (
-        "scale = {scale}, Z = {Z}. The data reach codes {lo} … {hi}: {used} of {levels} "
+        "s = {scale}, Z = {Z}. The data reach codes {lo} … {hi}: {used} of {levels} "
         "codes; {wasted} wasted.",
-        "scale = {scale}，Z = {Z}。数据能到达的码为 {lo} … {hi}：共 {levels} 个码中用到 {used} "
+        "s = {scale}，Z = {Z}。数据能到达的码为 {lo} … {hi}：共 {levels} 个码中用到 {used} "
         "个，浪费 {wasted} 个。"),
     "learn.fig.data": ("data range [x_min, x_max]", "数据范围 [x_min, x_max]"),
     "learn.fig.reached": ("codes the data reach", "数据能到达的码"),
@@ -156,40 +161,39 @@ TEXT = {
     # --- 2. the derivation --------------------------------------------------------------------
     "learn.s2.heading": ("2. Quantization, derived step by step", "2. 量化公式的逐步推导"),
     "learn.s2.intro": (
-        "The notes derive the asymmetric formula for an unsigned n-bit grid, [0, {top}] here. "
-        "Follow it with your numbers: x_min = {lo}, x_max = {hi}, n = {bits}, and the value "
-        "x_f = {x}. Each step shows the general formula, then the same with your numbers.",
-        "笔记针对无符号 n 位网格推导非对称量化公式，这里是 [0, {top}]。用你的数字跟着走："
-        "x_min = {lo}，x_max = {hi}，n = {bits}，要量化的数值 x_f = {x}。每一步先给出一般公式，"
-        "再代入你的数字。"),
+        "Where do s and Z come from? The notes derive them for an unsigned n-bit grid, codes "
+        "0 … {top} here. Follow the derivation with your numbers: x_min = {lo}, x_max = {hi}, "
+        "n = {bits}, and the value x = {x}. Each step shows the general formula, then the same "
+        "with your numbers.",
+        "s 和 Z 从哪里来？笔记针对无符号 n 位网格推导它们，这里码为 0 … {top}。用你的数字跟着"
+        "推导走：x_min = {lo}，x_max = {hi}，n = {bits}，要量化的数值 x = {x}。每一步先给出一般"
+        "公式，再代入你的数字。"),
     "learn.s2.eq1": (
         "**Equation (1).** Shift the range so that x_min sits at 0, stretch [0, x_max − x_min] "
         "onto [0, 2ⁿ − 1], and round to the nearest integer:",
         "**式 (1)。** 先平移使 x_min 落在 0，再把 [0, x_max − x_min] 拉伸到 [0, 2ⁿ − 1]，最后"
         "取整到最近的整数："),
-    "learn.s2.eqscale": ("**The scale** is the float width of one integer step:",
-                         "**scale** 是一个整数步长对应的浮点宽度："),
+    "learn.s2.eqscale": ("**The scale** s is the float width of one step, from one code to the "
+                         "next:",
+                         "**scale** s 是一个步长（从一个码到下一个码）对应的浮点宽度："),
     "learn.s2.eq2": (
         "**Equation (2).** With the scale, equation (1) becomes a division, and the division "
         "splits in two:",
         "**式 (2)。** 有了 scale，式 (1) 就成了一次除法，而这个除法可以拆成两项："),
-    "learn.s2.eqzp": (
-        "**The notes' zero point** zp is the second part: x_min counted in steps. Its sign "
-        "follows x_min (negative when x_min < 0), and the next equations *subtract* it, so "
-        "0.0 ends up on code −zp. Section 4 meets the zero point in its other meaning, the "
-        "code that stands for 0.0: that is −zp, and what PyTorch calls Z.",
-        "**笔记中的零点** zp 就是第二项：以步长为单位度量的 x_min。它的符号随 x_min（x_min < 0 "
-        "时为负），而后面的公式是*减去*它，所以 0.0 最终落在码 −zp 上。第 4 节会遇到零点的另一种"
-        "含义——代表 0.0 的那个码：它等于 −zp，也就是 PyTorch 所说的 Z。"),
-    "learn.s2.eq3": ("**Equation (3).** So the code is the value in steps minus the zero point:",
-                     "**式 (3)。** 于是整数码等于以步长计的数值减去零点："),
+    "learn.s2.eqz": (
+        "**The zero point** Z is the second part with its sign turned: Z = −x_min / s counts "
+        "how many steps 0.0 lies above x_min. Put x = 0 into equation (2) and you get "
+        "round(Z): the code of 0.0.",
+        "**零点**（Z）就是第二项取相反数：Z = −x_min / s，表示 0.0 比 x_min 高出多少个步长。把 "
+        "x = 0 代入式 (2)，得到的 round(Z) 就是 0.0 的码。"),
+    "learn.s2.eq3": ("**Equation (3).** So the code is the value in steps plus the zero point:",
+                     "**式 (3)。** 于是整数码等于以步长计的数值加上零点："),
     "learn.s2.eq4": (
-        "**Equation (4).** In practice the zero point is rounded to an integer (section 4 "
-        "explains why). A whole number can then leave the rounding: subtracting it moves "
-        "every value by whole steps, so it may as well be done after rounding (only a value "
-        "exactly half-way between two codes can land differently, depending on how ties are "
-        "broken):",
-        "**式 (4)。** 实践中零点会被取整为整数（原因见第 4 节）。整数可以从取整里提出来：减去它"
+        "**Equation (4).** In practice Z is rounded to a whole number (section 4 explains "
+        "why). A whole number can then leave the rounding: adding it moves every value by "
+        "whole steps, so it may as well be done after rounding (only a value exactly half-way "
+        "between two codes can land differently, depending on how ties are broken):",
+        "**式 (4)。** 实践中 Z 会被取整为整数（原因见第 4 节）。整数可以从取整里提出来：加上它"
         "只是把每个数值平移整数个步长，放在取整之后做也一样（只有恰好位于两个码正中间的数值，"
         "会因平局的处理方式不同而落到另一边）："),
     "learn.s2.same": ("Here equations (3) and (4) give the same code, {q}.",
@@ -200,25 +204,34 @@ TEXT = {
         "这里两者不同：式 (3) 得到 {q3}，式 (4) 得到 {q4}。先对零点取整使网格移动了 {frac} "
         "个步长，这足以让某个码相差 1。"),
     "learn.s2.outside": (
-        "The code {q} lies outside [0, {top}]: x_f is beyond the range, and the notes have no "
+        "The code {q} lies outside [0, {top}]: x is beyond the range, and equation (4) has no "
         "clamp, so it does not fit in n bits (see section 6).",
-        "码 {q} 超出了 [0, {top}]：x_f 在范围之外，而笔记里没有截断这一步，所以它放不进 n 位"
+        "码 {q} 超出了 [0, {top}]：x 在范围之外，而式 (4) 没有截断这一步，所以它放不进 n 位"
         "（见第 6 节）。"),
     "learn.s2.credit": (
-        "The notes take the first steps of this derivation from the Distiller documentation; "
-        "rounding the zero point is their author's own last step, offered with an invitation "
-        "to correct it.",
-        "笔记中这段推导的前几步参考了 Distiller 文档；对零点取整这最后一步是笔记作者自己加的，"
-        "并欢迎读者指正。"),
+        "Equations (1) to (4) retell the notes' section 量化 (quantization), whose first "
+        "steps follow the Distiller documentation; rounding the zero point is the notes "
+        "author's own last step, offered with an invitation to correct it. The notes write "
+        "the zero point with the opposite sign: section 5 translates (“Other conventions”).",
+        "式 (1) 至 (4) 重述了笔记中“量化”一节，其前几步参考了 Distiller 文档；对零点取整这最后"
+        "一步是笔记作者自己加的，并欢迎读者指正。笔记中零点的符号与这里相反：第 5 节"
+        "（“其他约定”）给出两者的换算。"),
     "learn.s2.pytorch": (
-        "**The same in PyTorch.** PyTorch adds its zero point Z instead of subtracting zp, "
-        "as ONNX's QuantizeLinear and TFLite do. Its observers first widen the range to "
+        "**The same in PyTorch.** PyTorch's observers (the objects that record a tensor's "
+        "range) compute s and Z this way, with three additions: they first widen the range to "
         "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
-        "kernel then clamps the code into [q_min, q_max]; all in float32:",
-        "**PyTorch 中的同一件事。** PyTorch 是加上零点（记作 Z），而不是减去 zp，ONNX 的 QuantizeLinear "
-        "和 TFLite 也是如此。它的观察器（observer）先把范围扩展到包含 0（torch/ao/quantization/"
-        "observer.py 中的 `_calculate_qparams`）；量化算子再把码截断到 [q_min, q_max] 之内；全部用 "
-        "float32 计算："),
+        "kernel then **clamps** the code into [q_min, q_max] (clip in the formulas: a result "
+        "below q_min becomes q_min, one above q_max becomes q_max); and everything is "
+        "float32. With q_min = 0 the zero point below is equation (4)'s Z on the widened "
+        "range. ONNX's QuantizeLinear and TFLite add Z the same way:",
+        "**PyTorch 中的同一件事。** PyTorch 的观察器（observer，记录张量数值范围的对象）也这样"
+        "计算 s 和 Z，只多了三点：先把范围扩展到包含 0（torch/ao/quantization/observer.py 中的 "
+        "`_calculate_qparams`）；量化算子再把码**截断**（clamp）到 [q_min, q_max] 之内（公式中"
+        "写作 clip：小于 q_min 的结果变成 q_min，大于 q_max 的变成 q_max）；全部用 float32 "
+        "计算。q_min = 0 时，下面的零点就是式 (4) 的 Z 在扩展后范围上的值。ONNX 的 "
+        "QuantizeLinear 和 TFLite 也同样加上 Z："),
+    "learn.s2.widening_heading": ("Who widens the range: ONNX Runtime, TFLite, TensorFlow",
+                                  "谁来扩展范围：ONNX Runtime、TFLite、TensorFlow"),
     "learn.s2.widening": (
         "Widening the range is the calibrator's job, not the quantize operator's. ONNX's "
         "QuantizeLinear only divides, rounds half to even and saturates: "
@@ -243,75 +256,58 @@ TEXT = {
         "quantization_utils.cc，float32）只在 16 位激活或关掉该选项时才运行。TensorFlow 训练用的伪量化算子则是“微调”"
         "范围：当 0 < min 时，它把 [min, max] 平移为 [0, max − min]"
         "（`tf.quantization.fake_quant_with_min_max_args`）。"),
-    "learn.s2.pytorch_numbers": ("With your numbers, in float32:", "代入你的数字（float32）："),
-    "learn.s2.link_same": ("So Z = −zp: here Z = {Z} and zp = {zp}.",
-                           "因此 Z = −zp：这里 Z = {Z}，zp = {zp}。"),
+    "learn.s2.pytorch_numbers": (
+        "With your numbers, in float32 (x̂, “x hat”, is the float the code q stands for; "
+        "section 3 computes it):",
+        "代入你的数字（float32；x̂ 读作“x hat”，是码 q 所代表的浮点数，第 3 节会计算它）："),
+    "learn.s2.link_same": ("PyTorch's Z equals equation (4)'s: Z = {Z} both ways.",
+                           "PyTorch 的 Z 与式 (4) 的相同：两者都是 Z = {Z}。"),
     "learn.s2.link_widened": (
-        "Here Z = {Z} but −zp = −({zp}): your range does not contain 0, so PyTorch widened it "
-        "to include 0 and got different parameters (section 6 shows why).",
-        "这里 Z = {Z}，而 −zp = −({zp})：你的范围不包含 0，PyTorch 把它扩展到包含 0，因此参数"
-        "不同（原因见第 6 节）。"),
+        "Here PyTorch's Z = {Z}, but equation (4) gave Z = {z}: your range does not contain 0, "
+        "so PyTorch widened it to include 0 and got different parameters (section 6 shows "
+        "why).",
+        "这里 PyTorch 的 Z = {Z}，而式 (4) 得到 Z = {z}：你的范围不包含 0，PyTorch 把它扩展到"
+        "包含 0，因此参数不同（原因见第 6 节）。"),
     "learn.s2.link_tie": (
-        "Here Z = {Z} but −zp = −({zp}): x_min / scale = {exact} lies on a half step, and "
-        "float32 rounding tipped it the other way.",
-        "这里 Z = {Z}，而 −zp = −({zp})：x_min / scale = {exact} 恰好落在半步上，float32 的舍入"
-        "误差让它往另一边取整了。"),
+        "Here PyTorch's Z = {Z}, but equation (4) gave Z = {z}: −x_min / s = {exact} lies on a "
+        "half step, and float32 rounding tipped PyTorch's the other way.",
+        "这里 PyTorch 的 Z = {Z}，而式 (4) 得到 Z = {z}：−x_min / s = {exact} 恰好落在半步上，"
+        "float32 的舍入误差让 PyTorch 的零点往另一边取整了。"),
 
     # --- 3. dequantization --------------------------------------------------------------------
     "learn.s3.heading": ("3. Dequantization: back to floats", "3. 反量化：回到浮点数"),
     "learn.s3.intro": (
-        "Going back multiplies the code, with the zero point added back, by the scale. The "
-        "notes write it as a product plus a constant, the bias scale × zp:",
-        "反量化就是把码加回零点，再乘以 scale。笔记把它写成一个乘积加一个常数，即偏置 "
-        "scale × zp："),
+        "Going back subtracts the zero point from the code and multiplies by the scale; the "
+        "float a code stands for is written x̂ (“x hat”). Written out it is a product plus a "
+        "constant, −s · Z (the notes call that constant the bias):",
+        "反量化就是从码中减去零点，再乘以 scale；一个码所代表的浮点数记作 x̂（读作“x hat”）。"
+        "展开后是一个乘积加一个常数 −s · Z（笔记称这个常数为偏置，bias）："),
     "learn.s3.error": (
-        "x_f came back as {x_hat}: an error of {err}. That is within half a step "
-        "(scale / 2 = {half}), as it is for every value inside the range: rounding moves a "
+        "x came back as {x_hat}: an error of {err}. That is within half a step "
+        "(s / 2 = {half}), as it is for every value inside the range: rounding moves a "
         "value to the nearest grid point and no further.",
-        "x_f 回来时是 {x_hat}，误差 {err}。它不超过半个步长（scale / 2 = {half}），范围内的每个"
+        "x 回来时是 {x_hat}，误差 {err}。它不超过半个步长（s / 2 = {half}），范围内的每个"
         "数值都是如此：取整只会把数值移到最近的网格点，不会更远。"),
     "learn.s3.error_out": (
-        "x_f would come back as {x_hat} (error {err}), but only because its code {q} was kept "
+        "x would come back as {x_hat} (error {err}), but only because its code {q} was kept "
         "as is: it does not fit in [0, {top}]. Stored in n bits it must be clamped, and then "
         "the error is no longer bounded by half a step (section 6).",
-        "x_f 会回到 {x_hat}（误差 {err}），但这只是因为码 {q} 被原样保留了：它放不进 [0, {top}]。"
+        "x 会回到 {x_hat}（误差 {err}），但这只是因为码 {q} 被原样保留了：它放不进 [0, {top}]。"
         "真正用 n 位存储时必须截断，误差就不再以半个步长为界（见第 6 节）。"),
-    "learn.s3.pytorch": ("In PyTorch's convention the same reads:", "按 PyTorch 的约定写作："),
 
     # --- 4. the zero point and 0.0 ------------------------------------------------------------
     "learn.s4.heading": ("4. Why 0.0 must come back exactly", "4. 为什么 0.0 必须精确地回来"),
     "learn.s4.intro": (
-        "In section 2 the zero point was x_min counted in steps: zp = round(x_min / scale) = "
-        "{zp} here, subtracted in x_q = round(x_f / scale) − zp. So the code that stands for "
-        "0.0 is −zp = {code}. Because zp is an integer, 0.0 quantizes to that code with no "
-        "rounding at all, and the code dequantizes to exactly 0.0:",
-        "第 2 节中的零点是以步长计的 x_min：这里 zp = round(x_min / scale) = {zp}，在 "
-        "x_q = round(x_f / scale) − zp 中被减去。所以代表 0.0 的码是 −zp = {code}。因为 zp 是整数，"
-        "0.0 量化到这个码时完全没有取整误差，而这个码反量化后又严格等于 0.0："),
-    "learn.s4.slip": (
-        "**Two meanings, two signs, and a slip in the notes.** The notes' note on the zero "
-        "point opens with “zeropoint is the integer that 0.0 maps to after quantization” "
-        "(“`zeropoint`浮点数0.0量化后对应的整型数”), yet the formula right below it, "
-        "0.0 → −zeropoint → 0.0, and their equation (4) send 0.0 to −zeropoint. The sentence "
-        "describes the other convention: PyTorch, ONNX and TFLite *add* their zero point, "
-        "q = round(x / s) + Z, so their Z is the code of 0.0 and Z = −zp. Read each formula "
-        "with its own sign: the notes' zp = {zp} is subtracted, PyTorch's Z = {Z} is added.",
-        "**两种含义、两种符号，以及笔记中的一处笔误。** 笔记关于零点的说明开头写道"
-        "“`zeropoint`浮点数0.0量化后对应的整型数”，可紧接着的公式 0.0 → −zeropoint → 0.0 以及"
-        "式 (4) 都把 0.0 映射到 −zeropoint。那句话描述的其实是另一种约定：PyTorch、ONNX 和 "
-        "TFLite 是*加上*零点，q = round(x / s) + Z，所以它们的 Z 才是 0.0 的码，且 Z = −zp。"
-        "每个公式要按它自己的符号来读：笔记的 zp = {zp} 是被减去的，PyTorch 的 Z = {Z} 是被加上"
-        "的。"),
-    "learn.s4.slip_widened": (
-        "Here Z ≠ −zp: your range does not contain 0, so −zp = {code} lies outside [0, {top}], "
-        "while PyTorch widened the range and got Z = {Z} (section 6).",
-        "这里 Z ≠ −zp：你的范围不包含 0，所以 −zp = {code} 超出 [0, {top}]，而 PyTorch 扩展了范围，"
-        "得到 Z = {Z}（见第 6 节）。"),
-    "learn.s4.slip_tie": (
-        "Here Z ≠ −zp: x_min / scale = {exact} lies on a half step, and float32 rounding tipped "
-        "PyTorch's zero point the other way.",
-        "这里 Z ≠ −zp：x_min / scale = {exact} 恰好落在半步上，float32 的舍入让 PyTorch 的零点往"
-        "另一边取整了。"),
+        "Equation (4) rounded the zero point to a whole number, Z = {Z} here. That is what "
+        "makes 0.0 exact: 0.0 / s = 0 needs no rounding, so 0.0 quantizes to "
+        "round(0) + Z = Z, and the code Z dequantizes to s · (Z − Z) = 0.0:",
+        "式 (4) 把零点取整成了整数，这里 Z = {Z}。正是这一点让 0.0 精确：0.0 / s = 0 不需要取整，"
+        "所以 0.0 量化为 round(0) + Z = Z，而码 Z 反量化后是 s · (Z − Z) = 0.0："),
+    "learn.s4.outside": (
+        "Here Z = {Z} lies outside [0, {top}]: your range does not contain 0, so 0.0 has no "
+        "code on this grid. Section 6 shows what happens then, and how PyTorch avoids it.",
+        "这里 Z = {Z} 超出了 [0, {top}]：你的范围不包含 0，所以 0.0 在这个网格上没有码。第 6 节"
+        "展示这时会发生什么，以及 PyTorch 如何避免它。"),
     "learn.s4.why": (
         "This matters because networks are full of zeros that mean something: the padding "
         "around an image or a sequence, masked positions, the zeros a ReLU outputs. If 0.0 "
@@ -323,27 +319,27 @@ TEXT = {
     "learn.s4.demo_heading": ("See it happen: zero padding", "动手看看：零填充"),
     "learn.s4.demo": (
         "A short 1-D signal is padded with zeros on both ends and convolved with a small "
-        "kernel (output as long as the input). Signal and padding are quantized together on "
-        "the notes' unsigned grid, twice: once with the zero point rounded to an integer "
-        "(equation 4), once with it left as a fraction (equation 3). The offset moves x_min "
-        "and with it the fraction of the zero point.",
-        "一个短的一维信号两端补 0，再与一个小卷积核做卷积（输出与输入等长）。信号和填充一起在"
-        "笔记的无符号网格上量化两次：一次零点取整为整数（式 4），一次零点保留小数（式 3）。"
-        "偏移量会改变 x_min，从而改变零点的小数部分。"),
+        "kernel (a few weights slid along the signal; the output is as long as the input). "
+        "Signal and padding are quantized together on an unsigned grid whose range holds the "
+        "padding's 0, twice: once with Z rounded to a whole number (equation 4), once with Z "
+        "left as a fraction (equation 3). The offset moves x_min and with it the fraction "
+        "of Z.",
+        "一个短的一维信号两端补 0，再与一个小卷积核（沿信号滑动的几个权重）做卷积（输出与输入"
+        "等长）。信号和填充一起在一个包含填充之 0 的无符号网格上量化两次：一次把 Z 取整为整数"
+        "（式 4），一次让 Z 保留小数（式 3）。偏移量会改变 x_min，从而改变 Z 的小数部分。"),
     "learn.pad_kernel": ("Kernel", "卷积核"),
     "learn.kernel.box3": ("box blur [1, 1, 1] / 3", "均值模糊 [1, 1, 1] / 3"),
     "learn.kernel.gauss5": ("Gaussian [1, 4, 6, 4, 1] / 16", "高斯 [1, 4, 6, 4, 1] / 16"),
     "learn.kernel.edge3": ("edge detector [−1, 0, 1]", "边缘检测 [−1, 0, 1]"),
     "learn.pad_offset": ("Signal offset", "信号偏移"),
     "learn.pad_bits": ("Bits", "位宽"),
-    "learn.s4.zp": (
-        "x_min = {lo} (the padding's 0 included), scale = {scale}, zp = x_min / scale = "
-        "{zp_exact}, rounded: {zp}. What a padded 0.0 comes back as with the unrounded zero "
-        "point:",
-        "x_min = {lo}（包括填充的 0），scale = {scale}，zp = x_min / scale = {zp_exact}，取整后为 "
-        "{zp}。零点不取整时，填充的 0.0 回来时变成："),
-    "learn.s4.m_pad_integer": ("padded 0.0 → (integer zp)", "填充 0.0 →（整数零点）"),
-    "learn.s4.m_pad_exact": ("padded 0.0 → (unrounded zp)", "填充 0.0 →（不取整零点）"),
+    "learn.s4.z": (
+        "x_min = {lo} (the padding's 0 included), s = {scale}, Z = −x_min / s = {z_exact}, "
+        "rounded: {Z}. What a padded 0.0 comes back as with the unrounded Z:",
+        "x_min = {lo}（包括填充的 0），s = {scale}，Z = −x_min / s = {z_exact}，取整后为 {Z}。"
+        "Z 不取整时，填充的 0.0 回来时变成："),
+    "learn.s4.m_pad_integer": ("padded 0.0 → (whole-number Z)", "填充 0.0 →（整数 Z）"),
+    "learn.s4.m_pad_exact": ("padded 0.0 → (unrounded Z)", "填充 0.0 →（不取整的 Z）"),
     "learn.s4.m_bias": ("largest bias at the border", "边界处最大偏差"),
     "learn.s4.m_rounding": ("rounding error inside (RMS)", "内部取整误差（均方根）"),
     "learn.fig.pad.title": ("Convolution with zero padding, after quantization",
@@ -367,9 +363,9 @@ TEXT = {
         "误差不同，这种偏差不会相互抵消：它在每个边界处符号都相同，而每一层都做填充的网络会一次次"
         "叠加它。"),
     "learn.s4.result_none": (
-        "With this offset the unrounded zero point happens to be a whole number ({zp_exact}), "
-        "so 0.0 survives either way. Move the offset to see the bias appear.",
-        "在这个偏移下，不取整的零点恰好是整数（{zp_exact}），所以 0.0 两种方式下都能精确回来。"
+        "With this offset the unrounded Z happens to be a whole number ({z_exact}), so 0.0 "
+        "survives either way. Move the offset to see the bias appear.",
+        "在这个偏移下，不取整的 Z 恰好是整数（{z_exact}），所以 0.0 两种方式下都能精确回来。"
         "调一调偏移量，就能看到偏差出现。"),
     "learn.s4.credit": (
         "The notes credit this point to the survey *Efficient Deep Learning* by G. Menghani "
@@ -377,19 +373,54 @@ TEXT = {
         "笔记中这一点引自 G. Menghani 的综述 *Efficient Deep Learning*（2021）。"),
 
     # --- 5. conventions -----------------------------------------------------------------------
-    "learn.s5.heading": ("5. One set of parameters, five ways to write it",
-                         "5. 同一组参数的五种写法"),
+    "learn.s5.heading": ("5. One convention here; how others write it",
+                         "5. 本应用的约定，以及其他写法"),
     "learn.s5.intro": (
-        "Libraries and papers disagree on the sign of the zero point and on what to store. "
-        "Here are the parameters of your example (unsigned asymmetric, {bits} bits) in each "
-        "convention, and x_f = {x} through each one's formula: every line lands on the same "
-        "code and the same value (the multiplier form subtracts its zero point before "
-        "rounding, round(m·x − zp), which can move a value exactly half-way between two codes "
-        "by one).",
-        "各个库与论文在零点的符号和存储内容上并不统一。下面是你的例子（无符号非对称，{bits} 位）"
-        "在各种约定下的参数，以及 x_f = {x} 分别代入各自公式的结果：每一行得到的码和数值都相同"
-        "（乘数形式在取整之前减去零点，即 round(m·x − zp)，恰好位于两个码正中间的数值可能因此"
-        "相差一个码）。"),
+        "**All of them side by side.** Libraries and papers disagree on the sign of the zero "
+        "point and on what to store. Here are the parameters of your example (unsigned "
+        "asymmetric, {bits} bits) in each convention, and x = {x} through each one's formula: "
+        "every line lands on the same code and the same value (the multiplier form subtracts "
+        "its zero point before rounding, round(m·x − zp), which can move a value exactly "
+        "half-way between two codes by one).",
+        "**并排比较。** 各个库与论文在零点的符号和存储内容上并不统一。下面是你的例子（无符号非"
+        "对称，{bits} 位）在各种约定下的参数，以及 x = {x} 分别代入各自公式的结果：每一行得到的"
+        "码和数值都相同（乘数形式在取整之前减去零点，即 round(m·x − zp)，恰好位于两个码正中间"
+        "的数值可能因此相差一个码）。"),
+    "learn.s5.notes_zp": (
+        "**The notes' zp.** The notes (section 量化, equations (3) and (4)) call x_min counted "
+        "in steps the zero point, “设 zeropoint = x_f^min / scale”, round it and *subtract* "
+        "it: x_q = round(x_f / scale) − zeropoint. Its sign follows x_min (negative when "
+        "x_min < 0), and 0.0 lands on code −zp. So the notes' zp and PyTorch's Z describe the "
+        "same grid with opposite signs: Z = −zp whenever the range contains 0 and float32 "
+        "does not tip a half step. Here zp = {zp} and Z = {Z}.",
+        "**笔记的 zp。** 笔记（“量化”一节，式 (3)、(4)）把以步长计的 x_min 称为零点，“设 "
+        "zeropoint = x_f^min / scale”，取整后再*减去*它：x_q = round(x_f / scale) − zeropoint。"
+        "它的符号随 x_min（x_min < 0 时为负），0.0 落在码 −zp 上。所以笔记的 zp 与 PyTorch 的 Z "
+        "描述的是同一个网格，只是符号相反：只要范围包含 0、且 float32 没有把半步翻到另一边，就有 "
+        "Z = −zp。这里 zp = {zp}，Z = {Z}。"),
+    "learn.s5.notes_widened": (
+        "Here Z ≠ −zp: your range does not contain 0, so −zp = {code} lies outside [0, {top}], "
+        "while PyTorch widened the range and got Z = {Z} (section 6).",
+        "这里 Z ≠ −zp：你的范围不包含 0，所以 −zp = {code} 超出 [0, {top}]，而 PyTorch 扩展了范围，"
+        "得到 Z = {Z}（见第 6 节）。"),
+    "learn.s5.notes_tie": (
+        "Here Z ≠ −zp: x_min / scale = {exact} lies on a half step, and float32 rounding tipped "
+        "PyTorch's zero point the other way.",
+        "这里 Z ≠ −zp：x_min / scale = {exact} 恰好落在半步上，float32 的舍入让 PyTorch 的零点往"
+        "另一边取整了。"),
+    "learn.s5.slip": (
+        "**A slip in the notes.** Their note on the zero point (section 反量化, “NOTE：关于"
+        "`zeropoint`”) opens with “zeropoint is the integer that 0.0 maps to after "
+        "quantization” (“`zeropoint`浮点数0.0量化后对应的整型数”), yet the formula right below "
+        "it, 0.0 → −zeropoint → 0.0, and their equation (4) send 0.0 to −zeropoint. The "
+        "sentence describes PyTorch's convention, where the zero point is added and Z is the "
+        "code of 0.0. Read each formula with its own sign: the notes' zp is subtracted, "
+        "PyTorch's Z is added.",
+        "**笔记中的一处笔误。** 笔记关于零点的说明（“反量化”一节，“NOTE：关于`zeropoint`”）开头"
+        "写道“`zeropoint`浮点数0.0量化后对应的整型数”，可紧接着的公式 0.0 → −zeropoint → 0.0 "
+        "以及式 (4) 都把 0.0 映射到 −zeropoint。那句话描述的其实是 PyTorch 的约定：零点是加上的，"
+        "Z 才是 0.0 的码。每个公式要按它自己的符号来读：笔记的 zp 是被减去的，PyTorch 的 Z 是"
+        "被加上的。"),
     "learn.col.convention": ("convention", "约定"),
     "learn.col.parameter": ("parameters", "参数"),
     "learn.col.value": ("value", "数值"),
@@ -437,22 +468,23 @@ TEXT = {
         "笔记默认 0.0 位于 [x_min, x_max] 之内。换成远离 0 的数据，比如全为正的激活值（{bits} "
         "位；可在此设置范围）："),
     "learn.s6.zero.notes": (
-        "The notes' formula gives scale = {scale} and zp = round(x_min / scale) = {zp}, so "
-        "0.0 maps to code −zp = {code}, outside [0, {top}]. Clamped into the grid, 0.0 comes "
-        "back as {hat}: zero padding would no longer be zero.",
-        "按笔记的公式，scale = {scale}，zp = round(x_min / scale) = {zp}，于是 0.0 映射到码 "
-        "−zp = {code}，超出了 [0, {top}]。截断回网格后，0.0 回来时是 {hat}：零填充不再是零。"),
+        "Equation (4) on the data's own range, as the notes do it, gives s = {scale} and "
+        "Z = −round(x_min / s) = {code}: 0.0 maps to code Z = {code}, outside [0, {top}]. "
+        "Clamped into the grid, 0.0 comes back as {hat}: zero padding would no longer be zero.",
+        "按笔记的做法，在数据自身的范围上用式 (4)，得到 s = {scale}，Z = −round(x_min / s) = "
+        "{code}：0.0 映射到码 Z = {code}，超出了 [0, {top}]。截断回网格后，0.0 回来时是 {hat}："
+        "零填充不再是零。"),
     "learn.s6.zero.inside": (
-        "This range contains 0: the notes' formula sends 0.0 to code {code}, inside "
-        "[0, {top}], and it comes back exactly. Pick a range without 0 to see the problem.",
-        "这个范围包含 0：按笔记的公式 0.0 映射到码 {code}，位于 [0, {top}] 之内，能精确回来。"
+        "This range contains 0: equation (4) sends 0.0 to code Z = {code}, inside [0, {top}], "
+        "and it comes back exactly. Pick a range without 0 to see the problem.",
+        "这个范围包含 0：按式 (4)，0.0 映射到码 Z = {code}，位于 [0, {top}] 之内，能精确回来。"
         "选一个不含 0 的范围才能看到问题。"),
     "learn.s6.zero.pytorch": (
         "PyTorch's observers first widen the range to [min(x_min, 0), max(x_max, 0)]: "
-        "scale = {scale}, "
+        "s = {scale}, "
         "Z = {Z}, and 0.0 comes back as {hat}. The price: {wasted} of {levels} codes lie "
         "between 0 and the data, where no value falls.",
-        "PyTorch 的观察器先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：scale = {scale}，Z = {Z}，0.0 "
+        "PyTorch 的观察器先把范围扩展到 [min(x_min, 0), max(x_max, 0)]：s = {scale}，Z = {Z}，0.0 "
         "回来时是 {hat}。代价是：{levels} 个码中有 {wasted} 个落在 0 与数据之间，没有任何数值用"
         "到它们。"),
     "learn.s6.clamp.heading": ("Values beyond the range: clamping", "超出范围的数值：截断"),
@@ -468,12 +500,12 @@ TEXT = {
         "x = {x} 位于 [{lo}, {hi}] 之内：它的码 {code} 放得下，无需截断。请输入一个范围之外的"
         "数值。"),
     "learn.s6.clamp.result": (
-        "x = {x}: round(x / scale) − zp = {code}. Stored in an unsigned {bits}-bit integer "
+        "x = {x}: round(x / s) + Z = {code}. Stored in an unsigned {bits}-bit integer "
         "without a clamp, it wraps around to {wrapped}, which comes back as {wrapped_hat}: a "
         "wild error. Clamped to [0, {top}], the code is {clamped} and comes back as "
         "{clamped_hat}. What remains, {err}, is **clipping error**: it grows with the "
         "distance beyond the range, whereas rounding error never exceeds half a step.",
-        "x = {x}：round(x / scale) − zp = {code}。不截断就存进无符号 {bits} 位整数时会回绕成 "
+        "x = {x}：round(x / s) + Z = {code}。不截断就存进无符号 {bits} 位整数时会回绕成 "
         "{wrapped}，回来时变成 {wrapped_hat}：误差离谱。截断到 [0, {top}] 后码为 {clamped}，回来"
         "时是 {clamped_hat}。剩下的 {err} 是**截断误差**：它随超出范围的距离增长，而取整误差永远"
         "不超过半个步长。"),
@@ -730,9 +762,9 @@ SOURCES: dict[str, str] = {
         'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams; goldens '
         'tests/data/golden_torch.npz (torch 2.13.0, tests/library/test_golden.py)'
     ),
-    'learn.s2.eqzp': (
-        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), 量化 (line 57: zeropoint = '
-        'x_min/scale; eq. (3), (4) subtract it)'
+    'learn.s2.intro': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), section 量化, eq. (1)-(4) '
+        '(lines 36-70: unsigned grid [0, 2^n - 1])'
     ),
     'learn.s2.outside': (
         'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (1)-(4) (no clamp)'
@@ -747,25 +779,51 @@ SOURCES: dict[str, str] = {
         'QuantizeLinear spec (y = saturate(round(x / y_scale) + y_zero_point)); TFLite '
         'quantization spec (real = scale * (q - zero_point))'
     ),
+    'learn.s2.widening_heading': (
+        "onnxruntime 1.32 quantization/quant_utils.py compute_scale_zp; "
+        "tensorflow/lite/python/lite.py (TF 2.x); compiler/mlir/lite/quantization "
+        "ConvertStatsToQDQs; tf.quantization.fake_quant_with_min_max_args"
+    ),
+    'learn.s2.link_same': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (zero_point = '
+        'quant_min - round(min_val_neg / scale)); quantviz.studies.lessons.notes_steps'
+    ),
+    'learn.s2.link_tie': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (float32 round'
+        ' of quant_min - min_val_neg / scale)'
+    ),
     'learn.s2.link_widened': (
         'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (min_val_neg, '
         'max_val_pos)'
     ),
-    'learn.s3.pytorch': (
-        'torch 2.13.0 torch/ao/quantization/observer.py; '
-        'torch.fake_quantize_per_tensor_affine'
+    'learn.s3.intro': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), section 反量化, line 82: '
+        'x_f = scale * (x_q + zeropoint) = scale * x_q + bias'
     ),
-    'learn.s4.slip': (
-        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), NOTE on zeropoint (lines 86-98) '
-        'against eq. (4) (line 69); ONNX QuantizeLinear, TFLite spec, torch observer.py '
-        '(+ zero point)'
+    'learn.s4.outside': (
+        'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (min_val_neg, '
+        'max_val_pos)'
     ),
-    'learn.s4.slip_widened': (
+    'learn.s5.notes_zp': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), section 量化, line 57 (设 zeropoint'
+        ' = x_f^min / scale), line 65 (rounded), eq. (4) line 69 (subtracted); torch 2.13.0 '
+        'observer.py _calculate_qparams (added)'
+    ),
+    'learn.s5.slip': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15), section 反量化, NOTE on zeropoint '
+        '(lines 86-98) against eq. (4) (line 69); ONNX QuantizeLinear, TFLite spec, torch '
+        'observer.py (+ zero point)'
+    ),
+    'learn.s5.notes_widened': (
         'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams'
     ),
-    'learn.s4.slip_tie': (
+    'learn.s5.notes_tie': (
         'torch 2.13.0 torch/ao/quantization/observer.py _calculate_qparams (float32 round'
         ' of quant_min - min_val_neg / scale)'
+    ),
+    'learn.s6.zero.notes': (
+        'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (4) on [x_min, x_max] (no '
+        'widening to 0)'
     ),
     'learn.s4.demo': (
         'the notes (Zhang Ge, 神经网络量化方式, 2021-08-15) eq. (3) and (4); line 100 (0.0 for '

@@ -168,9 +168,9 @@ TEXT = {
     "start.zero.offset": ("shift of the signal", "信号的平移量"),
     "start.zero.read": (
         "4 bits. With a whole-number zero point the padding comes back as {pad_int}; with the "
-        "fractional one ({zp_exact}) as {pad_exact}, and a border output moves by up to "
+        "fractional one (Z = {z_exact}) as {pad_exact}, and a border output moves by up to "
         "{bias}. The shaded positions are the ones whose window reaches into the padding.",
-        "4 位。零点取整时，填充值回来是 {pad_int}；零点为小数（{zp_exact}）时回来是 {pad_exact}，"
+        "4 位。零点取整时，填充值回来是 {pad_int}；零点为小数（Z = {z_exact}）时回来是 {pad_exact}，"
         "边界处的输出最多偏移 {bias}。阴影位置是窗口伸进填充区的输出。"),
     "start.zero.q_text": (
         "Data in [−1, 3], 8 bits, zero point left unrounded (63.75). After quantize and "
