@@ -51,6 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from quantviz.torchmath import torch_pow
+
 F32 = np.float32
 
 #: Bit widths GPTQ's and AWQ's integer grids are tested at (``maxq = 2**bits - 1``).
@@ -414,11 +416,13 @@ class AWQSearch:
 def awq_scales(x_max: np.ndarray, ratio: float) -> np.ndarray:
     """``s = clamp(x_max^ratio, min=1e-4)``, then ``s / sqrt(max s * min s)`` (float32).
 
-    The power is taken in float64 and rounded once (torch uses SLEEF's float32 ``powf``,
-    within 1 ulp of that; numpy's float32 ``power`` is further off).
+    ``x_max^ratio`` is torch's own ``x_max.pow(ratio)`` on the CPU, bit for bit
+    (:func:`quantviz.torchmath.torch_pow`: SLEEF's ``powf`` on whole vectors, the C
+    library's ``pow`` on the tail, ``sqrt`` at ratio 0.5). The square root is IEEE's
+    (correctly rounded); torch takes it with MKL's ``vsSqrt`` where MKL is linked, which on
+    some CPUs is not correctly rounded (see :func:`awq_search`).
     """
-    x64 = np.asarray(x_max, dtype=F32).astype(np.float64)
-    s = np.maximum(np.power(x64, float(F32(ratio))).astype(F32), F32(1e-4))
+    s = np.maximum(torch_pow(x_max, float(ratio)), F32(1e-4))
     return s / np.sqrt(s.max() * s.min())
 
 
@@ -481,10 +485,14 @@ def awq_search(
     4. ``w_hat = Q(clamp(W * s)) / s``: the weight that, applied to the original ``X``, does
        what the quantized layer does on ``X / s``.
 
-    Exactness: every step is float32 in the reference's order except ``mean |X|`` and
-    ``x_max ** ratio``, which torch computes with its own cascade sum and SLEEF's ``powf``
-    (both within 1 ulp of numpy's); on the goldens the chosen ratio and the loss curve
-    agree, and given torch's ``x_max`` and ``s`` the search's weights are bit-identical.
+    Exactness: every step is float32 in the reference's order; ``x_max ** ratio`` is torch's
+    CPU ``pow`` reproduced bit for bit (:func:`quantviz.torchmath.torch_pow`). Two steps
+    can still differ by one ulp: ``mean |X|`` (torch's cascade sum; equal on the goldens), and
+    the ``sqrt`` of ``max s * min s`` (and ``x_max ** 0.5``): torch 2.13 with MKL calls MKL's
+    ``vsSqrt`` (``VML_HA``), closed source and dispatched by CPU, which on an AMD EPYC
+    (AVX512) misrounds about 18 % of float32 inputs by one ulp (error up to 0.75 ulp); numpy's
+    is correctly rounded. On the goldens (torch 2.13.0, that CPU) the scale search is
+    bit-identical in 15 of 16 cases and in all 16 given torch's square roots.
     ``group_size=-1`` with clipping is run as one group per row (the reference would fail an
     assertion inside ``pseudo_quantize_tensor``).
     """
@@ -552,8 +560,13 @@ class HQQResult:
 def _shrink_lp(x: np.ndarray, beta: float, lp_norm: float) -> np.ndarray:
     """hqq ``shrink_lp_op``: ``sign(x) * max(|x| - |x|^(p-1) / beta, 0)`` (float32).
 
-    ``|x|^(p-1)`` is taken in float64 and rounded (torch: SLEEF ``powf``); ``0^(p-1) = inf``
-    gives 0 as in the package.
+    ``|x|^(p-1)`` is taken in float64 and rounded once; ``0^(p-1) = inf`` gives 0 as in the
+    package. torch's own ``torch.pow`` (SLEEF ``powf``, 1 ulp off that in about 2 % of
+    elements) is reproduced bit for bit by :func:`quantviz.torchmath.torch_pow`, but it is
+    not used here: it costs about 25x the time on a 1024 x 1024 weight (20 solver
+    iterations), and on the 24 golden cases the codes and zero points come out identical
+    either way, because the package's float32 means (torch's reduction order) are what
+    moves them.
     """
     out = np.abs(x)
     if lp_norm == 1:
