@@ -51,7 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quantviz.torchmath import torch_pow
+from quantviz.torchmath import GRAIN_SIZE, torch_pow, torch_pow_rows
 
 F32 = np.float32
 
@@ -426,6 +426,17 @@ def awq_scales(x_max: np.ndarray, ratio: float) -> np.ndarray:
     return s / np.sqrt(s.max() * s.min())
 
 
+def awq_scales_grid(x_max: np.ndarray, ratios: np.ndarray) -> np.ndarray:
+    """:func:`awq_scales` for every ratio of the grid, row ``k`` for ``ratios[k]``, equal bit
+    for bit; the powers of one ``x_max`` are taken in one pass
+    (:func:`quantviz.torchmath.torch_pow_rows`) where it fits one thread's chunk."""
+    x_max = np.asarray(x_max, F32)
+    if x_max.ndim != 1 or x_max.size >= GRAIN_SIZE:
+        return np.stack([awq_scales(x_max, float(r)) for r in ratios])
+    s = np.maximum(torch_pow_rows(x_max, ratios), F32(1e-4))
+    return s / np.sqrt(s.max(axis=1) * s.min(axis=1))[:, None]
+
+
 def _awq_auto_clip(w: np.ndarray, x: np.ndarray, bits: int, gs: int, n_grid: int,
                    max_shrink: float, n_sample_token: int) -> np.ndarray:
     """llm-awq ``auto_clip_layer``: the per-(row, group) threshold with the least output MSE.
@@ -511,8 +522,10 @@ def _awq_search(w, x, x_max, all_scales, bits, gs, n_grid, clip, max_shrink, n_s
     ratios = np.arange(n_grid) / n_grid
     losses = np.empty(n_grid)
     best, best_scales = np.inf, None
+    if all_scales is None:
+        all_scales = awq_scales_grid(x_max, ratios)
     for i, ratio in enumerate(ratios):
-        s = awq_scales(x_max, ratio) if all_scales is None else all_scales[i]
+        s = all_scales[i]
         w_q = awq_pseudo_quantize(w * s, bits=bits, group_size=gs) / s
         losses[i] = float(np.mean((org_out - x @ w_q.T) ** 2, dtype=F32))
         if losses[i] < best:

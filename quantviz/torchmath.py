@@ -40,6 +40,8 @@ I32 = np.int32
 VECTOR_BLOCK = {"avx512": 32, "avx2": 16}
 #: ``at::internal::GRAIN_SIZE``: below this many elements an elementwise kernel runs serially.
 GRAIN_SIZE = 32768
+#: Exponents torch's CPU ``pow`` sends to their own kernels (``pow_tensor_scalar_optimized``).
+SPECIAL_EXPONENTS = (0.0, 1.0, 0.5, -0.5, -1.0, 2.0, 3.0, -2.0)
 
 _L2U = F32(0.693145751953125)           # SLEEF's L2Uf + L2Lf = ln 2 in two pieces
 _L2L = F32(1.428606765330187045e-06)
@@ -69,7 +71,7 @@ def fma32(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     p = np.asarray(a, F32).astype(np.float64) * np.asarray(b, F32).astype(np.float64)
     c64 = np.asarray(c, F32).astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
-        s = p + c64
+        s = np.asarray(p + c64)  # an array even for scalars (it is written to below)
         redo = (s.view(np.int64) & _LOW29) == _HALF29
         redo |= np.abs(s) < _F32_TINY
         if np.any(redo):
@@ -226,7 +228,7 @@ def _expkf(d) -> np.ndarray:
     return np.where(d[0] < F32(-104), F32(0), u)
 
 
-def sleef_powf(x: object, y: float) -> np.ndarray:
+def sleef_powf(x: object, y: object) -> np.ndarray:
     """SLEEF's ``xpowf`` (``Sleef_powf8_u10`` / ``Sleef_powf16_u10``): ``x^y`` in float32.
 
     ``x^y = expkf(logkf(|x|) * y)`` with the product in double-float; then the C99 special
@@ -234,26 +236,28 @@ def sleef_powf(x: object, y: float) -> np.ndarray:
     integer ``y`` or NaN for a non-integer ``y``; ``x`` = +-0 or +-inf gives 0 or inf (signed
     for odd ``y``); NaN in ``x`` or ``y`` gives NaN; ``y = 0`` or ``x = 1`` gives 1. ``y`` is
     rounded to float32 first (torch's ``Vectorized<float>(exp)``). Within 1 ulp of the true
-    power (SLEEF's documented bound, u10 = 1.0 ulp); not always correctly rounded.
+    power (SLEEF's documented bound, u10 = 1.0 ulp); not always correctly rounded. ``y`` may be
+    an array broadcast against ``x`` (each element as its own scalar call: all of SLEEF's
+    operations are lane by lane).
     """
     x = np.asarray(x, dtype=F32)
-    yf = F32(y)
+    yf = np.asarray(y, dtype=F32)
     with np.errstate(all="ignore"):
         ax = np.abs(x)
         safe = np.where((ax > 0) & np.isfinite(ax), ax, F32(1))
         lg = _logkf(safe)
         result = _expkf(_df_mul_df_f(lg, yf))
         result = np.where(np.isnan(result), F32(np.inf), result)
-        y_int = bool(np.trunc(yf) == yf or abs(yf) > 2**24)
-        y_odd = y_int and abs(yf) < 2**24 and int(np.trunc(yf)) % 2 == 1
-        sign = F32(-1) if y_odd else (F32(1) if y_int else F32(np.nan))
+        y_int = (np.trunc(yf) == yf) | (np.abs(yf) > 2**24)
+        y_odd = y_int & (np.abs(yf) < 2**24) & (np.fmod(np.trunc(yf), 2) != 0)
+        sign = np.where(y_odd, F32(-1), np.where(y_int, F32(1), F32(np.nan)))
         result = result * np.where(x > 0, F32(1), sign)
-        if np.isinf(yf):
-            efx = (ax - F32(1)) * np.copysign(F32(1), yf)
-            result = np.where(efx < 0, F32(0), np.where(efx == 0, F32(1), F32(np.inf)))
+        efx = (ax - F32(1)) * np.copysign(F32(1), yf)
+        at_inf = np.where(efx < 0, F32(0), np.where(efx == 0, F32(1), F32(np.inf)))
+        result = np.where(np.isinf(yf), at_inf, result)
         zero_or_inf = np.isinf(x) | (x == 0)
         big = np.where(np.signbit(yf) ^ (x == 0), F32(0), F32(np.inf))
-        edge = np.copysign(big, x if y_odd else F32(1))
+        edge = np.copysign(big, np.where(y_odd, x, F32(1)))
         result = np.where(zero_or_inf, edge, result)
         result = np.where(np.isnan(x) | np.isnan(yf), F32(np.nan), result)
         result = np.where((yf == 0) | (x == 1), F32(1), result)
@@ -292,6 +296,7 @@ def torch_pow(x: object, exponent: float, *, capability: str = "avx512",
 
     Formula (see the module docstring for the source): exponent 0 -> 1; 1 -> ``x``; 0.5 ->
     ``sqrt(x)``; -0.5 -> ``1 / sqrt(x)``; -1 -> ``1 / x``; 2 -> ``x * x``; 3 -> ``x * x * x``;
+    -2 -> ``1 / (x * x)``;
     otherwise, over the flattened (C-order) array cut into ``threads`` chunks as
     ``at::parallel_for`` cuts it, each chunk's leading multiple of ``block`` elements
     (``block = 32`` for ``capability="avx512"``, 16 for ``"avx2"``) get
@@ -315,7 +320,7 @@ def torch_pow(x: object, exponent: float, *, capability: str = "avx512",
         special = {0.0: lambda v: np.ones_like(v), 1.0: lambda v: v.copy(),
                    0.5: np.sqrt, -0.5: lambda v: F32(1) / np.sqrt(v),
                    -1.0: lambda v: F32(1) / v, 2.0: lambda v: v * v,
-                   3.0: lambda v: v * v * v}
+                   3.0: lambda v: v * v * v, -2.0: lambda v: F32(1) / (v * v)}
         if exponent in special:
             return special[exponent](x).astype(F32)
     flat = x.reshape(-1)
@@ -326,3 +331,29 @@ def torch_pow(x: object, exponent: float, *, capability: str = "avx512",
         out[begin:cut] = sleef_powf(flat[begin:cut], exponent)
         out[cut:end] = [_libm_pow(float(v), exponent) for v in flat[cut:end]]
     return out.reshape(x.shape)
+
+
+def torch_pow_rows(x: object, exponents: object, *, capability: str = "avx512") -> np.ndarray:
+    """``[torch_pow(x, e) for e in exponents]`` stacked, for a 1-D ``x`` below ``GRAIN_SIZE``
+    values (one thread's chunk), computed in one pass: row ``k`` equals
+    :func:`torch_pow` ``(x, exponents[k])`` bit for bit (the special exponents take their own
+    kernel, the others share one :func:`sleef_powf` call and the C ``pow`` tail). AWQ's grid
+    asks for 20 powers of the same ``x_max``; one pass costs what one call costs."""
+    if capability not in VECTOR_BLOCK:
+        raise ValueError(f"capability must be one of {sorted(VECTOR_BLOCK)}, got {capability!r}")
+    x = np.asarray(x, dtype=F32)
+    if x.ndim != 1 or x.size >= GRAIN_SIZE:
+        raise ValueError(f"x must be 1-D with fewer than {GRAIN_SIZE} values, got {x.shape}")
+    exponents = [float(e) for e in np.ravel(exponents)]
+    out = np.empty((len(exponents), x.size), F32)
+    general = [k for k, e in enumerate(exponents) if e not in SPECIAL_EXPONENTS]
+    for k, e in enumerate(exponents):
+        if e in SPECIAL_EXPONENTS:
+            out[k] = torch_pow(x, e, capability=capability)
+    if general:
+        cut = x.size // VECTOR_BLOCK[capability] * VECTOR_BLOCK[capability]
+        ys = np.array([exponents[k] for k in general])[:, None]
+        out[general, :cut] = sleef_powf(x[None, :cut], ys)
+        for k in general:
+            out[k, cut:] = [_libm_pow(float(v), exponents[k]) for v in x[cut:]]
+    return out

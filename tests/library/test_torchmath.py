@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quantviz import torchmath
+from quantviz.torchmath import torch_pow, torch_pow_rows
 
 GOLDEN = np.load(Path(__file__).resolve().parent.parent / "data" / "golden_torch_pow.npz")
 F32 = np.float32
@@ -133,3 +134,21 @@ def test_torch_pow_matches_torch_live():
 def test_meta_names_the_reference():
     meta = json.loads(str(GOLDEN["meta"]))
     assert meta["torch"].startswith("2.13") and meta["threads"] == 1
+
+
+def test_minus_two_is_one_over_the_square():
+    # torch sends exponent -2 to its own kernel, 1 / (x * x): e.g. x = 3 -> 1 / 9 in float32
+    x = np.array([3.0, 0.1, 1e-20, 7e18], F32)
+    assert np.array_equal(torch_pow(x, -2.0), F32(1) / (x * x))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 200), st.integers(0, 2**32 - 1))
+def test_rows_of_powers_equal_each_power_alone(n, seed):
+    rng = np.random.default_rng(seed)
+    x = (np.abs(rng.standard_normal(n)) * 10.0 ** rng.uniform(-6, 3, n)).astype(F32)
+    x[rng.random(n) < 0.05] = 0.0
+    exponents = np.concatenate([np.arange(20) / 20, [-0.3, -2.0, 3.0, 2.5]])
+    rows = torch_pow_rows(x, exponents)
+    for k, e in enumerate(exponents):
+        assert np.array_equal(rows[k], torch_pow(x, float(e)), equal_nan=True), e
