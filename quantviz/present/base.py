@@ -87,6 +87,58 @@ def _axis(title: str, **settings) -> dict:
     return {"title": {"text": title}, **settings}
 
 
+#: A log axis over at least this many decades labels powers of ten only; over fewer it labels
+#: 1, 2, 5 times powers of ten, each written in full.
+LOG_DECADES_FOR_POWERS = 2
+#: At most about this many powers of ten are labelled (every k-th decade beyond).
+LOG_MAX_POWER_LABELS = 8
+_MINOR_GRID = "#F4F6FA"
+
+
+def _log_axis(values, **settings) -> dict:
+    """Settings of a log axis over the positive finite ``values`` whose every tick label is a
+    whole number: never the bare mantissa plotly writes between decades (a small "2" or "5"
+    that reads as 2 and 5, not 2·10⁻³).
+
+    Over ``LOG_DECADES_FOR_POWERS`` decades or more: labels at powers of ten only (every
+    ``k``-th decade, ``k = ceil(decades / LOG_MAX_POWER_LABELS)``), written ``10^n``, with
+    unlabelled minor grid lines at 2..9 times each power when ``k = 1``. Over fewer: explicit
+    ticks at 1, 2, 5 times powers of ten (every digit when that gives fewer than three), each
+    labelled ``f"{v:g}"`` (0.002, 50, 2e-05); when not even two digits fall in the range,
+    plotly's own ticks with the full-number format ``~g``. No positive finite value: decades.
+    ``settings`` are added last (a range, an axis title...).
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    axis: dict = {"type": "log", "exponentformat": "power"}
+    if v.size == 0:
+        return {**axis, "dtick": 1, **settings}
+    lo, hi = float(v.min()), float(v.max())
+    decades = np.log10(hi / lo)
+    if decades >= LOG_DECADES_FOR_POWERS:
+        step = max(1, int(np.ceil(decades / LOG_MAX_POWER_LABELS)))
+        axis["dtick"] = step
+        if step == 1:
+            axis["minor"] = {"dtick": "D1", "showgrid": True, "gridcolor": _MINOR_GRID}
+        return {**axis, **settings}
+    for mantissas in ((1, 2, 5), tuple(range(1, 10))):
+        ticks = _log_ticks(lo, hi, mantissas)
+        if len(ticks) >= 3 or (len(ticks) >= 2 and len(mantissas) == 9):
+            return {**axis, "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks],
+                    **settings}
+    return {**axis, "tickformat": "~g", **settings}
+
+
+def _log_ticks(lo: float, hi: float, mantissas=(1, 2, 5)) -> list[float]:
+    """``m * 10^k`` for each mantissa ``m`` within ``[lo, hi]``, ascending (``[]`` unless
+    ``0 < lo <= hi`` and finite)."""
+    if not (0 < lo <= hi and np.isfinite(hi)):
+        return []
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    return [float(f"{m}e{k}") for k in decades for m in mantissas
+            if lo <= float(f"{m}e{k}") <= hi]
+
+
 def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
             xaxis: Mapping | None = None, yaxis: Mapping | None = None,
             fixed: bool = False, right_axis: bool = False, legend_rows: int = 3,
@@ -351,7 +403,8 @@ def share_axes(fig: go.Figure, *, x: tuple[float, float] | None = None,
     if x is not None:
         _assign(xaxes, range=list(x))
     if log_y:
-        _assign(yaxes, type="log", dtick=1)
+        span = [10.0 ** y[0], 10.0 ** y[1]] if y is not None else []
+        _assign(yaxes, **_log_axis(span))
     if margins is not None:
         left, right, bottom = margins
         _assign([layout.margin], l=left, r=right, b=bottom, autoexpand=False)

@@ -20,6 +20,7 @@ from quantviz.present.base import (
     _finite,
     _framed,
     _layout,
+    _log_axis,
     _padded,
     _scatter,
     _thin,
@@ -169,8 +170,8 @@ def error_vs_magnitude(
                                marker={"size": 5}))
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Error against |x|"), "|x|", labels.get("y", "RMS error"),
-        xaxis={"type": "log", "exponentformat": "power"},
-        yaxis={"type": "log", "exponentformat": "power"}, fixed=True))
+        xaxis=_log_axis(centers),
+        yaxis=_log_axis([v for _, ys in series for v in np.asarray(ys).ravel()]), fixed=True))
 
 
 def _sides(points: Sequence[tuple[str, float, float]], named: set) -> dict[str, str]:
