@@ -14,6 +14,8 @@ templates each cost more than building the rest of a figure (plotly validates ag
 from __future__ import annotations
 
 import contextvars
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -139,6 +141,62 @@ def _log_ticks(lo: float, hi: float, mantissas=(1, 2, 5)) -> list[float]:
             if lo <= float(f"{m}e{k}") <= hi]
 
 
+#: A chart title wraps after this many columns (a CJK character takes two): at 390 px a
+#: phone shows about 42 columns of the 15 px title font, and a chart in one of two columns at
+#: 1280 px about as many; plotly cuts a longer line instead of wrapping it.
+TITLE_COLUMNS = 40
+#: A wrapped title's extra lines, in title font sizes, added to the top margin and height.
+TITLE_LINE_HEIGHT = 1.3
+
+
+def _columns(text: str) -> int:
+    """Columns ``text`` takes: two for a wide (CJK) character, one for any other."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_title(title: str, columns: int = TITLE_COLUMNS) -> str:
+    """``title`` broken into lines of at most ``columns`` columns (:func:`_columns`) by
+    plotly's ``<br>``, inserted after the space that ends a line's last word, so that
+    ``wrap_title(t).replace("<br>", "") == t``.
+
+    Lines break at spaces; a run without spaces wider than a line (Chinese) is cut between
+    characters. A word holding ``<`` (plotly markup, ``<sup>``) is never cut, nor is a title
+    that already holds ``<br>`` changed. A single word longer than a line stays whole.
+    """
+    if "<br>" in title or _columns(title) <= columns:
+        return title
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\s*\S+\s*", title):
+        while _columns(line + token.rstrip()) > columns:
+            if line.strip():  # the token starts the next line
+                lines.append(line)
+                line = ""
+                continue
+            if "<" in token or not any(_columns(c) == 2 for c in token):
+                break  # one long word: it keeps its line
+            cut = _fit(token, columns)
+            lines.append(token[:cut])
+            token = token[cut:]
+        line += token
+    lines.append(line)
+    return "<br>".join(part for part in lines if part)
+
+
+def _fit(text: str, columns: int) -> int:
+    """How many leading characters of ``text`` fit in ``columns`` columns (at least one),
+    plus the punctuation right after them (no line starts with a comma)."""
+    used, cut = 0, len(text)
+    for i, c in enumerate(text):
+        used += _columns(c)
+        if used > columns:
+            cut = max(1, i)
+            break
+    while cut < len(text) and unicodedata.category(text[cut]).startswith("P"):
+        cut += 1
+    return cut
+
+
 def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
             xaxis: Mapping | None = None, yaxis: Mapping | None = None,
             fixed: bool = False, right_axis: bool = False, legend_rows: int = 3,
@@ -153,12 +211,15 @@ def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
         "margin": {"l": 10, "r": 10, "t": 30 + 2 * theme.font_size, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0}}
     fixed_axis = {"automargin": False} if fixed else {}
+    text = wrap_title(title)
+    grow = round(text.count("<br>") * TITLE_LINE_HEIGHT * (theme.font_size + 2))
+    frame["margin"]["t"] += grow
     return {
         **_LOOK,
         "colorway": list(theme.palette),
         "font": {"color": _INK, "size": theme.font_size},
-        "title": {"text": title, "x": 0.05, "font": {"size": theme.font_size + 2}},
-        "height": theme.height,
+        "title": {"text": text, "x": 0.05, "font": {"size": theme.font_size + 2}},
+        "height": theme.height + grow,
         **frame,
         "bargap": 0,
         "xaxis": _axis(x_title, **fixed_axis, **(xaxis or {})),
