@@ -39,6 +39,7 @@ def sweep_lines(
     reference: Sequence[float] | None = None,
     highlight: int | None = None,
     log_y: bool = False,
+    y_range: tuple[float, float] | None = None,
     y_title: str = "SQNR (dB)",
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
@@ -49,6 +50,7 @@ def sweep_lines(
     where clipping, not rounding, dominates the error); ``reference`` is a dashed grey line
     computed by the caller (6.02 dB per bit, or ``y = bits`` for effective bits);
     ``highlight`` draws a vertical line at one bit width. Non-finite values leave gaps.
+    ``y_range`` fixes the y axis (linear axes; values outside leave the chart).
     """
     labels = dict(labels or {})
     xs = [int(b) for b in bits]
@@ -79,6 +81,8 @@ def sweep_lines(
     xaxis = {"dtick": 1 if len(xs) <= 16 else None,
              "range": [min(xs) - 0.5, max(xs) + 0.5]} if xs else {}
     yaxis = _log_axis([v for ys in curves.values() for v in ys]) if log_y else {}
+    if y_range is not None:
+        yaxis["range"] = list(y_range)
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "bits"),
                                      y_title, xaxis=xaxis, yaxis=yaxis, shapes=shapes,
                                      **_framed(traces)))
@@ -215,6 +219,7 @@ def sweep_with_formats(
     *,
     reference: Sequence[float] | None = None,
     highlight: int | None = None,
+    y_range: tuple[float, float] | None = None,
     y_title: str = "",
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
@@ -226,8 +231,8 @@ def sweep_with_formats(
     axis widens to hold every marker; a non-finite value is left out.
     """
     labels = dict(labels or {})
-    fig = sweep_lines(bits, curves, reference=reference, highlight=highlight, y_title=y_title,
-                      labels=labels, theme=theme)
+    fig = sweep_lines(bits, curves, reference=reference, highlight=highlight, y_range=y_range,
+                      y_title=y_title, labels=labels, theme=theme)
     names = list(curves)
     xs = [float(b) for b in bits]
     for k, (name, points) in enumerate(formats.items()):
