@@ -64,9 +64,14 @@ def charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def title_of(spec: dict) -> str:
+    """A figure's title as written, without the line breaks ``present`` wraps it with."""
+    return spec["layout"]["title"]["text"].replace("<br>", "")
+
+
 def charts_by_title(at) -> dict[str, dict]:
-    """The page's plotly figures by their title text."""
-    return {s["layout"]["title"]["text"]: s for s in charts(at)}
+    """The page's plotly figures by their title text (unwrapped, see :func:`title_of`)."""
+    return {title_of(s): s for s in charts(at)}
 
 
 def npy(array: np.ndarray, allow_pickle: bool = False) -> bytes:

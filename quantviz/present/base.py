@@ -14,6 +14,8 @@ templates each cost more than building the rest of a figure (plotly validates ag
 from __future__ import annotations
 
 import contextvars
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -87,6 +89,114 @@ def _axis(title: str, **settings) -> dict:
     return {"title": {"text": title}, **settings}
 
 
+#: A log axis over at least this many decades labels powers of ten only; over fewer it labels
+#: 1, 2, 5 times powers of ten, each written in full.
+LOG_DECADES_FOR_POWERS = 2
+#: At most about this many powers of ten are labelled (every k-th decade beyond).
+LOG_MAX_POWER_LABELS = 8
+_MINOR_GRID = "#F4F6FA"
+
+
+def _log_axis(values, **settings) -> dict:
+    """Settings of a log axis over the positive finite ``values`` whose every tick label is a
+    whole number: never the bare mantissa plotly writes between decades (a small "2" or "5"
+    that reads as 2 and 5, not 2·10⁻³).
+
+    Over ``LOG_DECADES_FOR_POWERS`` decades or more: labels at powers of ten only (every
+    ``k``-th decade, ``k = ceil(decades / LOG_MAX_POWER_LABELS)``), written ``10^n``, with
+    unlabelled minor grid lines at 2..9 times each power when ``k = 1``. Over fewer: explicit
+    ticks at 1, 2, 5 times powers of ten (every digit when that gives fewer than three), each
+    labelled ``f"{v:g}"`` (0.002, 50, 2e-05); when not even two digits fall in the range,
+    plotly's own ticks with the full-number format ``~g``. No positive finite value: decades.
+    ``settings`` are added last (a range, an axis title...).
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    axis: dict = {"type": "log", "exponentformat": "power"}
+    if v.size == 0:
+        return {**axis, "dtick": 1, **settings}
+    lo, hi = float(v.min()), float(v.max())
+    decades = np.log10(hi / lo)
+    if decades >= LOG_DECADES_FOR_POWERS:
+        step = max(1, int(np.ceil(decades / LOG_MAX_POWER_LABELS)))
+        axis["dtick"] = step
+        if step == 1:
+            axis["minor"] = {"dtick": "D1", "showgrid": True, "gridcolor": _MINOR_GRID}
+        return {**axis, **settings}
+    for mantissas in ((1, 2, 5), tuple(range(1, 10))):
+        ticks = _log_ticks(lo, hi, mantissas)
+        if len(ticks) >= 3 or (len(ticks) >= 2 and len(mantissas) == 9):
+            return {**axis, "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks],
+                    **settings}
+    return {**axis, "tickformat": "~g", **settings}
+
+
+def _log_ticks(lo: float, hi: float, mantissas=(1, 2, 5)) -> list[float]:
+    """``m * 10^k`` for each mantissa ``m`` within ``[lo, hi]``, ascending (``[]`` unless
+    ``0 < lo <= hi`` and finite)."""
+    if not (0 < lo <= hi and np.isfinite(hi)):
+        return []
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    return [float(f"{m}e{k}") for k in decades for m in mantissas
+            if lo <= float(f"{m}e{k}") <= hi]
+
+
+#: A chart title wraps after this many columns (a CJK character takes two): at 390 px a
+#: phone shows about 42 columns of the 15 px title font, and a chart in one of two columns at
+#: 1280 px about as many; plotly cuts a longer line instead of wrapping it.
+TITLE_COLUMNS = 40
+#: A wrapped title's extra lines, in title font sizes, added to the top margin and height.
+TITLE_LINE_HEIGHT = 1.3
+
+
+def _columns(text: str) -> int:
+    """Columns ``text`` takes: two for a wide (CJK) character, one for any other."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_title(title: str, columns: int = TITLE_COLUMNS) -> str:
+    """``title`` broken into lines of at most ``columns`` columns (:func:`_columns`) by
+    plotly's ``<br>``, inserted after the space that ends a line's last word, so that
+    ``wrap_title(t).replace("<br>", "") == t``.
+
+    Lines break at spaces; a run without spaces wider than a line (Chinese) is cut between
+    characters. A word holding ``<`` (plotly markup, ``<sup>``) is never cut, nor is a title
+    that already holds ``<br>`` changed. A single word longer than a line stays whole.
+    """
+    if "<br>" in title or _columns(title) <= columns:
+        return title
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\s*\S+\s*", title):
+        while _columns(line + token.rstrip()) > columns:
+            if line.strip():  # the token starts the next line
+                lines.append(line)
+                line = ""
+                continue
+            if "<" in token or not any(_columns(c) == 2 for c in token):
+                break  # one long word: it keeps its line
+            cut = _fit(token, columns)
+            lines.append(token[:cut])
+            token = token[cut:]
+        line += token
+    lines.append(line)
+    return "<br>".join(part for part in lines if part)
+
+
+def _fit(text: str, columns: int) -> int:
+    """How many leading characters of ``text`` fit in ``columns`` columns (at least one),
+    plus the punctuation right after them (no line starts with a comma)."""
+    used, cut = 0, len(text)
+    for i, c in enumerate(text):
+        used += _columns(c)
+        if used > columns:
+            cut = max(1, i)
+            break
+    while cut < len(text) and unicodedata.category(text[cut]).startswith("P"):
+        cut += 1
+    return cut
+
+
 def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
             xaxis: Mapping | None = None, yaxis: Mapping | None = None,
             fixed: bool = False, right_axis: bool = False, legend_rows: int = 3,
@@ -101,12 +211,15 @@ def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
         "margin": {"l": 10, "r": 10, "t": 30 + 2 * theme.font_size, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0}}
     fixed_axis = {"automargin": False} if fixed else {}
+    text = wrap_title(title)
+    grow = round(text.count("<br>") * TITLE_LINE_HEIGHT * (theme.font_size + 2))
+    frame["margin"]["t"] += grow
     return {
         **_LOOK,
         "colorway": list(theme.palette),
         "font": {"color": _INK, "size": theme.font_size},
-        "title": {"text": title, "x": 0.05, "font": {"size": theme.font_size + 2}},
-        "height": theme.height,
+        "title": {"text": text, "x": 0.05, "font": {"size": theme.font_size + 2}},
+        "height": theme.height + grow,
         **frame,
         "bargap": 0,
         "xaxis": _axis(x_title, **fixed_axis, **(xaxis or {})),
@@ -351,7 +464,8 @@ def share_axes(fig: go.Figure, *, x: tuple[float, float] | None = None,
     if x is not None:
         _assign(xaxes, range=list(x))
     if log_y:
-        _assign(yaxes, type="log", dtick=1)
+        span = [10.0 ** y[0], 10.0 ** y[1]] if y is not None else []
+        _assign(yaxes, **_log_axis(span))
     if margins is not None:
         left, right, bottom = margins
         _assign([layout.margin], l=left, r=right, b=bottom, autoexpand=False)

@@ -20,6 +20,7 @@ from quantviz.present.base import (
     _finite,
     _framed,
     _layout,
+    _log_axis,
     _padded,
     _scatter,
     _thin,
@@ -169,16 +170,55 @@ def error_vs_magnitude(
                                marker={"size": 5}))
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Error against |x|"), "|x|", labels.get("y", "RMS error"),
-        xaxis={"type": "log", "exponentformat": "power"},
-        yaxis={"type": "log", "exponentformat": "power"}, fixed=True))
+        xaxis=_log_axis(centers),
+        yaxis=_log_axis([v for _, ys in series for v in np.asarray(ys).ravel()]), fixed=True))
 
 
-def _sides(points: Sequence[tuple[str, float, float]], named: set) -> dict[str, str]:
-    """A text position per named point: alternating in order of bits per value (then SQNR)
-    over the named points of every trace, so that two neighbouring names sit on opposite
-    sides of their markers."""
+#: Pixel offsets of the names written beside the frontier's markers: within a cluster of
+#: named markers, the highest is named 30 px above, the lowest 30 px below, the next ones 56 px
+#: above and below, and so on (four 4-bit formats within half a bit stay apart at 390 px).
+NAME_OFFSETS = (30, 56, 82)
+#: Named markers closer than this in bits per value form one cluster.
+NAME_CLUSTER_BITS = 0.6
+#: Every other cluster's names sit this many pixels further out, so that two neighbouring
+#: clusters' names at one height do not run into each other on a narrow chart.
+NAME_STAGGER = 16
+
+
+def _name_notes(points: Sequence[tuple[str, float, float]], named: set,
+                x_mid: float, theme: Theme) -> list[dict]:
+    """An annotation per named point: its name above or below the marker, joined to it by a
+    thin grey line, on the side facing the middle of the x axis (``x_mid``) so that a name
+    never runs off the plot.
+
+    Named points are grouped into clusters (neighbours in bits per value closer than
+    ``NAME_CLUSTER_BITS``); in each, ranked by SQNR, the highest goes ``NAME_OFFSETS[0]`` px
+    above, the lowest as far below, the second highest ``NAME_OFFSETS[1]`` above, and so on:
+    the names keep the markers' order from top to bottom. Every other cluster adds
+    ``NAME_STAGGER`` px.
+    """
     order = sorted((p for p in points if p[0] in named), key=lambda p: (p[1], p[2]))
-    return {p[0]: "top left" if i % 2 else "bottom right" for i, p in enumerate(order)}
+    clusters: list[list[tuple[str, float, float]]] = []
+    for p in order:
+        if clusters and p[1] - clusters[-1][-1][1] < NAME_CLUSTER_BITS:
+            clusters[-1].append(p)
+        else:
+            clusters.append([p])
+    notes = []
+    for c, cluster in enumerate(clusters):
+        ranked = sorted(cluster, key=lambda p: -p[2])
+        for r, (name, x, y) in enumerate(ranked):
+            up = r < (len(ranked) + 1) // 2
+            depth = r if up else len(ranked) - 1 - r
+            offset = NAME_OFFSETS[min(depth, len(NAME_OFFSETS) - 1)] + NAME_STAGGER * (c % 2)
+            right = x <= x_mid
+            notes.append({"x": x, "y": y, "xref": "x", "yref": "y", "text": name,
+                          "showarrow": True, "arrowhead": 0, "arrowwidth": 1,
+                          "arrowcolor": GREY, "ax": 12 if right else -12,
+                          "ay": -offset if up else offset,
+                          "xanchor": "left" if right else "right",
+                          "font": {"size": theme.font_size - 1}})
+    return notes
 
 
 def format_frontier(
@@ -194,9 +234,10 @@ def format_frontier(
 
     ``points`` are ``(name, bits_per_value, sqnr_db)``; the formats in ``front`` (the Pareto
     front, sorted by bits) are joined by a step line; those in ``selected`` are drawn filled.
-    Names are written beside the front's and the selected markers; the others (often a dozen
-    within one bit) give theirs on hover. ``lines`` adds named series ``(bits_per_value,
-    sqnr_db)`` drawn as lines (the Bits page's integer sweeps), an infinite SQNR as a gap.
+    Names are written beside the front's and the selected markers (:func:`_name_notes`); the
+    others (often a dozen within one bit) give theirs on hover. ``lines`` adds named series
+    ``(bits_per_value, sqnr_db)`` drawn as lines (the Bits page's integer sweeps), an
+    infinite SQNR as a gap.
     """
     labels = dict(labels or {})
     finite = [p for p in points if np.isfinite(p[2])]
@@ -212,7 +253,6 @@ def format_frontier(
                                                    "width": 2, "dash": "dot"},
                                name=labels.get("front", "Pareto front")))
     named = set(front) | set(selected)
-    sides = _sides(finite, named)
     for group, name, symbol, color in (
         ([p for p in finite if p[0] not in selected], labels.get("others", "other formats"),
          "circle-open", GREY),
@@ -222,9 +262,7 @@ def format_frontier(
         if group:
             traces.append(_scatter(
                 x=[p[1] for p in group], y=[p[2] for p in group], text=[p[0] for p in group],
-                texttemplate=[p[0] if p[0] in named else "" for p in group],
-                mode="markers+text", name=name,
-                textposition=[sides.get(p[0], "top center") for p in group],
+                mode="markers", name=name,
                 hovertemplate="%{text}<br>%{x:.4g} bits per value<br>%{y:.2f} dB<extra></extra>",
                 marker={"size": 12, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {}
@@ -235,9 +273,10 @@ def format_frontier(
     ys = [p[2] for p in finite] + [float(v) for _, ys_ in (lines or {}).values() for v in ys_
                                    if np.isfinite(v)]
     if ys:  # room above and below for the names written beside the top and bottom markers
-        pad = max(0.12 * (max(ys) - min(ys)), 2.0)
+        pad = max(0.2 * (max(ys) - min(ys)), 3.0)
         yaxis["range"] = [min(ys) - pad, max(ys) + pad]
+    x_mid = (xaxis["range"][0] + xaxis["range"][1]) / 2 if xs else 0.0
     return go.Figure(extra + traces, _layout(
         theme, labels.get("title", "SQNR against bits per value"),
         labels.get("x", "bits per value (scales counted)"), labels.get("y", "SQNR (dB)"),
-        xaxis=xaxis, yaxis=yaxis))
+        xaxis=xaxis, yaxis=yaxis, annotations=_name_notes(finite, named, x_mid, theme)))

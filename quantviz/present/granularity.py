@@ -10,7 +10,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from quantviz.present.base import DEFAULT_THEME, GREY, Theme, _finite, _framed, _layout, _scatter
+from quantviz.present.base import (
+    DEFAULT_THEME,
+    GREY,
+    Theme,
+    _finite,
+    _framed,
+    _layout,
+    _log_axis,
+    _scatter,
+)
 
 
 def channel_ranges(
@@ -66,7 +75,7 @@ def channel_errors(
     traces = [_scatter(x=np.asarray(channel), y=_finite(ys), mode=mode, name=name,
                       line={"color": theme.color(i), "width": 1.5}, marker={"size": 4})
               for i, (name, ys) in enumerate(curves.items())]
-    yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
+    yaxis = _log_axis([v for ys in curves.values() for v in ys]) if log_y else {}
     return go.Figure(traces, _layout(theme, labels.get("title", "Error per channel"),
                                      labels.get("x", "channel"), y_title, yaxis=yaxis,
                                      **_framed(traces)))

@@ -10,7 +10,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from quantviz.present.base import DEFAULT_THEME, Theme, _bin_bars, _framed, _layout, _vline, _vrect
+from quantviz.present.base import (
+    DEFAULT_THEME,
+    Theme,
+    _bin_bars,
+    _framed,
+    _layout,
+    _log_axis,
+    _vline,
+    _vrect,
+)
 
 
 def integer_histogram(
@@ -39,7 +48,7 @@ def integer_histogram(
         shapes += [_vrect(x0, x1, theme.clip_color, 0.1)
                    for x0, x1 in ((lo, limits[0]), (limits[1], hi)) if x1 > x0]
         shapes += [_vline(v, line) for v in limits]
-    yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
+    yaxis = _log_axis([v for counts in series.values() for v in counts]) if log_y else {}
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Integer values"), labels.get("x", "value"),
         labels.get("y", "count"), xaxis={"range": [lo, hi]}, yaxis=yaxis, barmode="overlay",

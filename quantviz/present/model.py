@@ -35,12 +35,14 @@ def layer_bars(
 
     ``series[name][i]`` is the bar of layer ``i``; ``reference`` draws a dashed grey line
     across the plot (the float model's accuracy), ``y_range`` fixes the y axis (bars that
-    differ by a few tenths stay readable).
+    differ by a few tenths stay readable; a bar below it loses its label).
     """
     labels = dict(labels or {})
     xs = list(names)
+    floor = -np.inf if y_range is None else y_range[0]
     traces = [_bar(x=xs, y=_finite(ys), name=name, marker={"color": theme.color(i)},
-                   text=[None if v is None else f"{v:.1f}" for v in _finite(ys)],
+                   # a bar under the axis has no label (it would sit on the tick labels)
+                   text=[None if v is None or v < floor else f"{v:.1f}" for v in _finite(ys)],
                    textposition="outside", cliponaxis=False)
               for i, (name, ys) in enumerate(series.items())]
     shapes = []

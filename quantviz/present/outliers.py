@@ -20,6 +20,7 @@ from quantviz.present.base import (
     _finite,
     _framed,
     _layout,
+    _log_axis,
     _scatter,
     _vline,
 )
@@ -69,7 +70,7 @@ def histogram_pair(
         bars = _bin_bars(hist.edges, counts, name, theme.color(i), opacity=0.6)
         bars["y"] = _finite(counts)
         traces.append(bars)
-    yaxis = {"type": "log", "exponentformat": "power"} if log_y else {}
+    yaxis = _log_axis(np.concatenate([before.counts, after.counts])) if log_y else {}
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "x"),
                                      labels.get("y", "count"), yaxis=yaxis, barmode="overlay",
                                      **_framed(traces)))

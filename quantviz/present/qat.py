@@ -20,6 +20,7 @@ from quantviz.present.base import (
     _bar,
     _framed,
     _layout,
+    _log_axis,
     _scatter,
     _vline,
     _vlines,
@@ -177,7 +178,8 @@ def qat_scales(
                                               (labels.get("learned", "learned"), learned)))]
     return go.Figure(traces, _layout(
         theme, labels.get("title", ""), labels.get("x", "quantizer"),
-        labels.get("y", "scale"), yaxis={"type": "log"}, barmode="group", bargap=0.25,
+        labels.get("y", "scale"), yaxis=_log_axis([*minmax, *learned]), barmode="group",
+        bargap=0.25,
         **_framed(traces)))
 
 

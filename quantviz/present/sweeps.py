@@ -23,6 +23,8 @@ from quantviz.present.base import (
     _framed,
     _layout,
     _legend_entries,
+    _log_axis,
+    _log_ticks,
     _scatter,
     _vline,
     _vlines,
@@ -37,6 +39,7 @@ def sweep_lines(
     reference: Sequence[float] | None = None,
     highlight: int | None = None,
     log_y: bool = False,
+    y_range: tuple[float, float] | None = None,
     y_title: str = "SQNR (dB)",
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
@@ -47,6 +50,7 @@ def sweep_lines(
     where clipping, not rounding, dominates the error); ``reference`` is a dashed grey line
     computed by the caller (6.02 dB per bit, or ``y = bits`` for effective bits);
     ``highlight`` draws a vertical line at one bit width. Non-finite values leave gaps.
+    ``y_range`` fixes the y axis (linear axes; values outside leave the chart).
     """
     labels = dict(labels or {})
     xs = [int(b) for b in bits]
@@ -76,7 +80,9 @@ def sweep_lines(
         shapes.append(_vline(highlight, {"color": GREY, "width": 1, "dash": "dot"}))
     xaxis = {"dtick": 1 if len(xs) <= 16 else None,
              "range": [min(xs) - 0.5, max(xs) + 0.5]} if xs else {}
-    yaxis = {"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {}
+    yaxis = _log_axis([v for ys in curves.values() for v in ys]) if log_y else {}
+    if y_range is not None:
+        yaxis["range"] = list(y_range)
     return go.Figure(traces, _layout(theme, labels.get("title", ""), labels.get("x", "bits"),
                                      y_title, xaxis=xaxis, yaxis=yaxis, shapes=shapes,
                                      **_framed(traces)))
@@ -111,7 +117,7 @@ def calibrator_ranges(
                                  legendgroup=name, line={"color": color, "width": 4},
                                  marker={"symbol": "line-ns-open", "size": 14},
                                  hovertemplate=f"{name}: [{lo:.4g}, {hi:.4g}]<extra></extra>"))
-    yaxis = {"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {}
+    yaxis = _log_axis(np.append(counts, top * 1.6 ** len(ranges))) if log_y else {}
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Values x and each calibrator's range"), "x",
         # automatic margins: a full-width chart whose many entries share legend rows
@@ -159,28 +165,21 @@ def threshold_tradeoff(
                                  marker={"color": theme.color(i + 1), "size": 13,
                                          "symbol": "circle", "line": {"width": 1.5,
                                                                       "color": "white"}}))
-    xaxis = {"type": "log", "exponentformat": "power"}
-    yaxis = {"type": "log", "exponentformat": "power", "dtick": 1}
     if focus is not None:
         (t_lo, t_hi), (m_lo, m_hi) = focus
         ticks = _log_ticks(t_lo, t_hi)
-        xaxis.update(range=[np.log10(t_lo), np.log10(t_hi)], tickvals=ticks,
-                     ticktext=[f"{v:g}" for v in ticks])
-        yaxis.update(range=[np.log10(m_lo), np.log10(m_hi)])
+        xaxis = _log_axis([t_lo, t_hi], range=[np.log10(t_lo), np.log10(t_hi)],
+                          tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
+        yaxis = _log_axis([m_lo, m_hi], range=[np.log10(m_lo), np.log10(m_hi)])
+    else:
+        xaxis = _log_axis(t)
+        yaxis = _log_axis(np.concatenate([np.asarray(v, dtype=np.float64).ravel()
+                                          for v in (total, rounding, clipping)]))
     layout = _layout(theme, labels.get("title", "MSE against the clipping threshold T"),
                      labels.get("x", "clipping threshold T"), labels.get("y", "MSE"),
                      xaxis=xaxis, yaxis=yaxis)
     layout["legend"] = {**layout["legend"], "y": -0.32}
     return go.Figure(traces, layout)
-
-
-def _log_ticks(lo: float, hi: float) -> list[float]:
-    """Tick values 1, 2, 5 times powers of ten within ``[lo, hi]`` (labels in full, not the
-    bare digits plotly writes between decades)."""
-    if not (0 < lo < hi and np.isfinite(hi)):
-        return []
-    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
-    return [m * 10.0**k for k in decades for m in (1, 2, 5) if lo <= m * 10.0**k <= hi]
 
 
 def stream_ranges(
@@ -220,6 +219,7 @@ def sweep_with_formats(
     *,
     reference: Sequence[float] | None = None,
     highlight: int | None = None,
+    y_range: tuple[float, float] | None = None,
     y_title: str = "",
     labels: Mapping[str, str] | None = None,
     theme: Theme = DEFAULT_THEME,
@@ -231,8 +231,8 @@ def sweep_with_formats(
     axis widens to hold every marker; a non-finite value is left out.
     """
     labels = dict(labels or {})
-    fig = sweep_lines(bits, curves, reference=reference, highlight=highlight, y_title=y_title,
-                      labels=labels, theme=theme)
+    fig = sweep_lines(bits, curves, reference=reference, highlight=highlight, y_range=y_range,
+                      y_title=y_title, labels=labels, theme=theme)
     names = list(curves)
     xs = [float(b) for b in bits]
     for k, (name, points) in enumerate(formats.items()):

@@ -21,6 +21,7 @@ from quantviz.present.base import (
     _bars,
     _error_figure,
     _layout,
+    _log_axis,
     _padded,
     _scatter,
     _thin,
@@ -110,7 +111,7 @@ def value_histogram(
     return _unvalidated(traces, _layout(
         theme, labels.get("title", "Values x and the quantization grid"), "x",
         labels.get("y", "count"), xaxis={"range": list(view)}, fixed=True,
-        yaxis={"type": "log", "exponentformat": "power", "dtick": 1} if log_y else {},
+        yaxis=_log_axis(np.append(counts, ymax * 1.05)) if log_y else {},
         shapes=_clip_zones(x_lo, x_hi, view, theme, half_step)))
 
 

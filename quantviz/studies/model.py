@@ -484,6 +484,51 @@ def bit_sweep(net: Network, data: DigitsData, scheme: Scheme, batches: int,
     return BitSweep(tuple(bits), {m: tuple(v) for m, v in scores.items()})
 
 
+#: A chart of percentages shows at least this many points below its reference (the float
+#: network's accuracy, or 100 % agreement): differences of a point or two between schemes stay
+#: visible, and values further down leave the chart (the tables hold them).
+FOCUS_POINTS = 10.0
+#: Room above and below the values on such a chart, in points (bar labels sit above).
+FOCUS_PAD = 1.5
+
+
+@dataclass(frozen=True)
+class PercentAxis:
+    """The y range ``[lo, hi]`` of a chart of percentages, and what falls below it.
+
+    ``below`` holds the x keys (bit widths, layer names) with a value under ``lo``;
+    ``lowest`` is the smallest value of all (``nan`` with no finite value).
+    """
+
+    lo: float
+    hi: float
+    below: tuple
+    lowest: float
+
+
+def percent_axis(series: dict[str, list[float]], reference: float, keys: tuple | list,
+                 focus: float = FOCUS_POINTS, pad: float = FOCUS_PAD) -> PercentAxis:
+    """A y range read from the data instead of 0..100 %, so that a few points show.
+
+    ``series[name][i]`` is a percentage at ``keys[i]``. With ``m`` the smallest finite value
+    and ``M`` the largest (``reference`` counted in both):
+    ``lo = max(0, max(m, reference - focus) - pad)``, ``hi = M + pad``. Values under ``lo``
+    (only when ``m < reference - focus``) leave the chart; their keys are ``below``.
+    E.g. float 96.9 %, values from 15 to 97.2: ``lo = 86.9 - 1.5 = 85.4``, ``hi = 98.7``.
+    Non-finite values are ignored; ``focus < 0`` or ``pad < 0`` raise ``ValueError``.
+    """
+    if not (focus >= 0 and pad >= 0):
+        raise ValueError(f"focus={focus!r} and pad={pad!r} must be >= 0")
+    values = [float(v) for ys in series.values() for v in ys if np.isfinite(v)]
+    lowest = min(values) if values else float("nan")
+    m = min([*values, float(reference)])
+    top = max([*values, float(reference)])
+    lo = max(0.0, max(m, reference - focus) - pad)
+    below = tuple(k for i, k in enumerate(keys)
+                  if any(np.isfinite(ys[i]) and ys[i] < lo for ys in series.values()))
+    return PercentAxis(lo, top + pad, below, lowest)
+
+
 # -- number formats on the bit-width axis -------------------------------------------------------
 
 #: The formats of :mod:`quantviz.formats` the bit-width view places beside the integer lines.

@@ -185,6 +185,66 @@ def bit_sweep(x: np.ndarray, method: str, params: Sequence[tuple[str, object]] =
     return BitSweep(tuple(bits), scores, int(np.asarray(x).size))
 
 
+#: The scheme the others are measured against on the Bits page's difference chart.
+GAP_BASE = "asymmetric"
+#: The difference chart's y axis spans at least this many dB (a 0.01 dB wobble is no cliff).
+GAP_MIN_SPAN_DB = 1.0
+
+
+def sqnr_gap(sweep: BitSweep, key: str, base: str = GAP_BASE) -> list[float]:
+    """``SQNR(key) - SQNR(base)`` in dB at each bit width (0 for ``base`` itself).
+
+    Two infinite SQNRs (both exact) give 0; one infinite gives ``inf`` or ``-inf``.
+    """
+    out = []
+    for a, b in zip(sweep.scores[key], sweep.scores[base], strict=True):
+        out.append(0.0 if a.sqnr_db == b.sqnr_db else a.sqnr_db - b.sqnr_db)
+    return out
+
+
+def gap_range(gaps: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """The y range of the difference chart: the finite gaps and 0, widened downwards to
+    span at least ``GAP_MIN_SPAN_DB``, plus 5 % of the span on each side.
+
+    E.g. gaps -0.43..0: span 1 dB from -1 to 0, padded: (-1.05, 0.05).
+    """
+    values = [0.0, *(float(v) for g in gaps for v in g if math.isfinite(v))]
+    lo, hi = min(values), max(values)
+    lo = min(lo, hi - GAP_MIN_SPAN_DB)
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+@dataclass(frozen=True)
+class SchemeGap:
+    """Why a scheme's SQNR differs from the base scheme's at one bit width.
+
+    ``ratio = scale / base_scale``: with rounding the only error, MSE grows with ``scale^2``,
+    so SQNR changes by ``predicted_db = -20 log10(ratio)``; ``gap_db`` is what it did.
+    ``x_min``/``x_max`` are each scheme's calibrated range.
+    """
+
+    gap_db: float
+    ratio: float
+    predicted_db: float
+    x_min: float
+    x_max: float
+    base_x_min: float
+    base_x_max: float
+
+
+def scheme_gap(sweep: BitSweep, key: str, bits: int, base: str = GAP_BASE) -> SchemeGap:
+    """:class:`SchemeGap` of ``key`` against ``base`` at ``bits`` (one of ``sweep.bits``,
+    else ``ValueError``)."""
+    if bits not in sweep.bits:
+        raise ValueError(f"bits={bits!r} is not one of the sweep's {sweep.bits}")
+    i = sweep.bits.index(bits)
+    s, b = sweep.scores[key][i], sweep.scores[base][i]
+    ratio = s.scale / b.scale
+    return SchemeGap(sqnr_gap(sweep, key, base)[i], ratio, -20 * math.log10(ratio),
+                     s.x_min, s.x_max, b.x_min, b.x_max)
+
+
 def reference_line(bits: Sequence[int], anchor_bits: int, anchor_db: float) -> list[float]:
     """The 6.02 dB-per-bit line through ``(anchor_bits, anchor_db)``.
 

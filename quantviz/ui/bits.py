@@ -29,6 +29,8 @@ NARROW = replace(controls.NARROW, help="bits.narrow.help")
 ANCHOR_BITS = 8
 #: The reference line's slope as the texts state it (20 log10(2) dB per bit).
 SLOPE = f"{sweeps.DB_PER_BIT:.2f}"
+#: Two symmetric lines closer than this (dB) at every width are said to lie on each other.
+SAME_DB = 0.01
 #: Redraw the progress bar at most this often (cached points take microseconds).
 PROGRESS_EVERY = 0.1
 
@@ -106,10 +108,15 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme) -> None
                     sweep.bits, lines("sqnr_db"), marked=marked, reference=reference(sweep),
                     highlight=bits, theme=theme, y_title="SQNR (dB)", labels=labels))
     with right:
-        _figure("mse", key, theme, {**common, "title": t("bits.fig.mse")},
+        gaps = {names[k]: sweeps.sqnr_gap(sweep, k) for k in names}
+        lo, hi = sweeps.gap_range(list(gaps.values()))
+        one_bit = [-sweeps.DB_PER_BIT] * len(sweep.bits) if lo < -sweeps.DB_PER_BIT else None
+        _figure("gap", key, theme, {**common, "title": t("bits.fig.gap"),
+                                    "reference": t("bits.fig.one_bit", slope=SLOPE)},
                 lambda labels: present.sweep_lines(
-                    sweep.bits, lines("mse"), marked=marked, highlight=bits, log_y=True,
-                    theme=theme, y_title="MSE", labels=labels))
+                    sweep.bits, gaps, reference=one_bit, highlight=bits, y_range=(lo, hi),
+                    theme=theme, y_title=t("bits.fig.gap_y"), labels=labels))
+        gap_notes(sweep, bits)
     left, right = st.columns(2)
     with left:
         _figure("eff", key, theme, {**common, "title": t("bits.fig.eff"),
@@ -124,6 +131,24 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme) -> None
     with right:
         notes(sweep)
         st.markdown(t("bits.explain", slope=SLOPE))
+
+
+def gap_notes(sweep: BitSweep, bits: int) -> None:
+    """What the difference chart shows at ``bits``, with the step ratio that explains it."""
+    signed = sweeps.scheme_gap(sweep, "symmetric_signed", bits)
+    unsigned = sweeps.scheme_gap(sweep, "symmetric_unsigned", bits)
+    amax = max(-signed.x_min, signed.x_max)
+    text = t("bits.gap.explain", bits=bits, scheme=name("symmetric_signed"),
+             gap=f"{signed.gap_db:+.2f}", share=f"{-signed.gap_db / sweeps.DB_PER_BIT:.2f}",
+             amax=f"{amax:.4g}", lo=f"{signed.base_x_min:.4g}", hi=f"{signed.base_x_max:.4g}",
+             ratio=f"{signed.ratio:.3f}", predicted=f"{signed.predicted_db:+.2f}")
+    same = all(abs(a - b) < SAME_DB for a, b in zip(
+        sweeps.sqnr_gap(sweep, "symmetric_signed"), sweeps.sqnr_gap(sweep, "symmetric_unsigned"),
+        strict=True))
+    text += " " + (t("bits.gap.same", scheme=name("symmetric_unsigned")) if same else
+                   t("bits.gap.unsigned", scheme=name("symmetric_unsigned"),
+                     gap=f"{unsigned.gap_db:+.2f}"))
+    st.markdown(text)
 
 
 def notes(sweep: BitSweep) -> None:

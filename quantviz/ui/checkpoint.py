@@ -22,7 +22,7 @@ from quantviz.ui import budget, cache, checkpoint_cache, controls, shell
 from quantviz.ui.caching import key as cache_key
 from quantviz.ui.i18n import plain, t
 from quantviz.ui.per_channel import GROUP, presets, scheme
-from quantviz.ui.state import Control, widget
+from quantviz.ui.state import Control, value, widget
 
 SOURCE = Control("ck_src", "segmented", "builtin", "checkpoint.source",
                  options=("builtin", "upload"))
@@ -272,6 +272,28 @@ def _columns(links: bool, fmt: str | None) -> dict:
     return config
 
 
+#: The per-tensor grid's columns in presentation mode (a projector reads a few large ones),
+#: with each one's number format.
+PRESENTED = (("name", None), ("tensor", "{:.2f}"), ("channel", "{:.2f}"), ("group", "{:.2f}"),
+             ("format", "{:.2f}"), ("shape", None), ("kurtosis", "{:.1f}"), ("reach", "{:.1f}"))
+#: Rows of the per-tensor grid in presentation mode: the worst ones.
+PRESENTED_ROWS = 20
+
+
+def presented_table(shown: list[TensorRow], fmt: str | None) -> None:
+    """The per-tensor grid as a table that scales with the page (``shell.table``): the
+    ``PRESENTED_ROWS`` worst rows, the ``PRESENTED`` columns, every cell plain text."""
+    config = _columns(False, fmt)
+    columns = [(c, f) for c, f in PRESENTED if c != "format" or fmt]
+    rows = [_row(r, None) for r in shown[:PRESENTED_ROWS]]
+    label = {c: config[c] if isinstance(config[c], str) else config[c]["label"]
+             for c, _ in columns}
+    shell.table([{label[c]: row[c] for c, _ in columns} for row in rows],
+                formats={label[c]: f for c, f in columns if f})
+    if len(shown) > PRESENTED_ROWS:
+        st.caption(t("checkpoint.presented", k=PRESENTED_ROWS, n=len(shown)))
+
+
 def table(rep: Report, builtin: str | None) -> None:
     st.subheader(t("checkpoint.h.table"))
     text = (widget(FILTER, st) or "").strip()
@@ -279,6 +301,9 @@ def table(rep: Report, builtin: str | None) -> None:
     shown = [r for r in rows if text.lower() in r.name.lower()]
     if text:
         st.caption(t("checkpoint.filtered", shown=len(shown), n=len(rows), text=plain(text)))
+    if value(shell.PRESENT):
+        presented_table(shown, rep.fmt)
+        return
     links = ("explore", "per_channel") if builtin is not None else ()
     st.dataframe([_row(r, builtin) for r in shown], hide_index=True, width="stretch",
                  column_config=_columns(builtin is not None, rep.fmt),

@@ -378,18 +378,29 @@ def sweep_charts(m: Net, scheme: Scheme, batches: int, bits: int,
             (t("model.fig.accuracy"), t("model.fig.agreement")),
             (t("model.fig.accuracy_y"), t("model.fig.agreement_y")), strict=True):
         ref = 100 * float_correct / n if field == "accuracy" else 100.0
+        curves = {mode_name(m): [100 * v for v in sweep.series(m, field)] for m in MODES}
+        axis = model.percent_axis(curves, ref, sweep.bits)
         with col:
             _figure(f"sweep_{field}", parts, theme, {**common, "title": title},
-                    lambda labels, field=field, ref=ref, y=y: present.sweep_with_formats(
-                        sweep.bits,
-                        {mode_name(m): [100 * v for v in sweep.series(m, field)] for m in MODES},
-                        format_points(fmts, field),
-                        reference=[ref] * len(sweep.bits), highlight=bits, theme=theme,
-                        y_title=y, labels=labels))
+                    lambda labels, field=field, ref=ref, y=y, curves=curves, axis=axis:
+                    present.sweep_with_formats(
+                        sweep.bits, curves, format_points(fmts, field),
+                        reference=[ref] * len(sweep.bits), highlight=bits,
+                        y_range=(axis.lo, axis.hi), theme=theme, y_title=y, labels=labels))
+            axis_note(axis, "model.axis.below_bits")
     lows = {m: sweep.lowest_bits_within(m, float_correct, SLACK) for m in MODES}
     st.markdown(t("model.sweep.lowest", slack=SLACK,
                   **{m: lows[m] if lows[m] else "—" for m in MODES}))
     format_table(m, float_correct, n)
+
+
+def axis_note(axis: model.PercentAxis, below_key: str) -> None:
+    """Say under a chart that its y axis does not start at 0, and what falls below it."""
+    text = t("model.axis.zoom", lo=f"{axis.lo:.1f}", hi=f"{axis.hi:.1f}")
+    if axis.below:
+        text += " " + t(below_key, keys=", ".join(plain(str(k)) for k in axis.below),
+                        lowest=f"{axis.lowest:.1f}")
+    st.caption(text)
 
 
 def format_points(fmts: tuple[model.FormatScore, ...],
@@ -458,15 +469,15 @@ def sensitivity(m: Net, scheme: Scheme, bits: int, batches: int,
     st.subheader(t("model.layers.heading", bits=bits))
     layers = cached_sensitivity(m, scheme, bits, batches)
     series = {mode_name(m): [100 * getattr(s, m).accuracy for s in layers] for m in MODES}
-    low = min(min(v) for v in series.values())
     float_pct = 100 * float_correct / n
-    y_range = (max(0.0, min(low, float_pct) - 3), 101.5)
+    axis = model.percent_axis(series, float_pct, [s.name for s in layers])
     _figure("layers", (m.key, scheme, bits, batches), theme,
             {"title": t("model.fig.layers"), "x": t("model.fig.layer"),
              "y": t("model.fig.accuracy_y"), "reference": t("model.fig.float")},
             lambda labels: present.layer_bars([s.name for s in layers], series,
-                                              reference=float_pct, y_range=y_range,
+                                              reference=float_pct, y_range=(axis.lo, axis.hi),
                                               theme=theme, labels=labels))
+    axis_note(axis, "model.axis.below_layers")
     worst = model.most_sensitive(layers)
     if worst.both.agree == n:
         st.markdown(t("model.layers.none", bits=bits, n=n))

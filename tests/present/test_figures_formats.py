@@ -89,20 +89,21 @@ def test_format_frontier_marks_the_front_and_the_chosen():
     front, others, chosen = fig.data
     assert list(front.x) == [4.0, 4.5, 8.0] and front.line.shape == "hv"
     assert list(others.text) == ["a", "b", "e"] and list(chosen.text) == ["c"]
-    assert list(others.texttemplate) == ["a", "b", "e"]  # the front is named beside its marks
+    # the front and the chosen are named beside their marks
+    assert sorted(n.text for n in fig.layout.annotations) == ["a", "b", "c", "e"]
     fig = present.format_frontier(points, front=["a"], selected=["c"])
-    assert list(fig.data[1].texttemplate) == ["a", "", ""]  # the rest on hover only
+    assert sorted(n.text for n in fig.layout.annotations) == ["a", "c"]  # the rest: hover
     assert chosen.marker.symbol == "circle" and others.marker.symbol == "circle-open"
 
 
 def test_format_frontier_leaves_room_for_the_top_and_bottom_names():
-    # SQNR 15..30 dB: 12 % of the 15 dB span is 1.8, below the 2 dB floor, so 13..32
+    # SQNR 15..30 dB: 20 % of the 15 dB span is 3.0, the 3 dB floor, so 12..33
     points = [("a", 4.0, 15.0), ("e", 8.0, 30.0)]
     fig = present.format_frontier(points, front=["a", "e"])
-    assert tuple(fig.layout.yaxis.range) == (13.0, 32.0)
-    # a sweep line widens it: 5..30 dB, pad 0.12 * 25 = 3
+    assert tuple(fig.layout.yaxis.range) == (12.0, 33.0)
+    # a sweep line widens it: 5..30 dB, pad 0.2 * 25 = 5
     fig = present.format_frontier(points, lines={"int": ([2, 3], [5, float("inf")])})
-    assert np.allclose(fig.layout.yaxis.range, (2.0, 33.0))
+    assert np.allclose(fig.layout.yaxis.range, (0.0, 35.0))
 
 
 def test_format_frontier_leaves_out_an_infinite_sqnr():
@@ -132,15 +133,20 @@ def test_granularity_tradeoff_draws_extra_points_apart():
     assert fig.layout.yaxis.range[0] < 18.0  # the axis holds the extra points too
 
 
-def test_format_frontier_alternates_names_over_the_named_markers_only():
-    # b is unnamed (hover only): a and c, the two names, go to opposite sides
-    points = [("a", 4.0, 15.0), ("b", 4.1, 16.0), ("c", 4.2, 17.0)]
-    fig = present.format_frontier(points, front=["a", "c"])
-    others = fig.data[1]
-    assert list(others.texttemplate) == ["a", "", "c"]
-    assert others.textposition[0] != others.textposition[2]
-    # across the two traces too: a (other) and c (chosen) are neighbours once b is chosen
+def test_format_frontier_stacks_names_in_the_order_of_their_markers():
+    # b is unnamed (hover only). a, c (within 0.6 bits) form a cluster: the higher c is named
+    # 30 px above, a 30 px below; d above and e (under d, same bits) below, both 16 px further
+    # out (the second cluster)
+    points = [("a", 4.0, 15.0), ("b", 4.1, 16.0), ("c", 4.2, 17.0), ("d", 8.0, 40.0),
+              ("e", 8.0, 30.0)]
+    fig = present.format_frontier(points, front=["a", "c", "d", "e"])
+    notes = {n.text: n for n in fig.layout.annotations}
+    assert set(notes) == {"a", "c", "d", "e"}
+    assert [notes[k].ay for k in "cade"] == [-30, 30, -46, 46]
+    # x range 3.4..8.6, middle 6: a and c are named to their right, d to its left
+    assert (notes["a"].xanchor, notes["a"].ax) == ("left", 12)
+    assert (notes["d"].xanchor, notes["d"].ax) == ("right", -12)
+    # across the two traces too, and deeper: b, c, a (chosen or front) ranked 17, 16, 15 dB
+    # -> c above (30), b above further (56), a below (30)
     fig = present.format_frontier(points, front=["a"], selected=["b", "c"])
-    others, chosen = fig.data[1], fig.data[2]
-    assert [others.textposition[0], *chosen.textposition] == [
-        "bottom right", "top left", "bottom right"]
+    assert {n.text: n.ay for n in fig.layout.annotations} == {"c": -30, "b": -56, "a": 30}

@@ -505,3 +505,28 @@ def test_format_sweep_scores_each_format_in_its_modes():
     assert fmts[0].scores["both"].correct >= data.float_test_correct - 2
     with pytest.raises(ValueError, match="fmt="):
         model.format_sweep(net, data, ("fp3",))
+
+
+# -- the y range of a chart of percentages --------------------------------------------------
+
+def test_percent_axis_zooms_on_the_reference_and_names_what_falls_below():
+    # float 96.9 %; values 15..97.2: lo = max(15, 96.9 - 10) - 1.5 = 85.4, hi = 97.2 + 1.5
+    axis = model.percent_axis({"a": [15.0, 90.0, 97.2], "b": [80.0, 96.0, 96.5]}, 96.9,
+                              (2, 3, 4))
+    assert axis.lo == pytest.approx(85.4) and axis.hi == pytest.approx(98.7)
+    assert axis.below == (2,) and axis.lowest == 15.0
+
+
+def test_percent_axis_of_close_values_starts_just_below_them():
+    # every value within 10 points: lo = 95.1 - 1.5 = 93.6, hi = max(97.1, 96.9) + 1.5 = 98.6
+    axis = model.percent_axis({"w": [96.7, 96.9, 97.1], "both": [96.9, 96.7, 95.1]}, 96.9,
+                              ("fc1", "fc2", "fc3"))
+    assert (axis.lo, axis.hi) == pytest.approx((93.6, 98.6)) and axis.below == ()
+
+
+def test_percent_axis_never_goes_below_zero_and_skips_gaps():
+    # reference 5 %: 5 - 10 < 0 and min 1 - 1.5 < 0 -> lo = 0; NaN is not a value
+    axis = model.percent_axis({"a": [1.0, float("nan")]}, 5.0, (2, 3))
+    assert axis.lo == 0.0 and axis.hi == pytest.approx(6.5) and axis.below == ()
+    with pytest.raises(ValueError, match="focus=-1"):
+        model.percent_axis({"a": [1.0]}, 5.0, (2,), focus=-1)

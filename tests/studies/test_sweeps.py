@@ -350,3 +350,34 @@ def test_threshold_ranges_are_threshold_range_elementwise(alphas, x_min, x_max, 
     for i, alpha in enumerate(alphas):
         one = sweeps.threshold_range(float(alpha), min(x_min, x_max), max(x_min, x_max), cfg)
         assert (float(lo[i]), float(hi[i])) == one
+
+
+# -- the difference chart of the Bits page --------------------------------------------------
+
+def test_relu_symmetric_step_is_twice_asymmetric_and_costs_about_one_bit():
+    # x = [0, 1, 2, 3, 4] at 8 bits: asymmetric scale = 4/255; symmetric signed
+    # scale = 4/127.5 = 2 * 4/255, so ratio 2 and -20 log10(2) = -6.02 dB predicted
+    x = np.arange(5, dtype=np.float32)
+    sweep = sweeps.bit_sweep(x, "minmax", bits=(8,))
+    g = sweeps.scheme_gap(sweep, "symmetric_signed", 8)
+    assert g.ratio == pytest.approx(2.0) and g.predicted_db == pytest.approx(-6.0206, abs=1e-4)
+    assert (g.x_min, g.x_max, g.base_x_min, g.base_x_max) == (0.0, 4.0, 0.0, 4.0)
+    i = sweep.scores
+    assert g.gap_db == pytest.approx(i["symmetric_signed"][0].sqnr_db - i["asymmetric"][0].sqnr_db)
+    assert sweeps.sqnr_gap(sweep, "asymmetric") == [0.0]
+    with pytest.raises(ValueError, match="bits=9"):
+        sweeps.scheme_gap(sweep, "symmetric_signed", 9)
+
+
+def test_two_exact_schemes_differ_by_zero_not_nan():
+    # inf - inf would be nan: two exact reconstructions are no difference
+    exact = _score(math.inf, 0.0, 0.0)
+    sweep = BitSweep((8,), {"asymmetric": (exact,), "b": (exact,)}, 1)
+    assert sweeps.sqnr_gap(sweep, "b") == [0.0]
+
+
+def test_gap_range_spans_at_least_one_db_and_pads_five_percent():
+    # gaps -0.43..0 -> [-1, 0] (one dB), padded by 0.05: (-1.05, 0.05)
+    assert sweeps.gap_range([[0.0, 0.0], [-0.43, -0.3]]) == pytest.approx((-1.05, 0.05))
+    # gaps -6.02..0.5: span 6.52, padded by 0.326
+    assert sweeps.gap_range([[-6.02, 0.5, math.nan]]) == pytest.approx((-6.346, 0.826))

@@ -48,18 +48,39 @@ def test_default_run(page):
         assert metric(at, s.key) == pytest.approx(expected(s, 8, n=100_000).sqnr_db, abs=0.006)
     specs = charts(at)
     assert len(specs) == 3
-    sqnr, mse, eff = specs
+    sqnr, gap, eff = specs
     names = [tr["name"] for tr in sqnr["data"]]
     assert names == [*NAMES.values(), f"{sweeps.DB_PER_BIT:.2f} dB per bit"]
     ref = sqnr["data"][-1]["y"]
     assert np.diff(ref) == pytest.approx([sweeps.DB_PER_BIT] * 14)
-    assert mse["layout"]["yaxis"]["type"] == "log"
+    assert [tr["name"] for tr in gap["data"]] == list(NAMES.values())  # no one-bit line
     assert eff["data"][-1]["y"] == list(range(2, 17))  # every code used: y = bits
     assert "Computed on all 100,000 values." in captions(at)
     assert TABLE["bits.no_clip"][0].format(slope="6.02") in markdown(at)  # MinMax never clips
     frame = at.table[0].value
     assert list(frame["bits"]) == list(range(2, 17))
     assert at.query_params == {}
+
+
+def test_the_default_difference_chart_shows_lines_apart(page):
+    # Normal data: on the SQNR chart the three lines lie within 0.43 dB of each other on an
+    # axis of 90 dB; the difference chart draws SQNR minus asymmetric's, on a 1 dB axis
+    at = page()
+    gap = charts(at)[1]
+    y0, y1 = gap["layout"]["yaxis"]["range"]
+    lines = {tr["name"]: np.array(tr["y"]) for tr in gap["data"]}
+    x = sample("normal", 100_000, 0)
+    sweep = sweeps.bit_sweep(sweeps.subsample(x), "minmax")
+    for key in NAMES:
+        assert lines[NAMES[key]] == pytest.approx(sweeps.sqnr_gap(sweep, key))
+    apart = lines[NAMES["asymmetric"]] - lines[NAMES["symmetric_signed"]]
+    # at every width from 3 bits more than a quarter of the axis apart (0.39..0.45 of 1.1 dB)
+    assert np.all(apart[1:] > 0.25 * (y1 - y0)), (apart, y0, y1)
+    # the page says what differs and why, with the step ratio at 8 bits (4.4612 / 4.0432 ...)
+    g = sweeps.scheme_gap(sweep, "symmetric_signed", 8)
+    assert f"{g.ratio:.3f}× as large" in markdown(at)
+    assert f"is {g.gap_db:+.2f} dB from asymmetric" in markdown(at)
+    assert TABLE["bits.gap.same"][0].format(scheme=NAMES["symmetric_unsigned"]) in markdown(at)
 
 
 def test_relu_signed_symmetric_sits_one_bit_below(page):
@@ -69,6 +90,13 @@ def test_relu_signed_symmetric_sits_one_bit_below(page):
     gap = by_name[NAMES["asymmetric"]] - by_name[NAMES["symmetric_signed"]]
     # up to 10 bits, where 100,000 values still fill the codes they can reach
     assert np.all(np.abs(gap[:9] - 1.0) < 0.1), gap
+    # the difference chart: about -6.02 dB, with the one-bit line drawn at -6.02
+    diff = charts(at)[1]
+    lines = {tr["name"]: np.array(tr["y"]) for tr in diff["data"]}
+    assert np.all(np.abs(lines[NAMES["symmetric_signed"]][1:] + sweeps.DB_PER_BIT) < 0.15)
+    assert lines[TABLE["bits.fig.one_bit"][0].format(slope="6.02")] == pytest.approx(
+        [-sweeps.DB_PER_BIT] * 15)
+    assert "2.000× as large" in markdown(at)  # ±max|x| is twice [0, max|x|]
 
 
 def test_highlight_bits(page):

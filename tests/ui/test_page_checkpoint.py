@@ -190,3 +190,37 @@ def test_a_filter_from_a_link_is_shown_as_text_not_markdown(run_page):
     assert shown == [en("checkpoint.filtered", shown=0, n=39, text=plain(hostile))]
     for mark in ("](", "![", ":red-background[", "http://", "www.", "a@b"):
         assert mark not in shown[0], mark
+
+
+def test_presentation_mode_shows_the_grid_as_a_table_that_scales(run_page, synthetic):
+    # st.dataframe draws on a canvas whose font does not follow presentation mode: there the
+    # grid is a shell.table (HTML, enlarged by the style sheet), worst rows first
+    at = run_page("checkpoint", {"present": "1"})
+    ok(at)
+    assert not at.dataframe
+    assert len(at.table) == 2  # the totals, then the grid
+    rows = at.table[1].value.to_dict("records")
+    worst = synthetic.worst(len(synthetic.rows))
+    k = min(len(worst), 20)
+    assert [r[en("checkpoint.col.name")] for r in rows] == [w.name for w in worst[:k]]
+    assert set(rows[0]) == {en(c) for c in (
+        "checkpoint.col.name", "checkpoint.col.sqnr_tensor", "checkpoint.col.sqnr_channel",
+        "checkpoint.col.sqnr_group", "checkpoint.col.shape", "checkpoint.col.kurtosis",
+        "checkpoint.col.reach")} | {en("checkpoint.col.sqnr_format", fmt="NF4")}
+    assert rows[0][en("checkpoint.col.sqnr_tensor")] == pytest.approx(worst[0].sqnr_tensor)
+    if len(worst) > k:
+        assert en("checkpoint.presented", k=k, n=len(worst)) in captions(at)
+
+
+def test_presented_names_from_a_file_are_plain_text(app_test):
+    # a tensor name with Markdown in it is shown as written: its cell is plain() of it
+    from tests.ui.test_outside_text import _shown
+
+    name = "**bold**.[x](http://e.invalid)"
+    data = save_safetensors({name: np.linspace(-1, 1, 64, dtype=np.float32).reshape(8, 8)})
+    at = app_test("checkpoint", {"present": "1", "ck_src": "upload"})
+    at.run()
+    upload(at, "t.safetensors", data)
+    ok(at)
+    shown = _shown(at.table[1]).to_dict("records")[0][en("checkpoint.col.name")]
+    assert shown == plain(name) != name

@@ -12,7 +12,7 @@ from quantviz.quantize import QuantConfig
 from quantviz.studies import comparisons, views
 from quantviz.ui import compare, controls
 from quantviz.ui.i18n import TABLE
-from tests.helpers import charts, npy, ok, rendered, upload
+from tests.helpers import charts, npy, ok, rendered, title_of, upload
 
 N = 1000  # small tensors keep the file fast; the page's own default size is run once
 STAR = compare.BEST
@@ -223,10 +223,10 @@ def test_chinese(page):
     assert list(frame.columns) == ["1. 非对称 uint8，MinMax", "2. 对称 int8，MinMax"]
     assert TABLE["compare.metric.scale"][1] in frame.index
     assert TABLE["compare.row.codes"][1] in [s.value for s in at.subheader]
-    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    titles = [title_of(c) for c in charts(at)]
     assert titles[0].startswith("已用") and titles[-1] == TABLE["compare.fig.mapping"][1]
     at = page(n=N)  # a new session, same cached views: the figures follow the language
-    assert charts(at)[-1]["layout"]["title"]["text"] == TABLE["compare.fig.mapping"][0]
+    assert title_of(charts(at)[-1]) == TABLE["compare.fig.mapping"][0]
 
 
 def test_presentation_mode_uses_the_large_theme(page):

@@ -32,6 +32,7 @@ from tests.helpers import (
     npy,
     ok,
     rendered,
+    title_of,
     upload,
 )
 
@@ -352,7 +353,7 @@ def test_language_switch_to_chinese(page):
     assert at.title[0].value == TABLE["explore.title"][1]
     assert {m.label for m in at.metric} >= {TABLE["metric.codes_used"][1],
                                             TABLE["metric.clipped"][1]}
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [title_of(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
     assert TABLE["fig.values"][1] in titles and TABLE["fig.mapping"][1] in titles
     assert at.slider(key="bits").label == TABLE["bits.label"][1]
     # the notes a figure adds to its legend are translated too
@@ -729,10 +730,10 @@ def test_the_log_count_switch_and_the_error_chart_in_words(page):
     # ReLU outputs: the exact zeros are one tall bar; the switch puts counts on a log axis
     at = page(dist="relu", logy="1")
     ok(at)
-    values = next(c for c in charts_of(at) if c["layout"]["title"]["text"] == en("fig.values"))
+    values = next(c for c in charts_of(at) if title_of(c) == en("fig.values"))
     assert values["layout"]["yaxis"]["type"] == "log"
     at = page(dist="relu")
-    values = next(c for c in charts_of(at) if c["layout"]["title"]["text"] == en("fig.values"))
+    values = next(c for c in charts_of(at) if title_of(c) == en("fig.values"))
     assert values["layout"]["yaxis"].get("type") != "log"
     # the error chart's sentence: the band [-s/2, s/2] and s^2/12 with this tensor's scale
     scale = float(metric(at, "scale"))  # 6 digits, more than the sentence's 4 and 3

@@ -60,6 +60,31 @@ def test_default_run_is_the_notes_advice_at_four_bits(page):
     assert len(at.table) == 8
 
 
+def test_the_accuracy_axes_start_where_the_data_do_and_say_so(page):
+    # 0..100 % would hide the few points between schemes: each chart's range is
+    # model.percent_axis of its own lines, and a caption says it does not start at 0
+    at = page()
+    figs = charts_by_title(at)
+    sweep = model.bit_sweep(*NET_DATA, model.ADVICE, 4)
+    for field, title, ref in (("accuracy", "model.fig.accuracy", 100 * 436 / N),
+                              ("agreement", "model.fig.agreement", 100.0)):
+        curves = {m: [100 * v for v in sweep.series(m, field)] for m in model.MODES}
+        axis = model.percent_axis(curves, ref, sweep.bits)
+        assert figs[en(title)]["layout"]["yaxis"]["range"] == pytest.approx([axis.lo, axis.hi])
+        assert axis.lo > 50  # the 2-bit points (far lower) leave the chart ...
+        assert en("model.axis.zoom", lo=f"{axis.lo:.1f}", hi=f"{axis.hi:.1f}") in captions(at)
+        assert 2 in axis.below  # ... and the caption names them
+        assert en("model.axis.below_bits", keys=", ".join(map(str, axis.below)),
+                  lowest=f"{axis.lowest:.1f}") in captions(at)
+    layers = model.layer_sensitivity(*NET_DATA, model.ADVICE, 4, 4)
+    series = {m: [100 * getattr(s, m).accuracy for s in layers] for m in model.MODES}
+    axis = model.percent_axis(series, 100 * 436 / N, [s.name for s in layers])
+    assert figs[en("model.fig.layers")]["layout"]["yaxis"]["range"] == pytest.approx(
+        [axis.lo, axis.hi])
+    low = min(min(v) for v in series.values())
+    assert axis.lo == pytest.approx(low - model.FOCUS_PAD) and axis.below == ()
+
+
 def test_the_layer_chart_and_sentence_follow_the_study(page):
     at = page()
     layers = model.layer_sensitivity(*NET_DATA, model.ADVICE, 4, 4)

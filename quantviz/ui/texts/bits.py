@@ -27,7 +27,26 @@ TEXT = {
     "bits.metric.help": ("MSE {mse}, of which clipping {clip}; effective bits {eff}.",
                          "MSE {mse}，其中截断部分 {clip}；有效位数 {eff}。"),
     "bits.fig.sqnr": ("SQNR against bits", "SQNR 与位宽"),
-    "bits.fig.mse": ("MSE against bits", "MSE 与位宽"),
+    "bits.fig.gap": ("SQNR minus asymmetric's SQNR", "SQNR 减去非对称方案的 SQNR"),
+    "bits.fig.gap_y": ("difference (dB)", "差值（dB）"),
+    "bits.fig.one_bit": ("one bit: −{slope} dB", "一位：−{slope} dB"),
+    "bits.gap.explain": (
+        "**What differs.** At {bits} bits {scheme} is {gap} dB from asymmetric ({share} of a "
+        "bit). Symmetric quantization spreads its codes over ±max|x| = ±{amax}, asymmetric over "
+        "[x_min, x_max] = [{lo}, {hi}], so the symmetric step `scale` is {ratio}× as large: "
+        "−20·log10({ratio}) = {predicted} dB, as long as rounding is the only error. Data "
+        "centred on 0 lose little; all-positive data (ReLU outputs) lose half the codes, "
+        "one bit.",
+        "**差在哪里。** {bits} 位时{scheme}与非对称相差 {gap} dB（{share} 位）。对称量化把码铺在 "
+        "±max|x| = ±{amax} 上，非对称铺在 [x_min, x_max] = [{lo}, {hi}] 上，所以对称的步长 "
+        "`scale` 是非对称的 {ratio} 倍：只要误差只来自取整，就是 −20·log10({ratio}) = "
+        "{predicted} dB。以 0 为中心的数据损失很小；全为正的数据（ReLU 输出）浪费一半的码，"
+        "即一位。"),
+    "bits.gap.same": ("The {scheme} line lies on it: the same `scale` over the same ±max|x|; "
+                      "only which end has the extra code differs.",
+                      "{scheme}的曲线与它重合：同样的 `scale`、同样的 ±max|x|，只是多出的那个码"
+                      "在哪一端不同。"),
+    "bits.gap.unsigned": ("{scheme}: {gap} dB.", "{scheme}：{gap} dB。"),
     "bits.fig.eff": ("Effective bits log2(codes used)", "有效位数 log2(已用码数)"),
     "bits.fig.bits": ("bits", "位宽"),
     "bits.fig.reference": ("{slope} dB per bit", "每位 {slope} dB"),

@@ -134,6 +134,9 @@ TEXT = {
                                "layers.1。"),
     "checkpoint.filtered": ("{shown} of {n} tensors match “{text}”.",
                             "{n} 个张量中有 {shown} 个匹配“{text}”。"),
+    "checkpoint.presented": ("The {k} worst of {n} tensors; leave presentation mode to see, "
+                             "sort and open every one.",
+                             "{n} 个张量中最差的 {k} 个；退出演示模式可查看、排序并打开全部张量。"),
     "checkpoint.col.name": ("name", "名称"),
     "checkpoint.col.shape": ("shape", "形状"),
     "checkpoint.col.dtype": ("dtype", "数据类型"),

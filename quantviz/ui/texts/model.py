@@ -111,6 +111,15 @@ TEXT = {
                            "保持浮点准确率（最多少答对 {slack} 张）所需位宽：仅权重 **{weights}** 位，"
                            "仅激活 **{activations}** 位，两者都量化 **{both}** 位。"),
     "model.fig.formats": ("{name}: formats", "{name}：数字格式"),
+    "model.axis.zoom": ("The y axis runs from {lo} % to {hi} %, not from 0, so that the few "
+                        "points between schemes show.",
+                        "纵轴从 {lo}% 到 {hi}%，不从 0 开始，以便看清各方案之间几个百分点的差别。"),
+    "model.axis.below_bits": ("At {keys} bits a line falls below it (the lowest value is "
+                              "{lowest} %).",
+                              "在 {keys} 位时有曲线低于纵轴下限（最低为 {lowest}%）。"),
+    "model.axis.below_layers": ("For {keys} a bar falls below it (the lowest value is "
+                                "{lowest} %).",
+                                "{keys} 有柱低于纵轴下限（最低为 {lowest}%）。"),
     "model.fig.bpv": ("bits per value", "每个值的位数"),
     "model.fmt.intro": (
         "**Number formats on the same axis.** The markers are formats of the Formats page, "
