@@ -2,7 +2,7 @@
 """Screenshots of the same places in two checkouts of the app, side by side in one folder.
 
 The places are the ones a new student, a lecturer and a phone met worst (issue 24): the page
-the app opens on, Learn's zero-point section, a table in presentation mode, Explore on a
+the app opens on, Learn's zero-point section, a table in presentation mode, a table on a
 390 px phone, and the sidebar's selected option and captions (their contrast). Each is taken
 from a server of each checkout, so ``before`` and ``after`` are the same request::
 
@@ -32,7 +32,8 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
 @dataclass(frozen=True)
 class Place:
     """One screenshot: a path, a window size, and what to bring into view (a CSS selector and
-    which match, or nothing for the top of the page); ``clip`` keeps only that element."""
+    which match, or nothing for the top of the page), then ``offset`` pixels further down;
+    ``clip`` keeps only that element."""
 
     name: str
     path: str
@@ -41,14 +42,17 @@ class Place:
     selector: str = ""
     index: int = 0
     clip: bool = False
+    offset: int = 0
 
 
 PLACES = (
     Place("first_page", "", 1280, 800),
-    Place("learn_zero_point", "learn", 1280, 900, "[data-testid=stHeading] h2", 1),
+    Place("learn_zero_point", "learn", 1280, 900, "[data-testid=stHeading] h2", 1,
+          offset=1100),
     Place("projector_table", "calibration?present=1", 1280, 800,
           "[data-testid=stTable], [data-testid=stDataFrame]"),
-    Place("phone_explore", "explore", 390, 844, "[data-testid=stPlotlyChart]"),
+    Place("phone_table", "calibration", 390, 844,
+          "[data-testid=stTable], [data-testid=stDataFrame]"),
     Place("contrast_sidebar", "explore", 1280, 900, "[data-testid=stSidebar]", clip=True),
 )
 
@@ -77,7 +81,9 @@ def shoot(browser, url: str, place: Place, out: Path) -> None:
             target.screenshot(path=str(out))
             return
         if target is not None:
-            target.scroll_into_view_if_needed()
+            target.evaluate("(el, dy) => { el.scrollIntoView(); "
+                            "el.closest('section.stMain, [data-testid=stMain]')"
+                            "?.scrollBy(0, dy); window.scrollBy(0, dy); }", place.offset)
             pg.wait_for_timeout(300)
         pg.screenshot(path=str(out))
     finally:

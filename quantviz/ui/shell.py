@@ -56,6 +56,10 @@ label:focus-within { outline: 3px solid #00507d; outline-offset: 2px; }
   [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
     overflow-wrap: anywhere; }
+  /* a wide table scrolls inside its box; its first column (what each row is) stays put */
+  [data-testid="stTable"] :is(th, td) { padding: 0.3rem 0.45rem; }
+  [data-testid="stTable"] tr > :first-child { position: sticky; left: 0; z-index: 1;
+    background: #ffffff; box-shadow: 1px 0 0 #d5d8de; }
 }
 </style>
 """
