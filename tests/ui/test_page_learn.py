@@ -147,6 +147,17 @@ def test_an_inverted_range_warns_and_falls_back(page):
     assert formulas.worked_derivation(steps, WORDS_EN)["1"] in latex(at)
 
 
+def test_the_bad_range_warning_names_what_divides_by_the_width():
+    # s = (x_max - x_min) / (2^n - 1) divides the width by 2^n - 1, it does not divide by the
+    # width; equation (1), round((x - x_min) (2^n - 1) / (x_max - x_min)), is what does
+    for text, eq1, wrong in ((en("learn.ex_bad", lo="3", hi="1"),
+                              "equation (1) divides by x_max − x_min", "scale divides by"),
+                             (zh("learn.ex_bad", lo="3", hi="1"),
+                              "式 (1) 要除以 x_max − x_min", "scale 要除以")):
+        assert eq1 in text and wrong not in text
+        assert "(x_max − x_min) / (2ⁿ − 1)" in text
+
+
 def test_a_value_beyond_the_range_is_flagged(page):
     at = page(ex_x=5)
     steps = lessons.notes_steps(5.0, -1.0, 3.0, 8)  # 5 / (4/255) = 318.75 -> 319 + 64 = 383

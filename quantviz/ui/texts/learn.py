@@ -27,10 +27,11 @@ TEXT = {
     "learn.ex_max": ("x_max", "x_max"),
     "learn.ex_x": ("value x to follow", "要跟踪的数值 x"),
     "learn.ex_bad": (
-        "x_min must be smaller than x_max (now [{lo}, {hi}]): the scale divides by "
-        "x_max − x_min (section 2). The page uses the default range until you fix it.",
-        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：scale 要除以 x_max − x_min（见第 2 节）。"
-        "在你改正之前，本页使用默认范围。"),
+        "x_min must be smaller than x_max (now [{lo}, {hi}]): equation (1) divides by "
+        "x_max − x_min, and the scale s = (x_max − x_min) / (2ⁿ − 1) must be positive "
+        "(section 2). The page uses the default range until you fix it.",
+        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：式 (1) 要除以 x_max − x_min，而 scale "
+        "s = (x_max − x_min) / (2ⁿ − 1) 必须为正（见第 2 节）。在你改正之前，本页使用默认范围。"),
 
     # --- predict, then reveal -----------------------------------------------------------------
     "learn.quiz.reveal": ("Reveal the answer", "揭晓答案"),
