@@ -303,6 +303,19 @@ def test_zero_point_taught_as_z_and_the_notes_zp_on_request(page, lang):
     assert "设 zeropoint = x_f^min / scale" in tr("learn.s5.notes_zp")
 
 
+@pytest.mark.parametrize("lang", [0, 1])
+def test_the_notes_symbols_are_named_before_the_expander_uses_them(lang):
+    # the main path writes x, q, s; the notes' x_f, x_q, scale and zp appear only in "Other
+    # conventions", whose first paragraph must say what they stand for before using them
+    text = (en if lang == 0 else zh)("learn.s5.notes_zp", zp=-64, Z=64)
+    named = {0: ("x_f for x", "x_q for the code q", "scale for s", "(zp for short)"),
+             1: ("把 x 写作 x_f", "把码 q 写作 x_q", "把 s 写作 scale", "简记为 zp")}[lang]
+    for name in named:
+        assert name in text, name
+    first_use = min(text.index(sym) for sym in ("x_f^min", "x_q =", "−zp"))
+    assert all(text.index(name) < first_use for name in named)
+
+
 def test_zero_point_meanings_part_when_the_range_has_no_zero(page):
     at = page(ex_min=1, ex_max=3)
     steps = lessons.notes_steps(0.5, 1.0, 3.0, 8)  # zp = round(127.5) = 128, PyTorch Z = 0

@@ -388,14 +388,16 @@ TEXT = {
         "码和数值都相同（乘数形式在取整之前减去零点，即 round(m·x − zp)，恰好位于两个码正中间"
         "的数值可能因此相差一个码）。"),
     "learn.s5.notes_zp": (
-        "**The notes' zp.** The notes (section 量化, equations (3) and (4)) call x_min counted "
-        "in steps the zero point, “设 zeropoint = x_f^min / scale”, round it and *subtract* "
-        "it: x_q = round(x_f / scale) − zeropoint. Its sign follows x_min (negative when "
+        "**The notes' zp.** The notes write x_f for x, x_q for the code q and scale for s. "
+        "Their section 量化 (equations (3) and (4)) calls x_min counted in steps the zero point "
+        "(zp for short), “设 zeropoint = x_f^min / scale”, rounds it and *subtracts* it: "
+        "x_q = round(x_f / scale) − zeropoint. Its sign follows x_min (negative when "
         "x_min < 0), and 0.0 lands on code −zp. So the notes' zp and PyTorch's Z describe the "
         "same grid with opposite signs: Z = −zp whenever the range contains 0 and float32 "
         "does not tip a half step. Here zp = {zp} and Z = {Z}.",
-        "**笔记的 zp。** 笔记（“量化”一节，式 (3)、(4)）把以步长计的 x_min 称为零点，“设 "
-        "zeropoint = x_f^min / scale”，取整后再*减去*它：x_q = round(x_f / scale) − zeropoint。"
+        "**笔记的 zp。** 笔记把 x 写作 x_f、把码 q 写作 x_q、把 s 写作 scale。其“量化”一节"
+        "（式 (3)、(4)）把以步长计的 x_min 称为零点（下文简记为 zp），“设 zeropoint = "
+        "x_f^min / scale”，取整后再*减去*它：x_q = round(x_f / scale) − zeropoint。"
         "它的符号随 x_min（x_min < 0 时为负），0.0 落在码 −zp 上。所以笔记的 zp 与 PyTorch 的 Z "
         "描述的是同一个网格，只是符号相反：只要范围包含 0、且 float32 没有把半步翻到另一边，就有 "
         "Z = −zp。这里 zp = {zp}，Z = {Z}。"),
