@@ -14,6 +14,7 @@ import pytest
 from quantviz.present import formulas
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import lessons
+from quantviz.ui.i18n import TABLE
 from tests.helpers import charts_by_title, en, english_in_formulas, markdown, metric, ok, zh
 
 
@@ -523,3 +524,15 @@ def test_the_chinese_page_has_no_english_word_in_its_formulas(page):
     assert formulas.zero_trip(words_zh) in shown
     assert formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8),
                                       words_zh)["zero"] in shown
+
+
+def test_kernel_means_only_the_convolutions_weights():
+    # section 4 defines a kernel as "a few weights slid along the signal"; the compute routine
+    # that quantizes or multiplies is the "operator" (the Chinese says 算子 for it, 卷积核 for
+    # the weights), so one English word does not name two things
+    convolution = {"learn.s4.demo", "learn.pad_kernel"}
+    for key, (english, chinese) in TABLE.items():
+        if not key.startswith("learn.") or key in convolution or key.startswith("learn.kernel."):
+            continue
+        assert re.search(r"\bkernels?\b", english) is None, key
+        assert "卷积核" not in chinese, key

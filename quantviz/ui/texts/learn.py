@@ -149,7 +149,7 @@ TEXT = {
         "- **对称量化在计算上更简单。** 整数矩阵乘法要把零点从码中减掉再相乘。把一个点积展开："),
     "learn.s1.simple2": (
         "With symmetric weights (Z_w = 0) the last two terms vanish, and Z_x · Σ q_w depends "
-        "only on the weights, so it can be folded into the bias ahead of time: the kernel is "
+        "only on the weights, so it can be folded into the bias ahead of time: the operator is "
         "left with the plain integer product. The same dot product with four activations "
         "spread over your range and the weights ({w}):",
         "权重对称（Z_w = 0）时，后两项消失；而 Z_x · Σ q_w 只与权重有关，可以预先并入偏置：算子"
@@ -221,7 +221,7 @@ TEXT = {
         "**The same in PyTorch.** PyTorch's observers (the objects that record a tensor's "
         "range) compute s and Z this way, with three additions: they first widen the range to "
         "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
-        "kernel then **clamps** the code into [q_min, q_max] (clip in the formulas: a result "
+        "operator then **clamps** the code into [q_min, q_max] (clip in the formulas: a result "
         "below q_min becomes q_min, one above q_max becomes q_max); and everything is "
         "float32. With q_min = 0 the zero point below is equation (4)'s Z on the widened "
         "range. ONNX's QuantizeLinear and TFLite add Z the same way:",
@@ -493,7 +493,7 @@ TEXT = {
     "learn.s6.clamp.heading": ("Values beyond the range: clamping", "超出范围的数值：截断"),
     "learn.s6.clamp.text": (
         "Equation (4) has no clamp. A value beyond the calibrated range [{lo}, {hi}] gets a "
-        "code that does not fit in n bits. Real kernels add the clamp:",
+        "code that does not fit in n bits. Real quantize operators add the clamp:",
         "式 (4) 没有截断。超出校准范围 [{lo}, {hi}] 的数值会得到一个 n 位放不下的码。真实的算子"
         "会加上截断："),
     "learn.clamp_x": ("A value beyond the range", "范围之外的一个数值"),
@@ -546,7 +546,7 @@ TEXT = {
         "FusedMovingAvgObsFakeQuantize (`torch.fused_moving_avg_obs_fake_quant`, C++), by "
         "running it; ONNX Runtime 1.32's `quant_utils.compute_scale_zp` with "
         "`get_qmin_qmax_for_qType(..., symmetric=True)`; NVIDIA pytorch-quantization's "
-        "`_tensor_quant` (tensor_quant.py), whose kernel multiplies by (2^(b−1) − 1) / amax. "
+        "`_tensor_quant` (tensor_quant.py), whose operator multiplies by (2^(b−1) − 1) / amax. "
         "Its range column is where calibrated values land: `TensorQuantFunction` defaults to "
         "narrow_range=True, while `QuantDescriptor`, which TensorQuantizer and ModelOpt pass "
         "on, defaults to narrow_range=False and clamps one code lower, which only a value "
