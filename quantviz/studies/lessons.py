@@ -676,8 +676,8 @@ def zero_trip(method: str, x_min: float, x_max: float, bits: int) -> ZeroTrip:
 
     "notes": ``zp = round(x_min/scale)`` on the data's own range, code ``-zp`` (clamped into
     ``[0, 2^n - 1]`` to dequantize). "pytorch": ``compute_qparams`` (range widened to hold 0).
-    "unrounded": the notes' eq. 3 with ``zp = x_min/scale`` left fractional, range widened
-    to hold 0: code ``round(-zp)``, back as ``scale (round(-zp) + zp)``.
+    "unrounded": equation (3), the zero point :func:`unrounded_zero_point` left fractional
+    (range widened to hold 0): code ``round(Z)``, back as ``scale (round(Z) - Z)``.
     """
     _check_range(x_min, x_max)
     bits = _check_bits(bits)
@@ -689,12 +689,26 @@ def zero_trip(method: str, x_min: float, x_max: float, bits: int) -> ZeroTrip:
         z = zero_outside(x_min, x_max, bits)
         return ZeroTrip(method, z.pt_zero_point, z.pt_zero_hat, True)
     if method == "unrounded":
-        lo, hi = min(x_min, 0.0), max(x_max, 0.0)
-        scale = (hi - lo) / top
-        zp_exact = lo / scale
-        code = int(np.rint(-zp_exact))
-        return ZeroTrip(method, code, float(scale * (code + zp_exact)), 0 <= code <= top)
+        scale = (max(x_max, 0.0) - min(x_min, 0.0)) / top
+        z_exact = unrounded_zero_point(x_min, x_max, bits)
+        code = int(np.rint(z_exact))
+        return ZeroTrip(method, code, float(scale * (code - z_exact)), 0 <= code <= top)
     raise ValueError(f"method={method!r} is not one of {', '.join(ZERO_METHODS)}")
+
+
+def unrounded_zero_point(x_min: float, x_max: float, bits: int) -> float:
+    """The zero point left as a fraction, PyTorch's sign: ``Z = -x_min' / s`` on the range
+    widened to hold 0, ``x_min' = min(x_min, 0)``, ``s = (max(x_max, 0) - x_min') / (2^n - 1)``
+    (float64). It is what equation (3) adds and what :func:`zero_trip` ``"unrounded"`` rounds.
+
+    Example: [-1, 3] at 8 bits: ``s = 4/255``, ``Z = 1 / (4/255) = 63.75``. A range starting at
+    0 gives 0.0 (not -0.0). Bad ranges or bit widths raise ValueError.
+    """
+    _check_range(x_min, x_max)
+    bits = _check_bits(bits)
+    lo, hi = min(x_min, 0.0), max(x_max, 0.0)
+    scale = (hi - lo) / (2**bits - 1)
+    return 0.0 - lo / scale
 
 
 # ---------------------------------------------------------------------------------------------

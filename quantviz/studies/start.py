@@ -39,6 +39,11 @@ CASES: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
     "practice": (),
 }
 
+#: The case of the questions of steps 2 and 4 (scale and zero point; 0.0 with an unrounded
+#: zero point): data in [x_min, x_max] = [-1, 3], unsigned asymmetric, 8 bits. Their sentences
+#: take every number from it (s = 4/255, Z = 63.75 unrounded, 64 rounded).
+QUESTION_RANGE: tuple[float, float, int] = (-1.0, 3.0, 8)
+
 #: Sizes and seeds of the steps' tensors (small: each step answers at once).
 N_VALUES = 20_000
 SEED = 0

@@ -256,15 +256,18 @@ def why(step: str) -> str:
     if step == "roundtrip":
         return t(key, levels=2**3)
     if step == "scale":
-        qp = compute_qparams(-1.0, 3.0, QuantConfig(8, "asymmetric", signed=False))
-        return t(key, scale=_num(float(qp.scale)), ratio=_num(1.0 / float(qp.scale)),
-                 Z=int(qp.zero_point))
+        lo, hi, bits = path.QUESTION_RANGE
+        qp = compute_qparams(lo, hi, QuantConfig(bits, "asymmetric", signed=False))
+        return t(key, **question_fields(step), scale=_num(float(qp.scale)),
+                 ratio=_num(-lo / float(qp.scale)), Z=int(qp.zero_point))
     if step == "schemes":
         pic = lessons.mapping_picture(-0.5, 0.5, _scheme_config("symmetric"))
         return t(key, used=pic.used, levels=pic.levels)
     if step == "zero":
-        trip = lessons.zero_trip("unrounded", -1.0, 3.0, 8)
-        return t(key, code=trip.code, x_hat=_num(trip.x_hat))
+        trip = lessons.zero_trip("unrounded", *path.QUESTION_RANGE)
+        z_exact = lessons.unrounded_zero_point(*path.QUESTION_RANGE)
+        return t(key, **question_fields(step), code=trip.code, x_hat=_num(trip.x_hat),
+                 frac=_num(abs(trip.code - z_exact)))
     if step == "relu":
         pic = lessons.mapping_picture(0.0, 6.0, _scheme_config("symmetric"))
         return t(key, wasted=pic.wasted, levels=pic.levels, lo=pic.qmin, hi=pic.code_lo - 1,
@@ -286,11 +289,23 @@ def why(step: str) -> str:
     raise ValueError(f"step={step!r} has no question")
 
 
+def question_fields(step: str) -> dict[str, str]:
+    """The numbers the idea and the question of ``step`` name, computed from the questions' case
+    :data:`quantviz.studies.start.QUESTION_RANGE` (empty for a step whose texts name none)."""
+    if step not in ("scale", "zero"):
+        return {}
+    lo, hi, bits = path.QUESTION_RANGE
+    fields = {"lo": _num(lo), "hi": _num(hi), "bits": str(bits), "top": str(2**bits - 1)}
+    if step == "zero":
+        fields["z_exact"] = _num(lessons.unrounded_zero_point(lo, hi, bits))
+    return fields
+
+
 def question(step: str) -> None:
     """The step's question as a radio without a preselected answer, and feedback once picked."""
     answers, right = QUESTIONS[step]
     st.subheader(t("start.check"))
-    st.markdown(t(f"start.{step}.q_text"))
+    st.markdown(t(f"start.{step}.q_text", **question_fields(step)))
     picked = st.radio(t("start.answer"), answers, index=None, key=f"start_q_{step}",
                       format_func=lambda a: t(f"start.{step}.a.{a}") if has(f"start.{step}.a.{a}")
                       else a)
@@ -334,7 +349,7 @@ def show_step(step: str, theme: present.Theme) -> None:
     if step == "practice":
         practice()
     else:
-        st.markdown(t(f"start.{step}.idea"))
+        st.markdown(t(f"start.{step}.idea", **question_fields(step)))
         st.subheader(t("start.try"))
         try_it(step, theme)
         check(step)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -26,6 +28,7 @@ from quantviz.studies.lessons import (
     padding_signal,
     symmetric_ends,
     symmetric_rules,
+    unrounded_zero_point,
     wasted_code_choices,
     wasted_code_spans,
     zero_outside,
@@ -384,6 +387,20 @@ def test_zero_trip_by_method():
     assert unrounded.x_hat == pytest.approx(0.25 * 4 / 255)
     with pytest.raises(ValueError, match="method='tflite'"):
         zero_trip("tflite", -1.0, 3.0, 8)
+
+
+def test_unrounded_zero_point_is_what_the_unrounded_trip_rounds():
+    # [-1, 3], 8 bits: s = 4/255, Z = 1 / (4/255) = 255/4 = 63.75 (exact in binary)
+    assert unrounded_zero_point(-1.0, 3.0, 8) == 63.75
+    # [1, 3] is widened to [0, 3]: Z = 0.0, positive zero
+    z = unrounded_zero_point(1.0, 3.0, 8)
+    assert z == 0.0 and math.copysign(1.0, z) == 1.0
+    # [-0.6, 1.4], 4 bits: s = 2/15, Z = 0.6 * 15 / 2 = 4.5
+    assert unrounded_zero_point(-0.6, 1.4, 4) == pytest.approx(4.5)
+    trip = zero_trip("unrounded", -1.0, 3.0, 8)
+    assert trip.code == round(63.75) == 64
+    with pytest.raises(ValueError, match="x_min"):
+        unrounded_zero_point(3.0, 1.0, 8)
 
 
 @settings(max_examples=60, deadline=None)

@@ -14,6 +14,7 @@ import pytest
 from quantviz.present import formulas
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import lessons
+from quantviz.ui.i18n import TABLE
 from tests.helpers import charts_by_title, en, english_in_formulas, markdown, metric, ok, zh
 
 
@@ -145,6 +146,17 @@ def test_an_inverted_range_warns_and_falls_back(page):
     assert at.warning[0].value == en("learn.ex_bad", lo="3", hi="1")
     steps = lessons.notes_steps(0.5, -1.0, 3.0, 8)
     assert formulas.worked_derivation(steps, WORDS_EN)["1"] in latex(at)
+
+
+def test_the_bad_range_warning_names_what_divides_by_the_width():
+    # s = (x_max - x_min) / (2^n - 1) divides the width by 2^n - 1, it does not divide by the
+    # width; equation (1), round((x - x_min) (2^n - 1) / (x_max - x_min)), is what does
+    for text, eq1, wrong in ((en("learn.ex_bad", lo="3", hi="1"),
+                              "equation (1) divides by x_max − x_min", "scale divides by"),
+                             (zh("learn.ex_bad", lo="3", hi="1"),
+                              "式 (1) 要除以 x_max − x_min", "scale 要除以")):
+        assert eq1 in text and wrong not in text
+        assert "(x_max − x_min) / (2ⁿ − 1)" in text
 
 
 def test_a_value_beyond_the_range_is_flagged(page):
@@ -290,6 +302,19 @@ def test_zero_point_taught_as_z_and_the_notes_zp_on_request(page, lang):
     assert tr("learn.s5.slip") in [i.value for i in others.info]
     assert "`zeropoint`浮点数0.0量化后对应的整型数" in tr("learn.s5.slip")  # the notes' own words
     assert "设 zeropoint = x_f^min / scale" in tr("learn.s5.notes_zp")
+
+
+@pytest.mark.parametrize("lang", [0, 1])
+def test_the_notes_symbols_are_named_before_the_expander_uses_them(lang):
+    # the main path writes x, q, s; the notes' x_f, x_q, scale and zp appear only in "Other
+    # conventions", whose first paragraph must say what they stand for before using them
+    text = (en if lang == 0 else zh)("learn.s5.notes_zp", zp=-64, Z=64)
+    named = {0: ("x_f for x", "x_q for the code q", "scale for s", "(zp for short)"),
+             1: ("把 x 写作 x_f", "把码 q 写作 x_q", "把 s 写作 scale", "简记为 zp")}[lang]
+    for name in named:
+        assert name in text, name
+    first_use = min(text.index(sym) for sym in ("x_f^min", "x_q =", "−zp"))
+    assert all(text.index(name) < first_use for name in named)
 
 
 def test_zero_point_meanings_part_when_the_range_has_no_zero(page):
@@ -499,3 +524,15 @@ def test_the_chinese_page_has_no_english_word_in_its_formulas(page):
     assert formulas.zero_trip(words_zh) in shown
     assert formulas.worked_derivation(lessons.notes_steps(0.5, -1.0, 3.0, 8),
                                       words_zh)["zero"] in shown
+
+
+def test_kernel_means_only_the_convolutions_weights():
+    # section 4 defines a kernel as "a few weights slid along the signal"; the compute routine
+    # that quantizes or multiplies is the "operator" (the Chinese says 算子 for it, 卷积核 for
+    # the weights), so one English word does not name two things
+    convolution = {"learn.s4.demo", "learn.pad_kernel"}
+    for key, (english, chinese) in TABLE.items():
+        if not key.startswith("learn.") or key in convolution or key.startswith("learn.kernel."):
+            continue
+        assert re.search(r"\bkernels?\b", english) is None, key
+        assert "卷积核" not in chinese, key

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from quantviz.quantize import QuantConfig
+from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import lessons
 from quantviz.studies import start as path
-from quantviz.ui.start import QUESTIONS
+from quantviz.ui.start import QUESTIONS, question_fields
 from tests.helpers import en, markdown, ok, zh
 
 
@@ -52,7 +52,7 @@ def test_every_step_renders_in_both_languages(step, name, lang):
     if name == "practice":
         assert len(links(at)) >= 13  # every practitioner page, the overview and "back"
         return
-    assert text(f"start.{name}.idea") in markdown(at)
+    assert text(f"start.{name}.idea", **question_fields(name)) in markdown(at)
     assert len(at.get("plotly_chart")) == 1
     assert at.radio(key=f"start_q_{name}").value is None  # no answer picked for the student
 
@@ -139,3 +139,44 @@ def test_the_zero_step_states_z_with_the_sign_step_2_taught(step):
     assert en("start.zero.read", pad_int=f"{r.pad_integer:.4g}", pad_exact=f"{r.pad_exact:.4g}",
               z_exact="4.5", bias=f"{bias:.4g}") in markdown(at)
     assert "(Z = 4.5)" in markdown(at)
+
+
+def test_the_unrounded_zero_point_is_computed_not_typed(step):
+    # the questions' case [-1, 3], 8 bits: s = 4/255, Z = 1 / (4/255) = 63.75, rounded 64;
+    # 0.0 comes back as (64 - 63.75) * 4/255 = 0.25 * 4/255 = 0.003922
+    assert path.QUESTION_RANGE == (-1.0, 3.0, 8)
+    at = step("zero")
+    assert "(63.75 in step 2)" in markdown(at)
+    assert "[-1, 3], 8 bits, zero point left unrounded (63.75)" in markdown(at)
+    at.radio(key="start_q_zero").set_value("no").run()
+    assert ("round(63.75) = 64 and comes back as s · (64 − 63.75) = 0.003922: rounding moved "
+            "the code by 0.25 of a step") in at.success[0].value
+
+
+def test_the_zero_and_scale_steps_follow_the_questions_case(step, monkeypatch):
+    # another case, [-0.7, 3] at 8 bits: s = 3.7/255, Z = 0.7 * 255 / 3.7 = 48.2432..., rounded
+    # 48, 0.2432 of a step off; a sentence with 63.75 (or 4 / 255) typed in cannot follow it
+    monkeypatch.setattr(path, "QUESTION_RANGE", (-0.7, 3.0, 8))
+    z = lessons.unrounded_zero_point(-0.7, 3.0, 8)
+    assert z == pytest.approx(0.7 * 255 / 3.7)
+    trip = lessons.zero_trip("unrounded", -0.7, 3.0, 8)
+    assert trip.code == 48
+    at = step("zero")
+    at.radio(key="start_q_zero").set_value("no").run()
+    shown = markdown(at) + at.success[0].value
+    assert "(48.24 in step 2)" in shown and "[-0.7, 3], 8 bits" in shown
+    assert f"round(48.24) = 48 and comes back as s · (48 − 48.24) = {trip.x_hat:.4g}" in shown
+    assert "by 0.2432 of a step" in shown and "63.75" not in shown
+    at = step("scale", lang="zh")
+    at.radio(key="start_q_scale").set_value("0").run()
+    shown = markdown(at) + at.info[0].value
+    assert "范围 [-0.7, 3]，8 位（码 0 … 255）" in shown
+    assert "s = (3 − (-0.7)) / 255 = 0.01451" in shown and "Z = 48" in shown
+
+
+def test_the_scale_questions_right_answer_is_the_cases_zero_point():
+    # [-1, 3], 8 bits unsigned: Z = 0 - round(-1 / (4/255)) = round(63.75) = 64
+    lo, hi, bits = path.QUESTION_RANGE
+    qp = compute_qparams(lo, hi, QuantConfig(bits, "asymmetric", signed=False))
+    answers, right = QUESTIONS["scale"]
+    assert right == str(int(qp.zero_point)) == "64" and right in answers

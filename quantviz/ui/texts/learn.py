@@ -27,10 +27,11 @@ TEXT = {
     "learn.ex_max": ("x_max", "x_max"),
     "learn.ex_x": ("value x to follow", "要跟踪的数值 x"),
     "learn.ex_bad": (
-        "x_min must be smaller than x_max (now [{lo}, {hi}]): the scale divides by "
-        "x_max − x_min (section 2). The page uses the default range until you fix it.",
-        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：scale 要除以 x_max − x_min（见第 2 节）。"
-        "在你改正之前，本页使用默认范围。"),
+        "x_min must be smaller than x_max (now [{lo}, {hi}]): equation (1) divides by "
+        "x_max − x_min, and the scale s = (x_max − x_min) / (2ⁿ − 1) must be positive "
+        "(section 2). The page uses the default range until you fix it.",
+        "x_min 必须小于 x_max（当前为 [{lo}, {hi}]）：式 (1) 要除以 x_max − x_min，而 scale "
+        "s = (x_max − x_min) / (2ⁿ − 1) 必须为正（见第 2 节）。在你改正之前，本页使用默认范围。"),
 
     # --- predict, then reveal -----------------------------------------------------------------
     "learn.quiz.reveal": ("Reveal the answer", "揭晓答案"),
@@ -148,7 +149,7 @@ TEXT = {
         "- **对称量化在计算上更简单。** 整数矩阵乘法要把零点从码中减掉再相乘。把一个点积展开："),
     "learn.s1.simple2": (
         "With symmetric weights (Z_w = 0) the last two terms vanish, and Z_x · Σ q_w depends "
-        "only on the weights, so it can be folded into the bias ahead of time: the kernel is "
+        "only on the weights, so it can be folded into the bias ahead of time: the operator is "
         "left with the plain integer product. The same dot product with four activations "
         "spread over your range and the weights ({w}):",
         "权重对称（Z_w = 0）时，后两项消失；而 Z_x · Σ q_w 只与权重有关，可以预先并入偏置：算子"
@@ -220,7 +221,7 @@ TEXT = {
         "**The same in PyTorch.** PyTorch's observers (the objects that record a tensor's "
         "range) compute s and Z this way, with three additions: they first widen the range to "
         "include 0 (`_calculate_qparams` in torch/ao/quantization/observer.py); the quantize "
-        "kernel then **clamps** the code into [q_min, q_max] (clip in the formulas: a result "
+        "operator then **clamps** the code into [q_min, q_max] (clip in the formulas: a result "
         "below q_min becomes q_min, one above q_max becomes q_max); and everything is "
         "float32. With q_min = 0 the zero point below is equation (4)'s Z on the widened "
         "range. ONNX's QuantizeLinear and TFLite add Z the same way:",
@@ -387,14 +388,16 @@ TEXT = {
         "码和数值都相同（乘数形式在取整之前减去零点，即 round(m·x − zp)，恰好位于两个码正中间"
         "的数值可能因此相差一个码）。"),
     "learn.s5.notes_zp": (
-        "**The notes' zp.** The notes (section 量化, equations (3) and (4)) call x_min counted "
-        "in steps the zero point, “设 zeropoint = x_f^min / scale”, round it and *subtract* "
-        "it: x_q = round(x_f / scale) − zeropoint. Its sign follows x_min (negative when "
+        "**The notes' zp.** The notes write x_f for x, x_q for the code q and scale for s. "
+        "Their section 量化 (equations (3) and (4)) calls x_min counted in steps the zero point "
+        "(zp for short), “设 zeropoint = x_f^min / scale”, rounds it and *subtracts* it: "
+        "x_q = round(x_f / scale) − zeropoint. Its sign follows x_min (negative when "
         "x_min < 0), and 0.0 lands on code −zp. So the notes' zp and PyTorch's Z describe the "
         "same grid with opposite signs: Z = −zp whenever the range contains 0 and float32 "
         "does not tip a half step. Here zp = {zp} and Z = {Z}.",
-        "**笔记的 zp。** 笔记（“量化”一节，式 (3)、(4)）把以步长计的 x_min 称为零点，“设 "
-        "zeropoint = x_f^min / scale”，取整后再*减去*它：x_q = round(x_f / scale) − zeropoint。"
+        "**笔记的 zp。** 笔记把 x 写作 x_f、把码 q 写作 x_q、把 s 写作 scale。其“量化”一节"
+        "（式 (3)、(4)）把以步长计的 x_min 称为零点（下文简记为 zp），“设 zeropoint = "
+        "x_f^min / scale”，取整后再*减去*它：x_q = round(x_f / scale) − zeropoint。"
         "它的符号随 x_min（x_min < 0 时为负），0.0 落在码 −zp 上。所以笔记的 zp 与 PyTorch 的 Z "
         "描述的是同一个网格，只是符号相反：只要范围包含 0、且 float32 没有把半步翻到另一边，就有 "
         "Z = −zp。这里 zp = {zp}，Z = {Z}。"),
@@ -490,7 +493,7 @@ TEXT = {
     "learn.s6.clamp.heading": ("Values beyond the range: clamping", "超出范围的数值：截断"),
     "learn.s6.clamp.text": (
         "Equation (4) has no clamp. A value beyond the calibrated range [{lo}, {hi}] gets a "
-        "code that does not fit in n bits. Real kernels add the clamp:",
+        "code that does not fit in n bits. Real quantize operators add the clamp:",
         "式 (4) 没有截断。超出校准范围 [{lo}, {hi}] 的数值会得到一个 n 位放不下的码。真实的算子"
         "会加上截断："),
     "learn.clamp_x": ("A value beyond the range", "范围之外的一个数值"),
@@ -543,7 +546,7 @@ TEXT = {
         "FusedMovingAvgObsFakeQuantize (`torch.fused_moving_avg_obs_fake_quant`, C++), by "
         "running it; ONNX Runtime 1.32's `quant_utils.compute_scale_zp` with "
         "`get_qmin_qmax_for_qType(..., symmetric=True)`; NVIDIA pytorch-quantization's "
-        "`_tensor_quant` (tensor_quant.py), whose kernel multiplies by (2^(b−1) − 1) / amax. "
+        "`_tensor_quant` (tensor_quant.py), whose operator multiplies by (2^(b−1) − 1) / amax. "
         "Its range column is where calibrated values land: `TensorQuantFunction` defaults to "
         "narrow_range=True, while `QuantDescriptor`, which TensorQuantizer and ModelOpt pass "
         "on, defaults to narrow_range=False and clamps one code lower, which only a value "

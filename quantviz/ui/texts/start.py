@@ -108,13 +108,13 @@ TEXT = {
         "s = ({hi} − ({lo})) / 255 = {scale}；0.0 比 x_min 高 {ratio} 个步长，所以 Z = {Z}。"
         "虚线把 x_min 连到 q_min、x_max 连到 q_max、0.0 连到 Z。"),
     "start.scale.q_text": (
-        "Range [−1, 3], 8 bits (codes 0 … 255). Which code Z stands for 0.0?",
-        "范围 [−1, 3]，8 位（码 0 … 255）。代表 0.0 的码 Z 是多少？"),
+        "Range [{lo}, {hi}], {bits} bits (codes 0 … {top}). Which code Z stands for 0.0?",
+        "范围 [{lo}, {hi}]，{bits} 位（码 0 … {top}）。代表 0.0 的码 Z 是多少？"),
     "start.scale.why": (
-        "s = 4 / 255 = {scale}; 0.0 lies 1 / s = {ratio} steps above −1, and Z is that "
-        "rounded to a whole code: Z = {Z}.",
-        "s = 4 / 255 = {scale}；0.0 比 −1 高 1 / s = {ratio} 个步长，把它取整成一个码就是 "
-        "Z = {Z}。"),
+        "s = ({hi} − ({lo})) / {top} = {scale}; 0.0 lies −({lo}) / s = {ratio} steps above "
+        "{lo}, and Z is that rounded to a whole code: Z = {Z}.",
+        "s = ({hi} − ({lo})) / {top} = {scale}；0.0 比 {lo} 高 −({lo}) / s = {ratio} 个步长，"
+        "把它取整成一个码就是 Z = {Z}。"),
     "start.scale.link.0": ("Learn: the derivation, step by step", "学习页：逐步推导"),
 
     # --- 3. schemes ---------------------------------------------------------------------------
@@ -158,12 +158,12 @@ TEXT = {
         "0.0 is special in a network. A **convolution** slides a small filter (a few weights, "
         "the **kernel**) along a signal; at the borders the signal is extended with 0.0, "
         "called **padding**. Because Z is a whole number, 0.0 goes to code Z and comes back "
-        "as s · (Z − Z) = 0.0 exactly. If Z were left as a fraction (63.75 in step 2), the "
+        "as s · (Z − Z) = 0.0 exactly. If Z were left as a fraction ({z_exact} in step 2), the "
         "padding would come back as a small non-zero number and shift every output near a "
         "border.",
         "0.0 在网络里很特殊。**卷积**把一个小的滤波器（几个权重，称为**卷积核**）沿信号滑动；"
         "在边界处信号用 0.0 延长，这叫**填充**（padding）。因为 Z 是整数，0.0 映射到码 Z，回来时"
-        "是 s · (Z − Z) = 0.0，分毫不差。如果 Z 保留成小数（如第 2 步中的 63.75），填充值回来时会"
+        "是 s · (Z − Z) = 0.0，分毫不差。如果 Z 保留成小数（如第 2 步中的 {z_exact}），填充值回来时会"
         "变成一个很小的非零数，使靠近边界的每个输出都产生偏移。"),
     "start.zero.offset": ("shift of the signal", "信号的平移量"),
     "start.zero.read": (
@@ -173,17 +173,19 @@ TEXT = {
         "4 位。零点取整时，填充值回来是 {pad_int}；零点为小数（Z = {z_exact}）时回来是 {pad_exact}，"
         "边界处的输出最多偏移 {bias}。阴影位置是窗口伸进填充区的输出。"),
     "start.zero.q_text": (
-        "Data in [−1, 3], 8 bits, zero point left unrounded (63.75). After quantize and "
-        "dequantize, is 0.0 exactly 0.0 again?",
-        "数据在 [−1, 3]，8 位，零点不取整（63.75）。经过量化与反量化后，0.0 还严格等于 0.0 吗？"),
+        "Data in [{lo}, {hi}], {bits} bits, zero point left unrounded ({z_exact}). After "
+        "quantize and dequantize, is 0.0 exactly 0.0 again?",
+        "数据在 [{lo}, {hi}]，{bits} 位，零点不取整（{z_exact}）。经过量化与反量化后，0.0 还严格"
+        "等于 0.0 吗？"),
     "start.zero.a.yes": ("yes", "是"),
     "start.zero.a.no": ("no", "否"),
     "start.zero.why": (
-        "0.0 goes to code round(63.75) = {code} and comes back as s · ({code} − 63.75) = "
-        "{x_hat}: rounding moved the code a quarter step, and dequantizing with the unrounded "
-        "zero point brings that quarter step back as a non-zero value.",
-        "0.0 映射到码 round(63.75) = {code}，回来时是 s · ({code} − 63.75) = {x_hat}：取整把码移动了"
-        "四分之一步长，而用未取整的零点反量化时，这四分之一步长就作为一个非零值回来了。"),
+        "0.0 goes to code round({z_exact}) = {code} and comes back as s · ({code} − {z_exact}) "
+        "= {x_hat}: rounding moved the code by {frac} of a step, and dequantizing with the "
+        "unrounded zero point brings that shift back as a non-zero value.",
+        "0.0 映射到码 round({z_exact}) = {code}，回来时是 s · ({code} − {z_exact}) = {x_hat}："
+        "取整把码移动了 {frac} 个步长，而用未取整的零点反量化时，这段偏移就作为一个非零值回来"
+        "了。"),
     "start.zero.link.0": ("Learn: zero padding, with your own kernel", "学习页：零填充，可换卷积核"),
 
     # --- 5. relu ------------------------------------------------------------------------------
