@@ -98,6 +98,25 @@ def test_the_preview_arithmetic_is_the_cores(open_app):
     assert ties > 20  # exact half steps were among the probes: round half to even was tested
 
 
+def test_the_browser_derives_the_edges_python_checked(open_app):
+    # live_figure.js linspaceEdges and studies.live.browser_edges: the same bits, on ranges
+    # from tiny to huge, one-sided, constant-widened and the narrowest float32 allows
+    from quantviz.studies.live import browser_edges
+    pg = open_app("explore?n=1000")
+    ends = [(-4.46, 4.04, 4096), (0.0, 1.0, 4096), (2.5, 3.5, 4096), (1e-30, 3e-30, 4096),
+            (-1e30, 3e30, 4096), (1.0, 1.0 + 50 * 2.0**-23, 4096), (-3.0, -1.0, 7),
+            (0.1, 0.7, 1)]
+    ends = [(float(np.float32(a)), float(np.float32(b)), n) for a, b, n in ends]
+    got = pg.evaluate("""async ([src, ends]) => {
+      const m = await import(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+      return ends.map(([a, b, n]) => Array.from(m.linspaceEdges(a, b, n)));
+    }""", [JS, ends])
+    for (a, b, n), edges in zip(ends, got, strict=True):
+        want = browser_edges(a, b, n)
+        assert np.array_equal(np.array(edges, np.float32).view(np.uint32),
+                              want.view(np.uint32)), (a, b, n)
+
+
 def test_round_half_to_even_in_the_page(open_app):
     pg = open_app("explore?n=1000")
     got = pg.evaluate("""async (src) => {

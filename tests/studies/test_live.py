@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies.live import (
     LIVE_BINS,
+    FineHistogram,
+    browser_edges,
     config_payload,
     exact_numbers,
     fine_histogram,
@@ -80,21 +82,66 @@ def test_payload_size_does_not_grow_with_the_tensor():
         payload = histogram_payload(fine_histogram(rng.standard_normal(n)))
         sizes.append(len(json.dumps(payload)))
         assert payload["bins"] == LIVE_BINS and payload["n"] == n
-    # the edges and counts are 4,097 + 4,096 four-byte numbers in base64 whatever n is;
-    # only the printed digits of x_min, x_max and n differ
+    # the counts are 4,096 two-byte numbers in base64 whatever n is (no bin of a million
+    # normal values reaches 65,536), the edges derived from the two ends: only the printed
+    # digits of x_min, x_max and n differ
     assert abs(sizes[0] - sizes[1]) < 40
-    assert sizes[0] < 60_000
+    assert sizes[0] < 12_000
+
+
+def decoded(p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """What the browser decodes (live_figure.js render): counts as their type says, edges
+    sent or derived from the two ends."""
+    counts = np.frombuffer(base64.b64decode(p["counts"]), dtype=f"<{p['counts_type']}")
+    edges = (np.frombuffer(base64.b64decode(p["edges"]), dtype="<f4") if "edges" in p
+             else browser_edges(p["first"], p["last"], p["bins"]))
+    return edges, counts
 
 
 def test_payload_decodes_to_the_histogram():
     h = fine_histogram(np.linspace(-2, 5, 1001, dtype=np.float32), bins=16)
     p = histogram_payload(h)
-    edges = np.frombuffer(base64.b64decode(p["edges"]), dtype="<f4")
-    counts = np.frombuffer(base64.b64decode(p["counts"]), dtype="<u4")
+    edges, counts = decoded(p)
     assert np.array_equal(edges, h.edges) and np.array_equal(counts, h.counts)
+    assert "edges" not in p and p["counts_type"] == "u2"  # derived, and small counts
     assert len(p["key"]) == 16
     other = histogram_payload(fine_histogram(np.linspace(-2, 6, 1001, dtype=np.float32), 16))
     assert other["key"] != p["key"]
+
+
+def test_browser_edges_by_hand():
+    # [0, 1] in 4 bins: step = 1 / 4 = 0.25 exactly; edges i * 0.25 + 0
+    assert browser_edges(0.0, 1.0, 4).tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    # [-1, 2] in 3: step 1; -1, 0, 1, 2
+    assert browser_edges(-1.0, 2.0, 3).tolist() == [-1.0, 0.0, 1.0, 2.0]
+
+
+def test_edges_the_browser_cannot_derive_are_sent():
+    # edges 0, 1, 3 are not equal steps: the rule would give 0, 1.5, 3, so they go as they are
+    h = FineHistogram(np.array([0, 1, 3], np.float32), np.array([2, 1], np.uint32), 0.0, 3.0, 3)
+    p = histogram_payload(h)
+    assert "edges" in p
+    assert np.array_equal(decoded(p)[0], h.edges)
+
+
+def test_a_bin_of_65536_values_sends_uint32_counts():
+    h = fine_histogram(np.zeros(2**16, np.float32), bins=4)  # every value in one bin
+    p = histogram_payload(h)
+    assert p["counts_type"] == "u4" and int(decoded(p)[1].max()) == 2**16
+    assert histogram_payload(fine_histogram(np.zeros(2**16 - 1, np.float32), bins=4))[
+        "counts_type"] == "u2"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(-30, 30), st.sampled_from([1, 2, 7, 4096]))
+def test_every_payload_decodes_to_its_histogram(seed, log_scale, bins):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(500) * 10.0 ** (log_scale / 3) + rng.integers(-3, 4)
+         * 10.0 ** (log_scale / 3)).astype(np.float32)
+    h = fine_histogram(x, bins=bins)
+    edges, counts = decoded(histogram_payload(h))
+    assert np.array_equal(edges.view(np.uint32), h.edges.view(np.uint32))
+    assert np.array_equal(counts, h.counts)
 
 
 def test_config_payload_carries_the_integer_range():

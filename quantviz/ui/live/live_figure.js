@@ -70,6 +70,19 @@ function decode(text, Type) {
   return new Type(bytes.buffer);
 }
 
+/**
+ * The histogram's edges from its two ends, as Python's browser_edges computes them:
+ * step = f32(f32(last - first) / bins), edges[i] = f32(f32(i * step) + first), the last one
+ * `last`. Python sends the edges themselves whenever these would differ from numpy's.
+ */
+export function linspaceEdges(first, last, bins) {
+  const edges = new Float32Array(bins + 1);
+  const step = f(f(last - first) / bins);
+  for (let i = 0; i < bins; i += 1) edges[i] = f(f(i * step) + first);
+  edges[bins] = last;
+  return edges;
+}
+
 /** What the browser can tell from the histogram alone for one config and range. */
 export function preview(hist, lo, hi, cfg) {
   const p = qparams(lo, hi, cfg);
@@ -521,8 +534,10 @@ export default function render(component) {
   inst.setStateValue = setStateValue;
   inst.data = data;
   if (inst.histKey !== data.hist.key) {
-    inst.hist = { ...data.hist, edges: decode(data.hist.edges, Float32Array),
-      counts: decode(data.hist.counts, Uint32Array) };
+    const h = data.hist;
+    const counts = decode(h.counts, h.counts_type === "u2" ? Uint16Array : Uint32Array);
+    inst.hist = { ...h, counts, edges: h.edges ? decode(h.edges, Float32Array)
+      : linspaceEdges(h.first, h.last, counts.length) };
     inst.histKey = data.hist.key;
   }
   setLabels(inst, data.labels);
