@@ -175,10 +175,14 @@ def threshold_tradeoff(
         xaxis = _log_axis(t)
         yaxis = _log_axis(np.concatenate([np.asarray(v, dtype=np.float64).ravel()
                                           for v in (total, rounding, clipping)]))
+    # up to nine legend entries: a fixed frame keeps a row for each below the axis title (one
+    # entry per row on a phone), and the figure grows by those rows, so the plot area stays
+    # the size of the other charts' and the legend never covers the axis title
+    rows = _legend_entries(traces)
     layout = _layout(theme, labels.get("title", "MSE against the clipping threshold T"),
                      labels.get("x", "clipping threshold T"), labels.get("y", "MSE"),
-                     xaxis=xaxis, yaxis=yaxis)
-    layout["legend"] = {**layout["legend"], "y": -0.32}
+                     xaxis=xaxis, yaxis=yaxis, fixed=True, legend_rows=rows)
+    layout["height"] += _frame_bottom(theme, rows) - _frame_bottom(theme, 1)
     return go.Figure(traces, layout)
 
 

@@ -184,6 +184,21 @@ def test_threshold_tradeoff_of_a_real_curve():
     assert len(fig.data) == 3 and len(fig.data[0].x) == curve.thresholds.size
 
 
+def test_threshold_tradeoff_keeps_a_legend_row_per_entry_below_its_axis_title():
+    # nine entries (three curves, six calibrators): a phone shows one per row; the frame
+    # keeps (4.5 + 1.5 * 9) font sizes below the plot, and the figure grows by the rows
+    # beyond the first so the plot area is as tall as a one-row chart's
+    theme = present.DEFAULT_THEME
+    marks = {f"calibrator {i}": (1.0 + i, 0.1) for i in range(6)}
+    fig = present.threshold_tradeoff([1.0, 2.0, 8.0], [0.01, 0.04, 0.6], [1.0, 0.1, 0.0],
+                                     [1.01, 0.14, 0.6], marks=marks)
+    unit = theme.font_size
+    assert fig.layout.margin.b == round((4.5 + 1.5 * 9) * unit)
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.height - fig.layout.margin.b - fig.layout.margin.t == \
+        theme.height - round(6 * unit) - fig.layout.margin.t
+
+
 # ---------------------------------------------------------------- stream ranges
 
 
