@@ -149,6 +149,14 @@ TITLE_COLUMNS = 40
 TITLE_LINE_HEIGHT = 1.3
 
 
+#: An x axis title wraps after this many columns: plotly centres it on the plot area, which at
+#: 390 px leaves about 32 columns of the axis font between the centre and either edge.
+AXIS_TITLE_COLUMNS = 32
+#: About this share of a free (automargin) figure's height is its plot area: the legend under
+#: it is placed in plot heights, so a wrapped x title moves it down by its lines over this.
+FREE_PLOT_SHARE = 0.6
+
+
 def _columns(text: str) -> int:
     """Columns ``text`` takes: two for a wide (CJK) character, one for any other."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -214,6 +222,13 @@ def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
     text = wrap_title(title)
     grow = round(text.count("<br>") * TITLE_LINE_HEIGHT * (theme.font_size + 2))
     frame["margin"]["t"] += grow
+    x_title = wrap_title(x_title, AXIS_TITLE_COLUMNS)
+    below = round(x_title.count("<br>") * TITLE_LINE_HEIGHT * theme.font_size)
+    if fixed:  # the frame leaves room for one line of x title: add the others
+        frame["margin"]["b"] += below
+    elif below:  # the legend hangs below the plot, in plot heights: move it past the title
+        frame["legend"]["y"] -= below / (FREE_PLOT_SHARE * theme.height)
+    grow += below
     return {
         **_LOOK,
         "colorway": list(theme.palette),
@@ -280,6 +295,69 @@ def _scatter(**props) -> dict:
     """A scatter trace as a dict. ``go.Figure`` validates a dict once; a ``go.Scatter`` is
     validated when it is made and again when the figure takes it (twice the time)."""
     return {"type": "scatter", **props}
+
+
+#: Pixel offsets of names written beside markers (:func:`name_notes`): within a cluster of
+#: named markers, the highest is named 30 px above, the lowest 30 px below, the next ones 56 px
+#: above and below, and so on (four 4-bit formats within half a bit stay apart at 390 px).
+NAME_OFFSETS = (30, 56, 82)
+#: Every other cluster's names sit this many pixels further out, so that two neighbouring
+#: clusters' names at one height do not run into each other on a narrow chart.
+NAME_STAGGER = 16
+
+
+def name_notes(points: Sequence[tuple[str, float, float]], named: set | frozenset,
+               x_mid: float, theme: Theme, *, cluster: float, apart_y: float = np.inf,
+               log_x: bool = False) -> list[dict]:
+    """An annotation per named point ``(name, x, y)``: its name above or below the marker,
+    joined to it by a thin grey line, on the side facing the middle of the x axis (``x_mid``,
+    in axis units) so that a name never runs off the plot.
+
+    Named points are grouped into clusters: taken along x, a point joins the latest cluster
+    whose first member is closer than ``cluster`` along x (in axis units: decades when
+    ``log_x``) and which has a member closer than ``apart_y`` along y (markers far apart in
+    y cannot run their names together). In a cluster ranked by y, the upper half is named
+    above, the lower half below, ``NAME_OFFSETS[0]`` px from the marker for the two next to
+    the split, ``NAME_OFFSETS[1]`` for the next ones out, and so on: the names keep the
+    markers' order from top to bottom. A cluster of odd size has one name without a partner
+    (its middle marker): above when that marker is in the upper half of the named points' y
+    span, else below, away from the middle where the other names meet. Every other cluster
+    adds ``NAME_STAGGER`` px.
+
+    On a log axis plotly places an annotation at ``log10(x)``: so are ``x`` written there
+    (``x`` must be > 0) and so is ``x_mid`` given.
+    """
+    def at(x: float) -> float:
+        return float(np.log10(x)) if log_x else float(x)
+
+    order = sorted((p for p in points if p[0] in named), key=lambda p: (p[1], p[2]))
+    clusters: list[list[tuple[str, float, float]]] = []
+    for p in order:
+        near = [m for m in reversed(clusters) if at(p[1]) - at(m[0][1]) < cluster
+                and any(abs(p[2] - q[2]) < apart_y for q in m)]
+        if near:
+            near[0].append(p)
+        else:
+            clusters.append([p])
+    ys = [p[2] for p in order]
+    y_mid = (max(ys) + min(ys)) / 2 if ys else 0.0
+    notes = []
+    for c, members in enumerate(clusters):
+        ranked = sorted(members, key=lambda p: -p[2])
+        odd_up = ranked[len(ranked) // 2][2] >= y_mid if len(ranked) % 2 else False
+        above = len(ranked) // 2 + odd_up
+        for r, (name, x, y) in enumerate(ranked):
+            up = r < above
+            depth = above - 1 - r if up else r - above
+            offset = NAME_OFFSETS[min(depth, len(NAME_OFFSETS) - 1)] + NAME_STAGGER * (c % 2)
+            right = at(x) <= x_mid
+            notes.append({"x": at(x), "y": y, "xref": "x", "yref": "y", "text": name,
+                          "showarrow": True, "arrowhead": 0, "arrowwidth": 1,
+                          "arrowcolor": GREY, "ax": 12 if right else -12,
+                          "ay": -offset if up else offset,
+                          "xanchor": "left" if right else "right",
+                          "font": {"size": theme.font_size - 1}})
+    return notes
 
 
 def step_corners(*ys: np.ndarray) -> np.ndarray:

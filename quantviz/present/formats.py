@@ -26,9 +26,13 @@ from quantviz.present.base import (
     _thin,
     _vlines,
     _vrect,
+    name_notes,
     step_corners,
 )
 
+#: Named markers of the frontier closer than this in bits per value form one cluster
+#: (:func:`base.name_notes`).
+NAME_CLUSTER_BITS = 0.6
 #: At most this many grid marks per format on the value histogram.
 MAX_FORMAT_GRID = 256
 
@@ -174,53 +178,6 @@ def error_vs_magnitude(
         yaxis=_log_axis([v for _, ys in series for v in np.asarray(ys).ravel()]), fixed=True))
 
 
-#: Pixel offsets of the names written beside the frontier's markers: within a cluster of
-#: named markers, the highest is named 30 px above, the lowest 30 px below, the next ones 56 px
-#: above and below, and so on (four 4-bit formats within half a bit stay apart at 390 px).
-NAME_OFFSETS = (30, 56, 82)
-#: Named markers closer than this in bits per value form one cluster.
-NAME_CLUSTER_BITS = 0.6
-#: Every other cluster's names sit this many pixels further out, so that two neighbouring
-#: clusters' names at one height do not run into each other on a narrow chart.
-NAME_STAGGER = 16
-
-
-def _name_notes(points: Sequence[tuple[str, float, float]], named: set,
-                x_mid: float, theme: Theme) -> list[dict]:
-    """An annotation per named point: its name above or below the marker, joined to it by a
-    thin grey line, on the side facing the middle of the x axis (``x_mid``) so that a name
-    never runs off the plot.
-
-    Named points are grouped into clusters (neighbours in bits per value closer than
-    ``NAME_CLUSTER_BITS``); in each, ranked by SQNR, the highest goes ``NAME_OFFSETS[0]`` px
-    above, the lowest as far below, the second highest ``NAME_OFFSETS[1]`` above, and so on:
-    the names keep the markers' order from top to bottom. Every other cluster adds
-    ``NAME_STAGGER`` px.
-    """
-    order = sorted((p for p in points if p[0] in named), key=lambda p: (p[1], p[2]))
-    clusters: list[list[tuple[str, float, float]]] = []
-    for p in order:
-        if clusters and p[1] - clusters[-1][-1][1] < NAME_CLUSTER_BITS:
-            clusters[-1].append(p)
-        else:
-            clusters.append([p])
-    notes = []
-    for c, cluster in enumerate(clusters):
-        ranked = sorted(cluster, key=lambda p: -p[2])
-        for r, (name, x, y) in enumerate(ranked):
-            up = r < (len(ranked) + 1) // 2
-            depth = r if up else len(ranked) - 1 - r
-            offset = NAME_OFFSETS[min(depth, len(NAME_OFFSETS) - 1)] + NAME_STAGGER * (c % 2)
-            right = x <= x_mid
-            notes.append({"x": x, "y": y, "xref": "x", "yref": "y", "text": name,
-                          "showarrow": True, "arrowhead": 0, "arrowwidth": 1,
-                          "arrowcolor": GREY, "ax": 12 if right else -12,
-                          "ay": -offset if up else offset,
-                          "xanchor": "left" if right else "right",
-                          "font": {"size": theme.font_size - 1}})
-    return notes
-
-
 def format_frontier(
     points: Sequence[tuple[str, float, float]],
     *,
@@ -234,7 +191,7 @@ def format_frontier(
 
     ``points`` are ``(name, bits_per_value, sqnr_db)``; the formats in ``front`` (the Pareto
     front, sorted by bits) are joined by a step line; those in ``selected`` are drawn filled.
-    Names are written beside the front's and the selected markers (:func:`_name_notes`); the
+    Names are written beside the front's and the selected markers (:func:`base.name_notes`); the
     others (often a dozen within one bit) give theirs on hover. ``lines`` adds named series
     ``(bits_per_value, sqnr_db)`` drawn as lines (the Bits page's integer sweeps), an
     infinite SQNR as a gap.
@@ -279,4 +236,5 @@ def format_frontier(
     return go.Figure(extra + traces, _layout(
         theme, labels.get("title", "SQNR against bits per value"),
         labels.get("x", "bits per value (scales counted)"), labels.get("y", "SQNR (dB)"),
-        xaxis=xaxis, yaxis=yaxis, annotations=_name_notes(finite, named, x_mid, theme)))
+        xaxis=xaxis, yaxis=yaxis, annotations=name_notes(finite, named, x_mid, theme,
+                                                     cluster=NAME_CLUSTER_BITS)))

@@ -19,6 +19,7 @@ from quantviz.present.base import (
     _layout,
     _log_axis,
     _scatter,
+    name_notes,
 )
 
 
@@ -81,6 +82,14 @@ def channel_errors(
                                      **_framed(traces)))
 
 
+#: Named markers of the trade-off chart closer than this in decades form one cluster
+#: (:func:`base.name_notes`): just over one doubling of the group size (0.301 decades), so
+#: that two group sizes a doubling apart share a cluster, one named above, one below.
+NAME_CLUSTER_DECADES = 0.31
+#: Markers further apart than this share of the SQNR span do not share a cluster.
+NAME_APART_SHARE = 1 / 3
+
+
 def granularity_tradeoff(
     points: Sequence[tuple[str, float, float]],
     *,
@@ -94,16 +103,19 @@ def granularity_tradeoff(
     ``points`` are ``(name, bits_per_weight, sqnr_db)``; names in ``selected`` are drawn large
     and filled, the rest small and open. The x axis is logarithmic (per tensor costs a few
     thousandths of a bit, groups of 16 a few bits). ``extra`` points (number formats with the
-    same element bits) are drawn as diamonds under ``labels["extra"]``.
+    same element bits) are drawn as diamonds under ``labels["extra"]``. Every finite point is
+    named by an annotation above or below its marker (:func:`base.name_notes`, clusters
+    ``NAME_CLUSTER_DECADES`` wide, ``NAME_APART_SHARE`` of the SQNR span apart), facing the
+    middle of the axis, never off the plot.
     """
     labels = dict(labels or {})
     traces = []
+    hover = "%{text}<br>%{x:.4g} bits per weight<br>%{y:.2f} dB<extra></extra>"
     if extra:
         traces.append(_scatter(
             x=[p[1] for p in extra], y=_finite([p[2] for p in extra]),
-            text=[p[0] for p in extra], mode="markers+text",
-            name=labels.get("extra", "number formats"), textposition="bottom center",
-            hovertemplate="%{text}<br>%{x:.4g} bits per weight<br>%{y:.2f} dB<extra></extra>",
+            text=[p[0] for p in extra], mode="markers",
+            name=labels.get("extra", "number formats"), hovertemplate=hover,
             marker={"size": 11, "symbol": "diamond-open", "color": theme.color(3),
                     "line": {"width": 2}}))
     points = list(points)
@@ -118,23 +130,26 @@ def granularity_tradeoff(
             continue
         traces.append(_scatter(
             x=[p[1] for p in group], y=_finite([p[2] for p in group]), text=[p[0] for p in group],
-            mode="markers+text", name=name, hovertemplate="%{text}<br>%{x:.4g} bits per weight"
-            "<br>%{y:.2f} dB<extra></extra>",
-            textposition=["bottom right" if i % 2 else "top left" for i in range(len(group))],
+            mode="markers", name=name, hovertemplate=hover,
             marker={"size": size, "symbol": symbol, "color": color, "line": {"width": 2}}))
     xaxis = {"type": "log", "dtick": 1, "tickformat": "~g"}
     yaxis = {}
-    finite = [p[2] for p in everything if np.isfinite(p[2])]
-    if finite:
-        pad = max(1.0, 0.15 * (max(finite) - min(finite)))
-        yaxis["range"] = [min(finite) - pad, max(finite) + pad]
+    finite = [p for p in everything if np.isfinite(p[2]) and p[1] > 0]
+    ys = [p[2] for p in finite]
+    if ys:  # room above and below for the names written beside the top and bottom markers
+        pad = max(0.3 * (max(ys) - min(ys)), 3.0)
+        yaxis["range"] = [min(ys) - pad, max(ys) + pad]
     if everything:
         xs = [p[1] for p in everything]
         xaxis["range"] = [np.log10(min(xs)) - 0.5, np.log10(max(xs)) + 0.5]
+    x_mid = sum(xaxis["range"]) / 2 if everything else 0.0
+    notes = name_notes(finite, {p[0] for p in finite}, x_mid, theme,
+                       cluster=NAME_CLUSTER_DECADES, log_x=True,
+                       apart_y=NAME_APART_SHARE * (max(ys) - min(ys)) if ys else np.inf)
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Error against parameter cost"),
-        labels.get("x", "parameter overhead (bits per weight)"), labels.get("y", "SQNR (dB)"),
-        xaxis=xaxis, yaxis=yaxis))
+        labels.get("x", "parameter overhead (bits per weight)"),
+        labels.get("y", "SQNR (dB)"), xaxis=xaxis, yaxis=yaxis, annotations=notes))
 
 
 def group_heatmap(

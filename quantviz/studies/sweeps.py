@@ -219,9 +219,13 @@ def gap_range(gaps: Sequence[Sequence[float]]) -> tuple[float, float]:
 class SchemeGap:
     """Why a scheme's SQNR differs from the base scheme's at one bit width.
 
-    ``ratio = scale / base_scale``: with rounding the only error, MSE grows with ``scale^2``,
-    so SQNR changes by ``predicted_db = -20 log10(ratio)``; ``gap_db`` is what it did.
-    ``x_min``/``x_max`` are each scheme's calibrated range.
+    ``ratio = scale / base_scale``: with rounding the only error, spread evenly over each
+    step, MSE grows with ``scale^2``, so SQNR changes by ``predicted_db = -20 log10(ratio)``;
+    ``gap_db`` is what it did. ``x_min``/``x_max`` are each scheme's calibrated range;
+    ``steps``/``base_steps`` are ``qmax - qmin`` of each grid (255 at 8 bits, 254 for narrow
+    signed), spread over ``2 * amax`` (symmetric) and over ``[base_lo, base_hi]`` (asymmetric),
+    so that ``ratio = (2 * amax / steps) / ((base_hi - base_lo) / base_steps)`` up to float32
+    rounding.
     """
 
     gap_db: float
@@ -231,18 +235,39 @@ class SchemeGap:
     x_max: float
     base_x_min: float
     base_x_max: float
+    steps: int = 0
+    base_steps: int = 0
+
+    @property
+    def amax(self) -> float:
+        """``max(-min(x_min, 0), max(x_max, 0))``: the symmetric grid spans ``±amax``."""
+        return max(-min(self.x_min, 0.0), max(self.x_max, 0.0))
+
+    @property
+    def base_lo(self) -> float:
+        """``min(base_x_min, 0)``: where the asymmetric grid starts (it always holds 0)."""
+        return min(self.base_x_min, 0.0)
+
+    @property
+    def base_hi(self) -> float:
+        """``max(base_x_max, 0)``: where the asymmetric grid ends."""
+        return max(self.base_x_max, 0.0)
 
 
-def scheme_gap(sweep: BitSweep, key: str, bits: int, base: str = GAP_BASE) -> SchemeGap:
+def scheme_gap(sweep: BitSweep, key: str, bits: int, base: str = GAP_BASE,
+               narrow: bool = False) -> SchemeGap:
     """:class:`SchemeGap` of ``key`` against ``base`` at ``bits`` (one of ``sweep.bits``,
-    else ``ValueError``)."""
+    else ``ValueError``); ``narrow`` as the sweep was run (it sets the signed grid's steps)."""
     if bits not in sweep.bits:
         raise ValueError(f"bits={bits!r} is not one of the sweep's {sweep.bits}")
     i = sweep.bits.index(bits)
     s, b = sweep.scores[key][i], sweep.scores[base][i]
+    schemes = {sc.key: sc for sc in SWEEP_SCHEMES}
+    steps = [sweep_config(schemes[k], bits, narrow) for k in (key, base)]
     ratio = s.scale / b.scale
     return SchemeGap(sqnr_gap(sweep, key, base)[i], ratio, -20 * math.log10(ratio),
-                     s.x_min, s.x_max, b.x_min, b.x_max)
+                     s.x_min, s.x_max, b.x_min, b.x_max,
+                     steps[0].qmax - steps[0].qmin, steps[1].qmax - steps[1].qmin)
 
 
 def reference_line(bits: Sequence[int], anchor_bits: int, anchor_db: float) -> list[float]:

@@ -90,8 +90,10 @@ def _figure(name: str, key: tuple, theme: present.Theme, labels: dict, build) ->
     shell.figure(cache.figure(full, lambda: build(labels)), key=f"bits_{name}")
 
 
-def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme) -> None:
-    """SQNR and MSE side by side, effective bits below (``key`` identifies ``sweep``)."""
+def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme,
+           narrow: bool = False) -> None:
+    """SQNR and MSE side by side, effective bits below (``key`` identifies ``sweep``, run with
+    ``narrow``)."""
     names = {s.key: name(s.key) for s in SWEEP_SCHEMES}
     marked = {names[k]: sweep.clipping_dominates(k) for k in names}
     common = {"x": t("bits.fig.bits"), "marked": t("bits.fig.marked")}
@@ -116,7 +118,7 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme) -> None
                 lambda labels: present.sweep_lines(
                     sweep.bits, gaps, reference=one_bit, highlight=bits, y_range=(lo, hi),
                     theme=theme, y_title=t("bits.fig.gap_y"), labels=labels))
-        gap_notes(sweep, bits)
+        gap_notes(sweep, bits, narrow=narrow)
     left, right = st.columns(2)
     with left:
         _figure("eff", key, theme, {**common, "title": t("bits.fig.eff"),
@@ -133,14 +135,15 @@ def charts(sweep: BitSweep, key: tuple, bits: int, theme: present.Theme) -> None
         st.markdown(t("bits.explain", slope=SLOPE))
 
 
-def gap_notes(sweep: BitSweep, bits: int) -> None:
-    """What the difference chart shows at ``bits``, with the step ratio that explains it."""
-    signed = sweeps.scheme_gap(sweep, "symmetric_signed", bits)
-    unsigned = sweeps.scheme_gap(sweep, "symmetric_unsigned", bits)
-    amax = max(-signed.x_min, signed.x_max)
+def gap_notes(sweep: BitSweep, bits: int, narrow: bool = False) -> None:
+    """What the difference chart shows at ``bits``, with the step ratio that explains it
+    (``narrow`` as the sweep was run)."""
+    signed = sweeps.scheme_gap(sweep, "symmetric_signed", bits, narrow=narrow)
+    unsigned = sweeps.scheme_gap(sweep, "symmetric_unsigned", bits, narrow=narrow)
     text = t("bits.gap.explain", bits=bits, scheme=name("symmetric_signed"),
-             gap=f"{signed.gap_db:+.2f}", share=f"{-signed.gap_db / sweeps.DB_PER_BIT:.2f}",
-             amax=f"{amax:.4g}", lo=f"{signed.base_x_min:.4g}", hi=f"{signed.base_x_max:.4g}",
+             gap=f"{signed.gap_db:+.2f}", share=f"{abs(signed.gap_db) / sweeps.DB_PER_BIT:.2f}",
+             steps=signed.steps, base_steps=signed.base_steps, amax=f"{signed.amax:.4g}",
+             lo=f"{signed.base_lo:.4g}", hi=f"{signed.base_hi:.4g}",
              ratio=f"{signed.ratio:.3f}", predicted=f"{signed.predicted_db:+.2f}")
     same = all(abs(a - b) < SAME_DB for a, b in zip(
         sweeps.sqnr_gap(sweep, "symmetric_signed"), sweeps.sqnr_gap(sweep, "symmetric_unsigned"),
@@ -214,7 +217,7 @@ def render() -> None:
     else:
         st.caption(t("bits.whole", n=f"{sweep.n:,}"))
     readout(sweep, bits)
-    charts(sweep, (tensor.key, method, params, narrow), bits, theme)
+    charts(sweep, (tensor.key, method, params, narrow), bits, theme, narrow)
     if method == "entropy":
         entropy_notes(sweep, sweep_cache.sample(tensor.key, tensor.x))
     formats_ui.on_bits_page(tensor, sweep.bits, {name(s.key): sweep.series(s.key, "sqnr_db")

@@ -146,7 +146,9 @@ def test_format_frontier_stacks_names_in_the_order_of_their_markers():
     # x range 3.4..8.6, middle 6: a and c are named to their right, d to its left
     assert (notes["a"].xanchor, notes["a"].ax) == ("left", 12)
     assert (notes["d"].xanchor, notes["d"].ax) == ("right", -12)
-    # across the two traces too, and deeper: b, c, a (chosen or front) ranked 17, 16, 15 dB
-    # -> c above (30), b above further (56), a below (30)
+    # across the two traces too, and deeper: c, b, a (chosen or front) ranked 17, 16, 15 dB;
+    # b, the middle one, is in the upper half of 15..17 (16 >= 16) -> above with c. The names
+    # keep the markers' order: c, the higher marker, further up (56), b next to it (30), a
+    # below (30). (b at 56 over c at 30 would put b's name above c's: 1 dB is a few pixels.)
     fig = present.format_frontier(points, front=["a"], selected=["b", "c"])
-    assert {n.text: n.ay for n in fig.layout.annotations} == {"c": -30, "b": -56, "a": 30}
+    assert {n.text: n.ay for n in fig.layout.annotations} == {"c": -56, "b": -30, "a": 30}

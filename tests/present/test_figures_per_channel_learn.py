@@ -111,3 +111,52 @@ def test_padding_outputs_shades_the_border_and_splits_the_bias():
     assert int(r.border.sum()) == 2  # box3: one output at each end, shaded in both panels
     assert sorted((s.x0, s.xref) for s in shaded) == [
         (-0.5, "x"), (-0.5, "x2"), (len(r.reference) - 1.5, "x"), (len(r.reference) - 1.5, "x2")]
+
+
+# the Per-channel page's default points at 4 bits: (name, bits per weight, SQNR dB)
+DEFAULT_TRADEOFF = [("tensor", 0.00244, 33.68), ("channel = g256", 0.15625, 43.37),
+                    ("g128", 0.3125, 44.23), ("g64", 0.625, 45.52), ("g32", 1.25, 46.56),
+                    ("g16", 2.5, 47.77)]
+DEFAULT_FORMATS = [("FP8 E4M3", 0.00195, 31.75), ("FP8 E5M2", 0.00195, 25.47),
+                   ("MXFP8 E4M3", 0.25, 30.72), ("MXFP8 E5M2", 0.25, 25.05)]
+
+
+def _notes(fig) -> dict:
+    return {n.text: n for n in fig.layout.annotations}
+
+
+def test_granularity_tradeoff_names_sit_at_log10_of_their_markers_facing_the_middle():
+    fig = present.granularity_tradeoff(DEFAULT_TRADEOFF, selected=("tensor", "g128"),
+                                       extra=DEFAULT_FORMATS)
+    notes = _notes(fig)
+    # every point named once, as an annotation (no text beside a marker that can run off)
+    assert set(notes) == {p[0] for p in DEFAULT_TRADEOFF + DEFAULT_FORMATS}
+    assert all(tr.mode == "markers" for tr in fig.data)
+    # on a log axis plotly places an annotation at log10(x): tensor at log10(0.00244) = -2.61
+    for name, x, y in DEFAULT_TRADEOFF + DEFAULT_FORMATS:
+        assert notes[name].x == pytest.approx(np.log10(x)) and notes[name].y == y
+    # the axis runs log10(0.00195) - 0.5 = -3.21 .. log10(2.5) + 0.5 = 0.90, middle -1.15:
+    # tensor (left of it, at the left edge) is named to its right, g16 to its left
+    lo, hi = fig.layout.xaxis.range
+    assert lo < np.log10(0.00195) and (lo + hi) / 2 == pytest.approx(-1.155, abs=0.01)
+    assert (notes["tensor"].xanchor, notes["tensor"].ax) == ("left", 12)
+    assert (notes["g16"].xanchor, notes["g16"].ax) == ("right", -12)
+
+
+def test_granularity_tradeoff_neighbouring_group_sizes_are_named_on_opposite_sides():
+    # clusters are 0.31 decades wide from their first member: channel (log10 -0.81) and g128
+    # (-0.51) one, g64 (-0.20) and g32 (0.10) one, g16 (0.40) alone, tensor (-2.61) alone.
+    # In a pair the higher is named above, the lower below: g128 over channel = g256 (0.9 dB
+    # apart, names never side by side at one height); every other cluster 16 px further out.
+    # A lone name goes away from the middle of 33.68..47.77 (40.7): tensor below, g16 above
+    fig = present.granularity_tradeoff(DEFAULT_TRADEOFF, selected=("tensor",))
+    ay = {k: n.ay for k, n in _notes(fig).items()}
+    assert ay == {"tensor": 30, "g128": -46, "channel = g256": 46, "g32": -30, "g64": 30,
+                  "g16": -46}
+
+
+def test_granularity_tradeoff_leaves_room_for_names_above_and_below():
+    fig = present.granularity_tradeoff(DEFAULT_TRADEOFF, extra=DEFAULT_FORMATS)
+    y0, y1 = fig.layout.yaxis.range
+    # SQNR 25.05..47.77, span 22.72: 30 % of it (6.8 dB) on each side
+    assert (y0, y1) == pytest.approx((25.05 - 0.3 * 22.72, 47.77 + 0.3 * 22.72))

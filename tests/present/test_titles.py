@@ -89,3 +89,26 @@ def test_every_builder_wraps_its_title_and_grows_its_top_margin(name, title):
     assert layout["margin"]["t"] == plain["margin"]["t"] + grow
     assert layout["height"] == plain["height"] + grow
 
+
+
+def test_a_long_x_title_wraps_and_the_fixed_frame_makes_room_below():
+    # the Integer layer page's pair sums: 37 columns > AXIS_TITLE_COLUMNS (32) -> two lines,
+    # broken after "+ "; the fixed frame's bottom margin and the height grow by one line,
+    # 1.3 * 13 = 17 px (16.9 rounded)
+    x_title = "x_q[2p]·w_q[2p] + x_q[2p+1]·w_q[2p+1]"
+    short = present.integer_histogram([0.0, 1.0, 2.0], {"a": [1, 2]}, labels={"x": "value"})
+    fig = present.integer_histogram([0.0, 1.0, 2.0], {"a": [1, 2]}, labels={"x": x_title})
+    text = fig.layout.xaxis.title.text
+    assert text.split("<br>") == ["x_q[2p]·w_q[2p] + ", "x_q[2p+1]·w_q[2p+1]"]
+    assert all(_columns(line.rstrip()) <= base.AXIS_TITLE_COLUMNS for line in text.split("<br>"))
+    assert fig.layout.margin.b - short.layout.margin.b == 17
+    assert fig.layout.height - short.layout.height == 17
+
+
+def test_a_wrapped_x_title_moves_a_free_legend_down():
+    # the Per-channel trade-off (a free frame, legend at -0.22 plot heights): 47 columns ->
+    # two lines; the legend moves 17 / (0.6 * 380) = 0.0746 plot heights further down
+    title = "parameter overhead (bits per weight, log scale)"
+    fig = present.granularity_tradeoff([("tensor", 0.002, 30.0)], labels={"x": title})
+    assert fig.layout.xaxis.title.text.count("<br>") == 1
+    assert fig.layout.legend.y == pytest.approx(-0.22 - 17 / (0.6 * 380))

@@ -381,3 +381,20 @@ def test_gap_range_spans_at_least_one_db_and_pads_five_percent():
     assert sweeps.gap_range([[0.0, 0.0], [-0.43, -0.3]]) == pytest.approx((-1.05, 0.05))
     # gaps -6.02..0.5: span 6.52, padded by 0.326
     assert sweeps.gap_range([[-6.02, 0.5, math.nan]]) == pytest.approx((-6.346, 0.826))
+
+
+def test_scheme_gap_names_the_ranges_and_steps_the_grids_really_span():
+    # x = [1, 2, 3]: asymmetric spans [min(1, 0), max(3, 0)] = [0, 3] (not [x_min, x_max] =
+    # [1, 3]) in 255 steps: scale 3/255; symmetric signed spans ±3 in 255 steps: 6/255.
+    # Ratio (6/255) / (3/255) = 2, which [1, 3] would not explain (6/2 = 3)
+    x = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    g = sweeps.scheme_gap(sweeps.bit_sweep(x, "minmax", bits=(8,)), "symmetric_signed", 8)
+    assert (g.base_x_min, g.base_lo, g.base_hi, g.amax) == (1.0, 0.0, 3.0, 3.0)
+    assert (g.steps, g.base_steps) == (255, 255) and g.ratio == pytest.approx(2.0)
+    # narrow signed: 254 steps over ±3: ratio (6/254) / (3/255) = 255/127 = 2.00787
+    sweep = sweeps.bit_sweep(x, "minmax", bits=(8,), narrow=True)
+    g = sweeps.scheme_gap(sweep, "symmetric_signed", 8, narrow=True)
+    assert (g.steps, g.base_steps) == (254, 255)
+    assert g.ratio == pytest.approx((2 * g.amax / g.steps) / ((g.base_hi - g.base_lo) / 255),
+                                    rel=1e-6)
+    assert g.ratio == pytest.approx(255 / 127, rel=1e-6)

@@ -259,3 +259,21 @@ def test_the_narrow_help_and_the_reduce_note_state_the_codes_numbers(page):
                 "bits.fig.reference", "bits.no_clip", "bits.explain"):
         for text in TABLE[key]:
             assert not re.search(r"(?<![{\w])(127|16|6\.02|6|3)(?![\w}])", text), (key, text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_difference_note_names_the_range_the_asymmetric_grid_spans(page, lang):
+    # all-positive data (x in [1, 3]): the asymmetric grid spans [min(x_min, 0), max(x_max, 0)]
+    # = [0, 3], not [x_min, x_max] = [1, 3]; only [0, 3] against ±3 explains the ratio 2.000
+    at = page(dist="all_positive", n=N, **({"lang": "zh"} if lang == "zh" else {}))
+    ok(at)
+    sweep = sweeps.bit_sweep(sweeps.subsample(sample("all_positive", N, 0)), "minmax")
+    g = sweeps.scheme_gap(sweep, "symmetric_signed", 8)
+    assert g.base_x_min > 0.9 and g.base_lo == 0.0 and f"{g.ratio:.3f}" == "2.000"
+    text = TABLE["bits.gap.explain"][lang == "zh"].format(
+        bits=8, scheme=TABLE["bits.scheme.symmetric_signed"][lang == "zh"],
+        gap=f"{g.gap_db:+.2f}", share=f"{abs(g.gap_db) / sweeps.DB_PER_BIT:.2f}",
+        steps=255, base_steps=255, amax=f"{g.amax:.4g}", lo="0", hi=f"{g.base_hi:.4g}",
+        ratio="2.000", predicted=f"{g.predicted_db:+.2f}")
+    assert text in markdown(at)
+    assert f"= [0, {g.base_hi:.4g}]" in text and f"[{g.base_x_min:.4g}, " not in text

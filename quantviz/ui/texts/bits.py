@@ -32,16 +32,18 @@ TEXT = {
     "bits.fig.one_bit": ("one bit: −{slope} dB", "一位：−{slope} dB"),
     "bits.gap.explain": (
         "**What differs.** At {bits} bits {scheme} is {gap} dB from asymmetric ({share} of a "
-        "bit). Symmetric quantization spreads its codes over ±max|x| = ±{amax}, asymmetric over "
-        "[x_min, x_max] = [{lo}, {hi}], so the symmetric step `scale` is {ratio}× as large: "
-        "−20·log10({ratio}) = {predicted} dB, as long as rounding is the only error. Data "
-        "centred on 0 lose little; all-positive data (ReLU outputs) lose half the codes, "
-        "one bit.",
-        "**差在哪里。** {bits} 位时{scheme}与非对称相差 {gap} dB（{share} 位）。对称量化把码铺在 "
-        "±max|x| = ±{amax} 上，非对称铺在 [x_min, x_max] = [{lo}, {hi}] 上，所以对称的步长 "
-        "`scale` 是非对称的 {ratio} 倍：只要误差只来自取整，就是 −20·log10({ratio}) = "
-        "{predicted} dB。以 0 为中心的数据损失很小；全为正的数据（ReLU 输出）浪费一半的码，"
-        "即一位。"),
+        "bit). Symmetric quantization spreads its {steps} steps over ±max(|x_min|, |x_max|) = "
+        "±{amax}, asymmetric its {base_steps} over [min(x_min, 0), max(x_max, 0)] = [{lo}, "
+        "{hi}], so the symmetric step `scale` is {ratio}× as large: −20·log10({ratio}) = "
+        "{predicted} dB if the error is rounding alone, spread evenly over each step. With the "
+        "same calibrated range, one symmetric about 0 loses nothing, and one with x_min ≥ 0 "
+        "(ReLU outputs) leaves the negative half of the codes unused: twice the step, one bit.",
+        "**差在哪里。** {bits} 位时{scheme}与非对称相差 {gap} dB（{share} 位）。对称量化把 {steps} "
+        "个步长铺在 ±max(|x_min|, |x_max|) = ±{amax} 上，非对称把 {base_steps} 个铺在 "
+        "[min(x_min, 0), max(x_max, 0)] = [{lo}, {hi}] 上，所以对称的步长 `scale` 是非对称的 "
+        "{ratio} 倍：若误差只来自取整且在每个步长内均匀分布，就是 −20·log10({ratio}) = "
+        "{predicted} dB。校准范围相同时，关于 0 对称的范围没有损失；x_min ≥ 0 的范围（ReLU "
+        "输出）用不到负的一半码：步长翻倍，即一位。"),
     "bits.gap.same": ("The {scheme} line lies on it: the same `scale` over the same ±max|x|; "
                       "only which end has the extra code differs.",
                       "{scheme}的曲线与它重合：同样的 `scale`、同样的 ±max|x|，只是多出的那个码"
