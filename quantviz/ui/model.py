@@ -395,7 +395,10 @@ def sweep_charts(m: Net, scheme: Scheme, batches: int, bits: int,
 
 
 def axis_note(axis: model.PercentAxis, below_key: str) -> None:
-    """Say under a chart that its y axis does not start at 0, and what falls below it."""
+    """Say under a chart that its y axis does not start at 0, and what falls below it (nothing
+    when the axis does start at 0: a network whose float accuracy is low)."""
+    if axis.lo <= 0:
+        return
     text = t("model.axis.zoom", lo=f"{axis.lo:.1f}", hi=f"{axis.hi:.1f}")
     if axis.below:
         text += " " + t(below_key, keys=", ".join(plain(str(k)) for k in axis.below),

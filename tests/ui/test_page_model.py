@@ -432,3 +432,15 @@ def test_which_layer_hurts_in_chinese(run_page):
     at = run_page("model", {"lang": "zh"}, session={"mh_asked_budget": True})
     assert zh("model.hurt.heading") in [s.value for s in at.subheader]
     assert zh("model.budget.fig") in charts_by_title(at)
+
+
+def test_an_axis_from_zero_gets_no_zoom_note(monkeypatch):
+    # a network whose float accuracy is under the zoom's reach: the axis starts at 0, and a
+    # caption saying "not from 0" would be false, so there is none
+    import quantviz.ui.model as page
+    from quantviz.studies.model import PercentAxis
+    shown = []
+    monkeypatch.setattr(page.st, "caption", shown.append)
+    page.axis_note(PercentAxis(0.0, 20.0, (), 3.0), "model.axis.below_bits")
+    page.axis_note(PercentAxis(85.0, 99.0, (), 90.0), "model.axis.below_bits")
+    assert len(shown) == 1 and "85.0" in shown[0]
