@@ -76,8 +76,14 @@ def _sums(x: np.ndarray, x_hat: np.ndarray, clipped: np.ndarray | None = None,
             sse += float(err.sum())
         else:
             mask = clipped[start:stop]
-            part_clipped = float(err.sum(where=mask))
-            part_rounding = float(err.sum(where=~mask))
+            # a masked sum (``where=``) is ten times slower than a plain one: gather the few
+            # clipped terms, then zero them and add the rest in one plain pass
+            if mask.any():
+                part_clipped = float(err[mask].sum())
+                err[mask] = 0.0
+            else:
+                part_clipped = 0.0
+            part_rounding = float(err.sum())
             sse_clipped += part_clipped
             sse_rounding += part_rounding
             sse += part_clipped + part_rounding
