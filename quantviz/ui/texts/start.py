@@ -267,10 +267,10 @@ TEXT = {
         "clipping one from {c4} to {c2}.",
         "在这个张量上（{bits} 位），取整均方误差从 {r4} 变为 {r2}，截断均方误差从 {c4} 变为 {c2}。"),
     "start.errors.link.0": (
-        "Explore: the same tensor at {bits} bits, its range cut at about ±{sigmas} std (the "
-        "{tail} % largest and the {tail} % smallest values clipped)",
-        "探索页：同一个张量，{bits} 位，范围截在约 ±{sigmas} 个标准差处（最大和最小的各 {tail} % "
-        "数值被截断）"),
+        "Explore: the same tensor at {bits} bits, its range cut at about ±{sigmas} std (at "
+        "each end the {tail} % most extreme values clipped)",
+        "探索页：同一个张量，{bits} 位，范围截在约 ±{sigmas} 个标准差处（两端各有 {tail} % 最极端"
+        "的数值被截断）"),
 
     # --- 7. bits ------------------------------------------------------------------------------
     "start.bits.idea": (
