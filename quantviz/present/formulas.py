@@ -286,7 +286,9 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
     ``q`` (NNCF's codes start at 0, so it states ``q - qmin``) and the same ``x_hat``, both
     computed by :mod:`quantviz.quantize`. A value beyond the grid shows its unclipped code
     an arrow to the clamped one (``+\\infty`` when ``x0 / scale`` overflows float32, as
-    ``3e38 / (4/255)`` does). Each line keeps its convention's own operator: the notes'
+    ``3e38 / (4/255)`` does). The two lines of PyTorch's and the notes' (quantize, then
+    dequantize) are stacked, so neither runs off a page. Each line keeps its convention's own
+    operator: the notes'
     ``- zp`` and ``+ zp``, AIMET's ``+ offset``, the multiplier form's ``- zp``, a negative
     number in parentheses (``- (-64)``, see :func:`_operand`). Per-tensor ``qp`` only.
     """
@@ -301,10 +303,10 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
     xs, s = _num(x[0]), _num(f.scale)
     frac = rf"\operatorname{{round}}\!\left(\frac{{{xs}}}{{{s}}}\right)"
     return {
-        "pytorch": (rf"q = {frac}{_signed(f.zero_point)} = {code},\quad \hat{{x}} = "
-                    rf"({q}{_signed(-f.zero_point)})\times {s} = {x_hat}"),
-        "notes": (rf"x_q = {frac} - {_operand(f.zp_notes)} = {code},\quad x_f = {s}\times"
-                  rf"({q} + {_operand(f.zp_notes)}) = {x_hat}"),
+        "pytorch": stacked([rf"q = {frac}{_signed(f.zero_point)} = {code}",
+                            rf"\hat{{x}} = ({q}{_signed(-f.zero_point)})\times {s} = {x_hat}"]),
+        "notes": stacked([rf"x_q = {frac} - {_operand(f.zp_notes)} = {code}",
+                          rf"x_f = {s}\times({q} + {_operand(f.zp_notes)}) = {x_hat}"]),
         "aimet": (rf"\mathrm{{offset}} = {f.offset_aimet},\quad \hat{{x}} = ({q}"
                   rf" + {_operand(f.offset_aimet)})\times {s} = {x_hat}"),
         "multiplier": (rf"m = {_num(f.multiplier)},\quad q = \operatorname{{round}}"

@@ -31,8 +31,8 @@ CONSTANTS = {name: value for name, value in vars(formulas).items()
 
 
 def _last_number(line: str) -> str:
-    """The text after the last ``=`` of a LaTeX line (the result it states)."""
-    return line.rsplit("=", 1)[1].strip()
+    """The text after the last ``=`` of a LaTeX line or stacked block (the result it states)."""
+    return line.rsplit("=", 1)[1].strip().removesuffix(r"\end{gathered}")
 
 
 def _balanced(latex: str) -> bool:
@@ -258,6 +258,10 @@ def test_worked_conventions_state_one_code_and_one_value():
     # back, AIMET adds its offset, the multiplier form subtracts zp; never "+ 64" or "(96 - 64)"
     assert r"\right) - (-64) = 96" in lines["notes"]
     assert r"\times(96 + (-64)) = 0.501960814" in lines["notes"]
+    # quantize and dequantize on two lines of one block: the notes' pair does not fit one line
+    # of a page 1280 px wide
+    assert lines["notes"].startswith(r"\begin{gathered}x_q = ") and r" \\[0.4em] x_f = " in \
+        lines["notes"]
     assert r"(96 + (-64))\times 0.0156862754" in lines["aimet"]
     assert r"\times 0.5 - (-64)) = 96" in lines["multiplier"]
     for key in ("notes", "aimet", "multiplier"):
