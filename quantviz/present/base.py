@@ -208,8 +208,10 @@ def _fit(text: str, columns: int) -> int:
 def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
             xaxis: Mapping | None = None, yaxis: Mapping | None = None,
             fixed: bool = False, right_axis: bool = False, legend_rows: int = 3,
-            **extra) -> dict:
+            taller: int = 0, **extra) -> dict:
     """The layout every figure shares: look, sizes, title, legend below the plot, axis titles.
+
+    ``taller`` adds that many px to the figure's (and so to a fixed frame's plot area's) height.
 
     ``xaxis``/``yaxis`` add settings to the two axes; ``extra`` adds or replaces layout keys
     (``shapes``, ``yaxis2``, ``legend``...). Pass the result to ``go.Figure`` with the traces:
@@ -234,7 +236,7 @@ def _layout(theme: Theme, title: str, x_title: str, y_title: str, *,
         "colorway": list(theme.palette),
         "font": {"color": _INK, "size": theme.font_size},
         "title": {"text": text, "x": 0.05, "font": {"size": theme.font_size + 2}},
-        "height": theme.height + grow,
+        "height": theme.height + grow + taller,
         **frame,
         "bargap": 0,
         "xaxis": _axis(x_title, **fixed_axis, **(xaxis or {})),
@@ -358,6 +360,309 @@ def name_notes(points: Sequence[tuple[str, float, float]], named: set | frozense
                           "xanchor": "left" if right else "right",
                           "font": {"size": theme.font_size - 1}})
     return notes
+
+
+#: The narrowest and the widest a chart is drawn, in px: a 390 px phone leaves about 340 for
+#: it (320 to be safe), one of two columns on a wide screen or a full-width chart up to 1,600.
+FIGURE_WIDTHS = (320.0, 1600.0)
+#: In presentation mode (a projector, never a phone) a chart is at least this many font sizes
+#: wide: 22 x 22 = 484 px, where one of two columns at 1280 px is about 520.
+PRESENTATION_MIN_WIDTH_FONTS = 22
+#: Vertical distances from a marker to the middle of its name, in the names' font sizes (at
+#: 12 px: 24, 38, 53 ... px), tried in this order after the two sides of the marker (0).
+NAME_RISES = (0, 2.0, 3.2, 4.4, 5.6, 6.8, 8.0, 9.2)
+#: Horizontal distance (px) from a marker to the near end of a name above or below it.
+NAME_RUN = 12
+#: Added to a name's vertical offset (px). plotly.js (annotations/draw.js, ``drawArrow``)
+#: draws no join line when a ray from the marker, 45 degrees down and right, crosses the text
+#: box's edges an odd number of times (the marker inside the box); a box corner exactly on
+#: that ray counts twice. Whole-pixel offsets put it there ("g32" at 21 px, 12 px right and
+#: 42 down: the corner 55.5 px right and 55.5 down); a quarter pixel keeps it off.
+RAY_NUDGE = 0.25
+#: Room (px) kept between two names, between a name and a marker, and inside the plot edges.
+NAME_GAP = 3.0
+#: Half the width of the largest marker a named chart draws (16 px plus its 2 px line), px.
+MARKER_RADIUS = 9.0
+
+
+@dataclass(frozen=True)
+class PlotArea:
+    """The plot area names are laid out in: the axis ranges (``log10`` of the values on a log
+    axis, as plotly writes them), its height in px, and the narrowest and widest it may be
+    drawn (px): a fixed frame (``_layout(fixed=True)``) knows its height, not its width."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    height: float
+    widths: tuple[float, float]
+
+
+def fixed_plot_area(theme: Theme, x_range: Sequence[float], y_range: Sequence[float],
+                    legend_rows: int, taller: int = 0) -> PlotArea:
+    """The plot area of a fixed-frame figure (:func:`_fixed_frame`, no second y axis) made
+    ``taller`` px taller than the theme's (``_layout(taller=...)``).
+
+    Height: ``theme.height + taller`` less the top margin ``30 + 2 * font`` and the frame's
+    bottom (:func:`_frame_bottom`); a wrapped title or x title adds as much to the figure as
+    to its margins. Width: :data:`FIGURE_WIDTHS` (the narrowest at least
+    :data:`PRESENTATION_MIN_WIDTH_FONTS` font sizes) less the margins ``5 * font`` and ``font``.
+    Example: default theme (13 px, 380 px), 3 legend rows: 380 - 56 - 117 = 207 px high,
+    320 - 78 = 242 to 1600 - 78 = 1522 px wide.
+    """
+    f = theme.font_size
+    height = theme.height + taller - (30 + 2 * f) - _frame_bottom(theme, legend_rows)
+    if height <= 0:
+        raise ValueError(f"theme.height={theme.height} leaves no plot area")
+    narrowest = max(FIGURE_WIDTHS[0], PRESENTATION_MIN_WIDTH_FONTS * f)
+    return PlotArea((float(x_range[0]), float(x_range[1])), (float(y_range[0]), float(y_range[1])),
+                    float(height), (narrowest - 6 * f, FIGURE_WIDTHS[1] - 6 * f))
+
+
+def name_size(text: str, font_size: float) -> tuple[float, float]:
+    """The box (width, height) in px that plotly draws around an annotation ``text``, a little
+    generous: a wide (CJK) character is one font size wide, an upper-case letter or a digit
+    0.68 of it, any other character 0.56, plus 6 px of padding; the height is 1.45 font sizes.
+    Measured in Chromium at 12 px: "MXFP8 E4M3" 80 x 17 px (estimate 86 x 17.4)."""
+    width = 0.0
+    for c in text:
+        if unicodedata.east_asian_width(c) in "WF":
+            width += 1.0
+        elif c.isupper() or c.isdigit():
+            width += 0.68
+        else:
+            width += 0.56
+    return width * font_size + 6.0, 1.45 * font_size
+
+
+def _side_table(a: np.ndarray, b: np.ndarray, gap: float) -> np.ndarray:
+    """For boxes ``a`` and ``b`` (last axis: left, top, right, bottom in px, y down; the rest
+    broadcast): whether ``a`` lies wholly left of, right of, above, below ``b``, ``gap`` px
+    apart; a new last axis of those four."""
+    return np.stack([a[..., 2] + gap <= b[..., 0], b[..., 2] + gap <= a[..., 0],
+                     a[..., 3] + gap <= b[..., 1], b[..., 3] + gap <= a[..., 1]], axis=-1)
+
+
+def _cross(p: np.ndarray, q: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Whether the segments ``p``-``q`` (last axis x, y) pass through the boxes ``box``
+    (Liang-Barsky clipping; all broadcast against each other). A segment parallel to an axis
+    divides by 1e-12 instead of 0: its parameter bounds become huge, of one sign when it runs
+    outside the box's band on that axis (no crossing), of both when inside (no bound)."""
+    t0, t1 = 0.0, 1.0
+    for axis in (0, 1):
+        v = p[..., axis]
+        d = q[..., axis] - v
+        d = np.where(d == 0, 1e-12, d)
+        ta, tb = (box[..., axis] - v) / d, (box[..., axis + 2] - v) / d
+        t0 = np.maximum(t0, np.minimum(ta, tb))
+        t1 = np.minimum(t1, np.maximum(ta, tb))
+    return t0 < t1
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """One way to write a name: its offset from the marker (px) and the side it faces."""
+
+    ax: float
+    ay: float
+    face: int  # +1: text to the right of its join line's end, -1: to the left
+
+
+def _spots(face: int, up_first: bool, font: float) -> list[_Spot]:
+    """Candidate spots, nearest first: beside the marker (facing ``face`` first), then above and
+    below at each of :data:`NAME_RISES` (``up_first``: above first), facing ``face`` first."""
+    beside = MARKER_RADIUS + 4
+    out = [_Spot(face * beside, 0.0, face), _Spot(-face * beside, 0.0, -face)]
+    signs = (-1, 1) if up_first else (1, -1)
+    for rise in NAME_RISES[1:]:
+        out += [_Spot(f * NAME_RUN, s * round(rise * font) + RAY_NUDGE, f)
+                for f in (face, -face) for s in signs]
+    return out
+
+
+#: What a spot costs beyond its rank among :func:`_spots`: each thing it meets, and standing
+#: nearer another marker than its own (a reader would take it for that marker's name).
+CLASH_COST = 1000
+MISLEAD_COST = 100
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The spots of one name at every width: ``boxes`` ``[spot, width, 4]``, join lines from
+    ``start`` (the marker) to ``end`` ``[spot, width, 2]``, and what each costs on its own
+    (rank, plot edges, other markers under it or its line, misleading), ``[spot]``."""
+
+    spots: list[_Spot]
+    boxes: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    cost: np.ndarray
+
+
+def _options(k: int, name: str, centres: np.ndarray, markers: np.ndarray, area: PlotArea,
+             face: int, up_first: bool, font: float) -> _Options:
+    """The spots of point ``k``'s ``name`` with their own costs; ``centres`` ``[width, point,
+    2]`` and ``markers`` ``[width, point, 4]`` in px."""
+    spots = _spots(face, up_first, font)
+    w, h = name_size(name, font)
+    offset = np.array([[s.ax, s.ay] for s in spots])  # [spot, 2]
+    start = np.broadcast_to(centres[:, k], (len(spots), *centres[:, k].shape))
+    end = start + offset[:, None, :]
+    left = np.where(np.array([s.face for s in spots])[:, None] > 0, end[..., 0],
+                    end[..., 0] - w)
+    boxes = np.stack([left, end[..., 1] - h / 2, left + w, end[..., 1] + h / 2], axis=-1)
+    g = NAME_GAP
+    widths = np.array(area.widths)
+    edges = ((boxes[..., 0] < g) | (boxes[..., 1] < g) | (boxes[..., 2] > widths - g)
+             | (boxes[..., 3] > area.height - g)).sum(axis=1)
+    others = np.arange(centres.shape[1]) != k
+    under = ~_side_table(boxes[:, :, None], markers[None], g).all(axis=1).any(axis=-1)
+    # a join line starts at its marker's centre: a marker covering that centre (two markers on
+    # one spot, say MXFP4 on g128) is always crossed, so it does not count
+    apart = np.abs(centres - centres[:, k:k + 1]).max(axis=-1) >= MARKER_RADIUS
+    crossed = (_cross(start[:, :, None], end[:, :, None], markers[None]) & apart).any(axis=1)
+    # the nearest distance from each box to each marker's centre, [spot, width, point]
+    c, b = centres[None], boxes[:, :, None]
+    near = np.hypot(np.maximum(np.maximum(b[..., 0] - c[..., 0], 0), c[..., 0] - b[..., 2]),
+                    np.maximum(np.maximum(b[..., 1] - c[..., 1], 0), c[..., 1] - b[..., 3]))
+    misleads = (near[..., others] < near[..., k:k + 1]).any(axis=(1, 2))
+    cost = (np.arange(len(spots)) + CLASH_COST * (edges + under[:, others].sum(axis=1)
+                                                  + crossed[:, others].sum(axis=1))
+            + MISLEAD_COST * misleads)
+    return _Options(spots, boxes, start, end, cost)
+
+
+@dataclass(frozen=True)
+class _AllSpots:
+    """The spots of several names one after the other (``boxes`` ``[spot, width, 4]``, join
+    lines ``start``-``end`` ``[spot, width, 2]``); ``of[k]`` slices out name ``k``'s."""
+
+    boxes: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    of: dict
+
+    @classmethod
+    def of_names(cls, names: Sequence[int], options: Mapping[int, _Options]) -> _AllSpots:
+        ends = np.cumsum([0] + [len(options[k].spots) for k in names])
+        return cls(np.concatenate([options[k].boxes for k in names]),
+                   np.concatenate([options[k].start for k in names]),
+                   np.concatenate([options[k].end for k in names]),
+                   {k: slice(ends[i], ends[i + 1]) for i, k in enumerate(names)})
+
+    def clashes(self, i: int) -> np.ndarray:
+        """``[spot]``: how many things each spot meets when spot ``i`` is taken: the two boxes
+        meeting at some width (not one same side at all widths), either's join line across
+        the other's box."""
+        box, start, end = self.boxes[i], self.start[i], self.end[i]
+        over = ~_side_table(self.boxes, box[None], NAME_GAP).all(axis=1).any(axis=-1)
+        mine = _cross(self.start, self.end, box[None]).any(axis=1)
+        theirs = _cross(start[None], end[None], self.boxes).any(axis=1)
+        return over.astype(int) + mine + theirs
+
+
+#: The search for a layout stops after this many partial layouts once it has one in which
+#: no two things meet, and after ``LAYOUT_BUDGET[1]`` in any case, keeping the best found.
+LAYOUT_BUDGET = (20, 1000)
+
+
+def _lay_out(names: Sequence[int], options: Mapping[int, _Options],
+             tie: Mapping[int, tuple]) -> dict[int, _Spot]:
+    """The cheapest layout found for ``names``: a depth-first search with forward checking.
+
+    At each step the name with the fewest spots still free (given the names placed) chooses
+    next (``tie`` breaks ties), trying its free spots cheapest first (its cheapest one if none
+    is free); a spot costs its own cost plus :data:`CLASH_COST` per thing it meets among the
+    names placed (:meth:`_AllSpots.clashes`). Branches that cannot beat the best layout found
+    (the cheapest spot of every name left added up) are cut; the search stops after
+    :data:`LAYOUT_BUDGET` partial layouts, or at a layout that meets nothing and misleads no
+    more than it must (each name's own cheapest spot may mislead already). Every step is
+    counted, so the same points give the same layout."""
+    if not names:
+        return {}
+    spots = _AllSpots.of_names(names, options)
+    table: dict[int, np.ndarray] = {}
+    floor = sum(int((options[k].cost - np.arange(len(options[k].spots))).min()) for k in names)
+    extra = {k: np.zeros(len(options[k].spots), dtype=int) for k in names}
+    best: dict = {"cost": None, "chosen": {}, "nodes": 0, "done": False}
+
+    def stop() -> bool:
+        clean = best["cost"] is not None and best["cost"] < CLASH_COST
+        return best["done"] or best["nodes"] > LAYOUT_BUDGET[0 if clean else 1]
+
+    def visit(left: list[int], chosen: dict, total: int, penalty: int) -> None:
+        if not left:
+            if best["cost"] is None or total < best["cost"]:
+                best.update(cost=total, chosen=dict(chosen), done=penalty == floor)
+            return
+        costs = {k: options[k].cost + CLASH_COST * extra[k] for k in left}
+        best["nodes"] += 1
+        if stop() or (best["cost"] is not None
+                      and total + sum(int(c.min()) for c in costs.values()) >= best["cost"]):
+            return
+        k = min(left, key=lambda n: (int((costs[n] < CLASH_COST).sum()), tie[n]))
+        rest = [n for n in left if n != k]
+        ranked = np.argsort(costs[k], kind="stable")
+        for j in [j for j in ranked if costs[k][j] < CLASH_COST] or [ranked[0]]:
+            if stop():
+                return
+            i = spots.of[k].start + int(j)
+            if i not in table:
+                table[i] = spots.clashes(i)
+            for n in rest:
+                extra[n] += table[i][spots.of[n]]
+            chosen[k] = options[k].spots[j]
+            visit(rest, chosen, total + int(costs[k][j]), penalty + int(costs[k][j] - j))
+            del chosen[k]
+            for n in rest:
+                extra[n] -= table[i][spots.of[n]]
+
+    visit(list(names), {}, 0, 0)
+    return best["chosen"]
+
+
+def placed_names(points: Sequence[tuple[str, float, float]], named: set | frozenset,
+                 area: PlotArea, theme: Theme, *, log_x: bool = False) -> list[dict]:
+    """An annotation per named point ``(name, x, y)``, each placed where it meets no other
+    name, no marker, no join line and no edge of the plot area (so never a tick label), at
+    every width the chart may be drawn (``area.widths``), and nearer its own marker than any
+    other.
+
+    The layout is worked out in px: ``y`` maps onto ``area.height``, ``x`` onto a width. Two
+    boxes that do not meet at the narrowest and at the widest width, lying on the same side of
+    each other at both, do not meet at any width between (every px position is linear in the
+    width). A name's spots (:func:`_spots`) are, by rank: beside its marker facing the middle
+    of the x axis, else above or below at growing distances, joined to the marker by a thin
+    grey line. A short search (:func:`_lay_out`, the name with the fewest free spots choosing
+    first) finds the cheapest layout: a spot costs its rank, plus
+    :data:`CLASH_COST` for each thing it meets and :data:`MISLEAD_COST` when it stands nearer
+    another marker than its own. Every point, named or not, is an obstacle. Cost: a few ms
+    for ten names.
+
+    On a log axis (``log_x``) plotly places an annotation at ``log10(x)``, so are ``x``
+    written there (``x`` must be > 0); ``area.x_range`` is in the same units.
+    """
+    (x0, x1), (y0, y1) = area.x_range, area.y_range
+    xs = np.array([np.log10(p[1]) if log_x else p[1] for p in points], dtype=float)
+    ys = np.array([p[2] for p in points], dtype=float)
+    widths = np.array(area.widths)
+    centres = np.stack([np.broadcast_to((xs - x0) / (x1 - x0), (len(widths), len(xs)))
+                        * widths[:, None],
+                        np.broadcast_to((y1 - ys) / (y1 - y0) * area.height,
+                                        (len(widths), len(xs)))], axis=-1)
+    r = MARKER_RADIUS
+    markers = np.concatenate([centres - r, centres + r], axis=-1)
+    font = theme.font_size - 1
+    names = [k for k, p in enumerate(points) if p[0] in named]
+    options = {k: _options(k, points[k][0], centres, markers, area,
+                           1 if xs[k] <= (x0 + x1) / 2 else -1, ys[k] >= (y0 + y1) / 2, font)
+               for k in names}
+    chosen = _lay_out(names, options, {k: (-ys[k], xs[k]) for k in names})
+    return [{"x": float(xs[k]), "y": points[k][2], "xref": "x", "yref": "y",
+             "text": points[k][0], "showarrow": True, "arrowhead": 0, "arrowwidth": 1,
+             "arrowcolor": GREY, "ax": spot.ax, "ay": spot.ay,
+             "xanchor": "left" if spot.face > 0 else "right", "yanchor": "middle",
+             "font": {"size": font}}
+            for k, spot in sorted(chosen.items())]
 
 
 def step_corners(*ys: np.ndarray) -> np.ndarray:

@@ -206,13 +206,23 @@ def worked_notes(x0: float, qp: QParams) -> list[str]:
     lines = [
         rf"zp = -Z = {zp}",
         rf"x_q = \operatorname{{round}}\!\left(\frac{{{_num(x[0])}}}{{{_num(forms.scale)}}}"
-        rf"\right) {'-' if zp >= 0 else '+'} {abs(zp)} = {_num(unclipped)}",
+        rf"\right) - {_operand(zp)} = {_num(unclipped)}",
     ]
     if unclipped != q:
         lines.append(rf"\operatorname{{clip}}({_num(unclipped)},\ {qp.qmin},\ {qp.qmax}) = {q}")
-    lines.append(rf"x_f = {_num(forms.scale)} \times ({q} {'+' if zp >= 0 else '-'} {abs(zp)})"
-                 rf" = {_num(x_hat)}")
+    lines.append(rf"x_f = {_num(forms.scale)} \times ({q} + {_operand(zp)}) = {_num(x_hat)}")
     return lines
+
+
+def _operand(v: int) -> str:
+    """``v`` written after an operator that a formula fixes: a negative number in parentheses.
+
+    The notes subtract zp and add it back (``x_q = round(x_f / scale) - zp``,
+    ``x_f = scale * (x_q + zp)``); with zp = -64 the worked line reads ``- (-64)`` and
+    ``(96 + (-64))``, so the sign the convention is about stays in view (``+ 64`` would hide
+    it). Example: ``_operand(-64) == "(-64)"``, ``_operand(64) == "64"``.
+    """
+    return f"({v})" if v < 0 else f"{v}"
 
 
 # --- the Learn page: the conventions, integer matmuls, zero padding --------------------------
@@ -276,7 +286,11 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
     ``q`` (NNCF's codes start at 0, so it states ``q - qmin``) and the same ``x_hat``, both
     computed by :mod:`quantviz.quantize`. A value beyond the grid shows its unclipped code
     an arrow to the clamped one (``+\\infty`` when ``x0 / scale`` overflows float32, as
-    ``3e38 / (4/255)`` does). Per-tensor ``qp`` only.
+    ``3e38 / (4/255)`` does). The two lines of PyTorch's and the notes' (quantize, then
+    dequantize) are stacked, so neither runs off a page. Each line keeps its convention's own
+    operator: the notes'
+    ``- zp`` and ``+ zp``, AIMET's ``+ offset``, the multiplier form's ``- zp``, a negative
+    number in parentheses (``- (-64)``, see :func:`_operand`). Per-tensor ``qp`` only.
     """
     f = zero_point_forms(qp)
     x = np.array([x0], dtype=np.float32)
@@ -289,14 +303,14 @@ def worked_conventions(x0: float, qp: QParams) -> dict[str, str]:
     xs, s = _num(x[0]), _num(f.scale)
     frac = rf"\operatorname{{round}}\!\left(\frac{{{xs}}}{{{s}}}\right)"
     return {
-        "pytorch": (rf"q = {frac}{_signed(f.zero_point)} = {code},\quad \hat{{x}} = "
-                    rf"({q}{_signed(-f.zero_point)})\times {s} = {x_hat}"),
-        "notes": (rf"x_q = {frac}{_signed(-f.zp_notes)} = {code},\quad x_f = {s}\times"
-                  rf"({q}{_signed(f.zp_notes)}) = {x_hat}"),
+        "pytorch": stacked([rf"q = {frac}{_signed(f.zero_point)} = {code}",
+                            rf"\hat{{x}} = ({q}{_signed(-f.zero_point)})\times {s} = {x_hat}"]),
+        "notes": stacked([rf"x_q = {frac} - {_operand(f.zp_notes)} = {code}",
+                          rf"x_f = {s}\times({q} + {_operand(f.zp_notes)}) = {x_hat}"]),
         "aimet": (rf"\mathrm{{offset}} = {f.offset_aimet},\quad \hat{{x}} = ({q}"
-                  rf"{_signed(f.offset_aimet)})\times {s} = {x_hat}"),
+                  rf" + {_operand(f.offset_aimet)})\times {s} = {x_hat}"),
         "multiplier": (rf"m = {_num(f.multiplier)},\quad q = \operatorname{{round}}"
-                       rf"({_num(f.multiplier)}\times {xs}{_signed(-f.zp_notes)}) = {code}"),
+                       rf"({_num(f.multiplier)}\times {xs} - {_operand(f.zp_notes)}) = {code}"),
         "nncf": (rf"\ell = {_num(f.input_low)},\ h = {_num(f.input_high)},\ "
                  rf"\mathrm{{levels}} = {f.levels}:\quad q - q_{{\min}} = {q - qp.qmin}"),
     }

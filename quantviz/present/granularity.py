@@ -19,7 +19,8 @@ from quantviz.present.base import (
     _layout,
     _log_axis,
     _scatter,
-    name_notes,
+    fixed_plot_area,
+    placed_names,
 )
 
 
@@ -82,12 +83,9 @@ def channel_errors(
                                      **_framed(traces)))
 
 
-#: Named markers of the trade-off chart closer than this in decades form one cluster
-#: (:func:`base.name_notes`): just over one doubling of the group size (0.301 decades), so
-#: that two group sizes a doubling apart share a cluster, one named above, one below.
-NAME_CLUSTER_DECADES = 0.31
-#: Markers further apart than this share of the SQNR span do not share a cluster.
-NAME_APART_SHARE = 1 / 3
+#: The trade-off chart is this share of the theme's height taller than other charts: ten
+#: names (choices and formats) need the room to lie apart on a 320 px wide chart.
+TRADEOFF_TALLER = 0.25
 
 
 def granularity_tradeoff(
@@ -104,9 +102,9 @@ def granularity_tradeoff(
     and filled, the rest small and open. The x axis is logarithmic (per tensor costs a few
     thousandths of a bit, groups of 16 a few bits). ``extra`` points (number formats with the
     same element bits) are drawn as diamonds under ``labels["extra"]``. Every finite point is
-    named by an annotation above or below its marker (:func:`base.name_notes`, clusters
-    ``NAME_CLUSTER_DECADES`` wide, ``NAME_APART_SHARE`` of the SQNR span apart), facing the
-    middle of the axis, never off the plot.
+    named by an annotation beside, above or below its marker, placed in the fixed frame's plot
+    area so that no two names, no name and marker, and no name and tick label meet at any
+    width from a phone's to a wide screen's (:func:`base.placed_names`).
     """
     labels = dict(labels or {})
     traces = []
@@ -142,14 +140,16 @@ def granularity_tradeoff(
     if everything:
         xs = [p[1] for p in everything]
         xaxis["range"] = [np.log10(min(xs)) - 0.5, np.log10(max(xs)) + 0.5]
-    x_mid = sum(xaxis["range"]) / 2 if everything else 0.0
-    notes = name_notes(finite, {p[0] for p in finite}, x_mid, theme,
-                       cluster=NAME_CLUSTER_DECADES, log_x=True,
-                       apart_y=NAME_APART_SHARE * (max(ys) - min(ys)) if ys else np.inf)
+    frame = {**_framed(traces), "taller": round(TRADEOFF_TALLER * theme.height)}
+    notes = []
+    if finite:
+        area = fixed_plot_area(theme, xaxis["range"], yaxis["range"], frame["legend_rows"],
+                               frame["taller"])
+        notes = placed_names(finite, {p[0] for p in finite}, area, theme, log_x=True)
     return go.Figure(traces, _layout(
         theme, labels.get("title", "Error against parameter cost"),
         labels.get("x", "parameter overhead (bits per weight)"),
-        labels.get("y", "SQNR (dB)"), xaxis=xaxis, yaxis=yaxis, annotations=notes))
+        labels.get("y", "SQNR (dB)"), xaxis=xaxis, yaxis=yaxis, annotations=notes, **frame))
 
 
 def group_heatmap(

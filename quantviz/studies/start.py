@@ -1,8 +1,9 @@
 """What the Start page's steps show, computed: small fixed tensors and the numbers about them.
 
-Each step of the path shows one small case (a few thousand values at most), so every function
+Each step of the path shows one small case (ten thousand values at most), so every function
 here runs in well under a millisecond to a few milliseconds; the page caches the figures.
-The path itself (the order of the steps and the case each one links to) is :data:`STEPS`.
+The path itself is :data:`STEPS`; the case each step's links open is :data:`CASES`, written as
+the target pages' URL state from the same constants the steps compute with.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quantviz.distributions import sample
+from quantviz.distributions import DISTRIBUTIONS, sample
 from quantviz.observers import calibrate
 from quantviz.quantize import QuantConfig
 from quantviz.studies import granularity
@@ -22,33 +23,112 @@ from quantviz.studies.sweeps import DB_PER_BIT, RangeScore, score_range
 STEPS: tuple[str, ...] = ("roundtrip", "scale", "schemes", "zero", "relu", "errors", "bits",
                           "calibration", "per_channel", "practice")
 
-#: The exact case each step's link opens: (page, query parameters of that page's controls).
-CASES: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
-    "roundtrip": (("explore", {"dist": "uniform", "bits": "3"}),),
-    "scale": (("learn", {"bits": "8"}),),
-    "schemes": (("explore", {"dist": "normal", "scheme": "symmetric", "signed": "1"}),
-                ("compare", {"dist": "normal"})),
-    "zero": (("learn", {"bits": "4"}),),
-    "relu": (("explore", {"dist": "relu", "scheme": "symmetric", "signed": "1"}),
-             ("explore", {"dist": "relu", "scheme": "asymmetric", "signed": "0"})),
-    "errors": (("explore", {"dist": "normal", "bits": "4", "scheme": "symmetric",
-                            "signed": "1"}),),
-    "bits": (("bits", {"dist": "normal"}),),
-    "calibration": (("calibration", {"dist": "outliers"}),),
-    "per_channel": (("per_channel", {}),),
-    "practice": (),
-}
-
 #: The case of the questions of steps 2 and 4 (scale and zero point; 0.0 with an unrounded
 #: zero point): data in [x_min, x_max] = [-1, 3], unsigned asymmetric, 8 bits. Their sentences
 #: take every number from it (s = 4/255, Z = 63.75 unrounded, 64 rounded).
 QUESTION_RANGE: tuple[float, float, int] = (-1.0, 3.0, 8)
 
-#: Sizes and seeds of the steps' tensors (small: each step answers at once).
-N_VALUES = 20_000
+#: Size and seed of the steps' tensors: small, so each step answers at once, and one of the
+#: sizes the pages offer, so that a link opens the very tensor the step showed.
+N_VALUES = 10_000
 SEED = 0
 #: The per-channel step's weight: rows (output channels) by inputs.
 ROWS, COLS = 16, 64
+
+
+@dataclass(frozen=True)
+class PaddingCase:
+    """The padded convolution of step 4: a kernel of ``lessons.KERNELS``, the shift of the
+    signal (``lessons.padding_signal``) and the bit width."""
+
+    kernel: str
+    offset: float
+    bits: int
+
+
+#: Step 4's padded convolution (the Learn page's padding demo opens on the same one).
+PADDING = PaddingCase("box3", 0.4, 4)
+#: Step 6's range, in standard deviations either side of the mean (its slider starts here).
+ERRORS_SIGMAS = 2.0
+#: Step 6's bit width (signed symmetric).
+ERRORS_BITS = 4
+#: Step 8's percentile observer keeps this percentile (its slider starts here).
+CALIBRATION_PERCENTILE = 99.9
+#: Step 9's ratio of the widest row's standard deviation to the narrowest's (slider start).
+CHANNEL_SPREAD = 20
+
+
+def _g(v: float) -> str:
+    """A number as a URL value: ``-1.0`` -> ``"-1"``, ``0.4`` -> ``"0.4"``."""
+    return f"{v:g}"
+
+
+def tensor_state(dist: str) -> dict[str, str]:
+    """The URL state of a page's tensor controls that opens the steps' sample of ``dist``
+    (:func:`tensor`): generated, ``dist`` with its default parameters, :data:`N_VALUES` values,
+    seed :data:`SEED`. A page given it works on exactly the tensor the step showed."""
+    params = {f"{dist}.{p.name}": _g(p.default) for p in DISTRIBUTIONS[dist].params}
+    return {"src": "dist", "dist": dist, **params, "n": str(N_VALUES), "seed": str(SEED)}
+
+
+def scheme_state(scheme: str, signed: bool, bits: int, prefix: str = "",
+                 reduce: bool = True) -> dict[str, str]:
+    """The URL state of a page's scheme controls for ``scheme`` / ``signed`` / ``bits`` with the
+    full integer range: no narrow range and (for a page with that switch, ``reduce``) no
+    reduce_range. ``prefix`` names one config of the Compare page (``"c1."``)."""
+    state = {"scheme": scheme, "signed": "1" if signed else "0", "bits": str(bits),
+             "narrow": "0", **({"reduce": "0"} if reduce else {})}
+    return {prefix + k: v for k, v in state.items()}
+
+
+def normal_percentile(sigmas: float) -> float:
+    """The percentile of a normal distribution ``sigmas`` standard deviations above its mean,
+    ``100 * Phi(sigmas)``, to 0.01 (the percentile observer's step): 2 -> 97.72.
+
+    A percentile observer keeping it cuts a normal sample at about ``mean +- sigmas * std``,
+    the range of step 6.
+    """
+    if not (math.isfinite(sigmas) and sigmas > 0):
+        raise ValueError(f"sigmas={sigmas!r} must be positive and finite")
+    return round(50 * (1 + math.erf(sigmas / math.sqrt(2))), 2)
+
+
+def _minmax_explore(dist: str, scheme: str, signed: bool, bits: int) -> dict[str, str]:
+    return {**tensor_state(dist), **scheme_state(scheme, signed, bits), "calib": "minmax"}
+
+
+def _learn_example() -> dict[str, str]:
+    """Learn's example set to the questions' case (:data:`QUESTION_RANGE`)."""
+    lo, hi, bits = QUESTION_RANGE
+    return {"ex_min": _g(lo), "ex_max": _g(hi), "bits": str(bits)}
+
+
+#: The exact case each step's links open: (page, URL state of that page's controls). Every
+#: value comes from the constants the step computes with, so a link opens what the step shows
+#: even after an earlier visit left other values in the session (a link's values win).
+CASES: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
+    "roundtrip": (("explore", _minmax_explore("uniform", "asymmetric", False, 3)),),
+    "scale": (("learn", _learn_example()),),
+    "schemes": (("explore", _minmax_explore("normal", "symmetric", True, 8)),
+                ("compare", {**tensor_state("normal"), "configs": "2",
+                             **scheme_state("asymmetric", False, 8, "c1."), "c1.calib": "minmax",
+                             **scheme_state("symmetric", True, 8, "c2."), "c2.calib": "minmax"})),
+    "zero": (("learn", {**_learn_example(), "pad_kernel": PADDING.kernel,
+                        "pad_offset": _g(PADDING.offset), "pad_bits": str(PADDING.bits)}),),
+    "relu": (("explore", _minmax_explore("relu", "symmetric", True, 8)),
+             ("explore", _minmax_explore("relu", "asymmetric", False, 8))),
+    "errors": (("explore", {**tensor_state("normal"),
+                            **scheme_state("symmetric", True, ERRORS_BITS),
+                            "calib": "percentile",
+                            "pct": _g(normal_percentile(ERRORS_SIGMAS))}),),
+    "bits": (("bits", {**tensor_state("normal"), "calib": "minmax", "narrow": "0"}),),
+    "calibration": (("calibration", {**tensor_state("outliers"),
+                                     **scheme_state("asymmetric", False, 8),
+                                     "pct": _g(CALIBRATION_PERCENTILE)}),),
+    "per_channel": (("per_channel", {"pc_src": "synthetic", "pc_spread": str(CHANNEL_SPREAD),
+                                     **scheme_state("symmetric", True, 8, reduce=False)}),),
+    "practice": (),
+}
 
 
 def next_step(step: str) -> str | None:

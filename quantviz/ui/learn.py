@@ -225,6 +225,7 @@ def section_schemes(ex: Example, theme: present.Theme) -> None:
     st.markdown(t("learn.s1.simple"))
     st.latex(formulas.MATMUL_EXPANSION)
     d_asym, d_sym = lessons.dot_example(ex.x_min, ex.x_max, ex.bits)
+    st.markdown(t("learn.s1.terms", n=d_asym.n))
     st.markdown(t("learn.s1.simple2", w=", ".join(map(str, lessons.DOT_WEIGHTS))))
     st.markdown(t("learn.s1.dot_asym", zw=d_asym.z_w))
     st.latex(formulas.worked_dot(d_asym))
@@ -340,6 +341,7 @@ def padding_demo(theme: present.Theme) -> None:
     m[2].metric(t("learn.s4.m_bias"), _num(bias))
     m[3].metric(t("learn.s4.m_rounding"),
                 _num(float(np.sqrt(np.mean(inside**2)))) if inside.size else "—")
+    st.markdown(t("learn.s4.rms"))
     padding_figure(r, theme, "learn_fig_padding")
     if r.pad_exact == 0.0:
         st.markdown(t("learn.s4.result_none", z_exact=_num(r.z_exact)))

@@ -10,6 +10,7 @@ that step alone.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from quantviz import present
@@ -44,10 +45,12 @@ def _num(v: float, digits: int = 4) -> str:
 
 @cached(16)
 def cached_errors(sigmas: float) -> views.ExploreView:
-    """The errors step's view: the normal sample, symmetric signed 4 bits, range +-sigmas std."""
+    """The errors step's view: the normal sample, symmetric signed ``path.ERRORS_BITS`` bits,
+    range +-sigmas std."""
     x = _tensor("normal")
     lo, hi = path.clipped_range(x, sigmas)
-    return views.explore_for_range(x, lo, hi, QuantConfig(4, "symmetric", signed=True))
+    return views.explore_for_range(x, lo, hi,
+                                   QuantConfig(path.ERRORS_BITS, "symmetric", signed=True))
 
 
 @cached(8)
@@ -151,13 +154,15 @@ def figure_schemes(theme: present.Theme) -> None:
 
 
 def figure_zero(theme: present.Theme) -> None:
-    offset = st.slider(t("start.zero.offset"), -1.0, 1.0, 0.4, step=0.05, key="start_zero_off")
+    case = path.PADDING
+    offset = st.slider(t("start.zero.offset"), -1.0, 1.0, case.offset, step=0.05,
+                       key="start_zero_off")
     r = lessons.padded_convolution(lessons.padding_signal(offset),
-                                   lessons.KERNELS["box3"], 4)
+                                   np.array(lessons.KERNELS[case.kernel]), case.bits)
     learn.padding_figure(r, theme, "start_fig_zero")
     bias = max(abs(float(b)) for b in r.bias_exact)
-    st.markdown(t("start.zero.read", pad_int=_num(r.pad_integer), pad_exact=_num(r.pad_exact),
-                  z_exact=_num(r.z_exact), bias=_num(bias)))
+    st.markdown(t("start.zero.read", bits=case.bits, pad_int=_num(r.pad_integer),
+                  pad_exact=_num(r.pad_exact), z_exact=_num(r.z_exact), bias=_num(bias)))
 
 
 def figure_relu(theme: present.Theme) -> None:
@@ -170,12 +175,14 @@ def figure_relu(theme: present.Theme) -> None:
 
 
 def figure_errors(theme: present.Theme) -> None:
-    sigmas = st.slider(t("start.errors.sigmas"), 1.0, 5.0, 2.0, step=0.25, key="start_err_sig")
+    sigmas = st.slider(t("start.errors.sigmas"), 1.0, 5.0, path.ERRORS_SIGMAS, step=0.25,
+                       key="start_err_sig")
     view = cached_errors(sigmas)
     e, s = view.errors, view.summary
     shell.figure_of(present.error_histogram, e.rounding, e.clipped, scale=float(view.qp.scale),
                     uniform_count=e.uniform_count, theme=theme,
-                    labels={"title": t("start.errors.fig", sigmas=f"{sigmas:g}"),
+                    labels={"title": t("start.errors.fig", sigmas=f"{sigmas:g}",
+                                       bits=path.ERRORS_BITS),
                             "rounding": t("fig.rounding"), "clipping": t("fig.clipping"),
                             "uniform": t("fig.uniform"), "y": t("fig.count")},
                     key="start_fig_errors")
@@ -198,8 +205,8 @@ def figure_bits(theme: present.Theme) -> None:
 
 
 def figure_calibration(theme: present.Theme) -> None:
-    pct = st.slider(t("start.calibration.pct"), 99.0, 100.0, 99.9, step=0.01,
-                    key="start_cal_pct")
+    pct = st.slider(t("start.calibration.pct"), 99.0, 100.0, path.CALIBRATION_PERCENTILE,
+                    step=0.01, key="start_cal_pct")
     case = cached_calibration(pct)
     mm, pc = case.minmax, case.percentile
     x = _tensor("outliers")
@@ -224,7 +231,7 @@ def figure_calibration(theme: present.Theme) -> None:
 
 def figure_per_channel(theme: present.Theme) -> None:
     spread = st.select_slider(t("start.per_channel.spread"), (1, 2, 5, 10, 20, 50, 100),
-                              value=20, key="start_pc_spread")
+                              value=path.CHANNEL_SPREAD, key="start_pc_spread")
     case = cached_channels(float(spread))
     w = case.weight
     rows = list(range(w.shape[0]))
@@ -274,16 +281,17 @@ def why(step: str) -> str:
                  eff=f"{pic.effective_bits:.2f}")
     if step == "errors":
         wide, narrow = cached_errors(4.0).summary.split, cached_errors(2.0).summary.split
-        return t(key, r4=_num(wide.rounding_mse, 3), r2=_num(narrow.rounding_mse, 3),
+        return t(key, bits=path.ERRORS_BITS, r4=_num(wide.rounding_mse, 3),
+                 r2=_num(narrow.rounding_mse, 3),
                  c4=_num(wide.clipping_mse, 3), c2=_num(narrow.clipping_mse, 3))
     if step == "bits":
         return t(key, gain=f"{cached_bits('normal')[0].gain(4, 8):.1f}")
     if step == "calibration":
-        mm = cached_calibration(99.9).minmax
+        mm = cached_calibration(path.CALIBRATION_PERCENTILE).minmax
         return t(key, lo=_num(mm.x_min), hi=_num(mm.x_max), used=mm.codes_used,
                  eff=f"{mm.effective_bits:.2f}")
     if step == "per_channel":
-        case = cached_channels(20.0)
+        case = cached_channels(float(path.CHANNEL_SPREAD))
         return t(key, narrow_t=f"{case.narrow_tensor_db:.1f}",
                  narrow_c=f"{case.narrow_channel_db:.1f}")
     raise ValueError(f"step={step!r} has no question")
@@ -318,10 +326,21 @@ def question(step: str) -> None:
 
 
 def case_links(step: str) -> None:
-    """Links that open the exact case the step talks about (the target page's URL state)."""
+    """Links that open the exact case the step talks about (the target page's URL state,
+    :data:`quantviz.studies.start.CASES`); a label names the case with the link's own values."""
+    extra = {"sigmas": f"{path.ERRORS_SIGMAS:g}"} if step == "errors" else {}
     for i, (page, query) in enumerate(path.CASES[step]):
-        st.page_link(f"pages/{page}.py", label=t(f"start.{step}.link.{i}"), icon="🔗",
-                     query_params=query)
+        st.page_link(f"pages/{page}.py", icon="🔗", query_params=query,
+                     label=t(f"start.{step}.link.{i}", **link_fields(query), **extra))
+
+
+def link_fields(query: dict[str, str]) -> dict[str, str]:
+    """A link's URL values as text fields (``c1.bits`` -> ``c1_bits``), plus ``tail``: the
+    share of values a percentile leaves out at each end (``pct=97.72`` -> ``2.28``)."""
+    fields = {k.replace(".", "_"): v for k, v in query.items()}
+    if "pct" in query:
+        fields["tail"] = f"{100 - float(query['pct']):.2f}"
+    return fields
 
 
 def practice() -> None:

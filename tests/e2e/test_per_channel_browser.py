@@ -1,10 +1,12 @@
 """The Per-channel page in real Chromium: the synthetic layer loads, then a .safetensors
 checkpoint built here is uploaded through the file chooser and explored tensor by tensor.
-Screenshots go to artifacts/screenshots/per-channel-*.png."""
+The trade-off chart's names are measured as drawn, at a phone's width, at 1280 px and on a
+projector. Screenshots go to artifacts/screenshots/per-channel-*.png."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from safetensors.numpy import save as save_safetensors
 
 from quantviz.distributions import weight_matrix
@@ -70,3 +72,58 @@ def test_a_safetensors_checkpoint_through_the_file_chooser(open_app, tmp_path):
     assert pg.locator(".js-plotly-plot").count() == 0
     assert_clean(pg)
     pg.shot("per-channel-one-dimension")
+
+
+#: The trade-off chart's names, tick labels and markers as drawn (px, page coordinates), and
+#: whether each name's join line was drawn (plotly.js leaves it out in some geometries).
+TRADEOFF_GEOMETRY = """(plot) => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom]; };
+  return {
+    names: [...plot.querySelectorAll('g.annotation')].map(a => ({
+      text: a.textContent, box: box(a.querySelector('.annotation-text-g')),
+      joined: a.querySelector('.annotation-arrow-g path') !== null})),
+    ticks: [...plot.querySelectorAll('.xtick text, .ytick text')].map(t => box(t)),
+    markers: [...plot.querySelectorAll('.scatterlayer .point')].map(p => box(p)),
+    plot: box(plot.querySelector('.draglayer .nsewdrag')),
+  };
+}"""
+
+
+def _meet(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(("width", "query"), [(390, ""), (1280, ""), (1280, "?present=1")],
+                         ids=["phone", "desktop", "projector"])
+def test_the_tradeoff_names_meet_nothing(browser, app_url, width, query):
+    # at 390 and 1280 px the names "channel = g256" and "MXFP8 E4M3" met between the markers
+    # and "FP8 E5M2" sat on the x tick labels; now no two names meet, none meets a tick label
+    # or a marker, every name lies inside the plot area and is joined to its marker
+    from tests.e2e.conftest import screenshot, wait_for_app
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    pg = context.new_page()
+    try:
+        pg.goto(f"{app_url}/per_channel{query}")
+        wait_for_app(pg)
+        plot = pg.locator(".js-plotly-plot").filter(
+            has_text="SQNR against the cost of the parameters")
+        plot.scroll_into_view_if_needed()
+        drawn = plot.evaluate(TRADEOFF_GEOMETRY)
+        names = drawn["names"]
+        assert len(names) == 10  # tensor, channel = g256, g128 ... g16, four FP8 formats
+        for i, a in enumerate(names):
+            assert a["joined"], a["text"]
+            left, top, right, bottom = drawn["plot"]
+            assert left <= a["box"][0] and a["box"][2] <= right, a["text"]
+            assert top <= a["box"][1] and a["box"][3] <= bottom, a["text"]
+            for b in names[i + 1:]:
+                assert not _meet(a["box"], b["box"]), (a["text"], b["text"])
+            assert not any(_meet(a["box"], t) for t in drawn["ticks"]), a["text"]
+            assert not any(_meet(a["box"], m) for m in drawn["markers"]), a["text"]
+        name = {390: "phone", 1280: "desktop"}[width] + ("-projector" if query else "")
+        plot.screenshot(path=str(screenshot(pg, f"per-channel-tradeoff-{name}").parent
+                                 / f"per-channel-tradeoff-{name}-chart.png"))
+    finally:
+        context.close()

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from quantviz import present
-from quantviz.present import GREY, Theme
+from quantviz.present import GREY, Theme, base
 from quantviz.quantize import QuantConfig
 from quantviz.studies import lessons
 
@@ -139,20 +139,118 @@ def test_granularity_tradeoff_names_sit_at_log10_of_their_markers_facing_the_mid
     # tensor (left of it, at the left edge) is named to its right, g16 to its left
     lo, hi = fig.layout.xaxis.range
     assert lo < np.log10(0.00195) and (lo + hi) / 2 == pytest.approx(-1.155, abs=0.01)
-    assert (notes["tensor"].xanchor, notes["tensor"].ax) == ("left", 12)
-    assert (notes["g16"].xanchor, notes["g16"].ax) == ("right", -12)
+    assert notes["tensor"].xanchor == "left" and notes["tensor"].ax > 0
+    assert notes["g16"].xanchor == "right" and notes["g16"].ax < 0
 
 
-def test_granularity_tradeoff_neighbouring_group_sizes_are_named_on_opposite_sides():
-    # clusters are 0.31 decades wide from their first member: channel (log10 -0.81) and g128
-    # (-0.51) one, g64 (-0.20) and g32 (0.10) one, g16 (0.40) alone, tensor (-2.61) alone.
-    # In a pair the higher is named above, the lower below: g128 over channel = g256 (0.9 dB
-    # apart, names never side by side at one height); every other cluster 16 px further out.
-    # A lone name goes away from the middle of 33.68..47.77 (40.7): tensor below, g16 above
-    fig = present.granularity_tradeoff(DEFAULT_TRADEOFF, selected=("tensor",))
-    ay = {k: n.ay for k, n in _notes(fig).items()}
-    assert ay == {"tensor": 30, "g128": -46, "channel = g256": 46, "g32": -30, "g64": 30,
-                  "g16": -46}
+def _name_boxes(fig, figure_width: float) -> dict[str, tuple]:
+    """Each name's box in px (plot area, y down) as the figure places it at ``figure_width``:
+    its marker's position plus the name's offset, its size from ``base.name_size``."""
+    lay = fig.layout
+    (x0, x1), (y0, y1) = lay.xaxis.range, lay.yaxis.range
+    width = figure_width - lay.margin.l - lay.margin.r
+    height = lay.height - lay.margin.t - lay.margin.b
+    out = {}
+    for n in lay.annotations:
+        w, h = base.name_size(n.text, n.font.size)
+        x = (n.x - x0) / (x1 - x0) * width + n.ax
+        y = (y1 - n.y) / (y1 - y0) * height + n.ay
+        left = x if n.xanchor == "left" else x - w
+        out[n.text] = (left, y - h / 2, left + w, y + h / 2)
+    return out
+
+
+def _meet(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("theme", [Theme(), Theme.presentation()], ids=["screen", "projector"])
+def test_granularity_tradeoff_names_never_meet_at_any_width(theme):
+    # the page's default case: at 390 px "channel = g256" ran into "MXFP8 E4M3" and
+    # "FP8 E5M2" sat on the tick labels. At every width from a phone's (320 px; 484 on a
+    # projector) to 1,600 px no two names meet, none meets a marker (9 px around its centre)
+    # other than its own, and every name stays inside the plot area (so off the tick labels)
+    fig = present.granularity_tradeoff(DEFAULT_TRADEOFF, selected=("tensor", "channel = g256",
+                                                                   "g128"),
+                                       extra=DEFAULT_FORMATS, theme=theme)
+    lay = fig.layout
+    (x0, x1), (y0, y1) = lay.xaxis.range, lay.yaxis.range
+    height = lay.height - lay.margin.t - lay.margin.b
+    points = DEFAULT_TRADEOFF + DEFAULT_FORMATS
+    narrowest = max(320, base.PRESENTATION_MIN_WIDTH_FONTS * theme.font_size)
+    for figure_width in sorted({narrowest, narrowest + 30, max(narrowest, 400), 520, 800, 1600}):
+        width = figure_width - lay.margin.l - lay.margin.r
+        boxes = _name_boxes(fig, figure_width)
+        names = sorted(boxes)
+        for i, a in enumerate(names):
+            box = boxes[a]
+            assert box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height, a
+            for b in names[i + 1:]:
+                assert not _meet(box, boxes[b]), (figure_width, a, b)
+            for name, x, y in points:
+                cx = (np.log10(x) - x0) / (x1 - x0) * width
+                cy = (y1 - y) / (y1 - y0) * height
+                if name != a:
+                    assert not _meet(box, (cx - 9, cy - 9, cx + 9, cy + 9)), (figure_width, a, name)
+
+
+def test_placed_names_two_markers_on_one_spot_are_named_on_two_sides():
+    # plot area 200 px high, 200 to 400 px wide, axes 0..10: both markers at x = 5 (100 px at
+    # the narrowest), y = 5 and 5.1 (100 and 98 px down). The first named beside its marker,
+    # 13 px out (9 + 4), facing the middle; the other cannot sit there too (their boxes, 17.4 px
+    # high, would overlap), nor beside the same side: it goes beside the other side
+    area = base.PlotArea((0.0, 10.0), (0.0, 10.0), 200.0, (200.0, 400.0))
+    notes = base.placed_names([("a", 5.0, 5.0), ("b", 5.0, 5.1)], {"a", "b"}, area, Theme())
+    sides = sorted((n["ax"], n["ay"], n["xanchor"]) for n in notes)
+    assert sides == [(-13.0, 0.0, "right"), (13.0, 0.0, "left")]
+
+
+def test_placed_names_keep_a_name_inside_the_plot_and_off_its_neighbours():
+    # a marker in the top right corner (x = 10, y = 10 of 0..10) is named to its left (the
+    # text box would run off on the right) and not above it (off the top): beside it, at its
+    # height, its box spans 200 - 13 - width .. 187 px and 0 - 8.7 .. 8.7 px: off the top too,
+    # so the name goes below, left of the marker
+    area = base.PlotArea((0.0, 10.0), (0.0, 10.0), 200.0, (200.0, 400.0))
+    [note] = base.placed_names([("corner", 10.0, 10.0)], {"corner"}, area, Theme())
+    assert note["xanchor"] == "right" and note["ax"] < 0 and note["ay"] > 0
+    # every vertical offset is a quarter pixel off the whole pixel, so that no box corner
+    # lies exactly on plotly's 45-degree test ray (which would hide the join line)
+    assert (note["ay"] - base.RAY_NUDGE) % 1 == 0
+
+
+def test_fixed_plot_area_by_hand():
+    # 380 px high, 13 px font, 3 legend rows: top 30 + 2 * 13 = 56, bottom (4.5 + 4.5) * 13 =
+    # 117, so 380 - 56 - 117 = 207 px; widths 320 - 6 * 13 = 242 and 1600 - 78 = 1522. On a
+    # projector (22 px, 520 px): 520 - 74 - 198 = 248 px, the narrowest 22 * 22 - 132 = 352
+    area = base.fixed_plot_area(Theme(), (0, 1), (0, 1), 3)
+    assert (area.height, area.widths) == (207.0, (242.0, 1522.0))
+    area = base.fixed_plot_area(Theme.presentation(), (0, 1), (0, 1), 3)
+    assert (area.height, area.widths) == (248.0, (352.0, 1468.0))
+    assert base.fixed_plot_area(Theme(), (0, 1), (0, 1), 3, taller=95).height == 302.0
+
+
+def test_name_size_is_at_least_what_chromium_draws():
+    # measured in Chromium at 12 px: "MXFP8 E4M3" 80 x 17, "channel = g256" 100 x 17,
+    # "tensor" 40 x 17 (the annotations' boxes on the Per-channel page)
+    for text, measured in (("MXFP8 E4M3", 80), ("channel = g256", 100), ("tensor", 40)):
+        w, h = base.name_size(text, 12)
+        assert measured <= w <= measured * 1.2 and 17 <= h <= 18
+
+
+def test_segments_and_boxes_by_hand():
+    box = np.array([0.0, 0.0, 10.0, 10.0])
+    # through the box, beside it, ending short of it, vertical through it
+    assert base._cross(np.array([-5.0, 5.0]), np.array([15.0, 5.0]), box)
+    assert not base._cross(np.array([-5.0, 15.0]), np.array([15.0, 15.0]), box)
+    assert not base._cross(np.array([-5.0, 5.0]), np.array([-1.0, 5.0]), box)
+    assert base._cross(np.array([5.0, -5.0]), np.array([5.0, 15.0]), box)
+    # [0, 10] is left of [13, 23] with 3 px between, not with 4; and above [0, 10] shifted
+    # 12 down
+    sides = base._side_table(box, np.array([13.0, 0.0, 23.0, 10.0]), 3.0)
+    assert sides.tolist() == [True, False, False, False]
+    assert not base._side_table(box, np.array([13.0, 0.0, 23.0, 10.0]), 4.0).any()
+    assert base._side_table(box, np.array([0.0, 12.0, 10.0, 22.0]), 2.0).tolist() == [
+        False, False, True, False]
 
 
 def test_granularity_tradeoff_leaves_room_for_names_above_and_below():

@@ -31,8 +31,8 @@ CONSTANTS = {name: value for name, value in vars(formulas).items()
 
 
 def _last_number(line: str) -> str:
-    """The text after the last ``=`` of a LaTeX line (the result it states)."""
-    return line.rsplit("=", 1)[1].strip()
+    """The text after the last ``=`` of a LaTeX line or stacked block (the result it states)."""
+    return line.rsplit("=", 1)[1].strip().removesuffix(r"\end{gathered}")
 
 
 def _balanced(latex: str) -> bool:
@@ -117,7 +117,29 @@ def test_worked_notes_by_hand_shows_the_missing_clamp():
     assert lines[0] == "zp = -Z = -127"
     assert _last_number(lines[1]) == "509"
     assert lines[2] == r"\operatorname{clip}(509,\ 0,\ 255) = 255"
-    assert lines[3] == r"x_f = 0.00784313772 \times (255 - 127) = 1.00392163"
+    assert lines[3] == r"x_f = 0.00784313772 \times (255 + (-127)) = 1.00392163"
+
+
+def test_worked_notes_writes_the_notes_own_signs():
+    # uint8 [-1, 3]: s = 4/255, Z = 64, the notes' zp = -64. x = 0.5: 0.5 / s = 31.875 -> 32;
+    # the notes: x_q = 32 - zp = 32 - (-64) = 96, x_f = s * (x_q + zp) = s * (96 + (-64)) =
+    # 32 * 0.0156862754 = 0.501960814. The old line read "+ 64" and "(96 - 64)": PyTorch's
+    # signs, the very thing this line is there to contrast.
+    qp = compute_qparams(-1.0, 3.0, QuantConfig())
+    lines = worked_notes(0.5, qp)
+    assert lines == [
+        "zp = -Z = -64",
+        r"x_q = \operatorname{round}\!\left(\frac{0.5}{0.0156862754}\right) - (-64) = 96",
+        r"x_f = 0.0156862754 \times (96 + (-64)) = 0.501960814",
+    ]
+    # a signed grid gives a positive zp, written plainly: int8 [-1, 3], Z = -128 - round(-1 / s)
+    # = -128 - round(-63.75) = -128 + 64 = -64, so zp = 64; 0.5 -> 32 - 64 = -32, and back
+    # s * (-32 + 64) = 0.501960814
+    qp = compute_qparams(-1.0, 3.0, QuantConfig(signed=True))
+    assert int(qp.zero_point) == -64
+    lines = worked_notes(0.5, qp)
+    assert lines[1].endswith(r"\right) - 64 = -32")
+    assert lines[2] == r"x_f = 0.0156862754 \times (-32 + 64) = 0.501960814"
 
 
 def test_worked_notes_has_no_clip_line_inside_the_range():
@@ -170,10 +192,12 @@ def test_worked_example_states_quantize_and_dequantize_results(cfg, a, b, x0):
     assert _last_number(notes[1]) == _num(unclipped)
     assert (len(notes) == 4) == (unclipped != q)
     assert _last_number(notes[-1]) == _num(x_hat)
-    # the notes' sign: "- zp" with zp = -Z reads "+ Z" (or "- |Z|" for a negative Z)
-    sign = re.search(r"\\right\) ([+-]) (\d+) =", notes[1])
-    assert sign is not None
-    assert (1 if sign.group(1) == "+" else -1) * int(sign.group(2)) == int(qp.zero_point)
+    # the notes' own sign: "- zp" and "+ zp" with zp = -Z written as it is, a negative zp in
+    # parentheses ("- (-64)"): the line never turns it into "+ 64"
+    zp = -int(qp.zero_point)
+    shown = f"({zp})" if zp < 0 else f"{zp}"
+    assert rf"\right) - {shown} = " in notes[1]
+    assert rf"({q} + {shown}) = " in notes[-1]
     for line in lines + notes:
         assert _balanced(line), line
 
@@ -230,6 +254,18 @@ def test_worked_conventions_state_one_code_and_one_value():
         assert _last_number(lines[key]) == x_hat, key
     assert "+ 64 = 96" in lines["pytorch"] and "- -64" not in lines["notes"]
     assert "offset = -64" in lines["aimet"].replace(r"\mathrm{offset}", "offset")
+    # each convention in its own form, zp = offset = -Z = -64: the notes subtract zp and add it
+    # back, AIMET adds its offset, the multiplier form subtracts zp; never "+ 64" or "(96 - 64)"
+    assert r"\right) - (-64) = 96" in lines["notes"]
+    assert r"\times(96 + (-64)) = 0.501960814" in lines["notes"]
+    # quantize and dequantize on two lines of one block: the notes' pair does not fit one line
+    # of a page 1280 px wide
+    assert lines["notes"].startswith(r"\begin{gathered}x_q = ") and r" \\[0.4em] x_f = " in \
+        lines["notes"]
+    assert r"(96 + (-64))\times 0.0156862754" in lines["aimet"]
+    assert r"\times 0.5 - (-64)) = 96" in lines["multiplier"]
+    for key in ("notes", "aimet", "multiplier"):
+        assert "+ 64" not in lines[key] and "96 - 64" not in lines[key], key
     assert _last_number(lines["multiplier"]) == "96"
     assert _last_number(lines["nncf"]) == "96"
     # beyond the grid: 4.0 -> round(255.0) + 64 = 319, clamped to 255

@@ -106,9 +106,9 @@ def test_a_long_x_title_wraps_and_the_fixed_frame_makes_room_below():
 
 
 def test_a_wrapped_x_title_moves_a_free_legend_down():
-    # the Per-channel trade-off (a free frame, legend at -0.22 plot heights): 47 columns ->
-    # two lines; the legend moves 17 / (0.6 * 380) = 0.0746 plot heights further down
+    # the Per-channel heat map (a free frame, legend at -0.22 plot heights) with a 47-column x
+    # title -> two lines; the legend moves 17 / (0.6 * 380) = 0.0746 plot heights further down
     title = "parameter overhead (bits per weight, log scale)"
-    fig = present.granularity_tradeoff([("tensor", 0.002, 30.0)], labels={"x": title})
+    fig = present.group_heatmap(np.ones((2, 2)), row_step=1, col_step=1, labels={"x": title})
     assert fig.layout.xaxis.title.text.count("<br>") == 1
     assert fig.layout.legend.y == pytest.approx(-0.22 - 17 / (0.6 * 380))

@@ -211,6 +211,48 @@ def test_padding_controls(page):
     assert at.query_params == {"pad_kernel": "edge3", "pad_offset": "0.25", "pad_bits": "6"}
 
 
+def _in_order(node):
+    """Every element under ``node``, in the order the page shows them (depth first)."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _in_order(child)
+
+
+def _shown(at) -> list[tuple[str, str]]:
+    """``(type, text)`` of each text element of the main area, in page order: a metric's
+    text is its label."""
+    out = []
+    for el in _in_order(at.main):
+        if el.type == "metric":
+            out.append(("metric", el.label))
+        elif el.type in ("markdown", "latex"):
+            out.append((el.type, el.value))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rms_and_n_are_defined_where_first_used(page, lang):
+    # "RMS" (a padding metric) and the "N" of the dot-product expansion were used and never
+    # defined: each now gets a plain line right where it first appears
+    text = en if lang == "en" else zh
+    shown = _shown(page(lang=lang))
+    # N: the expansion ends "+ N Z_w Z_x"; the next text says what N is, with the example's
+    # count: dot_example takes 4 activations and the 4 weights of DOT_WEIGHTS, so N = 4
+    d_asym, _ = lessons.dot_example(-1.0, 3.0, 8)
+    assert d_asym.n == len(lessons.DOT_WEIGHTS) == 4
+    expansion = next(i for i, (kind, body) in enumerate(shown)
+                     if kind == "latex" and formulas.MATMUL_EXPANSION in body)
+    assert shown[expansion + 1] == ("markdown", text("learn.s1.terms", n=4))
+    assert "N = 4" in shown[expansion + 1][1]
+    # RMS: its first mention is the metric's label; the next text defines it
+    label = text("learn.s4.m_rounding")
+    first = next(i for i, (_, body) in enumerate(shown) if "RMS" in body or "均方根" in body)
+    assert shown[first] == ("metric", label)
+    after = next(e for e in shown[first + 1:] if e[0] != "metric")
+    assert after == ("markdown", text("learn.s4.rms"))
+    assert ("root mean square" if lang == "en" else "开平方") in after[1]
+
+
 def test_padding_without_a_fractional_zero_point_says_so(page):
     at = page(pad_offset=-0.2, pad_bits=2)  # range [-1.2, 0.8], scale 2/3: zp = -1.8
     r = lessons.padded_convolution(lessons.padding_signal(-0.2), np.array(lessons.KERNELS["box3"]),

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import numpy as np
 import pytest
 
 from quantviz.quantize import QuantConfig, compute_qparams
 from quantviz.studies import lessons
 from quantviz.studies import start as path
+from quantviz.ui import cache, controls
 from quantviz.ui.start import QUESTIONS, question_fields
-from tests.helpers import en, markdown, ok, zh
+from tests.helpers import en, markdown, metric, ok, zh
 
 
 def links(at) -> list[tuple[str, str, dict]]:
@@ -69,9 +71,123 @@ def test_next_and_back_link_the_neighbouring_steps(step):
 def test_case_links_open_the_exact_case(step):
     at = step("relu")
     cases = [(page, q) for _, page, q in links(at) if page == "explore"]
-    assert cases == [("explore", {"dist": "relu", "scheme": "symmetric", "signed": "1"}),
-                     ("explore", {"dist": "relu", "scheme": "asymmetric",
-                                           "signed": "0"})]
+    relu = path.tensor_state("relu")
+    assert [(page, {k: q[k] for k in ("dist", "scheme", "signed", "bits")}) for page, q in cases] \
+        == [("explore", {"dist": "relu", "scheme": "symmetric", "signed": "1", "bits": "8"}),
+            ("explore", {"dist": "relu", "scheme": "asymmetric", "signed": "0", "bits": "8"})]
+    assert all(q == {**q, **relu} for _, q in cases)
+
+
+LINKS = [(step, i) for step in path.STEPS for i in range(len(path.CASES[step]))]
+
+
+def other_value(control, value):
+    """A valid value of ``control`` other than ``value`` (what an earlier visit may have left)."""
+    if control.kind in ("select", "radio", "segmented"):
+        return next(o for o in control.options if o != value)
+    if control.kind == "toggle":
+        return not value
+    if control.kind == "int":
+        return value + 1 if control.hi is None or value + 1 <= control.hi else value - 1
+    if control.kind == "float":
+        up = round(value + (control.step or 0.01), 12)
+        return up if control.hi is None or up <= control.hi else round(value - control.step, 12)
+    return value + 1  # a number input
+
+
+@pytest.mark.parametrize(("name", "i"), LINKS)
+def test_every_case_link_opens_its_case_over_an_earlier_visit(app_test, name, i):
+    # an earlier visit left another value in every control the link names; following the link
+    # from the step must show the link's values, each on a control the target page draws, and
+    # a link that names a tensor must give the page the very sample the step computed with
+    page, case = path.CASES[name][i]
+    at = app_test(page)
+    at.run()
+    drawn = {c.key: c for c in at.session_state["_controls"]}
+    moved = {}
+    for key, raw in case.items():
+        if key in drawn:
+            moved[key] = other_value(drawn[key], drawn[key].parse(raw))
+            at.session_state[key] = moved[key]
+    at.run()
+    ok(at)
+    assert moved and all(at.session_state[k] == v for k, v in moved.items())
+    # to the step, and along its link as the page renders it
+    at.query_params.clear()
+    at.query_params["step"] = name
+    at.switch_page("pages/start.py").run()
+    ok(at)
+    label, target, query = [lk for lk in links(at) if lk[1] != "start"][i]
+    assert (target, query) == (page, case)
+    at.query_params.clear()
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py").run()
+    ok(at)
+    drawn = {c.key: c for c in at.session_state["_controls"]}
+    for key, raw in case.items():
+        assert key in drawn, f"{page} draws no control {key!r}"
+        assert at.session_state[key] == drawn[key].parse(raw), key
+    if "dist" in case:
+        source = at.session_state["_last_source"][0]
+        assert source[:4] == ("dist", case["dist"], path.N_VALUES, path.SEED)
+        x = cache.distribution_tensor(*source[1:])
+        assert np.array_equal(x, path.tensor(case["dist"]))
+
+
+def test_the_links_name_the_state_the_issue_asks_for():
+    # a link to a page with a tensor and a scheme names the distribution (with its size and
+    # seed), the scheme, signedness and bits; numbers in the URL are the step's own constants
+    for name, i in LINKS:
+        page, case = path.CASES[name][i]
+        if "dist" in case:
+            assert case == {**case, **path.tensor_state(case["dist"])}
+            assert int(case["n"]) in controls.SIZES
+        if page in ("explore", "calibration", "per_channel"):
+            assert {"scheme", "signed", "bits"} <= set(case), (name, i)
+    lo, hi, bits = path.QUESTION_RANGE
+    example = {"ex_min": f"{lo:g}", "ex_max": f"{hi:g}", "bits": str(bits)}  # -1, 3, 8
+    assert path.CASES["scale"] == (("learn", example),)
+    # step 4: the padding demo's own controls, not only the sidebar's bits (which set Learn's
+    # example to 4 bits, where Z = 3.75 -> 4, not the step's "63.75 in step 2")
+    assert path.CASES["zero"] == (("learn", {**example, "pad_kernel": "box3",
+                                              "pad_offset": "0.4", "pad_bits": "4"}),)
+    assert path.PADDING == path.PaddingCase("box3", 0.4, 4)
+    # step 6: range +-2 std; a normal sample's 97.72nd percentile is 2 std above the mean
+    # (Phi(2) = 0.97725), so the percentile observer cuts Explore's range at about +-2 std
+    assert path.normal_percentile(2.0) == 97.72
+    assert path.CASES["errors"][0][1]["pct"] == "97.72"
+    assert path.CASES["errors"][0][1]["bits"] == "4" == str(path.ERRORS_BITS)
+
+
+def test_the_zero_link_opens_learns_padding_demo_on_the_steps_case(app_test):
+    # an earlier visit to Learn left the edge kernel, a 0.25 shift, 7 padding bits and a 3-bit
+    # example; the step's link must bring back box3, 0.4, 4 bits and the [-1, 3] 8-bit example
+    at = app_test("learn", query={"pad_kernel": "edge3", "pad_offset": "0.25", "pad_bits": "7",
+                                  "bits": "3"})
+    at.run()
+    at.query_params.clear()
+    at.query_params["step"] = "zero"
+    at.switch_page("pages/start.py").run()
+    step_text = markdown(at)
+    [(_, page, query)] = [lk for lk in links(at) if lk[1] == "learn"]
+    at.query_params.clear()
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py").run()
+    ok(at)
+    # box3 at 4 bits, shift 0.4: range [-0.6, 1.4], s = 2/15, Z = 0.6 / (2/15) = 4.5 unrounded
+    r = lessons.padded_convolution(lessons.padding_signal(0.4), np.array(lessons.KERNELS["box3"]),
+                                   4)
+    assert r.z_exact == pytest.approx(4.5)
+    bias = float(np.max(np.abs(r.bias_exact)))
+    # the numbers the step states are the ones Learn shows
+    assert en("start.zero.read", bits=4, pad_int=f"{r.pad_integer:.4g}",
+              pad_exact=f"{r.pad_exact:.4g}", z_exact="4.5", bias=f"{bias:.4g}") in step_text
+    assert metric(at, en("learn.s4.m_pad_exact")) == f"{r.pad_exact:.6g}"
+    assert metric(at, en("learn.s4.m_bias")) == f"{bias:.6g}"
+    # and Learn's own example is the step-2 case the step refers to: Z = round(63.75) = 64
+    assert en("learn.s4.intro", Z=64) in markdown(at)
 
 
 def test_a_case_link_opens_that_case_even_after_an_earlier_visit(app_test):
@@ -136,8 +252,8 @@ def test_the_zero_step_states_z_with_the_sign_step_2_taught(step):
     r = lessons.padded_convolution(lessons.padding_signal(0.4), lessons.KERNELS["box3"], 4)
     assert r.z_exact == pytest.approx(4.5) and r.z_exact > 0
     bias = max(abs(float(b)) for b in r.bias_exact)
-    assert en("start.zero.read", pad_int=f"{r.pad_integer:.4g}", pad_exact=f"{r.pad_exact:.4g}",
-              z_exact="4.5", bias=f"{bias:.4g}") in markdown(at)
+    assert en("start.zero.read", bits=4, pad_int=f"{r.pad_integer:.4g}",
+              pad_exact=f"{r.pad_exact:.4g}", z_exact="4.5", bias=f"{bias:.4g}") in markdown(at)
     assert "(Z = 4.5)" in markdown(at)
 
 

@@ -147,6 +147,14 @@ TEXT = {
         "- **Symmetric is simpler to compute with.** An integer matrix product multiplies "
         "codes from which the zero points must be taken away. One dot product, expanded:",
         "- **对称量化在计算上更简单。** 整数矩阵乘法要把零点从码中减掉再相乘。把一个点积展开："),
+    "learn.s1.terms": (
+        "Read it term by term: i counts the pairs of the dot product, from 1 to **N**, the "
+        "number of products it adds up (N = {n} in the example below); q_w,i and q_x,i are the "
+        "codes of the i-th weight and the i-th activation, Z_w and Z_x the zero points of the "
+        "weights and of the activations.",
+        "逐项来读：i 给点积中的每一对编号，从 1 到 **N**，N 是点积要相加的乘积个数（下面的例子中 "
+        "N = {n}）；q_w,i 和 q_x,i 是第 i 个权重和第 i 个激活值的码，Z_w 和 Z_x 分别是权重和激活值"
+        "的零点。"),
     "learn.s1.simple2": (
         "With symmetric weights (Z_w = 0) the last two terms vanish, and Z_x · Σ q_w depends "
         "only on the weights, so it can be folded into the bias ahead of time: the operator is "
@@ -343,6 +351,12 @@ TEXT = {
     "learn.s4.m_pad_exact": ("padded 0.0 → (unrounded Z)", "填充 0.0 →（不取整的 Z）"),
     "learn.s4.m_bias": ("largest bias at the border", "边界处最大偏差"),
     "learn.s4.m_rounding": ("rounding error inside (RMS)", "内部取整误差（均方根）"),
+    "learn.s4.rms": (
+        "**RMS** (root mean square) is the typical size of one error: square each output's "
+        "error, take the mean of the squares, then the square root. \"Inside\" counts only the "
+        "outputs whose window stays within the signal, away from the padding.",
+        "**均方根**（RMS）是单个误差的典型大小：把每个输出的误差平方，求这些平方的平均值，再开平方。"
+        "“内部”只统计窗口完全落在信号之内、不碰到填充的输出。"),
     "learn.fig.pad.title": ("Convolution with zero padding, after quantization",
                             "量化后的零填充卷积"),
     "learn.fig.pad.reference": ("exact (float, true zeros)", "精确值（浮点，真正的 0）"),

@@ -81,7 +81,8 @@ TEXT = {
     "start.roundtrip.why": (
         "n bits give 2ⁿ codes and each code comes back as one value: 2³ = {levels}.",
         "n 位给出 2ⁿ 个码，每个码回来时对应一个值：2³ = {levels}。"),
-    "start.roundtrip.link.0": ("Explore: uniform data at 3 bits", "探索页：3 位下的均匀分布数据"),
+    "start.roundtrip.link.0": ("Explore: uniform data at {bits} bits, asymmetric unsigned",
+                               "探索页：{bits} 位下的均匀分布数据，非对称无符号"),
 
     # --- 2. scale and zero point --------------------------------------------------------------
     "start.scale.idea": (
@@ -115,7 +116,9 @@ TEXT = {
         "{lo}, and Z is that rounded to a whole code: Z = {Z}.",
         "s = ({hi} − ({lo})) / {top} = {scale}；0.0 比 {lo} 高 −({lo}) / s = {ratio} 个步长，"
         "把它取整成一个码就是 Z = {Z}。"),
-    "start.scale.link.0": ("Learn: the derivation, step by step", "学习页：逐步推导"),
+    "start.scale.link.0": ("Learn: the derivation, step by step, for [{ex_min}, {ex_max}] at "
+                           "{bits} bits",
+                           "学习页：[{ex_min}, {ex_max}]、{bits} 位的逐步推导"),
 
     # --- 3. schemes ---------------------------------------------------------------------------
     "start.schemes.idea": (
@@ -149,9 +152,10 @@ TEXT = {
         "is the simpler of the two: weights are usually quantized symmetrically.",
         "范围以 0 为中心，对称量化同样能用到 {levels} 个码中的 {used} 个，而且更简单：所以权重"
         "通常用对称量化。"),
-    "start.schemes.link.0": ("Explore: bell-shaped weights, symmetric signed",
-                             "探索页：钟形权重，对称有符号"),
-    "start.schemes.link.1": ("Compare: the two schemes side by side", "比较页：两种方案并排"),
+    "start.schemes.link.0": ("Explore: bell-shaped weights, symmetric signed, {bits} bits",
+                             "探索页：钟形权重，对称有符号，{bits} 位"),
+    "start.schemes.link.1": ("Compare: the two schemes side by side on the same weights",
+                             "比较页：同一组权重上两种方案并排"),
 
     # --- 4. zero ------------------------------------------------------------------------------
     "start.zero.idea": (
@@ -167,10 +171,10 @@ TEXT = {
         "变成一个很小的非零数，使靠近边界的每个输出都产生偏移。"),
     "start.zero.offset": ("shift of the signal", "信号的平移量"),
     "start.zero.read": (
-        "4 bits. With a whole-number zero point the padding comes back as {pad_int}; with the "
+        "{bits} bits. With a whole-number zero point the padding comes back as {pad_int}; with the "
         "fractional one (Z = {z_exact}) as {pad_exact}, and a border output moves by up to "
         "{bias}. The shaded positions are the ones whose window reaches into the padding.",
-        "4 位。零点取整时，填充值回来是 {pad_int}；零点为小数（Z = {z_exact}）时回来是 {pad_exact}，"
+        "{bits} 位。零点取整时，填充值回来是 {pad_int}；零点为小数（Z = {z_exact}）时回来是 {pad_exact}，"
         "边界处的输出最多偏移 {bias}。阴影位置是窗口伸进填充区的输出。"),
     "start.zero.q_text": (
         "Data in [{lo}, {hi}], {bits} bits, zero point left unrounded ({z_exact}). After "
@@ -186,7 +190,9 @@ TEXT = {
         "0.0 映射到码 round({z_exact}) = {code}，回来时是 s · ({code} − {z_exact}) = {x_hat}："
         "取整把码移动了 {frac} 个步长，而用未取整的零点反量化时，这段偏移就作为一个非零值回来"
         "了。"),
-    "start.zero.link.0": ("Learn: zero padding, with your own kernel", "学习页：零填充，可换卷积核"),
+    "start.zero.link.0": ("Learn: the same padded convolution at {pad_bits} bits, then other "
+                          "kernels and shifts",
+                          "学习页：同一个 {pad_bits} 位的零填充卷积，再换卷积核和平移量"),
 
     # --- 5. relu ------------------------------------------------------------------------------
     "start.relu.idea": (
@@ -237,8 +243,8 @@ TEXT = {
         "误差**可以有许多个步长。范围越窄，s 越小（取整误差越小），但被截断的数值越多：选择范围是"
         "一种权衡。"),
     "start.errors.sigmas": ("range ± this many standard deviations", "范围 ± 若干个标准差"),
-    "start.errors.fig": ("Error x̂ − x, range ±{sigmas} std, 4 bits",
-                         "误差 x̂ − x，范围 ±{sigmas} 个标准差，4 位"),
+    "start.errors.fig": ("Error x̂ − x, range ±{sigmas} std, {bits} bits",
+                         "误差 x̂ − x，范围 ±{sigmas} 个标准差，{bits} 位"),
     "start.errors.read": (
         "How to read it: the blue block counts the values inside the range; their errors fill "
         "[−s/2, s/2] = [−{half}, {half}] evenly (the flat line is what perfectly even rounding "
@@ -257,11 +263,14 @@ TEXT = {
                                "取整误差变大，截断误差变小"),
     "start.errors.a.same": ("nothing changes", "没有变化"),
     "start.errors.why": (
-        "on this tensor at 4 bits the rounding mean square goes from {r4} to {r2}, the "
+        "on this tensor at {bits} bits the rounding mean square goes from {r4} to {r2}, the "
         "clipping one from {c4} to {c2}.",
-        "在这个张量上（4 位），取整均方误差从 {r4} 变为 {r2}，截断均方误差从 {c4} 变为 {c2}。"),
-    "start.errors.link.0": ("Explore: the same histograms for any tensor, 4 bits",
-                            "探索页：任意张量的同样直方图，4 位"),
+        "在这个张量上（{bits} 位），取整均方误差从 {r4} 变为 {r2}，截断均方误差从 {c4} 变为 {c2}。"),
+    "start.errors.link.0": (
+        "Explore: the same tensor at {bits} bits, its range cut at about ±{sigmas} std (at "
+        "each end the {tail} % most extreme values clipped)",
+        "探索页：同一个张量，{bits} 位，范围截在约 ±{sigmas} 个标准差处（两端各有 {tail} % 最极端"
+        "的数值被截断）"),
 
     # --- 7. bits ------------------------------------------------------------------------------
     "start.bits.idea": (
@@ -294,8 +303,8 @@ TEXT = {
     "start.bits.a.48": ("48 dB", "48 dB"),
     "start.bits.why": ("4 more bits × 6.02 dB = 24.1 dB; on this tensor: {gain} dB.",
                        "多 4 位 × 6.02 dB = 24.1 dB；在这个张量上：{gain} dB。"),
-    "start.bits.link.0": ("Bit width: every width at once, bell-shaped tensor",
-                          "位宽页：一次看所有位宽，钟形张量"),
+    "start.bits.link.0": ("Bit width: every width at once, on the same bell-shaped tensor",
+                          "位宽页：在同一个钟形张量上一次看所有位宽"),
 
     # --- 8. calibration -----------------------------------------------------------------------
     "start.calibration.idea": (
@@ -376,8 +385,10 @@ TEXT = {
         "goes from {narrow_t} dB to {narrow_c} dB here.",
         "最宽的行决定了逐张量的 scale，所以它没有损失；最窄的行在这里从 {narrow_t} dB 提高到 "
         "{narrow_c} dB。"),
-    "start.per_channel.link.0": ("Per-channel: per tensor, per channel and per group",
-                                 "逐通道页：逐张量、逐通道与逐组"),
+    "start.per_channel.link.0": (
+        "Per-channel: a larger weight with the same spread ({pc_spread}), {bits}-bit "
+        "symmetric, per tensor, per channel and per group",
+        "逐通道页：一个更大、同样差距（{pc_spread}）的权重，{bits} 位对称，逐张量、逐通道与逐组"),
 
     # --- 10. practice -------------------------------------------------------------------------
     "start.practice.idea": (
