@@ -23,6 +23,10 @@ from quantviz.studies.sweeps import DB_PER_BIT, RangeScore, score_range
 STEPS: tuple[str, ...] = ("roundtrip", "scale", "schemes", "zero", "relu", "errors", "bits",
                           "calibration", "per_channel", "practice")
 
+#: Step 1's staircase: data in [x_min, x_max] = [-1, 3] (uniform data on it in the link) at
+#: 3 bits, unsigned asymmetric; its slider starts at these bits.
+ROUNDTRIP: tuple[float, float, int] = (-1.0, 3.0, 3)
+
 #: The case of the questions of steps 2 and 4 (scale and zero point; 0.0 with an unrounded
 #: zero point): data in [x_min, x_max] = [-1, 3], unsigned asymmetric, 8 bits. Their sentences
 #: take every number from it (s = 4/255, Z = 63.75 unrounded, 64 rounded).
@@ -63,11 +67,16 @@ def _g(v: float) -> str:
     return f"{v:g}"
 
 
-def tensor_state(dist: str) -> dict[str, str]:
+def tensor_state(dist: str, **params: float) -> dict[str, str]:
     """The URL state of a page's tensor controls that opens the steps' sample of ``dist``
-    (:func:`tensor`): generated, ``dist`` with its default parameters, :data:`N_VALUES` values,
-    seed :data:`SEED`. A page given it works on exactly the tensor the step showed."""
-    params = {f"{dist}.{p.name}": _g(p.default) for p in DISTRIBUTIONS[dist].params}
+    (:func:`tensor`): generated, ``dist`` with its default parameters (those in ``params``
+    replaced), :data:`N_VALUES` values, seed :data:`SEED`. A page given it works on exactly the
+    tensor the step showed. An unknown parameter name raises ValueError."""
+    names = {p.name for p in DISTRIBUTIONS[dist].params}
+    if not set(params) <= names:
+        raise ValueError(f"params={sorted(set(params) - names)!r} are not parameters of {dist!r}")
+    params = {f"{dist}.{p.name}": _g(params.get(p.name, p.default))
+              for p in DISTRIBUTIONS[dist].params}
     return {"src": "dist", "dist": dist, **params, "n": str(N_VALUES), "seed": str(SEED)}
 
 
@@ -107,7 +116,9 @@ def _learn_example() -> dict[str, str]:
 #: value comes from the constants the step computes with, so a link opens what the step shows
 #: even after an earlier visit left other values in the session (a link's values win).
 CASES: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
-    "roundtrip": (("explore", _minmax_explore("uniform", "asymmetric", False, 3)),),
+    "roundtrip": (("explore", {**tensor_state("uniform", low=ROUNDTRIP[0], high=ROUNDTRIP[1]),
+                               **scheme_state("asymmetric", False, ROUNDTRIP[2]),
+                               "calib": "minmax"}),),
     "scale": (("learn", _learn_example()),),
     "schemes": (("explore", _minmax_explore("normal", "symmetric", True, 8)),
                 ("compare", {**tensor_state("normal"), "configs": "2",

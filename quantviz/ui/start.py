@@ -109,8 +109,8 @@ def _mapping(pic: lessons.MappingPicture, title: str, theme: present.Theme, key:
 
 
 def figure_roundtrip(theme: present.Theme) -> None:
-    bits = st.slider(t("start.roundtrip.bits"), 2, 8, 3, key="start_rt_bits")
-    lo, hi = -1.0, 3.0
+    lo, hi, start_bits = path.ROUNDTRIP
+    bits = st.slider(t("start.roundtrip.bits"), 2, 8, start_bits, key="start_rt_bits")
     qp = compute_qparams(lo, hi, QuantConfig(bits, "asymmetric", signed=False))
     sc = views.staircase(lo - 0.3, hi + 0.3, qp, points=400)
     shell.figure_of(present.mapping_staircase, sc.x, sc.q, sc.x_hat, x_lo=float(qp.x_lo),

@@ -8,11 +8,12 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
+from quantviz.observers import calibrate
 from quantviz.quantize import QuantConfig, compute_qparams
-from quantviz.studies import lessons
+from quantviz.studies import lessons, views
 from quantviz.studies import start as path
 from quantviz.ui import cache, controls
-from quantviz.ui.start import QUESTIONS, question_fields
+from quantviz.ui.start import QUESTIONS, link_fields, question_fields
 from tests.helpers import en, markdown, metric, ok, zh
 
 
@@ -132,7 +133,11 @@ def test_every_case_link_opens_its_case_over_an_earlier_visit(app_test, name, i)
         source = at.session_state["_last_source"][0]
         assert source[:4] == ("dist", case["dist"], path.N_VALUES, path.SEED)
         x = cache.distribution_tensor(*source[1:])
-        assert np.array_equal(x, path.tensor(case["dist"]))
+        if name == "roundtrip":  # no sample of its own: uniform data on the staircase's range
+            lo, hi, _ = path.ROUNDTRIP
+            assert dict(source[4]) == {"low": lo, "high": hi}
+        else:
+            assert np.array_equal(x, path.tensor(case["dist"]))
 
 
 def test_the_links_name_the_state_the_issue_asks_for():
@@ -141,7 +146,9 @@ def test_the_links_name_the_state_the_issue_asks_for():
     for name, i in LINKS:
         page, case = path.CASES[name][i]
         if "dist" in case:
-            assert case == {**case, **path.tensor_state(case["dist"])}
+            params = ({"low": path.ROUNDTRIP[0], "high": path.ROUNDTRIP[1]}
+                      if name == "roundtrip" else {})
+            assert case == {**case, **path.tensor_state(case["dist"], **params)}
             assert int(case["n"]) in controls.SIZES
         if page in ("explore", "calibration", "per_channel"):
             assert {"scheme", "signed", "bits"} <= set(case), (name, i)
@@ -158,6 +165,47 @@ def test_the_links_name_the_state_the_issue_asks_for():
     assert path.normal_percentile(2.0) == 97.72
     assert path.CASES["errors"][0][1]["pct"] == "97.72"
     assert path.CASES["errors"][0][1]["bits"] == "4" == str(path.ERRORS_BITS)
+
+
+def test_the_roundtrip_link_opens_the_steps_staircase(app_test):
+    # step 1 draws [-1, 3] at 3 bits: s = 4 / 7 = 0.5714, Z = round(1 / s) = round(1.75) = 2.
+    # Its link opened uniform data on the default [-1, 1] (s = 2 / 7 = 0.2857): another
+    # staircase. Uniform data on [-1, 3] reach [-0.99992, 2.99978]: s = 0.57139 -> "0.5714".
+    lo, hi, bits = path.ROUNDTRIP
+    step_qp = compute_qparams(lo, hi, QuantConfig(bits, "asymmetric", signed=False))
+    assert f"{float(step_qp.scale):.4g}" == "0.5714" and int(step_qp.zero_point) == 2
+    [(page, case)] = path.CASES["roundtrip"]
+    at = app_test(page, query=case)
+    at.run()
+    ok(at)
+    assert f"{float(metric(at, 'scale')):.4g}" == "0.5714"
+    assert metric(at, "zero_point") == "Z = 2"
+    fields = link_fields(case)
+    assert en("start.roundtrip.link.0", **fields).startswith(
+        "Explore: uniform data in [-1, 3] at 3 bits")
+    assert "[-1, 3]" in zh("start.roundtrip.link.0", **fields)
+    with pytest.raises(ValueError, match="mean"):
+        path.tensor_state("uniform", mean=0.0)  # uniform has low and high, not a mean
+
+
+def test_the_errors_link_says_what_its_range_leaves_out_not_what_is_clipped():
+    # the percentile observer at 97.72 sets x_min, x_max with 228 of the 10,000 values (2.28 %)
+    # below x_min and 228 above x_max. The 4-bit symmetric grid on it is [-8 s, 7 s],
+    # s = max(|x_min|, |x_max|) / 7.5: longer below than above, so Explore counts 354 values
+    # (3.54 %) clipped, not 2 x 2.28 %: the label must not call the 2.28 % at each end clipped
+    [(page, case)] = path.CASES["errors"]
+    x = path.tensor("normal")
+    cfg = QuantConfig(int(case["bits"]), "symmetric", signed=True)
+    lo, hi = calibrate("percentile", x, cfg, percentile=float(case["pct"]))
+    fields = {**link_fields(case), "sigmas": f"{path.ERRORS_SIGMAS:g}"}
+    assert fields["tail"] == "2.28" == f"{100 * np.mean(x < lo):.2f}" \
+        == f"{100 * np.mean(x > hi):.2f}"
+    clipped = views.explore_for_range(x, lo, hi, cfg).summary.fraction_clipped
+    assert f"{100 * clipped:.2f}" == "3.54"
+    label_en, label_zh = en("start.errors.link.0", **fields), zh("start.errors.link.0", **fields)
+    assert "2.28 % of the values lie beyond each end of [x_min, x_max]" in label_en
+    assert "[x_min, x_max] 两端之外各有 2.28 % 的数值" in label_zh
+    assert "clipped" not in label_en and "截断" not in label_zh
 
 
 def test_the_zero_link_opens_learns_padding_demo_on_the_steps_case(app_test):

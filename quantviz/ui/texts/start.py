@@ -81,8 +81,10 @@ TEXT = {
     "start.roundtrip.why": (
         "n bits give 2ⁿ codes and each code comes back as one value: 2³ = {levels}.",
         "n 位给出 2ⁿ 个码，每个码回来时对应一个值：2³ = {levels}。"),
-    "start.roundtrip.link.0": ("Explore: uniform data at {bits} bits, asymmetric unsigned",
-                               "探索页：{bits} 位下的均匀分布数据，非对称无符号"),
+    "start.roundtrip.link.0": (
+        "Explore: uniform data in [{uniform_low}, {uniform_high}] at {bits} bits, asymmetric "
+        "unsigned",
+        "探索页：[{uniform_low}, {uniform_high}] 上均匀分布的数据，{bits} 位，非对称无符号"),
 
     # --- 2. scale and zero point --------------------------------------------------------------
     "start.scale.idea": (
@@ -267,10 +269,10 @@ TEXT = {
         "clipping one from {c4} to {c2}.",
         "在这个张量上（{bits} 位），取整均方误差从 {r4} 变为 {r2}，截断均方误差从 {c4} 变为 {c2}。"),
     "start.errors.link.0": (
-        "Explore: the same tensor at {bits} bits, its range cut at about ±{sigmas} std (at "
-        "each end the {tail} % most extreme values clipped)",
-        "探索页：同一个张量，{bits} 位，范围截在约 ±{sigmas} 个标准差处（两端各有 {tail} % 最极端"
-        "的数值被截断）"),
+        "Explore: the same tensor at {bits} bits, its range cut at about ±{sigmas} std "
+        "({tail} % of the values lie beyond each end of [x_min, x_max])",
+        "探索页：同一个张量，{bits} 位，范围截在约 ±{sigmas} 个标准差处（[x_min, x_max] 两端之外"
+        "各有 {tail} % 的数值）"),
 
     # --- 7. bits ------------------------------------------------------------------------------
     "start.bits.idea": (
