@@ -168,6 +168,9 @@ def test_registry_corrections_hold():
     en, zh = TABLE["compare.intro"]
     assert "notes' own example: asymmetric uint8" not in en and "our choice" in en
     assert "默认即笔记中的例子" not in zh
+    # the Start page's step 3 opens Compare on a normal tensor: "it opens on ... ReLU outputs"
+    # was false there; what the page opens on without a link is its default, as the Chinese says
+    assert "By default it opens on" in en and "默认是" in zh
     # llama.cpp states no residual-stream reason; the 'no papers' quote had no source
     en, zh = TABLE["gguf.kmeans.body"]
     assert "residual stream" not in en and "no papers" not in en and "70B" in en

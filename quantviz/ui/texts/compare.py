@@ -5,10 +5,10 @@ TEXT = {
     "compare.title": ("Compare: which scheme, how many bits, which range?",
                       "比较：哪种方案、多少位、什么范围？"),
     "compare.intro": ("Two to four configurations quantize the same tensor, side by side on "
-                      "shared axes. It opens on the notes' example of where symmetric quantization "
-                      "wastes codes, ReLU outputs, here as asymmetric uint8 against signed "
-                      "symmetric int8 (the bit width and types are our choice; the notes name "
-                      "none).",
+                      "shared axes. By default it opens on the notes' example of where symmetric "
+                      "quantization wastes codes, ReLU outputs, here as asymmetric uint8 against "
+                      "signed symmetric int8 (the bit width and types are our choice; the notes "
+                      "name none).",
                       "两到四种配置量化同一个张量，并排显示且坐标轴一致。默认是笔记中对称量化浪费"
                       "码的例子，即 ReLU 输出，这里比较非对称 uint8 与有符号对称 int8（位宽与类型是"
                       "我们选的，笔记没有指明）。"),
