@@ -27,7 +27,8 @@ PRACTICE = ("learn", "explore", "compare", "bits", "calibration", "per_channel",
             "formats", "layer", "model", "outliers", "checkpoint")
 #: The answers of each step's question (text keys ``start.<step>.a.<answer>``) and the right one.
 QUESTIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "roundtrip": (("3", "8", "256", "any"), "8"),
+    "roundtrip": ((str(path.ROUNDTRIP[2]), str(2 ** path.ROUNDTRIP[2]), "256", "any"),
+                  str(2 ** path.ROUNDTRIP[2])),
     "scale": (("0", "64", "128", "255"), "64"),
     "schemes": (("asym", "sym", "both"), "both"),
     "zero": (("yes", "no"), "no"),
@@ -261,7 +262,7 @@ def why(step: str) -> str:
     """The sentence that explains the right answer of ``step``'s question (live numbers)."""
     key = f"start.{step}.why"
     if step == "roundtrip":
-        return t(key, levels=2**3)
+        return t(key, bits=path.ROUNDTRIP[2], levels=2 ** path.ROUNDTRIP[2])
     if step == "scale":
         lo, hi, bits = path.QUESTION_RANGE
         qp = compute_qparams(lo, hi, QuantConfig(bits, "asymmetric", signed=False))
@@ -300,6 +301,10 @@ def why(step: str) -> str:
 def question_fields(step: str) -> dict[str, str]:
     """The numbers the idea and the question of ``step`` name, computed from the questions' case
     :data:`quantviz.studies.start.QUESTION_RANGE` (empty for a step whose texts name none)."""
+    if step == "roundtrip":
+        return {"bits": str(path.ROUNDTRIP[2])}
+    if step == "calibration":
+        return {"tail": _num(100 - path.CALIBRATION_PERCENTILE, 3)}
     if step not in ("scale", "zero"):
         return {}
     lo, hi, bits = path.QUESTION_RANGE

@@ -344,3 +344,14 @@ def test_the_scale_questions_right_answer_is_the_cases_zero_point():
     qp = compute_qparams(lo, hi, QuantConfig(bits, "asymmetric", signed=False))
     answers, right = QUESTIONS["scale"]
     assert right == str(int(qp.zero_point)) == "64" and right in answers
+
+
+def test_the_round_trip_question_and_the_calibration_example_take_their_numbers_from_the_steps():
+    # step 1 draws ROUNDTRIP's bits (3): the question asks about them and its right answer is
+    # 2^3 = 8; step 8's example tail is 100 - 99.9 = 0.1 % at each end
+    from quantviz.studies import start as path
+    from quantviz.ui import start as page
+    bits = path.ROUNDTRIP[2]
+    assert page.QUESTIONS["roundtrip"][1] == str(2**bits)
+    assert page.question_fields("roundtrip") == {"bits": str(bits)}
+    assert page.question_fields("calibration")["tail"] == "0.1"

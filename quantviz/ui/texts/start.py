@@ -72,15 +72,15 @@ TEXT = {
         "the diagonal is the error. At {bits} bits there are {levels} steps, {step} apart.",
         "读图：实线台阶是码 q（左轴），虚线台阶是 x̂（右轴），灰色对角线是 x̂ = x。台阶与对角线"
         "之间的竖直距离就是误差。{bits} 位时共有 {levels} 级台阶，间距 {step}。"),
-    "start.roundtrip.q_text": ("At 3 bits, how many different values can x̂ take?",
-                               "3 位时，x̂ 能取多少个不同的值？"),
+    "start.roundtrip.q_text": ("At {bits} bits, how many different values can x̂ take?",
+                               "{bits} 位时，x̂ 能取多少个不同的值？"),
     "start.roundtrip.a.3": ("3", "3"),
     "start.roundtrip.a.8": ("8", "8"),
     "start.roundtrip.a.256": ("256", "256"),
     "start.roundtrip.a.any": ("as many as there are values of x", "和 x 的取值一样多"),
     "start.roundtrip.why": (
-        "n bits give 2ⁿ codes and each code comes back as one value: 2³ = {levels}.",
-        "n 位给出 2ⁿ 个码，每个码回来时对应一个值：2³ = {levels}。"),
+        "n bits give 2ⁿ codes and each code comes back as one value: 2^{bits} = {levels}.",
+        "n 位给出 2ⁿ 个码，每个码回来时对应一个值：2^{bits} = {levels}。"),
     "start.roundtrip.link.0": (
         "Explore: uniform data in [{uniform_low}, {uniform_high}] at {bits} bits, asymmetric "
         "unsigned",
@@ -315,14 +315,14 @@ TEXT = {
         "the rule that turns what it saw into [x_min, x_max] is an **observer**. The simplest, "
         "**min/max**, takes the smallest and largest value seen, so one rare huge value "
         "stretches the range and the other values share few codes. A **percentile** observer "
-        "ignores the most extreme values (say the top and bottom 0.1 %): it clips them on "
+        "ignores the most extreme values (say the top and bottom {tail} %): it clips them on "
         "purpose to get a smaller s. Which one wins depends on how much those few values "
         "matter.",
         "到目前为止范围都是给定的。在真实网络中，要让几个样本输入流过网络、观察每个张量来选择范围："
         "这叫**校准**（calibration），把观察结果变成 [x_min, x_max] 的规则叫**观察器**"
         "（observer）。最简单的 **min/max** 取见到的最小值与最大值，因此一个罕见的巨大值就会把范围"
         "撑宽，其余数值只能共用少数几个码。**百分位**（percentile）观察器忽略最极端的数值（比如最高"
-        "和最低的 0.1 %）：故意截断它们以换取更小的 s。哪种更好，取决于这少数数值有多重要。"),
+        "和最低的 {tail} %）：故意截断它们以换取更小的 s。哪种更好，取决于这少数数值有多重要。"),
     "start.calibration.pct": ("percentile kept", "保留的百分位"),
     "start.calibration.fig": ("Normal values with a few outliers", "带少数离群值的正态数据"),
     "start.calibration.counts": ("count of x", "x 的计数"),
