@@ -37,6 +37,16 @@ def _element(kind: str, i: int) -> None:
         with st.container(horizontal=True):
             st.write(f"left {i}")
             st.write(f"right {i}")
+    elif kind == "caption":  # a chart's sentence shown under it
+        st.caption(f"Chart {i}: x from -1 to 1; count from 0 to {i}.")
+    elif kind == "alt":  # a chart's sentence for a screen reader as the app once kept it: a
+        # keyed container (a style sheet hid it) holding one line of Markdown
+        st.container(key=f"alt_{i}").markdown(f"Chart {i}: x from -1 to 1; count from 0 to {i}.")
+    elif kind == "alt_text":  # the same sentence as plain text (no Markdown to parse)
+        st.container(key=f"alt_{i}").text(f"Chart {i}: x from -1 to 1; count from 0 to {i}.")
+    elif kind == "page_link":  # a link to another page with a query string
+        st.page_link(st.session_state["_elements_page"], label=f"page link {i}", icon="🧭",
+                     query_params={"step": str(i)})
 
 
 def _page() -> None:
@@ -48,4 +58,6 @@ def _page() -> None:
         _element(kind, i)
 
 
-st.navigation([st.Page(_page, title="elements", url_path="elements", default=True)]).run()
+_PAGE = st.Page(_page, title="elements", url_path="elements", default=True)
+st.session_state["_elements_page"] = _PAGE
+st.navigation([_PAGE]).run()

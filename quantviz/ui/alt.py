@@ -1,10 +1,11 @@
 """A chart's text alternative: what it shows, in one sentence with its numbers.
 
-A page that has something to say about a chart passes its own sentence (``summary``) to
-:func:`quantviz.ui.shell.figure`; every other chart gets one read from its plotly dict: the
-title, each axis's title with the span of the data on it, and the names of the series. The
-numbers are the figure's own, which are the code's. Read once per figure: the span is kept on
-the cached figure, so a rerun that reuses the figure reads nothing again.
+Every chart :func:`quantviz.ui.shell.figure` draws gets one, read from its plotly dict: the
+title, each axis's title with the span of the data on it, and the names of the series; it is
+the chart's accessible name (Streamlit's ``alt``). A page that has more to say about a chart
+passes its own sentence (``summary``), shown under it. The numbers are the figure's own, which
+are the code's. Read once per figure: the span is kept on the cached figure, so a rerun that
+reuses the figure reads nothing again.
 """
 
 from __future__ import annotations

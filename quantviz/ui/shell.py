@@ -46,11 +46,10 @@ label:focus-within { outline: 3px solid #00507d; outline-offset: 2px; }
 .modebar-container { visibility: hidden; }
 .js-plotly-plot:hover .modebar-container { visibility: visible; }
 [data-testid="stMarkdownContainer"] table { display: block; max-width: 100%; overflow-x: auto; }
-/* a chart's sentence without a caption of its own: read by a screen reader, not shown */
-[class*="st-key-alt_"] { position: absolute !important; width: 1px; height: 1px;
-  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
-[data-testid="stPageLink"] * { white-space: normal; }
+/* a page link's label wraps (its span sets nowrap; what is inside inherits): a rule on the
+   span alone, as one on every descendant ("... *") is matched against every element */
+[data-testid="stPageLink-NavLink"] > span { white-space: normal; }
 @media (hover: none), (max-width: 640px) {
   .modebar-container, .js-plotly-plot:hover .modebar-container { display: none; }
   [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
@@ -185,23 +184,24 @@ def busy(text: str, n: int):
 
 def figure(fig, key: str | None = None, summary: str | None = None) -> None:
     """Show a plotly figure at the container's width, with the mode bar kept small, and its
-    text alternative under it.
+    text alternative.
 
-    ``summary`` is the page's own sentence about the chart, with its numbers (shown as a
-    caption, for everyone). Without one, the sentence :mod:`quantviz.ui.alt` reads from the
-    figure (title, each axis's span, the series) is there for a screen reader only (the style
-    sheet hides the ``alt_`` containers from the eye).
+    The sentence :mod:`quantviz.ui.alt` reads from the figure (title, each axis's span, the
+    series) is the chart's accessible name: Streamlit's ``alt`` puts it on the chart itself
+    (``role="figure"``, ``aria-label``), read by a screen reader and not shown. ``summary`` is
+    the page's own sentence about the chart, with its numbers, shown under it as a caption for
+    everyone.
+
+    The name travels with the chart's own element: no hidden container and Markdown line
+    beside each chart, which cost every rerun about 1 ms of the browser's work per chart
+    (``benchmarks/element_cost.py --kinds alt``). Plain text as an attribute: nothing in it is
+    read as Markdown or HTML.
     """
     st.plotly_chart(fig, key=key, theme=None,
-                    config={"displaylogo": False, "responsive": True})
+                    config={"displaylogo": False, "responsive": True},
+                    alt=alt.sentence(alt.figure_facts(fig)))
     if summary is not None:
         st.caption(summary)
-        return
-    text = plain(alt.sentence(alt.figure_facts(fig)))
-    if key is None:
-        st.caption(text)
-    else:
-        st.container(key=f"alt_{key}").markdown(text)
 
 
 def figure_of(builder, *args, key: str, summary: str | None = None, **kwargs) -> None:

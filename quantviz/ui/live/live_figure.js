@@ -355,7 +355,7 @@ function build(parent, L, uid) {
   const panels = el("div", { class: "qv-panels" }, root, null);
   const figs = {};
   for (const name of PANELS) {
-    const fig = el("figure", { class: "qv-panel" }, panels, null);
+    const fig = el("figure", { class: "qv-panel", "data-panel": name }, panels, null);
     const cap = el("figcaption", { id: `${uid}-${name}` }, fig, null);
     const svg = el("svg", { role: "img", "aria-labelledby": `${uid}-${name} ${uid}-${name}-alt` },
       fig);
@@ -366,7 +366,8 @@ function build(parent, L, uid) {
   return {
     root, source, bits, bitsName, bitsValue, bitsLabel, schemes, schemeNames, schemeLegend,
     signed, signedName, calib, calibLabel, status, list, why, panels, figs, live,
-    hist: null, histKey: null, data: null, sent: 0, painted: 0,
+    hist: null, histKey: null, data: null, sent: 0, painted: 0, widths: {},
+    panelsKey: null, numbersKey: null, labelsKey: null, pending: null,
   };
 }
 
@@ -422,15 +423,22 @@ function previewRange(data, c) {
   return { lo: server.x_min, hi: server.x_max, exact };
 }
 
-function redraw(inst) {
+/** The config and range the figure shows for the controls `c`, and the key of its panels:
+ * the four charts depend on these, the panel widths and the words only. */
+function settings(inst, c) {
   const { data } = inst;
-  const L = data.labels;
-  const c = readControls(inst);
-  inst.bitsValue.textContent = String(c.bits);
   const cfg = { ...data.exact.config, bits: c.bits, scheme: c.scheme, signed: c.signed,
     reduce_range: data.reduce && c.bits >= data.reduce_min_bits };
   const range = previewRange(data, c);
-  const pv = preview(inst.hist, range.lo, range.hi, cfg);
+  const key = JSON.stringify([data.hist.key, cfg, range.lo, range.hi, data.present,
+    inst.labelsKey, PANELS.map((name) => inst.widths[name] || 0)]);
+  return { cfg, range, key };
+}
+
+/** The numbers, the status and the text alternative: text only, written when they change. */
+function showNumbers(inst, c, pv, range, cfg) {
+  const { data } = inst;
+  const L = data.labels;
   const server = sameControls(c, data.controls) ? data.exact : null;
   const shown = server ? {
     scale: server.scale, zero_point: server.zero_point, used: server.codes_used,
@@ -448,21 +456,42 @@ function redraw(inst) {
     if (cfg.arithmetic !== "pytorch" || cfg.rounding !== "half_even") reasons.push(L.why_arith);
   }
   const state = server ? "exact" : "preview";
-  inst.status.textContent = server ? L.exact : L.preview;
-  inst.status.className = `qv-status ${state}`;
-  inst.why.textContent = reasons.join(" ");
   const rows = [
     ["scale", fmt(shown.scale)], ["zero_point", `Z = ${shown.zero_point}`],
     ["codes_used", `${shown.approx}${shown.used} / ${shown.levels}`],
     ["sqnr", `${shown.approx}${fmt(shown.sqnr, 4)} dB`], ["mse", `${shown.approx}${fmt(shown.mse, 3)}`],
     ["clipped", `${shown.approx}${fmt(shown.clipped, 3)} %`],
-  ];
+  ].map(([key, value]) => [L[key], value]);
+  const summary = fill(L.summary, {
+    status: server ? L.exact : L.preview, bits: c.bits, scheme: L[c.scheme],
+    scale: fmt(shown.scale), zero_point: shown.zero_point, used: `${shown.approx}${shown.used}`,
+    levels: shown.levels, sqnr: `${shown.approx}${fmt(shown.sqnr, 4)}`,
+  });
+  const dataset = { status: state, bits: String(c.bits), scale: String(shown.scale),
+    zeroPoint: String(shown.zero_point), previewScale: String(pv.p.scale),
+    previewZeroPoint: String(pv.p.zero_point) };
+  const key = JSON.stringify([state, reasons, rows, summary, dataset]);
+  if (key === inst.numbersKey) return; // the same text: no DOM change, no style recalculation
+  inst.numbersKey = key;
+  inst.bitsValue.textContent = String(c.bits);
+  inst.status.textContent = server ? L.exact : L.preview;
+  inst.status.className = `qv-status ${state}`;
+  inst.why.textContent = reasons.join(" ");
   inst.list.replaceChildren();
-  for (const [key, value] of rows) {
+  for (const [name, value] of rows) {
     const row = el("div", {}, inst.list, null);
-    el("dt", {}, row, null).textContent = L[key];
+    el("dt", {}, row, null).textContent = name;
     el("dd", {}, row, null).textContent = value;
   }
+  inst.live.textContent = summary;
+  Object.assign(inst.root.dataset, dataset);
+}
+
+/** The four charts, redrawn only when what they show (`key`) changed. */
+function drawPanels(inst, pv, key) {
+  if (key === inst.panelsKey) return;
+  const { data } = inst;
+  const L = data.labels;
   const font = data.present ? 18 : 12;
   const h = data.present ? 260 : 190;
   const lo = Math.min(inst.hist.x_min, pv.xLo);
@@ -475,31 +504,76 @@ function redraw(inst) {
     codes: (svg, w) => drawCodes(svg, w, h, font, pv, L),
     errors: (svg, w) => drawErrors(svg, w, h, font, pv, L),
   };
+  measure(inst);
   for (const name of PANELS) {
-    const { svg, fig, alt } = inst.figs[name];
-    const w = Math.max(200, Math.floor(fig.clientWidth || 320));
+    const { svg, alt } = inst.figs[name];
+    const w = Math.max(200, Math.floor(inst.widths[name] || 320));
     svg.replaceChildren();
     svg.setAttribute("width", w);
     svg.setAttribute("height", h);
     svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
     alt.textContent = draw[name](svg, w);
   }
-  inst.live.textContent = fill(L.summary, {
-    status: server ? L.exact : L.preview, bits: c.bits, scheme: L[c.scheme],
-    scale: fmt(shown.scale), zero_point: shown.zero_point, used: `${shown.approx}${shown.used}`,
-    levels: shown.levels, sqnr: `${shown.approx}${fmt(shown.sqnr, 4)}`,
-  });
+  inst.panelsKey = key;
   const r = inst.root;
-  r.dataset.status = state;
-  r.dataset.bits = String(c.bits);
-  r.dataset.scale = String(shown.scale);
-  r.dataset.zeroPoint = String(shown.zero_point);
-  r.dataset.previewScale = String(pv.p.scale);
-  r.dataset.previewZeroPoint = String(pv.p.zero_point);
   requestAnimationFrame(() => {
     inst.painted += 1;
     r.dataset.painted = String(inst.painted);
   });
+}
+
+/** Panel widths the ResizeObserver has not reported yet, read all at once before any write
+ * (one layout, where reading each between writes would force one per panel). */
+function measure(inst) {
+  for (const name of PANELS) {
+    if (!inst.widths[name]) inst.widths[name] = inst.figs[name].fig.clientWidth;
+  }
+}
+
+/** The histogram of the data, decoded once per tensor (when it is first drawn). */
+function syncHist(inst) {
+  const h = inst.data.hist;
+  if (inst.histKey === h.key) return;
+  const counts = decode(h.counts, h.counts_type === "u2" ? Uint16Array : Uint32Array);
+  inst.hist = { ...h, counts, edges: h.edges ? decode(h.edges, Float32Array)
+    : linspaceEdges(h.first, h.last, counts.length) };
+  inst.histKey = h.key;
+}
+
+/** Redraw for the controls the inputs hold: numbers always, charts if they changed. */
+function redraw(inst) {
+  cancelPending(inst);
+  syncHist(inst);
+  const c = readControls(inst);
+  if (!inst.widths.values) measure(inst);
+  const { cfg, range, key } = settings(inst, c);
+  const pv = preview(inst.hist, range.lo, range.hi, cfg);
+  showNumbers(inst, c, pv, range, cfg);
+  drawPanels(inst, pv, key);
+}
+
+function cancelPending(inst) {
+  if (inst.pending) inst.pending();
+  inst.pending = null;
+}
+
+/** Run `fn` once the page is idle: after the rerun's charts are drawn and painted (a chart
+ * of the page and this figure then never wait for each other), within a second at most. */
+function whenIdle(fn) {
+  if (typeof requestIdleCallback === "function") {
+    const id = requestIdleCallback(fn, { timeout: 1000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(fn, 100);
+  return () => clearTimeout(id);
+}
+
+/** The server's data, applied: its controls (unless a move of this figure is on its way) and
+ * a redraw. */
+function apply(inst) {
+  inst.pending = null;
+  if (inst.data.seq >= inst.sent) writeControls(inst, inst.data.controls);
+  redraw(inst);
 }
 
 function send(inst) {
@@ -515,12 +589,27 @@ function listen(inst) {
   for (const input of [...Object.values(inst.schemes), inst.signed, inst.calib]) {
     input.addEventListener("change", end);
   }
-  inst.resize = new ResizeObserver(() => { if (inst.data) redraw(inst); });
-  inst.resize.observe(inst.panels);
+  // the panels' widths as the browser lays them out (read here, they force no layout)
+  inst.resize = new ResizeObserver((entries) => {
+    let changed = false;
+    for (const entry of entries) {
+      const name = entry.target.dataset.panel;
+      const w = entry.contentRect.width;
+      if (name && w !== inst.widths[name]) { inst.widths[name] = w; changed = true; }
+    }
+    if (changed && inst.data && inst.panelsKey !== null && !inst.pending) redraw(inst);
+  });
+  for (const name of PANELS) inst.resize.observe(inst.figs[name].fig);
 }
 
 let counter = 0;
 
+/**
+ * Streamlit calls this on every run of the page with the data Python sent. When the server
+ * answers a move of this figure, the charts already show those controls and only the numbers
+ * change: written at once. Anything else (a sidebar control, a new tensor) changes the charts:
+ * redrawn once the page is idle, so that the rerun's own charts are not kept waiting.
+ */
 export default function render(component) {
   const { data, parentElement, setStateValue } = component;
   if (!data || !data.hist) return undefined;
@@ -533,20 +622,27 @@ export default function render(component) {
   }
   inst.setStateValue = setStateValue;
   inst.data = data;
-  if (inst.histKey !== data.hist.key) {
-    const h = data.hist;
-    const counts = decode(h.counts, h.counts_type === "u2" ? Uint16Array : Uint32Array);
-    inst.hist = { ...h, counts, edges: h.edges ? decode(h.edges, Float32Array)
-      : linspaceEdges(h.first, h.last, counts.length) };
-    inst.histKey = data.hist.key;
-  }
   setLabels(inst, data.labels);
   inst.root.classList.toggle("present", Boolean(data.present));
   inst.root.lang = data.lang;
-  inst.source.textContent = data.source;
-  if (data.seq >= inst.sent) writeControls(inst, data.controls); // else a move is on its way
-  redraw(inst);
+  if (inst.source.textContent !== data.source) inst.source.textContent = data.source;
+  cancelPending(inst);
+  if (inst.panelsKey === null) {
+    writeControls(inst, data.controls); // the first run: the inputs at once, the charts soon
+    inst.pending = whenIdle(() => apply(inst));
+    return cleanup(inst, parentElement);
+  }
+  const c = data.seq >= inst.sent ? data.controls : readControls(inst);
+  const same = settings(inst, { bits: Number(c.bits), scheme: c.scheme === "symmetric"
+    ? "symmetric" : "asymmetric", signed: Boolean(c.signed), calib: c.calib }).key;
+  if (same === inst.panelsKey) apply(inst);
+  else inst.pending = whenIdle(() => apply(inst));
+  return cleanup(inst, parentElement);
+}
+
+function cleanup(inst, parentElement) {
   return () => {
+    cancelPending(inst);
     inst.resize.disconnect();
     INSTANCES.delete(parentElement);
   };
