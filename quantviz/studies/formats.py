@@ -309,12 +309,23 @@ def magnitude_bins(x: np.ndarray, bins: int = ERROR_BINS) -> MagnitudeBins | Non
     edges = np.geomspace(lo, hi, bins + 1)
     per_log = bins / math.log(hi / lo)
     index = np.empty(flat.size, dtype=np.int8)
+    # one float64 buffer and one mask, reused chunk after chunk and written in place: a fresh
+    # 8 MB temporary per step costs more in page faults than the arithmetic
+    a = np.empty(min(flat.size, PROFILE_CHUNK))
+    out = np.empty(a.size, dtype=np.bool_)
     for start in range(0, flat.size, PROFILE_CHUNK):
-        a = np.abs(flat[start:start + PROFILE_CHUNK]).astype(np.float64)
+        part = flat[start:start + PROFILE_CHUNK]
+        i, outside = a[:part.size], out[:part.size]
+        np.abs(part, out=i, casting="same_kind")
+        np.divide(i, lo, out=i)
         with np.errstate(divide="ignore"):
-            i = np.floor(np.log(a / lo) * per_log)
-        i[~((i >= 0) & (i < bins))] = -1  # 0 (log of 0 is -inf), below lo, above hi
-        index[start:start + PROFILE_CHUNK] = i
+            np.log(i, out=i)
+        np.multiply(i, per_log, out=i)
+        np.floor(i, out=i)
+        np.less(i, 0, out=outside)  # 0 (log of 0 is -inf), below lo
+        outside |= i >= bins  # above hi
+        i[outside] = -1
+        index[start:start + part.size] = i
     low, high = (int(np.clip(math.floor(math.log(q / lo) * per_log), 0, bins - 1))
                  for q in (q10, q90))
     return MagnitudeBins(edges, index, low, high)
@@ -331,9 +342,29 @@ def error_profile(x: np.ndarray, x_hat: np.ndarray, bins: MagnitudeBins) -> Erro
     return sums.profile(bins)
 
 
+class _ProfileChunk:
+    """What every format's error sums need from one chunk of ``x``, computed once per chunk
+    (not once per format): the non-zero, in-range elements (``keep``), their bins and counts,
+    their value in float64 and its magnitude; and two float64 buffers the formats reuse (a
+    fresh 8 MB temporary per format costs more in page faults than the arithmetic)."""
+
+    def __init__(self, xf: np.ndarray, index: np.ndarray, nb: int) -> None:
+        self.keep = index >= 0
+        self.idx = index[self.keep].astype(np.intp)
+        self.counts = np.bincount(self.idx, minlength=nb)
+        self.xs = xf[self.keep].astype(np.float64)
+        self.abs_xs = np.abs(self.xs)
+        self.err = np.empty_like(self.xs)
+        self.square = np.empty_like(self.xs)
+
+
 class _ProfileSums:
     """The float64 sums of :func:`error_profile`, given a part of the tensor at a time (in
-    order, each part but the last a multiple of ``PROFILE_CHUNK`` values: the same chunks)."""
+    order, each part but the last a multiple of ``PROFILE_CHUNK`` values: the same chunks).
+
+    Per bin: ``sum((x_hat - x)^2)`` and ``sum(((x_hat - x) / |x|)^2)``, each element's terms
+    in float64 and added in tensor order (``np.bincount``), so the sums do not depend on how
+    the tensor is cut into parts; the counts per bin are the bins' own."""
 
     def __init__(self, nb: int) -> None:
         self.counts = np.zeros(nb, dtype=np.int64)
@@ -341,18 +372,22 @@ class _ProfileSums:
         self.sq_rel = np.zeros(nb)
 
     def add(self, xf: np.ndarray, xh: np.ndarray, index: np.ndarray) -> None:
-        nb = self.counts.size
         for start in range(0, xf.size, PROFILE_CHUNK):
             stop = start + PROFILE_CHUNK
-            idx = index[start:stop]
-            keep = idx >= 0
-            idx = idx[keep].astype(np.intp)
-            xs = xf[start:stop][keep]
-            err = xh[start:stop][keep].astype(np.float64) - xs
-            self.counts += np.bincount(idx, minlength=nb)
-            self.sq += np.bincount(idx, weights=err * err, minlength=nb)
-            err /= np.abs(xs)
-            self.sq_rel += np.bincount(idx, weights=err * err, minlength=nb)
+            self.add_chunk(_ProfileChunk(xf[start:stop], index[start:stop], self.counts.size),
+                           xh[start:stop])
+
+    def add_chunk(self, chunk: _ProfileChunk, xh: np.ndarray) -> None:
+        """The next chunk's terms (``xh``: its ``x_hat``, the chunk's length)."""
+        nb = self.counts.size
+        err, square = chunk.err, chunk.square
+        np.subtract(xh[chunk.keep], chunk.xs, out=err)
+        np.multiply(err, err, out=square)
+        self.counts += chunk.counts
+        self.sq += np.bincount(chunk.idx, weights=square, minlength=nb)
+        np.divide(err, chunk.abs_xs, out=err)
+        np.multiply(err, err, out=square)
+        self.sq_rel += np.bincount(chunk.idx, weights=square, minlength=nb)
 
     def profile(self, bins: MagnitudeBins) -> ErrorProfile:
         counts, sq, sq_rel = self.counts, self.sq, self.sq_rel
@@ -382,32 +417,40 @@ def flatness(profile: ErrorProfile) -> str:
 def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
     """Everything the Formats page draws for ``x`` in each of ``fmts``.
 
-    Each format runs a part of the tensor at a time (:func:`quantviz.formats.
-    fake_quantize_parts`), its error sums going on from part to part in the order one pass
-    over the whole tensor takes, so the numbers are the same and the memory is a part's."""
+    The formats run side by side a part of the tensor at a time (:func:`quantviz.formats.
+    fake_quantize_parts`: every format cuts the same parts), their error sums going on from
+    part to part in the order one pass over the whole tensor takes, so the numbers are the same
+    and the memory is a part's (one ``x_hat`` part per format). What the error profiles need
+    from ``x`` itself is taken once per part for all formats."""
     x = _flat_finite(x)
     x32 = np.asarray(x, dtype=F32)
     data_min, data_max = float(x32.min()), float(x32.max())
     lo, hi = view_range(data_min, data_max)
     points = staircase_points(lo, hi)
     bins = magnitude_bins(x32)
-    views = []
     flat = x32.reshape(-1)
-    for fmt in fmts:
-        acc = ErrorAccumulator()
-        sums = _ProfileSums(len(bins.edges) - 1) if bins is not None else None
-        for start, x_hat in fake_quantize_parts(x32, fmt):
-            stop = start + x_hat.size
+    accs = [ErrorAccumulator() for _ in fmts]
+    sums = [_ProfileSums(len(bins.edges) - 1) for _ in fmts] if bins is not None else None
+    for parts in zip(*(fake_quantize_parts(x32, fmt) for fmt in fmts)):
+        start = parts[0][0]
+        stop = start + parts[0][1].size
+        for acc, (_, x_hat) in zip(accs, parts):
             acc.add(flat[start:stop], x_hat)
-            if sums is not None:
-                sums.add(flat[start:stop], x_hat, bins.index[start:stop])
-        e = acc.summary()
+        if sums is not None:  # PROFILE_CHUNK == PART: a part is one chunk of the profile
+            chunk = _ProfileChunk(flat[start:stop], bins.index[start:stop], len(bins.edges) - 1)
+            for s, (_, x_hat) in zip(sums, parts):
+                s.add_chunk(chunk, x_hat)
+            del chunk
+        del parts
+    views = []
+    for i, fmt in enumerate(fmts):
+        e = accs[i].summary()
         views.append(FormatView(
             result=FormatResult(fmt, bits_per_value(fmt, x32.shape), e.sqnr_db, e.mse,
                                 e.max_abs_error),
             grid=grid(lo, hi, fmt),
             step_x_hat=staircase(lo, hi, fmt, points),
-            errors=sums.profile(bins) if sums is not None else None,
+            errors=sums[i].profile(bins) if sums is not None else None,
         ))
     return FormatsView(histogram(x32, VALUE_BINS), points, data_min, data_max, int(x.size),
                        int(x.size - np.count_nonzero(x32)), tuple(x.shape), tuple(views))

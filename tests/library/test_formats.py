@@ -544,3 +544,18 @@ def test_a_bad_tensor_range_is_refused(bad):
 def test_a_bad_part_is_refused_before_any_part(part):
     with pytest.raises(ValueError, match="part"):
         fake_quantize_parts(np.ones(3, np.float32), "nf4", part=part)
+
+
+def test_the_nf4_search_counts_the_midpoints_below_as_the_binary_search_does():
+    # every midpoint, the float32 values on either side of it, the ends and both zeros: a value
+    # equal to a midpoint takes the lower level (searchsorted side="left")
+    from quantviz.formats import NF4_MIDPOINTS, _nf4_search
+
+    m = NF4_MIDPOINTS.astype(F32)
+    t = np.concatenate([m, np.nextafter(m, F32(-2)), np.nextafter(m, F32(2)),
+                        np.array([-1, 1, 0, -0.0], F32),
+                        np.random.default_rng(5).uniform(-1, 1, 10_000).astype(F32)])
+    got = _nf4_search(t)
+    assert got.dtype == np.uint8
+    np.testing.assert_array_equal(got, np.searchsorted(NF4_MIDPOINTS, t, side="left"))
+    assert _nf4_search(m).tolist() == list(range(15))
