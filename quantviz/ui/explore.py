@@ -265,8 +265,12 @@ def render() -> None:
     st.caption(tensor.label)
     view = compute(tensor, choice)
     metrics(view)
-    live_figure.render(tensor, view)
+    # the live figure sits above the four charts but is sent after them: its element then
+    # never holds up their drawing on a move of the sidebar (30 ms of a Bits move, measured)
+    live = st.container()
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
+    with live:
+        live_figure.render(tensor, view)
     notes_gaps(view)
     arithmetics(tensor, view)
     worked_example(view)
