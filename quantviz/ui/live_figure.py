@@ -28,6 +28,8 @@ from quantviz.ui.state import value
 KEY = "live_figure"
 #: The session-state key of the last move the server has applied (echoed to the browser).
 SEQ = "_live_seq"
+#: Set by :func:`_apply` for the run a move of the figure itself started.
+MOVED = "_live_moved"
 #: The largest move number kept: JavaScript's largest exact integer (2^53 - 1).
 SEQ_MAX = 2**53 - 1
 #: The sidebar controls the figure moves, by the name its state uses.
@@ -67,6 +69,14 @@ def _apply() -> None:
     seq = moved.get("seq")
     if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq <= SEQ_MAX:
         st.session_state[SEQ] = seq
+    st.session_state[MOVED] = True
+
+
+def moved_here() -> bool:
+    """Whether this run answers a move of the figure itself (read once: the next run does
+    not). Its numbers are then what the user waits for, sent before the page's charts; after
+    a move elsewhere (the sidebar) the charts are, and the figure follows them."""
+    return bool(st.session_state.pop(MOVED, False))
 
 
 def source_text(tensor: Tensor) -> str:
