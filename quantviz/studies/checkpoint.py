@@ -307,6 +307,23 @@ def _rows(x: np.ndarray, kind: str, group_size: int) -> np.ndarray:
     return x.reshape(x.shape[0], -1) if x.ndim >= 1 else x.reshape(1, 1)
 
 
+#: Rows whose per-channel parameters are computed at once (:func:`_per_row_fake_quantize`).
+PARAM_ROWS = 1 << 17
+
+
+def _per_row_fake_quantize(block: np.ndarray, cfg: QuantConfig) -> np.ndarray:
+    """``fake_quantize`` of whole rows, each with its own MinMax parameters, computed
+    ``PARAM_ROWS`` rows at a time: the parameters and their float64 temporaries cost tens of
+    bytes a row, so a window of a million one-value rows would hold about 90 MB for them. Each
+    row's parameters and values are its own, so the result is the whole window's."""
+    x_hat = np.empty(block.shape, dtype=np.float32)
+    for r in range(0, block.shape[0], PARAM_ROWS):
+        sub = block[r:r + PARAM_ROWS]
+        x_hat[r:r + PARAM_ROWS] = fake_quantize(
+            sub, compute_qparams(sub.min(axis=1), sub.max(axis=1), cfg), 0, None)
+    return x_hat
+
+
 def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GROUP_SIZE,
                clip_at: tuple[float, float] | None = None) -> Sums:
     """Fake-quantize ``x`` with MinMax ranges per ``kind`` and sum the errors, chunk by chunk.
@@ -327,7 +344,11 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
         if x.ndim < 2:
             raise ValueError(f"per channel needs 2 or more dimensions, got shape {x.shape}")
         rows, group = _rows(x, kind, 0), None
-        qp = compute_qparams(rows.min(axis=1), rows.max(axis=1), cfg)
+        # a window of whole rows gets its rows' parameters when it is reached: the parameters
+        # of ten million one-value channels at once took 600 MB (they are per row, so the same
+        # numbers); rows longer than a window need theirs first (a few rows, then)
+        qp = None if rows.shape[1] <= CHUNK else \
+            compute_qparams(rows.min(axis=1), rows.max(axis=1), cfg)
     elif kind == "group":
         if x.ndim < 1 or x.shape[-1] % group_size:
             raise ValueError(f"group_size={group_size} does not divide the last axis of "
@@ -338,13 +359,18 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
     else:
         raise ValueError(f"kind={kind!r} is not one of tensor, channel, group")
     x_sumsq = sse = sse_clipped = 0.0
+    n_params = rows.shape[0] if qp is None else int(np.size(qp.scale))
     with np.errstate(over="ignore", invalid="ignore"):  # checked below: sse is finite
-        lo_grid, hi_grid = np.asarray(qp.x_lo), np.asarray(qp.x_hi)
+        if clip_at is not None:
+            lo_grid, hi_grid = np.asarray(qp.x_lo), np.asarray(qp.x_hi)
         for rs, cs in _windows(*rows.shape, group or 1):
             block = rows[rs, cs]
-            part = _slice_qp(qp, rs, cs, group)
-            axis = None if part.per_tensor or group else 0
-            x_hat = fake_quantize(block, part, axis, group)
+            if qp is None:
+                x_hat = _per_row_fake_quantize(block, cfg)
+            else:
+                part = _slice_qp(qp, rs, cs, group)
+                axis = None if part.per_tensor or group else 0
+                x_hat = fake_quantize(block, part, axis, group)
             xs = block.astype(np.float64)
             err = xs - x_hat
             err *= err
@@ -357,7 +383,7 @@ def quant_sums(x: np.ndarray, cfg: QuantConfig, kind: str, group_size: int = GRO
         raise ValueError(f"quantizing {kind} gives non-finite values: the range "
                          f"[{float(x.min()):.4g}, {float(x.max()):.4g}] is wider than float32 "
                          "can hold in one scale")
-    return Sums(x_sumsq, sse, sse_clipped, int(np.size(qp.scale)))
+    return Sums(x_sumsq, sse, sse_clipped, n_params)
 
 
 def format_sums(x: np.ndarray, fmt: str) -> Sums:

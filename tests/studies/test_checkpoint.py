@@ -369,3 +369,27 @@ def test_sums_in_small_chunks_match_the_whole_tensor(monkeypatch, shape):
         # the same x_hat, chunk by chunk: the error equals the whole tensor's to rounding
         x_hat = fake_quantize_format(x, fmt).astype(np.float64)
         assert got.sse == pytest.approx(float(((x - x_hat) ** 2).sum()), rel=1e-12)
+
+
+def test_one_value_channels_cost_a_window_not_the_tensor():
+    # (N, 1): N channels of one value. Their parameters were computed for all rows at once
+    # (several float64 arrays of N: 600 MB at ten million); now a window of rows at a time,
+    # the same sums, and the peak within work_bytes (8 bytes a value and one chunk)
+    import tracemalloc
+
+    x = np.random.default_rng(9).standard_normal((3_000_000, 1)).astype(np.float32)
+    x[::5] *= 40
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        got = ck.quant_sums(x, INT8, "channel")
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert peak <= ck.work_bytes(x.size), peak
+    qp = compute_qparams(x.min(axis=1), x.max(axis=1), INT8)
+    x_hat = fake_quantize(x, qp, 0)
+    err = x.astype(np.float64) - x_hat
+    assert got.n_params == x.shape[0]
+    assert got.sse == pytest.approx(float(np.sum(err * err)), rel=1e-12)
+    assert got.x_sumsq == pytest.approx(float(np.sum(x.astype(np.float64) ** 2)), rel=1e-12)
