@@ -1001,3 +1001,29 @@ def test_a_gguf_tensor_larger_than_the_budget_is_refused_before_decoding():
     data = _gguf_file(np.ones((4, 256), np.float32))
     with pytest.raises(TensorLoadError):
         load_tensor("m.gguf", data, "blk.0.ffn_down.weight", max_elements=1000)
+
+
+def test_a_text_file_is_laid_out_once_for_its_shape_and_its_load(monkeypatch):
+    from quantviz import loaders
+
+    # describing an upload (its shape) and loading it both index the text: the second takes
+    # the first's layout; other bytes under the same name are indexed anew
+    calls = []
+    real = loaders._index_text
+
+    def counting(filename, buf, name):
+        calls.append(bytes(buf))
+        return real(filename, buf, name)
+
+    monkeypatch.setattr(loaders, "_index_text", counting)
+    data = b"1,2\n3,4\n5,6\n"
+    assert loaders.describe_tensors("m.csv", data)[0].shape == (3, 2)
+    x = loaders.load_tensor("m.csv", data, "m")
+    assert x.tolist() == [[1, 2], [3, 4], [5, 6]] and len(calls) == 1
+    other = b"1,2\n3,4\n5,7\n"
+    assert loaders.load_tensor("m.csv", other, "m").tolist() == [[1, 2], [3, 4], [5, 7]]
+    assert len(calls) == 2
+    with pytest.raises(loaders.TensorLoadError):
+        loaders.load_tensor("m.csv", b"1,2\n3,x\n", "m")
+    with pytest.raises(loaders.TensorLoadError):  # a refused file raises again
+        loaders.load_tensor("m.csv", b"1,2\n3,x\n", "m")
