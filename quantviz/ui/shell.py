@@ -50,6 +50,13 @@ label:focus-within { outline: 3px solid #00507d; outline-offset: 2px; }
 /* a page link's label wraps (its span sets nowrap; what is inside inherits): a rule on the
    span alone, as one on every descendant ("... *") is matched against every element */
 [data-testid="stPageLink-NavLink"] > span { white-space: normal; }
+/* beyond a phone a table fits its column, a long word broken if it must: a table box that
+   scrolls is a region a keyboard cannot reach (axe: scrollable-region-focusable). Streamlit
+   sets the cells' nowrap and their paragraphs' overflow-wrap itself, hence the !important. */
+@media (hover: hover) and (min-width: 641px) {
+  [data-testid="stTable"] :is(th, td) { white-space: normal; }
+  [data-testid="stTable"] :is(th, td) p { overflow-wrap: anywhere !important; }
+}
 @media (hover: none), (max-width: 640px) {
   .modebar-container, .js-plotly-plot:hover .modebar-container { display: none; }
   [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
