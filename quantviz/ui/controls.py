@@ -31,7 +31,7 @@ from quantviz.quantize import (
 from quantviz.studies.checkpoint import available_builtins
 from quantviz.ui import budget, cache, checkpoint_cache, shell
 from quantviz.ui.i18n import has, plain, t
-from quantviz.ui.state import Control, init, widget
+from quantviz.ui.state import Control, init, value, widget
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
 
@@ -389,6 +389,21 @@ class Scheme:
     cfg: QuantConfig
     method: str
     params: tuple
+
+
+def chosen_scheme() -> Scheme:
+    """The scheme the sidebar's controls hold now, read from session state without drawing
+    them: what :func:`scheme` returns for the same state (a fragment's rerun, which may not
+    draw in the sidebar, computes with it). Reduce-range under ``REDUCE_RANGE_MIN_BITS`` bits
+    is ignored, as there."""
+    bits = value(BITS)
+    method = value(CALIB)
+    params = observer_params(method, value(PERCENTILE) if method == "percentile" else None,
+                             value(AVERAGING) if method == "moving_average" else None)
+    reduce = bool(value(REDUCE)) and bits >= REDUCE_RANGE_MIN_BITS
+    cfg = QuantConfig(bits, value(SCHEME) or SCHEME.default, value(SIGNED), value(NARROW),
+                      value(ROUNDING), value(ARITH) or ARITH.default, reduce_range=reduce)
+    return Scheme(cfg, method, params)
 
 
 def scheme(container=None) -> Scheme:

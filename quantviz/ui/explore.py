@@ -265,18 +265,13 @@ def render() -> None:
     st.caption(tensor.label)
     view = compute(tensor, choice)
     metrics(view)
-    # the live figure sits above the four charts; it is sent after them, so that its element
-    # never holds up their drawing on a move of the sidebar (30 ms of a Bits move, measured),
-    # except when the move was its own: then its exact numbers are what the user waits for
+    # the live figure sits above the four charts and is sent after them, so that its element
+    # never holds up their drawing on a move of the sidebar (30 ms of a Bits move, measured);
+    # a move of its own reruns it alone first (a fragment), then the page
     live = st.container()
-    own_move = live_figure.moved_here()
-    if own_move:
-        with live:
-            live_figure.render(tensor, view)
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
-    if not own_move:
-        with live:
-            live_figure.render(tensor, view)
+    with live:
+        live_figure.section(tensor, choice, view, compute)
     notes_gaps(view)
     arithmetics(tensor, view)
     worked_example(view)

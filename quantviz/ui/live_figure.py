@@ -1,17 +1,23 @@
-"""The live figure: the core picture of Explore, redrawn in the browser while a control moves.
+"""The live figure: the core picture of one tensor, redrawn in the browser while a control moves.
 
 A Streamlit custom component (``st.components.v2``: inline JavaScript in the page, no iframe)
 draws the value histogram with the grid, the staircase, the codes used and the errors from one
-fine histogram of the tensor (:mod:`quantviz.studies.live`), sent once per tensor. Its controls
-are the sidebar's: when a move ends, the component's state ``controls`` comes back and
-:func:`_apply` writes it to the same session-state keys as the sidebar's Bits, Scheme, Signed
-and Calibration widgets (so the URL, links and the rest of the page follow); the page then
-computes as always, and the figure shows the server's exact numbers.
+fine histogram of the tensor (:mod:`quantviz.studies.live`). When a move ends, the component's
+state ``controls`` comes back and :func:`_apply` writes it to the session-state keys its
+:class:`Binding` names, through each control's URL parsing.
+
+On Explore (:data:`EXPLORE`) those keys are the sidebar's Bits, Scheme, Signed and Calibration,
+so the URL, links and the rest of the page follow. The figure is a fragment there
+(:func:`section`): its own move reruns it alone, it shows the server's exact numbers for the
+whole tensor, and once the browser has painted them the whole page reruns. On Start's bits step
+the figure has keys of its own and sits in the step's fragment, which answers its moves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -23,18 +29,56 @@ from quantviz.ui import controls, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.controls import Tensor
 from quantviz.ui.i18n import has, lang, t
-from quantviz.ui.state import value
+from quantviz.ui.state import Control, value
 
-KEY = "live_figure"
-#: The session-state key of the last move the server has applied (echoed to the browser).
-SEQ = "_live_seq"
-#: Set by :func:`_apply` for the run a move of the figure itself started.
-MOVED = "_live_moved"
+
+@dataclass(frozen=True)
+class Binding:
+    """Where a live figure lives: its component key, the session-state keys its moves write
+    (``controls``: by the name the figure's state uses), which of its controls it shows, the
+    calibrators it offers, its heading and intro (text keys ``<text>.heading``, ``.intro``) and
+    whether the rest of the page follows its moves (Explore) or only the figure answers."""
+
+    key: str
+    controls: tuple[tuple[str, Control], ...]
+    shown: tuple[str, ...]
+    calib_options: tuple[str, ...]
+    text: str
+    page_follows: bool
+    reduce: Control | None = None
+
+    @property
+    def bound(self) -> dict[str, Control]:
+        return dict(self.controls)
+
+    @property
+    def seq(self) -> str:
+        """The session-state key of the last move the server has applied (echoed back)."""
+        return f"_{self.key}_seq"
+
+    @property
+    def moved(self) -> str:
+        """Set by :func:`_apply` for the run a move of the figure itself started."""
+        return f"_{self.key}_moved"
+
+    @property
+    def follow(self) -> str:
+        """Set by :func:`_follow`: the browser has painted the answer to its move."""
+        return f"_{self.key}_follow"
+
+
+#: Explore's figure: its controls are the sidebar's Bits, Scheme, Signed and Calibration.
+EXPLORE = Binding(
+    "live_figure",
+    (("bits", controls.BITS), ("scheme", controls.SCHEME), ("signed", controls.SIGNED),
+     ("calib", controls.CALIB)),
+    ("bits", "scheme", "signed", "calib"), tuple(controls.CALIB.options), "live", True,
+    reduce=controls.REDUCE)
+KEY, SEQ, MOVED, FOLLOW = EXPLORE.key, EXPLORE.seq, EXPLORE.moved, EXPLORE.follow
+#: The sidebar controls Explore's figure moves, by the name its state uses.
+BOUND = EXPLORE.bound
 #: The largest move number kept: JavaScript's largest exact integer (2^53 - 1).
 SEQ_MAX = 2**53 - 1
-#: The sidebar controls the figure moves, by the name its state uses.
-BOUND = {"bits": controls.BITS, "scheme": controls.SCHEME, "signed": controls.SIGNED,
-         "calib": controls.CALIB}
 
 _ASSETS = Path(__file__).resolve().parent / "live"
 _mount = st.components.v2.component(
@@ -51,32 +95,45 @@ def live_histogram(source: tuple, _x) -> dict:
     return histogram_payload(fine_histogram(_x))
 
 
-def _apply() -> None:
-    """The component's move, written to the sidebar's keys (a callback, before the rerun).
+def _apply(binding: Binding = EXPLORE) -> None:
+    """The component's move, written to its keys (a callback, before the rerun); on a page
+    that follows the figure, this run is marked as the answer to it (:func:`moved_here`)."""
+    if _write_move(binding) and binding.page_follows:
+        st.session_state[binding.moved] = True
+
+
+def _write_move(binding: Binding = EXPLORE) -> bool:
+    """The component's last move, written to its keys; whether there was one.
 
     Each value goes through its control's URL parsing, so what the browser sends is held to the
     same bounds as a link (a bits value out of 2..16 falls back to the default). The state is
     the client's to write: ``controls`` other than an object (a string, a list, a number) is
     ignored, and so is a ``seq`` that is not an integer JavaScript holds exactly.
     """
-    state = st.session_state.get(KEY)
+    state = st.session_state.get(binding.key)
     moved = state.get("controls") if isinstance(state, Mapping) else None
     if not isinstance(moved, Mapping):
-        return
-    for name, control in BOUND.items():
+        return False
+    for name, control in binding.controls:
         if name in moved:
             st.session_state[control.key] = control.parse(control.serialize(moved[name]))
     seq = moved.get("seq")
     if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq <= SEQ_MAX:
-        st.session_state[SEQ] = seq
-    st.session_state[MOVED] = True
+        st.session_state[binding.seq] = seq
+    return True
 
 
-def moved_here() -> bool:
+def _follow(binding: Binding = EXPLORE) -> None:
+    """The browser has painted the fragment's answer to its move (a trigger, once per move):
+    the next run of the fragment reruns the whole page, which follows the moved controls."""
+    if binding.page_follows:
+        st.session_state[binding.follow] = True
+
+
+def moved_here(binding: Binding = EXPLORE) -> bool:
     """Whether this run answers a move of the figure itself (read once: the next run does
-    not). Its numbers are then what the user waits for, sent before the page's charts; after
-    a move elsewhere (the sidebar) the charts are, and the figure follows them."""
-    return bool(st.session_state.pop(MOVED, False))
+    not)."""
+    return bool(st.session_state.pop(binding.moved, False))
 
 
 def source_text(tensor: Tensor) -> str:
@@ -91,7 +148,7 @@ def source_text(tensor: Tensor) -> str:
     return tensor.label
 
 
-def labels() -> dict:
+def labels(binding: Binding = EXPLORE) -> dict:
     """Every word the figure shows, from the text table in the current language."""
     words = {
         "bits": t("bits.label"), "scheme": t("scheme.label"), "signed": t("signed.label"),
@@ -100,7 +157,7 @@ def labels() -> dict:
         "zero_point": t("metric.zero_point"), "codes_used": t("metric.codes_used"),
         "clipped": t("metric.clipped"),
         "calib_options": [[o, t(f"calib.label.{o}") if has(f"calib.label.{o}") else o]
-                          for o in controls.CALIB.options],
+                          for o in binding.calib_options],
     }
     for s in controls.SCHEME.options:
         words[s] = t(f"scheme.label.{s}")
@@ -111,25 +168,61 @@ def labels() -> dict:
     return words
 
 
-def payload(tensor: Tensor, view: ExploreView) -> dict:
-    """What the component gets: histogram, controls, the server's numbers, words."""
+def payload(tensor: Tensor, view: ExploreView, follow: bool = False,
+            binding: Binding = EXPLORE) -> dict:
+    """What the component gets: histogram, controls, the server's numbers, words.
+
+    ``follow``: this is the fragment's answer to the figure's own move; once painted, the
+    browser asks the page to follow (:func:`_follow`)."""
     return {
+        "follow": follow,
         "hist": live_histogram(tensor.key, tensor.x),
-        "controls": {name: value(control) for name, control in BOUND.items()},
-        "seq": int(st.session_state.get(SEQ, 0)),
+        "controls": {name: value(control) for name, control in binding.controls},
+        "shown": list(binding.shown),
+        "seq": int(st.session_state.get(binding.seq, 0)),
         "exact": exact_numbers(view),
-        "reduce": bool(value(controls.REDUCE)),
+        "reduce": bool(value(binding.reduce)) if binding.reduce is not None else False,
         "reduce_min_bits": REDUCE_RANGE_MIN_BITS,
         "config_ranged": list(CONFIG_RANGED),
-        "labels": labels(),
+        "labels": labels(binding),
         "present": bool(value(shell.PRESENT)),
         "lang": lang(),
         "source": source_text(tensor),
     }
 
 
-def render(tensor: Tensor, view: ExploreView) -> dict:
+def render(tensor: Tensor, view: ExploreView, follow: bool = False,
+           binding: Binding = EXPLORE) -> dict:
     """The live figure's section; returns the component's state (its last move)."""
-    st.subheader(t("live.heading"))
-    st.caption(t("live.intro"))
-    return _mount(key=KEY, data=payload(tensor, view), on_controls_change=_apply)
+    st.subheader(t(f"{binding.text}.heading"))
+    st.caption(t(f"{binding.text}.intro", n=f"{tensor.x.size:,}"))
+    return _mount(key=binding.key, data=payload(tensor, view, follow, binding),
+                  on_controls_change=partial(_apply, binding),
+                  on_follow_change=partial(_follow, binding))
+
+
+@st.fragment
+def section(tensor: Tensor, choice: controls.Scheme, view: ExploreView, compute) -> None:
+    """The live figure as a fragment: a move of its own reruns this section alone.
+
+    On the page's run it draws ``view`` (the view of ``choice``). When the figure's own move
+    reruns the fragment, :func:`_apply` has written the move to the sidebar's keys: if they
+    now hold another scheme, ``compute(tensor, scheme)`` gives its view and the figure shows
+    its exact numbers at once (the server's few ms for this section, not the page's whole
+    run). The browser paints them and then triggers ``follow``: that run of the fragment
+    reruns the whole page, so that the sidebar, the metrics and the charts follow. (A rerun
+    of the page straight from the fragment's answer would reach the browser before it has
+    drawn the answer, which it would then draw only with the page's charts.) A run of the
+    whole page after a move (``choice`` read from the same keys) just draws.
+    """
+    if st.session_state.pop(FOLLOW, False):
+        # the browser's sidebar still holds the values before the move, and sent them with
+        # the trigger: the move is written again, for the page's run to draw
+        _write_move()
+        st.rerun(scope="app")
+    if moved_here():
+        moved = controls.chosen_scheme()
+        if moved != choice:
+            render(tensor, compute(tensor, moved), follow=True)
+            return
+    render(tensor, view)

@@ -229,3 +229,35 @@ def test_symmetric_preview_changes_on_click(open_app):
     x = sample("normal", 1000, 0)
     qp = compute_qparams(float(x.min()), float(x.max()), cfg)
     assert float(live_data(pg)["scale"]) == float(qp.scale)
+
+
+def test_its_own_move_is_answered_before_the_page_runs_again(open_app):
+    # the fragment's answer: the figure shows the server's numbers for 7 bits while the
+    # sidebar still shows 8; then the page follows (the sidebar, the metrics, the URL)
+    pg = open_app("explore?n=1000")
+    pg.locator(".qv-live svg path").first.wait_for()
+    pg.evaluate("""() => {
+      const root = [...document.querySelectorAll('*')].map((h) => h.shadowRoot
+        && h.shadowRoot.querySelector('.qv-live')).find(Boolean) || document.querySelector('.qv-live');
+      window.__sidebarAtExact = null;
+      new MutationObserver(() => {
+        if (window.__sidebarAtExact === null && root.dataset.status === 'exact'
+            && root.dataset.bits === '7') {
+          const box = [...document.querySelectorAll(
+            '[data-testid=stSidebar] [data-testid=stSlider]')].find(
+            (b) => b.textContent.includes('Bits'));
+          const s = box && box.querySelector('input[type=range]');
+          window.__sidebarAtExact = s ? s.value : 'none';
+        }
+      }).observe(root, {attributes: true});
+    }""")
+    pg.locator(".qv-live input[type=range]").focus()
+    pg.keyboard.press("ArrowLeft")
+    wait_until(pg, lambda: "bits=7" in pg.url, "live-failed")
+    pg.wait_idle()
+    assert pg.evaluate("window.__sidebarAtExact") == "8"
+    assert slider(pg, "Bits").get_attribute("value") == "7"
+    assert pg.locator("[data-testid=stMetricValue]").filter(has_text="/ 128").count() == 1
+    assert live_data(pg)["status"] == "exact" and live_data(pg)["bits"] == "7"
+    assert_clean(pg)
+

@@ -148,3 +148,96 @@ def test_a_file_name_goes_as_plain_text(run_page):
     source = sent(at)["source"]
     # raw, not Markdown-escaped: the component sets it with textContent
     assert name in source and "\\" not in source
+
+
+# --- the figure's own move: the fragment answers it, then the page follows -------------------
+
+EIGHT = controls.Scheme(QuantConfig(8), "minmax", ())
+FIVE = controls.Scheme(QuantConfig(5, "symmetric", signed=True), "minmax", ())
+
+
+class Rerun(Exception):
+    """What ``st.rerun`` raises here, with its scope."""
+
+
+@pytest.fixture
+def fragment(monkeypatch):
+    """The fragment's body, run outside Streamlit: what it drew, computed and rerun."""
+    drawn, computed = [], []
+    session: dict = {}
+    monkeypatch.setattr(st, "session_state", session)
+    monkeypatch.setattr(live_figure, "render", lambda tensor, view, follow=False:
+                        drawn.append((view, follow)))
+
+    def rerun(scope="app"):
+        raise Rerun(scope)
+
+    monkeypatch.setattr(st, "rerun", rerun)
+
+    def run(choice, chosen):
+        monkeypatch.setattr(controls, "chosen_scheme", lambda: chosen)
+        live_figure.section.__wrapped__(
+            "tensor", choice, "view of 8 bits",
+            lambda tensor, scheme: computed.append(scheme) or f"view of {scheme.cfg.bits} bits")
+
+    return session, run, drawn, computed
+
+
+def test_its_own_move_is_answered_by_the_fragment_with_the_moved_scheme(fragment):
+    session, run, drawn, computed = fragment
+    session[live_figure.MOVED] = True
+    run(EIGHT, FIVE)  # the fragment's stored arguments are the page's: 8 bits
+    assert computed == [FIVE]
+    assert drawn == [("view of 5 bits", True)]  # and the browser is to ask the page to follow
+    assert live_figure.MOVED not in session
+
+
+def test_the_pages_run_after_a_move_draws_the_pages_view(fragment):
+    session, run, drawn, computed = fragment
+    session[live_figure.MOVED] = True
+    run(FIVE, FIVE)  # the page's run: its scheme is read from the same keys
+    assert computed == [] and drawn == [("view of 8 bits", False)]
+
+
+def test_follow_writes_the_move_again_and_reruns_the_page(fragment):
+    # the trigger came with the browser's sidebar values from before the move (bits 8)
+    session, run, drawn, computed = fragment
+    session.update({live_figure.FOLLOW: True, "bits": 8, live_figure.KEY: {
+        "controls": {"bits": 5, "scheme": "symmetric", "signed": True, "calib": "minmax",
+                     "seq": 2}}})
+    with pytest.raises(Rerun, match="app"):
+        run(EIGHT, FIVE)
+    assert session["bits"] == 5 and session["scheme"] == "symmetric" and session["signed"]
+    assert live_figure.FOLLOW not in session and live_figure.MOVED not in session
+    assert drawn == [] and computed == []
+
+
+def _both_schemes():
+    import streamlit as st
+
+    from quantviz.ui import controls
+
+    drawn = controls.scheme()
+    st.session_state["_same"] = drawn == controls.chosen_scheme()
+    st.session_state["_drawn"] = repr(drawn)
+
+
+@pytest.mark.parametrize("state", [
+    {},
+    {"bits": 4, "reduce": True},                     # reduce-range ignored under 8 bits
+    {"bits": 12, "reduce": True, "scheme": "symmetric", "signed": True, "narrow": True},
+    {"calib": "percentile", "pct": 99.5},
+    {"calib": "moving_average", "avg": 0.2, "bits": 3},
+    {"scheme": None, "arith": None},                 # a segmented control with nothing picked
+    {"rounding": "half_away", "arith": "fbgemm", "calib": "mse"},
+])
+def test_the_scheme_read_without_drawing_is_the_drawn_one(state):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_both_schemes, default_timeout=60)
+    for key, v in state.items():
+        at.session_state[key] = v
+    at.run()
+    assert not at.exception
+    assert at.session_state["_same"], at.session_state["_drawn"]
+

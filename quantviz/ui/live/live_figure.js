@@ -364,9 +364,10 @@ function build(parent, L, uid) {
   }
   const live = el("p", { class: "qv-summary", "aria-live": "polite" }, root, null);
   return {
+    boxes: { bits: bitsBox, scheme: schemeBox, signed: signedBox, calib: calibBox },
     root, source, bits, bitsName, bitsValue, bitsLabel, schemes, schemeNames, schemeLegend,
     signed, signedName, calib, calibLabel, status, list, why, panels, figs, live,
-    hist: null, histKey: null, data: null, sent: 0, painted: 0, widths: {},
+    hist: null, histKey: null, data: null, sent: 0, awaiting: null, painted: 0, widths: {},
     panelsKey: null, numbersKey: null, labelsKey: null, pending: null,
   };
 }
@@ -427,7 +428,10 @@ function previewRange(data, c) {
  * the four charts depend on these, the panel widths and the words only. */
 function settings(inst, c) {
   const { data } = inst;
-  const cfg = { ...data.exact.config, bits: c.bits, scheme: c.scheme, signed: c.signed,
+  // the server's qmin and qmax are those of its bits: the preview derives its own (qrange),
+  // and leaving them out keeps the key of a move equal to the key of the server's answer
+  const { qmin, qmax, ...server } = data.exact.config;
+  const cfg = { ...server, bits: c.bits, scheme: c.scheme, signed: c.signed,
     reduce_range: data.reduce && c.bits >= data.reduce_min_bits };
   const range = previewRange(data, c);
   const key = JSON.stringify([data.hist.key, cfg, range.lo, range.hi, data.present,
@@ -569,15 +573,34 @@ function whenIdle(fn) {
 }
 
 /** The server's data, applied: its controls (unless a move of this figure is on its way) and
- * a redraw. */
+ * a redraw. When it is the answer to this figure's last move (the server reran the figure
+ * alone), the page is asked to follow once the answer is painted. */
 function apply(inst) {
   inst.pending = null;
   if (inst.data.seq >= inst.sent) writeControls(inst, inst.data.controls);
   redraw(inst);
+  if (inst.data.follow && inst.data.seq === inst.awaiting) {
+    inst.awaiting = null;
+    followAfterPaint(inst, inst.data.seq);
+  }
+}
+
+/** Trigger "follow" after the next frame is painted (or after 200 ms, should the tab be
+ * hidden and draw no frames): the server then reruns the whole page. */
+function followAfterPaint(inst, seq) {
+  let done = false;
+  const go = () => {
+    if (done) return;
+    done = true;
+    inst.setTriggerValue("follow", seq);
+  };
+  requestAnimationFrame(() => requestAnimationFrame(go));
+  setTimeout(go, 200);
 }
 
 function send(inst) {
   inst.sent = Math.max(inst.sent, inst.data.seq) + 1;
+  inst.awaiting = inst.sent;
   inst.setStateValue("controls", { ...readControls(inst), seq: inst.sent });
 }
 
@@ -611,7 +634,7 @@ let counter = 0;
  * redrawn once the page is idle, so that the rerun's own charts are not kept waiting.
  */
 export default function render(component) {
-  const { data, parentElement, setStateValue } = component;
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
   if (!data || !data.hist) return undefined;
   let inst = INSTANCES.get(parentElement);
   if (!inst) {
@@ -621,11 +644,17 @@ export default function render(component) {
     listen(inst);
   }
   inst.setStateValue = setStateValue;
+  inst.setTriggerValue = setTriggerValue;
   inst.data = data;
   setLabels(inst, data.labels);
   inst.root.classList.toggle("present", Boolean(data.present));
   inst.root.lang = data.lang;
   if (inst.source.textContent !== data.source) inst.source.textContent = data.source;
+  // the controls this page offers (Start's step shows bits, scheme and signed only)
+  const shown = Array.isArray(data.shown) ? data.shown : Object.keys(inst.boxes);
+  for (const [name, box] of Object.entries(inst.boxes)) {
+    box.style.display = shown.includes(name) ? "" : "none";
+  }
   cancelPending(inst);
   if (inst.panelsKey === null) {
     writeControls(inst, data.controls); // the first run: the inputs at once, the charts soon
