@@ -431,14 +431,14 @@ def formats_view(x: np.ndarray, fmts: tuple[str, ...]) -> FormatsView:
     flat = x32.reshape(-1)
     accs = [ErrorAccumulator() for _ in fmts]
     sums = [_ProfileSums(len(bins.edges) - 1) for _ in fmts] if bins is not None else None
-    for parts in zip(*(fake_quantize_parts(x32, fmt) for fmt in fmts)):
+    for parts in zip(*(fake_quantize_parts(x32, fmt) for fmt in fmts), strict=True):
         start = parts[0][0]
         stop = start + parts[0][1].size
-        for acc, (_, x_hat) in zip(accs, parts):
+        for acc, (_, x_hat) in zip(accs, parts, strict=True):
             acc.add(flat[start:stop], x_hat)
         if sums is not None:  # PROFILE_CHUNK == PART: a part is one chunk of the profile
             chunk = _ProfileChunk(flat[start:stop], bins.index[start:stop], len(bins.edges) - 1)
-            for s, (_, x_hat) in zip(sums, parts):
+            for s, (_, x_hat) in zip(sums, parts, strict=True):
                 s.add_chunk(chunk, x_hat)
             del chunk
         del parts
