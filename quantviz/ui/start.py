@@ -14,12 +14,14 @@ import numpy as np
 import streamlit as st
 
 from quantviz import present
-from quantviz.quantize import QuantConfig, compute_qparams
+from quantviz.quantize import MAX_BITS, MIN_BITS, SCHEMES, QuantConfig, compute_qparams
 from quantviz.studies import lessons, views
 from quantviz.studies import start as path
-from quantviz.ui import cache, learn, shell
+from quantviz.ui import cache, explore, learn, live_figure, shell
 from quantviz.ui.caching import cached
+from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import has, t
+from quantviz.ui.state import Control, value
 
 PAGE = "pages/start.py"
 #: The practitioner pages, in the order of the last step's list.
@@ -203,6 +205,36 @@ def figure_bits(theme: present.Theme) -> None:
                     labels={"title": t("start.bits.fig"), "x": t("start.bits.x"),
                             "reference": t("start.bits.reference")}, key="start_fig_bits")
     st.markdown(t("start.bits.read", gain=f"{sym.gain(4, 8):.1f}"))
+    live_bits(dist)
+
+
+#: The bits step's live figure: its own bits, scheme and signed (the sidebar's are Explore's);
+#: the range is the data's min/max, as in the step's sentences.
+LIVE = live_figure.Binding(
+    "start_live",
+    (("bits", Control("start_live_bits", "int", 8, "bits.label", lo=MIN_BITS, hi=MAX_BITS)),
+     ("scheme", Control("start_live_scheme", "segmented", "symmetric", "scheme.label",
+                        options=SCHEMES)),
+     ("signed", Control("start_live_signed", "toggle", True, "signed.label")),
+     ("calib", Control("start_live_calib", "select", "minmax", "calib.label",
+                       options=("minmax",)))),
+    ("bits", "scheme", "signed"), ("minmax",), "start.live", False)
+
+
+def live_scheme() -> Scheme:
+    """The scheme the bits step's live figure holds (min/max calibration)."""
+    bound = LIVE.bound
+    cfg = QuantConfig(value(bound["bits"]), value(bound["scheme"]) or "symmetric",
+                      signed=bool(value(bound["signed"])))
+    return Scheme(cfg, "minmax", ())
+
+
+def live_bits(dist: str) -> None:
+    """The live figure on the step's tensor; a move of it reruns the step's fragment, which
+    computes its exact numbers (no other part of the page depends on them)."""
+    tensor = Tensor(("dist", dist, path.N_VALUES, path.SEED, ()), _tensor(dist),
+                    t("tensor.dist_label", name=t(f"dist.{dist}"), n=f"{path.N_VALUES:,}"))
+    live_figure.render(tensor, explore.compute(tensor, live_scheme()), binding=LIVE)
 
 
 def figure_calibration(theme: present.Theme) -> None:

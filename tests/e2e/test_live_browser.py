@@ -237,8 +237,9 @@ def test_its_own_move_is_answered_before_the_page_runs_again(open_app):
     pg = open_app("explore?n=1000")
     pg.locator(".qv-live svg path").first.wait_for()
     pg.evaluate("""() => {
-      const root = [...document.querySelectorAll('*')].map((h) => h.shadowRoot
-        && h.shadowRoot.querySelector('.qv-live')).find(Boolean) || document.querySelector('.qv-live');
+      const root = [...document.querySelectorAll('*')].map(
+        (h) => h.shadowRoot && h.shadowRoot.querySelector('.qv-live')).find(Boolean)
+        || document.querySelector('.qv-live');
       window.__sidebarAtExact = null;
       new MutationObserver(() => {
         if (window.__sidebarAtExact === null && root.dataset.status === 'exact'
@@ -261,3 +262,18 @@ def test_its_own_move_is_answered_before_the_page_runs_again(open_app):
     assert live_data(pg)["status"] == "exact" and live_data(pg)["bits"] == "7"
     assert_clean(pg)
 
+
+def test_the_bits_step_of_start_answers_its_own_figure(open_app):
+    pg = open_app("start?step=bits")
+    pg.locator(".qv-live svg path").first.wait_for()
+    assert not pg.locator(".qv-live select").is_visible()  # calibration: the next step's
+    pg.locator(".qv-live input[type=range]").focus()
+    pg.keyboard.press("ArrowLeft")
+    wait_until(pg, lambda: live_data(pg)["status"] == "exact" and live_data(pg)["bits"] == "7",
+               "live-failed")
+    pg.wait_idle()
+    summary = pg.locator(".qv-live [aria-live=polite]").inner_text()
+    assert "7 bits" in summary and "of 128 codes used" in summary
+    assert "bits=" not in pg.url  # the step's figure has keys of its own, not the sidebar's
+    assert_clean(pg)
+    pg.shot("live-start-bits-7")

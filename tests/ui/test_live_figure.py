@@ -241,3 +241,51 @@ def test_the_scheme_read_without_drawing_is_the_drawn_one(state):
     assert not at.exception
     assert at.session_state["_same"], at.session_state["_drawn"]
 
+
+# --- Start's bits step: the same figure with keys of its own ----------------------------------
+
+def start_sent(run_page, session=None, **query) -> tuple:
+    at = run_page("start", {"step": "bits", **query}, session=session)
+    return at, sent(at)
+
+
+def test_the_bits_step_shows_the_figure_of_its_tensor(run_page):
+    at, data = start_sent(run_page)
+    x = sample("normal", 10_000, seed=0)
+    # what the step's sentences say: min/max range, 8 bits signed symmetric to start from
+    assert data["controls"] == {"bits": 8, "scheme": "symmetric", "signed": True,
+                                "calib": "minmax"}
+    assert data["shown"] == ["bits", "scheme", "signed"]  # calibration comes at step 8
+    assert data["labels"]["calib_options"] == [["minmax", "MinMax"]]
+    assert data["hist"]["n"] == 10_000 and data["follow"] is False
+    qp = compute_qparams(float(x.min()), float(x.max()), QuantConfig(8, "symmetric",
+                                                                       signed=True))
+    assert data["exact"]["scale"] == float(qp.scale) and data["exact"]["zero_point"] == 0
+    used = np.unique(quantize(x, qp)).size
+    assert data["exact"]["codes_used"] == used
+
+
+def test_a_move_of_the_steps_figure_changes_its_numbers_and_no_sidebar_key(run_page):
+    at, data = start_sent(run_page, session={"start_live_bits": 4,
+                                             "start_live_scheme": "asymmetric",
+                                             "start_live_signed": False})
+    assert data["exact"]["config"]["bits"] == 4 and data["exact"]["qmax"] == 15
+    assert "bits" not in at.session_state and "scheme" not in at.session_state
+
+
+@pytest.mark.parametrize("forged", [{"calib": "mse"}, {"bits": 99}, {"scheme": "<b>"}])
+def test_a_forged_move_of_the_steps_figure_stays_in_its_bounds(monkeypatch, forged):
+    from quantviz.ui import start
+
+    state = {start.LIVE.key: {"controls": forged}}
+    monkeypatch.setattr(st, "session_state", state)
+    live_figure._apply(start.LIVE)
+    name = next(iter(forged))
+    control = start.LIVE.bound[name]
+    assert state[control.key] == control.default
+    assert start.LIVE.moved not in state  # nothing on Start follows the figure
+
+
+def test_the_steps_figure_speaks_chinese(run_page):
+    _, data = start_sent(run_page, lang="zh")
+    assert data["lang"] == "zh" and data["labels"]["bits"] == TABLE["bits.label"][1]

@@ -251,10 +251,10 @@ TEXT = {
         "How to read it: the blue block counts the values inside the range; their errors fill "
         "[−s/2, s/2] = [−{half}, {half}] evenly (the flat line is what perfectly even rounding "
         "gives). The orange bars, if any, are the {clipped} % of values clipped, with errors "
-        "up to {worst}. Mean square error: rounding {rounding}, clipping {clipping}.",
+        "up to {worst}. Mean square error (MSE): rounding {rounding}, clipping {clipping}.",
         "读图：蓝色块统计范围内的数值，它们的误差均匀地铺满 [−s/2, s/2] = [−{half}, {half}]"
         "（水平线是完全均匀的取整给出的高度）。橙色柱（若有）是被截断的 {clipped} % 的数值，误差最大 "
-        "{worst}。均方误差：取整 {rounding}，截断 {clipping}。"),
+        "{worst}。均方误差（MSE）：取整 {rounding}，截断 {clipping}。"),
     "start.errors.q_text": (
         "You shrink the range from ±4 to ±2 standard deviations. What happens?",
         "把范围从 ±4 个标准差缩小到 ±2 个标准差，会怎样？"),
@@ -297,6 +297,15 @@ TEXT = {
         "6.02 dB per bit.",
         "范围取数据自身的最小值与最大值，因此只剩取整误差。从 4 位到 8 位，对称方案的曲线上升 "
         "{gain} dB；虚线是理想的每位 6.02 dB。"),
+    "start.live.heading": ("Now drag the bits yourself", "现在自己拖动位数"),
+    "start.live.intro": (
+        "The tensor picked above, with its own minimum and maximum as the range. While you "
+        "drag, your browser redraws from a 4,096-bin histogram of the tensor; when you let "
+        "go, the server quantizes all {n} values and its exact numbers replace the preview. "
+        "As the bits grow, the step s shrinks, and with it the band ±s/2 the errors stay in.",
+        "上面选的张量，以它自身的最小值与最大值为范围。拖动时，浏览器用张量的 4096 格直方图即时"
+        "重画；松手后，服务器量化全部 {n} 个数值，用精确数字替换预览。位数越多，步长 s 越小，误差"
+        "所在的 ±s/2 区间也随之变窄。"),
     "start.bits.q_text": ("From 4 to 8 bits, SQNR rises by about how much?",
                           "从 4 位到 8 位，SQNR 大约提高多少？"),
     "start.bits.a.6": ("6 dB", "6 dB"),
