@@ -7,6 +7,12 @@ protocol; this reuses it). Meanwhile a second session on the same server reruns 
 loop, as a classmate moving a slider would. For every attack it prints:
 
 - seconds from the upload to the attacker's page being drawn (or refused);
+- the server's CPU seconds during the attack, total and own: the total includes the
+  bystander's reruns (and the attacker's first plain page load); ``own`` subtracts the
+  bystander's share, ``own = total - rate * seconds``, where ``rate`` is the server's CPU
+  seconds per second measured over the 2 s before the attack, while only the bystander ran
+  (its first page load left out). Both are printed: ``own`` is what the 2 s bound is read
+  against, the total shows what the server spent;
 - the server's RSS before and its peak during the attack (MB, sampled every 0.25 s);
 - the bystander's rerun latency p50 / max before and during the attack;
 - what the attacker saw: exceptions (tracebacks) and the bytes its page sent.
@@ -711,6 +717,18 @@ def _nbytes(data) -> int:
     return len(data) if data else 0
 
 
+async def _bystander_rate(pids: list[int], latencies: list, window: float = 2.0) -> float:
+    """The server's CPU seconds per second while only the bystander reruns Explore, measured
+    over ``window`` seconds after its first rerun (its first page load, dearer, is left out:
+    counting it would make the rate, and so what an attack is charged, look smaller)."""
+    deadline = time.monotonic() + 60.0
+    while not latencies and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    t0, cpu0 = time.monotonic(), lt.cpu_seconds(pids)
+    await asyncio.sleep(window)
+    return (lt.cpu_seconds(pids) - cpu0) / (time.monotonic() - t0)
+
+
 async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
     filename, build, full, small, sessions = ATTACKS[name]
     data = build(small if quick else full) if build else None
@@ -718,7 +736,7 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
     samples: list = []
     stop = asyncio.Event()
     bystander = asyncio.create_task(_bystander(served.url, latencies, stop))
-    await asyncio.sleep(2.0)  # the bystander's baseline
+    rate = await _bystander_rate(served.pids, latencies)
     rss_before = lt.rss_bytes(served.pids)
     cpu_before = lt.cpu_seconds(served.pids)
     sampler = asyncio.create_task(lt._sample(served.pids, samples, stop))
@@ -731,6 +749,7 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
         results = [TimeoutError(f"over {ATTACK_TIMEOUT:.0f} s")]
     t1 = time.monotonic()
     cpu_during = lt.cpu_seconds(served.pids) - cpu_before  # the bystander's reruns included
+    cpu_own = cpu_during - rate * (t1 - t0)
     await asyncio.sleep(0.5)
     stop.set()
     await asyncio.gather(bystander, sampler, return_exceptions=True)
@@ -741,6 +760,8 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
         "attack": name, "file_bytes": _nbytes(data), "sessions": sessions,
         "seconds": round(t1 - t0, 2),
         "cpu_seconds": round(cpu_during, 2),
+        "cpu_own_seconds": round(cpu_own, 2),
+        "bystander_cpu_rate": round(rate, 3),
         "rendered": sum(r.get("rendered", 0) for r in ok),
         "rss_before_mb": round(rss_before / 2**20),
         "rss_peak_mb": round(max([s[2] for s in samples] or [rss_before]) / 2**20),
@@ -755,13 +776,14 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
 
 
 def print_rows(rows: list[dict]) -> None:
-    head = ("attack", "file kB", "s", "CPU s", "RSS MB before/peak",
+    head = ("attack", "file kB", "s", "CPU s total/own", "RSS MB before/peak",
             "bystander p50 before/during, max", "exc", "md", "kB sent")
     print(" | ".join(head))
     for r in rows:
         print(" | ".join([
             f"{r['attack']}" + (f" x{r['sessions']}" if r["sessions"] > 1 else ""),
-            f"{r['file_bytes'] / 1000:,.0f}", f"{r['seconds']:.2f}", f"{r['cpu_seconds']:.2f}",
+            f"{r['file_bytes'] / 1000:,.0f}", f"{r['seconds']:.2f}",
+            f"{r['cpu_seconds']:.2f}/{r['cpu_own_seconds']:.2f}",
             f"{r['rss_before_mb']}/{r['rss_peak_mb']}",
             f"{r['bystander_before_p50']:.3f}/{r['bystander_during_p50']:.3f}, "
             f"{r['bystander_during_max']:.3f}",
