@@ -22,7 +22,9 @@ Attacks (``--quick`` makes each small enough for CI):
 - ``dup_names``: a .safetensors header of 60,000 names, the last repeated (O(N^2) before);
 - ``many_tensors``: a .safetensors of 100,000 one-value tensors (a huge picker and header);
 - ``zeros_npz``: 50 million float64 zeros, deflated to 389 kB (1.35 GB per upload before);
-- ``wide_csv``: one line of 10 million numbers (20 MB);
+- ``wide_csv``: one line of 10 million numbers (20 MB: over the text limits, refused);
+- ``text_most``, ``text_longest``: the largest text uploads accepted: one line of 2,000,000
+  numbers, and 790,000 numbers of 17 digits a line (16 MB);
 - ``zip64_dir``: an .npz of 300,000 members whose classic end record claims a 100-byte
   directory, while the zip64 record zipfile reads holds the real one;
 - ``edges``: float32 [-3e38, 0, 3e38] (a traceback before);
@@ -143,6 +145,13 @@ def zeros_npz(n: int) -> bytes:
 
 def wide_csv(n: int) -> bytes:
     return (",".join(["0"] * n) + "\n").encode()
+
+
+def long_csv(n: int) -> bytes:
+    """``n`` seeded normal values written to 17 significant digits, one a line (about 22
+    bytes each: 790,000 nearly fill a text upload's 16,000,000 bytes)."""
+    x = np.random.default_rng(0).standard_normal(n)
+    return ("\n".join(f"{v:.17g}" for v in x) + "\n").encode()
 
 
 def zip64_dir(n: int) -> bytes:
@@ -501,6 +510,8 @@ ATTACKS = {
     "many_tensors": ("many.safetensors", many_tensors, 100_000, 5_000, 1),
     "zeros_npz": ("zeros.npz", zeros_npz, 50_000_000, 2_000_000, 1),
     "wide_csv": ("wide.csv", wide_csv, 10_000_000, 500_000, 1),
+    "text_most": ("most.csv", wide_csv, 2_000_000, 100_000, 1),
+    "text_longest": ("long.csv", long_csv, 790_000, 50_000, 1),
     "zip64_dir": ("zip64.npz", zip64_dir, 300_000, 70_000, 1),
     "edges": ("edges.npy", lambda _: npy(np.array([-3e38, 0, 3e38], dtype=np.float32)), 0, 0, 1),
     "markdown_name": ("name.safetensors", markdown_name, 0, 0, 1),

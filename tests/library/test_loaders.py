@@ -491,6 +491,62 @@ def test_text_over_max_elements_is_refused_before_parsing() -> None:
         load_tensors("t.csv", data, max_elements=1000)
 
 
+def test_text_beyond_its_limits_is_refused_before_its_numbers_are_parsed(monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    parsed = []
+    loadtxt = np.loadtxt
+
+    def counted(fp, *args, **kwargs):
+        parsed.append(len(fp.getvalue()))
+        return loadtxt(fp, *args, **kwargs)
+
+    monkeypatch.setattr(loaders_module.np, "loadtxt", counted)
+    # 2,000,001 numbers in 4,000,002 bytes: within the bytes, one number too many
+    data = b"0," * loaders_module.MAX_TEXT_VALUES + b"0\n"
+    with pytest.raises(TensorLoadError, match=r"holds 2,000,001 numbers.*at most 2,000,000 "
+                                              r"numbers: save it with numpy.save as .npy"):
+        describe_tensors("w.csv", data)
+    # only the first row's first megabyte, to tell a header from data
+    assert sum(parsed) <= loaders_module._TEXT_CHUNK + 2, parsed
+    # bytes over the limit are refused from the length alone (16,000,001 here)
+    data = b" " * loaders_module.MAX_TEXT_BYTES + b"1"
+    with pytest.raises(TensorLoadError, match=r"16,000,001 bytes of text.*at most 16,000,000 "
+                                              r"bytes"):
+        load_tensors("w.txt", data)
+    assert sum(parsed) <= loaders_module._TEXT_CHUNK + 2, parsed
+    monkeypatch.undo()
+    # exactly at the limit: read
+    data = b"0\n" * loaders_module.MAX_TEXT_VALUES
+    assert load_tensor("w.csv", data, "w").shape == (loaders_module.MAX_TEXT_VALUES,)
+
+
+def test_text_with_nothing_to_clean_skips_the_cleaning_passes(monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    def no_marks(*args, **kwargs):
+        raise AssertionError("cleaned")
+
+    plain = b"1,2\n3,4.5\n-5,6"
+    cleaned = {}
+    for text in (plain, plain + b"\n", b"a,b\n" + plain, b"1\t2\n3\t4\n"):
+        monkeypatch.setattr(loaders_module, "_line_marks", no_marks)
+        out = describe_tensors("p.csv" if b"," in text else "p.tsv", text)
+        monkeypatch.undo()
+        cleaned[text] = out
+    assert cleaned[plain][0].shape == (3, 2) and cleaned[b"1\t2\n3\t4\n"][0].shape == (2, 2)
+    # a comment, a blank line, a line of spaces (first, inside, last): the passes run, and the
+    # lines named in a refusal count what they removed
+    for text, line in ((b"1\n#c\nx\n", 3), (b"1\n\nx\n", 3), (b"  \n1\nx\n", 3),
+                       (b"1\n \t\nx\n", 3), (b"1\nx\n  ", 2)):
+        monkeypatch.setattr(loaders_module, "_line_marks", no_marks)
+        with pytest.raises(TensorLoadError, match="cleaned"):  # the passes ran
+            describe_tensors("p.csv", text)
+        monkeypatch.undo()
+        with pytest.raises(TensorLoadError, match=f"line {line}, column 1 has 'x'"):
+            describe_tensors("p.csv", text)
+
+
 def test_zip_bomb_costs_nothing() -> None:
     data, n = zip_bomb()
     assert len(data) < 2_000_000  # ~1 MB on disk ...
