@@ -44,6 +44,7 @@ __all__ = [
     "ACCEPTED_TEXT",
     "DEFAULT_MAX_ELEMENTS",
     "MAX_INFLATION",
+    "MAX_SAFETENSORS_TENSORS",
     "MAX_TEXT_BYTES",
     "MAX_TEXT_VALUES",
     "TensorInfo",
@@ -81,6 +82,11 @@ _REFUSED_EXTENSIONS = {
 _NPY_MAGIC = b"\x93NUMPY"
 _NPY_MAX_HEADER = 10_000  # bytes; numpy's own limit for headers it parses without pickles
 _SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON describes ~150,000 tensors
+#: Tensors a .safetensors header may list. Reading and checking an entry costs about 10 us
+#: (100,000 one-value tensors took 1.2 s before the page was drawn); a model's file has
+#: hundreds to a few thousand, and a 100 MB upload of 20,000 averages 5 kB a tensor. Counted
+#: in the header's bytes before its JSON is parsed (as GGUF's 20,000: ``quantviz.ui.gguf``).
+MAX_SAFETENSORS_TENSORS = 20_000
 _ZIP_MAX_DIRECTORY = 8 * 2**20  # central directory bytes; bounds the zip index in memory
 _ZIP_CHUNK = 2**20  # npz members are inflated this many bytes at a time
 #: A deflated npz member may inflate to at most this many times its compressed size. Trained
@@ -741,6 +747,14 @@ def _safetensors_layout(where: str, header_bytes: bytes,
     one tensor after another of a 100,000-tensor checkpoint parses its JSON once, not on
     every pick. Refusals are raised, never cached.
     """
+    # each entry names its "data_offsets" once (a name holding those bytes only adds to the
+    # count: the JSON would need more entries to refuse it otherwise)
+    listed = header_bytes.count(b'"data_offsets"')
+    if listed > MAX_SAFETENSORS_TENSORS:
+        raise TensorLoadError(
+            f"{where} lists {listed:,} tensors; quantviz reads at most "
+            f"{MAX_SAFETENSORS_TENSORS:,} from one file (a model's checkpoint has hundreds)."
+        )
     try:
         header = json.loads(header_bytes.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

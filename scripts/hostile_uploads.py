@@ -20,7 +20,8 @@ loop, as a classmate moving a slider would. For every attack it prints:
 Attacks (``--quick`` makes each small enough for CI):
 
 - ``dup_names``: a .safetensors header of 60,000 names, the last repeated (O(N^2) before);
-- ``many_tensors``: a .safetensors of 100,000 one-value tensors (a huge picker and header);
+- ``many_tensors``: a .safetensors of 100,000 one-value tensors (a huge picker and header;
+  refused from the header's bytes now: a file lists at most 20,000);
 - ``zeros_npz``: 50 million float64 zeros, deflated to 389 kB (1.35 GB per upload before);
 - ``wide_csv``: one line of 10 million numbers (20 MB: over the text limits, refused);
 - ``text_most``, ``text_longest``: the largest text uploads accepted: one line of 2,000,000

@@ -964,7 +964,7 @@ def test_a_zip64_end_record_is_checked_like_the_classic_one() -> None:
 def test_a_safetensors_header_repeating_one_name_is_refused_in_linear_time() -> None:
     import time
 
-    n = 60_000  # 4.7 MB of header: 38 s with the quadratic check
+    n = 20_000  # 1.6 MB of header, the most tensors a header may list: 4 s when quadratic
     entry = '"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}'
     header = ("{" + ", ".join([entry] * n) + "}").encode()
     data = struct.pack("<Q", len(header)) + header + bytes(4)
@@ -972,6 +972,29 @@ def test_a_safetensors_header_repeating_one_name_is_refused_in_linear_time() -> 
     with pytest.raises(TensorLoadError, match="'w' appears twice"):
         describe_tensors("d.safetensors", data)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_safetensors_header_of_too_many_tensors_is_refused_before_its_json_is_read(
+        monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    n = loaders_module.MAX_SAFETENSORS_TENSORS
+    assert n == 20_000
+
+    def header(count: int) -> bytes:
+        text = json.dumps({f"w{i}": {"dtype": "F32", "shape": [1],
+                                     "data_offsets": [4 * i, 4 * i + 4]}
+                           for i in range(count)}).encode()
+        text += b" " * (-len(text) % 8)
+        return struct.pack("<Q", len(text)) + text + bytes(4 * count)
+
+    assert len(describe_tensors("n.safetensors", header(n))) == n
+    monkeypatch.setattr(loaders_module.json, "loads", None)  # never reached
+    with pytest.raises(TensorLoadError, match="lists 20,001 tensors; quantviz reads at most "
+                                              "20,000 from one file"):
+        describe_tensors("m.safetensors", header(n + 1))
+    with pytest.raises(TensorLoadError, match="lists 20,001 tensors"):
+        load_tensor("m.safetensors", header(n + 1), "w0")
 
 
 @pytest.mark.parametrize(("text", "where"), [
