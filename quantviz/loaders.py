@@ -44,6 +44,9 @@ __all__ = [
     "ACCEPTED_TEXT",
     "DEFAULT_MAX_ELEMENTS",
     "MAX_INFLATION",
+    "MAX_SAFETENSORS_TENSORS",
+    "MAX_TEXT_BYTES",
+    "MAX_TEXT_VALUES",
     "TensorInfo",
     "TensorLoadError",
     "decoded_nbytes",
@@ -79,6 +82,11 @@ _REFUSED_EXTENSIONS = {
 _NPY_MAGIC = b"\x93NUMPY"
 _NPY_MAX_HEADER = 10_000  # bytes; numpy's own limit for headers it parses without pickles
 _SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON describes ~150,000 tensors
+#: Tensors a .safetensors header may list. Reading and checking an entry costs about 10 us
+#: (100,000 one-value tensors took 1.2 s before the page was drawn); a model's file has
+#: hundreds to a few thousand, and a 100 MB upload of 20,000 averages 5 kB a tensor. Counted
+#: in the header's bytes before its JSON is parsed (as GGUF's 20,000: ``quantviz.ui.gguf``).
+MAX_SAFETENSORS_TENSORS = 20_000
 _ZIP_MAX_DIRECTORY = 8 * 2**20  # central directory bytes; bounds the zip index in memory
 _ZIP_CHUNK = 2**20  # npz members are inflated this many bytes at a time
 #: A deflated npz member may inflate to at most this many times its compressed size. Trained
@@ -739,6 +747,14 @@ def _safetensors_layout(where: str, header_bytes: bytes,
     one tensor after another of a 100,000-tensor checkpoint parses its JSON once, not on
     every pick. Refusals are raised, never cached.
     """
+    # each entry names its "data_offsets" once (a name holding those bytes only adds to the
+    # count: the JSON would need more entries to refuse it otherwise)
+    listed = header_bytes.count(b'"data_offsets"')
+    if listed > MAX_SAFETENSORS_TENSORS:
+        raise TensorLoadError(
+            f"{where} lists {listed:,} tensors; quantviz reads at most "
+            f"{MAX_SAFETENSORS_TENSORS:,} from one file (a model's checkpoint has hundreds)."
+        )
     try:
         header = json.loads(header_bytes.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -844,6 +860,14 @@ def _safetensors_entry(
 # refuses, and only that chunk is read field by field, to say the line and column.
 
 _TEXT_CHUNK = 2**20  # bytes of text parsed at a time: bounds the parser's own memory
+#: The largest text file read, in bytes and in numbers. Parsing text costs about 0.15 us a
+#: number and 20 ns a byte (np.loadtxt; a binary .npy costs nothing of the kind): ten million
+#: numbers took 1.5 s, and a page drawn on them as much again. At these limits a text upload
+#: costs at most about half a second; a larger one is refused, with the advice to save it as
+#: .npy. The numbers are counted before any is parsed.
+MAX_TEXT_BYTES = 16_000_000
+MAX_TEXT_VALUES = 2_000_000
+_TEXT_ADVICE = "save it with numpy.save as .npy, which reads at once"
 _HEADER_MAX = 2**20  # a header row longer than this is not a header
 _FIELD = {b",": ord(","), b"\t": ord("\t")}
 #: White space within a line (a regular expression's ``[ \t\r\f\v]``), by byte value.
@@ -883,14 +907,35 @@ def _line_marks(c: np.ndarray, in_comment: bool) -> tuple[np.ndarray, np.ndarray
     return newline, comment, bool(comment[-1]) if c.size else in_comment
 
 
+#: A line holding only white space between two newlines (``\r`` is a newline by then).
+_BLANK_INSIDE = re.compile(rb"\n[\t\v\f ]*\n")
+_BLANK_FIRST = re.compile(rb"[\t\v\f ]*(?:\n|\Z)")
+
+
+def _nothing_to_clean(raw: bytes) -> bool:
+    """Whether ``raw`` has no comment and no blank line (but for the empty "line" after a
+    final newline): then :func:`_clean_text` keeps it as it is. Searches in C at about a
+    nanosecond a byte (the numpy passes cost about 30: 0.6 s for 20 MB of numbers)."""
+    last = raw[raw.rfind(b"\n") + 1:]
+    return (b"#" not in raw and _BLANK_FIRST.match(raw) is None
+            and _BLANK_INSIDE.search(raw) is None
+            and (not last or bool(last.strip(b"\t\v\f "))))
+
+
 def _clean_text(raw: bytes) -> tuple[bytes, np.ndarray]:
     """``raw`` without comments (``#`` to the end of its line) and without lines that hold only
     white space, and a mask over ``raw``'s lines of those kept (line ``i`` is 0-based).
 
     Two passes of numpy over megabyte chunks (a line's fate depends on its later bytes): the
     first marks the lines that hold something, the second keeps their bytes. Memory: the
-    result, one byte per line, and a few bytes per byte of one chunk.
+    result, one byte per line, and a few bytes per byte of one chunk. A file with nothing to
+    remove (:func:`_nothing_to_clean`, most files) is kept whole without those passes: every
+    line is kept but the empty one after a final newline.
     """
+    if _nothing_to_clean(raw):
+        has = np.ones(raw.count(b"\n") + 1, dtype=bool)
+        has[-1] = not raw.endswith(b"\n")
+        return raw, has
     a = np.frombuffer(raw, dtype=np.uint8)
     has = np.zeros(raw.count(b"\n") + 1, dtype=bool)
     out = []
@@ -1210,6 +1255,11 @@ _TEXT_LOCK = threading.Lock()
 def _index_text_once(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
     """:func:`_index_text`, from :data:`_TEXT_MEMO` when the same bytes were indexed last (a
     file it refuses is not kept: it raises again)."""
+    if len(buf) > MAX_TEXT_BYTES:
+        raise TensorLoadError(
+            f"{_label(filename)} is {len(buf):,} bytes of text; quantviz reads text files of at "
+            f"most {MAX_TEXT_BYTES:,} bytes ({MAX_TEXT_VALUES:,} numbers): {_TEXT_ADVICE}."
+        )
     key = (filename, name, len(buf), hashlib.blake2b(buf, digest_size=16).digest())
     with _TEXT_LOCK:
         entry = _TEXT_MEMO.get(key)
@@ -1227,6 +1277,11 @@ def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
     skip = _kept_line(kept, 0) if header_seen else 0
     ragged_ok = PurePath(filename).suffix.lower() == ".txt"
     layout = _text_layout(where, body, delimiter, skip, ragged_ok)
+    if layout.n_rows * max(layout.n_cols, 1) > MAX_TEXT_VALUES:
+        raise TensorLoadError(
+            f"{where} holds {layout.n_rows * layout.n_cols:,} numbers; quantviz reads text files "
+            f"of at most {MAX_TEXT_VALUES:,} numbers: {_TEXT_ADVICE}."
+        )
     stray = _stray_byte(body, delimiter)
     if stray is not None:
         sentence = _field_sentence(body, *stray, delimiter.encode() if delimiter else None, kept,

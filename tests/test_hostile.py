@@ -64,4 +64,8 @@ def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack,
     assert row["failures"] == [] and row["exceptions"] == 0, row
     assert row.get("rendered", 0) == 0, row  # nothing from the file or link became Markdown
     assert row["seconds"] < 10, row
+    # the attack's own CPU: the total less the bystander's share at its rate measured before
+    assert 0 <= row["bystander_cpu_rate"] <= 2.0, row  # two cores at most
+    assert row["cpu_own_seconds"] == pytest.approx(
+        row["cpu_seconds"] - row["bystander_cpu_rate"] * row["seconds"], abs=0.05), row
     assert row["rss_peak_mb"] - row["rss_before_mb"] < 300, row  # a few hundred MB at most

@@ -491,6 +491,62 @@ def test_text_over_max_elements_is_refused_before_parsing() -> None:
         load_tensors("t.csv", data, max_elements=1000)
 
 
+def test_text_beyond_its_limits_is_refused_before_its_numbers_are_parsed(monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    parsed = []
+    loadtxt = np.loadtxt
+
+    def counted(fp, *args, **kwargs):
+        parsed.append(len(fp.getvalue()))
+        return loadtxt(fp, *args, **kwargs)
+
+    monkeypatch.setattr(loaders_module.np, "loadtxt", counted)
+    # 2,000,001 numbers in 4,000,002 bytes: within the bytes, one number too many
+    data = b"0," * loaders_module.MAX_TEXT_VALUES + b"0\n"
+    with pytest.raises(TensorLoadError, match=r"holds 2,000,001 numbers.*at most 2,000,000 "
+                                              r"numbers: save it with numpy.save as .npy"):
+        describe_tensors("w.csv", data)
+    # only the first row's first megabyte, to tell a header from data
+    assert sum(parsed) <= loaders_module._TEXT_CHUNK + 2, parsed
+    # bytes over the limit are refused from the length alone (16,000,001 here)
+    data = b" " * loaders_module.MAX_TEXT_BYTES + b"1"
+    with pytest.raises(TensorLoadError, match=r"16,000,001 bytes of text.*at most 16,000,000 "
+                                              r"bytes"):
+        load_tensors("w.txt", data)
+    assert sum(parsed) <= loaders_module._TEXT_CHUNK + 2, parsed
+    monkeypatch.undo()
+    # exactly at the limit: read
+    data = b"0\n" * loaders_module.MAX_TEXT_VALUES
+    assert load_tensor("w.csv", data, "w").shape == (loaders_module.MAX_TEXT_VALUES,)
+
+
+def test_text_with_nothing_to_clean_skips_the_cleaning_passes(monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    def no_marks(*args, **kwargs):
+        raise AssertionError("cleaned")
+
+    plain = b"1,2\n3,4.5\n-5,6"
+    cleaned = {}
+    for text in (plain, plain + b"\n", b"a,b\n" + plain, b"1\t2\n3\t4\n"):
+        monkeypatch.setattr(loaders_module, "_line_marks", no_marks)
+        out = describe_tensors("p.csv" if b"," in text else "p.tsv", text)
+        monkeypatch.undo()
+        cleaned[text] = out
+    assert cleaned[plain][0].shape == (3, 2) and cleaned[b"1\t2\n3\t4\n"][0].shape == (2, 2)
+    # a comment, a blank line, a line of spaces (first, inside, last): the passes run, and the
+    # lines named in a refusal count what they removed
+    for text, line in ((b"1\n#c\nx\n", 3), (b"1\n\nx\n", 3), (b"  \n1\nx\n", 3),
+                       (b"1\n \t\nx\n", 3), (b"1\nx\n  ", 2)):
+        monkeypatch.setattr(loaders_module, "_line_marks", no_marks)
+        with pytest.raises(TensorLoadError, match="cleaned"):  # the passes ran
+            describe_tensors("p.csv", text)
+        monkeypatch.undo()
+        with pytest.raises(TensorLoadError, match=f"line {line}, column 1 has 'x'"):
+            describe_tensors("p.csv", text)
+
+
 def test_zip_bomb_costs_nothing() -> None:
     data, n = zip_bomb()
     assert len(data) < 2_000_000  # ~1 MB on disk ...
@@ -908,7 +964,7 @@ def test_a_zip64_end_record_is_checked_like_the_classic_one() -> None:
 def test_a_safetensors_header_repeating_one_name_is_refused_in_linear_time() -> None:
     import time
 
-    n = 60_000  # 4.7 MB of header: 38 s with the quadratic check
+    n = 20_000  # 1.6 MB of header, the most tensors a header may list: 4 s when quadratic
     entry = '"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}'
     header = ("{" + ", ".join([entry] * n) + "}").encode()
     data = struct.pack("<Q", len(header)) + header + bytes(4)
@@ -916,6 +972,29 @@ def test_a_safetensors_header_repeating_one_name_is_refused_in_linear_time() -> 
     with pytest.raises(TensorLoadError, match="'w' appears twice"):
         describe_tensors("d.safetensors", data)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_safetensors_header_of_too_many_tensors_is_refused_before_its_json_is_read(
+        monkeypatch) -> None:
+    import quantviz.loaders as loaders_module
+
+    n = loaders_module.MAX_SAFETENSORS_TENSORS
+    assert n == 20_000
+
+    def header(count: int) -> bytes:
+        text = json.dumps({f"w{i}": {"dtype": "F32", "shape": [1],
+                                     "data_offsets": [4 * i, 4 * i + 4]}
+                           for i in range(count)}).encode()
+        text += b" " * (-len(text) % 8)
+        return struct.pack("<Q", len(text)) + text + bytes(4 * count)
+
+    assert len(describe_tensors("n.safetensors", header(n))) == n
+    monkeypatch.setattr(loaders_module.json, "loads", None)  # never reached
+    with pytest.raises(TensorLoadError, match="lists 20,001 tensors; quantviz reads at most "
+                                              "20,000 from one file"):
+        describe_tensors("m.safetensors", header(n + 1))
+    with pytest.raises(TensorLoadError, match="lists 20,001 tensors"):
+        load_tensor("m.safetensors", header(n + 1), "w0")
 
 
 @pytest.mark.parametrize(("text", "where"), [

@@ -120,6 +120,36 @@ def test_an_uploaded_checkpoint(app_test):
         markdown(at)
 
 
+def test_a_file_of_more_tensors_than_measured_says_so_and_updates_its_bar_sparingly(
+        app_test, monkeypatch):
+    # 2,001 one-value tensors: the report measures the first 2,000 (a real checkpoint has
+    # hundreds; each tensor costs about a third of a millisecond, however small)
+    n = ck.MAX_TENSORS + 1
+    assert ck.MAX_TENSORS == 2_000
+    data = save_safetensors({f"w{i}": np.full(1, i, np.float32) for i in range(n)})
+    updates = []
+
+    class Bar:
+        def progress(self, *args, **kwargs):
+            updates.append(args)
+
+        def empty(self):
+            pass
+
+    import streamlit as st
+
+    monkeypatch.setattr(st, "progress", lambda *args, **kwargs: Bar())
+    at = app_test("checkpoint", {"ck_src": "upload"})
+    at.run()
+    upload(at, "many.safetensors", data)
+    ok(at)
+    assert en("checkpoint.first_tensors", shown="2,000", n="2,001") in markdown(at)
+    assert metric(at, en("checkpoint.m.tensors")) == "2,000"
+    assert len(table(at)) == 2_000
+    # a bar update per percent (and per tenth of a second within one), not one per tensor
+    assert 100 <= len(updates) <= 160, len(updates)
+
+
 def test_a_refused_upload_says_why(app_test):
     at = app_test("checkpoint", {"ck_src": "upload"})
     at.run()

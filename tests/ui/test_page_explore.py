@@ -476,6 +476,8 @@ def test_a_tiny_upload_works_with_the_moving_average(page):
      "Python objects"),
     ("broken.npz", b"PK\x05\x06" + bytes(18), "npz"),
     ("text.csv", b"a,b\n1,x\n", "csv"),
+    # more numbers than a text file may hold (parsing text is slow): refused, not parsed
+    ("wide.csv", b"0," * 2_000_000 + b"0\n", "reads text files of at most"),
 ])
 def test_a_bad_upload_shows_an_error_and_keeps_the_previous_tensor(page, name, data, says):
     at = page(n=N, src="upload")

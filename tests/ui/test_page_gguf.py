@@ -79,6 +79,41 @@ def test_an_uploaded_gguf_with_a_markdown_name_is_read_and_studied(page):
     assert "**bold**" not in markdown(at) and "[link](" not in captions(at)
 
 
+def test_a_file_of_many_tensors_lists_and_compares_the_first_ones_and_says_so(page):
+    import json
+
+    from quantviz.metrics import error_summary
+    from quantviz.ui import gguf as gguf_ui
+
+    # 2,001 one-block Q4_0 tensors, each with its original of 32 values under the same name:
+    # the table lists 2,000 (a row each costs; any tensor can still be picked) and the first
+    # 1,000 are compared (each comparison costs, however small)
+    n = gguf_ui.FILE_MAX_ROWS + 1
+    assert (gguf_ui.FILE_MAX_ROWS, gguf_ui.ERROR_MAX_TENSORS) == (2_000, 1_000)
+    x = np.linspace(-1, 1, 32, dtype=np.float32).reshape(1, 32)
+    block = gguf.quantize(x, "Q4_0")
+    data = write_gguf({f"blk.{i}": ("Q4_0", block, (1, 32)) for i in range(n)})
+    header = json.dumps({f"blk.{i}": {"dtype": "F32", "shape": [1, 32],
+                                      "data_offsets": [128 * i, 128 * i + 128]}
+                         for i in range(n)}).encode()
+    header += b" " * (-len(header) % 8)
+    orig = struct.pack("<Q", len(header)) + header + x.tobytes() * n
+    at = page(n=N)
+    for uploader, name, content in ((1, "many.gguf", data), (2, "orig.safetensors", orig)):
+        [u for u in at.get("file_uploader") if u.proto.id.endswith(
+            ("gguf_upload", "gguf_orig")[uploader - 1])][0].set_value(
+                (name, content, "application/octet-stream"))
+    at.run()
+    ok(at)
+    files = at.table[-1].value
+    assert len(files) == 2_000
+    assert en("gguf.file.rows_capped", shown="2,000", n="2,001") in captions(at)
+    sqnr = round(error_summary(x, gguf.dequantize(block, "Q4_0", (1, 32))).sqnr_db, 2)
+    errors, notes = list(files[en("gguf.col.error")]), list(files[en("gguf.col.note")])
+    assert errors[:1000] == [sqnr] * 1000 and notes[:1000] == [""] * 1000
+    assert notes[1000:] == [en("gguf.note.count", n="1,000")] * 1000
+
+
 def test_a_hostile_gguf_is_refused_with_a_sentence(page):
     at = page(n=N)
     hostile = b"GGUF" + struct.pack("<IQQ", 3, 10**12, 0)
