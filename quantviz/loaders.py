@@ -753,7 +753,8 @@ def _safetensors_layout(where: str, header_bytes: bytes,
     if listed > MAX_SAFETENSORS_TENSORS:
         raise TensorLoadError(
             f"{where} lists {listed:,} tensors; quantviz reads at most "
-            f"{MAX_SAFETENSORS_TENSORS:,} from one file (a model's checkpoint has hundreds)."
+            f"{MAX_SAFETENSORS_TENSORS:,} from one file (a model's file lists hundreds to a "
+            f"few thousand)."
         )
     try:
         header = json.loads(header_bytes.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
