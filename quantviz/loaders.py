@@ -81,11 +81,13 @@ _REFUSED_EXTENSIONS = {
 
 _NPY_MAGIC = b"\x93NUMPY"
 _NPY_MAX_HEADER = 10_000  # bytes; numpy's own limit for headers it parses without pickles
-_SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON describes ~150,000 tensors
+_SAFETENSORS_MAX_HEADER = 16 * 2**20  # 16 MiB of JSON: ~230,000 entries of short names
 #: Tensors a .safetensors header may list. Reading and checking an entry costs about 10 us
 #: (100,000 one-value tensors took 1.2 s before the page was drawn); a model's file has
-#: hundreds to a few thousand, and a 100 MB upload of 20,000 averages 5 kB a tensor. Counted
-#: in the header's bytes before its JSON is parsed (as GGUF's 20,000: ``quantviz.ui.gguf``).
+#: hundreds to a few thousand (llama.cpp's loader logs 723 for Llama 3 70B, ollama/ollama#5494;
+#: 1,025 for DeepSeek-V3, ggml-org/llama.cpp#10981), and a 100 MB upload of 20,000 averages 5 kB
+#: a tensor. Counted in the header's bytes before its JSON is parsed and again after; a .gguf
+#: upload is held to the same count.
 MAX_SAFETENSORS_TENSORS = 20_000
 _ZIP_MAX_DIRECTORY = 8 * 2**20  # central directory bytes; bounds the zip index in memory
 _ZIP_CHUNK = 2**20  # npz members are inflated this many bytes at a time
@@ -458,7 +460,7 @@ def _index_gguf(filename: str, buf: bytes | memoryview) -> list[_Entry]:
     before allocating; its refusals become :class:`TensorLoadError` sentences. Each tensor's
     note names its GGUF type (``"GGUF Q4_K"``)."""
     try:
-        parsed = gguf_file.read_gguf(buf)
+        parsed = gguf_file.read_gguf(buf, max_tensors=MAX_SAFETENSORS_TENSORS)
     except gguf_file.GGUFError as exc:
         raise TensorLoadError(f"{_label(filename)}: {exc}") from None
 
@@ -747,15 +749,10 @@ def _safetensors_layout(where: str, header_bytes: bytes,
     one tensor after another of a 100,000-tensor checkpoint parses its JSON once, not on
     every pick. Refusals are raised, never cached.
     """
-    # each entry names its "data_offsets" once (a name holding those bytes only adds to the
-    # count: the JSON would need more entries to refuse it otherwise)
-    listed = header_bytes.count(b'"data_offsets"')
-    if listed > MAX_SAFETENSORS_TENSORS:
-        raise TensorLoadError(
-            f"{where} lists {listed:,} tensors; quantviz reads at most "
-            f"{MAX_SAFETENSORS_TENSORS:,} from one file (a model's file lists hundreds to a "
-            f"few thousand)."
-        )
+    # a first count before the JSON is parsed: an entry written plainly names "data_offsets"
+    # once (a name holding those bytes only adds to the count). A key spelled with escapes
+    # ("data_offs\u0065ts") is not seen here, so the parsed header is counted again below.
+    _refuse_tensor_count(where, header_bytes.count(b'"data_offsets"'))
     try:
         header = json.loads(header_bytes.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -764,6 +761,7 @@ def _safetensors_layout(where: str, header_bytes: bytes,
         ) from None
     if not isinstance(header, dict):
         raise TensorLoadError(f"{where} has a damaged .safetensors header (not a JSON object).")
+    _refuse_tensor_count(where, len(header) - ("__metadata__" in header))
     layout = []
     spans: list[tuple[int, int, str]] = []
     for name, spec in header.items():
@@ -780,6 +778,16 @@ def _safetensors_layout(where: str, header_bytes: bytes,
                 f"{where} is damaged: the bytes of tensors {name_a!r} and {name_b!r} overlap."
             )
     return tuple(layout)
+
+
+def _refuse_tensor_count(where: str, listed: int) -> None:
+    """Refuse a file that lists more than :data:`MAX_SAFETENSORS_TENSORS` tensors."""
+    if listed > MAX_SAFETENSORS_TENSORS:
+        raise TensorLoadError(
+            f"{where} lists {listed:,} tensors; quantviz reads at most "
+            f"{MAX_SAFETENSORS_TENSORS:,} from one file (a model's file lists hundreds to a "
+            f"few thousand)."
+        )
 
 
 def _check_name(where: str, name: str) -> None:
@@ -861,14 +869,16 @@ def _safetensors_entry(
 # refuses, and only that chunk is read field by field, to say the line and column.
 
 _TEXT_CHUNK = 2**20  # bytes of text parsed at a time: bounds the parser's own memory
-#: The largest text file read, in bytes and in numbers. Parsing text costs about 0.15 us a
-#: number and 20 ns a byte (np.loadtxt; a binary .npy costs nothing of the kind): ten million
-#: numbers took 1.5 s, and a page drawn on them as much again. At these limits a text upload
-#: costs at most about half a second; a larger one is refused, with the advice to save it as
-#: .npy. The numbers are counted before any is parsed.
+#: The largest text file read, in bytes and in numbers. Parsing text costs about 0.15 to 0.3
+#: us a number and 20 ns a byte (np.loadtxt, measured; a binary .npy is not parsed): ten
+#: million numbers took 1.5 s, and a page drawn on them as much again. At these limits a text
+#: upload costs about half a second of CPU, about 0.9 s when comments or blank lines must be
+#: removed first; a larger one is refused, with the advice to save it as .npy. The numbers are
+#: counted before any is parsed. numpy.savetxt's default format writes about 25 bytes a
+#: number, so such a file reaches the byte limit at about 630,000 numbers.
 MAX_TEXT_BYTES = 16_000_000
 MAX_TEXT_VALUES = 2_000_000
-_TEXT_ADVICE = "save it with numpy.save as .npy, which reads at once"
+_TEXT_ADVICE = "save it with numpy.save as .npy, which loads without parsing"
 _HEADER_MAX = 2**20  # a header row longer than this is not a header
 _FIELD = {b",": ord(","), b"\t": ord("\t")}
 #: White space within a line (a regular expression's ``[ \t\r\f\v]``), by byte value.
@@ -1259,7 +1269,7 @@ def _index_text_once(filename: str, buf: bytes | memoryview, name: str) -> _Entr
     if len(buf) > MAX_TEXT_BYTES:
         raise TensorLoadError(
             f"{_label(filename)} is {len(buf):,} bytes of text; quantviz reads text files of at "
-            f"most {MAX_TEXT_BYTES:,} bytes ({MAX_TEXT_VALUES:,} numbers): {_TEXT_ADVICE}."
+            f"most {MAX_TEXT_BYTES:,} bytes and {MAX_TEXT_VALUES:,} numbers: {_TEXT_ADVICE}."
         )
     key = (filename, name, len(buf), hashlib.blake2b(buf, digest_size=16).digest())
     with _TEXT_LOCK:
@@ -1278,23 +1288,24 @@ def _index_text(filename: str, buf: bytes | memoryview, name: str) -> _Entry:
     skip = _kept_line(kept, 0) if header_seen else 0
     ragged_ok = PurePath(filename).suffix.lower() == ".txt"
     layout = _text_layout(where, body, delimiter, skip, ragged_ok)
-    if layout.n_rows * max(layout.n_cols, 1) > MAX_TEXT_VALUES:
+    if layout.ragged and not ragged_ok:  # before the count: rows x first row's columns
+        row, count = layout.first_ragged  # is not what the file holds
         raise TensorLoadError(
-            f"{where} holds {layout.n_rows * layout.n_cols:,} numbers; quantviz reads text files "
-            f"of at most {MAX_TEXT_VALUES:,} numbers: {_TEXT_ADVICE}."
+            f"{where}: line {_kept_line(kept, row + (1 if header_seen else 0))} has {count} "
+            f"values but the first row has {layout.n_cols}; every row needs the same number "
+            "of columns."
+        )
+    total = layout.n_rows * max(layout.n_cols, 1)
+    if total > MAX_TEXT_VALUES:
+        raise TensorLoadError(
+            f"{where} holds {total:,} numbers; quantviz reads text files of at most "
+            f"{MAX_TEXT_VALUES:,} numbers: {_TEXT_ADVICE}."
         )
     stray = _stray_byte(body, delimiter)
     if stray is not None:
         sentence = _field_sentence(body, *stray, delimiter.encode() if delimiter else None, kept,
                                    header_seen)
         raise TensorLoadError(f"{where}: {sentence}.")
-    if layout.ragged and not ragged_ok:
-        row, count = layout.first_ragged
-        raise TensorLoadError(
-            f"{where}: line {_kept_line(kept, row + (1 if header_seen else 0))} has {count} "
-            f"values but the first row has {layout.n_cols}; every row needs the same number "
-            "of columns."
-        )
     shape = (layout.n_rows,) if layout.n_cols == 1 else (layout.n_rows, layout.n_cols)
     note = (
         f"{PurePath(filename).name}: its rows hold different numbers of values, so its "

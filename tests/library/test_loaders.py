@@ -997,6 +997,43 @@ def test_a_safetensors_header_of_too_many_tensors_is_refused_before_its_json_is_
         load_tensor("m.safetensors", header(n + 1), "w0")
 
 
+def test_a_tensor_count_hidden_by_json_escapes_is_refused_after_parsing() -> None:
+    # "data_offs\u0065ts" parses to "data_offsets" but escapes the count on the raw bytes
+    import quantviz.loaders as loaders_module
+
+    n = loaders_module.MAX_SAFETENSORS_TENSORS + 1
+    entries = ",".join(f'"w{i}": {{"dtype": "F32", "shape": [1], '
+                       f'"data_offs\\u0065ts": [{4 * i}, {4 * i + 4}]}}' for i in range(n))
+    text = ("{" + entries + "}").encode()
+    assert b'"data_offsets"' not in text and json.loads(text)["w0"]["data_offsets"] == [0, 4]
+    text += b" " * (-len(text) % 8)
+    data = struct.pack("<Q", len(text)) + text + bytes(4 * n)
+    with pytest.raises(TensorLoadError, match="lists 20,001 tensors; quantviz reads at most "
+                                              "20,000"):
+        describe_tensors("e.safetensors", data)
+
+
+def test_a_gguf_upload_is_held_to_the_same_tensor_count() -> None:
+    import quantviz.loaders as loaders_module
+    from quantviz.gguf_file import write_gguf
+
+    n = loaders_module.MAX_SAFETENSORS_TENSORS
+    one = np.zeros(1, dtype=np.float32).view(np.uint8)
+    ok = write_gguf({f"t{i}": ("F32", one, (1,)) for i in range(n)})
+    assert len(describe_tensors("ok.gguf", ok)) == n
+    over = write_gguf({f"t{i}": ("F32", one, (1,)) for i in range(n + 1)})
+    with pytest.raises(TensorLoadError, match="20,001 tensors"):
+        describe_tensors("over.gguf", over)
+
+
+def test_uneven_rows_are_refused_as_uneven_not_as_too_many_numbers() -> None:
+    # a first row of 1,000 values, then 2,000 rows of one: 3,000 numbers, not 2,001,000
+    data = (",".join(["1"] * 1000) + "\n" + "1\n" * 2000).encode()
+    with pytest.raises(TensorLoadError, match="line 2 has 1 values but the first row has "
+                                              "1000"):
+        describe_tensors("r.csv", data)
+
+
 @pytest.mark.parametrize(("text", "where"), [
     ("1,2\n3,\uff11\n", "line 2, column 2 has '\uff11'"),  # a full-width digit: float() takes it
     ("# note\n\n1,2\n3,1_000\n", "line 4, column 2 has '1_000'"),  # so does 1_000
