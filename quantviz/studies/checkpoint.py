@@ -51,8 +51,9 @@ Progress = Callable[[int, int, str], None]
 #: The most tensors a report measures: a tensor costs about a third of a millisecond however
 #: small it is, with its row in the table (about 1.3 s for 4,000: with the page's own work,
 #: an upload of 20,000 one-value tensors took 3.7 s of CPU), and a 16 MiB header can name
-#: 300,000. A real checkpoint has hundreds (Llama 2 70B: 723; a large mixture of experts in
-#: GGUF about 1,100), so 2,000 measures every real one whole.
+#: about 230,000 (short names). A model's file has hundreds to about a thousand tensors
+#: (llama.cpp's loader logs 723 for Llama 3 70B, ollama/ollama#5494; 1,025 for DeepSeek-V3 in
+#: GGUF, ggml-org/llama.cpp#10981), so 2,000 measures each of those whole.
 MAX_TENSORS = 2_000
 
 

@@ -46,6 +46,9 @@ class Binding:
     text: str
     page_follows: bool
     reduce: Control | None = None
+    #: Symmetric means signed codes, asymmetric unsigned (the pairs the path teaches): the
+    #: signed control is then not shown and follows the scheme.
+    signed_follows_scheme: bool = False
 
     @property
     def bound(self) -> dict[str, Control]:
@@ -168,6 +171,14 @@ def labels(binding: Binding = EXPLORE) -> dict:
     return words
 
 
+def controls_of(binding: Binding) -> dict:
+    """The figure's control values now (signed from the scheme where it follows it)."""
+    now = {name: value(control) for name, control in binding.controls}
+    if binding.signed_follows_scheme:
+        now["signed"] = now.get("scheme") == "symmetric"
+    return now
+
+
 def payload(tensor: Tensor, view: ExploreView, follow: bool = False,
             binding: Binding = EXPLORE) -> dict:
     """What the component gets: histogram, controls, the server's numbers, words.
@@ -177,7 +188,8 @@ def payload(tensor: Tensor, view: ExploreView, follow: bool = False,
     return {
         "follow": follow,
         "hist": live_histogram(tensor.key, tensor.x),
-        "controls": {name: value(control) for name, control in binding.controls},
+        "controls": controls_of(binding),
+        "signed_follows_scheme": binding.signed_follows_scheme,
         "shown": list(binding.shown),
         "seq": int(st.session_state.get(binding.seq, 0)),
         "exact": exact_numbers(view),
@@ -208,9 +220,9 @@ def section(tensor: Tensor, choice: controls.Scheme, view: ExploreView, compute)
     On the page's run it draws ``view`` (the view of ``choice``). When the figure's own move
     reruns the fragment, :func:`_apply` has written the move to the sidebar's keys: if they
     now hold another scheme, ``compute(tensor, scheme)`` gives its view and the figure shows
-    its exact numbers at once (the server's few ms for this section, not the page's whole
-    run). The browser paints them and then triggers ``follow``: that run of the fragment
-    reruns the whole page, so that the sidebar, the metrics and the charts follow. (A rerun
+    its exact numbers at once (this section's work only, not the page's whole run). The
+    browser paints them and then triggers ``follow``: that run of the fragment reruns the
+    whole page, so that the sidebar, the metrics and the charts follow. (A rerun
     of the page straight from the fragment's answer would reach the browser before it has
     drawn the answer, which it would then draw only with the page's charts.) A run of the
     whole page after a move (``choice`` read from the same keys) just draws.

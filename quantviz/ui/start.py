@@ -5,7 +5,7 @@ step: the idea in plain words, a figure with its own control, a question to chec
 that open the exact case the step talks about, and "next". The step lives in the URL only, so
 "next" is a link (``st.page_link`` to this page with ``step`` set) and a shared link opens the
 same step. The figure and the question of a step are fragments: moving the step's control reruns
-that step alone.
+that step alone. Step 7 also holds the live figure, in the same fragment, with keys of its own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from quantviz.ui import cache, explore, learn, live_figure, shell
 from quantviz.ui.caching import cached
 from quantviz.ui.controls import Scheme, Tensor
 from quantviz.ui.i18n import has, t
-from quantviz.ui.state import Control, value
+from quantviz.ui.state import Control
 
 PAGE = "pages/start.py"
 #: The practitioner pages, in the order of the last step's list.
@@ -208,8 +208,9 @@ def figure_bits(theme: present.Theme) -> None:
     live_bits(dist)
 
 
-#: The bits step's live figure: its own bits, scheme and signed (the sidebar's are Explore's);
-#: the range is the data's min/max, as in the step's sentences.
+#: The bits step's live figure: its own bits and scheme (the sidebar's are Explore's), signed
+#: codes with symmetric and unsigned with asymmetric as in steps 3 and 5; the range is the
+#: data's min/max, as in the step's sentences.
 LIVE = live_figure.Binding(
     "start_live",
     (("bits", Control("start_live_bits", "int", 8, "bits.label", lo=MIN_BITS, hi=MAX_BITS)),
@@ -218,14 +219,13 @@ LIVE = live_figure.Binding(
      ("signed", Control("start_live_signed", "toggle", True, "signed.label")),
      ("calib", Control("start_live_calib", "select", "minmax", "calib.label",
                        options=("minmax",)))),
-    ("bits", "scheme", "signed"), ("minmax",), "start.live", False)
+    ("bits", "scheme"), ("minmax",), "start.live", False, signed_follows_scheme=True)
 
 
 def live_scheme() -> Scheme:
     """The scheme the bits step's live figure holds (min/max calibration)."""
-    bound = LIVE.bound
-    cfg = QuantConfig(value(bound["bits"]), value(bound["scheme"]) or "symmetric",
-                      signed=bool(value(bound["signed"])))
+    now = live_figure.controls_of(LIVE)
+    cfg = QuantConfig(now["bits"], now["scheme"] or "symmetric", signed=now["signed"])
     return Scheme(cfg, "minmax", ())
 
 

@@ -275,5 +275,16 @@ def test_the_bits_step_of_start_answers_its_own_figure(open_app):
     summary = pg.locator(".qv-live [aria-live=polite]").inner_text()
     assert "7 bits" in summary and "of 128 codes used" in summary
     assert "bits=" not in pg.url  # the step's figure has keys of its own, not the sidebar's
+    assert not pg.locator(".qv-live input[type=checkbox]").is_visible()
+    # asymmetric means unsigned codes here, as steps 3 and 5 pair them: Z of the min/max range
+    pg.locator(".qv-live").get_by_label("Asymmetric", exact=True).check()
+    wait_until(pg, lambda: live_data(pg)["status"] == "exact"
+               and live_data(pg)["zeroPoint"] != "0", "live-failed")
+    from quantviz.distributions import sample
+
+    x = sample("normal", 10_000, 0)
+    qp = compute_qparams(float(x.min()), float(x.max()), QuantConfig(7, "asymmetric"))
+    assert live_data(pg)["zeroPoint"] == str(int(qp.zero_point))
+    assert float(live_data(pg)["scale"]) == float(qp.scale)
     assert_clean(pg)
     pg.shot("live-start-bits-7")

@@ -255,7 +255,8 @@ def test_the_bits_step_shows_the_figure_of_its_tensor(run_page):
     # what the step's sentences say: min/max range, 8 bits signed symmetric to start from
     assert data["controls"] == {"bits": 8, "scheme": "symmetric", "signed": True,
                                 "calib": "minmax"}
-    assert data["shown"] == ["bits", "scheme", "signed"]  # calibration comes at step 8
+    # calibration comes at step 8; signed follows the scheme, as steps 3 and 5 pair them
+    assert data["shown"] == ["bits", "scheme"] and data["signed_follows_scheme"] is True
     assert data["labels"]["calib_options"] == [["minmax", "MinMax"]]
     assert data["hist"]["n"] == 10_000 and data["follow"] is False
     qp = compute_qparams(float(x.min()), float(x.max()), QuantConfig(8, "symmetric",
@@ -266,10 +267,12 @@ def test_the_bits_step_shows_the_figure_of_its_tensor(run_page):
 
 
 def test_a_move_of_the_steps_figure_changes_its_numbers_and_no_sidebar_key(run_page):
+    # a signed value the browser sent is overruled by the scheme: asymmetric is unsigned here
     at, data = start_sent(run_page, session={"start_live_bits": 4,
                                              "start_live_scheme": "asymmetric",
-                                             "start_live_signed": False})
+                                             "start_live_signed": True})
     assert data["exact"]["config"]["bits"] == 4 and data["exact"]["qmax"] == 15
+    assert data["exact"]["config"]["signed"] is False and data["controls"]["signed"] is False
     assert "bits" not in at.session_state and "scheme" not in at.session_state
 
 

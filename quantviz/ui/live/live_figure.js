@@ -1,6 +1,6 @@
-// The live figure of the Explore page: value histogram with the grid, staircase, codes used and
-// error histogram, redrawn in the browser while a control moves and confirmed by the server
-// when the move ends.
+// The live figure (Explore, and Start's bits step): value histogram with the grid, staircase,
+// codes used and error histogram, redrawn in the browser while a control moves and confirmed
+// by the server when the move ends.
 //
 // The arithmetic is PyTorch's, in float32 (quantviz/quantize.py: compute_qparams, quantize):
 // every operation is rounded with Math.fround (a float64 result of one +, -, *, / of float32
@@ -392,10 +392,12 @@ function setLabels(inst, L) {
 }
 
 function readControls(inst) {
+  const scheme = inst.schemes.symmetric.checked ? "symmetric" : "asymmetric";
   return {
     bits: Number(inst.bits.value),
-    scheme: inst.schemes.symmetric.checked ? "symmetric" : "asymmetric",
-    signed: inst.signed.checked,
+    scheme,
+    // where the page pairs them (Start), symmetric means signed codes
+    signed: inst.signedFollows ? scheme === "symmetric" : inst.signed.checked,
     calib: inst.calib.value,
   };
 }
@@ -650,7 +652,8 @@ export default function render(component) {
   inst.root.classList.toggle("present", Boolean(data.present));
   inst.root.lang = data.lang;
   if (inst.source.textContent !== data.source) inst.source.textContent = data.source;
-  // the controls this page offers (Start's step shows bits, scheme and signed only)
+  inst.signedFollows = Boolean(data.signed_follows_scheme);
+  // the controls this page offers (Start's step shows bits and scheme only)
   const shown = Array.isArray(data.shown) ? data.shown : Object.keys(inst.boxes);
   for (const [name, box] of Object.entries(inst.boxes)) {
     box.style.display = shown.includes(name) ? "" : "none";

@@ -255,8 +255,8 @@ TEXT = {
     "gguf.col.error": ("SQNR vs original (dB)", "相对原始的 SQNR (dB)"),
     "gguf.col.note": ("note", "说明"),
     "gguf.file.rows_capped": ("The table lists the first {shown} of the file's {n} tensors; any "
-                              "of them can be picked under Tensor of the file.",
-                              "表中列出文件 {n} 个张量中的前 {shown} 个；任何一个都可在“文件中的张量”"
+                              "of them can be picked under \"Tensor of the file\" in the sidebar.",
+                              "表中列出文件 {n} 个张量中的前 {shown} 个；任何一个都可在侧边栏的“文件中的张量”"
                               "中选取。"),
     "gguf.note.missing": ("no original of that name", "无同名原始张量"),
     "gguf.note.size": ("too large to compare here", "太大，此处不比较"),

@@ -1,4 +1,5 @@
-"""Strings of the live figure (Explore): its status, numbers and text alternatives."""
+"""Strings of the live figure (Explore, and Start's bits step): its status, numbers and text
+alternatives."""
 
 TEXT = {
     "live.heading": ("Live: the staircase moves while the slider moves",

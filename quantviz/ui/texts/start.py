@@ -9,12 +9,14 @@ TEXT = {
     "start.nav": ("Start here", "从这里开始"),
     "start.title": ("Start here: quantization in ten steps", "从这里开始：十步读懂量化"),
     "start.intro": (
-        "A neural network stores millions of numbers as 32-bit floats. **Quantization** "
+        "A neural network stores millions of numbers as 32-bit floats, in arrays called "
+        "**tensors** (a layer's weights, its outputs). **Quantization** "
         "stores each one as a small whole number, a **code**, plus one rule to turn codes "
         "back into floats. The model gets 4 to 8 times smaller and runs on fast integer "
         "hardware; the price is a small error, which these steps teach you to see and to "
         "control.",
-        "神经网络用 32 位浮点数存储数以百万计的数值。**量化**把每个数存成一个小的整数，即**码**"
+        "神经网络用 32 位浮点数存储数以百万计的数值，这些数组称为**张量**（tensor，比如一层的权重"
+        "或输出）。**量化**把每个数存成一个小的整数，即**码**"
         "（code），再加上一条把码变回浮点数的规则。模型因此缩小 4 到 8 倍，并能在快速的整数硬件上"
         "运行；代价是一点误差，下面这些步骤教你看见并控制它。"),
     "start.path": ("The path", "学习路径"),
@@ -54,12 +56,14 @@ TEXT = {
         "A float x becomes an integer **code** q in three moves: divide by a step size, round "
         "to the nearest whole number, and keep the result among the codes that n **bits** can "
         "hold (2ⁿ codes: 8 bits give 256). Going back, **dequantization** multiplies the code "
-        "by the step size again; the float it gives is called **x̂** (\"x hat\"). x̂ is not "
+        "by the step size again; the float it gives is called **x̂** (\"x hat\", x_hat in the "
+        "figures' labels), the **reconstruction** of x. x̂ is not "
         "x: every x between two neighbouring values of the grid lands on the nearer one, so "
         "the mapping is a staircase.",
         "浮点数 x 经过三步变成整数**码** q：除以一个步长，四舍五入到最近的整数，再把结果限制在 "
         "n **位**（bit）能表示的码之内（共 2ⁿ 个码：8 位有 256 个）。回来时，**反量化**再乘以"
-        "步长；得到的浮点数记作 **x̂**（读作 \"x hat\"）。x̂ 不等于 x：落在两个相邻网格值之间的 x "
+        "步长；得到的浮点数记作 **x̂**（读作 \"x hat\"，图中标签写作 x_hat），即 x 的**重建值**"
+        "（reconstruction）。x̂ 不等于 x：落在两个相邻网格值之间的 x "
         "都会落到较近的那个上，所以映射是一道阶梯。"),
     "start.roundtrip.bits": ("bits n", "位数 n"),
     "start.roundtrip.fig": ("Data in [{lo}, {hi}] at {bits} bits", "数据范围 [{lo}, {hi}]，{bits} 位"),
@@ -91,14 +95,15 @@ TEXT = {
         "The step size is the **scale** s: the float distance between two neighbouring "
         "codes. To cover a range [x_min, x_max] with the codes q_min … q_max, "
         "s = (x_max − x_min) / (q_max − q_min). The grid need not be centred on 0.0, so a "
-        "second number, the **zero point** Z, says which code stands for 0.0. Then "
+        "second number, the **zero point** Z (zero_point in labels), says which code stands for "
+        "0.0. Then "
         "q = clamp(round(x / s) + Z, q_min, q_max), where **clamp** turns a result below "
         "q_min into q_min and one above q_max into q_max, and x̂ = s · (q − Z). This is "
         "PyTorch's convention (Z is added), the one every page here uses; other tools write "
         "the same numbers differently (the Learn page lists them).",
         "步长就是 **scale** s：相邻两个码之间的浮点距离。要用码 q_min … q_max 覆盖"
         "范围 [x_min, x_max]，s = (x_max − x_min) / (q_max − q_min)。网格不必以 0.0 为中心，"
-        "所以还需要第二个数，**零点** Z（zero point），说明哪个码代表 0.0。于是 "
+        "所以还需要第二个数，**零点** Z（zero point，标签中写作 zero_point），说明哪个码代表 0.0。于是 "
         "q = clamp(round(x / s) + Z, q_min, q_max)，其中 **clamp（截断）**把小于 q_min 的结果"
         "变成 q_min、大于 q_max 的变成 q_max；反量化为 x̂ = s · (q − Z)。这是 PyTorch 的约定"
         "（Z 是加上去的），本应用所有页面都用它；其他工具用不同的写法表示同样的数（学习页列出了"
@@ -251,10 +256,12 @@ TEXT = {
         "How to read it: the blue block counts the values inside the range; their errors fill "
         "[−s/2, s/2] = [−{half}, {half}] evenly (the flat line is what perfectly even rounding "
         "gives). The orange bars, if any, are the {clipped} % of values clipped, with errors "
-        "up to {worst}. Mean square error (MSE): rounding {rounding}, clipping {clipping}.",
+        "up to {worst}. The mean square error (MSE), the mean of (x̂ − x)² over all values, "
+        "is the sum of two parts: rounding {rounding} + clipping {clipping}.",
         "读图：蓝色块统计范围内的数值，它们的误差均匀地铺满 [−s/2, s/2] = [−{half}, {half}]"
         "（水平线是完全均匀的取整给出的高度）。橙色柱（若有）是被截断的 {clipped} % 的数值，误差最大 "
-        "{worst}。均方误差（MSE）：取整 {rounding}，截断 {clipping}。"),
+        "{worst}。均方误差（MSE）即所有数值上 (x̂ − x)² 的均值，它是两部分之和：取整 {rounding} + "
+        "截断 {clipping}。"),
     "start.errors.q_text": (
         "You shrink the range from ±4 to ±2 standard deviations. What happens?",
         "把范围从 ±4 个标准差缩小到 ±2 个标准差，会怎样？"),
@@ -299,12 +306,15 @@ TEXT = {
         "{gain} dB；虚线是理想的每位 6.02 dB。"),
     "start.live.heading": ("Now drag the bits yourself", "现在自己拖动位数"),
     "start.live.intro": (
-        "The tensor picked above, with its own minimum and maximum as the range. While you "
-        "drag, your browser redraws from a 4,096-bin histogram of the tensor; when you let "
+        "The tensor picked above, with its own minimum and maximum as the range; symmetric "
+        "uses signed codes and asymmetric unsigned ones, as in steps 3 and 5. While you drag, "
+        "your browser redraws from a **histogram** of the tensor (its range cut into 4,096 "
+        "equal **bins**, each holding how many values fall in it); when you let "
         "go, the server quantizes all {n} values and its exact numbers replace the preview. "
         "As the bits grow, the step s shrinks, and with it the band ±s/2 the errors stay in.",
-        "上面选的张量，以它自身的最小值与最大值为范围。拖动时，浏览器用张量的 4096 格直方图即时"
-        "重画；松手后，服务器量化全部 {n} 个数值，用精确数字替换预览。位数越多，步长 s 越小，误差"
+        "上面选的张量，以它自身的最小值与最大值为范围；对称方案用有符号的码，非对称方案用无符号的码，"
+        "与第 3、5 步相同。拖动时，浏览器用张量的**直方图**（把范围等分成 4096 个**格**，每格记下落在"
+        "其中的数值个数）即时重画；松手后，服务器量化全部 {n} 个数值，用精确数字替换预览。位数越多，步长 s 越小，误差"
         "所在的 ±s/2 区间也随之变窄。"),
     "start.bits.q_text": ("From 4 to 8 bits, SQNR rises by about how much?",
                           "从 4 位到 8 位，SQNR 大约提高多少？"),
