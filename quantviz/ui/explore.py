@@ -269,6 +269,7 @@ def render() -> None:
     # never holds up their drawing on a move of the sidebar (30 ms of a Bits move, measured);
     # a move of its own reruns it alone first (a fragment), then the page
     live = st.container()
+    live_figure.page_run()
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     with live:
         live_figure.section(tensor, choice, view, compute)

@@ -66,6 +66,12 @@ class Binding:
         """Set by :func:`_follow`: the browser has painted the answer to its move."""
         return f"_{self.key}_follow"
 
+    @property
+    def pending(self) -> str:
+        """Set by :func:`_apply` until the page follows the move or a whole run of the page
+        supersedes it (:func:`page_run`): the one move a "follow" may write again."""
+        return f"_{self.key}_pending"
+
 
 #: Explore's figure: its controls are the sidebar's Bits, Scheme, Signed and Calibration.
 EXPLORE = Binding(
@@ -74,7 +80,8 @@ EXPLORE = Binding(
      ("calib", controls.CALIB)),
     ("bits", "scheme", "signed", "calib"), tuple(controls.CALIB.options), "live", True,
     reduce=controls.REDUCE)
-KEY, SEQ, MOVED, FOLLOW = EXPLORE.key, EXPLORE.seq, EXPLORE.moved, EXPLORE.follow
+KEY, SEQ, MOVED, FOLLOW, PENDING = (EXPLORE.key, EXPLORE.seq, EXPLORE.moved, EXPLORE.follow,
+                                    EXPLORE.pending)
 #: The sidebar controls Explore's figure moves, by the name its state uses.
 BOUND = EXPLORE.bound
 #: The largest move number kept: JavaScript's largest exact integer (2^53 - 1).
@@ -100,6 +107,7 @@ def _apply(binding: Binding = EXPLORE) -> None:
     that follows the figure, this run is marked as the answer to it (:func:`moved_here`)."""
     if _write_move(binding) and binding.page_follows:
         st.session_state[binding.moved] = True
+        st.session_state[binding.pending] = True
 
 
 def _write_move(binding: Binding = EXPLORE) -> bool:
@@ -125,9 +133,29 @@ def _write_move(binding: Binding = EXPLORE) -> bool:
 
 def _follow(binding: Binding = EXPLORE) -> None:
     """The browser has painted the fragment's answer to its move (a trigger, once per move):
-    the next run of the fragment reruns the whole page, which follows the moved controls."""
-    if binding.page_follows:
+    the next run of the fragment reruns the whole page, which follows the moved controls.
+
+    Only a move still pending is followed: with none (a trigger sent twice, or with no move
+    before it) or one a whole run of the page has superseded since (the sidebar moved before
+    the browser had painted the answer), the trigger is ignored, so the fragment just draws
+    and the sidebar's later value is kept."""
+    if binding.page_follows and st.session_state.pop(binding.pending, False):
         st.session_state[binding.follow] = True
+
+
+def page_run(binding: Binding = EXPLORE) -> None:
+    """Called by the whole page's run, before the figure's fragment: a move pending its follow
+    is superseded (this run draws what the keys hold), and a follow that came with this run
+    is dropped.
+
+    A browser sends "follow" for the fragment's run, but Streamlit merges it into a whole run
+    of the page when one is already waiting (a sidebar control moved meanwhile), as it would
+    any rerun a client sends. The fragment's answer to it, writing the move to the sidebar's
+    keys, would then come after the sidebar's widgets were drawn in the same run: Streamlit
+    raises an error for that (the page showed it), and ``st.rerun`` would run the page twice.
+    """
+    st.session_state.pop(binding.pending, None)
+    st.session_state.pop(binding.follow, None)
 
 
 def moved_here(binding: Binding = EXPLORE) -> bool:
@@ -213,9 +241,10 @@ def section(tensor: Tensor, choice: controls.Scheme, view: ExploreView, compute)
     reruns the whole page, so that the sidebar, the metrics and the charts follow. (A rerun
     of the page straight from the fragment's answer would reach the browser before it has
     drawn the answer, which it would then draw only with the page's charts.) A run of the
-    whole page after a move (``choice`` read from the same keys) just draws.
+    whole page after a move (``choice`` read from the same keys) just draws; the page calls
+    :func:`page_run` before it, so a "follow" is answered only by a run of the fragment alone.
     """
-    if st.session_state.pop(FOLLOW, False):
+    if st.session_state.pop(FOLLOW, False):  # set only for a run of the fragment alone
         # the browser's sidebar still holds the values before the move, and sent them with
         # the trigger: the move is written again, for the page's run to draw
         _write_move()

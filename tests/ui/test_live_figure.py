@@ -212,6 +212,48 @@ def test_follow_writes_the_move_again_and_reruns_the_page(fragment):
     assert drawn == [] and computed == []
 
 
+MOVE = {"controls": {"bits": 3, "scheme": "symmetric", "signed": True, "calib": "minmax",
+                     "seq": 5}}
+
+
+def test_a_follow_with_no_move_pending_is_ignored(monkeypatch):
+    # a trigger with no move before it, or the same trigger twice: the fragment just draws
+    session = {live_figure.KEY: MOVE}
+    monkeypatch.setattr(st, "session_state", session)
+    live_figure._follow()
+    assert live_figure.FOLLOW not in session
+    live_figure._apply()
+    live_figure._follow()
+    assert session.pop(live_figure.FOLLOW) is True and live_figure.PENDING not in session
+    live_figure._follow()  # sent again
+    assert live_figure.FOLLOW not in session
+
+
+def test_a_whole_run_of_the_page_supersedes_the_move_pending(monkeypatch):
+    # move to 3 bits, then the sidebar to 6 (the page's run) before the browser painted the
+    # answer: its follow must not write 3 bits again over the later 6
+    session = {live_figure.KEY: MOVE}
+    monkeypatch.setattr(st, "session_state", session)
+    live_figure._apply()
+    session["bits"] = 6
+    live_figure.page_run()
+    live_figure._follow()
+    assert live_figure.FOLLOW not in session and session["bits"] == 6
+
+
+def test_a_follow_merged_into_the_pages_run_is_dropped_before_the_fragment(fragment):
+    # Streamlit merges the fragment's rerun into a page's run already waiting: the fragment,
+    # drawn after the sidebar, must neither write its keys (an error) nor rerun the page
+    session, run, drawn, computed = fragment
+    session.update({live_figure.KEY: MOVE, "bits": 12})
+    live_figure._apply()
+    live_figure._follow()
+    session["bits"] = 12  # the sidebar's value, which came with the same run
+    live_figure.page_run()
+    run(EIGHT, EIGHT)  # no Rerun raised
+    assert session["bits"] == 12 and drawn == [("view of 8 bits", False)]
+
+
 def _both_schemes():
     import streamlit as st
 
