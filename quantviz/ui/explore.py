@@ -259,6 +259,7 @@ def downloads(tensor: Tensor, view: ExploreView) -> None:
 def render() -> None:
     """The whole Explore page."""
     theme = shell.page_start("explore")
+    live_figure.page_run()  # before the sidebar: a move of the figure that came with this run
     tensor = controls.tensor_source()
     choice = controls.scheme()
     presets()
@@ -269,7 +270,6 @@ def render() -> None:
     # never holds up their drawing on a move of the sidebar (30 ms of a Bits move, measured);
     # a move of its own reruns it alone first (a fragment), then the page
     live = st.container()
-    live_figure.page_run()
     views(view, theme, (tensor.key, choice.cfg, view.x_min, view.x_max))
     with live:
         live_figure.section(tensor, choice, view, compute)
