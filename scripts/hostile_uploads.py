@@ -72,7 +72,27 @@ This round's pages (``base_<page>`` opens a page plainly: the cost to read the o
   upload of values near 1e-16 there (13 s before: PyTorch's histogram search on subnormals);
 - ``digits_link``: ``bits`` and ``seed`` of 400 digits; ``start_steps``: hostile ``step``;
 - ``url_<page>``: every key any page reads, all set to one extreme at a time (1e30, NaN,
-  -inf, 10^9, full-width digits, 400 and 5,000 digits, Markdown, NUL and bidi controls).
+  -inf, 10^9, full-width digits, 400 and 5,000 digits, Markdown, NUL and bidi controls);
+  ``url_start_bits``: the same on Start's bits step, whose figure reads ``start_live_*``.
+
+The live figure's fragment (a rerun of it alone, as a browser sends for a widget inside it, and
+its trigger ``follow``, sent once the browser has painted the fragment's answer to a move):
+
+- ``start_live_forged``: Start's figure (``/start?step=bits``) given ``live_forged``'s states
+  and every trigger payload below, in the step's fragment (10,000 ``controls`` events: 16 s of
+  CPU before), then a move out of range and a follow in the whole page's run;
+- ``live_follow_flood``: Explore's ``follow`` with no move before it, then 50 reruns with it
+  set (one in five as the whole page's run), then payloads of every JSON type, a 100,000-character
+  value, and lists of 10,000 ``follow`` and 10,000 ``controls`` events (Streamlit calls a
+  callback once per event: 15 s of CPU for the latter before);
+- ``live_follow_stale``: moves and follows interleaved with the sidebar's Bits: a follow after
+  the sidebar moved (it wrote the older move back before), sequence numbers 2^53, -1 and one
+  older than the last, a move and a follow at once, and a follow merged into the page's run
+  (an error on the page before).
+
+These end with a plain run of the page, which must finish without an error; each row counts
+the runs of the whole page against the reruns sent (``page runs/reruns``: a rerun costs one at
+most) and the URL values it checks on the way (``unexpected``).
 
 Each row also counts the elements whose Markdown holds a hostile mark unescaped (``](``,
 ``![``, ``:red-background[``, an ``http://`` autolink): ``rendered`` must be 0.
@@ -372,6 +392,19 @@ class Attack:
     forge: object = None
 
 
+@dataclass(frozen=True)
+class Rerun:
+    """One rerun a client sends after the page is drawn: widget ``states``, run by the
+    fragment the widget ``fragment`` (a key) is drawn in, as a browser does for a widget
+    inside a fragment, or by the whole page (""); ``expect``: a parameter the page's URL holds
+    after it (``bits=6``), else the row counts it ``unexpected``. An attack of these ends with a
+    plain run of the page, which must finish without an error."""
+
+    states: tuple
+    fragment: str = ""
+    expect: str = ""
+
+
 #: Component states no browser sends: Explore's live figure's ``controls`` of every wrong
 #: type, out of range, a 5,000-digit integer and JSON nested 100,000 deep.
 LIVE_FORGERIES = (
@@ -394,13 +427,100 @@ JSON_LIMITS = (
 )
 
 
-def forge_live(s: lt.Session, forgeries: tuple = LIVE_FORGERIES) -> list:
+def forge_live(s: lt.Session, forgeries: tuple = LIVE_FORGERIES,
+               key: str = "live_figure") -> list:
     states = []
     for text in forgeries:
-        state = lt.WidgetState(id=s.widget("live_figure").id)
+        state = lt.WidgetState(id=s.widget(key).id)
         state.json_value = text
         states.append(state)
     return states
+
+
+def live_trigger(s: lt.Session, text: str, key: str = "live_figure") -> lt.WidgetState:
+    """The component's events as the browser sends them (``[{"event": "follow", "value":
+    seq}]`` when its answer is painted), ``text`` as it is: one widget, the trigger aggregator
+    Streamlit names after the component's id."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    state = lt.WidgetState(id=_make_trigger_id(s.widget(key).id, "events"))
+    state.json_trigger_value = text
+    return state
+
+
+def live_move(s: lt.Session, seq: object, key: str = "live_figure", **moved) -> lt.WidgetState:
+    """The component's state after a move of its own: its controls and the move's number."""
+    return forge_live(s, (json.dumps({"controls": {**moved, "seq": seq}}),), key)[0]
+
+
+def follow(seq: object) -> str:
+    return json.dumps([{"event": "follow", "value": seq}])
+
+
+#: Trigger payloads no browser sends: of every type, for events the figure has and has not,
+#: each many times in one list (Streamlit calls a callback once per element), a huge value.
+TRIGGER_FORGERIES = (
+    '"follow"', "7", "null", "true", "{}", '{"event": 7}', '{"event": "nope", "value": 1}',
+    '{"event": "follow"}', '[{"event": "follow", "value": "' + "x" * 100_000 + '"}]',
+    '[{"event": "follow", "value": 1e999}]', '[{"event": "follow", "value": NaN}]',
+    "[" + ", ".join(['{"event": "follow", "value": 1}'] * 10_000) + "]",
+    "[" + ", ".join(['{"event": "controls", "value": 1}'] * 10_000) + "]",
+)
+
+
+def forge_follow_flood(s: Recording) -> list:
+    """"follow" with no move before it, then 50 reruns with it set (one in five as the
+    whole page's run, as a browser never sends it), then payloads of the wrong type."""
+    k = "live_figure"
+    first = [Rerun((live_trigger(s, follow(0)),), k)]
+    flood = [Rerun((live_trigger(s, follow(i)),), k if i % 5 else "") for i in range(50)]
+    wrong = [Rerun((live_trigger(s, text),), k) for text in TRIGGER_FORGERIES]
+    return first + flood + wrong
+
+
+def forge_start_live(s: Recording) -> list:
+    """Start's figure (``start_live``, in the bits step's fragment): its state of every wrong
+    type and range, its trigger's payloads of every type, a move and its follow, each as the
+    step's fragment runs it; then a move out of range and a follow as the whole page's run."""
+    k = "start_live"
+    return ([Rerun((state,), k) for state in forge_live(s, LIVE_FORGERIES, k)]
+            + [Rerun((live_trigger(s, text, k),), k) for text in TRIGGER_FORGERIES]
+            + [Rerun((live_move(s, 3, k, bits=3, scheme="asymmetric"),), k),
+               Rerun((live_trigger(s, follow(3), k),), k),
+               Rerun((live_move(s, 4, k, bits=99, signed="x"), live_trigger(s, follow(4), k)))])
+
+
+def _bits(s: lt.Session, value: int) -> lt.WidgetState:
+    """The sidebar's Bits slider moved to ``value``."""
+    state = lt.WidgetState(id=s.widget("bits").id)
+    state.double_array_value.data.append(value)
+    return state
+
+
+def forge_follow_stale(s: Recording) -> list:
+    """Moves of the figure and their "follow" interleaved with a move of the sidebar: a
+    follow after the sidebar moved, sequence numbers of 2^53, -1 and one older than the last."""
+    k = "live_figure"
+    return [
+        Rerun((live_move(s, 5, bits=3),), k),
+        Rerun((_bits(s, 6),), expect="bits=6"),  # the sidebar moves before the answer painted
+        Rerun((live_trigger(s, follow(5)),), k, "bits=6"),  # the later sidebar value is kept
+        Rerun((live_move(s, 2**53, bits=4),), k),
+        Rerun((live_trigger(s, follow(2**53)),), k, "bits=4"),
+        Rerun((live_move(s, -1, bits=5, scheme="symmetric"),), k),
+        Rerun((live_trigger(s, follow(-1)),), k, "scheme=symmetric"),
+        Rerun((live_move(s, 1, bits=7),), k),  # older than the last move the server kept
+        Rerun((live_trigger(s, follow(1)),), k, "bits=7"),
+        # a move and a follow at once: the follow is for no move pending (the fragment's
+        # answer to this one is), then the browser's follow for it
+        Rerun((live_move(s, 9, bits=2), live_trigger(s, follow(9))), k, "bits=7"),
+        Rerun((live_trigger(s, follow(9)),), k, "bits=2"),
+        Rerun((live_move(s, 10, bits=3),), k),
+        # the sidebar moved and the follow, merged into one run of the page (as Streamlit
+        # merges a fragment's rerun into a page's run already waiting)
+        Rerun((_bits(s, 12), live_trigger(s, follow(10))), "", "bits=12"),
+        Rerun((live_trigger(s, follow(10)),), k, "bits=12"),  # and once more: nothing pending
+    ]
 
 
 _GG = (None, None, "gguf_upload")
@@ -420,7 +540,8 @@ URL_KEYS = (
     "pc_spread group pc_metric pc_sort axis pq_src pq_layer pq_bits pq_group pq_act pq_count "
     "fq.bits fq.scale fq.w qat.bits qat.method qat.epochs qat.seed lang present tc.a tc.b step "
     "normal.mean normal.std uneven_channels.in_features uneven_channels.out_features "
-    "laplace.scale outliers.fraction"
+    "laplace.scale outliers.fraction start_live_bits start_live_scheme start_live_signed "
+    "start_live_calib"
 ).split()
 #: The values each key gets, all at once: the extremes a hand-edited link can hold.
 URL_VALUES = ("1e30", "-1e30", "1e-30", "nan", "-inf", "0", "-1", "99", "1000000000",
@@ -495,6 +616,9 @@ NEW_ATTACKS = {
     "digits_link": Attack("explore", "", None, 0, 0, "bits=1" + "0" * 400 + "&seed=1" + "0" * 400),
     "live_json_limits": Attack("explore", "", None, 0, 0,
                                forge=lambda s: forge_live(s, JSON_LIMITS)),
+    "start_live_forged": Attack("start", "", None, 0, 0, "step=bits", forge=forge_start_live),
+    "live_follow_flood": Attack("explore", "", None, 0, 0, forge=forge_follow_flood),
+    "live_follow_stale": Attack("explore", "", None, 0, 0, forge=forge_follow_stale),
     "start_steps": Attack("start", "", None, 0, 0, "|".join(
         "step=" + urllib.parse.quote(v) for v in STEP_VALUES)),
 }
@@ -508,6 +632,10 @@ NEW_ATTACKS.update({f"base_{page}": Attack(page, "", None, 0, 0) for page in PAG
 NEW_ATTACKS.update({f"url_{page}": Attack(page, "", None, 0, 0, "|".join(
     "&".join(f"{k}={urllib.parse.quote(v)}" for k in URL_KEYS) for v in URL_VALUES))
     for page in PAGES})
+#: Start's bits step (its own figure's keys read), every key at each extreme as above.
+NEW_ATTACKS["url_start_bits"] = Attack("start", "", None, 0, 0, "|".join(
+    "step=bits&" + "&".join(f"{k}={urllib.parse.quote(v)}" for k in URL_KEYS if k != "step")
+    for v in URL_VALUES))
 
 #: name -> (file name, builder, full size, quick size, sessions uploading at once)
 ATTACKS = {
@@ -595,7 +723,26 @@ _UNESCAPED = re.compile(r"(?<!\\)\]\(|(?<!\\)!(?<!\\)\[|(?<!\\):red-background"
 
 
 class Recording(lt.Session):
-    """A session that keeps every message, to look for Markdown the page rendered."""
+    """A session that keeps every message, to look for Markdown the page rendered; its
+    ``fragment`` (an id, or "" for the whole page) is what its next rerun runs. Its reruns
+    name the page by its script's hash too, as a browser's do: a fragment's run does not route
+    the page, and ``st.rerun`` in it reruns the page its run was sent for."""
+
+    fragment = ""
+    page_hash = ""
+
+    async def send_rerun(self, changed: list[lt.WidgetState] = ()) -> None:
+        for state in changed:
+            self.states[state.id] = state
+        msg = lt.BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_name = self.page
+        cs.fragment_id = self.fragment
+        cs.page_script_hash = self.page_hash
+        cs.widget_states.widgets.extend(self.states.values())
+        cs.cached_message_hashes.extend(self.cached[-500:])
+        await self.ws.send(msg.SerializeToString())
 
     async def open(self) -> None:
         await super().open()
@@ -605,6 +752,10 @@ class Recording(lt.Session):
         async def tee(*args, **kwargs):
             data = await recv(*args, **kwargs)
             self.raw.append(data)
+            msg = lt.ForwardMsg()
+            msg.ParseFromString(data)
+            if msg.WhichOneof("type") == "navigation":  # the page the run routed to
+                self.page_hash = msg.navigation.page_script_hash
             return data
 
         self.ws.recv = tee
@@ -621,6 +772,29 @@ def _strings(message, out: list[str]) -> list[str]:
             elif hasattr(v, "ListFields"):
                 _strings(v, out)
     return out
+
+
+def page_runs(raw: list[bytes]) -> int:
+    """Runs of the whole page the server started (a fragment's run alone is not one)."""
+    count = 0
+    for data in raw:
+        msg = lt.ForwardMsg()
+        msg.ParseFromString(data)
+        count += msg.WhichOneof("type") == "new_session" and not msg.metadata.run.fragment_ids
+    return count
+
+
+def fragment_of(s: Recording, key: str) -> str:
+    """The id of the fragment the widget ``key`` was last drawn in ("" for none)."""
+    wid, found = s.widget(key).id, ""
+    for data in s.raw:
+        msg = lt.ForwardMsg()
+        msg.ParseFromString(data)
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            if getattr(getattr(element, element.WhichOneof("type")), "id", None) == wid:
+                found = msg.delta.fragment_id
+    return found
 
 
 def rendered(raw: list[bytes]) -> int:
@@ -672,7 +846,9 @@ async def _attack_page(url: str, attack: Attack, data: bytes | None, quick: bool
                 for q in query.split("|")]
         return {"status": "link", "exceptions": sum(r["exceptions"] for r in rows),
                 "bytes": max(r["bytes"] for r in rows),
-                "rendered": sum(r["rendered"] for r in rows)}
+                "rendered": sum(r["rendered"] for r in rows),
+                "page_runs": sum(r["page_runs"] for r in rows),
+                "reruns": sum(r["reruns"] for r in rows)}
     s = Recording(url, attack.page, query)
     await s.open()
     result = await s.run()
@@ -691,20 +867,49 @@ async def _attack_page(url: str, attack: Attack, data: bytes | None, quick: bool
             states.append(state)
         status = max(statuses)
         result = await s.run(states)
+    reruns = 1 + (data is not None) * (1 + (attack.uploader[0] is not None))
+    failed = unexpected = 0
     if attack.forge is not None:
         seen = result.exceptions
         try:
             forged = attack.forge(s)
         except KeyError:  # a first run on a fresh server can end before the page is drawn
             seen += (await s.run()).exceptions
+            reruns += 1
             forged = attack.forge(s)
-        for state in forged:
-            result = await s.run([state])
+        for item in forged:
+            result = await (_rerun(s, item) if isinstance(item, Rerun) else s.run([item]))
             seen += result.exceptions
+            reruns += 1
+            if isinstance(item, Rerun) and item.expect:
+                unexpected += item.expect not in s.query.split("&")
+        if any(isinstance(item, Rerun) for item in forged):
+            # the page still works: a last plain run of it finishes and shows no error
+            result = await s.run()
+            seen += result.exceptions
+            failed += result.status != lt.ForwardMsg.FINISHED_SUCCESSFULLY
+            reruns += 1
         result.exceptions = seen
     await s.close()
     return {"status": status, "exceptions": result.exceptions, "bytes": result.nbytes,
-            "rendered": rendered(s.raw)}
+            "rendered": rendered(s.raw), "page_runs": page_runs(s.raw), "reruns": reruns,
+            "unfinished": failed, "unexpected": unexpected}
+
+
+_TRIGGERS = ("trigger_value", "json_trigger_value", "string_trigger_value")
+
+
+async def _rerun(s: Recording, item: Rerun) -> lt.RunResult:
+    """``item`` sent as a browser would: the fragment named runs alone, and a trigger is sent
+    with this rerun only (a browser clears it once sent)."""
+    s.fragment = fragment_of(s, item.fragment) if item.fragment else ""
+    try:
+        return await s.run(list(item.states))
+    finally:
+        s.fragment = ""
+        for state in item.states:
+            if state.WhichOneof("value") in _TRIGGERS:
+                s.states.pop(state.id, None)
 
 
 async def _attack_once(url: str, name: str, filename: str, data: bytes | None,
@@ -796,6 +1001,10 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
         "bystander_during_p50": round(lt._q(during, 0.5), 3),
         "bystander_during_max": round(max(during or [float("nan")]), 3),
         "exceptions": sum(r["exceptions"] for r in ok),
+        "page_runs": sum(r.get("page_runs", 0) for r in ok),
+        "reruns": sum(r.get("reruns", 0) for r in ok),
+        "unfinished": sum(r.get("unfinished", 0) for r in ok),
+        "unexpected": sum(r.get("unexpected", 0) for r in ok),
         "bytes_to_attacker": max([r["bytes"] for r in ok] or [0]),
         "failures": [repr(r) for r in results if not isinstance(r, dict)],
         "put_status": sorted({r["status"] for r in ok}, key=str),
@@ -804,7 +1013,7 @@ async def run_attack(served: lt.Served, name: str, quick: bool) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     head = ("attack", "file kB", "s", "CPU s total/own", "RSS MB before/peak",
-            "bystander p50 before/during, max", "exc", "md", "kB sent")
+            "bystander p50 before/during, max", "exc", "md", "kB sent", "page runs/reruns")
     print(" | ".join(head))
     for r in rows:
         print(" | ".join([
@@ -815,6 +1024,9 @@ def print_rows(rows: list[dict]) -> None:
             f"{r['bystander_before_p50']:.3f}/{r['bystander_during_p50']:.3f}, "
             f"{r['bystander_during_max']:.3f}",
             str(r["exceptions"]), str(r["rendered"]), f"{r['bytes_to_attacker'] / 1000:,.0f}",
+            f"{r['page_runs']}/{r['reruns']}"
+            + (f" ({r['unfinished']} unfinished)" if r["unfinished"] else "")
+            + (f" ({r['unexpected']} unexpected)" if r["unexpected"] else ""),
         ]) + ("  " + "; ".join(r["failures"]) if r["failures"] else ""))
 
 

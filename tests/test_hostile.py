@@ -54,7 +54,8 @@ def test_the_attacks_are_built_as_the_issue_describes():
                                     "column_npy", "typo_csv", "filter_link", "zero_d",
                                     "fx0_link", "gguf_nested", "gguf_markdown", "live_forged",
                                     "digits_link", "ptq_declared", "ptq_mismatch",
-                                    "tiny_std_link", "tiny_npy"])
+                                    "tiny_std_link", "tiny_npy", "start_live_forged",
+                                    "live_follow_flood", "live_follow_stale"])
 def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack, tmp_path):
     served = hostile.start(ROOT, tmp_path / "server.log")
     try:
@@ -69,3 +70,9 @@ def test_a_small_attack_on_a_real_server_is_cheap_and_shows_no_traceback(attack,
     assert row["cpu_own_seconds"] == pytest.approx(
         row["cpu_seconds"] - row["bystander_cpu_rate"] * row["seconds"], abs=0.05), row
     assert row["rss_peak_mb"] - row["rss_before_mb"] < 300, row  # a few hundred MB at most
+    # a rerun the attacker sends runs the page once at most (a fragment's run alone is not
+    # one); a scripted attack's last plain run finishes, its URL checks hold
+    assert row["page_runs"] <= row["reruns"], row
+    assert row["unfinished"] == 0 and row["unexpected"] == 0, row
+    if attack.startswith(("live_follow", "start_live")):  # 15 s of CPU before
+        assert row["cpu_own_seconds"] < 2, row

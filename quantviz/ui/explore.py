@@ -259,6 +259,7 @@ def downloads(tensor: Tensor, view: ExploreView) -> None:
 def render() -> None:
     """The whole Explore page."""
     theme = shell.page_start("explore")
+    live_figure.page_run()  # before the sidebar: a move of the figure that came with this run
     tensor = controls.tensor_source()
     choice = controls.scheme()
     presets()

@@ -3,8 +3,9 @@
 A Streamlit custom component (``st.components.v2``: inline JavaScript in the page, no iframe)
 draws the value histogram with the grid, the staircase, the codes used and the errors from one
 fine histogram of the tensor (:mod:`quantviz.studies.live`). When a move ends, the component's
-state ``controls`` comes back and :func:`_apply` writes it to the session-state keys its
-:class:`Binding` names, through each control's URL parsing.
+state ``controls`` comes back: :func:`_apply` marks the move, and the run writes it once to the
+session-state keys its :class:`Binding` names (:func:`take_move`), through each control's URL
+parsing.
 
 On Explore (:data:`EXPLORE`) those keys are the sidebar's Bits, Scheme, Signed and Calibration,
 so the URL, links and the rest of the page follow. The figure is a fragment there
@@ -61,13 +62,19 @@ class Binding:
 
     @property
     def moved(self) -> str:
-        """Set by :func:`_apply` for the run a move of the figure itself started."""
+        """Set by :func:`_apply`: a move of the figure came with this run (:func:`take_move`)."""
         return f"_{self.key}_moved"
 
     @property
     def follow(self) -> str:
         """Set by :func:`_follow`: the browser has painted the answer to its move."""
         return f"_{self.key}_follow"
+
+    @property
+    def pending(self) -> str:
+        """Set by :func:`_apply` until the page follows the move or a whole run of the page
+        supersedes it (:func:`page_run`): the one move a "follow" may write again."""
+        return f"_{self.key}_pending"
 
 
 #: Explore's figure: its controls are the sidebar's Bits, Scheme, Signed and Calibration.
@@ -77,7 +84,8 @@ EXPLORE = Binding(
      ("calib", controls.CALIB)),
     ("bits", "scheme", "signed", "calib"), tuple(controls.CALIB.options), "live", True,
     reduce=controls.REDUCE)
-KEY, SEQ, MOVED, FOLLOW = EXPLORE.key, EXPLORE.seq, EXPLORE.moved, EXPLORE.follow
+KEY, SEQ, MOVED, FOLLOW, PENDING = (EXPLORE.key, EXPLORE.seq, EXPLORE.moved, EXPLORE.follow,
+                                    EXPLORE.pending)
 #: The sidebar controls Explore's figure moves, by the name its state uses.
 BOUND = EXPLORE.bound
 #: The largest move number kept: JavaScript's largest exact integer (2^53 - 1).
@@ -99,10 +107,21 @@ def live_histogram(source: tuple, _x) -> dict:
 
 
 def _apply(binding: Binding = EXPLORE) -> None:
-    """The component's move, written to its keys (a callback, before the rerun); on a page
-    that follows the figure, this run is marked as the answer to it (:func:`moved_here`)."""
-    if _write_move(binding) and binding.page_follows:
-        st.session_state[binding.moved] = True
+    """The component has moved (a callback, before the run): the run writes the move to its
+    keys, once, before it reads them (:func:`take_move`).
+
+    Not here: Streamlit calls this once per ``controls`` event a client lists in the
+    component's trigger (any number: a browser sends none), and each read of the component's
+    state walks that whole list, so 10,000 events of 35 bytes cost 15 s of CPU (quadratic).
+    """
+    st.session_state[binding.moved] = True
+
+
+def take_move(binding: Binding = EXPLORE) -> bool:
+    """Whether a move of the figure came with this run; if so it is written to the keys
+    (:func:`_write_move`). Called by the run before it reads them, once: later calls in the
+    same run answer False."""
+    return bool(st.session_state.pop(binding.moved, False)) and _write_move(binding)
 
 
 def _write_move(binding: Binding = EXPLORE) -> bool:
@@ -128,15 +147,30 @@ def _write_move(binding: Binding = EXPLORE) -> bool:
 
 def _follow(binding: Binding = EXPLORE) -> None:
     """The browser has painted the fragment's answer to its move (a trigger, once per move):
-    the next run of the fragment reruns the whole page, which follows the moved controls."""
-    if binding.page_follows:
+    the next run of the fragment reruns the whole page, which follows the moved controls.
+
+    Only a move still pending is followed: with none (a trigger sent twice, or with no move
+    before it) or one a whole run of the page has superseded since (the sidebar moved before
+    the browser had painted the answer), the trigger is ignored, so the fragment just draws
+    and the sidebar's later value is kept."""
+    if binding.page_follows and st.session_state.pop(binding.pending, False):
         st.session_state[binding.follow] = True
 
 
-def moved_here(binding: Binding = EXPLORE) -> bool:
-    """Whether this run answers a move of the figure itself (read once: the next run does
-    not)."""
-    return bool(st.session_state.pop(binding.moved, False))
+def page_run(binding: Binding = EXPLORE) -> None:
+    """Called by the whole page's run before it reads the figure's keys: a move that came with
+    this run is written to them (the page draws it), one pending its follow is superseded (this
+    run draws what the keys hold), and a follow that came with this run is dropped.
+
+    A browser sends "follow" for the fragment's run, but Streamlit merges it into a whole run
+    of the page when one is already waiting (a sidebar control moved meanwhile), as it would
+    any rerun a client sends. The fragment's answer to it, writing the move to the sidebar's
+    keys, would then come after the sidebar's widgets were drawn in the same run: Streamlit
+    raises an error for that (the page showed it), and ``st.rerun`` would run the page twice.
+    """
+    st.session_state.pop(binding.pending, None)
+    st.session_state.pop(binding.follow, None)
+    take_move(binding)
 
 
 def source_text(tensor: Tensor) -> str:
@@ -218,23 +252,25 @@ def section(tensor: Tensor, choice: controls.Scheme, view: ExploreView, compute)
     """The live figure as a fragment: a move of its own reruns this section alone.
 
     On the page's run it draws ``view`` (the view of ``choice``). When the figure's own move
-    reruns the fragment, :func:`_apply` has written the move to the sidebar's keys: if they
+    reruns the fragment, it writes the move to the sidebar's keys (:func:`take_move`): if they
     now hold another scheme, ``compute(tensor, scheme)`` gives its view and the figure shows
     its exact numbers at once (this section's work only, not the page's whole run). The
     browser paints them and then triggers ``follow``: that run of the fragment reruns the
     whole page, so that the sidebar, the metrics and the charts follow. (A rerun
     of the page straight from the fragment's answer would reach the browser before it has
     drawn the answer, which it would then draw only with the page's charts.) A run of the
-    whole page after a move (``choice`` read from the same keys) just draws.
+    whole page after a move (``choice`` read from the same keys) just draws; the page calls
+    :func:`page_run` before it, so a "follow" is answered only by a run of the fragment alone.
     """
-    if st.session_state.pop(FOLLOW, False):
+    if st.session_state.pop(FOLLOW, False):  # set only for a run of the fragment alone
         # the browser's sidebar still holds the values before the move, and sent them with
         # the trigger: the move is written again, for the page's run to draw
         _write_move()
         st.rerun(scope="app")
-    if moved_here():
+    if take_move():
         moved = controls.chosen_scheme()
         if moved != choice:
+            st.session_state[PENDING] = True
             render(tensor, compute(tensor, moved), follow=True)
             return
     render(tensor, view)

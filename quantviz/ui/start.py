@@ -234,6 +234,7 @@ def live_bits(dist: str) -> None:
     computes its exact numbers (no other part of the page depends on them)."""
     tensor = Tensor(("dist", dist, path.N_VALUES, path.SEED, ()), _tensor(dist),
                     t("tensor.dist_label", name=t(f"dist.{dist}"), n=f"{path.N_VALUES:,}"))
+    live_figure.take_move(LIVE)
     live_figure.render(tensor, explore.compute(tensor, live_scheme()), binding=LIVE)
 
 

@@ -68,11 +68,17 @@ def test_the_payload_stays_small_for_a_big_tensor(page):
     assert big < 60_000 and abs(big - small) < 100
 
 
+def move(binding=live_figure.EXPLORE) -> bool:
+    """A move of the figure as a run takes it: the callback marks it, the run writes it."""
+    live_figure._apply(binding)
+    return live_figure.take_move(binding)
+
+
 def test_a_move_writes_the_sidebar_keys(monkeypatch):
     state = {live_figure.KEY: {"controls": {"bits": 5, "scheme": "symmetric", "signed": True,
                                             "calib": "mse", "seq": 7}}}
     monkeypatch.setattr(st, "session_state", state)
-    live_figure._apply()
+    move()
     assert (state["bits"], state["scheme"], state["signed"], state["calib"]) == (
         5, "symmetric", True, "mse")
     assert state[live_figure.SEQ] == 7
@@ -83,7 +89,7 @@ def test_a_move_writes_the_sidebar_keys(monkeypatch):
 def test_a_move_out_of_bounds_falls_back_as_a_link_would(monkeypatch, bad):
     state = {live_figure.KEY: {"controls": bad}}
     monkeypatch.setattr(st, "session_state", state)
-    live_figure._apply()
+    move()
     name, _ = next(iter(bad.items()))
     control = live_figure.BOUND[name]
     assert state[control.key] == control.default
@@ -98,7 +104,7 @@ def test_a_forged_state_of_the_wrong_type_is_ignored(monkeypatch, state):
     # object of controls belongs raised a TypeError in the callback (an error for the page)
     session = {live_figure.KEY: state, "bits": 5}
     monkeypatch.setattr(st, "session_state", session)
-    live_figure._apply()
+    move()
     assert session == {live_figure.KEY: state, "bits": 5}
 
 
@@ -107,7 +113,7 @@ def test_a_forged_state_of_the_wrong_type_is_ignored(monkeypatch, state):
 def test_only_a_sequence_number_javascript_holds_exactly_is_kept(monkeypatch, seq, kept):
     session = {live_figure.KEY: {"controls": {"seq": seq}}}
     monkeypatch.setattr(st, "session_state", session)
-    live_figure._apply()
+    move()
     assert session.get(live_figure.SEQ, 0) == kept
 
 
@@ -117,7 +123,7 @@ def test_only_a_sequence_number_javascript_holds_exactly_is_kept(monkeypatch, se
 def test_a_forged_value_of_the_wrong_type_falls_back_to_the_default(monkeypatch, bad):
     state = {live_figure.KEY: {"controls": bad}}
     monkeypatch.setattr(st, "session_state", state)
-    live_figure._apply()
+    move()
     name, _ = next(iter(bad.items()))
     control = live_figure.BOUND[name]
     assert state[control.key] == control.default
@@ -183,20 +189,51 @@ def fragment(monkeypatch):
     return session, run, drawn, computed
 
 
+MOVE = {"controls": {"bits": 3, "scheme": "symmetric", "signed": True, "calib": "minmax",
+                     "seq": 5}}
+
+
 def test_its_own_move_is_answered_by_the_fragment_with_the_moved_scheme(fragment):
     session, run, drawn, computed = fragment
-    session[live_figure.MOVED] = True
+    session[live_figure.KEY] = MOVE
+    live_figure._apply()
     run(EIGHT, FIVE)  # the fragment's stored arguments are the page's: 8 bits
     assert computed == [FIVE]
     assert drawn == [("view of 5 bits", True)]  # and the browser is to ask the page to follow
-    assert live_figure.MOVED not in session
+    assert session["bits"] == 3 and session[live_figure.SEQ] == 5  # the move, written
+    assert live_figure.MOVED not in session and session[live_figure.PENDING] is True
 
 
 def test_the_pages_run_after_a_move_draws_the_pages_view(fragment):
     session, run, drawn, computed = fragment
-    session[live_figure.MOVED] = True
-    run(FIVE, FIVE)  # the page's run: its scheme is read from the same keys
+    session[live_figure.KEY] = MOVE
+    live_figure._apply()
+    live_figure.page_run()  # the move came with a run of the whole page, which writes it
+    assert session["bits"] == 3 and live_figure.MOVED not in session
+    run(FIVE, FIVE)  # its scheme is read from the same keys
     assert computed == [] and drawn == [("view of 8 bits", False)]
+    assert live_figure.PENDING not in session  # nothing for the browser to follow
+
+
+def test_many_move_events_in_one_run_read_the_components_state_once(monkeypatch):
+    # Streamlit calls the callback once per "controls" event a client lists in the trigger,
+    # and each read of the component's state walks the whole list: 10,000 events cost 15 s
+    # of CPU when each call read it
+    reads = []
+
+    class Session(dict):
+        def get(self, key, default=None):
+            reads.append(key)
+            return super().get(key, default)
+
+    session = Session({live_figure.KEY: MOVE})
+    monkeypatch.setattr(st, "session_state", session)
+    for _ in range(10_000):
+        live_figure._apply()
+    assert reads.count(live_figure.KEY) == 0
+    assert live_figure.take_move() and session["bits"] == 3
+    assert not live_figure.take_move()  # once a run
+    assert reads.count(live_figure.KEY) == 1
 
 
 def test_follow_writes_the_move_again_and_reruns_the_page(fragment):
@@ -210,6 +247,52 @@ def test_follow_writes_the_move_again_and_reruns_the_page(fragment):
     assert session["bits"] == 5 and session["scheme"] == "symmetric" and session["signed"]
     assert live_figure.FOLLOW not in session and live_figure.MOVED not in session
     assert drawn == [] and computed == []
+
+
+def answered(session, run) -> None:
+    """A move to 3 bits, answered by the fragment alone (the page's 8 bits before it)."""
+    session[live_figure.KEY] = MOVE
+    live_figure._apply()
+    run(EIGHT, THREE)
+    assert session[live_figure.PENDING] is True
+
+
+THREE = controls.Scheme(QuantConfig(3, "symmetric", signed=True), "minmax", ())
+
+
+def test_a_follow_with_no_move_pending_is_ignored(fragment):
+    # a trigger with no move before it, or the same trigger twice: the fragment just draws
+    session, run, drawn, computed = fragment
+    live_figure._follow()
+    assert live_figure.FOLLOW not in session
+    answered(session, run)
+    live_figure._follow()
+    assert session.pop(live_figure.FOLLOW) is True and live_figure.PENDING not in session
+    live_figure._follow()  # sent again
+    assert live_figure.FOLLOW not in session
+
+
+def test_a_whole_run_of_the_page_supersedes_the_move_pending(fragment):
+    # move to 3 bits, then the sidebar to 6 (the page's run) before the browser painted the
+    # answer: its follow must not write 3 bits again over the later 6
+    session, run, drawn, computed = fragment
+    answered(session, run)
+    session["bits"] = 6
+    live_figure.page_run()
+    live_figure._follow()
+    assert live_figure.FOLLOW not in session and session["bits"] == 6
+
+
+def test_a_follow_merged_into_the_pages_run_is_dropped_before_the_fragment(fragment):
+    # Streamlit merges the fragment's rerun into a page's run already waiting: the fragment,
+    # drawn after the sidebar, must neither write its keys (an error) nor rerun the page
+    session, run, drawn, computed = fragment
+    answered(session, run)
+    live_figure._follow()
+    session["bits"] = 12  # the sidebar's value, which came with the same run
+    live_figure.page_run()
+    run(EIGHT, EIGHT)  # no Rerun raised
+    assert session["bits"] == 12 and drawn[-1] == ("view of 8 bits", False)
 
 
 def _both_schemes():
@@ -282,11 +365,11 @@ def test_a_forged_move_of_the_steps_figure_stays_in_its_bounds(monkeypatch, forg
 
     state = {start.LIVE.key: {"controls": forged}}
     monkeypatch.setattr(st, "session_state", state)
-    live_figure._apply(start.LIVE)
+    move(start.LIVE)
     name = next(iter(forged))
     control = start.LIVE.bound[name]
     assert state[control.key] == control.default
-    assert start.LIVE.moved not in state  # nothing on Start follows the figure
+    assert start.LIVE.pending not in state  # nothing on Start follows the figure
 
 
 def test_the_steps_figure_speaks_chinese(run_page):
