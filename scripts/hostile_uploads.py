@@ -81,6 +81,8 @@ its trigger ``follow``, sent once the browser has painted the fragment's answer 
 - ``start_live_forged``: Start's figure (``/start?step=bits``) given ``live_forged``'s states
   and every trigger payload below, in the step's fragment (10,000 ``controls`` events: 16 s of
   CPU before), then a move out of range and a follow in the whole page's run;
+- ``live_max_message``: Explore's trigger listing as many events as one message holds
+  under ``server.maxMessageSize`` (2 MB: about 55,000 events, a callback each), twice;
 - ``live_follow_flood``: Explore's ``follow`` with no move before it, then 50 reruns with it
   set (one in five as the whole page's run), then payloads of every JSON type, a 100,000-character
   value, and lists of 10,000 ``follow`` and 10,000 ``controls`` events (Streamlit calls a
@@ -478,6 +480,19 @@ def forge_follow_flood(s: Recording) -> list:
     return first + flood + wrong
 
 
+#: Events in a trigger of just under ``server.maxMessageSize`` (2 MB): as many callbacks as
+#: one message can ask for.
+MAX_EVENTS = 1_950_000 // len('{"event": "controls", "value": 1}, ')
+
+
+def forge_max_message(s: Recording) -> list:
+    """One trigger listing as many ``controls`` events as fit in one message, on Explore's
+    figure, then as many ``follow`` events."""
+    return [Rerun((live_trigger(s, "[" + ", ".join([f'{{"event": "{e}", "value": 1}}']
+                                                   * MAX_EVENTS) + "]"),), "live_figure")
+            for e in ("controls", "follow")]
+
+
 def forge_start_live(s: Recording) -> list:
     """Start's figure (``start_live``, in the bits step's fragment): its state of every wrong
     type and range, its trigger's payloads of every type, a move and its follow, each as the
@@ -619,6 +634,7 @@ NEW_ATTACKS = {
     "start_live_forged": Attack("start", "", None, 0, 0, "step=bits", forge=forge_start_live),
     "live_follow_flood": Attack("explore", "", None, 0, 0, forge=forge_follow_flood),
     "live_follow_stale": Attack("explore", "", None, 0, 0, forge=forge_follow_stale),
+    "live_max_message": Attack("explore", "", None, 0, 0, forge=forge_max_message),
     "start_steps": Attack("start", "", None, 0, 0, "|".join(
         "step=" + urllib.parse.quote(v) for v in STEP_VALUES)),
 }
