@@ -127,14 +127,14 @@ def test_a_file_of_more_tensors_than_measured_says_so_and_updates_its_bar_sparin
     n = ck.MAX_TENSORS + 1
     assert ck.MAX_TENSORS == 2_000
     data = save_safetensors({f"w{i}": np.full(1, i, np.float32) for i in range(n)})
-    updates = []
+    updates, emptied = [], []
 
     class Bar:
         def progress(self, *args, **kwargs):
             updates.append(args)
 
         def empty(self):
-            pass
+            emptied.append(len(updates))
 
     import streamlit as st
 
@@ -148,6 +148,7 @@ def test_a_file_of_more_tensors_than_measured_says_so_and_updates_its_bar_sparin
     assert len(table(at)) == 2_000
     # a bar update per percent (and per tenth of a second within one), not one per tensor
     assert 100 <= len(updates) <= 160, len(updates)
+    assert emptied and emptied[-1] == len(updates)  # and the bar is taken away at the end
 
 
 def test_a_refused_upload_says_why(app_test):
