@@ -407,20 +407,21 @@ def chosen_scheme() -> Scheme:
 
 
 def scheme(container=None) -> Scheme:
-    """Draw the scheme controls; return the config and the calibration choice."""
+    """Draw the scheme controls; return the config and the calibration choice (read from the
+    keys the widgets hold, as :func:`chosen_scheme` reads them without drawing)."""
     box = container if container is not None else st.sidebar
     box.subheader(t("sidebar.scheme"))
-    scheme_name = widget(SCHEME, box) or SCHEME.default
+    widget(SCHEME, box)
     bits = widget(BITS, box)
-    signed = widget(SIGNED, box)
-    narrow = widget(NARROW, box)
-    reduce = reduce_range(bits, box)
+    widget(SIGNED, box)
+    widget(NARROW, box)
+    reduce_range(bits, box)  # its note under REDUCE_RANGE_MIN_BITS bits
     method = widget(CALIB, box)
-    params = observer_params(method, widget(PERCENTILE, box) if method == "percentile" else None,
-                             widget(AVERAGING, box) if method == "moving_average" else None)
+    if method == "percentile":
+        widget(PERCENTILE, box)
+    elif method == "moving_average":
+        widget(AVERAGING, box)
     with box.expander(t("sidebar.advanced")):
-        rounding = widget(ROUNDING, st)
-        arithmetic = widget(ARITH, st) or ARITH.default
-    cfg = QuantConfig(bits, scheme_name, signed, narrow, rounding, arithmetic,
-                      reduce_range=reduce)
-    return Scheme(cfg, method, params)
+        widget(ROUNDING, st)
+        widget(ARITH, st)
+    return chosen_scheme()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from quantviz import observers
 from quantviz.distributions import sample
-from quantviz.quantize import QuantConfig, compute_qparams, quantize
+from quantviz.quantize import REDUCE_RANGE_MIN_BITS, QuantConfig, compute_qparams, quantize
 from quantviz.ui import controls, live_figure
 from quantviz.ui.i18n import TABLE
 from tests.helpers import npy, upload
@@ -301,20 +301,24 @@ def _both_schemes():
     from quantviz.ui import controls
 
     drawn = controls.scheme()
-    st.session_state["_same"] = drawn == controls.chosen_scheme()
-    st.session_state["_drawn"] = repr(drawn)
+    cfg = drawn.cfg
+    st.session_state["_read"] = (cfg.bits, cfg.signed, cfg.narrow_range, cfg.reduce_range,
+                                 cfg.rounding, drawn.method)
 
 
 @pytest.mark.parametrize("state", [
     {},
-    {"bits": 4, "reduce": True},                     # reduce-range ignored under 8 bits
+    {"bits": 2, "reduce": True},                     # reduce-range ignored under 3 bits
+    {"bits": 4, "reduce": True},
     {"bits": 12, "reduce": True, "scheme": "symmetric", "signed": True, "narrow": True},
     {"calib": "percentile", "pct": 99.5},
     {"calib": "moving_average", "avg": 0.2, "bits": 3},
     {"scheme": None, "arith": None},                 # a segmented control with nothing picked
     {"rounding": "half_away", "arith": "fbgemm", "calib": "mse"},
 ])
-def test_the_scheme_read_without_drawing_is_the_drawn_one(state):
+def test_the_scheme_read_from_the_keys_is_what_the_widgets_show(state):
+    # the scheme is read from session state (so that a fragment can read it without drawing
+    # the sidebar): it must be what the drawn widgets show
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_both_schemes, default_timeout=60)
@@ -322,7 +326,12 @@ def test_the_scheme_read_without_drawing_is_the_drawn_one(state):
         at.session_state[key] = v
     at.run()
     assert not at.exception
-    assert at.session_state["_same"], at.session_state["_drawn"]
+    bits = at.slider(key="bits").value
+    shown = (bits, at.toggle(key="signed").value, at.toggle(key="narrow").value,
+             at.toggle(key="reduce").value and bits >= REDUCE_RANGE_MIN_BITS,
+             at.selectbox(key="rounding").value,
+             at.selectbox(key="calib").value)
+    assert at.session_state["_read"] == shown, (at.session_state["_read"], shown)
 
 
 # --- Start's bits step: the same figure with keys of its own ----------------------------------
