@@ -100,8 +100,8 @@ ERROR_MAX_VALUES = 1 << 22
 ERROR_MAX_TENSORS = 1_000
 #: Rows of the file's table: a row costs about 0.13 ms to draw (20,000 took 2.6 s); a real
 #: file has hundreds of tensors (DeepSeek-V3, a large mixture of experts, 1,025 in llama.cpp's
-#: loader log, ggml-org/llama.cpp#10981). Every tensor can
-#: still be picked under "Tensor of the file".
+#: loader log, ggml-org/llama.cpp#10981). Every tensor can still be picked under "Tensor of
+#: the file".
 FILE_MAX_ROWS = 2_000
 #: Work on at least this many values gets a progress bar (about 2 s for all types).
 PROGRESS_MIN_VALUES = 1 << 16
